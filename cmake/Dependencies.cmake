@@ -1,0 +1,30 @@
+# Third-party libraries, all from Debian 12 packages. Each is wrapped in one
+# target so that the rest of the build names what it uses and nothing more.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+pkg_check_modules(PISTACHE REQUIRED IMPORTED_TARGET libpistache)
+find_package(yaml-cpp REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(CURL REQUIRED)
+find_package(Boost 1.74 REQUIRED)
+
+# SOCI 4.0.3 ships neither a CMake config nor a .pc file.
+find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)
+find_library(SOCI_CORE_LIBRARY soci_core REQUIRED)
+find_library(SOCI_SQLITE3_LIBRARY soci_sqlite3 REQUIRED)
+find_package(SQLite3 REQUIRED)
+add_library(agape_soci INTERFACE)
+target_include_directories(agape_soci INTERFACE ${SOCI_INCLUDE_DIR})
+target_link_libraries(agape_soci INTERFACE ${SOCI_CORE_LIBRARY} ${SOCI_SQLITE3_LIBRARY} SQLite::SQLite3)
+if(AGAPE_WITH_PG)
+  find_library(SOCI_POSTGRESQL_LIBRARY soci_postgresql REQUIRED)
+  find_package(PostgreSQL REQUIRED)
+  target_link_libraries(agape_soci INTERFACE ${SOCI_POSTGRESQL_LIBRARY} PostgreSQL::PostgreSQL)
+  target_compile_definitions(agape_soci INTERFACE AGAPE_WITH_PG=1)
+endif()
+
+add_library(agape_boost_dll INTERFACE)
+target_link_libraries(agape_boost_dll INTERFACE Boost::headers ${CMAKE_DL_LIBS})
+target_compile_definitions(agape_boost_dll INTERFACE BOOST_DLL_USE_STD_FS)

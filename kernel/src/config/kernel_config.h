@@ -1,0 +1,78 @@
+#pragma once
+// The kernel's own configuration sections (server, database, plugins,
+// logging), decoded strictly from the YAML document. Every plugin's section
+// lives under its id and is decoded by the plugin itself.
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace agape::kernel {
+
+struct CorsConfig {
+  std::vector<std::string> allowedOrigins;  // exact origins; "*" allows any (never with credentials)
+  std::vector<std::string> allowedHeaders = {"Authorization", "Content-Type", "Idempotency-Key",
+                                             "X-Cart-Token", "X-Request-Id", "If-None-Match"};
+  std::vector<std::string> exposedHeaders = {"X-Request-Id", "ETag", "RateLimit-Limit",
+                                             "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"};
+  bool allowCredentials = false;
+  std::chrono::seconds maxAge{600};
+};
+
+// A token bucket: `requests` per `per`, bursting up to `burst`.
+struct RateLimitClass {
+  double requests = 100;
+  std::chrono::milliseconds per{1000};
+  double burst = 200;
+};
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  int ioThreads = 2;        // Pistache reactor threads
+  int workerThreads = 8;    // pool for blocking handlers
+  std::size_t maxBodyBytes = 1 << 20;  // default per-route body limit
+  std::chrono::milliseconds shutdownGrace{10000};
+  std::chrono::milliseconds keepAliveTimeout{60000};
+  bool trustForwardedFor = false;  // take the client IP from X-Forwarded-For (behind nginx)
+  CorsConfig cors;
+  std::map<std::string, RateLimitClass> rateLimits;  // always has "default"
+};
+
+struct DatabaseConfig {
+  std::string url;  // sqlite:///abs/path.db, sqlite://rel/path.db, postgresql://user:pw@host:port/db
+  int poolSize = 8;
+  std::chrono::milliseconds busyTimeout{5000};   // SQLite busy_timeout
+  std::chrono::milliseconds acquireTimeout{5000};  // waiting for a pooled connection
+};
+
+struct PluginEntry {
+  std::string id;
+  std::string file;        // optional explicit .so path; else lib<agape_id>.so searched in paths
+  std::string migrations;  // optional explicit migrations dir; else <migrationPaths>/<id>
+  std::string location;    // file:line:col of the entry, for errors
+};
+
+struct PluginsConfig {
+  std::vector<std::string> paths;           // directories searched for plugin libraries
+  std::vector<std::string> migrationPaths;  // roots holding <plugin id>/<dialect>/NNNN_name.sql
+  std::vector<PluginEntry> enabled;
+};
+
+struct LoggingConfig {
+  std::string level = "info";  // debug|info|warn|error
+  bool accessLog = true;
+};
+
+struct KernelConfig {
+  std::string environment = "development";  // development|production
+  std::string dataDir = "data";
+  ServerConfig server;
+  DatabaseConfig database;
+  PluginsConfig plugins;
+  LoggingConfig logging;
+};
+
+}  // namespace agape::kernel

@@ -1,0 +1,41 @@
+#pragma once
+// JSON-lines logging for the kernel and plugins. One line per event on
+// stderr: {"ts":"...","level":"info","component":"kernel","msg":"...",...}.
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "agape/logger.h"
+
+namespace agape::kernel {
+
+// Process-wide minimum level and sink; thread-safe.
+void setLogLevel(LogLevel level);
+LogLevel logLevel();
+LogLevel parseLogLevel(std::string_view name);  // throws std::invalid_argument
+
+// Appends `text` JSON-escaped (without quotes) to `out`.
+void appendJsonEscaped(std::string& out, std::string_view text);
+
+// Writes one already formatted line (a newline is appended) atomically.
+void writeLogLine(std::string_view line);
+
+// The request id of the request being served on this thread, if any; log
+// lines carry it.
+void setCurrentRequestId(std::string_view id);
+std::string_view currentRequestId();
+
+class JsonLogger final : public Logger {
+ public:
+  explicit JsonLogger(std::string component) : component_(std::move(component)) {}
+  bool enabled(LogLevel level) const override;
+  void log(LogLevel level, std::string_view message,
+           std::initializer_list<LogField> fields = {}) override;
+
+ private:
+  std::string component_;
+};
+
+}  // namespace agape::kernel

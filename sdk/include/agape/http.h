@@ -1,0 +1,126 @@
+#pragma once
+// Request, response and route declarations. Free of Pistache: the kernel
+// translates to and from its HTTP server.
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace agape {
+
+enum class Method { Get, Head, Post, Put, Patch, Delete, Options };
+
+const char* methodName(Method m) noexcept;  // "GET" ...
+std::optional<Method> parseMethod(std::string_view name) noexcept;
+
+// Header list with case-insensitive names, in arrival order.
+class Headers {
+ public:
+  std::optional<std::string_view> get(std::string_view name) const;
+  bool has(std::string_view name) const { return get(name).has_value(); }
+  void set(std::string name, std::string value);  // replaces every earlier value
+  void add(std::string name, std::string value);  // keeps earlier values
+  void remove(std::string_view name);
+  const std::vector<std::pair<std::string, std::string>>& all() const { return items_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> items_;
+};
+
+// The authenticated caller. The kernel knows only an id, a session and role
+// names; the auth plugin fills them in.
+struct Principal {
+  std::string id;
+  std::string sessionId;
+  std::vector<std::string> roles;
+  bool hasRole(std::string_view role) const;
+};
+
+class Request {
+ public:
+  Method method = Method::Get;
+  std::string path;           // decoded path, without the query
+  std::string routeTemplate;  // "/v1/products/:id" once routed
+  std::string rawQuery;
+  std::string body;  // raw bytes, exactly as received
+  Headers headers;
+  std::vector<std::pair<std::string, std::string>> pathParams;
+  std::vector<std::pair<std::string, std::string>> queryParams;  // decoded
+  std::string requestId;
+  std::string clientIp;
+  std::optional<Principal> principal;
+
+  std::optional<std::string_view> param(std::string_view name) const;
+  std::optional<std::string_view> query(std::string_view name) const;
+  std::optional<std::string_view> header(std::string_view name) const { return headers.get(name); }
+  // The path parameter; a missing one is a bug in the route, reported as 500.
+  std::string_view requireParam(std::string_view name) const;
+};
+
+class Response {
+ public:
+  int status = 200;
+  Headers headers;
+  std::string contentType;  // empty with an empty body
+  std::string body;
+
+  static Response json(std::string body, int status = 200);
+  static Response text(std::string body, std::string contentType = "text/plain; charset=utf-8",
+                       int status = 200);
+  static Response noContent();
+  static Response withStatus(int code);
+};
+
+using Handler = std::function<Response(Request&)>;
+
+// Who may call a route.
+enum class Access {
+  Public,         // anyone; a valid token still attaches the principal
+  Authenticated,  // any signed-in user
+  Roles,          // signed-in with one of RouteOptions::roles
+};
+
+struct RouteOptions {
+  Access access = Access::Public;
+  std::vector<std::string> roles;       // used with Access::Roles
+  std::string rateLimitClass = "default";  // a class of kernel.rateLimits; "none" disables
+  std::size_t bodyLimit = 0;            // bytes; 0 = server.maxBodyBytes
+  // Accepted request media types for requests with a body; empty = any.
+  std::vector<std::string> consumes = {"application/json"};
+  // Handlers run on the worker pool by default, so blocking work (DB, hashing)
+  // never stalls the network threads. A handler that only touches memory may
+  // run inline on the network thread instead.
+  bool runInline = false;
+
+  // OpenAPI: summary, description, tag and JSON Schemas (JSON text) for the
+  // request body and the success response.
+  std::string summary;
+  std::string description;
+  std::string tag;
+  std::string requestSchema;
+  std::string responseSchema;
+  int successStatus = 200;
+  std::string successContentType = "application/json";
+};
+
+// Route registration, open during provision only. Path templates use
+// ":name" segments ("/v1/products/:id"). A second route with the same method
+// and an equivalent template is refused at start-up.
+class Routes {
+ public:
+  virtual ~Routes() = default;
+  virtual void add(Method method, std::string pathTemplate, Handler handler,
+                   RouteOptions options = {}) = 0;
+
+  void get(std::string p, Handler h, RouteOptions o = {}) { add(Method::Get, std::move(p), std::move(h), std::move(o)); }
+  void post(std::string p, Handler h, RouteOptions o = {}) { add(Method::Post, std::move(p), std::move(h), std::move(o)); }
+  void put(std::string p, Handler h, RouteOptions o = {}) { add(Method::Put, std::move(p), std::move(h), std::move(o)); }
+  void patch(std::string p, Handler h, RouteOptions o = {}) { add(Method::Patch, std::move(p), std::move(h), std::move(o)); }
+  void del(std::string p, Handler h, RouteOptions o = {}) { add(Method::Delete, std::move(p), std::move(h), std::move(o)); }
+};
+
+}  // namespace agape
