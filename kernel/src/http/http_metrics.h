@@ -1,0 +1,36 @@
+#pragma once
+// Per-route request counters and latency histograms, lock-free on the hot
+// path: one fixed block of atomics per route (indexed by status code and
+// latency bucket), rendered by a collector at scrape time.
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/router.h"
+
+namespace agape::kernel {
+
+class HttpMetrics {
+ public:
+  // `router` must outlive this object; one slot per route plus one for
+  // requests that matched no route (label route="unmatched").
+  explicit HttpMetrics(const Router& router);
+  ~HttpMetrics();
+  void record(const Route* route, int status, std::chrono::nanoseconds latency);
+  void render(std::string& out) const;
+  unsigned long long inFlight() const { return inFlight_.load(); }
+  void begin() { inFlight_.fetch_add(1, std::memory_order_relaxed); }
+  void end() { inFlight_.fetch_sub(1, std::memory_order_relaxed); }
+
+ private:
+  struct Slot;
+  const Router& router_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::atomic<unsigned long long> inFlight_{0};
+};
+
+}  // namespace agape::kernel

@@ -1,0 +1,79 @@
+#include <cmath>
+
+#include "http/middleware/middlewares.h"
+#include "http/rate_limiter.h"
+
+namespace agape::kernel {
+namespace {
+
+std::string seconds(double s) { return std::to_string(static_cast<long long>(std::ceil(s))); }
+
+class RateLimitMiddleware final : public Middleware {
+ public:
+  explicit RateLimitMiddleware(RateLimiter& limiter) : limiter_(limiter) {}
+  int priority() const override { return 70; }
+  std::string_view name() const override { return "rate-limit"; }
+  void handle(Exchange& ex, const Next& next) override {
+    const std::string& cls = ex.route()->options.rateLimitClass;
+    if (cls == "none") return next();
+    auto d = limiter_.take(cls, ex.request.clientIp);
+    Headers& h = ex.response.headers;
+    h.set("RateLimit-Limit", seconds(d.limit));
+    h.set("RateLimit-Remaining", seconds(d.remaining));
+    h.set("RateLimit-Reset", seconds(d.resetSeconds));
+    if (!d.allowed) {
+      std::string retry = std::to_string(std::max<long long>(1, static_cast<long long>(std::ceil(d.retryAfterSeconds))));
+      throw Problem(429, "rate_limited", "Too many requests; retry in " + retry + " s.").withHeader("Retry-After", retry);
+    }
+    next();
+  }
+
+ private:
+  RateLimiter& limiter_;
+};
+
+class AuthenticateMiddleware final : public Middleware {
+ public:
+  explicit AuthenticateMiddleware(std::shared_ptr<const Authenticator> a) : authenticator_(std::move(a)) {}
+  int priority() const override { return 80; }
+  std::string_view name() const override { return "authenticate"; }
+  void handle(Exchange& ex, const Next& next) override {
+    if (authenticator_) {
+      ex.request.principal = authenticator_->authenticate(ex.request);
+    } else if (ex.request.headers.has("Authorization") && ex.route()->options.access != Access::Public) {
+      throw Problem::unauthorized("No authentication provider is enabled on this server.");
+    }
+    next();
+  }
+
+ private:
+  std::shared_ptr<const Authenticator> authenticator_;
+};
+
+class AuthorizeMiddleware final : public Middleware {
+ public:
+  int priority() const override { return 90; }
+  std::string_view name() const override { return "authorize"; }
+  void handle(Exchange& ex, const Next& next) override {
+    const RouteOptions& o = ex.route()->options;
+    if (o.access != Access::Public) {
+      if (!ex.request.principal) throw Problem::unauthorized();
+      if (o.access == Access::Roles) {
+        bool ok = false;
+        for (const auto& r : o.roles) ok = ok || ex.request.principal->hasRole(r);
+        if (!ok) throw Problem::forbidden();
+      }
+    }
+    next();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Middleware> makeRateLimitMiddleware(RateLimiter& l) { return std::make_unique<RateLimitMiddleware>(l); }
+std::unique_ptr<Middleware> makeAuthenticateMiddleware(std::shared_ptr<const Authenticator> a) {
+  return std::make_unique<AuthenticateMiddleware>(std::move(a));
+}
+std::unique_ptr<Middleware> makeAuthorizeMiddleware() { return std::make_unique<AuthorizeMiddleware>(); }
+
+}  // namespace agape::kernel

@@ -1,0 +1,48 @@
+#pragma once
+// The kernel's middleware, in run order (priority):
+//   10 request-id        X-Request-Id echoed or generated
+//   20 access-log        JSON access log line + per-route metrics
+//   30 security-headers  nosniff, frame-ancestors, referrer policy, HSTS in production
+//   35 problem           every exception → one application/problem+json response
+//   40 cors              allow-listed origins, preflight
+//   45 route             404, 405 with Allow, OPTIONS
+//   50 body-limit        413
+//   60 content-type      415
+//   70 rate-limit        token buckets, RateLimit-* headers, 429 + Retry-After
+//   80 authenticate      the Authenticator service (auth plugin) → principal
+//   90 authorize         route access: 401 / 403
+
+#include <memory>
+
+#include "agape/auth.h"
+#include "agape/problem.h"
+#include "config/kernel_config.h"
+#include "http/middleware.h"
+
+namespace agape::kernel {
+
+class HttpMetrics;
+class RateLimiter;
+
+std::unique_ptr<Middleware> makeRequestIdMiddleware();
+std::unique_ptr<Middleware> makeAccessLogMiddleware(HttpMetrics& metrics, bool logLines);
+std::unique_ptr<Middleware> makeSecurityHeadersMiddleware(bool strictTransportSecurity);
+std::unique_ptr<Middleware> makeProblemMiddleware();
+std::unique_ptr<Middleware> makeCorsMiddleware(CorsConfig config);
+std::unique_ptr<Middleware> makeRouteMiddleware();
+std::unique_ptr<Middleware> makeBodyLimitMiddleware(std::size_t defaultLimit);
+std::unique_ptr<Middleware> makeContentTypeMiddleware();
+std::unique_ptr<Middleware> makeRateLimitMiddleware(RateLimiter& limiter);
+// `authenticator` may be null (no auth plugin enabled): credentials are then
+// never accepted.
+std::unique_ptr<Middleware> makeAuthenticateMiddleware(std::shared_ptr<const Authenticator> authenticator);
+std::unique_ptr<Middleware> makeAuthorizeMiddleware();
+
+// Writes `problem` into the exchange's response, keeping headers already set
+// (CORS, rate limit, request id).
+void applyProblem(Exchange& ex, const Problem& problem);
+
+// A fresh time-ordered UUIDv7 string.
+std::string newRequestId();
+
+}  // namespace agape::kernel

@@ -1,0 +1,80 @@
+#include "agape/db.h"
+#include "agape/problem.h"
+#include "http/middleware/middlewares.h"
+#include "log/log.h"
+
+namespace agape::kernel {
+
+void applyProblem(Exchange& ex, const Problem& p) {
+  ex.response.status = p.status();
+  ex.response.contentType = "application/problem+json";
+  ex.response.body = p.toJson(ex.request.requestId);
+  for (const auto& [k, v] : p.headers()) ex.response.headers.set(k, v);
+}
+
+namespace {
+
+class ProblemMiddleware final : public Middleware {
+ public:
+  int priority() const override { return 35; }
+  std::string_view name() const override { return "problem"; }
+
+  void handle(Exchange& ex, const Next& next) override {
+    try {
+      next();
+    } catch (const Problem& p) {
+      applyProblem(ex, p);
+    } catch (const DbError& e) {
+      // Details of database failures stay in the log, never in the response.
+      log_.error("database error", {{"error", e.what()}, {"route", routeOf(ex)}});
+      applyProblem(ex, e.kind() == DbError::Kind::Unavailable || e.kind() == DbError::Kind::Retryable
+                           ? Problem::unavailable("The service is temporarily unavailable; retry shortly.")
+                                 .withHeader("Retry-After", "1")
+                           : Problem(500, "internal", "An unexpected error occurred."));
+    } catch (const std::exception& e) {
+      log_.error("unhandled exception", {{"error", e.what()}, {"route", routeOf(ex)}});
+      applyProblem(ex, Problem(500, "internal", "An unexpected error occurred."));
+    }
+  }
+
+ private:
+  static std::string routeOf(const Exchange& ex) { return ex.route() ? ex.route()->pathTemplate : ex.request.path; }
+  JsonLogger log_{"http"};
+};
+
+class RouteMiddleware final : public Middleware {
+ public:
+  int priority() const override { return 45; }
+  std::string_view name() const override { return "route"; }
+
+  void handle(Exchange& ex, const Next& next) override {
+    switch (ex.match.outcome) {
+      case Router::Outcome::Found:
+        ex.request.routeTemplate = ex.match.route->pathTemplate;
+        ex.request.pathParams = std::move(ex.match.params);
+        next();
+        return;
+      case Router::Outcome::NotFound:
+        throw Problem::notFound("No route matches " + std::string(methodName(ex.request.method)) + " " + ex.request.path + ".");
+      case Router::Outcome::MethodNotAllowed: {
+        std::string allow;
+        for (Method m : ex.match.allowed) allow += (allow.empty() ? "" : ", ") + std::string(methodName(m));
+        if (ex.request.method == Method::Options) {
+          ex.response.status = 204;
+          ex.response.headers.set("Allow", allow + ", OPTIONS");
+          return;
+        }
+        throw Problem(405, "method_not_allowed",
+                      std::string(methodName(ex.request.method)) + " is not allowed here; use " + allow + ".")
+            .withHeader("Allow", allow);
+      }
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Middleware> makeProblemMiddleware() { return std::make_unique<ProblemMiddleware>(); }
+std::unique_ptr<Middleware> makeRouteMiddleware() { return std::make_unique<RouteMiddleware>(); }
+
+}  // namespace agape::kernel

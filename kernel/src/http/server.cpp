@@ -1,0 +1,171 @@
+#include "http/server.h"
+
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+
+#include <sstream>
+#include <thread>
+
+#include "agape/problem.h"
+#include "http/middleware/middlewares.h"
+#include "log/log.h"
+
+namespace agape::kernel {
+
+namespace Http = Pistache::Http;
+
+namespace {
+
+std::optional<Method> toMethod(Http::Method m) {
+  switch (m) {
+    case Http::Method::Get: return Method::Get;
+    case Http::Method::Head: return Method::Head;
+    case Http::Method::Post: return Method::Post;
+    case Http::Method::Put: return Method::Put;
+    case Http::Method::Patch: return Method::Patch;
+    case Http::Method::Delete: return Method::Delete;
+    case Http::Method::Options: return Method::Options;
+    default: return std::nullopt;
+  }
+}
+
+// The right-most X-Forwarded-For entry is the one our trusted proxy added.
+std::string forwardedClient(std::string_view header) {
+  auto comma = header.rfind(',');
+  std::string_view last = comma == std::string_view::npos ? header : header.substr(comma + 1);
+  while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+  while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+  return std::string(last);
+}
+
+}  // namespace
+
+class HttpServer::Handler final : public Http::Handler {
+ public:
+  HTTP_PROTOTYPE(Handler)
+
+  explicit Handler(HttpServer* server) : server_(server) {}
+
+  void onRequest(const Http::Request& req, Http::ResponseWriter writer) override {
+    auto counter = server_->inFlight_;
+    counter->fetch_add(1, std::memory_order_relaxed);
+    auto ex = std::make_shared<Exchange>();
+    bool keepAlive = convert(req, ex->request);
+    const Pipeline& pipeline = server_->pipeline_;
+    auto method = toMethod(req.method());
+
+    if (!method) {
+      ex->response = Response::withStatus(501);
+    } else if (server_->draining_.load(std::memory_order_relaxed)) {
+      applyProblem(*ex, Problem::unavailable("The server is shutting down; retry shortly.").withHeader("Retry-After", "1"));
+      keepAlive = false;
+    } else {
+      pipeline.resolve(*ex);
+      bool runInline = ex->match.outcome != Router::Outcome::Found || ex->match.route->options.runInline;
+      if (!runInline) {
+        auto shared = std::make_shared<Http::ResponseWriter>(std::move(writer));
+        bool queued = server_->workers_.submit([ex, shared, keepAlive, counter, &pipeline] {
+          pipeline.run(*ex);
+          write(*shared, *ex, keepAlive);
+          counter->fetch_sub(1, std::memory_order_relaxed);
+        });
+        if (queued) return;
+        applyProblem(*ex, Problem::unavailable("The server is overloaded; retry shortly.").withHeader("Retry-After", "1"));
+        write(*shared, *ex, keepAlive);
+        counter->fetch_sub(1, std::memory_order_relaxed);
+        return;
+      }
+      pipeline.run(*ex);
+    }
+    write(writer, *ex, keepAlive);
+    counter->fetch_sub(1, std::memory_order_relaxed);
+  }
+
+ private:
+  // Copies what the pipeline needs out of Pistache's request. Returns whether
+  // the connection stays open: HTTP/1.1 keeps it unless the client said
+  // "close" (Pistache alone would close when the header is absent).
+  bool convert(const Http::Request& in, Request& out) const {
+    out.method = toMethod(in.method()).value_or(Method::Get);
+    out.path = in.resource();
+    for (auto it = in.query().parameters_begin(); it != in.query().parameters_end(); ++it)
+      out.queryParams.emplace_back(it->first, it->second);
+    out.body = in.body();
+    bool keepAlive = in.version() == Http::Version::Http11;
+    for (const auto& h : in.headers().list()) {
+      std::ostringstream os;
+      h->write(os);
+      std::string name = h->name();
+      if (name == "Connection") {
+        auto c = std::static_pointer_cast<Http::Header::Connection>(h);
+        keepAlive = c->control() == Http::ConnectionControl::KeepAlive;
+      }
+      out.headers.add(std::move(name), os.str());
+    }
+    for (const auto& [name, raw] : in.headers().rawList()) out.headers.add(raw.name(), raw.value());
+    out.clientIp = in.address().host();
+    if (server_->config_.trustForwardedFor)
+      if (auto fwd = out.headers.get("X-Forwarded-For"); fwd && !fwd->empty()) out.clientIp = forwardedClient(*fwd);
+    return keepAlive;
+  }
+
+  static void write(Http::ResponseWriter& writer, Exchange& ex, bool keepAlive) {
+    auto& headers = writer.headers();
+    for (const auto& [k, v] : ex.response.headers.all()) headers.addRaw(Http::Header::Raw(k, v));
+    if (!ex.response.contentType.empty()) headers.addRaw(Http::Header::Raw("Content-Type", ex.response.contentType));
+    headers.add<Http::Header::Connection>(keepAlive ? Http::ConnectionControl::KeepAlive
+                                                    : Http::ConnectionControl::Close);
+    if (ex.request.method == Method::Head) ex.response.body.clear();
+    writer.send(static_cast<Http::Code>(ex.response.status), ex.response.body);
+  }
+
+  HttpServer* server_;
+};
+
+HttpServer::HttpServer(const ServerConfig& config, const Pipeline& pipeline, WorkerPool& workers)
+    : config_(config), pipeline_(pipeline), workers_(workers),
+      inFlight_(std::make_shared<std::atomic<unsigned long long>>(0)) {}
+
+HttpServer::~HttpServer() {
+  if (running_) drainAndStop(std::chrono::milliseconds(0));
+}
+
+void HttpServer::start() {
+  Pistache::Address addr(config_.host, Pistache::Port(static_cast<std::uint16_t>(config_.port)));
+  endpoint_ = std::make_unique<Http::Endpoint>(addr);
+  // Requests carry the largest body any route accepts plus headers.
+  std::size_t maxBody = config_.maxBodyBytes;
+  for (const auto& r : pipeline_.router().routes()) maxBody = std::max(maxBody, r.options.bodyLimit);
+  auto opts = Http::Endpoint::options()
+                  .threads(config_.ioThreads)
+                  .threadsName("agape-io")
+                  .flags(Pistache::Tcp::Options::ReuseAddr)
+                  .maxRequestSize(maxBody + 64 * 1024)
+                  .maxResponseSize(64 * 1024 * 1024)
+                  .keepaliveTimeout(config_.keepAliveTimeout);
+  endpoint_->init(opts);
+  endpoint_->setHandler(std::make_shared<Handler>(this));
+  try {
+    endpoint_->serveThreaded();
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot listen on " + config_.host + ":" + std::to_string(config_.port) + ": " + e.what());
+  }
+  running_ = true;
+}
+
+std::uint16_t HttpServer::port() const { return endpoint_ ? static_cast<std::uint16_t>(endpoint_->getPort()) : 0; }
+
+void HttpServer::drainAndStop(std::chrono::milliseconds grace) {
+  if (!running_) return;
+  draining_ = true;
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (inFlight_->load() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (inFlight_->load() > 0)
+    JsonLogger("http").warn("shutdown grace expired with requests in flight",
+                            {{"inFlight", std::to_string(inFlight_->load())}});
+  endpoint_->shutdown();
+  running_ = false;
+}
+
+}  // namespace agape::kernel
