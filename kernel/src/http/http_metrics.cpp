@@ -17,8 +17,9 @@ struct HttpMetrics::Slot {
   Slot() : buckets(MetricsRegistry::defaultLatencyBuckets().size() + 1) {}
 };
 
-HttpMetrics::HttpMetrics(const Router& router) : router_(router) {
-  for (std::size_t i = 0; i <= router.routes().size(); ++i) slots_.push_back(std::make_unique<Slot>());
+HttpMetrics::HttpMetrics(const Router& router) {
+  for (const auto& r : router.routes()) labels_.emplace_back(methodName(r.method), r.pathTemplate);
+  for (std::size_t i = 0; i <= labels_.size(); ++i) slots_.push_back(std::make_unique<Slot>());
 }
 
 HttpMetrics::~HttpMetrics() = default;
@@ -35,9 +36,8 @@ void HttpMetrics::record(const Route* route, int status, std::chrono::nanosecond
 }
 
 void HttpMetrics::render(std::string& out) const {
-  const auto& routes = router_.routes();
   auto labelsOf = [&](std::size_t i) -> Labels {
-    if (i < routes.size()) return {{"method", methodName(routes[i].method)}, {"route", routes[i].pathTemplate}};
+    if (i < labels_.size()) return {{"method", labels_[i].first}, {"route", labels_[i].second}};
     return {{"method", "any"}, {"route", "unmatched"}};
   };
   out += "# HELP agape_http_requests_total HTTP requests by route template and status.\n"

@@ -16,8 +16,9 @@ namespace agape::kernel {
 
 class HttpMetrics {
  public:
-  // `router` must outlive this object; one slot per route plus one for
-  // requests that matched no route (label route="unmatched").
+  // One slot per route of `router` (labels copied, so the router may move
+  // afterwards; Route::index stays valid) plus one for requests that matched
+  // no route (label route="unmatched").
   explicit HttpMetrics(const Router& router);
   ~HttpMetrics();
   void record(const Route* route, int status, std::chrono::nanoseconds latency);
@@ -28,7 +29,7 @@ class HttpMetrics {
 
  private:
   struct Slot;
-  const Router& router_;
+  std::vector<std::pair<std::string, std::string>> labels_;  // method, template per route
   std::vector<std::unique_ptr<Slot>> slots_;
   std::atomic<unsigned long long> inFlight_{0};
 };
