@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# One command from a fresh Debian 12 machine to every test:
+#   deps → Release build → throwaway PostgreSQL on a free port →
+#   unit + integration tests (each DB test on SQLite and PostgreSQL) →
+#   the SDK installed and used out of tree → OpenAPI lint with a standard
+#   validator → unit tests again under AddressSanitizer + UBSan.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${AGAPE_BUILD_DIR:-$root/build}
+asan=${AGAPE_ASAN_BUILD_DIR:-$root/build-asan}
+cd "$root"
+
+step() { printf '\n== %s ==\n' "$*"; }
+start=$(date +%s)
+
+step "dependencies"
+scripts/install-deps.sh
+
+step "build (Release)"
+t0=$(date +%s)
+scripts/build.sh "$build" -DAGAPE_TESTS=ON -DAGAPE_BENCH=ON
+echo "build took $(( $(date +%s) - t0 )) s"
+
+step "PostgreSQL"
+pgdir=$(mktemp -d /tmp/agape-pg.XXXXXX)
+trap 'scripts/pg-test-server.sh stop "$pgdir" >/dev/null 2>&1 || true' EXIT
+AGAPE_TEST_PG_URL=$(scripts/pg-test-server.sh start "$pgdir")
+export AGAPE_TEST_PG_URL
+echo "PostgreSQL at $AGAPE_TEST_PG_URL"
+
+step "unit and integration tests"
+export AGAPE_OPENAPI_OUT="$build/openapi.json"
+rm -f "$AGAPE_OPENAPI_OUT"
+ctest --test-dir "$build" --output-on-failure -j2 --timeout 300
+
+step "SDK installed and used out of tree"
+scripts/check-sdk.sh "$build"
+
+step "OpenAPI document lint (@redocly/cli)"
+test -s "$AGAPE_OPENAPI_OUT"
+npx --yes @redocly/cli@1.34.21 lint --format=stylish "$AGAPE_OPENAPI_OUT"
+
+step "unit tests under AddressSanitizer + UBSan"
+t0=$(date +%s)
+cmake -S "$root" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAGAPE_SANITIZE=ON -DAGAPE_BENCH=OFF >/dev/null
+ninja -C "$asan" -j"${AGAPE_JOBS:-2}" kernel_tests
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  "$asan/bin/kernel_tests" --gtest_brief=1
+echo "sanitizer build and run took $(( $(date +%s) - t0 )) s"
+
+step "all tests passed in $(( $(date +%s) - start )) s"
