@@ -10,6 +10,7 @@ packages=(
   libcurl4-openssl-dev libpoco-dev libbenchmark-dev libgtest-dev libgmock-dev googletest
   nlohmann-json3-dev libspdlog-dev libfmt-dev libqrencode-dev libpng-dev liboath-dev
   libcrypt-dev libhpdf-dev postgresql wrk nginx-light openssl sqlite3 curl ca-certificates
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()
@@ -22,4 +23,12 @@ if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Node.js runs the standard validators the tests use (OpenAPI lint, an
+# independent JWT implementation); keep a preinstalled one.
+if ! command -v npx >/dev/null 2>&1; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
