@@ -14,7 +14,14 @@ namespace {
 
 constexpr const char* kEntryPoint = AGAPE_DETAIL_STR(AGAPE_PLUGIN_ENTRY);
 
-std::string inQuotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
+std::string inQuotes(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '"';
+  out += text;
+  out += '"';
+  return out;
+}
 
 // The file names tried for a plugin id, in order.
 std::vector<std::string> libraryNames(std::string_view id) {
