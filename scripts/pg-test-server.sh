@@ -20,8 +20,9 @@ usage() {
 
 [[ $# -eq 2 ]] || usage
 cmd=$1
-dir=$2
-[[ -n "$dir" && "$dir" != "/" ]] || usage
+[[ -n "$2" ]] || usage
+dir=$(realpath -m -- "$2")  # absolute: the server runs elsewhere and gets it as its socket directory
+[[ "$dir" != "/" ]] || usage
 data="$dir/data"
 portFile="$dir/port"
 
@@ -55,8 +56,8 @@ start() {
   fi
   if ! isRunning; then
     # The port may be taken between probing and binding; try a few.
-    local attempt port
-    for attempt in 1 2 3 4 5; do
+    local port
+    for _ in 1 2 3 4 5; do
       port=$(freePort)
       if asPostgres "$PG_BIN/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
           -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \

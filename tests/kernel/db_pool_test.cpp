@@ -440,17 +440,28 @@ TEST_P(DbPoolTest, AppliesConnectionSettings) {
 TEST_P(DbPoolTest, ReconnectsAConnectionTheServerDropped) {
   if (!isPg()) GTEST_SKIP() << "an SQLite connection cannot be dropped by a server";
   auto db = database().open(1);
-  const long long pid = db->read([](Tx& tx) { return tx.one("SELECT pg_backend_pid() AS pid")->integer("pid"); });
-  DbPool& admin = database().admin();
-  admin.transact([&](Tx& tx) { tx.query("SELECT pg_terminate_backend(CAST(:pid AS INTEGER))", {pid}); });
-  ASSERT_TRUE(eventually([&] {
-    return !admin.read([&](Tx& tx) {
-      return tx.one("SELECT 1 FROM pg_stat_activity WHERE pid = CAST(:pid AS INTEGER)", {pid}).has_value();
+  auto backendPid = [&] {
+    return db->read([](Tx& tx) { return tx.one("SELECT pg_backend_pid() AS pid")->integer("pid"); });
+  };
+  // As if the server restarted: the pooled connection is cut while idle.
+  auto kill = [&](long long pid) {
+    DbPool& admin = database().admin();
+    admin.transact([&](Tx& tx) { tx.query("SELECT pg_terminate_backend(CAST(:pid AS INTEGER))", {pid}); });
+    return eventually([&] {
+      return !admin.read([&](Tx& tx) {
+        return tx.one("SELECT 1 FROM pg_stat_activity WHERE pid = CAST(:pid AS INTEGER)", {pid}).has_value();
+      });
     });
-  }));
-  const long long newPid = db->read([](Tx& tx) { return tx.one("SELECT pg_backend_pid() AS pid")->integer("pid"); });
-  EXPECT_NE(newPid, pid);
-  EXPECT_TRUE(db->ping());
+  };
+
+  const long long first = backendPid();
+  ASSERT_TRUE(kill(first));
+  const long long second = backendPid();  // a transaction notices at BEGIN and reconnects
+  EXPECT_NE(second, first);
+
+  ASSERT_TRUE(kill(second));
+  EXPECT_TRUE(db->ping());  // so does a ping
+  EXPECT_NE(backendPid(), second);
 }
 
 TEST_P(DbPoolTest, FailsToOpenAsUnavailableWithoutRevealingThePassword) {

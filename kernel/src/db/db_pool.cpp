@@ -238,6 +238,7 @@ bool DbPool::ping() noexcept {
       connection.query("SELECT 1", {});
     } catch (const DbError& e) {
       if (e.kind() != DbError::Kind::Unavailable || connection.healthy()) throw;
+      log_.warn("database connection lost; reconnecting", {{"url", redactedUrl_}, {"error", e.what()}});
       connection.reconnect();
       connection.query("SELECT 1", {});
     }

@@ -172,7 +172,7 @@ class PgConnection final : public Connection {
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) return;
     const char* state = res ? PQresultErrorField(res.get(), PG_DIAG_SQLSTATE) : nullptr;
     const char* primary = res ? PQresultErrorField(res.get(), PG_DIAG_MESSAGE_PRIMARY) : nullptr;
-    fail(state ? state : "", primary ? std::string(primary) : firstLine(PQerrorMessage(conn())), sql, {});
+    fail(state ? state : "", primary ? std::string(primary) : primaryMessage(PQerrorMessage(conn())), sql, {});
   }
 
   void run(std::string_view sql, const Params& params, std::vector<Row>* rows, long long* affected) {
