@@ -82,6 +82,12 @@ void logNotice(void*, const char* message) {
   log.warn("postgresql notice", {{"notice", oneLine(message)}});
 }
 
+// SOCI's shared libraries export no RTTI for their backend classes, so
+// UBSan's vptr check, which needs it, cannot link; this downcast is exact.
+__attribute__((no_sanitize("vptr"))) PGconn* nativeHandle(soci::session& session) {
+  return static_cast<soci::postgresql_session_backend*>(session.get_backend())->conn_;
+}
+
 class PgConnection final : public Connection {
  public:
   PgConnection(std::string conninfo, std::string redactedUrl, std::string password)
@@ -146,7 +152,7 @@ class PgConnection final : public Connection {
   }
 
  private:
-  PGconn* conn() const { return static_cast<soci::postgresql_session_backend*>(session_->get_backend())->conn_; }
+  PGconn* conn() const { return nativeHandle(*session_); }
 
   void setUp() {
     PQsetNoticeProcessor(conn(), logNotice, nullptr);

@@ -22,6 +22,12 @@ struct StmtDeleter {
 };
 using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
 
+// SOCI's shared libraries export no RTTI for their backend classes, so
+// UBSan's vptr check, which needs it, cannot link; this downcast is exact.
+__attribute__((no_sanitize("vptr"))) sqlite3* nativeHandle(soci::session& session) {
+  return static_cast<soci::sqlite3_session_backend*>(session.get_backend())->conn_;
+}
+
 class SqliteConnection final : public Connection {
  public:
   SqliteConnection(std::string path, std::chrono::milliseconds busyTimeout)
@@ -108,7 +114,7 @@ class SqliteConnection final : public Connection {
     } catch (const soci::soci_error& e) {
       throw DbError(DbError::Kind::Unavailable, "cannot open SQLite database " + path_ + ": " + e.get_error_message());
     }
-    db_ = static_cast<soci::sqlite3_session_backend*>(session_->get_backend())->conn_;
+    db_ = nativeHandle(*session_);
     sqlite3_extended_result_codes(db_, 1);
     try {
       // busy_timeout first: switching to WAL needs a lock another connection may hold.
