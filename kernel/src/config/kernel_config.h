@@ -46,6 +46,7 @@ struct DatabaseConfig {
   int poolSize = 8;
   std::chrono::milliseconds busyTimeout{5000};   // SQLite busy_timeout
   std::chrono::milliseconds acquireTimeout{5000};  // waiting for a pooled connection
+  bool autoMigrate = true;  // `agape serve` applies pending migrations first
 };
 
 struct PluginEntry {

@@ -3,7 +3,9 @@
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
 
+#include <algorithm>
 #include <sstream>
+#include <strings.h>
 #include <thread>
 
 #include "agape/problem.h"
@@ -37,6 +39,23 @@ std::string forwardedClient(std::string_view header) {
   while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
   return std::string(last);
 }
+
+// Pistache 0.0.5 writes only typed headers (raw ones are dropped), and typed
+// headers have compile-time names; this one carries its name at run time.
+class DynamicHeader final : public Http::Header::Header {
+ public:
+  DynamicHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  const char* name() const override { return name_.c_str(); }
+  void parse(const std::string& data) override { value_ = data; }
+  void write(std::ostream& os) const override { os << value_; }
+#ifdef SAFE_HEADER_CAST
+  std::uint64_t hash() const override { return std::hash<std::string>{}(name_); }
+#endif
+
+ private:
+  std::string name_;
+  std::string value_;
+};
 
 }  // namespace
 
@@ -111,8 +130,20 @@ class HttpServer::Handler final : public Http::Handler {
 
   static void write(Http::ResponseWriter& writer, Exchange& ex, bool keepAlive) {
     auto& headers = writer.headers();
-    for (const auto& [k, v] : ex.response.headers.all()) headers.addRaw(Http::Header::Raw(k, v));
-    if (!ex.response.contentType.empty()) headers.addRaw(Http::Header::Raw("Content-Type", ex.response.contentType));
+    // Pistache keeps one header per name: repeated names are joined with ", "
+    // (RFC 9110 §5.3).
+    std::vector<std::pair<std::string, std::string>> merged;
+    for (const auto& [k, v] : ex.response.headers.all()) {
+      auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& m) { return strcasecmp(m.first.c_str(), k.c_str()) == 0; });
+      if (it == merged.end()) merged.emplace_back(k, v);
+      else it->second += ", " + v;
+    }
+    for (auto& [k, v] : merged) headers.add(std::make_shared<DynamicHeader>(std::move(k), std::move(v)));
+    if (!ex.response.contentType.empty())
+      headers.add(std::make_shared<DynamicHeader>("Content-Type", ex.response.contentType));
+    // Pistache has already put its own Connection header (Close for an
+    // HTTP/1.1 request without one); replace it.
+    headers.remove<Http::Header::Connection>();
     headers.add<Http::Header::Connection>(keepAlive ? Http::ConnectionControl::KeepAlive
                                                     : Http::ConnectionControl::Close);
     if (ex.request.method == Method::Head) ex.response.body.clear();

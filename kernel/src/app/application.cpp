@@ -1,0 +1,202 @@
+#include "app/application.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "app/plugin_context.h"
+#include "http/middleware/middlewares.h"
+#include "http/openapi.h"
+#include "log/log.h"
+
+namespace agape::kernel {
+
+namespace {
+JsonLogger& log() {
+  static JsonLogger logger("kernel");
+  return logger;
+}
+}  // namespace
+
+Application::Application(ConfigDocument doc, KernelConfig config)
+    : doc_(std::move(doc)), config_(std::move(config)), noDatabase_(std::make_unique<NoDatabase>()) {}
+
+Application::~Application() {
+  try {
+    stop();
+  } catch (const std::exception& e) {
+    log().error("error during shutdown", {{"error", e.what()}});
+  }
+  // Members go in reverse declaration order: server, workers, pipeline (the
+  // plugin handlers), then the plugin host unloads libraries, then the DB.
+}
+
+void Application::loadPlugins() {
+  host_ = std::make_unique<PluginHost>(config_.plugins);
+  host_->load();
+  std::vector<std::string> ids;
+  for (const auto& p : host_->plugins()) ids.push_back(p.id);
+  checkTopLevelKeys(doc_, ids);
+  host_->configure([&](const PluginInfo& p) { return doc_.section(p.id); });
+}
+
+void Application::openDatabase() {
+  db_ = DbPool::open(config_.database);
+  log().info("database open", {{"url", db_->redactedUrl()}, {"poolSize", std::to_string(config_.database.poolSize)}});
+}
+
+namespace {
+std::vector<Migrator::Source> migrationSources(const PluginHost& host) {
+  std::vector<Migrator::Source> sources;
+  for (const auto& p : host.plugins()) sources.push_back({p.id, p.migrationsDir});
+  return sources;
+}
+}  // namespace
+
+int Application::migrate() {
+  Migrator migrator(*db_, migrationSources(*host_));
+  return migrator.up(log());
+}
+
+std::vector<Migrator::Entry> Application::migrationStatus() {
+  Migrator migrator(*db_, migrationSources(*host_));
+  return migrator.status();
+}
+
+void Application::provision(bool withDatabase) {
+  RouteTable table;
+  registerOperationsRoutes(table);
+  std::vector<PluginContext*> contexts;
+  Database& db = withDatabase ? static_cast<Database&>(*db_) : *noDatabase_;
+  host_->provision([&](const PluginInfo& p) {
+    auto ctx = std::make_unique<PluginContext>(
+        p.id, doc_.section(p.id), PluginContext::Deps{table, db, host_->services(), metrics_, clock_});
+    contexts.push_back(ctx.get());
+    return ctx;
+  });
+  for (auto* c : contexts) c->closeRoutes();
+  host_->validate();
+
+  Router router = std::move(table).freeze();
+  rateLimiter_ = std::make_unique<RateLimiter>(config_.server.rateLimits);
+  auto authenticator = host_->services().find<Authenticator>();
+  std::vector<std::unique_ptr<Middleware>> chain;
+  chain.push_back(makeRequestIdMiddleware());
+  chain.push_back(makeSecurityHeadersMiddleware(config_.environment == "production"));
+  chain.push_back(makeProblemMiddleware());
+  chain.push_back(makeCorsMiddleware(config_.server.cors));
+  chain.push_back(makeRouteMiddleware());
+  chain.push_back(makeBodyLimitMiddleware(config_.server.maxBodyBytes));
+  chain.push_back(makeContentTypeMiddleware());
+  chain.push_back(makeRateLimitMiddleware(*rateLimiter_));
+  chain.push_back(makeAuthenticateMiddleware(authenticator));
+  chain.push_back(makeAuthorizeMiddleware());
+  httpMetrics_ = std::make_unique<HttpMetrics>(router);
+  chain.push_back(makeAccessLogMiddleware(*httpMetrics_, config_.logging.accessLog));
+  pipeline_ = std::make_unique<Pipeline>(std::move(router), std::move(chain));
+  openApi_ = buildOpenApi(pipeline_->router(), {.version = AGAPE_VERSION});
+  registerCollectors();
+}
+
+void Application::start() {
+  host_->start();
+  pluginsStarted_ = true;
+  workers_ = std::make_unique<WorkerPool>(config_.server.workerThreads, 10'000, "agape-work");
+  server_ = std::make_unique<HttpServer>(config_.server, *pipeline_, *workers_);
+  try {
+    server_->start();
+  } catch (...) {
+    host_->stop();
+    pluginsStarted_ = false;
+    throw;
+  }
+  log().info("listening", {{"address", config_.server.host + ":" + std::to_string(server_->port())},
+                           {"routes", std::to_string(pipeline_->router().routes().size())}});
+}
+
+void Application::stop() {
+  if (server_) {
+    server_->drainAndStop(config_.server.shutdownGrace);
+    server_.reset();
+  }
+  if (workers_) workers_->shutdown();
+  if (pluginsStarted_) {
+    host_->stop();
+    pluginsStarted_ = false;
+  }
+}
+
+std::uint16_t Application::port() const { return server_ ? server_->port() : 0; }
+
+std::string Application::readiness(bool& ready) const {
+  nlohmann::ordered_json checks;
+  bool dbUp = db_ && db_->ping();
+  checks["database"] = dbUp ? "up" : "down";
+  checks["plugins"] = pluginsStarted_ ? "started" : "stopped";
+  bool draining = server_ && server_->draining();
+  if (draining) checks["server"] = "draining";
+  ready = dbUp && pluginsStarted_ && !draining;
+  return nlohmann::ordered_json{{"status", ready ? "ready" : "unavailable"}, {"checks", checks}}.dump();
+}
+
+void Application::registerOperationsRoutes(RouteTable& table) {
+  auto add = [&](std::string path, Handler h, RouteOptions o) {
+    Route r;
+    r.method = Method::Get;
+    r.pathTemplate = std::move(path);
+    r.handler = std::move(h);
+    r.options = std::move(o);
+    r.options.tag = "operations";
+    r.options.rateLimitClass = "none";
+    r.pluginId = "kernel";
+    table.add(std::move(r));
+  };
+  add("/healthz", [](Request&) { return Response::json(R"({"status":"ok"})"); },
+      {.runInline = true, .summary = "Liveness: 200 while the process serves",
+       .responseSchema = R"({"type":"object","properties":{"status":{"type":"string"}}})"});
+  add("/readyz",
+      [this](Request&) {
+        bool ready = false;
+        std::string body = readiness(ready);
+        Response r = Response::json(std::move(body), ready ? 200 : 503);
+        return r;
+      },
+      {.summary = "Readiness: 200 only when the database answers and every plugin started",
+       .responseSchema = R"({"type":"object","properties":{"status":{"type":"string"},"checks":{"type":"object"}}})"});
+  add("/metrics",
+      [this](Request&) { return Response::text(metrics_.render(), "text/plain; version=0.0.4; charset=utf-8"); },
+      {.summary = "Prometheus metrics", .responseSchema = R"({"type":"string"})", .successContentType = "text/plain"});
+  add("/openapi.json", [this](Request&) { return Response::json(openApi_); },
+      {.runInline = true, .summary = "This OpenAPI document", .responseSchema = R"({"type":"object"})"});
+}
+
+void Application::registerCollectors() {
+  metrics_.addCollector([this](std::string& out) {
+    if (httpMetrics_) httpMetrics_->render(out);
+    if (db_) {
+      auto s = db_->stats();
+      out += "# HELP agape_db_pool_connections Database pool connections by state.\n"
+             "# TYPE agape_db_pool_connections gauge\n";
+      appendSample(out, "agape_db_pool_connections", "{state=\"in_use\"}", s.inUse);
+      appendSample(out, "agape_db_pool_connections", "{state=\"idle\"}", s.size - s.inUse);
+      out += "# HELP agape_db_pool_waits_total Acquisitions that had to wait for a connection.\n"
+             "# TYPE agape_db_pool_waits_total counter\n";
+      appendSample(out, "agape_db_pool_waits_total", "", static_cast<double>(s.waits));
+      out += "# HELP agape_db_tx_retries_total Transactions re-run after a serialization failure.\n"
+             "# TYPE agape_db_tx_retries_total counter\n";
+      appendSample(out, "agape_db_tx_retries_total", "", static_cast<double>(s.retries));
+    }
+    if (workers_) {
+      out += "# HELP agape_worker_queue_depth Requests waiting for a worker thread.\n"
+             "# TYPE agape_worker_queue_depth gauge\n";
+      appendSample(out, "agape_worker_queue_depth", "", static_cast<double>(workers_->queued()));
+    }
+    if (host_) {
+      out += "# HELP agape_plugin_info Loaded plugins.\n# TYPE agape_plugin_info gauge\n";
+      for (const auto& p : host_->plugins())
+        appendSample(out, "agape_plugin_info", formatLabels({{"id", p.id}, {"version", p.version}}),
+                     pluginsStarted_ ? 1 : 0);
+    }
+  });
+}
+
+}  // namespace agape::kernel

@@ -1,0 +1,76 @@
+#pragma once
+// Wires the kernel together for `agape serve` and the other commands:
+// config → plugins loaded and configured → database → migrations →
+// provision → routes frozen → plugins started → HTTP served. Shutdown runs
+// the same path backwards.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/system_clock.h"
+#include "config/config_document.h"
+#include "config/kernel_config.h"
+#include "db/db_pool.h"
+#include "http/http_metrics.h"
+#include "http/pipeline.h"
+#include "http/rate_limiter.h"
+#include "http/server.h"
+#include "http/worker_pool.h"
+#include "metrics/registry.h"
+#include "migrate/migrator.h"
+#include "plugins/plugin_host.h"
+
+namespace agape::kernel {
+
+class PluginContext;
+
+class Application {
+ public:
+  Application(ConfigDocument doc, KernelConfig config);
+  ~Application();
+
+  // Loads and configures every enabled plugin (no database needed): enough
+  // for `config check` and `plugins list`.
+  void loadPlugins();
+  // Opens the database pool (creating the data dir for SQLite).
+  void openDatabase();
+  // Applies pending migrations of every loaded plugin, in dependency order.
+  int migrate();
+  std::vector<Migrator::Entry> migrationStatus();
+  // Provisions plugins (with a database, or with none for inspection) and
+  // freezes the routes.
+  void provision(bool withDatabase);
+  // Starts plugins then HTTP; throws (after rolling back) on failure.
+  void start();
+  // Graceful: drain HTTP, stop plugins in reverse, finish worker tasks.
+  void stop();
+
+  std::uint16_t port() const;
+  const Router& router() const { return pipeline_->router(); }
+  const PluginHost& plugins() const { return *host_; }
+  const KernelConfig& config() const { return config_; }
+
+ private:
+  void registerOperationsRoutes(RouteTable& table);
+  void registerCollectors();
+  std::string readiness(bool& ready) const;
+
+  ConfigDocument doc_;
+  KernelConfig config_;
+  SystemClock clock_;
+  MetricsRegistry metrics_;
+  std::unique_ptr<Database> noDatabase_;
+  std::unique_ptr<DbPool> db_;
+  std::unique_ptr<PluginHost> host_;
+  std::unique_ptr<HttpMetrics> httpMetrics_;
+  std::unique_ptr<RateLimiter> rateLimiter_;
+  std::unique_ptr<Pipeline> pipeline_;  // holds plugin handlers: destroyed before host_
+  std::unique_ptr<WorkerPool> workers_;
+  std::unique_ptr<HttpServer> server_;
+  std::string openApi_;
+  bool pluginsStarted_ = false;
+};
+
+}  // namespace agape::kernel

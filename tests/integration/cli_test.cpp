@@ -1,0 +1,75 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support/server_process.h"
+
+using namespace agape::test;
+
+TEST(Cli, VersionAndHelp) {
+  auto v = runAgape({"version"});
+  EXPECT_EQ(v.exitCode, 0);
+  EXPECT_NE(v.output.find("ABI 1"), std::string::npos) << v.output;
+  EXPECT_NE(v.output.find("build gcc-"), std::string::npos);
+  EXPECT_EQ(runAgape({"--help"}).exitCode, 0);
+  for (const char* cmd : {"serve", "migrate", "plugins", "config", "version"}) {
+    auto h = runAgape({cmd, "--help"});
+    EXPECT_EQ(h.exitCode, 0) << cmd;
+    EXPECT_NE(h.output.find("Usage: agape"), std::string::npos) << cmd;
+  }
+}
+
+TEST(Cli, UsageErrorsExit2) {
+  EXPECT_EQ(runAgape({}).exitCode, 2);
+  EXPECT_EQ(runAgape({"frobnicate"}).exitCode, 2);
+  EXPECT_EQ(runAgape({"migrate", "sideways"}).exitCode, 2);
+  EXPECT_EQ(runAgape({"serve", "--bogus"}).exitCode, 2);
+  EXPECT_EQ(runAgape({"serve", "--config"}).exitCode, 2);
+}
+
+TEST(Cli, PluginsListShowsRoutesAndDependencies) {
+  TempDir dir;
+  std::string cfg = dir.write("agape.yaml", testConfig(dir, 8080, {"hello", "test.alpha", "test.beta"}));
+  auto r = runAgape({"plugins", "list", "--config", cfg});
+  ASSERT_EQ(r.exitCode, 0) << r.output;
+  EXPECT_NE(r.output.find("hello 1.0.0"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("GET /v1/hello/:name"), std::string::npos);
+  EXPECT_NE(r.output.find("depends on: test.alpha, test.gamma (optional)"), std::string::npos) << r.output;
+}
+
+TEST(Cli, ConfigCheck) {
+  TempDir dir;
+  std::string good = dir.write("good.yaml", testConfig(dir, 8080, {"hello"}, "hello:\n  greeting: Hey\n"));
+  auto ok = runAgape({"config", "check", "--config", good});
+  EXPECT_EQ(ok.exitCode, 0) << ok.output;
+  EXPECT_NE(ok.output.find("OK (1 plugins)"), std::string::npos);
+  auto bad = runAgape({"config", "check", "--config", good, "--set", "server.port=70000"});
+  EXPECT_EQ(bad.exitCode, 2) << bad.output;
+  EXPECT_NE(bad.output.find("server.port: must be between 0 and 65535 (--set server.port)"), std::string::npos)
+      << bad.output;
+  auto stray = runAgape({"config", "check", "--config", good, "--set", "catalog.pageSize=5"});
+  EXPECT_EQ(stray.exitCode, 2) << stray.output;
+  EXPECT_NE(stray.output.find("catalog: unknown key"), std::string::npos) << stray.output;
+}
+
+TEST(Cli, MigrateUpStatusAndModifiedRefused) {
+  TempDir dir;
+  std::string cfg = dir.write("agape.yaml", testConfig(dir, 8080, {"hello"}));
+  std::string file = dir.write("migrations/hello/sqlite/0001_greetings.sql",
+                               "CREATE TABLE hello_greetings (id INTEGER PRIMARY KEY, text TEXT NOT NULL);\n"
+                               "INSERT INTO hello_greetings (text) VALUES ('Hello; world');\n");
+  auto pending = runAgape({"migrate", "status", "--config", cfg});
+  EXPECT_EQ(pending.exitCode, 0) << pending.output;
+  EXPECT_NE(pending.output.find("hello\t1\tgreetings\tpending"), std::string::npos) << pending.output;
+  auto up = runAgape({"migrate", "up", "--config", cfg});
+  EXPECT_EQ(up.exitCode, 0) << up.output;
+  EXPECT_NE(up.output.find("applied 1 migration"), std::string::npos);
+  auto again = runAgape({"migrate", "up", "--config", cfg});
+  EXPECT_NE(again.output.find("applied 0 migrations"), std::string::npos) << again.output;
+  auto status = runAgape({"migrate", "status", "--config", cfg});
+  EXPECT_NE(status.output.find("hello\t1\tgreetings\tapplied"), std::string::npos) << status.output;
+  std::ofstream(file, std::ios::app) << "-- edited\n";
+  auto refused = runAgape({"migrate", "up", "--config", cfg});
+  EXPECT_EQ(refused.exitCode, 1) << refused.output;
+  EXPECT_NE(refused.output.find("was modified after it was applied"), std::string::npos) << refused.output;
+}

@@ -1,0 +1,173 @@
+#include "support/server_process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "support/http_client.h"
+
+namespace agape::test {
+
+namespace fs = std::filesystem;
+
+int freePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("bind failed");
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  int port = ntohs(a.sin_port);
+  close(fd);
+  return port;
+}
+
+TempDir::TempDir() {
+  std::string tmpl = (fs::temp_directory_path() / "agape-test-XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+std::string TempDir::write(const std::string& name, const std::string& content) const {
+  std::string p = path_ + "/" + name;
+  fs::create_directories(fs::path(p).parent_path());
+  std::ofstream(p) << content;
+  return p;
+}
+
+namespace {
+
+pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& env, const std::string& logFile) {
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int fd = open(logFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    close(fd);
+    for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
+    std::vector<char*> argv;
+    std::string bin = AGAPE_BINARY;
+    argv.push_back(bin.data());
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(bin.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+std::string readFile(const std::string& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int decode(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status); }
+
+}  // namespace
+
+CommandResult runAgape(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  TempDir dir;
+  std::string log = dir.path() + "/out.log";
+  pid_t pid = spawn(args, env, log);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return {decode(status), readFile(log)};
+}
+
+ServerProcess::ServerProcess(const std::vector<std::string>& args, int port, const std::vector<std::string>& env)
+    : port_(port) {
+  char tmpl[] = "/tmp/agape-server-XXXXXX.log";
+  int fd = mkstemps(tmpl, 4);
+  close(fd);
+  logFile_ = tmpl;
+  pid_ = spawn(args, env, logFile_);
+}
+
+ServerProcess::~ServerProcess() {
+  if (!exited_) {
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  std::remove(logFile_.c_str());
+}
+
+bool ServerProcess::waitReady(std::chrono::seconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      exited_ = true;
+      exitCode_ = decode(status);
+      return false;
+    }
+    try {
+      HttpClient c(base());
+      if (c.get("/healthz").status == 200) return true;
+    } catch (const std::exception&) {
+      // not listening yet
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+int ServerProcess::terminate(std::chrono::seconds timeout) {
+  if (exited_) return exitCode_;
+  kill(pid_, SIGTERM);
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      exited_ = true;
+      exitCode_ = decode(status);
+      return exitCode_;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, &status, 0);
+  exited_ = true;
+  exitCode_ = decode(status);
+  return exitCode_;
+}
+
+std::string ServerProcess::output() const { return readFile(logFile_); }
+
+std::string testConfig(const TempDir& dir, int port, const std::vector<std::string>& plugins,
+                       const std::string& extra, const std::string& databaseUrl) {
+  std::ostringstream y;
+  y << "environment: development\n"
+    << "dataDir: " << dir.path() << "/data\n"
+    << "server:\n  host: 127.0.0.1\n  port: " << port << "\n  shutdownGrace: 5s\n"
+    << "database:\n  url: " << (databaseUrl.empty() ? "sqlite://" + dir.path() + "/data/agape.db" : databaseUrl) << "\n"
+    << "logging:\n  level: info\n  accessLog: true\n"
+    << "plugins:\n  paths: [" << AGAPE_PLUGIN_DIR << "]\n  migrationPaths: [" << dir.path() << "/migrations]\n"
+    << "  enabled: [";
+  for (std::size_t i = 0; i < plugins.size(); ++i) y << (i ? ", " : "") << plugins[i];
+  y << "]\n" << extra;
+  return y.str();
+}
+
+}  // namespace agape::test

@@ -1,0 +1,58 @@
+#pragma once
+#include <chrono>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace agape::test {
+
+// A free TCP port on 127.0.0.1 (bound then released).
+int freePort();
+
+// A fresh temporary directory, removed with the object.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string write(const std::string& name, const std::string& content) const;  // returns the file path
+
+ private:
+  std::string path_;
+};
+
+struct CommandResult {
+  int exitCode = -1;
+  std::string output;  // stdout and stderr interleaved
+};
+
+// Runs `agape <args>` to completion.
+CommandResult runAgape(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
+
+// A running `agape serve`.
+class ServerProcess {
+ public:
+  ServerProcess(const std::vector<std::string>& args, int port, const std::vector<std::string>& env = {});
+  ~ServerProcess();
+  // Waits until /healthz answers 200; false if the process exited or time ran out.
+  bool waitReady(std::chrono::seconds timeout = std::chrono::seconds(20));
+  // SIGTERM, then the exit code (or -signal).
+  int terminate(std::chrono::seconds timeout = std::chrono::seconds(20));
+  std::string output() const;
+  int port() const { return port_; }
+  std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  pid_t pid_ = -1;
+  int port_;
+  std::string logFile_;
+  bool exited_ = false;
+  int exitCode_ = -1;
+};
+
+// A YAML config for a test server: the given plugins enabled from the build
+// tree, SQLite (or `databaseUrl`) in `dir`; `extra` appended verbatim.
+std::string testConfig(const TempDir& dir, int port, const std::vector<std::string>& plugins,
+                       const std::string& extra = "", const std::string& databaseUrl = "");
+
+}  // namespace agape::test
