@@ -38,7 +38,7 @@ scripts/check-sdk.sh "$build"
 
 step "OpenAPI document lint (@redocly/cli)"
 test -s "$AGAPE_OPENAPI_OUT"
-npx --yes @redocly/cli@1.34.21 lint --format=stylish "$AGAPE_OPENAPI_OUT"
+npx --yes @redocly/cli@2.77.0 lint --format=stylish "$AGAPE_OPENAPI_OUT"
 
 step "unit tests under AddressSanitizer + UBSan"
 t0=$(date +%s)

@@ -64,6 +64,7 @@ std::string buildOpenApi(const Router& router, const OpenApiInfo& info) {
   // parameter names are used for the item.
   std::map<std::string, std::string> pathForShape;
   std::set<std::string> tags;
+  bool usesBearer = false;
   Json paths = Json::object();
   for (const auto& r : router.routes()) {
     auto segments = splitTemplate(r.pathTemplate);
@@ -118,6 +119,10 @@ std::string buildOpenApi(const Router& router, const OpenApiInfo& info) {
       responses["415"] = errorResponse("Unsupported content type");
     }
     if (o.rateLimitClass != "none") responses["429"] = errorResponse("Rate limited");
+    bool any4xx = false;
+    for (const auto& [code, _] : responses.items()) any4xx = any4xx || code.front() == '4';
+    if (!any4xx) responses["4XX"] = errorResponse("Client error (e.g. 405 for another method)");
+    if (o.access != Access::Public) usesBearer = true;
     op["responses"] = responses;
     op["x-plugin"] = r.pluginId;
 
@@ -129,8 +134,7 @@ std::string buildOpenApi(const Router& router, const OpenApiInfo& info) {
   for (const auto& t : tags) tagList.push_back({{"name", t}, {"description", "Routes of " + t}});
   doc["tags"] = tagList;
 
-  doc["components"] = {
-      {"securitySchemes", {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"}}}}},
+  Json components = {
       {"schemas",
        {{"Problem",
          {{"type", "object"},
@@ -149,6 +153,9 @@ std::string buildOpenApi(const Router& router, const OpenApiInfo& info) {
                {{"type", "object"},
                 {"required", Json::array({"field", "message"})},
                 {"properties", {{"field", {{"type", "string"}}}, {"message", {{"type", "string"}}}}}}}}}}}}}}}};
+  if (usesBearer)
+    components["securitySchemes"] = {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"}}}};
+  doc["components"] = components;
   return doc.dump(2);
 }
 
