@@ -7,6 +7,8 @@
 #include <map>
 #include <string>
 
+#include <unistd.h>
+
 #include "agape/config.h"
 #include "config/config_document.h"
 #include "config/kernel_config_decoder.h"
@@ -400,9 +402,9 @@ TEST(KernelConfigTest, UnknownKeyAtDepth) {
   EXPECT_EQ(decodeError(std::string(kMinimal) + "server:\n  cors:\n    allowedOrigin: [https://a.example]\n"),
             "server.cors.allowedOrigin: unknown key (agape.yaml:5:5)");
   EXPECT_EQ(decodeError(std::string(kMinimal) + "server:\n  rateLimits:\n    auth: {requests: 1, burts: 2}\n"),
-            "server.rateLimits.auth.burts: unknown key (agape.yaml:5:34)");
+            "server.rateLimits.auth.burts: unknown key (agape.yaml:5:32)");
   EXPECT_EQ(decodeError(std::string(kMinimal) + "plugins:\n  enabled:\n    - {id: hello, path: x}\n"),
-            "plugins.enabled[0].path: unknown key (agape.yaml:5:27)");
+            "plugins.enabled[0].path: unknown key (agape.yaml:5:25)");
   EXPECT_EQ(decodeError(std::string(kMinimal) + "logging:\n  colour: true\n"),
             "logging.colour: unknown key (agape.yaml:4:11)");
 }
@@ -440,7 +442,7 @@ TEST(KernelConfigTest, BadEnum) {
 
 TEST(KernelConfigTest, DatabaseUrl) {
   EXPECT_EQ(decodeError("server:\n  port: 1\n"), "database.url: is required");
-  EXPECT_EQ(decodeError("database:\n  poolSize: 2\n"), "database.url: is required (agape.yaml:2:3)");
+  EXPECT_EQ(decodeError("database:\n  poolSize: 2\n"), "database.url: is required (agape.yaml:1:1)");
   EXPECT_EQ(decodeError("database:\n  url: mysql://x\n"),
             "database.url: must start with sqlite:// or postgresql:// (agape.yaml:2:8)");
   EXPECT_EQ(decodeError("database:\n  url: sqlite://\n"),
@@ -493,14 +495,14 @@ TEST(KernelConfigTest, SectionsMustBeMaps) {
 TEST(KernelConfigTest, InvalidPluginIds) {
   EXPECT_EQ(decodeError(std::string(kMinimal) + "plugins:\n  enabled: [hello, Acme.Loyalty]\n"),
             "plugins.enabled[1]: \"Acme.Loyalty\" is not a valid plugin id: lowercase words of letters, digits and "
-            "'_' separated by dots, e.g. acme.loyalty (agape.yaml:4:22)");
+            "'_' separated by dots, e.g. acme.loyalty (agape.yaml:4:20)");
   EXPECT_EQ(decodeError(std::string(kMinimal) + "plugins:\n  enabled:\n    - id: acme..loyalty\n"),
             "plugins.enabled[0].id: \"acme..loyalty\" is not a valid plugin id: lowercase words of letters, digits "
             "and '_' separated by dots, e.g. acme.loyalty (agape.yaml:5:11)");
   EXPECT_EQ(decodeError(std::string(kMinimal) + "plugins:\n  enabled: [server]\n"),
-            "plugins.enabled[0]: \"server\" is a kernel section and cannot be a plugin id (agape.yaml:4:15)");
+            "plugins.enabled[0]: \"server\" is a kernel section and cannot be a plugin id (agape.yaml:4:13)");
   EXPECT_EQ(decodeError(std::string(kMinimal) + "plugins:\n  enabled: [hello, {id: hello}]\n"),
-            "plugins.enabled[1]: plugin \"hello\" is enabled twice (first at agape.yaml:4:15) (agape.yaml:4:22)");
+            "plugins.enabled[1]: plugin \"hello\" is enabled twice (first at agape.yaml:4:13) (agape.yaml:4:20)");
   EXPECT_EQ(decodeError(std::string(kMinimal) + "plugins:\n  enabled:\n    - file: x.so\n"),
             "plugins.enabled[0].id: is required (agape.yaml:5:7)");
 }

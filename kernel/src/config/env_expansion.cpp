@@ -81,7 +81,7 @@ std::string valueFromNote(const std::vector<std::string>& variables) {
   if (variables.empty()) return "";
   std::string list;
   for (const auto& v : variables) list += (list.empty() ? "" : ", ") + ("${" + v + "}");
-  return " (value from " + list + ")";
+  return "(value from " + list + ")";
 }
 
 }  // namespace agape::kernel

@@ -33,7 +33,7 @@ struct EnvExpansion {
 // NAME without a default is an error.
 EnvExpansion expandEnv(std::string_view text, const EnvLookup& env);
 
-// " (value from ${A})" or " (value from ${A}, ${B})", or "" for no variables.
+// "(value from ${A})" or "(value from ${A}, ${B})", or "" for no variables.
 std::string valueFromNote(const std::vector<std::string>& variables);
 
 }  // namespace agape::kernel

@@ -47,13 +47,23 @@ std::vector<std::string> TreeConfigView::environmentVariables() const {
 std::string describeValue(const agape::ConfigView& view) {
   if (const auto* tree = dynamic_cast<const TreeConfigView*>(&view)) {
     auto vars = tree->environmentVariables();
-    if (!vars.empty()) return valueFromNote(vars).substr(1);
+    if (!vars.empty()) return valueFromNote(vars);
   }
-  return "\"" + view.scalar() + "\"";
+  std::string quoted = "\"";
+  quoted += view.scalar();
+  quoted += '"';
+  return quoted;
 }
 
 std::string valueOriginNote(const agape::ConfigView& view) {
-  if (const auto* tree = dynamic_cast<const TreeConfigView*>(&view)) return valueFromNote(tree->environmentVariables());
+  if (const auto* tree = dynamic_cast<const TreeConfigView*>(&view)) {
+    auto vars = tree->environmentVariables();
+    if (!vars.empty()) {
+      std::string note = " ";
+      note += valueFromNote(vars);
+      return note;
+    }
+  }
   return "";
 }
 

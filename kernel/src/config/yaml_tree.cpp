@@ -44,8 +44,9 @@ std::shared_ptr<ConfigNode> convert(const YAML::Node& node, std::string location
 std::shared_ptr<ConfigNode> convertMap(const YAML::Node& node, std::shared_ptr<ConfigNode> out,
                                        const std::string& path, const Locator& loc) {
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key = it->first;
-    const YAML::Node& value = it->second;
+    // Copies: it-> returns a proxy whose members die with the expression.
+    YAML::Node key = it->first;
+    YAML::Node value = it->second;
     std::string keyLocation = loc.valid(key.Mark()) ? loc.at(key.Mark()) : out->location;
     if (!key.IsScalar()) failAt(path, "keys must be plain strings", keyLocation);
     std::string name = key.Scalar();
