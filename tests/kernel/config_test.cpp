@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "agape/config.h"
@@ -147,6 +148,7 @@ TEST(ConfigSyntaxTest, OnlyOneDocument) {
 TEST(ConfigSyntaxTest, MissingFileIsAConfigError) {
   EXPECT_EQ(errorOf([] { ConfigDocument::load("/nonexistent/agape.yaml"); }),
             "cannot read configuration file /nonexistent/agape.yaml: No such file or directory");
+  EXPECT_EQ(errorOf([] { ConfigDocument::load("/"); }), "cannot read configuration file /: it is a directory");
 }
 
 // ---- ${ENV} expansion ----
@@ -165,6 +167,14 @@ TEST(ConfigEnvTest, ExpandsVariablesDefaultsAndEscapes) {
   EXPECT_EQ(root->child("c")->scalar(), "used when empty");
   EXPECT_EQ(root->child("d")->scalar(), "price $5 and $HOME stays");
   EXPECT_EQ(root->child("e")->scalar(), "");
+}
+
+TEST(ConfigEnvTest, ProcessEnvReadsTheEnvironment) {
+  ::setenv("AGAPE_CONFIG_TEST_VALUE", "from the process", 1);
+  auto doc = ConfigDocument::parse("a: ${AGAPE_CONFIG_TEST_VALUE}\nb: ${AGAPE_CONFIG_TEST_UNSET:-none}\n", "t.yaml");
+  EXPECT_EQ(doc.root()->child("a")->scalar(), "from the process");
+  EXPECT_EQ(doc.root()->child("b")->scalar(), "none");
+  ::unsetenv("AGAPE_CONFIG_TEST_VALUE");
 }
 
 TEST(ConfigEnvTest, UnsetVariableWithoutDefaultIsAnError) {

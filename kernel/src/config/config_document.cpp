@@ -22,6 +22,9 @@ ConfigDocument::ConfigDocument(std::shared_ptr<const ConfigNode> root, std::stri
 
 ConfigDocument ConfigDocument::load(const std::string& file, const std::vector<std::string>& overrides,
                                     EnvLookup env) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec))
+    throw agape::ConfigError("cannot read configuration file " + file + ": it is a directory");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw agape::ConfigError("cannot read configuration file " + file + ": " + std::strerror(errno));
   std::ostringstream text;
