@@ -245,6 +245,12 @@ TEST(ConfigOverrideTest, FillsAnEmptySectionAndMatchesDottedPluginIds) {
   EXPECT_EQ(doc.section("acme")->kind(), Kind::Missing);
 }
 
+TEST(ConfigOverrideTest, EmptyValueRestoresTheDefault) {
+  auto doc = parseDoc(std::string(kMinimal) + "server:\n  port: 9999\n", {"server.port="});
+  EXPECT_EQ(doc.section("server")->child("port")->kind(), Kind::Null);
+  EXPECT_EQ(decodeKernelConfig(doc).server.port, 8080);
+}
+
 TEST(ConfigOverrideTest, ExpandsEnvironmentInValues) {
   auto doc = parseDoc("a: 1\n", {"a=${X}"}, {{"X", "from env"}});
   EXPECT_EQ(doc.root()->child("a")->scalar(), "from env");
