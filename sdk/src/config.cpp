@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <limits>
 
 namespace agape {
 
@@ -45,24 +46,32 @@ std::optional<std::chrono::milliseconds> parseDuration(std::string_view text) {
   long long n = 0;
   std::string unit;
   if (!splitUnit(text, n, unit)) return std::nullopt;
-  using namespace std::chrono;
-  if (unit == "ms") return milliseconds(n);
-  if (unit == "s") return duration_cast<milliseconds>(seconds(n));
-  if (unit == "m") return duration_cast<milliseconds>(minutes(n));
-  if (unit == "h") return duration_cast<milliseconds>(hours(n));
-  if (unit == "d") return duration_cast<milliseconds>(hours(24 * n));
-  return std::nullopt;
+  long long perUnit = 0;
+  if (unit == "ms") perUnit = 1;
+  else if (unit == "s") perUnit = 1000;
+  else if (unit == "m") perUnit = 60'000;
+  else if (unit == "h") perUnit = 3'600'000;
+  else if (unit == "d") perUnit = 86'400'000;
+  else return std::nullopt;
+  // A huge count would overflow into a negative or wrapped duration.
+  if (n > std::numeric_limits<long long>::max() / perUnit) return std::nullopt;
+  return std::chrono::milliseconds(n * perUnit);
 }
 
 std::optional<std::size_t> parseBytes(std::string_view text) {
   long long n = 0;
   std::string unit;
   if (!splitUnit(text, n, unit)) return std::nullopt;
-  if (unit.empty() || unit == "B") return static_cast<std::size_t>(n);
-  if (unit == "KiB" || unit == "KB" || unit == "k") return static_cast<std::size_t>(n) << 10;
-  if (unit == "MiB" || unit == "MB" || unit == "M") return static_cast<std::size_t>(n) << 20;
-  if (unit == "GiB" || unit == "GB" || unit == "G") return static_cast<std::size_t>(n) << 30;
-  return std::nullopt;
+  int shift = 0;
+  if (unit.empty() || unit == "B") shift = 0;
+  else if (unit == "KiB" || unit == "KB" || unit == "k") shift = 10;
+  else if (unit == "MiB" || unit == "MB" || unit == "M") shift = 20;
+  else if (unit == "GiB" || unit == "GB" || unit == "G") shift = 30;
+  else return std::nullopt;
+  // A huge count would wrap around to a small size.
+  auto count = static_cast<std::size_t>(n);
+  if (count > (std::numeric_limits<std::size_t>::max() >> shift)) return std::nullopt;
+  return count << shift;
 }
 
 ConfigDecoder::ConfigDecoder(const ConfigView& map) : map_(map) {
@@ -125,7 +134,8 @@ double ConfigDecoder::number(std::string_view key, double fallback, double min, 
   } catch (const std::exception&) {
     v->fail("must be a number");
   }
-  if (d < min || d > max) {
+  // Written so that NaN ("nan" parses) fails the range check too.
+  if (!(d >= min && d <= max)) {
     auto fmt = [](double x) {
       std::string t = std::to_string(x);
       t.erase(t.find_last_not_of('0') + 1);

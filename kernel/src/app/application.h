@@ -11,6 +11,7 @@
 
 #include "app/system_clock.h"
 #include "config/config_document.h"
+#include "config/kernel_config_decoder.h"
 #include "config/kernel_config.h"
 #include "db/db_pool.h"
 #include "http/http_metrics.h"

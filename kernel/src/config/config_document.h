@@ -1,72 +1,49 @@
 #pragma once
-// The YAML configuration file as a tree of ConfigViews that remember their
-// key path and file:line:col, with ${ENV} references expanded and --set
-// overrides applied.
+// The loaded configuration file: one YAML map whose top-level keys are the
+// kernel's sections and the sections of enabled plugins, with --set
+// overrides applied and ${ENV} references expanded on read.
 
-#include <functional>
 #include <memory>
-#include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "agape/config.h"
-#include "config/kernel_config.h"
-
-namespace YAML {
-class Node;
-}
+#include "config/config_node.h"
+#include "config/env_expansion.h"
 
 namespace agape::kernel {
 
-using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
-EnvLookup processEnv();
-
 class ConfigDocument {
  public:
-  // Loads a YAML file whose top level is a map. `overrides` are "a.b.c=value"
-  // (from --set): the value is read as YAML (a scalar or a flow sequence like
-  // [a, b]) and replaces or creates the key. Throws ConfigError.
+  // Loads a YAML file whose top level is a map. `overrides` are
+  // "a.b.c=value" strings from --set, applied in order. Throws
+  // agape::ConfigError with file:line:col on syntax errors and on a bad
+  // override.
   static ConfigDocument load(const std::string& file, const std::vector<std::string>& overrides = {},
-                             const EnvLookup& env = processEnv());
+                             EnvLookup env = processEnv());
+  // The same for text in memory; `displayName` stands for the file in
+  // locations and `baseDir` is where relative paths resolve.
   static ConfigDocument parse(std::string_view yaml, std::string displayName,
-                              const std::vector<std::string>& overrides = {},
-                              const EnvLookup& env = processEnv(), std::string baseDir = ".");
+                              const std::vector<std::string>& overrides = {}, EnvLookup env = processEnv(),
+                              std::string baseDir = ".");
 
-  ConfigDocument(ConfigDocument&&) noexcept;
-  ConfigDocument& operator=(ConfigDocument&&) noexcept;
-  ~ConfigDocument();
-
-  std::unique_ptr<ConfigView> root() const;
-  std::unique_ptr<ConfigView> section(std::string_view key) const;  // Missing when absent
-  const std::string& baseDir() const { return state_->baseDir; }
-  const std::string& displayName() const { return state_->displayName; }
-
-  struct State {
-    std::string displayName;
-    std::string baseDir;
-    std::set<std::string> overridden;  // key paths set by --set
-    std::unique_ptr<YAML::Node> root;
-    State();
-    ~State();
-  };
+  std::unique_ptr<agape::ConfigView> root() const;
+  // The top-level section `key`; a Missing view when absent.
+  std::unique_ptr<agape::ConfigView> section(std::string_view key) const;
+  // Absolute, normalised directory of the file: relative paths in the
+  // configuration resolve against it.
+  const std::string& baseDir() const { return baseDir_; }
+  const std::string& displayName() const { return displayName_; }
 
  private:
-  ConfigDocument();
-  std::shared_ptr<State> state_;
+  ConfigDocument(std::shared_ptr<const ConfigNode> root, std::string displayName, std::string baseDir,
+                 EnvLookup env);
+
+  std::shared_ptr<const ConfigNode> root_;
+  std::string displayName_;
+  std::string baseDir_;
+  std::shared_ptr<const EnvLookup> env_;
 };
-
-// Strict decode of the kernel's own sections (environment, dataDir, server,
-// database, logging, plugins). Relative paths resolve against the config
-// file's directory. Plugin sections are left to their plugins.
-KernelConfig decodeKernelConfig(const ConfigDocument& doc);
-
-// Every top-level key must be a kernel section or an enabled plugin's id.
-void checkTopLevelKeys(const ConfigDocument& doc, const std::vector<std::string>& enabledPluginIds);
-
-// Expands ${VAR} and ${VAR:-default} ($$ is a literal $). Returns nullopt and
-// the variable's name in `missing` when one is unset without a default.
-std::optional<std::string> expandEnv(std::string_view text, const EnvLookup& env, std::string& missing);
 
 }  // namespace agape::kernel

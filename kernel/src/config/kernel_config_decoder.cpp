@@ -1,0 +1,303 @@
+#include "config/kernel_config_decoder.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "config/path_resolution.h"
+#include "config/tree_config_view.h"
+
+namespace agape::kernel {
+
+namespace {
+
+using agape::ConfigDecoder;
+using agape::ConfigView;
+using Kind = agape::ConfigView::Kind;
+
+constexpr double kMaxRate = 1e9;
+
+std::string joinPath(const ConfigView& map, std::string_view key) {
+  std::string base = map.path();
+  return (base.empty() ? "" : base + ".") + std::string(key);
+}
+
+// The SDK decoder's "is required" for values that are not strings.
+std::unique_ptr<ConfigView> requirePresent(const ConfigView& map, std::string_view key) {
+  auto v = map.child(key);
+  if (!v->present()) {
+    std::string loc = map.location();
+    throw agape::ConfigError(joinPath(map, key) + ": is required" + (loc.empty() ? "" : " (" + loc + ")"));
+  }
+  return v;
+}
+
+std::string nonEmptyString(ConfigDecoder& d, std::string_view key, std::string fallback) {
+  std::string s = d.string(key, std::move(fallback));
+  if (s.empty()) d.view().child(key)->fail("must not be empty");
+  return s;
+}
+
+// A list of directories, each resolved against `baseDir`.
+std::vector<std::string> pathList(ConfigDecoder& d, std::string_view key, const std::string& baseDir) {
+  auto list = d.section(key);
+  if (!list->present()) return {};
+  if (list->kind() != Kind::Sequence) list->fail("must be a list of directories");
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    auto item = list->at(i);
+    if (item->kind() != Kind::Scalar) item->fail("must be a directory");
+    std::string s = item->scalar();
+    if (s.empty()) item->fail("must not be empty");
+    out.push_back(resolvePath(baseDir, s));
+  }
+  return out;
+}
+
+// A list of strings, each accepted by `valid`, else `problem` is reported
+// after the (secret-safe) value.
+template <class Valid>
+std::vector<std::string> checkedStrings(ConfigDecoder& d, std::string_view key, std::vector<std::string> fallback,
+                                        Valid valid, std::string_view problem) {
+  auto list = d.section(key);
+  if (!list->present()) return fallback;
+  if (list->kind() != Kind::Sequence) list->fail("must be a list of strings");
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    auto item = list->at(i);
+    if (item->kind() != Kind::Scalar) item->fail("must be a string");
+    std::string s = item->scalar();
+    if (!valid(s)) item->fail(describeValue(*item) + " " + std::string(problem));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+bool isOrigin(const std::string& s) {
+  if (s == "*") return true;
+  std::string_view rest(s);
+  if (rest.rfind("https://", 0) == 0) {
+    rest.remove_prefix(8);
+  } else if (rest.rfind("http://", 0) == 0) {
+    rest.remove_prefix(7);
+  } else {
+    return false;
+  }
+  if (rest.empty()) return false;
+  return std::all_of(rest.begin(), rest.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+  });
+}
+
+bool isHeaderName(const std::string& s) {
+  static constexpr std::string_view kTokenPunctuation = "!#$%&'*+-.^_`|~";
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || kTokenPunctuation.find(c) != std::string_view::npos;
+  });
+}
+
+bool isRateLimitClassName(std::string_view s) {
+  if (s.empty() || !std::islower(static_cast<unsigned char>(s[0]))) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_' ||
+           c == '-';
+  });
+}
+
+CorsConfig decodeCors(const ConfigView& section) {
+  CorsConfig c;
+  ConfigDecoder d(section);
+  c.allowedOrigins = checkedStrings(d, "allowedOrigins", c.allowedOrigins, isOrigin,
+                                    "is not an origin such as https://shop.example.ng (scheme://host[:port], "
+                                    "no path or trailing slash) or \"*\"");
+  c.allowedHeaders = checkedStrings(d, "allowedHeaders", c.allowedHeaders, isHeaderName, "is not a header name");
+  c.exposedHeaders = checkedStrings(d, "exposedHeaders", c.exposedHeaders, isHeaderName, "is not a header name");
+  c.allowCredentials = d.boolean("allowCredentials", c.allowCredentials);
+  c.maxAge = std::chrono::duration_cast<std::chrono::seconds>(d.duration("maxAge", c.maxAge));
+  d.finish();
+  // Browsers refuse credentials with a wildcard origin; saying so here beats
+  // a CORS failure in the storefront.
+  bool wildcard = std::find(c.allowedOrigins.begin(), c.allowedOrigins.end(), "*") != c.allowedOrigins.end();
+  if (c.allowCredentials && wildcard)
+    section.child("allowCredentials")->fail("cannot be true when allowedOrigins contains \"*\"");
+  return c;
+}
+
+RateLimitClass decodeRateLimitClass(const ConfigView& section) {
+  if (section.kind() != Kind::Map) section.fail("must be a map such as {requests: 100, per: 1s, burst: 200}");
+  RateLimitClass r;
+  ConfigDecoder d(section);
+  requirePresent(section, "requests");
+  r.requests = d.number("requests", r.requests, 0, kMaxRate);
+  if (r.requests <= 0) section.child("requests")->fail("must be greater than 0");
+  r.per = d.duration("per", std::chrono::seconds(1));
+  if (r.per.count() <= 0) section.child("per")->fail("must be greater than 0");
+  // Without an explicit burst a client may spend one period's allowance at once.
+  r.burst = d.number("burst", std::max(1.0, r.requests), 1, kMaxRate);
+  d.finish();
+  return r;
+}
+
+std::map<std::string, RateLimitClass> decodeRateLimits(const ConfigView& section) {
+  if (section.present() && section.kind() != Kind::Map) section.fail("must be a map of class name to limit");
+  std::map<std::string, RateLimitClass> out;
+  for (const auto& name : section.keys()) {
+    auto cls = section.child(name);
+    if (!isRateLimitClassName(name))
+      cls->fail("invalid class name; use lowercase letters, digits, '_' and '-', starting with a letter");
+    if (name == "none") cls->fail("\"none\" is reserved: routes use it to disable rate limiting");
+    out.emplace(name, decodeRateLimitClass(*cls));
+  }
+  out.try_emplace("default", RateLimitClass{});
+  return out;
+}
+
+ServerConfig decodeServer(const ConfigView& section) {
+  ServerConfig s;
+  ConfigDecoder d(section);
+  s.host = nonEmptyString(d, "host", s.host);
+  s.port = static_cast<int>(d.integer("port", s.port, 0, 65535));
+  s.ioThreads = static_cast<int>(d.integer("ioThreads", s.ioThreads, 1, 64));
+  s.workerThreads = static_cast<int>(d.integer("workerThreads", s.workerThreads, 1, 256));
+  s.maxBodyBytes = d.bytes("maxBodyBytes", s.maxBodyBytes);
+  if (s.maxBodyBytes < 1 || s.maxBodyBytes > (std::size_t{1} << 30))
+    section.child("maxBodyBytes")->fail("must be between 1 and 1GiB");
+  s.shutdownGrace = d.duration("shutdownGrace", s.shutdownGrace);
+  s.keepAliveTimeout = d.duration("keepAliveTimeout", s.keepAliveTimeout);
+  if (s.keepAliveTimeout.count() <= 0) section.child("keepAliveTimeout")->fail("must be greater than 0");
+  s.trustForwardedFor = d.boolean("trustForwardedFor", s.trustForwardedFor);
+  s.cors = decodeCors(*d.section("cors"));
+  s.rateLimits = decodeRateLimits(*d.section("rateLimits"));
+  d.finish();
+  return s;
+}
+
+DatabaseConfig decodeDatabase(const ConfigView& section, const std::string& baseDir) {
+  DatabaseConfig db;
+  ConfigDecoder d(section);
+  std::string url = d.requiredString("url");
+  auto urlView = section.child("url");
+  // The URL may hold a password: errors describe it without repeating it.
+  bool sqlite = url.rfind("sqlite://", 0) == 0;
+  bool postgres = url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+  if (!sqlite && !postgres)
+    urlView->fail("must start with sqlite:// or postgresql://" + valueOriginNote(*urlView));
+  if (sqlite && (url.size() == 9 || url[9] == '?'))
+    urlView->fail("must name a database file, e.g. sqlite://../data/agape.db" + valueOriginNote(*urlView));
+  db.url = resolveDatabaseUrl(baseDir, url);
+  db.poolSize = static_cast<int>(d.integer("poolSize", db.poolSize, 1, 512));
+  db.busyTimeout = d.duration("busyTimeout", db.busyTimeout);
+  db.acquireTimeout = d.duration("acquireTimeout", db.acquireTimeout);
+  if (db.acquireTimeout.count() <= 0) section.child("acquireTimeout")->fail("must be greater than 0");
+  db.autoMigrate = d.boolean("autoMigrate", db.autoMigrate);
+  d.finish();
+  return db;
+}
+
+LoggingConfig decodeLogging(const ConfigView& section) {
+  LoggingConfig l;
+  ConfigDecoder d(section);
+  l.level = d.choice("level", l.level, {"debug", "info", "warn", "error"});
+  l.accessLog = d.boolean("accessLog", l.accessLog);
+  d.finish();
+  return l;
+}
+
+void checkPluginId(const ConfigView& idView, const std::string& id) {
+  if (!isValidPluginId(id))
+    idView.fail(describeValue(idView) +
+                " is not a valid plugin id: lowercase words of letters, digits and '_' separated by dots, "
+                "e.g. acme.loyalty");
+  const auto& kernel = kernelSectionNames();
+  if (std::find(kernel.begin(), kernel.end(), id) != kernel.end())
+    idView.fail(describeValue(idView) + " is a kernel section and cannot be a plugin id");
+}
+
+PluginEntry decodePluginEntry(const ConfigView& item, const std::string& baseDir) {
+  PluginEntry e;
+  e.location = item.location();
+  if (item.kind() == Kind::Scalar) {
+    e.id = item.scalar();
+    checkPluginId(item, e.id);
+    return e;
+  }
+  if (item.kind() != Kind::Map) item.fail("must be a plugin id or a map {id, file, migrations}");
+  ConfigDecoder d(item);
+  e.id = d.requiredString("id");
+  checkPluginId(*item.child("id"), e.id);
+  std::string file = d.string("file", "");
+  std::string migrations = d.string("migrations", "");
+  d.finish();
+  if (!file.empty()) e.file = resolvePath(baseDir, file);
+  if (!migrations.empty()) e.migrations = resolvePath(baseDir, migrations);
+  return e;
+}
+
+PluginsConfig decodePlugins(const ConfigView& section, const std::string& baseDir) {
+  PluginsConfig p;
+  ConfigDecoder d(section);
+  p.paths = pathList(d, "paths", baseDir);
+  p.migrationPaths = pathList(d, "migrationPaths", baseDir);
+  auto enabled = d.section("enabled");
+  d.finish();
+  if (!enabled->present()) return p;
+  if (enabled->kind() != Kind::Sequence) enabled->fail("must be a list of plugin ids or {id, file, migrations} maps");
+  for (std::size_t i = 0; i < enabled->size(); ++i) {
+    auto item = enabled->at(i);
+    PluginEntry e = decodePluginEntry(*item, baseDir);
+    for (const auto& earlier : p.enabled)
+      if (earlier.id == e.id)
+        item->fail("plugin \"" + e.id + "\" is enabled twice (first at " + earlier.location + ")");
+    p.enabled.push_back(std::move(e));
+  }
+  return p;
+}
+
+}  // namespace
+
+const std::vector<std::string>& kernelSectionNames() {
+  static const std::vector<std::string> names = {"environment", "dataDir", "server", "database", "logging", "plugins"};
+  return names;
+}
+
+bool isValidPluginId(std::string_view id) {
+  bool wordStart = true;
+  for (char c : id) {
+    if (wordStart) {
+      if (!(c >= 'a' && c <= 'z')) return false;
+      wordStart = false;
+    } else if (c == '.') {
+      wordStart = true;
+    } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+      return false;
+    }
+  }
+  return !id.empty() && !wordStart;
+}
+
+KernelConfig decodeKernelConfig(const ConfigDocument& doc) {
+  KernelConfig c;
+  auto root = doc.root();
+  // No finish() here: the other top-level keys are plugin sections, which
+  // checkTopLevelKeys() accounts for.
+  ConfigDecoder d(*root);
+  c.environment = d.choice("environment", c.environment, {"development", "production"});
+  c.dataDir = resolvePath(doc.baseDir(), nonEmptyString(d, "dataDir", c.dataDir));
+  c.server = decodeServer(*d.section("server"));
+  c.database = decodeDatabase(*d.section("database"), doc.baseDir());
+  c.logging = decodeLogging(*d.section("logging"));
+  c.plugins = decodePlugins(*d.section("plugins"), doc.baseDir());
+  return c;
+}
+
+void checkTopLevelKeys(const ConfigDocument& doc, const std::vector<std::string>& enabledPluginIds) {
+  auto root = doc.root();
+  const auto& kernel = kernelSectionNames();
+  for (const auto& key : root->keys()) {
+    bool known = std::find(kernel.begin(), kernel.end(), key) != kernel.end() ||
+                 std::find(enabledPluginIds.begin(), enabledPluginIds.end(), key) != enabledPluginIds.end();
+    if (!known) root->child(key)->fail("unknown key (not a kernel section nor an enabled plugin)");
+  }
+}
+
+}  // namespace agape::kernel
