@@ -40,21 +40,56 @@ std::string forwardedClient(std::string_view header) {
   return std::string(last);
 }
 
-// Pistache 0.0.5 writes only typed headers (raw ones are dropped), and typed
-// headers have compile-time names; this one carries its name at run time.
-class DynamicHeader final : public Http::Header::Header {
+// Pistache 0.0.5 writes only typed headers (raw ones are dropped), typed
+// headers have compile-time names, and each one costs an allocation and a
+// stream write. So the whole header block of a response travels as ONE typed
+// header: Pistache writes "<first name>: " + write() + CRLF, and write()
+// emits the first value followed by every other "Name: value" line.
+// Values never carry CR or LF (they are replaced), so no response splitting.
+class HeaderBlock final : public Http::Header::Header {
  public:
-  DynamicHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
-  const char* name() const override { return name_.c_str(); }
-  void parse(const std::string& data) override { value_ = data; }
-  void write(std::ostream& os) const override { os << value_; }
+  explicit HeaderBlock(const Headers& headers, const std::string& contentType) {
+    // Pistache keeps one header per name, and so do we: repeated names are
+    // joined with ", " (RFC 9110 §5.3).
+    const auto& all = headers.all();
+    lines_.reserve(all.size() + 1);
+    if (!contentType.empty()) lines_.emplace_back("Content-Type", contentType);
+    for (const auto& h : all) {
+      auto it = std::find_if(lines_.begin(), lines_.end(), [&](const auto& l) {
+        return strcasecmp(l.first.c_str(), h.first.c_str()) == 0;
+      });
+      if (it == lines_.end()) lines_.push_back(h);
+      else it->second += ", " + h.second;
+    }
+  }
+  bool empty() const { return lines_.empty(); }
+  const char* name() const override { return lines_.front().first.c_str(); }
+  void write(std::ostream& os) const override {
+    std::string out;
+    std::size_t n = 0;
+    for (const auto& l : lines_) n += l.first.size() + l.second.size() + 4;
+    out.reserve(n);
+    bool first = true;
+    for (const auto& [k, v] : lines_) {
+      if (!first) {
+        out += "\r\n";
+        appendClean(out, k);
+        out += ": ";
+      }
+      first = false;
+      appendClean(out, v);
+    }
+    os.write(out.data(), static_cast<std::streamsize>(out.size()));
+  }
 #ifdef SAFE_HEADER_CAST
-  std::uint64_t hash() const override { return std::hash<std::string>{}(name_); }
+  std::uint64_t hash() const override { return 0x41676170654862ULL; }
 #endif
 
  private:
-  std::string name_;
-  std::string value_;
+  static void appendClean(std::string& out, const std::string& text) {
+    for (char c : text) out += (c == '\r' || c == '\n') ? ' ' : c;
+  }
+  std::vector<std::pair<std::string, std::string>> lines_;
 };
 
 }  // namespace
@@ -112,7 +147,11 @@ class HttpServer::Handler final : public Http::Handler {
     out.body = in.body();
     bool keepAlive = in.version() == Http::Version::Http11;
     for (const auto& h : in.headers().list()) {
-      std::ostringstream os;
+      // One stream per thread: constructing an ostringstream per header
+      // costs more than the rest of the conversion.
+      thread_local std::ostringstream os;
+      os.str({});
+      os.clear();
       h->write(os);
       std::string name = h->name();
       if (name == "Connection") {
@@ -130,17 +169,8 @@ class HttpServer::Handler final : public Http::Handler {
 
   static void write(Http::ResponseWriter& writer, Exchange& ex, bool keepAlive) {
     auto& headers = writer.headers();
-    // Pistache keeps one header per name: repeated names are joined with ", "
-    // (RFC 9110 §5.3).
-    std::vector<std::pair<std::string, std::string>> merged;
-    for (const auto& [k, v] : ex.response.headers.all()) {
-      auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& m) { return strcasecmp(m.first.c_str(), k.c_str()) == 0; });
-      if (it == merged.end()) merged.emplace_back(k, v);
-      else it->second += ", " + v;
-    }
-    for (auto& [k, v] : merged) headers.add(std::make_shared<DynamicHeader>(std::move(k), std::move(v)));
-    if (!ex.response.contentType.empty())
-      headers.add(std::make_shared<DynamicHeader>("Content-Type", ex.response.contentType));
+    auto block = std::make_shared<HeaderBlock>(ex.response.headers, ex.response.contentType);
+    if (!block->empty()) headers.add(block);
     // Pistache has already put its own Connection header (Close for an
     // HTTP/1.1 request without one); replace it.
     headers.remove<Http::Header::Connection>();
