@@ -3,7 +3,8 @@
 #   deps → Release build → throwaway PostgreSQL on a free port →
 #   unit + integration tests (each DB test on SQLite and PostgreSQL) →
 #   the SDK installed and used out of tree → OpenAPI lint with a standard
-#   validator → unit tests again under AddressSanitizer + UBSan.
+#   validator → unit tests again under AddressSanitizer + UBSan → a short
+#   run of every fuzz target.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${AGAPE_BUILD_DIR:-$root/build}
@@ -47,5 +48,8 @@ ninja -C "$asan" -j"${AGAPE_JOBS:-2}" kernel_tests
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   "$asan/bin/kernel_tests" --gtest_brief=1
 echo "sanitizer build and run took $(( $(date +%s) - t0 )) s"
+
+step "fuzz targets (libFuzzer, ${AGAPE_FUZZ_SECONDS:-10} s each)"
+scripts/fuzz.sh "${AGAPE_FUZZ_SECONDS:-10}"
 
 step "all tests passed in $(( $(date +%s) - start )) s"
