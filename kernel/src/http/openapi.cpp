@@ -18,7 +18,16 @@ std::string lower(std::string s) {
 // "/v1/products/:id" → shape "/v1/products/:" and OpenAPI "/v1/products/{id}".
 std::string openApiPath(const std::vector<std::string>& segments) {
   std::string out;
-  for (const auto& s : segments) out += "/" + (s.front() == ':' ? "{" + s.substr(1) + "}" : s);
+  for (const auto& s : segments) {
+    out += '/';
+    if (s.front() == ':') {
+      out += '{';
+      out.append(s, 1, std::string::npos);
+      out += '}';
+    } else {
+      out += s;
+    }
+  }
   return out.empty() ? "/" : out;
 }
 
