@@ -180,7 +180,15 @@ int version() {
 
 }  // namespace
 
+int runCliImpl(int argc, char** argv);
+
 int runCli(int argc, char** argv) {
+  int code = runCliImpl(argc, argv);
+  flushLogs();
+  return code;
+}
+
+int runCliImpl(int argc, char** argv) {
   Args a;
   try {
     a = parse(argc, argv);

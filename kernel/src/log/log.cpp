@@ -1,6 +1,8 @@
 #include "log/log.h"
 
 #include <atomic>
+#include <condition_variable>
+#include <thread>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -9,7 +11,6 @@
 namespace agape::kernel {
 namespace {
 std::atomic<int> gLevel{static_cast<int>(LogLevel::Info)};
-std::mutex gSinkMutex;
 thread_local std::string tRequestId;
 
 const char* levelName(LogLevel l) {
@@ -66,11 +67,91 @@ void appendJsonEscaped(std::string& out, std::string_view text) {
   }
 }
 
-void writeLogLine(std::string_view line) {
-  std::lock_guard lock(gSinkMutex);
-  std::fwrite(line.data(), 1, line.size(), stderr);
-  std::fputc('\n', stderr);
+namespace {
+
+// Lines are appended to a buffer and written by one background thread in
+// batches (one write(2) per batch), so a request thread pays for formatting
+// and a short lock, not for a system call. A line reaches stderr within
+// kFlushEvery, or at once when the buffer is large; flushLogs() and process
+// exit write what is left.
+class AsyncSink {
+ public:
+  static constexpr auto kFlushEvery = std::chrono::milliseconds(20);
+  static constexpr std::size_t kFlushAbove = 256 * 1024;
+
+  AsyncSink() : thread_([this] { loop(); }) {}
+  ~AsyncSink() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+    writeOut(pending_);
+  }
+
+  void append(std::string_view line) {
+    bool wake = false;
+    {
+      std::lock_guard lock(mutex_);
+      pending_.append(line);
+      pending_ += '\n';
+      wake = pending_.size() > kFlushAbove;
+    }
+    if (wake) cv_.notify_one();
+  }
+
+  void flush() {
+    std::string batch;
+    std::lock_guard writing(writeMutex_);
+    {
+      std::lock_guard lock(mutex_);
+      batch.swap(pending_);
+    }
+    writeOut(batch);
+  }
+
+ private:
+  void loop() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      cv_.wait_for(lock, kFlushEvery);
+      if (pending_.empty()) continue;
+      std::string batch;
+      batch.swap(pending_);
+      lock.unlock();
+      {
+        std::lock_guard writing(writeMutex_);
+        writeOut(batch);
+      }
+      lock.lock();
+    }
+  }
+
+  static void writeOut(const std::string& batch) {
+    if (batch.empty()) return;
+    std::fwrite(batch.data(), 1, batch.size(), stderr);
+    std::fflush(stderr);
+  }
+
+  std::mutex mutex_;
+  std::mutex writeMutex_;  // keeps batches in order between the thread and flush()
+  std::condition_variable cv_;
+  std::string pending_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+AsyncSink& sink() {
+  static AsyncSink s;
+  return s;
 }
+
+}  // namespace
+
+void writeLogLine(std::string_view line) { sink().append(line); }
+
+void flushLogs() { sink().flush(); }
 
 void setCurrentRequestId(std::string_view id) { tRequestId.assign(id); }
 std::string_view currentRequestId() { return tRequestId; }

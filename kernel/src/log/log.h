@@ -19,8 +19,11 @@ LogLevel parseLogLevel(std::string_view name);  // throws std::invalid_argument
 // Appends `text` JSON-escaped (without quotes) to `out`.
 void appendJsonEscaped(std::string& out, std::string_view text);
 
-// Writes one already formatted line (a newline is appended) atomically.
+// Queues one already formatted line (a newline is appended); a background
+// thread writes batches to stderr within 20 ms.
 void writeLogLine(std::string_view line);
+// Writes every queued line now (before exiting, after a fatal error).
+void flushLogs();
 
 // The request id of the request being served on this thread, if any; log
 // lines carry it.
