@@ -152,3 +152,15 @@ TEST(Serve, SigtermDrainsInFlightRequests) {
   EXPECT_EQ(json::parse(slow.body)["sleptMs"], 800);
   EXPECT_NE(server.output().find("\"msg\":\"stopped\""), std::string::npos);
 }
+
+TEST(Serve, QueryParametersArePercentDecoded) {
+  TempDir dir;
+  int port = freePort();
+  std::string cfg = dir.write("agape.yaml", testConfig(dir, port, {"test.slow"}));
+  ServerProcess server({"serve", "--config", cfg}, port);
+  ASSERT_TRUE(server.waitReady()) << server.output();
+  HttpClient c(server.base());
+  auto r = c.get("/v1/test/slow?ms=1%30");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["sleptMs"], 10);
+}

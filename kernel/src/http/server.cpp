@@ -142,8 +142,12 @@ class HttpServer::Handler final : public Http::Handler {
   bool convert(const Http::Request& in, Request& out) const {
     out.method = toMethod(in.method()).value_or(Method::Get);
     out.path = in.resource();
-    for (auto it = in.query().parameters_begin(); it != in.query().parameters_end(); ++it)
-      out.queryParams.emplace_back(it->first, it->second);
+    // Pistache splits the query but leaves it percent-encoded.
+    for (auto it = in.query().parameters_begin(); it != in.query().parameters_end(); ++it) {
+      auto key = percentDecode(it->first, true);
+      auto value = percentDecode(it->second, true);
+      out.queryParams.emplace_back(key ? std::move(*key) : it->first, value ? std::move(*value) : it->second);
+    }
     out.body = in.body();
     bool keepAlive = in.version() == Http::Version::Http11;
     for (const auto& h : in.headers().list()) {
