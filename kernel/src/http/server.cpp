@@ -101,14 +101,16 @@ class HttpServer::Handler final : public Http::Handler {
   explicit Handler(HttpServer* server) : server_(server) {}
 
   void onRequest(const Http::Request& req, Http::ResponseWriter writer) override {
-    auto counter = server_->inFlight_;
-    counter->fetch_add(1, std::memory_order_relaxed);
+    // In flight until the response is written, whichever thread writes it.
+    auto done = std::shared_ptr<void>(nullptr, [counter = server_->inFlight_](void*) {
+      counter->fetch_sub(1, std::memory_order_relaxed);
+    });
+    server_->inFlight_->fetch_add(1, std::memory_order_relaxed);
     auto ex = std::make_shared<Exchange>();
     bool keepAlive = convert(req, ex->request);
     const Pipeline& pipeline = server_->pipeline_;
-    auto method = toMethod(req.method());
 
-    if (!method) {
+    if (!toMethod(req.method())) {
       ex->response = Response::withStatus(501);
     } else if (server_->draining_.load(std::memory_order_relaxed)) {
       applyProblem(*ex, Problem::unavailable("The server is shutting down; retry shortly.").withHeader("Retry-After", "1"));
@@ -118,21 +120,18 @@ class HttpServer::Handler final : public Http::Handler {
       bool runInline = ex->match.outcome != Router::Outcome::Found || ex->match.route->options.runInline;
       if (!runInline) {
         auto shared = std::make_shared<Http::ResponseWriter>(std::move(writer));
-        bool queued = server_->workers_.submit([ex, shared, keepAlive, counter, &pipeline] {
+        bool queued = server_->workers_.submit([ex, shared, keepAlive, done, &pipeline] {
           pipeline.run(*ex);
           write(*shared, *ex, keepAlive);
-          counter->fetch_sub(1, std::memory_order_relaxed);
         });
         if (queued) return;
         applyProblem(*ex, Problem::unavailable("The server is overloaded; retry shortly.").withHeader("Retry-After", "1"));
         write(*shared, *ex, keepAlive);
-        counter->fetch_sub(1, std::memory_order_relaxed);
         return;
       }
       pipeline.run(*ex);
     }
     write(writer, *ex, keepAlive);
-    counter->fetch_sub(1, std::memory_order_relaxed);
   }
 
  private:
@@ -171,7 +170,17 @@ class HttpServer::Handler final : public Http::Handler {
     return keepAlive;
   }
 
-  static void write(Http::ResponseWriter& writer, Exchange& ex, bool keepAlive) {
+  // Never throws: a failed write (peer gone) is logged, not propagated into
+  // Pistache's reactor or a worker thread.
+  static void write(Http::ResponseWriter& writer, Exchange& ex, bool keepAlive) noexcept {
+    try {
+      writeOrThrow(writer, ex, keepAlive);
+    } catch (const std::exception& e) {
+      JsonLogger("http").warn("response not written", {{"error", e.what()}, {"requestId", ex.request.requestId}});
+    }
+  }
+
+  static void writeOrThrow(Http::ResponseWriter& writer, Exchange& ex, bool keepAlive) {
     auto& headers = writer.headers();
     auto block = std::make_shared<HeaderBlock>(ex.response.headers, ex.response.contentType);
     if (!block->empty()) headers.add(block);
