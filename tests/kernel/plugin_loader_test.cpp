@@ -446,6 +446,7 @@ TEST_F(PluginHostTest, LoadIsLogged) {
     PluginHost host(configOf({"test.gamma"}));
     host.load();
   }
+  agape::kernel::flushLogs();  // lines are written by a background sink
   const std::string logged = ::testing::internal::GetCapturedStderr();
   EXPECT_NE(logged.find("\"component\":\"kernel\",\"msg\":\"plugin loaded\",\"plugin\":\"test.gamma\","
                         "\"version\":\"0.3.0\",\"path\":\"" +
