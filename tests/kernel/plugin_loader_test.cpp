@@ -102,6 +102,9 @@ class FakeContext final : public Context {
   Logger& logger() override { return logger_; }
   Metrics& metrics() override { throw std::logic_error("metrics: not available in this test"); }
   const Clock& clock() const override { return clock_; }
+  Jobs& jobs() override { throw std::logic_error("jobs: not available in this test"); }
+  Events& events() override { throw std::logic_error("events: not available in this test"); }
+  Audit& audit() override { throw std::logic_error("audit: not available in this test"); }
 
  private:
   std::string id_;

@@ -46,7 +46,8 @@ void Application::openDatabase() {
 
 namespace {
 std::vector<Migrator::Source> migrationSources(const PluginHost& host) {
-  std::vector<Migrator::Source> sources;
+  // The kernel's tables first: plugins' migrations may refer to them.
+  std::vector<Migrator::Source> sources{Migrator::kernelSource()};
   for (const auto& p : host.plugins()) sources.push_back({p.id, p.migrationsDir});
   return sources;
 }
@@ -67,13 +68,18 @@ void Application::provision(bool withDatabase) {
   registerOperationsRoutes(table);
   std::vector<PluginContext*> contexts;
   Database& db = withDatabase ? static_cast<Database&>(*db_) : *noDatabase_;
+  jobs_ = std::make_unique<JobRunner>(db, clock_, metrics_, config_.jobs);
+  events_ = std::make_unique<EventBus>(*jobs_);
+  audit_ = std::make_unique<AuditLog>(db, clock_);
   host_->provision([&](const PluginInfo& p) {
     auto ctx = std::make_unique<PluginContext>(
-        p.id, doc_.section(p.id), PluginContext::Deps{table, db, host_->services(), metrics_, clock_});
+        p.id, doc_.section(p.id),
+        PluginContext::Deps{table, db, host_->services(), metrics_, clock_, *jobs_, *events_, *audit_});
     contexts.push_back(ctx.get());
     return ctx;
   });
   for (auto* c : contexts) c->closeRoutes();
+  jobs_->freeze();
   host_->validate();
 
   Router router = std::move(table).freeze();
@@ -100,11 +106,21 @@ void Application::provision(bool withDatabase) {
 void Application::start() {
   host_->start();
   pluginsStarted_ = true;
+  if (config_.jobs.enabled) {
+    try {
+      jobs_->start();
+    } catch (...) {
+      host_->stop();
+      pluginsStarted_ = false;
+      throw;
+    }
+  }
   workers_ = std::make_unique<WorkerPool>(config_.server.workerThreads, 10'000, "agape-work");
   server_ = std::make_unique<HttpServer>(config_.server, *pipeline_, *workers_);
   try {
     server_->start();
   } catch (...) {
+    jobs_->stop(config_.server.shutdownGrace);
     host_->stop();
     pluginsStarted_ = false;
     throw;
@@ -119,10 +135,21 @@ void Application::stop() {
     server_.reset();
   }
   if (workers_) workers_->shutdown();
+  // Jobs run plugin code: they stop before the plugins do.
+  if (jobs_) jobs_->stop(config_.server.shutdownGrace);
   if (pluginsStarted_) {
     host_->stop();
     pluginsStarted_ = false;
   }
+}
+
+JobRunner& Application::jobs() {
+  if (!jobs_) {
+    if (!db_) throw std::logic_error("the database is not open");
+    jobs_ = std::make_unique<JobRunner>(*db_, clock_, metrics_, config_.jobs);
+    jobs_->freeze();
+  }
+  return *jobs_;
 }
 
 std::uint16_t Application::port() const { return server_ ? server_->port() : 0; }
@@ -185,6 +212,7 @@ void Application::registerCollectors() {
              "# TYPE agape_db_tx_retries_total counter\n";
       appendSample(out, "agape_db_tx_retries_total", "", static_cast<double>(s.retries));
     }
+    if (jobs_ && db_) jobs_->renderMetrics(out);
     if (workers_) {
       out += "# HELP agape_worker_queue_depth Requests waiting for a worker thread.\n"
              "# TYPE agape_worker_queue_depth gauge\n";

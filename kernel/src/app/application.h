@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/system_clock.h"
+#include "audit/audit_log.h"
 #include "config/config_document.h"
 #include "config/kernel_config_decoder.h"
 #include "config/kernel_config.h"
@@ -19,6 +20,8 @@
 #include "http/rate_limiter.h"
 #include "http/server.h"
 #include "http/worker_pool.h"
+#include "events/event_bus.h"
+#include "jobs/job_runner.h"
 #include "metrics/registry.h"
 #include "migrate/migrator.h"
 #include "plugins/plugin_host.h"
@@ -52,6 +55,9 @@ class Application {
   const Router& router() const { return pipeline_->router(); }
   const PluginHost& plugins() const { return *host_; }
   const KernelConfig& config() const { return config_; }
+  // The job runner (after provision), or for the jobs commands, one over the
+  // open database with no queues.
+  JobRunner& jobs();
 
  private:
   void registerOperationsRoutes(RouteTable& table);
@@ -64,7 +70,12 @@ class Application {
   MetricsRegistry metrics_;
   std::unique_ptr<Database> noDatabase_;
   std::unique_ptr<DbPool> db_;
+  // Plugin handlers live in the runner and bus: declared after host_ so they
+  // are destroyed before the libraries unload.
   std::unique_ptr<PluginHost> host_;
+  std::unique_ptr<JobRunner> jobs_;
+  std::unique_ptr<EventBus> events_;
+  std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<HttpMetrics> httpMetrics_;
   std::unique_ptr<RateLimiter> rateLimiter_;
   std::unique_ptr<Pipeline> pipeline_;  // holds plugin handlers: destroyed before host_

@@ -6,6 +6,8 @@
 #include "agape/context.h"
 #include "agape/db.h"
 #include "app/route_collector.h"
+#include "events/event_bus.h"
+#include "jobs/plugin_jobs.h"
 #include "log/log.h"
 
 namespace agape::kernel {
@@ -19,9 +21,16 @@ class PluginContext final : public Context {
     Services& services;
     Metrics& metrics;
     const Clock& clock;
+    JobRunner& jobs;
+    EventBus& events;
+    Audit& audit;
   };
   PluginContext(std::string pluginId, std::unique_ptr<ConfigView> config, Deps deps)
-      : id_(std::move(pluginId)), config_(std::move(config)), deps_(deps), routes_(deps.routes, id_), logger_(id_) {}
+      : id_(std::move(pluginId)), config_(std::move(config)), deps_(deps),
+        routes_(deps.routes, id_),
+        logger_(id_),
+        jobs_(deps.jobs, id_),
+        events_(deps.events, id_) {}
 
   std::string_view pluginId() const override { return id_; }
   Routes& routes() override { return routes_; }
@@ -31,6 +40,9 @@ class PluginContext final : public Context {
   Logger& logger() override { return logger_; }
   Metrics& metrics() override { return deps_.metrics; }
   const Clock& clock() const override { return deps_.clock; }
+  Jobs& jobs() override { return jobs_; }
+  Events& events() override { return events_; }
+  Audit& audit() override { return deps_.audit; }
 
   void closeRoutes() { routes_.close(); }
 
@@ -40,6 +52,8 @@ class PluginContext final : public Context {
   Deps deps_;
   RouteCollector routes_;
   JsonLogger logger_;
+  PluginJobs jobs_;
+  PluginEvents events_;
 };
 
 // The database for commands that run without one (plugins list, config

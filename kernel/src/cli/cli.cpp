@@ -1,6 +1,9 @@
 #include "cli/cli.h"
 
+#include <chrono>
 #include <csignal>
+#include <cstdio>
+#include <ctime>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -36,6 +39,9 @@ Commands:
   migrate status   list migrations and whether they are applied
   plugins list     list enabled plugins: id, version, dependencies, routes
   config check     validate the configuration and every plugin's section
+  jobs stats       jobs per queue: pending, running, done, failed, dead, oldest pending age
+  jobs dead        list dead-lettered jobs [--queue Q] [--limit N]
+  jobs retry ID    put a dead-lettered job back in its queue
   version          print the version, SDK ABI and build signature
 
 Common options:
@@ -60,6 +66,13 @@ const std::map<std::string, std::string> kCommandHelp = {
     {"config", "Usage: agape config check [--config FILE] [--set PATH=VALUE]...\n\n"
                "Decodes the kernel sections and every enabled plugin's section strictly;\n"
                "prints the first error with its key path and file:line:col.\n"},
+    {"jobs", "Usage: agape jobs stats|dead|retry [ID] [--queue Q] [--limit N] [--config FILE] [--set PATH=VALUE]...\n\n"
+             "stats     one line per queue: pending (first run), running, done, failed (waiting\n"
+             "          for a retry), dead, and the age of the oldest runnable pending job\n"
+             "dead      dead-lettered jobs, newest first: id, queue, attempts, failed at, last\n"
+             "          error (--queue Q: only that queue; --limit N: at most N, default 100)\n"
+             "retry ID  puts dead job ID back to pending with a fresh attempt count; exit 1\n"
+             "          when no dead job has that id\n"},
     {"version", "Usage: agape version\n\nPrints the server version, SDK version, ABI version and build signature.\n"},
 };
 
@@ -69,6 +82,9 @@ struct Args {
   std::string config;
   std::vector<std::string> overrides;
   bool help = false;
+  std::string arg;  // a third positional argument (jobs retry ID)
+  std::string queue;
+  int limit = 100;
 };
 
 Args parse(int argc, char** argv) {
@@ -85,12 +101,28 @@ Args parse(int argc, char** argv) {
     else if (arg.rfind("--config=", 0) == 0) a.config = arg.substr(9);
     else if (arg == "--set") a.overrides.push_back(value(arg));
     else if (arg.rfind("--set=", 0) == 0) a.overrides.push_back(arg.substr(6));
+    else if (arg == "--queue") a.queue = value(arg);
+    else if (arg.rfind("--queue=", 0) == 0) a.queue = arg.substr(8);
+    else if (arg == "--limit" || arg.rfind("--limit=", 0) == 0) {
+      std::string v = arg == "--limit" ? value(arg) : arg.substr(8);
+      try {
+        std::size_t used = 0;
+        a.limit = std::stoi(v, &used);
+        if (used != v.size() || a.limit < 1 || a.limit > 10000) throw std::invalid_argument(v);
+      } catch (const std::logic_error&) {
+        throw UsageError("--limit needs a number between 1 and 10000");
+      }
+    }
     else if (arg.rfind("--", 0) == 0) throw UsageError("unknown option " + arg);
     else positional.push_back(arg);
   }
   if (!positional.empty()) a.command = positional[0];
   if (positional.size() > 1) a.sub = positional[1];
-  if (positional.size() > 2) throw UsageError("unexpected argument " + positional[2]);
+  if (positional.size() > 2) a.arg = positional[2];
+  if (positional.size() > 3) throw UsageError("unexpected argument " + positional[3]);
+  if (!a.arg.empty() && !(a.command == "jobs" && a.sub == "retry")) throw UsageError("unexpected argument " + a.arg);
+  if ((!a.queue.empty() || a.limit != 100) && !(a.command == "jobs" && a.sub == "dead"))
+    throw UsageError("--queue and --limit go with 'jobs dead'");
   if (a.config.empty()) {
     const char* env = std::getenv("AGAPE_CONFIG");
     a.config = env && *env ? env : "config/agape.yaml";
@@ -172,6 +204,51 @@ int configCheck(const Args& a) {
   return kOk;
 }
 
+std::string formatUtc(std::chrono::system_clock::time_point t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
+// One line of text: tabs and newlines in an error would break the columns.
+std::string oneLine(std::string s) {
+  for (char& c : s)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  return s;
+}
+
+int jobs(const Args& a) {
+  if (a.sub != "stats" && a.sub != "dead" && a.sub != "retry") throw UsageError("jobs needs 'stats', 'dead' or 'retry'");
+  if (a.sub == "retry" && a.arg.empty()) throw UsageError("jobs retry needs a job id");
+  auto app = makeApp(a);
+  app->openDatabase();
+  JobRunner& runner = app->jobs();
+  if (a.sub == "stats") {
+    std::cout << "QUEUE\tPENDING\tRUNNING\tDONE\tFAILED\tDEAD\tOLDEST_PENDING_S\n";
+    for (const auto& s : runner.store().stats())
+      std::cout << s.queue << '\t' << s.pending << '\t' << s.running << '\t' << s.done << '\t' << s.failed << '\t'
+                << s.dead << '\t' << static_cast<long long>(s.oldestPendingSeconds) << "\n";
+    return kOk;
+  }
+  if (a.sub == "dead") {
+    std::cout << "ID\tQUEUE\tATTEMPTS\tFAILED_AT\tLAST_ERROR\n";
+    for (const auto& d : runner.store().deadLetters(a.queue, a.limit))
+      std::cout << d.id << '\t' << d.queue << '\t' << d.attempts << '\t' << formatUtc(d.failedAt) << '\t'
+                << oneLine(d.lastError) << "\n";
+    return kOk;
+  }
+  if (!runner.retry(a.arg)) {
+    std::cerr << "agape: no dead job with id " << a.arg << "\n";
+    return kFailure;
+  }
+  std::cout << "job " << a.arg << " is pending again\n";
+  return kOk;
+}
+
 int version() {
   std::cout << "agape " << AGAPE_VERSION << "\nSDK " << AGAPE_SDK_VERSION << " (ABI " << kAbiVersion
             << ")\nbuild " << AGAPE_BUILD_SIGNATURE << "\n";
@@ -206,6 +283,7 @@ int runCliImpl(int argc, char** argv) {
     if (a.command == "migrate") return migrate(a);
     if (a.command == "plugins") return pluginsList(a);
     if (a.command == "config") return configCheck(a);
+    if (a.command == "jobs") return jobs(a);
     if (a.command == "version") return version();
     throw UsageError("unknown command '" + a.command + "'");
   } catch (const UsageError& e) {

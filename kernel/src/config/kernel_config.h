@@ -67,6 +67,21 @@ struct LoggingConfig {
   bool accessLog = true;
 };
 
+// Overrides of what a plugin declared for one job queue.
+struct JobQueueConfig {
+  int concurrency = 0;                   // 0: as declared
+  std::chrono::milliseconds lease{0};    // 0: as declared
+};
+
+struct JobsConfig {
+  bool enabled = true;  // false: this instance enqueues but never runs jobs or cron ticks
+  // How often idle queues look for jobs enqueued by other instances (and
+  // for due retries and cron ticks); this process's own jobs start at once.
+  std::chrono::milliseconds pollInterval{200};
+  std::map<std::string, JobQueueConfig> queues;                              // by queue name
+  std::map<std::string, std::map<std::string, std::string>> schedules;      // plugin -> name -> cron expression
+};
+
 struct KernelConfig {
   std::string environment = "development";  // development|production
   std::string dataDir = "data";
@@ -74,6 +89,7 @@ struct KernelConfig {
   DatabaseConfig database;
   PluginsConfig plugins;
   LoggingConfig logging;
+  JobsConfig jobs;
 };
 
 }  // namespace agape::kernel

@@ -6,6 +6,7 @@
 
 #include "config/path_resolution.h"
 #include "config/tree_config_view.h"
+#include "jobs/cron.h"
 
 namespace agape::kernel {
 
@@ -203,6 +204,50 @@ LoggingConfig decodeLogging(const ConfigView& section) {
   return l;
 }
 
+JobQueueConfig decodeJobQueue(const ConfigView& section) {
+  if (section.kind() != Kind::Map) section.fail("must be a map such as {concurrency: 4, lease: 5m}");
+  JobQueueConfig q;
+  ConfigDecoder d(section);
+  q.concurrency = static_cast<int>(d.integer("concurrency", 0, 1, 256));
+  q.lease = d.duration("lease", q.lease);
+  if (section.child("lease")->present() && q.lease < std::chrono::seconds(1))
+    section.child("lease")->fail("must be at least 1s");
+  d.finish();
+  return q;
+}
+
+std::map<std::string, std::string> decodePluginSchedules(const ConfigView& section) {
+  if (section.kind() != Kind::Map) section.fail("must be a map of schedule name to cron expression");
+  std::map<std::string, std::string> out;
+  for (const auto& name : section.keys()) {
+    auto expr = section.child(name);
+    if (expr->kind() != Kind::Scalar || expr->scalar().empty())
+      expr->fail("must be a cron expression such as \"*/5 * * * *\"");
+    std::string error;
+    if (!CronExpression::tryParse(expr->scalar(), error)) expr->fail(error);
+    out.emplace(name, expr->scalar());
+  }
+  return out;
+}
+
+JobsConfig decodeJobs(const ConfigView& section) {
+  JobsConfig j;
+  ConfigDecoder d(section);
+  j.enabled = d.boolean("enabled", j.enabled);
+  j.pollInterval = d.duration("pollInterval", j.pollInterval);
+  if (j.pollInterval < std::chrono::milliseconds(10) || j.pollInterval > std::chrono::minutes(1))
+    section.child("pollInterval")->fail("must be between 10ms and 1m");
+  auto queues = d.section("queues");
+  if (queues->present() && queues->kind() != Kind::Map) queues->fail("must be a map of queue name to settings");
+  for (const auto& name : queues->keys()) j.queues.emplace(name, decodeJobQueue(*queues->child(name)));
+  auto schedules = d.section("schedules");
+  if (schedules->present() && schedules->kind() != Kind::Map)
+    schedules->fail("must be a map of plugin id to {schedule name: cron expression}");
+  for (const auto& plugin : schedules->keys()) j.schedules.emplace(plugin, decodePluginSchedules(*schedules->child(plugin)));
+  d.finish();
+  return j;
+}
+
 void checkPluginId(const ConfigView& idView, const std::string& id) {
   if (!isValidPluginId(id))
     idView.fail(describeValue(idView) +
@@ -256,7 +301,8 @@ PluginsConfig decodePlugins(const ConfigView& section, const std::string& baseDi
 }  // namespace
 
 const std::vector<std::string>& kernelSectionNames() {
-  static const std::vector<std::string> names = {"environment", "dataDir", "server", "database", "logging", "plugins"};
+  static const std::vector<std::string> names = {"environment", "dataDir", "server", "database", "logging",
+                                                   "plugins",     "jobs"};
   return names;
 }
 
@@ -287,6 +333,7 @@ KernelConfig decodeKernelConfig(const ConfigDocument& doc) {
   c.database = decodeDatabase(*d.section("database"), doc.baseDir());
   c.logging = decodeLogging(*d.section("logging"));
   c.plugins = decodePlugins(*d.section("plugins"), doc.baseDir());
+  c.jobs = decodeJobs(*d.section("jobs"));
   return c;
 }
 

@@ -12,6 +12,7 @@ namespace agape::kernel {
 namespace {
 std::atomic<int> gLevel{static_cast<int>(LogLevel::Info)};
 thread_local std::string tRequestId;
+thread_local std::string tClientIp;
 
 const char* levelName(LogLevel l) {
   switch (l) {
@@ -155,6 +156,8 @@ void flushLogs() { sink().flush(); }
 
 void setCurrentRequestId(std::string_view id) { tRequestId.assign(id); }
 std::string_view currentRequestId() { return tRequestId; }
+void setCurrentClientIp(std::string_view ip) { tClientIp.assign(ip); }
+std::string_view currentClientIp() { return tClientIp; }
 
 bool JsonLogger::enabled(LogLevel level) const { return static_cast<int>(level) >= gLevel.load(); }
 

@@ -29,6 +29,9 @@ void flushLogs();
 // lines carry it.
 void setCurrentRequestId(std::string_view id);
 std::string_view currentRequestId();
+// The client IP of that request (audit records carry it).
+void setCurrentClientIp(std::string_view ip);
+std::string_view currentClientIp();
 
 class JsonLogger final : public Logger {
  public:

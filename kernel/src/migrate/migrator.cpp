@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "db/pooled_tx.h"
+#include "migrate/kernel_migrations.h"
 
 namespace agape::kernel {
 namespace {
@@ -45,12 +46,16 @@ MigrationError modifiedError(const MigrationFile& f) {
 
 }  // namespace
 
+Migrator::Source Migrator::kernelSource() {
+  return Source{kKernelMigrationSource, "(built into the server)", &kernelMigrationFiles};
+}
+
 Migrator::Migrator(DbPool& db, std::vector<Source> sources) : db_(db), sources_(std::move(sources)) {}
 
 std::vector<MigrationFile> Migrator::scan() const {
   std::vector<MigrationFile> all;
   for (const Source& s : sources_) {
-    auto files = listMigrationFiles(s.pluginId, s.dir, db_.dialect());
+    auto files = s.builtin ? s.builtin(db_.dialect()) : listMigrationFiles(s.pluginId, s.dir, db_.dialect());
     all.insert(all.end(), std::make_move_iterator(files.begin()), std::make_move_iterator(files.end()));
   }
   return all;

@@ -20,7 +20,11 @@ class Migrator {
   struct Source {
     std::string pluginId;
     std::string dir;
+    // Files compiled into the binary instead of read from `dir` (the kernel's own schema).
+    std::vector<MigrationFile> (*builtin)(Dialect) = nullptr;
   };
+  // The kernel's schema, to put first in the sources.
+  static Source kernelSource();
   // Sources come in plugin dependency order.
   Migrator(DbPool& db, std::vector<Source> sources);
 

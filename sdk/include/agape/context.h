@@ -3,9 +3,12 @@
 
 namespace agape {
 
+class Audit;
 class Clock;
 class ConfigView;
 class Database;
+class Events;
+class Jobs;
 class Logger;
 class Metrics;
 class Routes;
@@ -26,6 +29,12 @@ class Context {
   virtual Logger& logger() = 0;
   virtual Metrics& metrics() = 0;
   virtual const Clock& clock() const = 0;
+  // Durable jobs and cron schedules (agape/jobs.h).
+  virtual Jobs& jobs() = 0;
+  // Domain events through the transactional outbox (agape/events.h).
+  virtual Events& events() = 0;
+  // The append-only audit trail (agape/audit.h).
+  virtual Audit& audit() = 0;
 };
 
 }  // namespace agape

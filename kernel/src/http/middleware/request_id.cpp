@@ -36,9 +36,17 @@ class RequestIdMiddleware final : public Middleware {
     auto given = ex.request.headers.get("X-Request-Id");
     ex.request.requestId = given && acceptableClientId(*given) ? std::string(*given) : newRequestId();
     setCurrentRequestId(ex.request.requestId);
+    setCurrentClientIp(ex.request.clientIp);
+    // Cleared even when the chain throws: the thread serves other requests
+    // (and runs jobs) next.
+    struct Reset {
+      ~Reset() {
+        setCurrentRequestId({});
+        setCurrentClientIp({});
+      }
+    } reset;
     next();
     ex.response.headers.set("X-Request-Id", ex.request.requestId);
-    setCurrentRequestId({});
   }
 };
 

@@ -1,0 +1,123 @@
+#pragma once
+// Runs the jobs of the queues registered at provision: per queue, as many
+// worker threads as its concurrency, which claim due jobs in batches and run
+// their handlers; plus one scheduler thread that fires cron ticks. A job
+// enqueued by this process wakes its queue at commit (Tx::afterCommit);
+// jobs of other instances, due retries and cron ticks are found by polling
+// every jobs.pollInterval.
+//
+// Lifecycle: queues and schedules are registered during provision, then
+// freeze(); start() after the plugins started; stop() before they stop:
+// no more claims, in-flight jobs finish (waited for up to the grace period,
+// then still joined: a handler cannot be cut short safely), claimed jobs
+// not started are released for any instance to take.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "agape/clock.h"
+#include "agape/db.h"
+#include "agape/jobs.h"
+#include "agape/metrics.h"
+#include "config/kernel_config.h"
+#include "jobs/cron.h"
+#include "jobs/job_store.h"
+#include "log/log.h"
+
+namespace agape::kernel {
+
+class JobRunner {
+ public:
+  JobRunner(Database& db, const Clock& clock, Metrics& metrics, JobsConfig config);
+  ~JobRunner();
+  JobRunner(const JobRunner&) = delete;
+  JobRunner& operator=(const JobRunner&) = delete;
+
+  JobStore& store() { return store_; }
+  const std::string& workerId() const { return workerId_; }
+
+  // ---- provision (before freeze)
+  // Throws std::logic_error after freeze() or for a queue registered twice.
+  void addQueue(const std::string& owner, const std::string& queue, JobHandler handler, QueueOptions options);
+  // `cron` is the plugin's expression; jobs.schedules.<plugin>.<name> wins.
+  // Throws std::invalid_argument for a bad expression.
+  void addSchedule(const std::string& plugin, const std::string& name, const std::string& cron,
+                   const std::string& queue, const std::string& payload);
+  // Ends registration; warns about configuration naming unknown queues or schedules.
+  void freeze();
+
+  // ---- any time
+  std::string enqueue(Tx& tx, std::string_view queue, std::string_view payload, const JobOptions& options);
+  std::string enqueue(std::string_view queue, std::string_view payload, const JobOptions& options);
+  bool retry(std::string_view jobId);
+  // Makes the queue's idle workers look for jobs now (no-op for a queue
+  // this process does not run).
+  void wake(const std::string& queue);
+
+  // ---- running
+  void start();
+  void stop(std::chrono::milliseconds grace);
+  bool running() const { return started_; }
+
+  // Synchronous, on the calling thread (tests, benchmarks): claims and runs
+  // every job due now in the registered queues until none is left; returns
+  // how many ran.
+  int runDue();
+  // Synchronous: fires every due cron tick this instance knows; returns how
+  // many it fired (ticks another instance took are not counted).
+  int tickCron();
+  // Writes every schedule's row (start() does this).
+  void syncSchedules();
+
+  // Prometheus families for the queue depth (queried at scrape time).
+  void renderMetrics(std::string& out);
+
+ private:
+  struct Queue;
+  struct Schedule {
+    JobStore::Schedule row;
+    CronExpression cron;
+  };
+
+  void workerLoop(Queue& q);
+  void schedulerLoop();
+  // Runs one claimed job and records its outcome.
+  void execute(Queue& q, const ClaimedJob& job);
+  Queue* findQueue(const std::string& name);
+  std::optional<std::chrono::system_clock::time_point> nextTick(const Schedule& s) const;
+
+  Database& db_;
+  const Clock& clock_;
+  Metrics& metrics_;
+  const JobsConfig config_;
+  JobStore store_;
+  const std::string workerId_;
+  JsonLogger log_{"jobs"};
+
+  std::map<std::string, std::unique_ptr<Queue>> queues_;
+  std::map<std::pair<std::string, std::string>, Schedule> schedules_;
+  bool frozen_ = false;
+
+  std::atomic<bool> started_{false};
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> threads_;
+  std::mutex schedulerMutex_;
+  std::condition_variable schedulerCv_;
+
+  // In-flight handler count, to wait for them on stop.
+  std::mutex activeMutex_;
+  std::condition_variable activeCv_;
+  int active_ = 0;
+};
+
+}  // namespace agape::kernel

@@ -1,0 +1,218 @@
+#include "jobs/job_store.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace agape::kernel {
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
+long long toMs(std::chrono::system_clock::time_point t) {
+  return duration_cast<milliseconds>(t.time_since_epoch()).count();
+}
+
+std::chrono::system_clock::time_point fromMs(long long ms) {
+  return std::chrono::system_clock::time_point(duration_cast<std::chrono::system_clock::duration>(milliseconds(ms)));
+}
+
+constexpr const char* kClaimPg =
+    "WITH picked AS MATERIALIZED ("
+    "  SELECT id FROM agape_jobs"
+    "  WHERE queue = :queue AND status IN ('pending', 'running') AND run_at <= :now"
+    "  ORDER BY run_at, id LIMIT :limit FOR UPDATE SKIP LOCKED) "
+    "UPDATE agape_jobs j SET status = 'running', attempts = j.attempts + 1, locked_by = :worker,"
+    "  locked_until = :until, run_at = :until2, updated_at = :now2 "
+    "FROM picked WHERE j.id = picked.id "
+    "RETURNING j.id, j.queue, j.payload, j.attempts, j.max_attempts, j.created_at";
+
+constexpr const char* kClaimSqlite =
+    "UPDATE agape_jobs SET status = 'running', attempts = attempts + 1, locked_by = :worker,"
+    "  locked_until = :until, run_at = :until2, updated_at = :now2 "
+    "WHERE id IN (SELECT id FROM agape_jobs"
+    "  WHERE queue = :queue AND status IN ('pending', 'running') AND run_at <= :now"
+    "  ORDER BY run_at, id LIMIT :limit) "
+    "RETURNING id, queue, payload, attempts, max_attempts, created_at";
+
+// Which claim a statement applies to: this worker's, at this attempt.
+constexpr const char* kMine = " WHERE id = :id AND status = 'running' AND locked_by = :worker AND attempts = :attempt";
+
+}  // namespace
+
+long long JobStore::nowMs() const { return toMs(clock_.now()); }
+
+long long JobStore::enqueue(Tx& tx, std::string_view queue, std::string_view payload, const JobOptions& options) {
+  const long long now = nowMs();
+  const long long runAt = options.runAt ? std::max(now, toMs(*options.runAt)) : now;
+  const Value key = options.idempotencyKey.empty() ? Value() : Value(options.idempotencyKey);
+  auto row = tx.one(
+      "INSERT INTO agape_jobs (queue, payload, status, attempts, max_attempts, run_at, idempotency_key, created_at,"
+      " updated_at) VALUES (:queue, :payload, 'pending', 0, :max, :run_at, :key, :created, :updated) "
+      "ON CONFLICT (queue, idempotency_key) DO NOTHING RETURNING id",
+      {queue, payload, std::max(1, options.maxAttempts), runAt, key, now, now});
+  if (row) return row->integer("id");
+  auto existing = tx.one("SELECT id FROM agape_jobs WHERE queue = :queue AND idempotency_key = :key",
+                         {queue, options.idempotencyKey});
+  if (!existing) throw DbError(DbError::Kind::Retryable, "idempotent job vanished while enqueueing; retrying");
+  return existing->integer("id");
+}
+
+std::vector<ClaimedJob> JobStore::claim(const std::string& queue, int limit, const std::string& worker,
+                                        milliseconds lease) {
+  return db_.run([&](Tx& tx) {
+    const long long now = nowMs();
+    const long long until = now + lease.count();
+    std::vector<Row> rows =
+        tx.dialect() == Dialect::Postgres
+            ? tx.query(kClaimPg, {queue, now, limit, worker, until, until, now})
+            : tx.query(kClaimSqlite, {worker, until, until, now, queue, now, limit});
+    std::vector<ClaimedJob> out;
+    out.reserve(rows.size());
+    for (const Row& r : rows)
+      out.push_back(ClaimedJob{r.integer("id"), r.text("queue"), r.text("payload"),
+                               static_cast<int>(r.integer("attempts")), static_cast<int>(r.integer("max_attempts")),
+                               r.integer("created_at")});
+    std::sort(out.begin(), out.end(), [](const ClaimedJob& a, const ClaimedJob& b) { return a.id < b.id; });
+    return out;
+  });
+}
+
+bool JobStore::complete(const ClaimedJob& job, const std::string& worker) {
+  return db_.run([&](Tx& tx) {
+    return tx.exec(std::string("UPDATE agape_jobs SET status = 'done', locked_by = NULL, locked_until = NULL,"
+                               " updated_at = :now") + kMine,
+                   {nowMs(), job.id, worker, job.attempt}) == 1;
+  });
+}
+
+bool JobStore::failForRetry(const ClaimedJob& job, const std::string& worker, const std::string& error,
+                            long long retryAtMs) {
+  return db_.run([&](Tx& tx) {
+    return tx.exec(std::string("UPDATE agape_jobs SET status = 'pending', run_at = :run_at, locked_by = NULL,"
+                               " locked_until = NULL, last_error = :error, updated_at = :now") + kMine,
+                   {retryAtMs, error, nowMs(), job.id, worker, job.attempt}) == 1;
+  });
+}
+
+bool JobStore::failDead(const ClaimedJob& job, const std::string& worker, const std::string& error) {
+  return db_.run([&](Tx& tx) {
+    return tx.exec(std::string("UPDATE agape_jobs SET status = 'dead', locked_by = NULL, locked_until = NULL,"
+                               " last_error = :error, updated_at = :now") + kMine,
+                   {error, nowMs(), job.id, worker, job.attempt}) == 1;
+  });
+}
+
+bool JobStore::release(const ClaimedJob& job, const std::string& worker) {
+  return db_.run([&](Tx& tx) {
+    const long long now = nowMs();
+    return tx.exec(std::string("UPDATE agape_jobs SET status = 'pending', attempts = attempts - 1, run_at = :run_at,"
+                               " locked_by = NULL, locked_until = NULL, updated_at = :now") + kMine,
+                   {now, now, job.id, worker, job.attempt}) == 1;
+  });
+}
+
+std::vector<QueueStats> JobStore::stats() {
+  return db_.read([&](Tx& tx) {
+    const long long now = nowMs();
+    std::vector<QueueStats> out;
+    for (const Row& r : tx.query(
+             "SELECT queue,"
+             " SUM(CASE WHEN status = 'pending' AND attempts = 0 THEN 1 ELSE 0 END) AS pending,"
+             " SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END) AS running,"
+             " SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS done,"
+             " SUM(CASE WHEN status = 'pending' AND attempts > 0 THEN 1 ELSE 0 END) AS failed,"
+             " SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END) AS dead,"
+             " MIN(CASE WHEN status = 'pending' AND run_at <= :now THEN run_at END) AS oldest "
+             "FROM agape_jobs GROUP BY queue ORDER BY queue",
+             {now})) {
+      QueueStats s;
+      s.queue = r.text("queue");
+      s.pending = r.integer("pending");
+      s.running = r.integer("running");
+      s.done = r.integer("done");
+      s.failed = r.integer("failed");
+      s.dead = r.integer("dead");
+      if (auto oldest = r.optInteger("oldest")) s.oldestPendingSeconds = static_cast<double>(now - *oldest) / 1000.0;
+      out.push_back(std::move(s));
+    }
+    return out;
+  });
+}
+
+std::vector<DeadJob> JobStore::deadLetters(std::string_view queue, int limit) {
+  return db_.read([&](Tx& tx) {
+    const int n = std::clamp(limit, 1, 10'000);
+    std::vector<Row> rows =
+        queue.empty()
+            ? tx.query("SELECT id, queue, payload, attempts, last_error, updated_at FROM agape_jobs"
+                       " WHERE status = 'dead' ORDER BY updated_at DESC, id DESC LIMIT :limit",
+                       {n})
+            : tx.query("SELECT id, queue, payload, attempts, last_error, updated_at FROM agape_jobs"
+                       " WHERE status = 'dead' AND queue = :queue ORDER BY updated_at DESC, id DESC LIMIT :limit",
+                       {queue, n});
+    std::vector<DeadJob> out;
+    for (const Row& r : rows)
+      out.push_back(DeadJob{r.text("id"), r.text("queue"), r.text("payload"), static_cast<int>(r.integer("attempts")),
+                            r.optText("last_error").value_or(""), fromMs(r.integer("updated_at"))});
+    return out;
+  });
+}
+
+bool JobStore::retryDead(std::string_view jobId) {
+  long long id = 0;
+  auto [end, ec] = std::from_chars(jobId.data(), jobId.data() + jobId.size(), id);
+  if (ec != std::errc() || end != jobId.data() + jobId.size()) return false;
+  return db_.run([&](Tx& tx) {
+    const long long now = nowMs();
+    return tx.exec("UPDATE agape_jobs SET status = 'pending', attempts = 0, run_at = :run_at, updated_at = :now"
+                   " WHERE id = :id AND status = 'dead'",
+                   {now, now, id}) == 1;
+  });
+}
+
+void JobStore::upsertSchedule(const Schedule& s, long long nextMs) {
+  db_.run([&](Tx& tx) {
+    auto row = tx.one("SELECT expression, queue, payload FROM agape_cron WHERE plugin = :plugin AND name = :name",
+                      {s.plugin, s.name});
+    if (!row) {
+      tx.exec("INSERT INTO agape_cron (plugin, name, expression, queue, payload, next_run_at, updated_at)"
+              " VALUES (:plugin, :name, :expression, :queue, :payload, :next, :now)"
+              " ON CONFLICT (plugin, name) DO NOTHING",
+              {s.plugin, s.name, s.expression, s.queue, s.payload, nextMs, nowMs()});
+      return;
+    }
+    if (row->text("expression") == s.expression && row->text("queue") == s.queue && row->text("payload") == s.payload)
+      return;
+    tx.exec("UPDATE agape_cron SET expression = :expression, queue = :queue, payload = :payload, next_run_at = :next,"
+            " updated_at = :now WHERE plugin = :plugin AND name = :name",
+            {s.expression, s.queue, s.payload, nextMs, nowMs(), s.plugin, s.name});
+  });
+}
+
+std::vector<JobStore::DueTick> JobStore::dueTicks() {
+  return db_.read([&](Tx& tx) {
+    std::vector<DueTick> out;
+    for (const Row& r : tx.query("SELECT plugin, name, next_run_at FROM agape_cron WHERE next_run_at <= :now",
+                                 {nowMs()}))
+      out.push_back(DueTick{r.text("plugin"), r.text("name"), r.integer("next_run_at")});
+    return out;
+  });
+}
+
+bool JobStore::fireTick(const Schedule& s, long long dueMs, long long nextMs) {
+  return db_.run([&](Tx& tx) {
+    // The conditional update is the claim: of all instances that saw this
+    // tick due, exactly one moves next_run_at away from it.
+    if (tx.exec("UPDATE agape_cron SET next_run_at = :next, last_run_at = :due, updated_at = :now"
+                " WHERE plugin = :plugin AND name = :name AND next_run_at = :due2",
+                {nextMs, dueMs, nowMs(), s.plugin, s.name, dueMs}) != 1)
+      return false;
+    JobOptions options;
+    options.idempotencyKey = "cron:" + s.plugin + "/" + s.name + "@" + std::to_string(dueMs);
+    enqueue(tx, s.queue, s.payload, options);
+    return true;
+  });
+}
+
+}  // namespace agape::kernel
