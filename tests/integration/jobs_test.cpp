@@ -65,7 +65,7 @@ TEST_F(JobsServe, AJobInterruptedByKill9CompletesOnceAfterItsLeaseExpires) {
   HttpClient c(first->base());
   auto r = c.request("POST", "/v1/test/jobs/slow?ms=4000");
   ASSERT_EQ(r.status, 202) << r.body;
-  ASSERT_TRUE(waitFor([&] { return count("SELECT count(*) FROM test_jobs_started") == 1; }, 10s)) << first->output();
+  ASSERT_TRUE(waitFor([&] { return count("SELECT count(*) FROM test_jobs_started") == 1; }, 30s)) << first->output();
   first->kill9();
   EXPECT_EQ(count("SELECT count(*) FROM test_jobs_done"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM agape_jobs WHERE queue = 'test.slow' AND status = 'running'"), 1);
