@@ -49,8 +49,13 @@ std::string qrSvg(std::string_view text) {
   for (int y = 0; y < width; ++y) {
     for (int x = 0; x < width; ++x) {
       // Bit 0 of each byte is the module colour (1 = dark); the other bits describe its role.
-      if (qr->data[y * width + x] & 1)
-        path += "M" + std::to_string(x + quiet) + "," + std::to_string(y + quiet) + "h1v1h-1z";
+      if (qr->data[y * width + x] & 1) {
+        path += 'M';
+        path += std::to_string(x + quiet);
+        path += ',';
+        path += std::to_string(y + quiet);
+        path += "h1v1h-1z";
+      }
     }
   }
   std::string s = std::to_string(size);
