@@ -39,3 +39,16 @@ std::optional<std::string> consumeOneTimeToken(Tx& tx, const std::string& token,
 }
 
 }  // namespace agape::auth
+
+namespace agape::auth {
+
+std::optional<std::string> peekOneTimeToken(Tx& tx, const std::string& token, TokenPurpose purpose, long long now) {
+  auto row = tx.one(
+      "SELECT user_id FROM auth_one_time_tokens "
+      "WHERE token_hash = :h AND purpose = :p AND used_at IS NULL AND expires_at > :now",
+      {sha256Hex(token), purposeName(purpose), now});
+  if (!row) return std::nullopt;
+  return row->text("user_id");
+}
+
+}  // namespace agape::auth

@@ -21,3 +21,8 @@ std::string issueOneTimeToken(Tx& tx, const std::string& userId, TokenPurpose pu
 std::optional<std::string> consumeOneTimeToken(Tx& tx, const std::string& token, TokenPurpose purpose, long long now);
 
 }  // namespace agape::auth
+
+namespace agape::auth {
+// The user of a valid token, without using it up.
+std::optional<std::string> peekOneTimeToken(Tx& tx, const std::string& token, TokenPurpose purpose, long long now);
+}  // namespace agape::auth
