@@ -76,3 +76,27 @@ TEST(Cli, MigrateUpStatusAndModifiedRefused) {
   EXPECT_EQ(refused.exitCode, 1) << refused.output;
   EXPECT_NE(refused.output.find("was modified after it was applied"), std::string::npos) << refused.output;
 }
+
+TEST(Cli, JobsStatsDeadAndRetry) {
+  TempDir dir;
+  std::string cfg = dir.write("agape.yaml", testConfig(dir, 8080, {"hello"}));
+  auto help = runAgape({"jobs", "--help"});
+  EXPECT_EQ(help.exitCode, 0);
+  EXPECT_NE(help.output.find("retry ID"), std::string::npos) << help.output;
+  EXPECT_EQ(runAgape({"jobs"}).exitCode, 2);
+  EXPECT_EQ(runAgape({"jobs", "sideways", "--config", cfg}).exitCode, 2);
+  EXPECT_EQ(runAgape({"jobs", "retry", "--config", cfg}).exitCode, 2) << "needs an id";
+  EXPECT_EQ(runAgape({"jobs", "stats", "--queue", "q", "--config", cfg}).exitCode, 2);
+  EXPECT_EQ(runAgape({"jobs", "dead", "--limit", "0", "--config", cfg}).exitCode, 2);
+
+  ASSERT_EQ(runAgape({"migrate", "up", "--config", cfg}).exitCode, 0);
+  auto stats = runAgape({"jobs", "stats", "--config", cfg});
+  EXPECT_EQ(stats.exitCode, 0) << stats.output;
+  EXPECT_NE(stats.output.find("QUEUE\tPENDING\tRUNNING\tDONE\tFAILED\tDEAD"), std::string::npos) << stats.output;
+  auto dead = runAgape({"jobs", "dead", "--queue", "mail", "--config", cfg});
+  EXPECT_EQ(dead.exitCode, 0) << dead.output;
+  EXPECT_NE(dead.output.find("ID\tQUEUE\tATTEMPTS"), std::string::npos) << dead.output;
+  auto retry = runAgape({"jobs", "retry", "42", "--config", cfg});
+  EXPECT_EQ(retry.exitCode, 1) << retry.output;
+  EXPECT_NE(retry.output.find("no dead job with id 42"), std::string::npos) << retry.output;
+}

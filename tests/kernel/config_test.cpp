@@ -659,3 +659,47 @@ TEST(ConfigDecoderTest, SectionThatIsNotAMap) {
 
 }  // namespace
 }  // namespace agape::kernel
+
+namespace agape::kernel {
+namespace {
+
+TEST(JobsConfigTest, DefaultsAndOverrides) {
+  KernelConfig defaults = decodeKernelConfig(parseDoc(kMinimal));
+  EXPECT_TRUE(defaults.jobs.enabled);
+  EXPECT_EQ(defaults.jobs.pollInterval, std::chrono::milliseconds(200));
+  EXPECT_TRUE(defaults.jobs.queues.empty());
+
+  KernelConfig c = decodeKernelConfig(parseDoc(std::string(kMinimal) +
+                                               "jobs:\n"
+                                               "  enabled: false\n"
+                                               "  pollInterval: 50ms\n"
+                                               "  queues:\n"
+                                               "    mail.send: {concurrency: 4, lease: 2m}\n"
+                                               "    events.search.reindex: {concurrency: 2}\n"
+                                               "  schedules:\n"
+                                               "    orders:\n"
+                                               "      expire_unpaid: \"*/10 * * * *\"\n"));
+  EXPECT_FALSE(c.jobs.enabled);
+  EXPECT_EQ(c.jobs.pollInterval, std::chrono::milliseconds(50));
+  EXPECT_EQ(c.jobs.queues.at("mail.send").concurrency, 4);
+  EXPECT_EQ(c.jobs.queues.at("mail.send").lease, std::chrono::minutes(2));
+  EXPECT_EQ(c.jobs.queues.at("events.search.reindex").lease, std::chrono::milliseconds(0));
+  EXPECT_EQ(c.jobs.schedules.at("orders").at("expire_unpaid"), "*/10 * * * *");
+}
+
+TEST(JobsConfigTest, ErrorsNameTheKey) {
+  const std::string base = std::string(kMinimal) + "jobs:\n";
+  EXPECT_NE(decodeError(base + "  pollInterval: 1ms\n").find("jobs.pollInterval: must be between 10ms and 1m"),
+            std::string::npos);
+  EXPECT_NE(decodeError(base + "  queues:\n    q: {concurrency: 0}\n").find("jobs.queues.q.concurrency"),
+            std::string::npos);
+  EXPECT_NE(decodeError(base + "  queues:\n    q: {workers: 3}\n").find("jobs.queues.q.workers: unknown key"),
+            std::string::npos)
+      << decodeError(base + "  queues:\n    q: {workers: 3}\n");
+  const std::string cron = decodeError(base + "  schedules:\n    orders:\n      expire: \"61 * * * *\"\n");
+  EXPECT_NE(cron.find("jobs.schedules.orders.expire: minute field"), std::string::npos) << cron;
+  EXPECT_NE(decodeError(base + "  retries: 3\n").find("jobs.retries: unknown key"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace agape::kernel

@@ -60,6 +60,8 @@ struct JobRunner::Queue {
   std::mutex mutex;
   std::condition_variable cv;
   std::deque<ClaimedJob> buffer;  // claimed, not started yet
+  std::vector<ClaimedJob> unrecorded;  // done, not recorded yet
+  bool recording = false;              // a worker is writing successes
   bool fetching = false;          // one worker claims for all
   Steady::time_point idleUntil{};  // after an empty claim: poll again then...
   unsigned long long wakeSeq = 0;  // ...unless woken since
@@ -291,9 +293,7 @@ void JobRunner::execute(Queue& q, const ClaimedJob& claimed) {
     }
     q.duration->observe(std::chrono::duration<double>(Steady::now() - t0).count());
     if (error.empty()) {
-      if (!store_.complete(claimed, workerId_))
-        log_.warn("job finished after losing its claim (lease expired); it may run again",
-                  {{"queue", q.name}, {"job", id}});
+      recordSuccess(q, claimed);
       q.succeeded->inc();
     } else if (claimed.attempt >= claimed.maxAttempts) {
       store_.failDead(claimed, workerId_, truncated(error));
@@ -313,6 +313,29 @@ void JobRunner::execute(Queue& q, const ClaimedJob& claimed) {
     log_.error("could not record a job's outcome; it runs again after its lease",
                {{"queue", q.name}, {"job", id}, {"error", e.what()}});
   }
+}
+
+void JobRunner::recordSuccess(Queue& q, const ClaimedJob& job) {
+  std::unique_lock lock(q.mutex);
+  q.unrecorded.push_back(job);
+  if (q.recording) return;  // the worker writing now takes this one in its next round
+  q.recording = true;
+  while (!q.unrecorded.empty()) {
+    std::vector<ClaimedJob> batch;
+    batch.swap(q.unrecorded);
+    lock.unlock();
+    try {
+      const long long recorded = store_.completeAll(batch, workerId_);
+      if (recorded < static_cast<long long>(batch.size()))
+        log_.warn("jobs finished after losing their claim (lease expired); they may run again",
+                  {{"queue", q.name}, {"count", std::to_string(batch.size() - recorded)}});
+    } catch (const std::exception& e) {
+      log_.error("could not record finished jobs; they run again after their lease",
+                 {{"queue", q.name}, {"count", std::to_string(batch.size())}, {"error", e.what()}});
+    }
+    lock.lock();
+  }
+  q.recording = false;
 }
 
 int JobRunner::runDue() {

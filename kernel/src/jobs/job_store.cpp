@@ -86,6 +86,23 @@ bool JobStore::complete(const ClaimedJob& job, const std::string& worker) {
   });
 }
 
+long long JobStore::completeAll(const std::vector<ClaimedJob>& jobs, const std::string& worker) {
+  if (jobs.empty()) return 0;
+  // (id, attempts) pairs as parameters; the placeholders are generated,
+  // never the values.
+  std::string sql = "UPDATE agape_jobs SET status = 'done', locked_by = NULL, locked_until = NULL, updated_at = :now"
+                    " WHERE status = 'running' AND locked_by = :worker AND (";
+  Params params{nowMs(), worker};
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const std::string n = std::to_string(i);
+    sql += (i ? " OR " : "") + std::string("(id = :id") + n + " AND attempts = :attempt" + n + ")";
+    params.emplace_back(jobs[i].id);
+    params.emplace_back(jobs[i].attempt);
+  }
+  sql += ")";
+  return db_.run([&](Tx& tx) { return tx.exec(sql, params); });
+}
+
 bool JobStore::failForRetry(const ClaimedJob& job, const std::string& worker, const std::string& error,
                             long long retryAtMs) {
   return db_.run([&](Tx& tx) {

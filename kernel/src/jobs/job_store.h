@@ -49,6 +49,8 @@ class JobStore {
   // Each returns false when the job is no longer this worker's claim (its
   // lease expired and someone else took it, or an operator changed it).
   bool complete(const ClaimedJob& job, const std::string& worker);
+  // Several at once (one statement); returns how many were still this worker's.
+  long long completeAll(const std::vector<ClaimedJob>& jobs, const std::string& worker);
   // Pending again at `retryAt`, keeping the error.
   bool failForRetry(const ClaimedJob& job, const std::string& worker, const std::string& error, long long retryAtMs);
   bool failDead(const ClaimedJob& job, const std::string& worker, const std::string& error);

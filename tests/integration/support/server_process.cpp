@@ -153,6 +153,15 @@ int ServerProcess::terminate(std::chrono::seconds timeout) {
   return exitCode_;
 }
 
+void ServerProcess::kill9() {
+  if (exited_) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  exited_ = true;
+  exitCode_ = decode(status);
+}
+
 std::string ServerProcess::output() const { return readFile(logFile_); }
 
 std::string testConfig(const TempDir& dir, int port, const std::vector<std::string>& plugins,

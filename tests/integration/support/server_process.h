@@ -38,6 +38,8 @@ class ServerProcess {
   bool waitReady(std::chrono::seconds timeout = std::chrono::seconds(20));
   // SIGTERM, then the exit code (or -signal).
   int terminate(std::chrono::seconds timeout = std::chrono::seconds(20));
+  // SIGKILL (a crash: nothing runs on the way out), then waits for the process.
+  void kill9();
   std::string output() const;
   int port() const { return port_; }
   std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
