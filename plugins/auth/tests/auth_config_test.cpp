@@ -1,6 +1,9 @@
 // The auth: section is decoded strictly, with messages naming key and place.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "auth_config.h"
 #include "config/tree_config_view.h"
 #include "config/yaml_tree.h"
@@ -95,6 +98,27 @@ TEST(AuthConfig, ExactErrorMessages) {
             "auth.generateKeys: must be true or false (/etc/agape/agape.yaml:2:17)");
   EXPECT_EQ(errorOf("auth:\n  refreshReuseGrace: 2m\n"),
             "auth.refreshReuseGrace: must be between 0s and 60s (/etc/agape/agape.yaml:2:22)");
+}
+
+AuthConfig decodeShipped(const std::string& name) {
+  std::string file = std::string(AGAPE_SOURCE_DIR) + "/config/" + name;
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto root = kernel::parseYamlDocument(text.str(), file);
+  kernel::TreeConfigView top(root, "", std::make_shared<const kernel::EnvLookup>(kernel::processEnv()));
+  return decodeAuthConfig(*top.child("auth"));
+}
+
+TEST(AuthConfig, ShippedFiles) {
+  AuthConfig dev = decodeShipped("agape.yaml");
+  EXPECT_TRUE(dev.generateKeys);
+  EXPECT_EQ(dev.keysDir, std::filesystem::path(AGAPE_SOURCE_DIR).lexically_normal() / "data/auth-keys");
+  AuthConfig prod = decodeShipped("agape.production.yaml");
+  EXPECT_FALSE(prod.generateKeys);  // production never makes its own keys
+  EXPECT_EQ(prod.keysDir, std::filesystem::path("/var/lib/agape/auth-keys"));
+  EXPECT_EQ(prod.bcryptCost, 12);
+  EXPECT_EQ(prod.publicBaseUrl.rfind("https://", 0), 0u);
 }
 
 }  // namespace
