@@ -556,7 +556,7 @@ TEST(ShippedConfigTest, DevelopmentFileLoadsAndDecodes) {
   EXPECT_EQ(c.server.port, 8080);
   EXPECT_EQ(c.plugins.paths, (std::vector<std::string>{root + "/build/lib"}));
   EXPECT_EQ(c.plugins.migrationPaths, (std::vector<std::string>{root + "/migrations"}));
-  EXPECT_EQ(ids, (std::vector<std::string>{"hello"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"hello", "auth"}));
   EXPECT_EQ(doc.section("hello")->child("greeting")->scalar(), "Hello");
 
   auto overridden = ConfigDocument::load(file, {"server.port=9090"},

@@ -1,0 +1,39 @@
+#pragma once
+// What other plugins may ask the auth plugin about users, inside their own
+// transaction (so a lookup sees their uncommitted writes and blocks like any
+// query: call it from handlers and jobs, never from a network thread).
+//
+//   auto& users = ctx.services().get<agape::auth::UserDirectory>();  // in validate/start
+//   db.run([&](agape::Tx& tx) { auto u = users.findById(tx, req.principal->id); ... });
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace agape {
+class Tx;
+}
+
+namespace agape::auth {
+
+struct UserSummary {
+  std::string id;
+  std::string email;
+  std::string firstName;
+  std::string lastName;
+  std::optional<std::string> phone;
+  std::vector<std::string> roles;
+  bool emailVerified = false;
+};
+
+class UserDirectory {
+ public:
+  static constexpr std::string_view kServiceId = "agape.auth.UserDirectory";
+  virtual ~UserDirectory() = default;
+  virtual std::optional<UserSummary> findById(Tx& tx, const std::string& userId) const = 0;
+  // `email` is matched case-insensitively (addresses are stored lower-case).
+  virtual std::optional<UserSummary> findByEmail(Tx& tx, const std::string& email) const = 0;
+};
+
+}  // namespace agape::auth

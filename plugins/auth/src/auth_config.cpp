@@ -1,0 +1,81 @@
+#include "auth_config.h"
+
+#include <cctype>
+
+namespace agape::auth {
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+seconds durationIn(ConfigDecoder& d, std::string_view key, seconds fallback, seconds min, seconds max,
+                   const std::string& range) {
+  auto value = duration_cast<seconds>(d.duration(key, fallback));
+  if (value < min || value > max) d.view().child(key)->fail("must be between " + range);
+  return value;
+}
+
+// "config/agape.yaml:41:7" → "config"; a location that is not a file (a
+// --set value) → the working directory.
+std::filesystem::path baseDirOf(const std::string& location) {
+  auto last = location.rfind(':');
+  if (last == std::string::npos) return std::filesystem::current_path();
+  auto middle = location.rfind(':', last - 1);
+  if (middle == std::string::npos || location.rfind("--set", 0) == 0) return std::filesystem::current_path();
+  for (std::size_t i = middle + 1; i < location.size(); ++i)
+    if (i != last && !std::isdigit(static_cast<unsigned char>(location[i]))) return std::filesystem::current_path();
+  std::filesystem::path file = location.substr(0, middle);
+  return std::filesystem::absolute(file).parent_path();
+}
+
+}  // namespace
+
+AuthConfig decodeAuthConfig(const ConfigView& section) {
+  AuthConfig c;
+  ConfigDecoder d(section);
+  c.issuer = d.string("issuer", c.issuer);
+  if (c.issuer.empty() || c.issuer.find(':') != std::string::npos)
+    section.child("issuer")->fail("must be non-empty and contain no ':' (it prefixes the otpauth label)");
+  c.tokenIssuer = d.string("tokenIssuer", c.tokenIssuer);
+  if (c.tokenIssuer.empty()) section.child("tokenIssuer")->fail("must not be empty");
+  c.tokenAudience = d.string("tokenAudience", c.tokenAudience);
+  if (c.tokenAudience.empty()) section.child("tokenAudience")->fail("must not be empty");
+  c.accessTokenTtl = durationIn(d, "accessTokenTtl", c.accessTokenTtl, seconds(60), seconds(24 * 3600), "1m and 24h");
+  c.refreshTokenTtl =
+      durationIn(d, "refreshTokenTtl", c.refreshTokenTtl, seconds(3600), seconds(365 * 24 * 3600), "1h and 365d");
+  c.refreshReuseGrace = durationIn(d, "refreshReuseGrace", c.refreshReuseGrace, seconds(0), seconds(60), "0s and 60s");
+  c.clockLeeway = durationIn(d, "clockLeeway", c.clockLeeway, seconds(0), seconds(300), "0s and 5m");
+
+  std::string keysDir = d.string("keysDir", "auth-keys");
+  if (keysDir.empty()) section.child("keysDir")->fail("must not be empty");
+  std::filesystem::path keys(keysDir);
+  if (keys.is_relative()) {
+    auto node = section.child("keysDir");
+    keys = baseDirOf(node->present() ? node->location() : section.location()) / keys;
+  }
+  c.keysDir = keys.lexically_normal();
+  c.activeKey = d.string("activeKey", "");
+  c.generateKeys = d.boolean("generateKeys", c.generateKeys);
+
+  c.bcryptCost = static_cast<int>(d.integer("bcryptCost", c.bcryptCost, 4, 31));
+  c.lockoutThreshold = static_cast<int>(d.integer("lockoutThreshold", c.lockoutThreshold, 1, 100));
+  c.lockoutDuration = durationIn(d, "lockoutDuration", c.lockoutDuration, seconds(1), seconds(24 * 3600), "1s and 24h");
+  c.emailVerificationTtl =
+      durationIn(d, "emailVerificationTtl", c.emailVerificationTtl, seconds(60), seconds(30 * 24 * 3600), "1m and 30d");
+  c.passwordResetTtl =
+      durationIn(d, "passwordResetTtl", c.passwordResetTtl, seconds(60), seconds(24 * 3600), "1m and 24h");
+
+  c.publicBaseUrl = d.string("publicBaseUrl", c.publicBaseUrl);
+  if (c.publicBaseUrl.rfind("http://", 0) != 0 && c.publicBaseUrl.rfind("https://", 0) != 0)
+    section.child("publicBaseUrl")->fail("must start with http:// or https://");
+  while (c.publicBaseUrl.ends_with('/')) c.publicBaseUrl.pop_back();
+
+  c.revocationPoll = d.duration("revocationPoll", c.revocationPoll);
+  if (c.revocationPoll < milliseconds(100) || c.revocationPoll > milliseconds(60000))
+    section.child("revocationPoll")->fail("must be between 100ms and 1m");
+  d.finish();
+  return c;
+}
+
+}  // namespace agape::auth

@@ -1,0 +1,74 @@
+#include "auth_runtime.h"
+
+#include "crypto_random.h"
+
+namespace agape::auth {
+namespace {
+
+// The successor secret of refresh tokens is derived from the active signing
+// key, so that every instance sharing the key directory derives the same one
+// with no further secret to distribute.
+std::string successorSecret(const KeySet& keys) {
+  return hmacSha256(keys.active().privatePem(), "agape.auth refresh-token successor v1");
+}
+
+}  // namespace
+
+AuthRuntime::AuthRuntime(AuthConfig config, std::shared_ptr<const KeySet> keys, AuthServices services)
+    : config_(std::move(config)),
+      keys_(std::move(keys)),
+      services_(services),
+      hasher_(config_.bcryptCost),
+      sessions_(successorSecret(*keys_), config_.refreshTokenTtl.count(), config_.refreshReuseGrace.count()) {}
+
+TokenRules AuthRuntime::tokenRules() const {
+  return TokenRules{config_.tokenIssuer, config_.tokenAudience, config_.clockLeeway};
+}
+
+long long AuthRuntime::now() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(services_.clock.now().time_since_epoch()).count();
+}
+
+std::string AuthRuntime::newId() const {
+  return uuidV7(std::chrono::duration_cast<std::chrono::milliseconds>(services_.clock.now().time_since_epoch()).count());
+}
+
+Json AuthRuntime::tokenPair(const UserRecord& user, const std::string& sessionId,
+                            const std::string& refreshToken) const {
+  const long long issued = now();
+  AccessClaims c{user.id, sessionId, user.roles, newId(), issued, issued + config_.accessTokenTtl.count()};
+  return {{"accessToken", signAccessToken(keys_->active(), tokenRules(), c)},
+          {"refreshToken", refreshToken},
+          {"tokenType", "Bearer"},
+          {"expiresIn", config_.accessTokenTtl.count()},
+          {"user", user.toJson()}};
+}
+
+void AuthRuntime::publishUserEvent(Tx& tx, std::string_view topic, const UserRecord& user, const std::string& link,
+                                   long long expiresAt) const {
+  Json payload = {{"userId", user.id},
+                  {"email", user.email},
+                  {"name", user.firstName + " " + user.lastName},
+                  {"firstName", user.firstName}};
+  if (!link.empty()) payload["link"] = link;
+  if (expiresAt > 0) payload["expiresAt"] = rfc3339(expiresAt);
+  services_.events.publish(topic, payload.dump(), tx);
+}
+
+void AuthRuntime::noteRevoked(const std::vector<std::string>& sessionIds, long long at) const {
+  for (const auto& id : sessionIds) revocations_->add(id, at);
+}
+
+std::string userAgentOf(const Request& request) {
+  std::string ua(request.header("User-Agent").value_or(""));
+  if (ua.size() > 512) ua.resize(512);
+  return ua;
+}
+
+UserRecord requireUser(Tx& tx, const std::string& id) {
+  auto user = findUserById(tx, id);
+  if (!user) throw Problem::notFound("The user does not exist.");
+  return *user;
+}
+
+}  // namespace agape::auth

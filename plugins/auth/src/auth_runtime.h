@@ -1,0 +1,85 @@
+#pragma once
+// What the auth route handlers share: configuration, keys, hashing, the
+// session store and the kernel services they publish through.
+
+#include <memory>
+#include <string>
+
+#include <agape/audit.h>
+#include <agape/clock.h>
+#include <agape/db.h>
+#include <agape/events.h>
+#include <agape/http.h>
+#include <agape/json.h>
+#include <agape/logger.h>
+
+#include "auth_config.h"
+#include "jwt.h"
+#include "key_store.h"
+#include "password_hasher.h"
+#include "password_policy.h"
+#include "revocation_list.h"
+#include "session_store.h"
+#include "user_store.h"
+
+namespace agape::auth {
+
+struct AuthServices {
+  Database& db;
+  Events& events;
+  Audit& audit;
+  const Clock& clock;
+  Logger& log;
+};
+
+class AuthRuntime {
+ public:
+  AuthRuntime(AuthConfig config, std::shared_ptr<const KeySet> keys, AuthServices services);
+
+  const AuthConfig& config() const { return config_; }
+  const KeySet& keys() const { return *keys_; }
+  std::shared_ptr<const KeySet> sharedKeys() const { return keys_; }
+  const PasswordHasher& hasher() const { return hasher_; }
+  const PasswordPolicy& policy() const { return policy_; }
+  const SessionStore& sessions() const { return sessions_; }
+  std::shared_ptr<RevocationList> revocations() const { return revocations_; }
+  Database& db() const { return services_.db; }
+  Events& events() const { return services_.events; }
+  Audit& audit() const { return services_.audit; }
+  Logger& log() const { return services_.log; }
+  const Clock& clock() const { return services_.clock; }
+  TokenRules tokenRules() const;
+
+  long long now() const;
+  std::string newId() const;
+  // {accessToken, refreshToken, tokenType, expiresIn, user}
+  Json tokenPair(const UserRecord& user, const std::string& sessionId, const std::string& refreshToken) const;
+  // Publishes a user.* event carrying the recipient; `link` may be empty.
+  void publishUserEvent(Tx& tx, std::string_view topic, const UserRecord& user, const std::string& link,
+                        long long expiresAt = 0) const;
+  // Session revocations take effect at once for this instance's authenticator.
+  void noteRevoked(const std::vector<std::string>& sessionIds, long long at) const;
+
+ private:
+  AuthConfig config_;
+  std::shared_ptr<const KeySet> keys_;
+  AuthServices services_;
+  PasswordHasher hasher_;
+  PasswordPolicy policy_;
+  SessionStore sessions_;
+  std::shared_ptr<RevocationList> revocations_ = std::make_shared<RevocationList>();
+};
+
+// Per route group, in handlers/.
+void addAccountRoutes(Routes& routes, AuthRuntime& rt);
+void addLoginRoutes(Routes& routes, AuthRuntime& rt);
+void addSessionRoutes(Routes& routes, AuthRuntime& rt);
+void addTwoFactorRoutes(Routes& routes, AuthRuntime& rt);
+void addAdminRoutes(Routes& routes, AuthRuntime& rt);
+void addJwksRoute(Routes& routes, AuthRuntime& rt);
+
+// Helpers shared by the handlers.
+std::string userAgentOf(const Request& request);
+UserRecord requireUser(Tx& tx, const std::string& id);
+
+}  // namespace agape::auth

@@ -1,0 +1,59 @@
+#include "crypto_random.h"
+
+#include <cstdio>
+#include <stdexcept>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include "encoding.h"
+#include "openssl_handles.h"
+
+namespace agape::auth {
+
+std::string randomBytes(std::size_t count) {
+  std::string out(count, '\0');
+  if (count > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(count)) != 1)
+    throw std::runtime_error(opensslError("RAND_bytes failed"));
+  return out;
+}
+
+std::string newOpaqueToken() { return base64UrlEncode(randomBytes(32)); }
+
+std::string sha256(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error(opensslError("SHA-256 failed"));
+  return std::string(reinterpret_cast<char*>(md), len);
+}
+
+std::string sha256Hex(std::string_view data) { return hexEncode(sha256(data)); }
+
+std::string hmacSha256(std::string_view key, std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+            reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len))
+    throw std::runtime_error(opensslError("HMAC-SHA256 failed"));
+  return std::string(reinterpret_cast<char*>(md), len);
+}
+
+std::string uuidV7(long long unixMillis) {
+  std::string b = randomBytes(16);
+  auto* u = reinterpret_cast<unsigned char*>(b.data());
+  for (int i = 0; i < 6; ++i) u[i] = static_cast<unsigned char>((unixMillis >> (8 * (5 - i))) & 0xFF);
+  u[6] = static_cast<unsigned char>(0x70 | (u[6] & 0x0F));
+  u[8] = static_cast<unsigned char>(0x80 | (u[8] & 0x3F));
+  std::string hex = hexEncode(b);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
+         hex.substr(20);
+}
+
+bool constantTimeEquals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace agape::auth

@@ -1,0 +1,12 @@
+#pragma once
+#include "agape/auth/user_directory.h"
+
+namespace agape::auth {
+
+class UserDirectoryImpl final : public UserDirectory {
+ public:
+  std::optional<UserSummary> findById(Tx& tx, const std::string& userId) const override;
+  std::optional<UserSummary> findByEmail(Tx& tx, const std::string& email) const override;
+};
+
+}  // namespace agape::auth

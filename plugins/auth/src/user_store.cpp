@@ -1,0 +1,135 @@
+#include "user_store.h"
+
+#include <ctime>
+#include <sstream>
+
+namespace agape::auth {
+namespace {
+
+constexpr const char* kColumns =
+    "id, email, password_hash, first_name, last_name, phone, roles, email_verified_at, failed_logins, "
+    "locked_until, totp_secret, totp_pending_secret, totp_last_step, created_at";
+
+UserRecord fromRow(const Row& r) {
+  UserRecord u;
+  u.id = r.text("id");
+  u.email = r.text("email");
+  u.passwordHash = r.text("password_hash");
+  u.firstName = r.text("first_name");
+  u.lastName = r.text("last_name");
+  u.phone = r.optText("phone");
+  u.roles = splitRoles(r.text("roles"));
+  u.emailVerifiedAt = r.optInteger("email_verified_at");
+  u.failedLogins = static_cast<int>(r.integer("failed_logins"));
+  u.lockedUntil = r.optInteger("locked_until");
+  u.totpSecret = r.optText("totp_secret");
+  u.totpPendingSecret = r.optText("totp_pending_secret");
+  u.totpLastStep = r.optInteger("totp_last_step");
+  u.createdAt = r.integer("created_at");
+  return u;
+}
+
+std::optional<UserRecord> findBy(Tx& tx, const char* column, const std::string& value) {
+  auto row = tx.one(std::string("SELECT ") + kColumns + " FROM auth_users WHERE " + column + " = :v", {value});
+  if (!row) return std::nullopt;
+  return fromRow(*row);
+}
+
+}  // namespace
+
+nlohmann::json UserRecord::toJson() const {
+  nlohmann::json j = {{"id", id},
+                      {"email", email},
+                      {"firstName", firstName},
+                      {"lastName", lastName},
+                      {"phone", phone ? nlohmann::json(*phone) : nlohmann::json(nullptr)},
+                      {"roles", roles},
+                      {"emailVerified", emailVerifiedAt.has_value()},
+                      {"twoFactorEnabled", twoFactorEnabled()},
+                      {"createdAt", rfc3339(createdAt)}};
+  return j;
+}
+
+std::optional<UserRecord> findUserByEmail(Tx& tx, const std::string& email) { return findBy(tx, "email", email); }
+std::optional<UserRecord> findUserById(Tx& tx, const std::string& id) { return findBy(tx, "id", id); }
+
+void insertUser(Tx& tx, const NewUser& u, long long now) {
+  tx.exec(
+      "INSERT INTO auth_users (id, email, password_hash, first_name, last_name, phone, roles, created_at, updated_at) "
+      "VALUES (:id, :email, :hash, :first, :last, :phone, :roles, :created, :updated)",
+      {u.id, u.email, u.passwordHash, u.firstName, u.lastName, u.phone, "customer", now, now});
+}
+
+void recordLoginFailure(Tx& tx, const std::string& userId, int failedLogins, std::optional<long long> lockedUntil,
+                        long long now) {
+  tx.exec("UPDATE auth_users SET failed_logins = :n, locked_until = :until, updated_at = :now WHERE id = :id",
+          {failedLogins, lockedUntil, now, userId});
+}
+
+void clearLoginFailures(Tx& tx, const std::string& userId, long long now) {
+  tx.exec("UPDATE auth_users SET failed_logins = 0, locked_until = NULL, updated_at = :now WHERE id = :id",
+          {now, userId});
+}
+
+void setPasswordHash(Tx& tx, const std::string& userId, const std::string& hash, long long now) {
+  tx.exec(
+      "UPDATE auth_users SET password_hash = :h, failed_logins = 0, locked_until = NULL, updated_at = :now "
+      "WHERE id = :id",
+      {hash, now, userId});
+}
+
+void markEmailVerified(Tx& tx, const std::string& userId, long long now) {
+  tx.exec(
+      "UPDATE auth_users SET email_verified_at = COALESCE(email_verified_at, :at), updated_at = :now WHERE id = :id",
+      {now, now, userId});
+}
+
+void setRoles(Tx& tx, const std::string& userId, const std::vector<std::string>& roles, long long now) {
+  tx.exec("UPDATE auth_users SET roles = :roles, updated_at = :now WHERE id = :id", {joinRoles(roles), now, userId});
+}
+
+void setPendingTotp(Tx& tx, const std::string& userId, const std::optional<std::string>& secret, long long now) {
+  tx.exec("UPDATE auth_users SET totp_pending_secret = :s, updated_at = :now WHERE id = :id", {secret, now, userId});
+}
+
+void activateTotp(Tx& tx, const std::string& userId, const std::string& secret, long long step, long long now) {
+  tx.exec(
+      "UPDATE auth_users SET totp_secret = :s, totp_pending_secret = NULL, totp_last_step = :step, updated_at = :now "
+      "WHERE id = :id",
+      {secret, step, now, userId});
+}
+
+void setTotpLastStep(Tx& tx, const std::string& userId, long long step, long long now) {
+  tx.exec("UPDATE auth_users SET totp_last_step = :step, updated_at = :now WHERE id = :id", {step, now, userId});
+}
+
+void disableTotp(Tx& tx, const std::string& userId, long long now) {
+  tx.exec(
+      "UPDATE auth_users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL, "
+      "updated_at = :now WHERE id = :id",
+      {now, userId});
+}
+
+std::string joinRoles(const std::vector<std::string>& roles) {
+  std::string out;
+  for (const auto& r : roles) out += (out.empty() ? "" : " ") + r;
+  return out;
+}
+
+std::vector<std::string> splitRoles(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string r; in >> r;) out.push_back(r);
+  return out;
+}
+
+std::string rfc3339(long long unixSeconds) {
+  std::time_t t = static_cast<std::time_t>(unixSeconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace agape::auth
