@@ -29,6 +29,9 @@ AGAPE_TEST_PG_URL=$(scripts/pg-test-server.sh start "$pgdir")
 export AGAPE_TEST_PG_URL
 echo "PostgreSQL at $AGAPE_TEST_PG_URL"
 
+step "independent JOSE implementation for the token cross-check (npm: jose)"
+(cd tests/jwt-check && npm install --no-audit --no-fund --silent)
+
 step "unit and integration tests"
 export AGAPE_OPENAPI_OUT="$build/openapi.json"
 rm -f "$AGAPE_OPENAPI_OUT"
