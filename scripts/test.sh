@@ -40,9 +40,10 @@ ctest --test-dir "$build" --output-on-failure -j2 --timeout 300
 step "SDK installed and used out of tree"
 scripts/check-sdk.sh "$build"
 
-step "OpenAPI document lint (@redocly/cli)"
+step "OpenAPI document lint (@redocly/cli): the test server's and the embedded default's (every plugin)"
 test -s "$AGAPE_OPENAPI_OUT"
-npx --yes @redocly/cli@2.77.0 lint --format=stylish "$AGAPE_OPENAPI_OUT"
+scripts/openapi-of-default.sh "$build" > "$build/openapi-default.json"
+npx --yes @redocly/cli@2.77.0 lint --format=stylish "$AGAPE_OPENAPI_OUT" "$build/openapi-default.json"
 
 step "unit tests under AddressSanitizer + UBSan"
 t0=$(date +%s)

@@ -10,7 +10,7 @@ namespace {
 constexpr const char* kUserSchema =
     R"({"type":"object","required":["id","email","firstName","lastName","roles","emailVerified","twoFactorEnabled"],)"
     R"("properties":{"id":{"type":"string"},"email":{"type":"string"},"firstName":{"type":"string"},)"
-    R"("lastName":{"type":"string"},"phone":{"type":["string","null"]},"roles":{"type":"array","items":{"type":"string"}},)"
+    R"("lastName":{"type":"string"},"phone":{"type":"string","nullable":true},"roles":{"type":"array","items":{"type":"string"}},)"
     R"("emailVerified":{"type":"boolean"},"twoFactorEnabled":{"type":"boolean"},"createdAt":{"type":"string"}}})";
 
 std::string wrapUser() { return std::string(R"({"type":"object","required":["user"],"properties":{"user":)") + kUserSchema + "}}"; }

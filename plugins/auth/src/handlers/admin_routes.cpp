@@ -47,7 +47,7 @@ void addAdminRoutes(Routes& routes, AuthRuntime& rt) {
                 .requestSchema = R"({"type":"object","required":["roles"],"additionalProperties":false,"properties":)"
                                  R"({"roles":{"type":"array","minItems":1,"items":{"type":"string","enum":)"
                                  R"(["customer","admin","merchant","fulfilment","finance"]}}}})",
-                .responseSchema = R"({"type":"object","required":["user"]})"});
+                .responseSchema = R"({"type":"object","required":["user"],"properties":{"user":{"type":"object"}}})"});
 }
 
 void addJwksRoute(Routes& routes, AuthRuntime& rt) {

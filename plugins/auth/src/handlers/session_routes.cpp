@@ -43,13 +43,17 @@ Response revokeSession(AuthRuntime& rt, Request& req) {
 void addSessionRoutes(Routes& routes, AuthRuntime& rt) {
   routes.get("/v1/auth/me", [&rt](Request& r) { return me(rt, r); },
              {.access = Access::Authenticated, .summary = "The signed-in user", .tag = "auth",
-              .responseSchema = R"({"type":"object","required":["id","email","roles","emailVerified","twoFactorEnabled"]})"});
+              .responseSchema = R"({"type":"object","required":["id","email","roles","emailVerified","twoFactorEnabled"],"properties":{)"
+                                R"("id":{"type":"string"},"email":{"type":"string"},"roles":{"type":"array","items":{"type":"string"}},)"
+                                R"("emailVerified":{"type":"boolean"},"twoFactorEnabled":{"type":"boolean"}}})"});
   routes.get("/v1/auth/sessions", [&rt](Request& r) { return listSessions(rt, r); },
              {.access = Access::Authenticated,
               .summary = "The signed-in user's active sessions",
               .tag = "auth",
               .responseSchema = R"({"type":"object","required":["data"],"properties":{"data":{"type":"array","items":)"
-                                R"({"type":"object","required":["id","userAgent","ip","createdAt","lastUsedAt","current"]}}}})"});
+                                R"({"type":"object","required":["id","userAgent","ip","createdAt","lastUsedAt","current"],"properties":{)"
+                                R"("id":{"type":"string"},"userAgent":{"type":"string"},"ip":{"type":"string"},)"
+                                R"("createdAt":{"type":"string"},"lastUsedAt":{"type":"string"},"current":{"type":"boolean"}}}}}})"});
   routes.del("/v1/auth/sessions/:id", [&rt](Request& r) { return revokeSession(rt, r); },
              {.access = Access::Authenticated,
               .summary = "Ends one of the signed-in user's sessions",

@@ -75,7 +75,8 @@ void addTwoFactorRoutes(Routes& routes, AuthRuntime& rt) {
               {.access = Access::Authenticated,
                .summary = "Starts TOTP enrolment: a new secret, its otpauth URL and QR code (pending until verified)",
                .tag = "auth",
-               .responseSchema = R"({"type":"object","required":["secret","otpauthUrl","qrSvg"]})"});
+               .responseSchema = R"({"type":"object","required":["secret","otpauthUrl","qrSvg"],"properties":{"secret":{"type":"string"},)"
+                                 R"("otpauthUrl":{"type":"string"},"qrSvg":{"type":"string"}}})"});
   routes.post("/v1/auth/2fa/verify", [&rt](Request& r) { return verify(rt, r); },
               {.access = Access::Authenticated,
                .summary = "Confirms enrolment with a first code; from now on login needs a code",
