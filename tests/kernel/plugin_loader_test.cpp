@@ -19,6 +19,7 @@
 
 #include "../plugins/greeter_service.h"
 #include "agape/config.h"
+#include "agape/commands.h"
 #include "agape/context.h"
 #include "agape/http.h"
 #include "agape/testing/manual_clock.h"
@@ -105,6 +106,7 @@ class FakeContext final : public Context {
   Jobs& jobs() override { throw std::logic_error("jobs: not available in this test"); }
   Events& events() override { throw std::logic_error("events: not available in this test"); }
   Audit& audit() override { throw std::logic_error("audit: not available in this test"); }
+  Commands& commands() override { throw std::logic_error("commands: not available in this test"); }
 
  private:
   std::string id_;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/command_registry.h"
 #include "app/system_clock.h"
 #include "audit/audit_log.h"
 #include "config/config_document.h"
@@ -55,6 +56,7 @@ class Application {
   const Router& router() const { return pipeline_->router(); }
   const PluginHost& plugins() const { return *host_; }
   const KernelConfig& config() const { return config_; }
+  const CommandRegistry& commands() const { return commands_; }
   // The job runner (after provision), or for the jobs commands, one over the
   // open database with no queues.
   JobRunner& jobs();
@@ -73,6 +75,7 @@ class Application {
   // Plugin handlers live in the runner and bus: declared after host_ so they
   // are destroyed before the libraries unload.
   std::unique_ptr<PluginHost> host_;
+  CommandRegistry commands_;  // holds plugin handlers: destroyed before host_
   std::unique_ptr<JobRunner> jobs_;
   std::unique_ptr<EventBus> events_;
   std::unique_ptr<AuditLog> audit_;

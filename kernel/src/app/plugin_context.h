@@ -5,6 +5,7 @@
 #include "agape/config.h"
 #include "agape/context.h"
 #include "agape/db.h"
+#include "app/command_registry.h"
 #include "app/route_collector.h"
 #include "events/event_bus.h"
 #include "jobs/plugin_jobs.h"
@@ -24,13 +25,15 @@ class PluginContext final : public Context {
     JobRunner& jobs;
     EventBus& events;
     Audit& audit;
+    CommandRegistry& commands;
   };
   PluginContext(std::string pluginId, std::unique_ptr<ConfigView> config, Deps deps)
       : id_(std::move(pluginId)), config_(std::move(config)), deps_(deps),
         routes_(deps.routes, id_),
         logger_(id_),
         jobs_(deps.jobs, id_),
-        events_(deps.events, id_) {}
+        events_(deps.events, id_),
+        commands_(deps.commands, id_) {}
 
   std::string_view pluginId() const override { return id_; }
   Routes& routes() override { return routes_; }
@@ -43,6 +46,7 @@ class PluginContext final : public Context {
   Jobs& jobs() override { return jobs_; }
   Events& events() override { return events_; }
   Audit& audit() override { return deps_.audit; }
+  Commands& commands() override { return commands_; }
 
   void closeRoutes() { routes_.close(); }
 
@@ -54,6 +58,7 @@ class PluginContext final : public Context {
   JsonLogger logger_;
   PluginJobs jobs_;
   PluginEvents events_;
+  PluginCommands commands_;
 };
 
 // The database for commands that run without one (plugins list, config

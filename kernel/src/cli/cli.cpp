@@ -37,12 +37,15 @@ Commands:
   serve            run the HTTP server
   migrate up       apply pending database migrations
   migrate status   list migrations and whether they are applied
-  plugins list     list enabled plugins: id, version, dependencies, routes
+  plugins list     list enabled plugins: id, version, dependencies, routes, commands
   config check     validate the configuration and every plugin's section
   jobs stats       jobs per queue: pending, running, done, failed, dead, oldest pending age
   jobs dead        list dead-lettered jobs [--queue Q] [--limit N]
   jobs retry ID    put a dead-lettered job back in its queue
   version          print the version, SDK ABI and build signature
+
+Plugins add commands of their own (e.g. agape users create); agape plugins
+list shows them, agape <command> --help explains one.
 
 Common options:
   --config FILE    configuration file (default: $AGAPE_CONFIG or config/agape.yaml)
@@ -192,6 +195,13 @@ int pluginsList(const Args& a) {
     std::cout << (deps.empty() ? "-" : deps) << "\n  routes:\n";
     for (const auto& r : app->router().routes())
       if (r.pluginId == p.id) std::cout << "    " << methodName(r.method) << " " << r.pathTemplate << "\n";
+    bool header = false;
+    for (const auto& [name, c] : app->commands().all()) {
+      if (c.pluginId != p.id) continue;
+      if (!header) std::cout << "  commands:\n";
+      header = true;
+      std::cout << "    agape " << name << "\n";
+    }
   }
   return kOk;
 }
@@ -265,9 +275,72 @@ int runCli(int argc, char** argv) {
   return code;
 }
 
+// `agape <plugin command> [args]`: --config, --set and --help are the
+// kernel's; every other argument goes to the plugin's handler in order.
+int pluginCommand(int argc, char** argv) {
+  Args a;
+  std::vector<std::string> rest;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&](const std::string& flag) {
+      if (i + 1 >= argc) throw UsageError(flag + " needs a value");
+      return std::string(argv[++i]);
+    };
+    if (arg == "--help" || arg == "-h") a.help = true;
+    else if (arg == "--config") a.config = value(arg);
+    else if (arg.rfind("--config=", 0) == 0) a.config = arg.substr(9);
+    else if (arg == "--set") a.overrides.push_back(value(arg));
+    else if (arg.rfind("--set=", 0) == 0) a.overrides.push_back(arg.substr(6));
+    else rest.push_back(arg);
+  }
+  if (a.config.empty()) {
+    const char* env = std::getenv("AGAPE_CONFIG");
+    a.config = env && *env ? env : "config/agape.yaml";
+  }
+  auto app = makeApp(a);
+  app->loadPlugins();
+  if (!a.help) {
+    app->openDatabase();
+    if (app->config().database.autoMigrate) app->migrate();
+  }
+  app->provision(!a.help);
+  std::size_t used = 0;
+  const auto* entry = app->commands().find(rest, used);
+  if (!entry) throw UsageError("unknown command '" + rest.front() + "'");
+  if (a.help) {
+    std::cout << entry->help << (entry->help.empty() || entry->help.back() != '\n' ? "\n" : "");
+    return kOk;
+  }
+  std::vector<std::string> args(rest.begin() + static_cast<std::ptrdiff_t>(used), rest.end());
+  CommandIo io{args, std::cin, std::cout, std::cerr};
+  return entry->handler(io);
+}
+
+bool isKernelCommand(const std::string& word) {
+  for (const char* k : {"serve", "migrate", "plugins", "config", "jobs", "version"})
+    if (word == k) return true;
+  return false;
+}
+
+// The first word that is not an option or an option's value.
+std::string firstWord(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--config" || arg == "--set" || arg == "--queue" || arg == "--limit") {
+      ++i;
+      continue;
+    }
+    if (arg.rfind("-", 0) == 0) continue;
+    return arg;
+  }
+  return {};
+}
+
 int runCliImpl(int argc, char** argv) {
   Args a;
   try {
+    std::string word = firstWord(argc, argv);
+    if (!word.empty() && !isKernelCommand(word)) return pluginCommand(argc, argv);
     a = parse(argc, argv);
     if (a.command.empty()) {
       std::cout << kMainHelp;

@@ -5,6 +5,7 @@
 #include <agape/plugin.h>
 #include <agape/services.h>
 
+#include "auth_commands.h"
 #include "auth_config.h"
 #include "auth_runtime.h"
 #include "revocation_poller.h"
@@ -41,6 +42,7 @@ class AuthPlugin final : public Plugin {
     addTwoFactorRoutes(routes, *runtime_);
     addAdminRoutes(routes, *runtime_);
     addJwksRoute(routes, *runtime_);
+    addAuthCommands(ctx.commands(), *runtime_);
   }
 
   void start(Context&) override {

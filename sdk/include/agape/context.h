@@ -5,6 +5,7 @@ namespace agape {
 
 class Audit;
 class Clock;
+class Commands;
 class ConfigView;
 class Database;
 class Events;
@@ -35,6 +36,8 @@ class Context {
   virtual Events& events() = 0;
   // The append-only audit trail (agape/audit.h).
   virtual Audit& audit() = 0;
+  // Command-line commands of this plugin (agape/commands.h); provision only.
+  virtual Commands& commands() = 0;
 };
 
 }  // namespace agape

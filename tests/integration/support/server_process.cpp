@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -21,18 +22,25 @@ namespace agape::test {
 
 namespace fs = std::filesystem;
 
+// Listening ports come from below the kernel's ephemeral range (32768 and
+// up by default): a port picked from the ephemeral range can be taken by an
+// outgoing connection (HTTP clients, database pools) between the check here
+// and the server's bind.
 int freePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("bind failed");
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
-  close(fd);
-  return port;
+  static std::mt19937 rng(std::random_device{}() ^ static_cast<unsigned>(getpid()));
+  std::uniform_int_distribution<int> pick(20000, 32000);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    int port = pick(rng);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    bool ok = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    close(fd);
+    if (ok) return port;
+  }
+  throw std::runtime_error("no free port between 20000 and 32000");
 }
 
 TempDir::TempDir() {
@@ -55,7 +63,8 @@ std::string TempDir::write(const std::string& name, const std::string& content) 
 
 namespace {
 
-pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& env, const std::string& logFile) {
+pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& env, const std::string& logFile,
+            const std::string& inputFile = "") {
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
@@ -63,6 +72,11 @@ pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>
     dup2(fd, 1);
     dup2(fd, 2);
     close(fd);
+    if (!inputFile.empty()) {
+      int in = open(inputFile.c_str(), O_RDONLY);
+      dup2(in, 0);
+      close(in);
+    }
     for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
     std::vector<char*> argv;
     std::string bin = AGAPE_BINARY;
@@ -86,10 +100,12 @@ int decode(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERM
 
 }  // namespace
 
-CommandResult runAgape(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+CommandResult runAgape(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                       const std::string& input) {
   TempDir dir;
   std::string log = dir.path() + "/out.log";
-  pid_t pid = spawn(args, env, log);
+  std::string inputFile = dir.write("stdin.txt", input);
+  pid_t pid = spawn(args, env, log, inputFile);
   int status = 0;
   waitpid(pid, &status, 0);
   return {decode(status), readFile(log)};

@@ -26,8 +26,9 @@ struct CommandResult {
   std::string output;  // stdout and stderr interleaved
 };
 
-// Runs `agape <args>` to completion.
-CommandResult runAgape(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
+// Runs `agape <args>` to completion, with `input` on its standard input.
+CommandResult runAgape(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
+                       const std::string& input = "");
 
 // A running `agape serve`.
 class ServerProcess {
