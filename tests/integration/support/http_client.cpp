@@ -50,7 +50,11 @@ HttpResult HttpClient::request(const std::string& method, const std::string& pat
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
   } else {
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, nullptr);
-    curl_easy_setopt(c, CURLOPT_HTTPGET, method == "GET" ? 1L : 0L);
+    // HTTPGET leaves the POST mode of an earlier request on this handle
+    // (which would read a body from stdin); the custom method then names the
+    // verb actually sent, such as DELETE. It also clears NOBODY, set again for HEAD.
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(c, CURLOPT_NOBODY, method == "HEAD" ? 1L : 0L);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
   }
   curl_slist* list = nullptr;
