@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -52,13 +53,14 @@ class CatalogServe : public ::testing::TestWithParam<Backend> {
 
   std::unique_ptr<ServerProcess> serve(bool seedDemo = false, const std::string& name = "agape") {
     const int port = freePort();
-    const std::string extra = std::string("catalog:\n  seedDemo: ") + (seedDemo ? "true" : "false") + "\n";
+    const std::string extra = std::string("catalog:\n  seedDemo: ") + (seedDemo ? "true" : "false") +
+                              "\njobs:\n  pollInterval: 100ms\n";
     std::string url;
 #ifdef AGAPE_WITH_PG
     if (schema_) url = schema_->url();
 #endif
     const std::string cfg =
-        dir_.write(name + ".yaml", testConfig(dir_, port, {"test.tokens", catalogPlugin()}, extra, url));
+        dir_.write(name + ".yaml", testConfig(dir_, port, {"test.tokens", "test.inventory", catalogPlugin()}, extra, url));
     auto s = std::make_unique<ServerProcess>(
         std::vector<std::string>{"serve", "--config", cfg, "--set", "logging.accessLog=false"}, port);
     return s;
@@ -389,6 +391,37 @@ TEST_P(CatalogServe, RolesGateEveryWrite) {
     EXPECT_EQ(get("/v1/products/categories", {auth}).status, 200) << auth;
     EXPECT_EQ(get("/v1/products/search?q=agbada", {auth}).status, 200) << auth;
   }
+}
+
+// Polls until `condition` holds: events reach the catalogue through jobs.
+bool eventually(const std::function<bool()>& condition, std::chrono::seconds timeout = 10s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(50ms);
+  }
+  return true;
+}
+
+TEST_P(CatalogServe, InventoryEventsFeedAvailabilityAndTheInStockFilter) {
+  start();
+  fixture();
+  const std::string redM = dress_["variants"][0]["id"], white42 = sneakers_["variants"][0]["id"];
+  EXPECT_EQ(get("/v1/products?inStock=true").status, 400);
+  ASSERT_EQ(send("POST", "/v1/test/inventory", Json{{"variantId", redM}, {"available", 4}}).status, 202);
+  ASSERT_EQ(send("POST", "/v1/test/inventory", Json{{"variantId", white42}, {"available", 0}}).status, 202);
+  ASSERT_TRUE(eventually([&] {
+    auto r = get("/v1/products/lagos-sneakers");
+    return r.status == 200 && Json::parse(r.body)["variants"][0]["available"] == 0;
+  })) << server_->output();
+  ASSERT_TRUE(eventually([&] { return get("/v1/products?inStock=true").status == 200; }));
+  EXPECT_EQ(Json::parse(get("/v1/products/ankara-wrap-dress").body)["variants"][0]["available"], 4);
+  EXPECT_EQ(names(ok(get("/v1/products?inStock=true"))), (std::vector<std::string>{"Ankara Wrap Dress"}));
+  EXPECT_EQ(names(ok(get("/v1/products?inStock=false&sort=name"))),
+            (std::vector<std::string>{"Blue Kaftan", "Lagos Sneakers"}));
+  // In stock in M, but XL is unknown: the size must be the one in stock.
+  EXPECT_EQ(ok(get("/v1/products?inStock=true&size=XL"))["meta"]["total"], 0);
+  EXPECT_EQ(ok(get("/v1/products?inStock=true&size=M"))["meta"]["total"], 1);
 }
 
 TEST_P(CatalogServe, WritesReachOtherInstancesWithinASecond) {
