@@ -1,0 +1,65 @@
+// The catalogue plugin: categories, products and variants, list/filter,
+// full-text search, cached reads with ETags, and the demo fashion catalogue.
+#include <memory>
+
+#include <agape/config.h>
+#include <agape/context.h>
+#include <agape/db.h>
+#include <agape/events.h>
+#include <agape/logger.h>
+#include <agape/plugin.h>
+
+#include "cache_version_poller.h"
+#include "catalog_config.h"
+#include "catalog_routes.h"
+#include "demo_seed.h"
+
+namespace agape::catalog {
+namespace {
+
+class CatalogPlugin final : public Plugin {
+ public:
+  void configure(const ConfigView& section) override { config_ = decodeCatalogConfig(section); }
+
+  void provision(Context& ctx) override {
+    api_ = std::make_unique<CatalogApi>(ctx, config_);
+    api_->registerRoutes(ctx.routes());
+    ctx.events().subscribe("inventory.level_changed", "availability",
+                           [api = api_.get()](const Event& e) { api->applyLevelChanged(e); });
+  }
+
+  void start(Context& ctx) override {
+    if (config_.seedDemo) {
+      SeedResult r;
+      try {
+        r = ctx.db().run([](Tx& tx) { return seedDemoCatalogue(tx); });
+      } catch (const DbError& e) {
+        // Two instances starting on an empty database: the demo rows have
+        // fixed ids, so the second one's insert collides and it can go on.
+        if (e.kind() != DbError::Kind::UniqueViolation) throw;
+        ctx.logger().info("the demo catalogue was loaded by another instance");
+      }
+      if (r.products > 0)
+        ctx.logger().info("loaded the demo catalogue", {{"categories", std::to_string(r.categories)},
+                                                        {"products", std::to_string(r.products)},
+                                                        {"variants", std::to_string(r.variants)}});
+    }
+    poller_ = std::make_unique<CacheVersionPoller>(ctx.db(), ctx.logger(), config_.cachePollInterval,
+                                                   [api = api_.get()] { api->invalidate(); });
+    poller_->start();
+  }
+
+  void stop() noexcept override {
+    if (poller_) poller_->stop();
+  }
+
+ private:
+  CatalogConfig config_;
+  std::unique_ptr<CatalogApi> api_;
+  std::unique_ptr<CacheVersionPoller> poller_;
+};
+
+}  // namespace
+}  // namespace agape::catalog
+
+AGAPE_PLUGIN(agape::catalog::CatalogPlugin, "catalog", "1.0.0")

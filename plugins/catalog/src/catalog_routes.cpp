@@ -1,0 +1,174 @@
+#include "catalog_routes.h"
+
+#include <stdexcept>
+
+#include <agape/clock.h>
+#include <agape/db.h>
+#include <agape/json.h>
+#include <agape/problem.h>
+
+#include "list_query.h"
+#include "product_reader.h"
+#include "text_util.h"
+
+namespace agape::catalog {
+namespace {
+
+const std::vector<std::string> kEditors = {"admin", "merchant"};
+
+bool isStaff(const Request& req) {
+  return req.principal && (req.principal->hasRole("admin") || req.principal->hasRole("merchant"));
+}
+
+std::string actorOf(const Request& req) { return req.principal ? req.principal->id : "system"; }
+
+void refuseQuery(const Request& req, std::initializer_list<std::string_view> allowed) {
+  std::vector<FieldError> errors;
+  for (const auto& [k, v] : req.queryParams) {
+    bool ok = false;
+    for (auto a : allowed) ok = ok || a == k;
+    if (!ok) errors.push_back({k, "is not a known parameter"});
+  }
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+}
+
+// True when If-None-Match names `etag` (or is "*").
+bool matches(const Request& req, const std::string& etag) {
+  auto h = req.header("If-None-Match");
+  if (!h) return false;
+  std::string_view v = *h;
+  while (!v.empty()) {
+    const auto comma = v.find(',');
+    std::string_view item = v.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.rfind("W/", 0) == 0) item.remove_prefix(2);  // weak comparison, RFC 9110 13.1.2
+    if (item == etag || item == "*") return true;
+    if (comma == std::string_view::npos) break;
+    v.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+constexpr const char* kProductSchema =
+    R"({"type":"object","required":["id","slug","name","price","variants"],"properties":{"id":{"type":"string"},"slug":{"type":"string"},"name":{"type":"string"},"description":{"type":"string"},"category":{"type":"object"},"price":{"type":"integer"},"images":{"type":"array"},"variants":{"type":"array"},"createdAt":{"type":"string"}}})";
+constexpr const char* kPageSchema =
+    R"({"type":"object","required":["data","meta"],"properties":{"data":{"type":"array"},"meta":{"type":"object"}}})";
+
+}  // namespace
+
+CatalogApi::CatalogApi(Context& ctx, const CatalogConfig& config)
+    : ctx_(ctx),
+      cache_(config.cacheTtl),
+      products_(WriteDeps{ctx.db(), ctx.audit(), ctx.events(), ctx.clock(), [this] { cache_.invalidate(); }}),
+      categories_(WriteDeps{ctx.db(), ctx.audit(), ctx.events(), ctx.clock(), [this] { cache_.invalidate(); }}) {}
+
+Response CatalogApi::cachedGet(const Request& req, const std::string& key, const std::function<Json(Tx&)>& render) {
+  const CachedResponse r = cache_.getOrRender(key, [&] {
+    const std::string body = ctx_.db().read(render).dump();
+    return CachedResponse{200, body, etagOf(body)};
+  });
+  Response out = matches(req, r.etag) ? Response::withStatus(304) : Response::json(r.body, r.status);
+  out.headers.set("ETag", r.etag);
+  out.headers.set("Cache-Control", "no-cache");  // clients revalidate with If-None-Match
+  return out;
+}
+
+void CatalogApi::registerRoutes(Routes& routes) {
+  routes.get("/v1/products", [this](Request& req) {
+    const ListQuery q = parseListQuery(req);
+    return cachedGet(req, "list|" + normalisedKey(q), [&](Tx& tx) { return listProducts(tx, q); });
+  }, {.summary = "Lists active products with filters, sorted and paginated", .tag = "catalog",
+      .responseSchema = kPageSchema});
+
+  routes.get("/v1/products/search", [this](Request& req) {
+    const ListQuery q = parseSearchQuery(req);
+    return cachedGet(req, "search|" + normalisedKey(q), [&](Tx& tx) { return searchProducts(tx, q); });
+  }, {.summary = "Ranked full-text search over name, category and description", .tag = "catalog",
+      .responseSchema = kPageSchema});
+
+  routes.get("/v1/products/categories", [this](Request& req) {
+    refuseQuery(req, {});
+    return cachedGet(req, "categories", [](Tx& tx) { return categoryTree(tx); });
+  }, {.summary = "The category tree", .tag = "catalog"});
+
+  routes.get("/v1/products/:idOrSlug", [this](Request& req) {
+    refuseQuery(req, {});
+    const std::string key(req.requireParam("idOrSlug"));
+    const bool staff = isStaff(req);
+    return cachedGet(req, std::string(staff ? "detail-staff|" : "detail|") + key, [&](Tx& tx) {
+      auto p = productByIdOrSlug(tx, key, staff);
+      if (!p) throw Problem::notFound("No product with this id or slug.");
+      return *p;
+    });
+  }, {.summary = "One product by id or slug", .tag = "catalog", .responseSchema = kProductSchema});
+
+  routes.post("/v1/products", [this](Request& req) {
+    refuseQuery(req, {});
+    const Json body = parseJsonObject(
+        req, {"name", "slug", "description", "categoryId", "price", "status", "images", "variants"});
+    Json product = products_.create(body, actorOf(req));
+    Response r = jsonResponse(product, 201);
+    r.headers.set("Location", "/v1/products/" + product["id"].get<std::string>());
+    return r;
+  }, {.access = Access::Roles, .roles = kEditors, .summary = "Creates a product with its variants", .tag = "catalog",
+      .responseSchema = kProductSchema, .successStatus = 201});
+
+  routes.patch("/v1/products/:id", [this](Request& req) {
+    refuseQuery(req, {});
+    const Json body = parseJsonObject(
+        req, {"version", "name", "slug", "description", "categoryId", "price", "status", "images"});
+    return jsonResponse(products_.update(std::string(req.requireParam("id")), body, actorOf(req)));
+  }, {.access = Access::Roles, .roles = kEditors, .summary = "Updates a product (version required)", .tag = "catalog",
+      .responseSchema = kProductSchema});
+
+  routes.del("/v1/products/:id", [this](Request& req) {
+    refuseQuery(req, {});
+    products_.archive(std::string(req.requireParam("id")), actorOf(req));
+    return Response::noContent();
+  }, {.access = Access::Roles, .roles = {"admin"}, .summary = "Archives a product", .tag = "catalog",
+      .successStatus = 204});
+
+  routes.post("/v1/categories", [this](Request& req) {
+    refuseQuery(req, {});
+    const Json body = parseJsonObject(req, {"name", "slug", "parentId"});
+    return jsonResponse(categories_.create(body, actorOf(req)), 201);
+  }, {.access = Access::Roles, .roles = kEditors, .summary = "Creates a category", .tag = "catalog",
+      .successStatus = 201});
+
+  routes.patch("/v1/categories/:id", [this](Request& req) {
+    refuseQuery(req, {});
+    const Json body = parseJsonObject(req, {"name", "slug", "parentId"});
+    return jsonResponse(categories_.update(std::string(req.requireParam("id")), body, actorOf(req)));
+  }, {.access = Access::Roles, .roles = kEditors, .summary = "Updates a category", .tag = "catalog"});
+
+  routes.del("/v1/categories/:id", [this](Request& req) {
+    refuseQuery(req, {"reassignTo"});
+    std::optional<std::string> to;
+    if (auto v = req.query("reassignTo")) to = std::string(*v);
+    categories_.remove(std::string(req.requireParam("id")), to, actorOf(req));
+    return Response::noContent();
+  }, {.access = Access::Roles, .roles = kEditors,
+      .summary = "Deletes a category; its products move to reassignTo", .tag = "catalog", .successStatus = 204});
+}
+
+void CatalogApi::applyLevelChanged(const Event& event) {
+  const Json p = Json::parse(event.payload, nullptr, false);
+  if (p.is_discarded() || !p.is_object() || !p.contains("variantId") || !p["variantId"].is_string() ||
+      !p.contains("available") || !(p["available"].is_number_integer() || p["available"].is_null()))
+    throw std::invalid_argument("inventory.level_changed " + event.id + ": expected {variantId, available}");
+  const std::string variantId = p["variantId"].get<std::string>();
+  const Value available = p["available"].is_null() ? Value(nullptr) : Value(p["available"].get<long long>());
+  const long long now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(ctx_.clock().now().time_since_epoch()).count();
+  ctx_.db().run([&](Tx& tx) {
+    if (!tx.one("SELECT 1 AS x FROM catalog_variants WHERE id = :id", {variantId})) return;  // not ours
+    tx.exec("INSERT INTO catalog_availability (variant_id, available, updated_at) VALUES (:id, :available, :now) "
+            "ON CONFLICT (variant_id) DO UPDATE SET available = excluded.available, updated_at = excluded.updated_at",
+            {variantId, available, now});
+    tx.exec("UPDATE catalog_cache_version SET version = version + 1 WHERE id = 1");
+    tx.afterCommit([this] { cache_.invalidate(); });
+  });
+}
+
+}  // namespace agape::catalog

@@ -1,0 +1,127 @@
+#include "category_store.h"
+
+#include "product_reader.h"
+#include "search_index.h"
+#include "text_util.h"
+
+namespace agape::catalog {
+namespace {
+
+std::optional<std::string> field(const Json& body, const char* key, std::size_t maxLen, BodyErrors& e) {
+  if (!body.contains(key)) return std::nullopt;
+  const auto& v = body[key];
+  if (!v.is_string() || v.get_ref<const std::string&>().empty() || v.get_ref<const std::string&>().size() > maxLen) {
+    e.add(key, "must be a string of 1 to " + std::to_string(maxLen) + " characters");
+    return std::nullopt;
+  }
+  return v.get<std::string>();
+}
+
+Json render(Tx& tx, const std::string& id) {
+  auto r = tx.one("SELECT id, slug, name, parent_id FROM catalog_categories WHERE id = :id", {id});
+  const auto parent = r->optText("parent_id");
+  return Json{{"id", r->text("id")}, {"slug", r->text("slug")}, {"name", r->text("name")},
+              {"parentId", parent ? Json(*parent) : Json()}};
+}
+
+void requireFreeSlug(Tx& tx, const std::string& slug, const std::string& exceptId) {
+  if (tx.one("SELECT 1 AS x FROM catalog_categories WHERE slug = :slug AND id <> :id", {slug, exceptId}))
+    throw Problem::conflict("duplicate", "A category with slug \"" + slug + "\" already exists.");
+}
+
+void requireParent(Tx& tx, const std::string& parentId, const std::string& selfId) {
+  const auto all = loadCategories(tx);
+  bool found = false;
+  for (const auto& c : all) found = found || c.id == parentId;
+  if (!found) throw Problem::validation({{"parentId", "is not a known category"}});
+  for (const auto& below : categoryAndDescendants(all, selfId))
+    if (below == parentId) throw Problem::validation({{"parentId", "must not be the category itself or below it"}});
+}
+
+}  // namespace
+
+Json CategoryStore::create(const Json& body, const std::string& actor) {
+  BodyErrors e;
+  auto name = field(body, "name", 120, e);
+  if (!body.contains("name")) e.add("name", "is required");
+  auto slug = field(body, "slug", 120, e);
+  if (slug && !isValidSlug(*slug)) e.add("slug", "must be lower-case letters, digits and single dashes");
+  std::optional<std::string> parentId;
+  if (body.contains("parentId") && !body["parentId"].is_null()) parentId = field(body, "parentId", 64, e);
+  if (name && !slug && slugify(*name).empty()) e.add("slug", "is required when the name has no letters or digits");
+  e.throwIfAny();
+  const std::string finalSlug = slug ? *slug : slugify(*name);
+  return deps_.db.run([&](Tx& tx) {
+    const long long now = deps_.nowMs();
+    const std::string id = newId(now);
+    requireFreeSlug(tx, finalSlug, id);
+    if (parentId) requireParent(tx, *parentId, id);
+    tx.exec("INSERT INTO catalog_categories (id, slug, name, parent_id, created_at, updated_at) "
+            "VALUES (:id, :slug, :name, :parent, :created, :updated)",
+            {id, finalSlug, *name, parentId, now, now});
+    const Json out = render(tx, id);
+    deps_.audit.record(actor, "category.create", "category", id, out.dump(), tx);
+    deps_.events.publish("category.created", out.dump(), tx);
+    deps_.changed(tx);
+    return out;
+  });
+}
+
+Json CategoryStore::update(const std::string& id, const Json& body, const std::string& actor) {
+  BodyErrors e;
+  auto name = field(body, "name", 120, e);
+  auto slug = field(body, "slug", 120, e);
+  if (slug && !isValidSlug(*slug)) e.add("slug", "must be lower-case letters, digits and single dashes");
+  const bool parentGiven = body.contains("parentId");
+  std::optional<std::string> parentId;
+  if (parentGiven && !body["parentId"].is_null()) parentId = field(body, "parentId", 64, e);
+  e.throwIfAny();
+  return deps_.db.run([&](Tx& tx) {
+    if (!tx.one("SELECT 1 AS x FROM catalog_categories WHERE id = :id", {id}))
+      throw Problem::notFound("No category with this id.");
+    if (slug) requireFreeSlug(tx, *slug, id);
+    if (parentId) requireParent(tx, *parentId, id);
+    const long long now = deps_.nowMs();
+    if (name) tx.exec("UPDATE catalog_categories SET name = :name, updated_at = :now WHERE id = :id", {*name, now, id});
+    if (slug) tx.exec("UPDATE catalog_categories SET slug = :slug, updated_at = :now WHERE id = :id", {*slug, now, id});
+    if (parentGiven)
+      tx.exec("UPDATE catalog_categories SET parent_id = :parent, updated_at = :now WHERE id = :id",
+              {parentId, now, id});
+    if (name) reindexCategory(tx, id);  // the category name is searchable
+    const Json out = render(tx, id);
+    deps_.audit.record(actor, "category.update", "category", id, body.dump(), tx);
+    deps_.events.publish("category.updated", out.dump(), tx);
+    deps_.changed(tx);
+    return out;
+  });
+}
+
+void CategoryStore::remove(const std::string& id, const std::optional<std::string>& reassignTo,
+                           const std::string& actor) {
+  deps_.db.run([&](Tx& tx) {
+    auto current = tx.one("SELECT parent_id FROM catalog_categories WHERE id = :id", {id});
+    if (!current) throw Problem::notFound("No category with this id.");
+    const long long products =
+        tx.one("SELECT COUNT(*) AS n FROM catalog_products WHERE category_id = :id", {id})->integer("n");
+    if (products > 0) {
+      if (!reassignTo)
+        throw Problem::conflict("category_not_empty", std::to_string(products) +
+                                                          " products use this category; pass reassignTo to move them.");
+      if (*reassignTo == id || !tx.one("SELECT 1 AS x FROM catalog_categories WHERE id = :id", {*reassignTo}))
+        throw Problem::validation({{"reassignTo", "must be another existing category"}});
+      tx.exec("UPDATE catalog_products SET category_id = :to, version = version + 1, updated_at = :now "
+              "WHERE category_id = :id",
+              {*reassignTo, deps_.nowMs(), id});
+      reindexCategory(tx, *reassignTo);
+    }
+    // Subcategories move up to the deleted category's parent.
+    tx.exec("UPDATE catalog_categories SET parent_id = :parent WHERE parent_id = :id", {current->optText("parent_id"), id});
+    tx.exec("DELETE FROM catalog_categories WHERE id = :id", {id});
+    const Json details{{"id", id}, {"reassignTo", reassignTo ? Json(*reassignTo) : Json()}, {"products", products}};
+    deps_.audit.record(actor, "category.delete", "category", id, details.dump(), tx);
+    deps_.events.publish("category.deleted", details.dump(), tx);
+    deps_.changed(tx);
+  });
+}
+
+}  // namespace agape::catalog

@@ -1,0 +1,134 @@
+#include "demo_seed.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <vector>
+
+#include <agape/json.h>
+
+#include "search_index.h"
+#include "text_util.h"
+
+namespace agape::catalog {
+namespace {
+
+// 2026-01-01T00:00:00Z; products are an hour apart so "newest" is stable.
+constexpr long long kBaseMs = 1767225600000LL;
+
+struct Leaf {
+  const char* parent;
+  const char* slug;
+  const char* name;
+  const char* skuPrefix;
+  std::vector<const char*> nouns;
+  std::vector<const char*> sizes;
+  long long basePrice;  // kobo
+};
+
+const std::vector<std::pair<const char*, const char*>> kRoots = {
+    {"women", "Women"}, {"men", "Men"}, {"footwear", "Footwear"}, {"accessories", "Accessories"}};
+
+const std::vector<const char*> kClothing = {"XS", "S", "M", "L", "XL", "XXL"};
+const std::vector<const char*> kShoes = {"39", "40", "41", "42", "43", "44", "45"};
+const std::vector<const char*> kOneSize = {"One Size"};
+
+const std::vector<Leaf> kLeaves = {
+    {"women", "ankara-dresses", "Ankara Dresses", "ANK", {"Wrap Dress", "Maxi Dress", "Peplum Dress", "Flare Dress"}, kClothing, 1850000},
+    {"women", "women-kaftans", "Women's Kaftans", "WKF", {"Kaftan", "Bubu Gown", "Kimono Kaftan"}, kClothing, 2200000},
+    {"women", "aso-oke", "Aso-Oke", "ASO", {"Aso-Oke Set", "Aso-Oke Iro and Buba", "Aso-Oke Shawl"}, kClothing, 4500000},
+    {"women", "women-tops", "Tops and Blouses", "WTP", {"Blouse", "Crop Top", "Off-Shoulder Top"}, kClothing, 950000},
+    {"men", "agbada", "Agbada", "AGB", {"Agbada", "Grand Agbada", "Agbada Set"}, kClothing, 6500000},
+    {"men", "men-kaftans", "Men's Kaftans", "MKF", {"Kaftan", "Kaftan and Trousers", "Jalabiya"}, kClothing, 2800000},
+    {"men", "senator-suits", "Senator Suits", "SEN", {"Senator Suit", "Embroidered Senator", "Two-Piece Senator"}, kClothing, 3500000},
+    {"men", "dashiki-shirts", "Dashiki Shirts", "DSH", {"Dashiki Shirt", "Short-Sleeve Dashiki", "Dashiki Tunic"}, kClothing, 1200000},
+    {"footwear", "sneakers", "Sneakers", "SNK", {"Sneakers", "High-Top Sneakers", "Runner Sneakers"}, kShoes, 2500000},
+    {"footwear", "sandals", "Sandals and Slides", "SND", {"Leather Sandals", "Slides", "Beaded Slippers"}, kShoes, 1100000},
+    {"footwear", "loafers", "Loafers", "LOF", {"Loafers", "Suede Loafers", "Tasselled Loafers"}, kShoes, 3200000},
+    {"accessories", "gele", "Gele and Headwraps", "GEL", {"Gele", "Auto-Gele", "Headwrap"}, kOneSize, 850000},
+    {"accessories", "bags", "Bags", "BAG", {"Tote Bag", "Clutch", "Crossbody Bag"}, kOneSize, 1600000},
+    {"accessories", "beads", "Beads and Jewellery", "BED", {"Coral Beads", "Bead Necklace", "Brass Bangle"}, kOneSize, 700000},
+};
+
+const std::vector<const char*> kStyles = {"Adire", "Kente", "Lagos", "Eko", "Abuja", "Owambe", "Isi-Agu", "Akwete",
+                                          "Ofi", "Calabar", "Ibadan", "Kano", "Jos", "Benin", "Enugu"};
+const std::vector<const char*> kColours = {"Red", "Blue", "Green", "Gold", "Black", "White", "Purple", "Orange",
+                                           "Wine", "Emerald", "Cream", "Navy"};
+
+}  // namespace
+
+SeedResult seedDemoCatalogue(Tx& tx) {
+  SeedResult out;
+  if (tx.one("SELECT 1 AS x FROM catalog_products LIMIT 1")) return out;
+  long long n = 0;
+  auto insertCategory = [&](const std::string& slug, const std::string& name, const Value& parent) {
+    const std::string id = fixedId(kBaseMs, 0x10000 + static_cast<std::uint64_t>(++n));
+    tx.exec("INSERT INTO catalog_categories (id, slug, name, parent_id, created_at, updated_at) "
+            "VALUES (:id, :slug, :name, :parent, :created, :updated)",
+            {id, slug, name, parent, kBaseMs, kBaseMs});
+    ++out.categories;
+    return id;
+  };
+  std::vector<std::pair<std::string, std::string>> rootIds;  // slug -> id
+  for (const auto& [slug, name] : kRoots) rootIds.emplace_back(slug, insertCategory(slug, name, nullptr));
+  auto rootId = [&](const char* slug) {
+    for (const auto& [s, id] : rootIds)
+      if (s == slug) return id;
+    return std::string();
+  };
+
+  int productIndex = 0;
+  for (std::size_t leafIndex = 0; leafIndex < kLeaves.size(); ++leafIndex) {
+    const Leaf& leaf = kLeaves[leafIndex];
+    const std::string categoryId = insertCategory(leaf.slug, leaf.name, rootId(leaf.parent));
+    const int perLeaf = 14 + static_cast<int>(leafIndex % 2);  // 14 leaves -> 203 products
+    for (int i = 0; i < perLeaf; ++i, ++productIndex) {
+      const std::string style = kStyles[(i + leafIndex * 3) % kStyles.size()];
+      const std::string noun = leaf.nouns[i % leaf.nouns.size()];
+      const std::string colourA = kColours[(i + leafIndex) % kColours.size()];
+      const std::string colourB = kColours[(i * 5 + leafIndex + 3) % kColours.size()];
+      const std::string name = style + " " + noun + (i >= static_cast<int>(kStyles.size()) ? " II" : "");
+      const std::string slug = slugify(name + " " + leaf.skuPrefix + " " + std::to_string(i + 1));
+      const long long created = kBaseMs + static_cast<long long>(productIndex) * 3'600'000;
+      const long long price = leaf.basePrice + static_cast<long long>((i * 7 + leafIndex * 3) % 10) * 150000;
+      const std::string id = fixedId(created, 0x20000 + static_cast<std::uint64_t>(productIndex));
+      const std::string description = "A " + colourA + " and " + colourB + " " + noun + " in " + style +
+                                      " style, made in Nigeria. " + leaf.name + " for weddings, owambe and every day.";
+      const Json images = Json::array({{{"url", "https://res.cloudinary.com/agape-demo/image/upload/catalog/" + slug + ".jpg"},
+                                        {"publicId", "catalog/" + slug},
+                                        {"alt", name}}});
+      tx.exec("INSERT INTO catalog_products (id, name, slug, description, category_id, price, status, images, version, "
+              "created_at, updated_at) VALUES (:id, :name, :slug, :description, :category, :price, 'active', :images, 1, "
+              ":created, :updated)",
+              {id, name, slug, description, categoryId, price, images.dump(), created, created});
+      ++out.products;
+      // Three consecutive sizes (fewer when the range is smaller) in two colours.
+      int position = 0;
+      const std::size_t sizeCount = std::min<std::size_t>(3, leaf.sizes.size());
+      std::vector<std::string> colours{colourA};
+      if (colourB != colourA) colours.push_back(colourB);
+      for (const auto& colour : colours) {
+        for (std::size_t s = 0; s < sizeCount; ++s) {
+          const std::string size = leaf.sizes[(i + s) % leaf.sizes.size()];
+          const std::string sku = std::string(leaf.skuPrefix) + "-" + std::to_string(1000 + productIndex) + "-" +
+                                  slugify(size) + "-" + colour.substr(0, 3);
+          std::string upper;
+          for (char c : sku) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+          // The largest sizes cost more; others use the product price.
+          const Value override = (size == "XXL" || size == "45") ? Value(price + price / 10) : Value(nullptr);
+          tx.exec("INSERT INTO catalog_variants (id, product_id, sku, size, color, price, status, position) "
+                  "VALUES (:id, :product, :sku, :size, :color, :price, 'active', :position)",
+                  {fixedId(created, 0x30000 + static_cast<std::uint64_t>(productIndex * 16 + position)), id, upper,
+                   size, colour, override, position});
+          ++position;
+          ++out.variants;
+        }
+      }
+      reindexProduct(tx, id);
+    }
+  }
+  tx.exec("UPDATE catalog_cache_version SET version = version + 1 WHERE id = 1");
+  return out;
+}
+
+}  // namespace agape::catalog

@@ -1,0 +1,29 @@
+#pragma once
+// The query string of the list and search routes, validated: unknown
+// parameters and bad values are 400 with one field error each.
+#include <optional>
+#include <string>
+
+#include <agape/http.h>
+
+namespace agape::catalog {
+
+struct ListQuery {
+  std::optional<std::string> category;  // id or slug; includes subcategories
+  std::optional<long long> minPrice, maxPrice;
+  std::optional<std::string> size, color;
+  std::optional<bool> inStock;
+  std::string sort = "newest";  // newest | price | -price | name
+  std::string q;                // search only
+  int page = 1;
+  int limit = 20;
+};
+
+ListQuery parseListQuery(const Request& request);
+ListQuery parseSearchQuery(const Request& request);
+
+// The same key for requests that mean the same thing, whatever the order or
+// spelling of their parameters.
+std::string normalisedKey(const ListQuery& q);
+
+}  // namespace agape::catalog

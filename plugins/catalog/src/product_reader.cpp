@@ -1,0 +1,224 @@
+#include "product_reader.h"
+
+#include <functional>
+#include <map>
+
+#include <agape/problem.h>
+
+#include "text_util.h"
+
+namespace agape::catalog {
+namespace {
+
+constexpr const char* kProductColumns =
+    "p.id, p.slug, p.name, p.description, p.price, p.images, p.status, p.version, p.created_at, "
+    "c.id AS category_id, c.slug AS category_slug, c.name AS category_name";
+
+// The cheapest active variant's effective price, for sorting.
+constexpr const char* kMinPrice =
+    "(SELECT MIN(COALESCE(v2.price, p.price)) FROM catalog_variants v2 "
+    "WHERE v2.product_id = p.id AND v2.status = 'active')";
+
+// ORDER BY clauses from a whitelist only.
+std::string orderBy(const std::string& sort) {
+  if (sort == "price") return std::string(" ORDER BY ") + kMinPrice + " ASC, p.id ASC";
+  if (sort == "-price") return std::string(" ORDER BY ") + kMinPrice + " DESC, p.id ASC";
+  if (sort == "name") return " ORDER BY p.name ASC, p.id ASC";
+  return " ORDER BY p.created_at DESC, p.id DESC";
+}
+
+std::string placeholders(const std::string& prefix, std::size_t n) {
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) s += (i ? ", :" : ":") + prefix + std::to_string(i);
+  return s;
+}
+
+Json renderProduct(const Row& r, Json variants) {
+  Json images = Json::parse(r.text("images"), nullptr, false);
+  if (images.is_discarded()) images = Json::array();
+  return Json{{"id", r.text("id")},
+              {"slug", r.text("slug")},
+              {"name", r.text("name")},
+              {"description", r.text("description")},
+              {"category", {{"id", r.text("category_id")}, {"slug", r.text("category_slug")},
+                            {"name", r.text("category_name")}}},
+              {"price", r.integer("price")},
+              {"status", r.text("status")},
+              {"version", r.integer("version")},
+              {"images", std::move(images)},
+              {"variants", std::move(variants)},
+              {"createdAt", rfc3339(r.integer("created_at"))}};
+}
+
+// Renders product rows with their active variants (one query for all).
+Json renderProducts(Tx& tx, const std::vector<Row>& rows) {
+  Json out = Json::array();
+  if (rows.empty()) return out;
+  Params ids;
+  for (const auto& r : rows) ids.emplace_back(r.text("id"));
+  const auto variants = tx.query(
+      "SELECT v.id, v.product_id, v.sku, v.size, v.color, COALESCE(v.price, p.price) AS price, a.available "
+      "FROM catalog_variants v JOIN catalog_products p ON p.id = v.product_id "
+      "LEFT JOIN catalog_availability a ON a.variant_id = v.id "
+      "WHERE v.status = 'active' AND v.product_id IN (" + placeholders("id", ids.size()) + ") "
+      "ORDER BY v.product_id, v.position, v.sku",
+      ids);
+  std::map<std::string, Json> byProduct;
+  for (const auto& v : variants) {
+    auto& list = byProduct[v.text("product_id")];
+    if (list.is_null()) list = Json::array();
+    const auto available = v.optInteger("available");
+    list.push_back({{"id", v.text("id")},
+                    {"sku", v.text("sku")},
+                    {"size", v.isNull("size") ? Json() : Json(v.text("size"))},
+                    {"color", v.isNull("color") ? Json() : Json(v.text("color"))},
+                    {"price", v.integer("price")},
+                    {"available", available ? Json(*available) : Json()}});
+  }
+  for (const auto& r : rows) {
+    auto it = byProduct.find(r.text("id"));
+    out.push_back(renderProduct(r, it == byProduct.end() ? Json::array() : std::move(it->second)));
+  }
+  return out;
+}
+
+Json page(Json data, const ListQuery& q, long long total) {
+  const long long pages = (total + q.limit - 1) / q.limit;
+  return Json{{"data", std::move(data)},
+              {"meta", {{"page", q.page}, {"limit", q.limit}, {"total", total}, {"totalPages", pages}}}};
+}
+
+}  // namespace
+
+std::vector<CategoryRow> loadCategories(Tx& tx) {
+  std::vector<CategoryRow> out;
+  for (const auto& r : tx.query("SELECT id, slug, name, parent_id FROM catalog_categories ORDER BY name, id"))
+    out.push_back({r.text("id"), r.text("slug"), r.text("name"), r.optText("parent_id")});
+  return out;
+}
+
+std::vector<std::string> categoryAndDescendants(const std::vector<CategoryRow>& all, const std::string& idOrSlug) {
+  std::vector<std::string> out;
+  for (const auto& c : all)
+    if (c.id == idOrSlug || c.slug == idOrSlug) out.push_back(c.id);
+  // Breadth-first over parent links; the tree is small and cycles are refused on write.
+  for (std::size_t i = 0; i < out.size() && out.size() <= all.size(); ++i)
+    for (const auto& c : all)
+      if (c.parentId && *c.parentId == out[i]) out.push_back(c.id);
+  return out;
+}
+
+bool availabilityKnown(Tx& tx) {
+  return tx.one("SELECT 1 AS x FROM catalog_availability WHERE available IS NOT NULL LIMIT 1").has_value();
+}
+
+Json listProducts(Tx& tx, const ListQuery& q) {
+  if (q.inStock && !availabilityKnown(tx))
+    throw Problem::validation({{"inStock", "availability is not known: inventory is not reporting stock"}});
+  std::string where = " WHERE p.status = 'active'";
+  Params params;
+  if (q.category) {
+    const auto ids = categoryAndDescendants(loadCategories(tx), *q.category);
+    if (ids.empty()) return page(Json::array(), q, 0);
+    where += " AND p.category_id IN (" + placeholders("cat", ids.size()) + ")";
+    for (const auto& id : ids) params.emplace_back(id);
+  }
+  // Every variant condition applies to the same variant: "a red one in M".
+  std::string variantCond;
+  if (q.minPrice) {
+    variantCond += " AND COALESCE(v.price, p.price) >= :minPrice";
+    params.emplace_back(*q.minPrice);
+  }
+  if (q.maxPrice) {
+    variantCond += " AND COALESCE(v.price, p.price) <= :maxPrice";
+    params.emplace_back(*q.maxPrice);
+  }
+  if (q.size) {
+    variantCond += " AND v.size = :size";
+    params.emplace_back(*q.size);
+  }
+  if (q.color) {
+    variantCond += " AND LOWER(v.color) = LOWER(:color)";
+    params.emplace_back(*q.color);
+  }
+  if (q.inStock && *q.inStock)
+    variantCond += " AND EXISTS (SELECT 1 FROM catalog_availability a WHERE a.variant_id = v.id AND a.available > 0)";
+  if (!variantCond.empty())
+    where += std::string(" AND EXISTS (SELECT 1 FROM catalog_variants v WHERE v.product_id = p.id AND v.status = 'active'") +
+             variantCond + ")";
+  if (q.inStock && !*q.inStock)
+    where += " AND NOT EXISTS (SELECT 1 FROM catalog_variants v3 JOIN catalog_availability a3 ON a3.variant_id = v3.id "
+             "WHERE v3.product_id = p.id AND v3.status = 'active' AND a3.available > 0)";
+
+  const long long total = tx.one("SELECT COUNT(*) AS n FROM catalog_products p" + where, params)->integer("n");
+  Params pageParams = params;
+  pageParams.emplace_back(static_cast<long long>(q.limit));
+  pageParams.emplace_back(static_cast<long long>(q.page - 1) * q.limit);
+  const auto rows = tx.query(std::string("SELECT ") + kProductColumns +
+                                 " FROM catalog_products p JOIN catalog_categories c ON c.id = p.category_id" + where +
+                                 orderBy(q.sort) + " LIMIT :limit OFFSET :offset",
+                             pageParams);
+  return page(renderProducts(tx, rows), q, total);
+}
+
+Json searchProducts(Tx& tx, const ListQuery& q) {
+  const auto terms = searchTerms(q.q);
+  if (terms.empty()) return page(Json::array(), q, 0);
+  const long long limit = q.limit, offset = static_cast<long long>(q.page - 1) * q.limit;
+  std::vector<Row> rows;
+  long long total = 0;
+  if (tx.dialect() == Dialect::Sqlite) {
+    // Each term as a quoted prefix: "sneak" finds "sneakers"; quoting keeps
+    // FTS5 syntax out of user input. Weights: name 10, category 5, description 1.
+    std::string match;
+    for (const auto& t : terms) match += (match.empty() ? "\"" : " \"") + t + "\"*";
+    const std::string from =
+        " FROM catalog_search s JOIN catalog_products p ON p.id = s.product_id "
+        "JOIN catalog_categories c ON c.id = p.category_id WHERE catalog_search MATCH :match AND p.status = 'active'";
+    total = tx.one("SELECT COUNT(*) AS n" + from, {match})->integer("n");
+    rows = tx.query(std::string("SELECT ") + kProductColumns + from +
+                        " ORDER BY bm25(catalog_search, 0.0, 10.0, 5.0, 1.0), p.id LIMIT :limit OFFSET :offset",
+                    {match, limit, offset});
+  } else {
+    // websearch syntax for the words as typed, plus every word as a prefix.
+    std::string prefix;
+    for (const auto& t : terms) prefix += (prefix.empty() ? "" : " & ") + t + ":*";
+    const std::string cond =
+        " WHERE p.status = 'active' AND (p.search @@ websearch_to_tsquery('english', :q) "
+        "OR p.search @@ to_tsquery('english', :prefix))";
+    total = tx.one("SELECT COUNT(*) AS n FROM catalog_products p" + cond, {q.q, prefix})->integer("n");
+    rows = tx.query(std::string("SELECT ") + kProductColumns +
+                        " FROM catalog_products p JOIN catalog_categories c ON c.id = p.category_id" + cond +
+                        " ORDER BY ts_rank(p.search, websearch_to_tsquery('english', :q2) || "
+                        "to_tsquery('english', :prefix2)) DESC, p.id LIMIT :limit OFFSET :offset",
+                    {q.q, prefix, q.q, prefix, limit, offset});
+  }
+  return page(renderProducts(tx, rows), q, total);
+}
+
+std::optional<Json> productByIdOrSlug(Tx& tx, const std::string& idOrSlug, bool staff) {
+  auto rows = tx.query(std::string("SELECT ") + kProductColumns +
+                           " FROM catalog_products p JOIN catalog_categories c ON c.id = p.category_id "
+                           "WHERE p.id = :id OR p.slug = :slug",
+                       {idOrSlug, idOrSlug});
+  if (rows.empty()) return std::nullopt;
+  if (!staff && rows.front().text("status") != "active") return std::nullopt;
+  return renderProducts(tx, {rows.front()}).at(0);
+}
+
+Json categoryTree(Tx& tx) {
+  const auto all = loadCategories(tx);
+  std::map<std::string, std::vector<const CategoryRow*>> children;
+  for (const auto& c : all) children[c.parentId.value_or("")].push_back(&c);
+  std::function<Json(const std::string&, int)> build = [&](const std::string& parent, int depth) {
+    Json out = Json::array();
+    if (depth > 32) return out;  // guards against a cycle written around the API
+    for (const auto* c : children[parent])
+      out.push_back({{"id", c->id}, {"slug", c->slug}, {"name", c->name},
+                     {"parentId", c->parentId ? Json(*c->parentId) : Json()}, {"children", build(c->id, depth + 1)}});
+    return out;
+  };
+  return Json{{"data", build("", 0)}};
+}
+
+}  // namespace agape::catalog

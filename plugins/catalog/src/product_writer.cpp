@@ -1,0 +1,251 @@
+#include "product_writer.h"
+
+#include <set>
+
+#include "product_reader.h"
+#include "search_index.h"
+#include "text_util.h"
+
+namespace agape::catalog {
+namespace {
+
+constexpr long long kMaxPrice = 1'000'000'000'000LL;
+
+std::optional<std::string> text(const Json& body, const char* key, std::size_t maxLen, BodyErrors& e,
+                                const std::string& prefix = "", std::size_t minLen = 1) {
+  if (!body.contains(key)) return std::nullopt;
+  const auto& v = body[key];
+  if (!v.is_string() || v.get_ref<const std::string&>().size() < minLen ||
+      v.get_ref<const std::string&>().size() > maxLen) {
+    e.add(prefix + key, "must be a string of " + std::to_string(minLen) + " to " + std::to_string(maxLen) + " characters");
+    return std::nullopt;
+  }
+  return v.get<std::string>();
+}
+
+std::optional<long long> price(const Json& body, const char* key, BodyErrors& e, const std::string& prefix = "") {
+  if (!body.contains(key)) return std::nullopt;
+  const auto& v = body[key];
+  if (!v.is_number_integer() || v.get<long long>() <= 0 || v.get<long long>() > kMaxPrice) {
+    e.add(prefix + key, "must be a positive integer amount in kobo");
+    return std::nullopt;
+  }
+  return v.get<long long>();
+}
+
+// images: [{url, publicId, alt?}], stored as given after checking.
+std::optional<std::string> images(const Json& body, BodyErrors& e) {
+  if (!body.contains("images")) return std::nullopt;
+  const auto& v = body["images"];
+  if (!v.is_array() || v.size() > 20) {
+    e.add("images", "must be an array of at most 20 images");
+    return std::nullopt;
+  }
+  Json out = Json::array();
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const std::string f = "images[" + std::to_string(i) + "].";
+    const auto& img = v[i];
+    if (!img.is_object()) {
+      e.add("images[" + std::to_string(i) + "]", "must be an object {url, publicId, alt}");
+      continue;
+    }
+    for (const auto& [k, _] : img.items())
+      if (k != "url" && k != "publicId" && k != "alt") e.add(f + k, "is not a known field");
+    auto url = text(img, "url", 2048, e, f);
+    auto publicId = text(img, "publicId", 255, e, f);
+    auto alt = text(img, "alt", 300, e, f, 0);
+    if (!img.contains("url")) e.add(f + "url", "is required");
+    if (!img.contains("publicId")) e.add(f + "publicId", "is required");
+    if (url && url->rfind("https://", 0) != 0 && url->rfind("http://", 0) != 0) e.add(f + "url", "must be an http(s) URL");
+    out.push_back({{"url", url.value_or("")}, {"publicId", publicId.value_or("")}, {"alt", alt.value_or("")}});
+  }
+  return out.dump();
+}
+
+std::optional<std::string> status(const Json& body, BodyErrors& e, bool allowArchived) {
+  auto s = text(body, "status", 16, e);
+  if (s && *s != "draft" && *s != "active" && !(allowArchived && *s == "archived")) {
+    e.add("status", allowArchived ? "must be draft, active or archived" : "must be draft or active");
+    return std::nullopt;
+  }
+  return s;
+}
+
+void checkSlug(std::optional<std::string>& slug, BodyErrors& e) {
+  if (slug && !isValidSlug(*slug)) {
+    e.add("slug", "must be lower-case letters, digits and single dashes");
+    slug.reset();
+  }
+}
+
+void requireCategory(Tx& tx, const std::string& id) {
+  if (!tx.one("SELECT 1 AS x FROM catalog_categories WHERE id = :id", {id}))
+    throw Problem::validation({{"categoryId", "is not a known category"}});
+}
+
+void requireFreeSlug(Tx& tx, const std::string& slug, const std::string& exceptId) {
+  if (tx.one("SELECT 1 AS x FROM catalog_products WHERE slug = :slug AND id <> :id", {slug, exceptId}))
+    throw Problem::conflict("duplicate", "A product with slug \"" + slug + "\" already exists.");
+}
+
+struct VariantIn {
+  std::string sku;
+  std::optional<std::string> size, color;
+  std::optional<long long> price;
+};
+
+std::vector<VariantIn> variants(const Json& body, BodyErrors& e) {
+  std::vector<VariantIn> out;
+  if (!body.contains("variants")) {
+    e.add("variants", "is required: at least one variant");
+    return out;
+  }
+  const auto& v = body["variants"];
+  if (!v.is_array() || v.empty() || v.size() > 100) {
+    e.add("variants", "must be an array of 1 to 100 variants");
+    return out;
+  }
+  std::set<std::string> skus;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const std::string f = "variants[" + std::to_string(i) + "].";
+    if (!v[i].is_object()) {
+      e.add("variants[" + std::to_string(i) + "]", "must be an object {sku, size, color, price}");
+      continue;
+    }
+    for (const auto& [k, _] : v[i].items())
+      if (k != "sku" && k != "size" && k != "color" && k != "price") e.add(f + k, "is not a known field");
+    VariantIn in;
+    auto sku = text(v[i], "sku", 64, e, f);
+    if (!sku || !isValidSku(*sku))
+      e.add(f + "sku", "must match ^[A-Z0-9][A-Z0-9-]{2,63}$");
+    else if (!skus.insert(*sku).second)
+      e.add(f + "sku", "is given twice");
+    else
+      in.sku = *sku;
+    in.size = text(v[i], "size", 32, e, f);
+    in.color = text(v[i], "color", 32, e, f);
+    if (v[i].contains("price") && !v[i]["price"].is_null()) in.price = price(v[i], "price", e, f);
+    out.push_back(std::move(in));
+  }
+  return out;
+}
+
+}  // namespace
+
+Json ProductWriter::create(const Json& body, const std::string& actor) {
+  BodyErrors e;
+  auto name = text(body, "name", 200, e);
+  if (!body.contains("name")) e.add("name", "is required");
+  auto slug = text(body, "slug", 120, e);
+  checkSlug(slug, e);
+  auto description = text(body, "description", 5000, e, "", 0);
+  auto categoryId = text(body, "categoryId", 64, e);
+  if (!body.contains("categoryId")) e.add("categoryId", "is required");
+  auto basePrice = price(body, "price", e);
+  if (!body.contains("price")) e.add("price", "is required");
+  auto st = status(body, e, false);
+  auto imgs = images(body, e);
+  auto vars = variants(body, e);
+  if (name && !slug && slugify(*name).empty()) e.add("slug", "is required when the name has no letters or digits");
+  e.throwIfAny();
+  const std::string finalSlug = slug ? *slug : slugify(*name);
+
+  return deps_.db.run([&](Tx& tx) {
+    const long long now = deps_.nowMs();
+    const std::string id = newId(now);
+    requireCategory(tx, *categoryId);
+    requireFreeSlug(tx, finalSlug, id);
+    for (std::size_t i = 0; i < vars.size(); ++i)
+      if (tx.one("SELECT 1 AS x FROM catalog_variants WHERE sku = :sku", {vars[i].sku}))
+        throw Problem::conflict("duplicate", "SKU " + vars[i].sku + " already exists.")
+            .withTitle("Duplicate SKU");
+    tx.exec("INSERT INTO catalog_products (id, name, slug, description, category_id, price, status, images, version, "
+            "created_at, updated_at) VALUES (:id, :name, :slug, :description, :category, :price, :status, :images, 1, "
+            ":created, :updated)",
+            {id, *name, finalSlug, description.value_or(""), *categoryId, *basePrice, st.value_or("active"),
+             imgs.value_or("[]"), now, now});
+    for (std::size_t i = 0; i < vars.size(); ++i)
+      tx.exec("INSERT INTO catalog_variants (id, product_id, sku, size, color, price, status, position) "
+              "VALUES (:id, :product, :sku, :size, :color, :price, 'active', :position)",
+              {newId(now), id, vars[i].sku, vars[i].size, vars[i].color, vars[i].price, static_cast<long long>(i)});
+    reindexProduct(tx, id);
+    const Json event{{"id", id}, {"slug", finalSlug}, {"version", 1}};
+    deps_.audit.record(actor, "product.create", "product", id, Json{{"name", *name}, {"slug", finalSlug}}.dump(), tx);
+    deps_.events.publish("product.created", event.dump(), tx);
+    deps_.changed(tx);
+    return *productByIdOrSlug(tx, id, true);
+  });
+}
+
+Json ProductWriter::update(const std::string& id, const Json& body, const std::string& actor) {
+  BodyErrors e;
+  if (!body.contains("version") || !body["version"].is_number_integer())
+    e.add("version", "is required: the version you last read");
+  auto name = text(body, "name", 200, e);
+  auto slug = text(body, "slug", 120, e);
+  checkSlug(slug, e);
+  auto description = text(body, "description", 5000, e, "", 0);
+  auto categoryId = text(body, "categoryId", 64, e);
+  auto basePrice = price(body, "price", e);
+  auto st = status(body, e, true);
+  auto imgs = images(body, e);
+  e.throwIfAny();
+  const long long version = body["version"].get<long long>();
+
+  return deps_.db.run([&](Tx& tx) {
+    auto current = tx.one("SELECT version FROM catalog_products WHERE id = :id", {id});
+    if (!current) throw Problem::notFound("No product with this id.");
+    if (current->integer("version") != version)
+      throw Problem::conflict("version_conflict", "The product changed since version " + std::to_string(version) +
+                                                      "; it is now at version " +
+                                                      std::to_string(current->integer("version")) + ".");
+    if (categoryId) requireCategory(tx, *categoryId);
+    if (slug) requireFreeSlug(tx, *slug, id);
+    // Column names come from this fixed list; only values are bound.
+    std::string set;
+    Params params;
+    Json changed = Json::object();
+    auto assign = [&](const char* column, const char* field, const auto& value) {
+      if (!value) return;
+      set += std::string(", ") + column + " = :" + column;
+      params.emplace_back(*value);
+      changed[field] = *value;
+    };
+    assign("name", "name", name);
+    assign("slug", "slug", slug);
+    assign("description", "description", description);
+    assign("category_id", "categoryId", categoryId);
+    assign("price", "price", basePrice);
+    assign("status", "status", st);
+    assign("images", "images", imgs);
+    params.emplace_back(deps_.nowMs());
+    params.emplace_back(id);
+    params.emplace_back(version);
+    const long long n = tx.exec("UPDATE catalog_products SET version = version + 1" + set +
+                                    ", updated_at = :updated WHERE id = :id AND version = :version",
+                                params);
+    if (n != 1) throw Problem::conflict("version_conflict", "The product changed while it was being updated.");
+    if (name || description || categoryId) reindexProduct(tx, id);
+    const Json event{{"id", id}, {"version", version + 1}, {"changed", changed}};
+    deps_.audit.record(actor, "product.update", "product", id, changed.dump(), tx);
+    deps_.events.publish(st && *st == "archived" ? "product.archived" : "product.updated", event.dump(), tx);
+    deps_.changed(tx);
+    return *productByIdOrSlug(tx, id, true);
+  });
+}
+
+void ProductWriter::archive(const std::string& id, const std::string& actor) {
+  deps_.db.run([&](Tx& tx) {
+    auto current = tx.one("SELECT status, version FROM catalog_products WHERE id = :id", {id});
+    if (!current) throw Problem::notFound("No product with this id.");
+    if (current->text("status") == "archived") return;  // archiving twice changes nothing
+    tx.exec("UPDATE catalog_products SET status = 'archived', version = version + 1, updated_at = :now WHERE id = :id",
+            {deps_.nowMs(), id});
+    deps_.audit.record(actor, "product.archive", "product", id, "{}", tx);
+    deps_.events.publish("product.archived",
+                         Json{{"id", id}, {"version", current->integer("version") + 1}}.dump(), tx);
+    deps_.changed(tx);
+  });
+}
+
+}  // namespace agape::catalog

@@ -1,0 +1,50 @@
+#pragma once
+// What every catalogue write needs: the database, audit, events, the clock,
+// and the cache invalidation that runs once the transaction commits.
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <agape/audit.h>
+#include <agape/clock.h>
+#include <agape/db.h>
+#include <agape/events.h>
+#include <agape/json.h>
+#include <agape/problem.h>
+
+namespace agape::catalog {
+
+struct WriteDeps {
+  Database& db;
+  Audit& audit;
+  Events& events;
+  const Clock& clock;
+  std::function<void()> invalidate;  // this instance's caches
+
+  long long nowMs() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(clock.now().time_since_epoch()).count();
+  }
+  // Bumps the shared cache version (other instances poll it) and clears the
+  // local caches after commit.
+  void changed(Tx& tx) const {
+    tx.exec("UPDATE catalog_cache_version SET version = version + 1 WHERE id = 1");
+    tx.afterCommit(invalidate);
+  }
+};
+
+// Collects field errors of a request body and throws them together.
+class BodyErrors {
+ public:
+  void add(std::string field, std::string message) { errors_.push_back({std::move(field), std::move(message)}); }
+  bool empty() const { return errors_.empty(); }
+  void throwIfAny() {
+    if (!errors_.empty()) throw Problem::validation(std::move(errors_));
+  }
+
+ private:
+  std::vector<FieldError> errors_;
+};
+
+}  // namespace agape::catalog

@@ -1,0 +1,459 @@
+// The catalogue plugin through the real binary, on SQLite and PostgreSQL:
+// every route, filter, sort and error, ETags and cache invalidation, the
+// demo data, and the role matrix (roles come from the test.tokens plugin,
+// which accepts "Bearer test:<userId>:<roles>").
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "support/http_client.h"
+#include "support/server_process.h"
+#ifdef AGAPE_WITH_PG
+#include "support/pg_schema.h"
+#endif
+
+namespace agape::test {
+namespace {
+
+using Json = nlohmann::json;
+using namespace std::chrono_literals;
+
+enum class Backend { Sqlite, Postgres };
+
+const std::string kAdmin = "Authorization: Bearer test:u-admin:admin";
+const std::string kMerchant = "Authorization: Bearer test:u-merchant:merchant";
+const std::string kCustomer = "Authorization: Bearer test:u-customer:customer";
+const std::string kJson = "Content-Type: application/json";
+
+std::string catalogPlugin() {
+  return std::string("{id: catalog, migrations: ") + AGAPE_SOURCE_DIR + "/migrations/catalog}";
+}
+
+class CatalogServe : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Backend::Postgres) {
+#ifdef AGAPE_WITH_PG
+      const char* pg = std::getenv("AGAPE_TEST_PG_URL");
+      if (!pg) GTEST_SKIP() << "AGAPE_TEST_PG_URL is not set (scripts/test.sh starts PostgreSQL)";
+      schema_ = std::make_unique<PgSchema>(pg);
+#else
+      GTEST_SKIP() << "built without PostgreSQL";
+#endif
+    }
+  }
+
+  std::unique_ptr<ServerProcess> serve(bool seedDemo = false, const std::string& name = "agape") {
+    const int port = freePort();
+    const std::string extra = std::string("catalog:\n  seedDemo: ") + (seedDemo ? "true" : "false") +
+                              "\njobs:\n  pollInterval: 100ms\n";
+    std::string url;
+#ifdef AGAPE_WITH_PG
+    if (schema_) url = schema_->url();
+#endif
+    const std::string cfg =
+        dir_.write(name + ".yaml", testConfig(dir_, port, {"test.tokens", "test.inventory", catalogPlugin()}, extra, url));
+    auto s = std::make_unique<ServerProcess>(
+        std::vector<std::string>{"serve", "--config", cfg, "--set", "logging.accessLog=false"}, port);
+    return s;
+  }
+
+  void start(bool seedDemo = false) {
+    server_ = serve(seedDemo);
+    ASSERT_TRUE(server_->waitReady()) << server_->output();
+    client_ = std::make_unique<HttpClient>(server_->base());
+  }
+
+  HttpResult get(const std::string& path, std::vector<std::string> headers = {}) {
+    return client_->get(path, headers);
+  }
+  HttpResult send(const std::string& method, const std::string& path, const Json& body,
+                  const std::string& auth = kAdmin) {
+    return client_->request(method, path, body.is_null() ? "" : body.dump(), {kJson, auth});
+  }
+  Json ok(const HttpResult& r, long status = 200) {
+    EXPECT_EQ(r.status, status) << r.body;
+    return Json::parse(r.body, nullptr, false);
+  }
+
+  std::string category(const std::string& name, const std::string& slug, const std::string& parentId = "") {
+    Json body{{"name", name}, {"slug", slug}};
+    if (!parentId.empty()) body["parentId"] = parentId;
+    auto j = ok(send("POST", "/v1/categories", body), 201);
+    return j.value("id", "");
+  }
+
+  Json product(const std::string& name, const std::string& categoryId, long long price, Json variants,
+               std::string description = "") {
+    Json body{{"name", name}, {"categoryId", categoryId}, {"price", price}, {"description", description},
+              {"images", Json::array({{{"url", "https://img.example/x.jpg"}, {"publicId", "x"}, {"alt", name}}})},
+              {"variants", std::move(variants)}};
+    return ok(send("POST", "/v1/products", body), 201);
+  }
+
+  static std::vector<std::string> names(const Json& page) {
+    std::vector<std::string> out;
+    for (const auto& p : page["data"]) out.push_back(p["name"].get<std::string>());
+    return out;
+  }
+
+  // Three products in a small tree: women > dresses, and shoes.
+  void fixture() {
+    women_ = category("Women", "women");
+    dresses_ = category("Dresses", "dresses", women_);
+    shoes_ = category("Shoes", "shoes");
+    dress_ = product("Ankara Wrap Dress", dresses_, 1'500'000,
+                     {{{"sku", "ANK-1-M-RED"}, {"size", "M"}, {"color", "Red"}},
+                      {{"sku", "ANK-1-XL-RED"}, {"size", "XL"}, {"color", "Red"}, {"price", 1'800'000}}},
+                     "A bright wrap dress in ankara print.");
+    std::this_thread::sleep_for(5ms);  // distinct creation times for "newest"
+    sneakers_ = product("Lagos Sneakers", shoes_, 2'500'000,
+                        {{{"sku", "SNK-1-42-WHT"}, {"size", "42"}, {"color", "White"}}},
+                        "Comfortable white sneakers for the city.");
+    std::this_thread::sleep_for(5ms);
+    kaftan_ = product("Blue Kaftan", women_, 900'000, {{{"sku", "KFT-1-M-BLU"}, {"size", "M"}, {"color", "Blue"}}},
+                      "Goes well with sneakers.");
+  }
+
+  TempDir dir_;
+#ifdef AGAPE_WITH_PG
+  std::unique_ptr<PgSchema> schema_;
+#endif
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<HttpClient> client_;
+  std::string women_, dresses_, shoes_;
+  Json dress_, sneakers_, kaftan_;
+};
+
+TEST_P(CatalogServe, DemoCatalogueIsLoadedOnFirstStart) {
+  start(true);
+  auto page = ok(get("/v1/products"));
+  EXPECT_GE(page["meta"]["total"].get<long long>(), 200);
+  EXPECT_EQ(page["meta"]["limit"], 20);
+  EXPECT_EQ(page["meta"]["page"], 1);
+  EXPECT_EQ(page["data"].size(), 20u);
+  const auto& item = page["data"][0];
+  for (const char* f : {"id", "slug", "name", "description", "category", "price", "images", "variants", "createdAt"})
+    EXPECT_TRUE(item.contains(f)) << f;
+  EXPECT_EQ(item["createdAt"].get<std::string>().back(), 'Z');
+  EXPECT_FALSE(item["variants"].empty());
+
+  auto tree = ok(get("/v1/products/categories"));
+  EXPECT_EQ(tree["data"].size(), 4u);
+  std::set<std::string> roots;
+  for (const auto& c : tree["data"]) {
+    roots.insert(c["slug"].get<std::string>());
+    EXPECT_FALSE(c["children"].empty()) << c.dump();
+  }
+  EXPECT_EQ(roots, (std::set<std::string>{"women", "men", "footwear", "accessories"}));
+
+  auto women = ok(get("/v1/products?category=women&limit=100"));
+  EXPECT_EQ(women["meta"]["total"], 58);  // four subcategories, none directly under "women"
+
+  auto found = ok(get("/v1/products/search?q=sneak"));
+  ASSERT_FALSE(found["data"].empty()) << found.dump();
+  EXPECT_NE(found["data"][0]["name"].get<std::string>().find("Sneakers"), std::string::npos);
+  EXPECT_EQ(server_->terminate(), 0);
+}
+
+TEST_P(CatalogServe, ListFiltersSortsAndPages) {
+  start();
+  fixture();
+  EXPECT_EQ(names(ok(get("/v1/products"))),
+            (std::vector<std::string>{"Blue Kaftan", "Lagos Sneakers", "Ankara Wrap Dress"}));
+  EXPECT_EQ(names(ok(get("/v1/products?sort=name"))),
+            (std::vector<std::string>{"Ankara Wrap Dress", "Blue Kaftan", "Lagos Sneakers"}));
+  EXPECT_EQ(names(ok(get("/v1/products?sort=price"))),
+            (std::vector<std::string>{"Blue Kaftan", "Ankara Wrap Dress", "Lagos Sneakers"}));
+  EXPECT_EQ(names(ok(get("/v1/products?sort=-price"))),
+            (std::vector<std::string>{"Lagos Sneakers", "Ankara Wrap Dress", "Blue Kaftan"}));
+  // Category by slug or id, with subcategories.
+  EXPECT_EQ(names(ok(get("/v1/products?category=women&sort=name"))),
+            (std::vector<std::string>{"Ankara Wrap Dress", "Blue Kaftan"}));
+  EXPECT_EQ(names(ok(get("/v1/products?category=" + dresses_))), (std::vector<std::string>{"Ankara Wrap Dress"}));
+  EXPECT_EQ(ok(get("/v1/products?category=nothing"))["meta"]["total"], 0);
+  // Prices filter on effective variant prices (the XL override is 1,800,000).
+  EXPECT_EQ(names(ok(get("/v1/products?minPrice=1700000&maxPrice=2000000"))),
+            (std::vector<std::string>{"Ankara Wrap Dress"}));
+  EXPECT_EQ(names(ok(get("/v1/products?maxPrice=1000000"))), (std::vector<std::string>{"Blue Kaftan"}));
+  EXPECT_EQ(names(ok(get("/v1/products?size=M&sort=name"))),
+            (std::vector<std::string>{"Ankara Wrap Dress", "Blue Kaftan"}));
+  EXPECT_EQ(names(ok(get("/v1/products?color=white"))), (std::vector<std::string>{"Lagos Sneakers"}));
+  // Size and colour must hold for the same variant.
+  EXPECT_EQ(ok(get("/v1/products?size=42&color=Red"))["meta"]["total"], 0);
+
+  auto p2 = ok(get("/v1/products?sort=name&limit=2&page=2"));
+  EXPECT_EQ(names(p2), (std::vector<std::string>{"Lagos Sneakers"}));
+  EXPECT_EQ(p2["meta"], (Json{{"page", 2}, {"limit", 2}, {"total", 3}, {"totalPages", 2}}));
+
+  const auto& variants = dress_["variants"];
+  ASSERT_EQ(variants.size(), 2u);
+  EXPECT_EQ(variants[0]["price"], 1'500'000);  // inherits the product price
+  EXPECT_EQ(variants[1]["price"], 1'800'000);
+  EXPECT_TRUE(variants[0]["available"].is_null());  // inventory has not reported
+}
+
+TEST_P(CatalogServe, QueryParametersAreValidated) {
+  start();
+  for (const char* path : {"/v1/products?colour=red", "/v1/products?limit=0", "/v1/products?limit=101",
+                           "/v1/products?page=0", "/v1/products?sort=cheapest", "/v1/products?minPrice=-1",
+                           "/v1/products?minPrice=5&maxPrice=4", "/v1/products?inStock=maybe",
+                           "/v1/products/search", "/v1/products/search?q=", "/v1/products/search?q=a&sort=name",
+                           "/v1/products/categories?x=1"}) {
+    auto r = get(path);
+    EXPECT_EQ(r.status, 400) << path << " " << r.body;
+    EXPECT_EQ(r.header("content-type"), "application/problem+json") << path;
+    auto j = Json::parse(r.body, nullptr, false);
+    EXPECT_EQ(j.value("code", ""), "validation_failed") << path;
+    EXPECT_FALSE(j["errors"].empty()) << path;
+  }
+  EXPECT_EQ(get("/v1/products/search?q=" + std::string(201, 'a')).status, 400);
+  // No inventory has reported: "in stock" cannot be answered.
+  auto r = get("/v1/products?inStock=true");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("\"field\":\"inStock\""), std::string::npos) << r.body;
+}
+
+TEST_P(CatalogServe, SearchRanksNameAboveCategoryAboveDescription) {
+  start();
+  fixture();
+  auto r = ok(get("/v1/products/search?q=sneakers"));
+  EXPECT_EQ(names(r), (std::vector<std::string>{"Lagos Sneakers", "Blue Kaftan"}));
+  EXPECT_EQ(r["meta"]["total"], 2);
+  EXPECT_EQ(names(ok(get("/v1/products/search?q=sneak"))), (std::vector<std::string>{"Lagos Sneakers", "Blue Kaftan"}));
+  EXPECT_EQ(names(ok(get("/v1/products/search?q=dresses"))), (std::vector<std::string>{"Ankara Wrap Dress"}));
+  EXPECT_EQ(ok(get("/v1/products/search?q=agbada"))["meta"]["total"], 0);
+  EXPECT_EQ(ok(get("/v1/products/search?q=%22%3A*%28"))["meta"]["total"], 0);  // syntax is not passed through
+  auto paged = ok(get("/v1/products/search?q=sneakers&limit=1&page=2"));
+  EXPECT_EQ(names(paged), (std::vector<std::string>{"Blue Kaftan"}));
+  EXPECT_EQ(paged["meta"]["totalPages"], 2);
+}
+
+TEST_P(CatalogServe, DetailByIdOrSlugAndArchive) {
+  start();
+  fixture();
+  const std::string id = sneakers_["id"];
+  EXPECT_EQ(ok(get("/v1/products/" + id))["slug"], "lagos-sneakers");
+  EXPECT_EQ(ok(get("/v1/products/lagos-sneakers"))["id"], id);
+  EXPECT_EQ(get("/v1/products/nope").status, 404);
+
+  EXPECT_EQ(send("DELETE", "/v1/products/" + id, nullptr).status, 204);
+  EXPECT_EQ(send("DELETE", "/v1/products/" + id, nullptr).status, 204);  // already archived
+  EXPECT_EQ(get("/v1/products/" + id).status, 404);
+  EXPECT_EQ(get("/v1/products/" + id, {kCustomer}).status, 404);
+  EXPECT_EQ(ok(get("/v1/products/" + id, {kAdmin}))["status"], "archived");
+  EXPECT_EQ(ok(get("/v1/products/" + id, {kMerchant}))["status"], "archived");
+  EXPECT_EQ(ok(get("/v1/products"))["meta"]["total"], 2);
+  EXPECT_EQ(ok(get("/v1/products/search?q=lagos"))["meta"]["total"], 0);
+  EXPECT_EQ(send("DELETE", "/v1/products/missing", nullptr).status, 404);
+}
+
+TEST_P(CatalogServe, CreateValidatesAndRefusesDuplicates) {
+  start();
+  fixture();
+  Json bad{{"name", "X"}, {"categoryId", shoes_}, {"price", 0}, {"variants", {{{"sku", "bad sku"}}}}};
+  auto r = send("POST", "/v1/products", bad);
+  ASSERT_EQ(r.status, 400) << r.body;
+  auto j = Json::parse(r.body);
+  std::set<std::string> fields;
+  for (const auto& e : j["errors"]) fields.insert(e["field"]);
+  EXPECT_EQ(fields, (std::set<std::string>{"price", "variants[0].sku"}));
+
+  EXPECT_EQ(send("POST", "/v1/products", Json{{"name", "X"}, {"price", 5}, {"variants", Json::array()}}).status, 400);
+  EXPECT_EQ(send("POST", "/v1/products",
+                 Json{{"name", "X"}, {"categoryId", "nope"}, {"price", 5}, {"variants", {{{"sku", "NEW-1"}}}}})
+                .status,
+            400);
+  EXPECT_EQ(send("POST", "/v1/products", Json{{"name", "X"}, {"unknown", 1}}).status, 400);
+
+  auto dupSku = send("POST", "/v1/products",
+                     Json{{"name", "Other"}, {"categoryId", shoes_}, {"price", 5}, {"variants", {{{"sku", "SNK-1-42-WHT"}}}}});
+  EXPECT_EQ(dupSku.status, 409) << dupSku.body;
+  EXPECT_NE(dupSku.body.find("\"code\":\"duplicate\""), std::string::npos);
+  auto dupSlug = send("POST", "/v1/products",
+                      Json{{"name", "Lagos Sneakers"}, {"categoryId", shoes_}, {"price", 5}, {"variants", {{{"sku", "NEW-2"}}}}});
+  EXPECT_EQ(dupSlug.status, 409) << dupSlug.body;
+  EXPECT_EQ(ok(get("/v1/products"))["meta"]["total"], 3);  // nothing half-written
+}
+
+TEST_P(CatalogServe, PatchNeedsTheCurrentVersion) {
+  start();
+  fixture();
+  const std::string id = kaftan_["id"];
+  EXPECT_EQ(kaftan_["version"], 1);
+  EXPECT_EQ(send("PATCH", "/v1/products/" + id, Json{{"price", 1000}}).status, 400);
+  auto updated = ok(send("PATCH", "/v1/products/" + id, Json{{"version", 1}, {"price", 950'000}, {"name", "Indigo Kaftan"}}));
+  EXPECT_EQ(updated["version"], 2);
+  EXPECT_EQ(updated["price"], 950'000);
+  EXPECT_EQ(updated["variants"][0]["price"], 950'000);
+  auto stale = send("PATCH", "/v1/products/" + id, Json{{"version", 1}, {"price", 1}});
+  EXPECT_EQ(stale.status, 409);
+  EXPECT_NE(stale.body.find("\"code\":\"version_conflict\""), std::string::npos) << stale.body;
+  EXPECT_EQ(send("PATCH", "/v1/products/missing", Json{{"version", 1}}).status, 404);
+  EXPECT_EQ(ok(get("/v1/products/search?q=indigo"))["meta"]["total"], 1);  // reindexed
+  EXPECT_EQ(send("PATCH", "/v1/products/" + id, Json{{"version", 2}, {"slug", "lagos-sneakers"}}).status, 409);
+}
+
+TEST_P(CatalogServe, EtagsAndCacheInvalidation) {
+  start();
+  fixture();
+  for (const char* path : {"/v1/products", "/v1/products/lagos-sneakers", "/v1/products/categories",
+                           "/v1/products/search?q=kaftan"}) {
+    auto first = get(path);
+    ASSERT_EQ(first.status, 200) << path;
+    const std::string etag = first.header("etag");
+    ASSERT_FALSE(etag.empty()) << path;
+    EXPECT_EQ(etag.front(), '"');
+    auto again = get(path, {"If-None-Match: " + etag});
+    EXPECT_EQ(again.status, 304) << path;
+    EXPECT_EQ(again.header("etag"), etag);
+    EXPECT_EQ(get(path, {"If-None-Match: \"other\""}).status, 200);
+  }
+  // Normalised keys: the same query in another order hits the same entry.
+  EXPECT_EQ(get("/v1/products?limit=5&sort=name").header("etag"), get("/v1/products?sort=name&limit=5").header("etag"));
+
+  const std::string before = get("/v1/products").header("etag");
+  ok(send("PATCH", "/v1/products/" + sneakers_["id"].get<std::string>(), Json{{"version", 1}, {"name", "Eko Sneakers"}}));
+  auto after = get("/v1/products", {"If-None-Match: " + before});
+  EXPECT_EQ(after.status, 200);
+  EXPECT_NE(after.header("etag"), before);
+  EXPECT_NE(after.body.find("Eko Sneakers"), std::string::npos);
+  EXPECT_EQ(ok(get("/v1/products/search?q=eko"))["meta"]["total"], 1);
+  category("Bags", "bags");
+  EXPECT_NE(get("/v1/products/categories").body.find("\"bags\""), std::string::npos);
+}
+
+TEST_P(CatalogServe, CategoryManagement) {
+  start();
+  fixture();
+  auto renamed = ok(send("PATCH", "/v1/categories/" + shoes_, Json{{"name", "Footwear"}, {"slug", "footwear"}}));
+  EXPECT_EQ(renamed["slug"], "footwear");
+  EXPECT_EQ(ok(get("/v1/products/search?q=footwear"))["meta"]["total"], 1);  // category name is searchable
+  EXPECT_EQ(send("PATCH", "/v1/categories/" + women_, Json{{"parentId", dresses_}}).status, 400);  // a cycle
+  EXPECT_EQ(send("POST", "/v1/categories", Json{{"name", "Women again"}, {"slug", "women"}}).status, 409);
+
+  auto refused = send("DELETE", "/v1/categories/" + shoes_, nullptr);
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(send("DELETE", "/v1/categories/" + shoes_ + "?reassignTo=nope", nullptr).status, 400);
+  EXPECT_EQ(send("DELETE", "/v1/categories/" + shoes_ + "?reassignTo=" + women_, nullptr).status, 204);
+  EXPECT_EQ(ok(get("/v1/products/lagos-sneakers"))["category"]["slug"], "women");
+  EXPECT_EQ(send("DELETE", "/v1/categories/" + shoes_, nullptr).status, 404);
+  // Deleting a parent moves its subcategories up.
+  auto tree = ok(get("/v1/products/categories"));
+  EXPECT_EQ(tree["data"].size(), 1u);
+}
+
+TEST_P(CatalogServe, RolesGateEveryWrite) {
+  start();
+  fixture();
+  const std::string id = dress_["id"];
+  const Json newProduct{{"name", "Agbada"}, {"categoryId", women_}, {"price", 100}, {"variants", {{{"sku", "AGB-9"}}}}};
+  struct Case {
+    std::string method, path;
+    Json body;
+    std::string auth;
+    long status;
+  };
+  const std::string none = "X-None: 1";
+  const std::vector<Case> cases = {
+      {"POST", "/v1/products", newProduct, none, 401},
+      {"POST", "/v1/products", newProduct, kCustomer, 403},
+      {"POST", "/v1/products", newProduct, "Authorization: Bearer forged", 401},
+      {"POST", "/v1/products", newProduct, kMerchant, 201},
+      {"PATCH", "/v1/products/" + id, Json{{"version", 1}, {"price", 7}}, kCustomer, 403},
+      {"PATCH", "/v1/products/" + id, Json{{"version", 1}, {"price", 7}}, kMerchant, 200},
+      {"DELETE", "/v1/products/" + id, nullptr, none, 401},
+      {"DELETE", "/v1/products/" + id, nullptr, kCustomer, 403},
+      {"DELETE", "/v1/products/" + id, nullptr, kMerchant, 403},
+      {"DELETE", "/v1/products/" + id, nullptr, kAdmin, 204},
+      {"POST", "/v1/categories", Json{{"name", "Kids"}}, none, 401},
+      {"POST", "/v1/categories", Json{{"name", "Kids"}}, kCustomer, 403},
+      {"POST", "/v1/categories", Json{{"name", "Kids"}}, kMerchant, 201},
+      {"PATCH", "/v1/categories/" + shoes_, Json{{"name", "Shoes!"}}, kCustomer, 403},
+      {"PATCH", "/v1/categories/" + shoes_, Json{{"name", "Shoes!"}}, kMerchant, 200},
+      {"DELETE", "/v1/categories/" + dresses_ + "?reassignTo=" + women_, nullptr, kCustomer, 403},
+      {"DELETE", "/v1/categories/" + dresses_ + "?reassignTo=" + women_, nullptr, kMerchant, 204},
+  };
+  for (const auto& c : cases) {
+    auto r = send(c.method, c.path, c.body, c.auth);
+    EXPECT_EQ(r.status, c.status) << c.method << " " << c.path << " as " << c.auth << ": " << r.body;
+  }
+  for (const auto& auth : {none, kCustomer, kMerchant, kAdmin}) {
+    EXPECT_EQ(get("/v1/products", {auth}).status, 200) << auth;
+    EXPECT_EQ(get("/v1/products/categories", {auth}).status, 200) << auth;
+    EXPECT_EQ(get("/v1/products/search?q=agbada", {auth}).status, 200) << auth;
+  }
+}
+
+// Polls until `condition` holds: events reach the catalogue through jobs.
+bool eventually(const std::function<bool()>& condition, std::chrono::seconds timeout = 10s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(50ms);
+  }
+  return true;
+}
+
+TEST_P(CatalogServe, InventoryEventsFeedAvailabilityAndTheInStockFilter) {
+  start();
+  fixture();
+  const std::string redM = dress_["variants"][0]["id"], white42 = sneakers_["variants"][0]["id"];
+  EXPECT_EQ(get("/v1/products?inStock=true").status, 400);
+  ASSERT_EQ(send("POST", "/v1/test/inventory", Json{{"variantId", redM}, {"available", 4}}).status, 202);
+  ASSERT_EQ(send("POST", "/v1/test/inventory", Json{{"variantId", white42}, {"available", 0}}).status, 202);
+  ASSERT_TRUE(eventually([&] {
+    auto r = get("/v1/products/lagos-sneakers");
+    return r.status == 200 && Json::parse(r.body)["variants"][0]["available"] == 0;
+  })) << server_->output();
+  ASSERT_TRUE(eventually([&] { return get("/v1/products?inStock=true").status == 200; }));
+  EXPECT_EQ(Json::parse(get("/v1/products/ankara-wrap-dress").body)["variants"][0]["available"], 4);
+  EXPECT_EQ(names(ok(get("/v1/products?inStock=true"))), (std::vector<std::string>{"Ankara Wrap Dress"}));
+  EXPECT_EQ(names(ok(get("/v1/products?inStock=false&sort=name"))),
+            (std::vector<std::string>{"Blue Kaftan", "Lagos Sneakers"}));
+  // In stock in M, but XL is unknown: the size must be the one in stock.
+  EXPECT_EQ(ok(get("/v1/products?inStock=true&size=XL"))["meta"]["total"], 0);
+  EXPECT_EQ(ok(get("/v1/products?inStock=true&size=M"))["meta"]["total"], 1);
+}
+
+TEST_P(CatalogServe, WritesReachOtherInstancesWithinASecond) {
+  if (GetParam() != Backend::Postgres) GTEST_SKIP() << "two servers share one database on PostgreSQL";
+  start();
+  fixture();
+  auto other = serve(false, "other");
+  ASSERT_TRUE(other->waitReady()) << other->output();
+  HttpClient b(other->base());
+  ASSERT_EQ(b.get("/v1/products/lagos-sneakers").status, 200);  // now cached on the other instance
+  ok(send("PATCH", "/v1/products/" + sneakers_["id"].get<std::string>(), Json{{"version", 1}, {"price", 123'456}}));
+  std::this_thread::sleep_for(1100ms);
+  auto r = b.get("/v1/products/lagos-sneakers");
+  EXPECT_NE(r.body.find("123456"), std::string::npos) << r.body;
+  EXPECT_EQ(other->terminate(), 0);
+}
+
+TEST_P(CatalogServe, BadCatalogConfigIsRefusedWithItsLocation) {
+  const int port = freePort();
+  for (const auto& [yaml, message] : std::vector<std::pair<std::string, std::string>>{
+           {"catalog:\n  cacheTl: 5m\n", "catalog.cacheTl: unknown key ("},
+           {"catalog:\n  seedDemo: maybe\n", "catalog.seedDemo: "},
+           {"catalog:\n  cachePollInterval: 5s\n", "catalog.cachePollInterval: must be between 50ms and 1s ("}}) {
+    const std::string cfg = dir_.write("bad.yaml", testConfig(dir_, port, {catalogPlugin()}, yaml));
+    auto r = runAgape({"serve", "--config", cfg});
+    EXPECT_EQ(r.exitCode, 2) << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << r.output;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CatalogServe, ::testing::Values(Backend::Sqlite, Backend::Postgres),
+                         [](const auto& info) { return info.param == Backend::Sqlite ? "Sqlite" : "Postgres"; });
+
+}  // namespace
+}  // namespace agape::test

@@ -1,0 +1,52 @@
+// A test double for the auth plugin: an Authenticator that accepts
+//   Authorization: Bearer test:<userId>:<role>[,<role>...]
+// and refuses any other Authorization header with 401.
+#include <agape/auth.h>
+#include <agape/context.h>
+#include <agape/plugin.h>
+#include <agape/problem.h>
+#include <agape/services.h>
+
+#include <memory>
+#include <string>
+
+namespace {
+
+class TestTokens final : public agape::Authenticator {
+ public:
+  std::optional<agape::Principal> authenticate(const agape::Request& request) const override {
+    auto h = request.header("Authorization");
+    if (!h) return std::nullopt;
+    constexpr std::string_view kPrefix = "Bearer test:";
+    std::string_view v = *h;
+    if (v.substr(0, kPrefix.size()) != kPrefix) throw agape::Problem::unauthorized("Invalid token.");
+    v.remove_prefix(kPrefix.size());
+    const auto colon = v.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == v.size())
+      throw agape::Problem::unauthorized("Invalid token.");
+    agape::Principal p;
+    p.id = std::string(v.substr(0, colon));
+    p.sessionId = "test-session";
+    std::string_view roles = v.substr(colon + 1);
+    while (!roles.empty()) {
+      const auto comma = roles.find(',');
+      auto role = roles.substr(0, comma);
+      if (role.empty()) throw agape::Problem::unauthorized("Invalid token.");
+      p.roles.emplace_back(role);
+      if (comma == std::string_view::npos) break;
+      roles.remove_prefix(comma + 1);
+    }
+    return p;
+  }
+};
+
+class TokensPlugin final : public agape::Plugin {
+ public:
+  void provision(agape::Context& ctx) override {
+    ctx.services().provide<agape::Authenticator>(std::make_shared<TestTokens>());
+  }
+};
+
+}  // namespace
+
+AGAPE_PLUGIN(TokensPlugin, "test.tokens", "1.0.0")
