@@ -582,7 +582,7 @@ TEST(ShippedConfigTest, ProductionFileLoadsAndDecodes) {
   EXPECT_LT(c.server.rateLimits.at("auth").requests, c.server.rateLimits.at("default").requests);
   EXPECT_EQ(c.plugins.paths, (std::vector<std::string>{"/usr/lib/agape/plugins"}));
   EXPECT_EQ(c.plugins.migrationPaths, (std::vector<std::string>{"/usr/share/agape/migrations"}));
-  EXPECT_EQ(ids, (std::vector<std::string>{"hello", "catalog"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"hello", "auth", "catalog"}));
   EXPECT_EQ(doc.section("catalog")->child("seedDemo")->scalar(), "false");  // no demo data in production
 
   std::string e = errorOf([&] { decodeKernelConfig(ConfigDocument::load(file, {}, envOf({}))); });
