@@ -90,21 +90,34 @@ struct Args {
   int limit = 100;
 };
 
+// The kernel's global options (--help, --config, --set), shared by the
+// built-in commands and plugin commands. Returns false for any other argument.
+bool takeGlobalOption(int argc, char** argv, int& i, Args& a) {
+  std::string arg = argv[i];
+  auto value = [&](const std::string& flag) {
+    if (i + 1 >= argc) throw UsageError(flag + " needs a value");
+    return std::string(argv[++i]);
+  };
+  if (arg == "--help" || arg == "-h") a.help = true;
+  else if (arg == "--config") a.config = value(arg);
+  else if (arg.rfind("--config=", 0) == 0) a.config = arg.substr(9);
+  else if (arg == "--set") a.overrides.push_back(value(arg));
+  else if (arg.rfind("--set=", 0) == 0) a.overrides.push_back(arg.substr(6));
+  else return false;
+  return true;
+}
+
 Args parse(int argc, char** argv) {
   Args a;
   std::vector<std::string> positional;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
+    if (takeGlobalOption(argc, argv, i, a)) continue;
     auto value = [&](const std::string& flag) {
       if (i + 1 >= argc) throw UsageError(flag + " needs a value");
       return std::string(argv[++i]);
     };
-    if (arg == "--help" || arg == "-h") a.help = true;
-    else if (arg == "--config") a.config = value(arg);
-    else if (arg.rfind("--config=", 0) == 0) a.config = arg.substr(9);
-    else if (arg == "--set") a.overrides.push_back(value(arg));
-    else if (arg.rfind("--set=", 0) == 0) a.overrides.push_back(arg.substr(6));
-    else if (arg == "--queue") a.queue = value(arg);
+    if (arg == "--queue") a.queue = value(arg);
     else if (arg.rfind("--queue=", 0) == 0) a.queue = arg.substr(8);
     else if (arg == "--limit" || arg.rfind("--limit=", 0) == 0) {
       std::string v = arg == "--limit" ? value(arg) : arg.substr(8);
@@ -282,16 +295,8 @@ int pluginCommand(int argc, char** argv) {
   std::vector<std::string> rest;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    auto value = [&](const std::string& flag) {
-      if (i + 1 >= argc) throw UsageError(flag + " needs a value");
-      return std::string(argv[++i]);
-    };
-    if (arg == "--help" || arg == "-h") a.help = true;
-    else if (arg == "--config") a.config = value(arg);
-    else if (arg.rfind("--config=", 0) == 0) a.config = arg.substr(9);
-    else if (arg == "--set") a.overrides.push_back(value(arg));
-    else if (arg.rfind("--set=", 0) == 0) a.overrides.push_back(arg.substr(6));
-    else rest.push_back(arg);
+    if (takeGlobalOption(argc, argv, i, a)) continue;
+    rest.push_back(arg);
   }
   if (a.config.empty()) {
     const char* env = std::getenv("AGAPE_CONFIG");
