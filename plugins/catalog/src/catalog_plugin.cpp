@@ -8,11 +8,13 @@
 #include <agape/events.h>
 #include <agape/logger.h>
 #include <agape/plugin.h>
+#include <agape/services.h>
 
 #include "cache_version_poller.h"
 #include "catalog_config.h"
 #include "catalog_routes.h"
 #include "demo_seed.h"
+#include "variant_directory_impl.h"
 
 namespace agape::catalog {
 namespace {
@@ -24,6 +26,7 @@ class CatalogPlugin final : public Plugin {
   void provision(Context& ctx) override {
     api_ = std::make_unique<CatalogApi>(ctx, config_);
     api_->registerRoutes(ctx.routes());
+    ctx.services().provide<VariantDirectory>(std::make_shared<CatalogVariantDirectory>());
     ctx.events().subscribe("inventory.level_changed", "availability",
                            [api = api_.get()](const Event& e) { api->applyLevelChanged(e); });
   }

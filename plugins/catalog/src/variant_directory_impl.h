@@ -1,0 +1,13 @@
+#pragma once
+// The catalogue's VariantDirectory service: variant lookups for other plugins.
+#include <agape/catalog/variant_directory.h>
+
+namespace agape::catalog {
+
+class CatalogVariantDirectory final : public VariantDirectory {
+ public:
+  std::vector<VariantSummary> lookup(Tx& tx, const std::vector<std::string>& ids) const override;
+  std::vector<VariantSummary> lookupBySku(Tx& tx, const std::vector<std::string>& skus) const override;
+};
+
+}  // namespace agape::catalog
