@@ -64,12 +64,13 @@ CatalogApi::CatalogApi(Context& ctx, const CatalogConfig& config)
       categories_(WriteDeps{ctx.db(), ctx.audit(), ctx.events(), ctx.clock(), [this] { cache_.invalidate(); }}) {}
 
 Response CatalogApi::cachedGet(const Request& req, const std::string& key, const std::function<Json(Tx&)>& render) {
-  const CachedResponse r = cache_.getOrRender(key, [&] {
-    const std::string body = ctx_.db().read(render).dump();
-    return CachedResponse{200, body, etagOf(body)};
+  const auto r = cache_.getOrRender(key, [&] {
+    std::string body = ctx_.db().read(render).dump();
+    std::string etag = etagOf(body);
+    return CachedResponse{200, std::move(body), std::move(etag)};
   });
-  Response out = matches(req, r.etag) ? Response::withStatus(304) : Response::json(r.body, r.status);
-  out.headers.set("ETag", r.etag);
+  Response out = matches(req, r->etag) ? Response::withStatus(304) : Response::json(r->body, r->status);
+  out.headers.set("ETag", r->etag);
   out.headers.set("Cache-Control", "no-cache");  // clients revalidate with If-None-Match
   return out;
 }
@@ -122,6 +123,22 @@ void CatalogApi::registerRoutes(Routes& routes) {
   }, {.access = Access::Roles, .roles = kEditors, .summary = "Updates a product (version required)", .tag = "catalog",
       .responseSchema = kProductSchema});
 
+  routes.post("/v1/products/:id/variants", [this](Request& req) {
+    refuseQuery(req, {});
+    const Json body = parseJsonObject(req, {"version", "sku", "size", "color", "price"});
+    return jsonResponse(products_.addVariant(std::string(req.requireParam("id")), body, actorOf(req)), 201);
+  }, {.access = Access::Roles, .roles = kEditors, .summary = "Adds a variant to a product (product version required)",
+      .tag = "catalog", .responseSchema = kProductSchema, .successStatus = 201});
+
+  routes.patch("/v1/products/:id/variants/:variantId", [this](Request& req) {
+    refuseQuery(req, {});
+    const Json body = parseJsonObject(req, {"version", "sku", "size", "color", "price", "status"});
+    return jsonResponse(products_.updateVariant(std::string(req.requireParam("id")),
+                                                std::string(req.requireParam("variantId")), body, actorOf(req)));
+  }, {.access = Access::Roles, .roles = kEditors,
+      .summary = "Changes a variant's size, colour or price override, or retires it (status archived)",
+      .tag = "catalog", .responseSchema = kProductSchema});
+
   routes.del("/v1/products/:id", [this](Request& req) {
     refuseQuery(req, {});
     products_.archive(std::string(req.requireParam("id")), actorOf(req));
@@ -155,17 +172,27 @@ void CatalogApi::registerRoutes(Routes& routes) {
 void CatalogApi::applyLevelChanged(const Event& event) {
   const Json p = Json::parse(event.payload, nullptr, false);
   if (p.is_discarded() || !p.is_object() || !p.contains("variantId") || !p["variantId"].is_string() ||
-      !p.contains("available") || !(p["available"].is_number_integer() || p["available"].is_null()))
-    throw std::invalid_argument("inventory.level_changed " + event.id + ": expected {variantId, available}");
+      !p.contains("available") || !(p["available"].is_number_integer() || p["available"].is_null()) ||
+      (p.contains("version") && !p["version"].is_number_integer()))
+    throw std::invalid_argument("inventory.level_changed " + event.id + ": expected {variantId, available, version}");
   const std::string variantId = p["variantId"].get<std::string>();
   const Value available = p["available"].is_null() ? Value(nullptr) : Value(p["available"].get<long long>());
+  const Value version = p.contains("version") ? Value(p["version"].get<long long>()) : Value(nullptr);
   const long long now =
       std::chrono::duration_cast<std::chrono::milliseconds>(ctx_.clock().now().time_since_epoch()).count();
   ctx_.db().run([&](Tx& tx) {
     if (!tx.one("SELECT 1 AS x FROM catalog_variants WHERE id = :id", {variantId})) return;  // not ours
-    tx.exec("INSERT INTO catalog_availability (variant_id, available, updated_at) VALUES (:id, :available, :now) "
-            "ON CONFLICT (variant_id) DO UPDATE SET available = excluded.available, updated_at = excluded.updated_at",
-            {variantId, available, now});
+    // A level older than the one already applied (events can be delivered
+    // out of order) changes nothing.
+    const long long n = tx.exec(
+        "INSERT INTO catalog_availability (variant_id, available, level_version, updated_at) "
+        "VALUES (:id, :available, :version, :now) "
+        "ON CONFLICT (variant_id) DO UPDATE SET available = excluded.available, "
+        "level_version = excluded.level_version, updated_at = excluded.updated_at "
+        "WHERE catalog_availability.level_version IS NULL OR excluded.level_version IS NULL "
+        "OR catalog_availability.level_version < excluded.level_version",
+        {variantId, available, version, now});
+    if (n == 0) return;
     tx.exec("UPDATE catalog_cache_version SET version = version + 1 WHERE id = 1");
     tx.afterCommit([this] { cache_.invalidate(); });
   });
