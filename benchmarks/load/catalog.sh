@@ -72,7 +72,7 @@ cleanup() {
   trap - EXIT INT TERM
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  [[ -n $pg_dir ]] && "$root/scripts/pg-test-server.sh" stop "$pg_dir" >/dev/null 2>&1
+  if [[ -n $pg_dir ]]; then "$root/scripts/pg-test-server.sh" stop "$pg_dir" >/dev/null 2>&1 || true; fi
   if [[ -n $out_dir ]]; then mkdir -p "$out_dir" && cp -r "$work"/. "$out_dir"/ 2>/dev/null; fi
   rm -rf "$work"
   exit "$rc"
@@ -83,7 +83,8 @@ trap 'exit 143' TERM
 
 if [[ $db == postgresql ]]; then
   if [[ -z $pg_url ]]; then
-    pg_dir="$work/pg"
+    # Outside the work directory: the server runs as the postgres user.
+    pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/agape-catalog-pg.XXXXXX")
     pg_url=$("$root/scripts/pg-test-server.sh" start "$pg_dir")
   fi
   db_url=$pg_url

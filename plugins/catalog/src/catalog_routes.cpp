@@ -63,46 +63,63 @@ CatalogApi::CatalogApi(Context& ctx, const CatalogConfig& config)
       products_(WriteDeps{ctx.db(), ctx.audit(), ctx.events(), ctx.clock(), [this] { cache_.invalidate(); }}),
       categories_(WriteDeps{ctx.db(), ctx.audit(), ctx.events(), ctx.clock(), [this] { cache_.invalidate(); }}) {}
 
-Response CatalogApi::cachedGet(const Request& req, const std::string& key, const std::function<Json(Tx&)>& render) {
-  const auto r = cache_.getOrRender(key, [&] {
-    std::string body = ctx_.db().read(render).dump();
-    std::string etag = etagOf(body);
-    return CachedResponse{200, std::move(body), std::move(etag)};
-  });
-  Response out = matches(req, r->etag) ? Response::withStatus(304) : Response::json(r->body, r->status);
-  out.headers.set("ETag", r->etag);
+Response CatalogApi::respond(const Request& req, const CachedResponse& r) {
+  Response out = matches(req, r.etag) ? Response::withStatus(304) : Response::json(r.body, r.status);
+  out.headers.set("ETag", r.etag);
   out.headers.set("Cache-Control", "no-cache");  // clients revalidate with If-None-Match
   return out;
 }
 
-void CatalogApi::registerRoutes(Routes& routes) {
-  routes.get("/v1/products", [this](Request& req) {
-    const ListQuery q = parseListQuery(req);
-    return cachedGet(req, "list|" + normalisedKey(q), [&](Tx& tx) { return listProducts(tx, q); });
-  }, {.summary = "Lists active products with filters, sorted and paginated", .tag = "catalog",
-      .responseSchema = kPageSchema});
-
-  routes.get("/v1/products/search", [this](Request& req) {
-    const ListQuery q = parseSearchQuery(req);
-    return cachedGet(req, "search|" + normalisedKey(q), [&](Tx& tx) { return searchProducts(tx, q); });
-  }, {.summary = "Ranked full-text search over name, category and description", .tag = "catalog",
-      .responseSchema = kPageSchema});
-
-  routes.get("/v1/products/categories", [this](Request& req) {
-    refuseQuery(req, {});
-    return cachedGet(req, "categories", [](Tx& tx) { return categoryTree(tx); });
-  }, {.summary = "The category tree", .tag = "catalog"});
-
-  routes.get("/v1/products/:idOrSlug", [this](Request& req) {
-    refuseQuery(req, {});
-    const std::string key(req.requireParam("idOrSlug"));
-    const bool staff = isStaff(req);
-    return cachedGet(req, std::string(staff ? "detail-staff|" : "detail|") + key, [&](Tx& tx) {
-      auto p = productByIdOrSlug(tx, key, staff);
-      if (!p) throw Problem::notFound("No product with this id or slug.");
-      return *p;
+void CatalogApi::cachedRoute(Routes& routes, std::string path, std::function<std::string(Request&)> keyOf,
+                             std::function<Json(Request&, Tx&)> render, RouteOptions options) {
+  options.fastPath = [this, keyOf](Request& req) -> std::optional<Response> {
+    auto hit = cache_.peek(keyOf(req));
+    if (!hit) return std::nullopt;
+    return respond(req, *hit);
+  };
+  routes.get(std::move(path), [this, keyOf = std::move(keyOf), render = std::move(render)](Request& req) {
+    const auto r = cache_.getOrRender(keyOf(req), [&] {
+      std::string body = ctx_.db().read([&](Tx& tx) { return render(req, tx); }).dump();
+      std::string etag = etagOf(body);
+      return CachedResponse{200, std::move(body), std::move(etag)};
     });
-  }, {.summary = "One product by id or slug", .tag = "catalog", .responseSchema = kProductSchema});
+    return respond(req, *r);
+  }, std::move(options));
+}
+
+void CatalogApi::registerRoutes(Routes& routes) {
+  cachedRoute(routes, "/v1/products",
+      [](Request& req) { return "list|" + normalisedKey(parseListQuery(req)); },
+      [](Request& req, Tx& tx) { return listProducts(tx, parseListQuery(req)); },
+      {.summary = "Lists active products with filters, sorted and paginated", .tag = "catalog",
+       .responseSchema = kPageSchema});
+
+  cachedRoute(routes, "/v1/products/search",
+      [](Request& req) { return "search|" + normalisedKey(parseSearchQuery(req)); },
+      [](Request& req, Tx& tx) { return searchProducts(tx, parseSearchQuery(req)); },
+      {.summary = "Ranked full-text search over name, category and description", .tag = "catalog",
+       .responseSchema = kPageSchema});
+
+  cachedRoute(routes, "/v1/products/categories",
+      [](Request& req) {
+        refuseQuery(req, {});
+        return std::string("categories");
+      },
+      [](Request&, Tx& tx) { return categoryTree(tx); },
+      {.summary = "The category tree", .tag = "catalog"});
+
+  // Staff and public views of a product are separate entries.
+  cachedRoute(routes, "/v1/products/:idOrSlug",
+      [](Request& req) {
+        refuseQuery(req, {});
+        return std::string(isStaff(req) ? "detail-staff|" : "detail|") + std::string(req.requireParam("idOrSlug"));
+      },
+      [](Request& req, Tx& tx) {
+        auto p = productByIdOrSlug(tx, std::string(req.requireParam("idOrSlug")), isStaff(req));
+        if (!p) throw Problem::notFound("No product with this id or slug.");
+        return *p;
+      },
+      {.summary = "One product by id or slug", .tag = "catalog", .responseSchema = kProductSchema});
 
   routes.post("/v1/products", [this](Request& req) {
     refuseQuery(req, {});

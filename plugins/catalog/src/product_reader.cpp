@@ -169,12 +169,14 @@ Json searchProducts(Tx& tx, const ListQuery& q) {
     // FTS5 syntax out of user input. Weights: name 10, category 5, description 1.
     std::string match;
     for (const auto& t : terms) match += (match.empty() ? "\"" : " \"") + t + "\"*";
-    const std::string from =
-        " FROM catalog_search s JOIN catalog_products p ON p.id = s.product_id "
-        "JOIN catalog_categories c ON c.id = p.category_id WHERE catalog_search MATCH :match AND p.status = 'active'";
-    total = tx.one("SELECT COUNT(*) AS n" + from, {match})->integer("n");
-    rows = tx.query(std::string("SELECT ") + kProductColumns + from +
-                        " ORDER BY bm25(catalog_search, 0.0, 10.0, 5.0, 1.0), p.id LIMIT :limit OFFSET :offset",
+    // The index holds active products only: count and rank inside it, then
+    // join the one page of products.
+    total = tx.one("SELECT COUNT(*) AS n FROM catalog_search WHERE catalog_search MATCH :match", {match})->integer("n");
+    rows = tx.query(std::string("SELECT ") + kProductColumns +
+                        " FROM (SELECT product_id, bm25(catalog_search, 0.0, 10.0, 5.0, 1.0) AS score "
+                        "FROM catalog_search WHERE catalog_search MATCH :match ORDER BY score, product_id "
+                        "LIMIT :limit OFFSET :offset) s JOIN catalog_products p ON p.id = s.product_id "
+                        "JOIN catalog_categories c ON c.id = p.category_id ORDER BY s.score, p.id",
                     {match, limit, offset});
   } else {
     // websearch syntax for the words as typed, plus every word as a prefix.

@@ -257,7 +257,7 @@ Json ProductWriter::update(const std::string& id, const Json& body, const std::s
                                     ", updated_at = :updated WHERE id = :id AND version = :version",
                                 params);
     if (n != 1) throw Problem::conflict("version_conflict", "The product changed while it was being updated.");
-    if (name || description || categoryId) reindexProduct(tx, id);
+    if (name || description || categoryId || st) reindexProduct(tx, id);
     if (basePrice) refreshPrices(tx, id);
     const Json event{{"id", id}, {"version", version + 1}, {"changed", changed}};
     deps_.audit.record(actor, "product.update", "product", id, changed.dump(), tx);
@@ -274,6 +274,7 @@ void ProductWriter::archive(const std::string& id, const std::string& actor) {
     if (current->text("status") == "archived") return;  // archiving twice changes nothing
     tx.exec("UPDATE catalog_products SET status = 'archived', version = version + 1, updated_at = :now WHERE id = :id",
             {deps_.nowMs(), id});
+    reindexProduct(tx, id);
     deps_.audit.record(actor, "product.archive", "product", id, "{}", tx);
     deps_.events.publish("product.archived",
                          Json{{"id", id}, {"version", current->integer("version") + 1}}.dump(), tx);

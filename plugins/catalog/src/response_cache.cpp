@@ -34,6 +34,14 @@ ResponseCache::Ptr ResponseCache::getOrRender(const std::string& key, const std:
   return fresh;
 }
 
+ResponseCache::Ptr ResponseCache::peek(const std::string& key) {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(key);
+  if (it == entries_.end() || it->second.expires <= Clock::now()) return nullptr;
+  recency_.splice(recency_.begin(), recency_, it->second.recency);
+  return it->second.response;
+}
+
 void ResponseCache::evictLeastRecent() {
   entries_.erase(recency_.back());
   recency_.pop_back();

@@ -30,6 +30,8 @@ class ResponseCache {
   // The cached response for `key`, or renders one with `render` and keeps it.
   // Hits share the stored response: no copy of the body.
   Ptr getOrRender(const std::string& key, const std::function<CachedResponse()>& render);
+  // The live entry for `key`, or nullptr; never renders.
+  Ptr peek(const std::string& key);
   void invalidate();
   std::uint64_t generation() const;
   std::size_t size() const;

@@ -4,6 +4,8 @@ namespace agape::catalog {
 
 namespace {
 
+// SQLite's index holds active products only, so a search counts and ranks
+// within the FTS table alone and joins the products of one page.
 constexpr const char* kSqliteInsert =
     "INSERT INTO catalog_search (product_id, name, category, description) "
     "SELECT p.id, p.name, c.name, p.description FROM catalog_products p "
@@ -37,7 +39,7 @@ void refreshAllPrices(Tx& tx) {
 void reindexProduct(Tx& tx, const std::string& productId) {
   if (tx.dialect() == Dialect::Sqlite) {
     tx.exec("DELETE FROM catalog_search WHERE product_id = :id", {productId});
-    tx.exec(std::string(kSqliteInsert) + " WHERE p.id = :id", {productId});
+    tx.exec(std::string(kSqliteInsert) + " WHERE p.id = :id AND p.status = 'active'", {productId});
   } else {
     tx.exec(std::string(kPostgresUpdate) + " AND p.id = :id", {productId});
   }
@@ -46,7 +48,7 @@ void reindexProduct(Tx& tx, const std::string& productId) {
 void reindexAll(Tx& tx) {
   if (tx.dialect() == Dialect::Sqlite) {
     tx.exec("DELETE FROM catalog_search");
-    tx.exec(kSqliteInsert);
+    tx.exec(std::string(kSqliteInsert) + " WHERE p.status = 'active'");
   } else {
     tx.exec(kPostgresUpdate);
   }

@@ -71,7 +71,8 @@ void addSeedCommands(Commands& commands, Database& db) {
     }
     const auto t0 = std::chrono::steady_clock::now();
     try {
-      report(io, db.run([&](Tx& tx) { return seedBenchCatalogue(tx, products); }), std::chrono::steady_clock::now() - t0);
+      const SeedResult r = db.run([&](Tx& tx) { return seedBenchCatalogue(tx, products); });
+      report(io, r, std::chrono::steady_clock::now() - t0);
     } catch (const std::runtime_error& e) {
       if (dynamic_cast<const DbError*>(&e)) throw;  // the kernel reports database failures
       io.err << "agape: " << e.what() << "\n";
