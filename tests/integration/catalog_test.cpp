@@ -213,6 +213,14 @@ TEST_P(CatalogServe, SearchRanksNameAboveCategoryAboveDescription) {
   auto paged = ok(get("/v1/products/search?q=sneakers&limit=1&page=2"));
   EXPECT_EQ(names(paged), (std::vector<std::string>{"Blue Kaftan"}));
   EXPECT_EQ(paged["meta"]["totalPages"], 2);
+  auto past = ok(get("/v1/products/search?q=sneakers&limit=1&page=5"));
+  EXPECT_TRUE(past["data"].empty());
+  EXPECT_EQ(past["meta"]["total"], 2) << "a page past the end still reports the total";
+  // Archived products leave the results (and, on SQLite, the index).
+  ASSERT_EQ(send("DELETE", "/v1/products/" + kaftan_["id"].get<std::string>(), nullptr).status, 204);
+  EXPECT_EQ(names(ok(get("/v1/products/search?q=sneakers"))), (std::vector<std::string>{"Lagos Sneakers"}));
+  ok(send("PATCH", "/v1/products/" + kaftan_["id"].get<std::string>(), Json{{"version", 2}, {"status", "active"}}));
+  EXPECT_EQ(ok(get("/v1/products/search?q=sneakers"))["meta"]["total"], 2) << "back in the index when active again";
 }
 
 TEST_P(CatalogServe, DetailByIdOrSlugAndArchive) {

@@ -117,6 +117,18 @@ struct Fixture {
 
 json body(const Exchange& ex) { return json::parse(ex.response.body); }
 
+// An exchange with its route resolved, not yet run.
+Exchange resolved(const Pipeline& pipeline, std::string path,
+                  std::vector<std::pair<std::string, std::string>> headers = {}) {
+  Exchange ex;
+  ex.request.method = Method::Get;
+  ex.request.path = std::move(path);
+  ex.request.clientIp = "10.1.1.1";
+  for (auto& [k, v] : headers) ex.request.headers.add(k, v);
+  pipeline.resolve(ex);
+  return ex;
+}
+
 }  // namespace
 
 TEST(Pipeline, OrderIsByPriority) {
@@ -304,11 +316,7 @@ TEST(Pipeline, MetricsCountByRouteTemplateAndStatus) {
 
 TEST(Pipeline, FastPathAnswersAfterTheWholeChain) {
   Fixture f;
-  Exchange ex;
-  ex.request.method = Method::Get;
-  ex.request.path = "/v1/fast/hit";
-  ex.request.clientIp = "10.1.1.1";
-  f.pipeline->resolve(ex);
+  Exchange ex = resolved(*f.pipeline, "/v1/fast/hit");
   ASSERT_TRUE(f.pipeline->tryFastPath(ex));
   EXPECT_EQ(ex.response.body, R"({"from":"memory"})");
   EXPECT_EQ(ex.response.headers.get("RateLimit-Remaining"), "1");
@@ -319,11 +327,7 @@ TEST(Pipeline, FastPathAnswersAfterTheWholeChain) {
 
 TEST(Pipeline, DeclinedFastPathRunsTheHandlerOnceCountedOnce) {
   Fixture f;
-  Exchange ex;
-  ex.request.method = Method::Get;
-  ex.request.path = "/v1/fast/miss";
-  ex.request.clientIp = "10.1.1.1";
-  f.pipeline->resolve(ex);
+  Exchange ex = resolved(*f.pipeline, "/v1/fast/miss");
   ASSERT_FALSE(f.pipeline->tryFastPath(ex));
   EXPECT_TRUE(ex.response.body.empty());
   const std::string firstId = ex.request.requestId;
@@ -343,12 +347,7 @@ TEST(Pipeline, DeclinedFastPathRunsTheHandlerOnceCountedOnce) {
 TEST(Pipeline, FastPathIsBehindRolesAndItsProblemsAreMapped) {
   Fixture f;
   auto tryFast = [&](const std::string& path, std::vector<std::pair<std::string, std::string>> headers) {
-    Exchange ex;
-    ex.request.method = Method::Get;
-    ex.request.path = path;
-    ex.request.clientIp = "10.1.1.2";
-    for (auto& [k, v] : headers) ex.request.headers.add(k, v);
-    f.pipeline->resolve(ex);
+    Exchange ex = resolved(*f.pipeline, path, std::move(headers));
     EXPECT_TRUE(f.pipeline->tryFastPath(ex)) << path;
     return ex;
   };
@@ -363,10 +362,7 @@ TEST(Pipeline, FastPathIsBehindRolesAndItsProblemsAreMapped) {
 
 TEST(Pipeline, RoutesWithoutAFastPathAreNotTouched) {
   Fixture f;
-  Exchange ex;
-  ex.request.method = Method::Get;
-  ex.request.path = "/v1/things/7";
-  f.pipeline->resolve(ex);
+  Exchange ex = resolved(*f.pipeline, "/v1/things/7");
   EXPECT_FALSE(f.pipeline->tryFastPath(ex));
   EXPECT_TRUE(ex.request.requestId.empty()) << "nothing ran";
 }

@@ -179,18 +179,25 @@ Json searchProducts(Tx& tx, const ListQuery& q) {
                         "JOIN catalog_categories c ON c.id = p.category_id ORDER BY s.score, p.id",
                     {match, limit, offset});
   } else {
-    // websearch syntax for the words as typed, plus every word as a prefix.
+    // websearch_to_tsquery for the text as typed (quoted phrases, "or",
+    // -exclusions; it accepts any input), or every word as a prefix
+    // ("sneak:*", stemmed like the index). The total comes with the page (a
+    // window count) rather than from a second scan.
     std::string prefix;
     for (const auto& t : terms) prefix += (prefix.empty() ? "" : " & ") + t + ":*";
-    const std::string cond =
+    const std::string match =
         " WHERE p.status = 'active' AND (p.search @@ websearch_to_tsquery('english', :q) "
         "OR p.search @@ to_tsquery('english', :prefix))";
-    total = tx.one("SELECT COUNT(*) AS n FROM catalog_products p" + cond, {q.q, prefix})->integer("n");
     rows = tx.query(std::string("SELECT ") + kProductColumns +
-                        " FROM catalog_products p JOIN catalog_categories c ON c.id = p.category_id" + cond +
+                        ", COUNT(*) OVER () AS total FROM catalog_products p "
+                        "JOIN catalog_categories c ON c.id = p.category_id" + match +
                         " ORDER BY ts_rank(p.search, websearch_to_tsquery('english', :q2) || "
                         "to_tsquery('english', :prefix2)) DESC, p.id LIMIT :limit OFFSET :offset",
                     {q.q, prefix, q.q, prefix, limit, offset});
+    if (!rows.empty())
+      total = rows.front().integer("total");
+    else if (offset > 0)  // a page past the end: count on its own
+      total = tx.one("SELECT COUNT(*) AS n FROM catalog_products p" + match, {q.q, prefix})->integer("n");
   }
   return page(renderProducts(tx, rows), q, total);
 }
