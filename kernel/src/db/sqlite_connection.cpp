@@ -122,6 +122,11 @@ class SqliteConnection final : public Connection {
       run("PRAGMA journal_mode=WAL");
       run("PRAGMA foreign_keys=ON");
       run("PRAGMA synchronous=NORMAL");
+      // Reads through a memory map instead of a pread per page, and a larger
+      // page cache per connection (16 MiB): a search over the 10,000-product
+      // catalogue spent a quarter of its time in pread.
+      run("PRAGMA mmap_size=1073741824");
+      run("PRAGMA cache_size=-16384");
     } catch (const DbError& e) {
       throw DbError(DbError::Kind::Unavailable, std::string("cannot set up SQLite database ") + path_ + ": " + e.what());
     }
@@ -206,6 +211,16 @@ class SqliteConnection final : public Connection {
 }  // namespace
 
 std::unique_ptr<Connection> openSqliteConnection(const std::string& path, std::chrono::milliseconds busyTimeout) {
+  // The pool gives a connection to one thread at a time, so SQLite's own
+  // per-connection mutexes are pure cost, as is the global mutex around its
+  // allocation statistics (together 11% of a search's time). Only possible
+  // before SQLite initialises; later it is refused, harmlessly.
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
   return std::make_unique<SqliteConnection>(path, busyTimeout);
 }
 

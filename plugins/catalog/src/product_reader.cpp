@@ -169,30 +169,38 @@ Json searchProducts(Tx& tx, const ListQuery& q) {
     // FTS5 syntax out of user input. Weights: name 10, category 5, description 1.
     std::string match;
     for (const auto& t : terms) match += (match.empty() ? "\"" : " \"") + t + "\"*";
-    // The index holds active products only: count and rank inside it, then
-    // join the one page of products.
-    total = tx.one("SELECT COUNT(*) AS n FROM catalog_search WHERE catalog_search MATCH :match", {match})->integer("n");
+    // The index holds active products only: count (a window over the
+    // matches) and rank inside it, then join the one page of products.
+    // (bm25 cannot sit in the same SELECT as a window function.)
     rows = tx.query(std::string("SELECT ") + kProductColumns +
-                        " FROM (SELECT product_id, bm25(catalog_search, 0.0, 10.0, 5.0, 1.0) AS score "
-                        "FROM catalog_search WHERE catalog_search MATCH :match ORDER BY score, product_id "
-                        "LIMIT :limit OFFSET :offset) s JOIN catalog_products p ON p.id = s.product_id "
+                        ", s.total FROM (SELECT product_id, score, COUNT(*) OVER () AS total FROM "
+                        "(SELECT product_id, bm25(catalog_search, 0.0, 10.0, 5.0, 1.0) AS score FROM catalog_search "
+                        "WHERE catalog_search MATCH :match) ORDER BY score, product_id LIMIT :limit OFFSET :offset) s "
+                        "JOIN catalog_products p ON p.id = s.product_id "
                         "JOIN catalog_categories c ON c.id = p.category_id ORDER BY s.score, p.id",
                     {match, limit, offset});
+    if (!rows.empty())
+      total = rows.front().integer("total");
+    else if (offset > 0)  // a page past the end: count on its own
+      total = tx.one("SELECT COUNT(*) AS n FROM catalog_search WHERE catalog_search MATCH :match", {match})
+                  ->integer("n");
   } else {
     // websearch_to_tsquery for the text as typed (quoted phrases, "or",
     // -exclusions; it accepts any input), or every word as a prefix
-    // ("sneak:*", stemmed like the index). The total comes with the page (a
-    // window count) rather than from a second scan.
+    // ("sneak:*", stemmed like the index). Ranked and counted (a window) on
+    // ids alone; only the page's products are then read whole.
     std::string prefix;
     for (const auto& t : terms) prefix += (prefix.empty() ? "" : " & ") + t + ":*";
     const std::string match =
         " WHERE p.status = 'active' AND (p.search @@ websearch_to_tsquery('english', :q) "
         "OR p.search @@ to_tsquery('english', :prefix))";
-    rows = tx.query(std::string("SELECT ") + kProductColumns +
-                        ", COUNT(*) OVER () AS total FROM catalog_products p "
-                        "JOIN catalog_categories c ON c.id = p.category_id" + match +
-                        " ORDER BY ts_rank(p.search, websearch_to_tsquery('english', :q2) || "
-                        "to_tsquery('english', :prefix2)) DESC, p.id LIMIT :limit OFFSET :offset",
+    rows = tx.query(std::string("WITH hits AS (SELECT p.id, ts_rank(p.search, websearch_to_tsquery('english', :q2) || "
+                                "to_tsquery('english', :prefix2)) AS rank FROM catalog_products p") +
+                        match +
+                        "), top AS (SELECT id, rank, COUNT(*) OVER () AS total FROM hits "
+                        "ORDER BY rank DESC, id LIMIT :limit OFFSET :offset) SELECT " + kProductColumns +
+                        ", top.total FROM top JOIN catalog_products p ON p.id = top.id "
+                        "JOIN catalog_categories c ON c.id = p.category_id ORDER BY top.rank DESC, p.id",
                     {q.q, prefix, q.q, prefix, limit, offset});
     if (!rows.empty())
       total = rows.front().integer("total");
