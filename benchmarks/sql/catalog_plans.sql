@@ -37,17 +37,23 @@ ANALYZE;
   WHERE p.status = 'active' AND EXISTS (SELECT 1 FROM catalog_variants v WHERE v.product_id = p.id
     AND v.status = 'active' AND EXISTS (SELECT 1 FROM catalog_availability a WHERE a.variant_id = v.id AND a.available > 0));
 
-\echo '== 7. the variants of one page (one query for the 20 products)'
+\echo '== 7. the variants of one page: the newest 20 products (one query for all)'
 :plan SELECT v.id, v.product_id, v.sku, v.size, v.color, v.status, v.effective_price AS price, a.available
   FROM catalog_variants v LEFT JOIN catalog_availability a ON a.variant_id = v.id
-  WHERE v.status = 'active' AND v.product_id IN (SELECT id FROM catalog_products ORDER BY created_at DESC LIMIT 20)
+  WHERE v.status = 'active' AND v.product_id IN ('019442eb-d7a0-7000-8000-00000006270f', '019442ea-ed40-7000-8000-00000006270e', '019442ea-02e0-7000-8000-00000006270d',
+    '019442e9-1880-7000-8000-00000006270c', '019442e8-2e20-7000-8000-00000006270b', '019442e7-43c0-7000-8000-00000006270a',
+    '019442e6-5960-7000-8000-000000062709', '019442e5-6f00-7000-8000-000000062708', '019442e4-84a0-7000-8000-000000062707',
+    '019442e3-9a40-7000-8000-000000062706', '019442e2-afe0-7000-8000-000000062705', '019442e1-c580-7000-8000-000000062704',
+    '019442e0-db20-7000-8000-000000062703', '019442df-f0c0-7000-8000-000000062702', '019442df-0660-7000-8000-000000062701',
+    '019442de-1c00-7000-8000-000000062700', '019442dd-31a0-7000-8000-0000000626ff', '019442dc-4740-7000-8000-0000000626fe',
+    '019442db-5ce0-7000-8000-0000000626fd', '019442da-7280-7000-8000-0000000626fc')
   ORDER BY v.product_id, v.position, v.sku;
 
-\echo '== 8. search "dress": total, then the ranked page'
-:plan SELECT COUNT(*) AS n FROM catalog_products p WHERE p.status = 'active'
-  AND (p.search @@ websearch_to_tsquery('english', 'dress') OR p.search @@ to_tsquery('english', 'dress:*'));
-:plan SELECT :cols FROM catalog_products p JOIN catalog_categories c ON c.id = p.category_id
-  WHERE p.status = 'active' AND (p.search @@ websearch_to_tsquery('english', 'dress')
-    OR p.search @@ to_tsquery('english', 'dress:*'))
-  ORDER BY ts_rank(p.search, websearch_to_tsquery('english', 'dress') || to_tsquery('english', 'dress:*')) DESC, p.id
-  LIMIT 20 OFFSET 0;
+\echo '== 8. search "dress": ranked and counted on ids, then the page read whole'
+:plan WITH hits AS (SELECT p.id, ts_rank(p.search, websearch_to_tsquery('english', 'dress') ||
+    to_tsquery('english', 'dress:*')) AS rank FROM catalog_products p
+    WHERE p.status = 'active' AND (p.search @@ websearch_to_tsquery('english', 'dress')
+      OR p.search @@ to_tsquery('english', 'dress:*'))),
+  top AS (SELECT id, rank, COUNT(*) OVER () AS total FROM hits ORDER BY rank DESC, id LIMIT 20 OFFSET 0)
+  SELECT :cols, top.total FROM top JOIN catalog_products p ON p.id = top.id
+  JOIN catalog_categories c ON c.id = p.category_id ORDER BY top.rank DESC, p.id;
