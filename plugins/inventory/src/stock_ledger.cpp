@@ -53,7 +53,10 @@ void StockLedger::record(Tx& tx, const std::vector<LevelChange>& changes, const 
     params.emplace_back(c.reservedDelta);
     params.emplace_back(movement.reason);
     params.emplace_back(movement.actor);
-    params.emplace_back(movement.reference.empty() ? Value() : Value(movement.reference));
+    if (movement.reference.empty())
+      params.emplace_back(nullptr);
+    else
+      params.emplace_back(movement.reference);
     params.emplace_back(c.after.version);
     params.emplace_back(now);
   }
