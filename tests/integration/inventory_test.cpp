@@ -422,12 +422,15 @@ TEST_P(InventoryServe, ReservationsThroughTheServiceOverHttp) {
 }
 
 // Sends `total` requests from `threads` client threads, alternating between
-// the servers; returns the count of each status.
+// the servers; returns the count of each status, and in `perServer` how
+// many requests each server answered.
 std::map<long, int> fire(const std::vector<std::string>& bases, int total, int threads,
-                         const std::function<std::string(int)>& bodyOf, const std::string& path) {
+                         const std::function<std::string(int)>& bodyOf, const std::string& path,
+                         std::vector<int>& perServer) {
   std::atomic<int> next{0};
   std::mutex m;
   std::map<long, int> statuses;
+  perServer.assign(bases.size(), 0);
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
@@ -441,6 +444,7 @@ std::map<long, int> fire(const std::vector<std::string>& bases, int total, int t
         }
         std::lock_guard lock(m);
         ++statuses[status];
+        ++perServer[t % bases.size()];
       }
     });
   for (auto& t : pool) t.join();
@@ -476,16 +480,20 @@ TEST_P(InventoryServe, FiveHundredConcurrentReservationsOnTwoServersNeverOversel
     }
   });
   const auto started = std::chrono::steady_clock::now();
+  std::vector<int> perServer;
   const auto statuses = fire(bases, 500, 32, [&](int i) {
     return Json{{"holder", "order:" + std::to_string(i)}, {"items", {{{"variantId", hot}, {"quantity", 1}}}}}.dump();
-  }, "/v1/test/reservations");
+  }, "/v1/test/reservations", perServer);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   done = true;
   observer.join();
-  std::cout << "500 reservations on two servers in " << seconds << " s; " << observations
+  std::cout << "500 reservations on two servers (" << perServer[0] << " + " << perServer[1] << ") in " << seconds
+            << " s; " << observations
             << " observations, lowest available " << minAvailable << "\n";
 
   EXPECT_EQ(statuses, (std::map<long, int>{{201, 10}, {409, 490}})) << other->output();
+  EXPECT_GT(perServer[0], 50) << "both servers take a share";
+  EXPECT_GT(perServer[1], 50) << "both servers take a share";
   EXPECT_GT(observations, 10);
   EXPECT_GE(minAvailable, 0);
   EXPECT_LE(maxReserved, 10);
