@@ -58,10 +58,10 @@ TEST(ResponseCache, KeepsRendersUntilInvalidated) {
   ResponseCache cache(std::chrono::minutes(1));
   int renders = 0;
   auto render = [&] { return CachedResponse{200, "v" + std::to_string(++renders), ""}; };
-  EXPECT_EQ(cache.getOrRender("k", render).body, "v1");
-  EXPECT_EQ(cache.getOrRender("k", render).body, "v1");
+  EXPECT_EQ(cache.getOrRender("k", render)->body, "v1");
+  EXPECT_EQ(cache.getOrRender("k", render)->body, "v1");
   cache.invalidate();
-  EXPECT_EQ(cache.getOrRender("k", render).body, "v2");
+  EXPECT_EQ(cache.getOrRender("k", render)->body, "v2");
 }
 
 TEST(ResponseCache, ARenderThatRacedAWriteIsNotKept) {
@@ -71,8 +71,39 @@ TEST(ResponseCache, ARenderThatRacedAWriteIsNotKept) {
     cache.invalidate();
     return CachedResponse{200, "stale", ""};
   });
-  EXPECT_EQ(r.body, "stale");
+  EXPECT_EQ(r->body, "stale");
   EXPECT_EQ(cache.size(), 0u);
+}
+
+TEST(ResponseCache, EvictsTheLeastRecentlyUsedWhenFull) {
+  ResponseCache cache(std::chrono::minutes(1), 3);
+  int renders = 0;
+  auto render = [&] { return CachedResponse{200, std::to_string(++renders), ""}; };
+  cache.getOrRender("a", render);
+  cache.getOrRender("b", render);
+  cache.getOrRender("c", render);
+  cache.getOrRender("a", render);  // a is now the most recent; b the least
+  cache.getOrRender("d", render);  // evicts b only
+  EXPECT_EQ(cache.size(), 3u);
+  EXPECT_EQ(cache.evictions(), 1u);
+  EXPECT_EQ(renders, 4);
+  cache.getOrRender("a", render);
+  cache.getOrRender("c", render);
+  cache.getOrRender("d", render);
+  EXPECT_EQ(renders, 4) << "a, c and d stayed";
+  cache.getOrRender("b", render);
+  EXPECT_EQ(renders, 5) << "b was evicted and rendered again";
+}
+
+TEST(ResponseCache, ExpiredEntriesAreRenderedAgain) {
+  ResponseCache cache(std::chrono::milliseconds(1));
+  int renders = 0;
+  auto render = [&] { return CachedResponse{200, std::to_string(++renders), ""}; };
+  cache.getOrRender("k", render);
+  const auto until = ResponseCache::Clock::now() + std::chrono::milliseconds(3);
+  while (ResponseCache::Clock::now() < until) {
+  }
+  EXPECT_EQ(cache.getOrRender("k", render)->body, "2");
 }
 
 TEST(ResponseCache, ZeroTtlDisablesIt) {

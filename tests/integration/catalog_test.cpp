@@ -15,18 +15,14 @@
 #include <nlohmann/json.hpp>
 
 #include "support/http_client.h"
+#include "support/backend_test.h"
 #include "support/server_process.h"
-#ifdef AGAPE_WITH_PG
-#include "support/pg_schema.h"
-#endif
 
 namespace agape::test {
 namespace {
 
 using Json = nlohmann::json;
 using namespace std::chrono_literals;
-
-enum class Backend { Sqlite, Postgres };
 
 const std::string kAdmin = "Authorization: Bearer test:u-admin:admin";
 const std::string kMerchant = "Authorization: Bearer test:u-merchant:merchant";
@@ -37,28 +33,13 @@ std::string catalogPlugin() {
   return std::string("{id: catalog, migrations: ") + AGAPE_SOURCE_DIR + "/migrations/catalog}";
 }
 
-class CatalogServe : public ::testing::TestWithParam<Backend> {
+class CatalogServe : public BackendTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == Backend::Postgres) {
-#ifdef AGAPE_WITH_PG
-      const char* pg = std::getenv("AGAPE_TEST_PG_URL");
-      if (!pg) GTEST_SKIP() << "AGAPE_TEST_PG_URL is not set (scripts/test.sh starts PostgreSQL)";
-      schema_ = std::make_unique<PgSchema>(pg);
-#else
-      GTEST_SKIP() << "built without PostgreSQL";
-#endif
-    }
-  }
-
   std::unique_ptr<ServerProcess> serve(bool seedDemo = false, const std::string& name = "agape") {
     const int port = freePort();
     const std::string extra = std::string("catalog:\n  seedDemo: ") + (seedDemo ? "true" : "false") +
                               "\njobs:\n  pollInterval: 100ms\n";
-    std::string url;
-#ifdef AGAPE_WITH_PG
-    if (schema_) url = schema_->url();
-#endif
+    const std::string url = databaseUrl();
     const std::string cfg =
         dir_.write(name + ".yaml", testConfig(dir_, port, {"test.tokens", "test.inventory", catalogPlugin()}, extra, url));
     auto s = std::make_unique<ServerProcess>(
@@ -124,9 +105,6 @@ class CatalogServe : public ::testing::TestWithParam<Backend> {
   }
 
   TempDir dir_;
-#ifdef AGAPE_WITH_PG
-  std::unique_ptr<PgSchema> schema_;
-#endif
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<HttpClient> client_;
   std::string women_, dresses_, shoes_;
@@ -355,6 +333,7 @@ TEST_P(CatalogServe, RolesGateEveryWrite) {
   start();
   fixture();
   const std::string id = dress_["id"];
+  const std::string sneakersId = sneakers_["id"], sneakerVariant = sneakers_["variants"][0]["id"];
   const Json newProduct{{"name", "Agbada"}, {"categoryId", women_}, {"price", 100}, {"variants", {{{"sku", "AGB-9"}}}}};
   struct Case {
     std::string method, path;
@@ -381,6 +360,12 @@ TEST_P(CatalogServe, RolesGateEveryWrite) {
       {"PATCH", "/v1/categories/" + shoes_, Json{{"name", "Shoes!"}}, kMerchant, 200},
       {"DELETE", "/v1/categories/" + dresses_ + "?reassignTo=" + women_, nullptr, kCustomer, 403},
       {"DELETE", "/v1/categories/" + dresses_ + "?reassignTo=" + women_, nullptr, kMerchant, 204},
+      {"POST", "/v1/products/" + sneakersId + "/variants", Json{{"version", 1}, {"sku", "SNK-1-43-WHT"}}, none, 401},
+      {"POST", "/v1/products/" + sneakersId + "/variants", Json{{"version", 1}, {"sku", "SNK-1-43-WHT"}}, kCustomer, 403},
+      {"POST", "/v1/products/" + sneakersId + "/variants", Json{{"version", 1}, {"sku", "SNK-1-43-WHT"}}, kMerchant, 201},
+      {"PATCH", "/v1/products/" + sneakersId + "/variants/" + sneakerVariant, Json{{"version", 2}, {"size", "41"}}, none, 401},
+      {"PATCH", "/v1/products/" + sneakersId + "/variants/" + sneakerVariant, Json{{"version", 2}, {"size", "41"}}, kCustomer, 403},
+      {"PATCH", "/v1/products/" + sneakersId + "/variants/" + sneakerVariant, Json{{"version", 2}, {"size", "41"}}, kAdmin, 200},
   };
   for (const auto& c : cases) {
     auto r = send(c.method, c.path, c.body, c.auth);
@@ -424,6 +409,81 @@ TEST_P(CatalogServe, InventoryEventsFeedAvailabilityAndTheInStockFilter) {
   EXPECT_EQ(ok(get("/v1/products?inStock=true&size=M"))["meta"]["total"], 1);
 }
 
+TEST_P(CatalogServe, AvailabilityIgnoresLevelsOlderThanTheOneApplied) {
+  start();
+  fixture();
+  const std::string redM = dress_["variants"][0]["id"], white42 = sneakers_["variants"][0]["id"];
+  auto availableOf = [&](const std::string& slug) {
+    auto r = get("/v1/products/" + slug);
+    return r.status == 200 ? Json::parse(r.body)["variants"][0]["available"] : Json();
+  };
+  ASSERT_EQ(send("POST", "/v1/test/inventory", Json{{"variantId", redM}, {"available", 2}, {"version", 5}}).status, 202);
+  ASSERT_TRUE(eventually([&] { return availableOf("ankara-wrap-dress") == 2; })) << server_->output();
+  // An older level delivered late, then a marker on another variant.
+  ASSERT_EQ(send("POST", "/v1/test/inventory", Json{{"variantId", redM}, {"available", 9}, {"version", 3}}).status, 202);
+  ASSERT_EQ(send("POST", "/v1/test/inventory", Json{{"variantId", white42}, {"available", 1}, {"version", 1}}).status, 202);
+  ASSERT_TRUE(eventually([&] { return availableOf("lagos-sneakers") == 1; }));
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(availableOf("ankara-wrap-dress"), 2) << "a stale level overwrote a newer one";
+  ASSERT_EQ(send("POST", "/v1/test/inventory", Json{{"variantId", redM}, {"available", 7}, {"version", 6}}).status, 202);
+  EXPECT_TRUE(eventually([&] { return availableOf("ankara-wrap-dress") == 7; }));
+}
+
+TEST_P(CatalogServe, VariantsAreAddedChangedAndRetiredAfterCreation) {
+  start();
+  fixture();
+  const std::string id = sneakers_["id"];
+  const std::string white42 = sneakers_["variants"][0]["id"];
+  // Add one: needs the product version, a valid and unused SKU.
+  auto added = ok(send("POST", "/v1/products/" + id + "/variants",
+                       Json{{"version", 1}, {"sku", "SNK-1-44-BLK"}, {"size", "44"}, {"color", "Black"},
+                            {"price", 2'700'000}}),
+                  201);
+  EXPECT_EQ(added["version"], 2);
+  ASSERT_EQ(added["variants"].size(), 2u);
+  EXPECT_EQ(added["variants"][1]["sku"], "SNK-1-44-BLK");
+  EXPECT_EQ(added["variants"][1]["price"], 2'700'000);
+  const std::string black44 = added["variants"][1]["id"];
+  EXPECT_EQ(send("POST", "/v1/products/" + id + "/variants", Json{{"version", 1}, {"sku", "SNK-1-45-BLK"}}).status,
+            409) << "stale version";
+  auto dup = send("POST", "/v1/products/" + id + "/variants", Json{{"version", 2}, {"sku", "ANK-1-M-RED"}});
+  EXPECT_EQ(dup.status, 409);
+  EXPECT_EQ(Json::parse(dup.body)["code"], "duplicate");
+  auto bad = send("POST", "/v1/products/" + id + "/variants", Json{{"version", 2}, {"sku", "x"}, {"price", 0}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(Json::parse(bad.body)["errors"].size(), 2u) << bad.body;
+  EXPECT_EQ(send("POST", "/v1/products/no-such-id/variants", Json{{"version", 1}, {"sku", "ZZZ-1"}}).status, 404);
+
+  // Change: size, colour, price override; null price falls back to the product price.
+  auto changed = ok(send("PATCH", "/v1/products/" + id + "/variants/" + black44,
+                         Json{{"version", 2}, {"size", "45"}, {"price", nullptr}}));
+  EXPECT_EQ(changed["version"], 3);
+  EXPECT_EQ(changed["variants"][1]["size"], "45");
+  EXPECT_EQ(changed["variants"][1]["price"], 2'500'000);
+  auto skuChange = send("PATCH", "/v1/products/" + id + "/variants/" + black44, Json{{"version", 3}, {"sku", "NEW-1"}});
+  EXPECT_EQ(skuChange.status, 400);
+  EXPECT_EQ(Json::parse(skuChange.body)["errors"][0]["field"], "sku");
+  EXPECT_EQ(send("PATCH", "/v1/products/" + id + "/variants/" + std::string(dress_["variants"][0]["id"]),
+                 Json{{"version", 3}, {"size", "S"}})
+                .status,
+            404) << "a variant of another product";
+  EXPECT_EQ(send("PATCH", "/v1/products/" + id + "/variants/" + black44, Json{{"version", 3}, {"status", "gone"}}).status,
+            400);
+  // The price filter sees the change at once (cache invalidated).
+  EXPECT_EQ(ok(get("/v1/products?minPrice=2600000"))["meta"]["total"], 0);
+
+  // Retire: customers no longer see it, staff do, with its status.
+  ok(send("PATCH", "/v1/products/" + id + "/variants/" + white42, Json{{"version", 3}, {"status", "archived"}}));
+  auto pub = ok(get("/v1/products/lagos-sneakers"));
+  ASSERT_EQ(pub["variants"].size(), 1u);
+  EXPECT_EQ(pub["variants"][0]["id"], black44);
+  EXPECT_EQ(ok(get("/v1/products?size=42"))["meta"]["total"], 0);
+  auto staff = ok(get("/v1/products/lagos-sneakers", {kAdmin}));
+  ASSERT_EQ(staff["variants"].size(), 2u);
+  EXPECT_EQ(staff["variants"][0]["status"], "archived");
+  EXPECT_EQ(staff["version"], 4);
+}
+
 TEST_P(CatalogServe, WritesReachOtherInstancesWithinASecond) {
   if (GetParam() != Backend::Postgres) GTEST_SKIP() << "two servers share one database on PostgreSQL";
   start();
@@ -452,8 +512,7 @@ TEST_P(CatalogServe, BadCatalogConfigIsRefusedWithItsLocation) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, CatalogServe, ::testing::Values(Backend::Sqlite, Backend::Postgres),
-                         [](const auto& info) { return info.param == Backend::Sqlite ? "Sqlite" : "Postgres"; });
+AGAPE_BACKENDS(CatalogServe);
 
 }  // namespace
 }  // namespace agape::test

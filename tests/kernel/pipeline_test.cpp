@@ -41,6 +41,7 @@ struct Fixture {
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<HttpMetrics> metrics;
   std::unique_ptr<RateLimiter> limiter;
+  int fastCalls = 0;
 
   Fixture() {
     RouteTable t;
@@ -64,6 +65,16 @@ struct Fixture {
     add(Method::Get, "/v1/me", echo, {.access = Access::Authenticated});
     add(Method::Delete, "/v1/admin/things/:id", echo, {.access = Access::Roles, .roles = {"admin", "merchant"}});
     add(Method::Get, "/v1/limited", echo, {.rateLimitClass = "tight"});
+    // A fast path that answers "hit" from memory and declines anything else.
+    auto fast = [this](Request& r) -> std::optional<Response> {
+      ++fastCalls;
+      const std::string id(r.requireParam("id"));
+      if (id == "bad") throw Problem::validation({{"id", "is not valid"}});
+      if (id != "hit") return std::nullopt;
+      return Response::json(R"({"from":"memory"})");
+    };
+    add(Method::Get, "/v1/fast/:id", echo, {.rateLimitClass = "tight", .fastPath = fast});
+    add(Method::Get, "/v1/staff/fast/:id", echo, {.access = Access::Roles, .roles = {"admin"}, .fastPath = fast});
     add(Method::Get, "/v1/boom", [](Request&) -> Response { throw std::runtime_error("SELECT secret FROM users"); });
     add(Method::Get, "/v1/db", [](Request&) -> Response { throw DbError(DbError::Kind::Unavailable, "connection refused to 10.0.0.3"); });
     add(Method::Get, "/v1/conflict", [](Request&) -> Response { throw Problem::conflict("version_conflict", "stale"); });
@@ -84,6 +95,7 @@ struct Fixture {
     mw.push_back(makeCorsMiddleware(cors));
     mw.push_back(makeProblemMiddleware());
     mw.push_back(makeSecurityHeadersMiddleware(false));
+    mw.push_back(makeRequestIdMiddleware());
     pipeline = std::make_unique<Pipeline>(std::move(router), std::move(mw));
     metrics = std::make_unique<HttpMetrics>(pipeline->router());
     // Access log is added last but runs second.
@@ -109,7 +121,7 @@ json body(const Exchange& ex) { return json::parse(ex.response.body); }
 
 TEST(Pipeline, OrderIsByPriority) {
   Fixture f;
-  std::vector<std::string> expected{"security-headers", "problem", "cors", "route", "body-limit",
+  std::vector<std::string> expected{"request-id", "security-headers", "problem", "cors", "route", "body-limit",
                                     "content-type", "rate-limit", "authenticate", "authorize"};
   EXPECT_EQ(f.pipeline->order(), expected);
 }
@@ -288,4 +300,73 @@ TEST(Pipeline, MetricsCountByRouteTemplateAndStatus) {
   EXPECT_NE(out.find("agape_http_requests_total{method=\"any\",route=\"unmatched\",status=\"404\"} 1"), std::string::npos);
   EXPECT_NE(out.find("agape_http_request_duration_seconds_bucket{method=\"GET\",route=\"/v1/x/:id\",le=\"0.005\"} 2"), std::string::npos);
   EXPECT_NE(out.find("agape_http_request_duration_seconds_bucket{method=\"GET\",route=\"/v1/x/:id\",le=\"0.0025\"} 0"), std::string::npos);
+}
+
+TEST(Pipeline, FastPathAnswersAfterTheWholeChain) {
+  Fixture f;
+  Exchange ex;
+  ex.request.method = Method::Get;
+  ex.request.path = "/v1/fast/hit";
+  ex.request.clientIp = "10.1.1.1";
+  f.pipeline->resolve(ex);
+  ASSERT_TRUE(f.pipeline->tryFastPath(ex));
+  EXPECT_EQ(ex.response.body, R"({"from":"memory"})");
+  EXPECT_EQ(ex.response.headers.get("RateLimit-Remaining"), "1");
+  EXPECT_EQ(ex.response.headers.get("X-Content-Type-Options"), "nosniff");
+  EXPECT_TRUE(ex.response.headers.has("X-Request-Id"));
+  EXPECT_EQ(f.fastCalls, 1);
+}
+
+TEST(Pipeline, DeclinedFastPathRunsTheHandlerOnceCountedOnce) {
+  Fixture f;
+  Exchange ex;
+  ex.request.method = Method::Get;
+  ex.request.path = "/v1/fast/miss";
+  ex.request.clientIp = "10.1.1.1";
+  f.pipeline->resolve(ex);
+  ASSERT_FALSE(f.pipeline->tryFastPath(ex));
+  EXPECT_TRUE(ex.response.body.empty());
+  const std::string firstId = ex.request.requestId;
+  EXPECT_FALSE(firstId.empty());
+  f.pipeline->run(ex);  // what the worker does
+  EXPECT_EQ(ex.response.status, 200);
+  EXPECT_EQ(body(ex)["params"]["id"], "miss") << "path parameters survive the first pass";
+  EXPECT_EQ(ex.response.headers.get("X-Request-Id"), firstId) << "one request, one id";
+  EXPECT_EQ(ex.response.headers.get("RateLimit-Remaining"), "1") << "one token taken, not two";
+  EXPECT_EQ(ex.response.headers.get("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(f.fastCalls, 1);
+  // The second request of the second: the bucket (2) is now empty.
+  auto next = f.call(Method::Get, "/v1/fast/other");
+  EXPECT_EQ(next.response.headers.get("RateLimit-Remaining"), "0");
+}
+
+TEST(Pipeline, FastPathIsBehindRolesAndItsProblemsAreMapped) {
+  Fixture f;
+  auto tryFast = [&](const std::string& path, std::vector<std::pair<std::string, std::string>> headers) {
+    Exchange ex;
+    ex.request.method = Method::Get;
+    ex.request.path = path;
+    ex.request.clientIp = "10.1.1.2";
+    for (auto& [k, v] : headers) ex.request.headers.add(k, v);
+    f.pipeline->resolve(ex);
+    EXPECT_TRUE(f.pipeline->tryFastPath(ex)) << path;
+    return ex;
+  };
+  EXPECT_EQ(tryFast("/v1/staff/fast/hit", {}).response.status, 401);
+  EXPECT_EQ(tryFast("/v1/staff/fast/hit", {{"Authorization", "Bearer u1:customer"}}).response.status, 403);
+  EXPECT_EQ(f.fastCalls, 0) << "the fast path never ran for a caller the route refuses";
+  EXPECT_EQ(tryFast("/v1/staff/fast/hit", {{"Authorization", "Bearer u1:admin"}}).response.status, 200);
+  auto bad = tryFast("/v1/fast/bad", {});
+  EXPECT_EQ(bad.response.status, 400);
+  EXPECT_EQ(body(bad)["code"], "validation_failed");
+}
+
+TEST(Pipeline, RoutesWithoutAFastPathAreNotTouched) {
+  Fixture f;
+  Exchange ex;
+  ex.request.method = Method::Get;
+  ex.request.path = "/v1/things/7";
+  f.pipeline->resolve(ex);
+  EXPECT_FALSE(f.pipeline->tryFastPath(ex));
+  EXPECT_TRUE(ex.request.requestId.empty()) << "nothing ran";
 }

@@ -13,7 +13,17 @@ void Next::operator()() const {
   }
   // End of the chain: the route's own handler.
   if (!ex_.match.route) return;
-  Response produced = ex_.match.route->handler(ex_.request);
+  Response produced;
+  if (ex_.fastPass) {
+    auto fast = ex_.match.route->options.fastPath(ex_.request);
+    if (!fast) {
+      ex_.deferred = true;  // the middleware unwinds without recording a response
+      return;
+    }
+    produced = std::move(*fast);
+  } else {
+    produced = ex_.match.route->handler(ex_.request);
+  }
   // Headers that middleware set before the handler ran (CORS, rate limit)
   // survive unless the handler set the same header itself.
   for (const auto& [k, v] : ex_.response.headers.all())
@@ -39,6 +49,17 @@ void Pipeline::run(Exchange& ex) const {
     ex.response = Response::json(R"({"type":"https://agape.dev/problems/internal","title":"Internal Server Error","status":500,"code":"internal"})", 500);
     ex.response.contentType = "application/problem+json";
   }
+}
+
+bool Pipeline::tryFastPath(Exchange& ex) const {
+  if (ex.match.outcome != Router::Outcome::Found || !ex.match.route->options.fastPath) return false;
+  ex.fastPass = true;
+  run(ex);
+  ex.fastPass = false;
+  if (!ex.deferred) return true;
+  ex.deferred = false;
+  ex.response = Response{};
+  return false;
 }
 
 std::vector<std::string> Pipeline::order() const {

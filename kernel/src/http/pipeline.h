@@ -23,6 +23,11 @@ class Pipeline {
   // Runs the chain and the handler; never throws (the problem middleware
   // maps every exception).
   void run(Exchange& ex) const;
+  // For a route with a fast path: runs the chain with the fast path in place
+  // of the handler. True when that answered (ex.response is final); false
+  // when there is no fast path or it declined, and then the exchange is
+  // ready for run().
+  bool tryFastPath(Exchange& ex) const;
 
   const Router& router() const { return router_; }
   std::vector<std::string> order() const;  // middleware names in run order

@@ -118,6 +118,10 @@ class HttpServer::Handler final : public Http::Handler {
     } else {
       pipeline.resolve(*ex);
       bool runInline = ex->match.outcome != Router::Outcome::Found || ex->match.route->options.runInline;
+      if (!runInline && pipeline.tryFastPath(*ex)) {
+        write(writer, *ex, keepAlive);
+        return;
+      }
       if (!runInline) {
         auto shared = std::make_shared<Http::ResponseWriter>(std::move(writer));
         bool queued = server_->workers_.submit([ex, shared, keepAlive, done, &pipeline] {

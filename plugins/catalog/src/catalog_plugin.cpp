@@ -14,6 +14,7 @@
 #include "catalog_config.h"
 #include "catalog_routes.h"
 #include "demo_seed.h"
+#include "seed_commands.h"
 #include "variant_directory_impl.h"
 
 namespace agape::catalog {
@@ -26,6 +27,7 @@ class CatalogPlugin final : public Plugin {
   void provision(Context& ctx) override {
     api_ = std::make_unique<CatalogApi>(ctx, config_);
     api_->registerRoutes(ctx.routes());
+    addSeedCommands(ctx.commands(), ctx.db());
     ctx.services().provide<VariantDirectory>(std::make_shared<CatalogVariantDirectory>());
     ctx.events().subscribe("inventory.level_changed", "availability",
                            [api = api_.get()](const Event& e) { api->applyLevelChanged(e); });

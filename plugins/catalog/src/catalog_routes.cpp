@@ -63,45 +63,63 @@ CatalogApi::CatalogApi(Context& ctx, const CatalogConfig& config)
       products_(WriteDeps{ctx.db(), ctx.audit(), ctx.events(), ctx.clock(), [this] { cache_.invalidate(); }}),
       categories_(WriteDeps{ctx.db(), ctx.audit(), ctx.events(), ctx.clock(), [this] { cache_.invalidate(); }}) {}
 
-Response CatalogApi::cachedGet(const Request& req, const std::string& key, const std::function<Json(Tx&)>& render) {
-  const CachedResponse r = cache_.getOrRender(key, [&] {
-    const std::string body = ctx_.db().read(render).dump();
-    return CachedResponse{200, body, etagOf(body)};
-  });
+Response CatalogApi::respond(const Request& req, const CachedResponse& r) {
   Response out = matches(req, r.etag) ? Response::withStatus(304) : Response::json(r.body, r.status);
   out.headers.set("ETag", r.etag);
   out.headers.set("Cache-Control", "no-cache");  // clients revalidate with If-None-Match
   return out;
 }
 
-void CatalogApi::registerRoutes(Routes& routes) {
-  routes.get("/v1/products", [this](Request& req) {
-    const ListQuery q = parseListQuery(req);
-    return cachedGet(req, "list|" + normalisedKey(q), [&](Tx& tx) { return listProducts(tx, q); });
-  }, {.summary = "Lists active products with filters, sorted and paginated", .tag = "catalog",
-      .responseSchema = kPageSchema});
-
-  routes.get("/v1/products/search", [this](Request& req) {
-    const ListQuery q = parseSearchQuery(req);
-    return cachedGet(req, "search|" + normalisedKey(q), [&](Tx& tx) { return searchProducts(tx, q); });
-  }, {.summary = "Ranked full-text search over name, category and description", .tag = "catalog",
-      .responseSchema = kPageSchema});
-
-  routes.get("/v1/products/categories", [this](Request& req) {
-    refuseQuery(req, {});
-    return cachedGet(req, "categories", [](Tx& tx) { return categoryTree(tx); });
-  }, {.summary = "The category tree", .tag = "catalog"});
-
-  routes.get("/v1/products/:idOrSlug", [this](Request& req) {
-    refuseQuery(req, {});
-    const std::string key(req.requireParam("idOrSlug"));
-    const bool staff = isStaff(req);
-    return cachedGet(req, std::string(staff ? "detail-staff|" : "detail|") + key, [&](Tx& tx) {
-      auto p = productByIdOrSlug(tx, key, staff);
-      if (!p) throw Problem::notFound("No product with this id or slug.");
-      return *p;
+void CatalogApi::cachedRoute(Routes& routes, std::string path, std::function<std::string(Request&)> keyOf,
+                             std::function<Json(Request&, Tx&)> render, RouteOptions options) {
+  options.fastPath = [this, keyOf](Request& req) -> std::optional<Response> {
+    auto hit = cache_.peek(keyOf(req));
+    if (!hit) return std::nullopt;
+    return respond(req, *hit);
+  };
+  routes.get(std::move(path), [this, keyOf = std::move(keyOf), render = std::move(render)](Request& req) {
+    const auto r = cache_.getOrRender(keyOf(req), [&] {
+      std::string body = ctx_.db().read([&](Tx& tx) { return render(req, tx); }).dump();
+      std::string etag = etagOf(body);
+      return CachedResponse{200, std::move(body), std::move(etag)};
     });
-  }, {.summary = "One product by id or slug", .tag = "catalog", .responseSchema = kProductSchema});
+    return respond(req, *r);
+  }, std::move(options));
+}
+
+void CatalogApi::registerRoutes(Routes& routes) {
+  cachedRoute(routes, "/v1/products",
+      [](Request& req) { return "list|" + normalisedKey(parseListQuery(req)); },
+      [](Request& req, Tx& tx) { return listProducts(tx, parseListQuery(req)); },
+      {.summary = "Lists active products with filters, sorted and paginated", .tag = "catalog",
+       .responseSchema = kPageSchema});
+
+  cachedRoute(routes, "/v1/products/search",
+      [](Request& req) { return "search|" + normalisedKey(parseSearchQuery(req)); },
+      [](Request& req, Tx& tx) { return searchProducts(tx, parseSearchQuery(req)); },
+      {.summary = "Ranked full-text search over name, category and description", .tag = "catalog",
+       .responseSchema = kPageSchema});
+
+  cachedRoute(routes, "/v1/products/categories",
+      [](Request& req) {
+        refuseQuery(req, {});
+        return std::string("categories");
+      },
+      [](Request&, Tx& tx) { return categoryTree(tx); },
+      {.summary = "The category tree", .tag = "catalog"});
+
+  // Staff and public views of a product are separate entries.
+  cachedRoute(routes, "/v1/products/:idOrSlug",
+      [](Request& req) {
+        refuseQuery(req, {});
+        return std::string(isStaff(req) ? "detail-staff|" : "detail|") + std::string(req.requireParam("idOrSlug"));
+      },
+      [](Request& req, Tx& tx) {
+        auto p = productByIdOrSlug(tx, std::string(req.requireParam("idOrSlug")), isStaff(req));
+        if (!p) throw Problem::notFound("No product with this id or slug.");
+        return *p;
+      },
+      {.summary = "One product by id or slug", .tag = "catalog", .responseSchema = kProductSchema});
 
   routes.post("/v1/products", [this](Request& req) {
     refuseQuery(req, {});
@@ -121,6 +139,22 @@ void CatalogApi::registerRoutes(Routes& routes) {
     return jsonResponse(products_.update(std::string(req.requireParam("id")), body, actorOf(req)));
   }, {.access = Access::Roles, .roles = kEditors, .summary = "Updates a product (version required)", .tag = "catalog",
       .responseSchema = kProductSchema});
+
+  routes.post("/v1/products/:id/variants", [this](Request& req) {
+    refuseQuery(req, {});
+    const Json body = parseJsonObject(req, {"version", "sku", "size", "color", "price"});
+    return jsonResponse(products_.addVariant(std::string(req.requireParam("id")), body, actorOf(req)), 201);
+  }, {.access = Access::Roles, .roles = kEditors, .summary = "Adds a variant to a product (product version required)",
+      .tag = "catalog", .responseSchema = kProductSchema, .successStatus = 201});
+
+  routes.patch("/v1/products/:id/variants/:variantId", [this](Request& req) {
+    refuseQuery(req, {});
+    const Json body = parseJsonObject(req, {"version", "sku", "size", "color", "price", "status"});
+    return jsonResponse(products_.updateVariant(std::string(req.requireParam("id")),
+                                                std::string(req.requireParam("variantId")), body, actorOf(req)));
+  }, {.access = Access::Roles, .roles = kEditors,
+      .summary = "Changes a variant's size, colour or price override, or retires it (status archived)",
+      .tag = "catalog", .responseSchema = kProductSchema});
 
   routes.del("/v1/products/:id", [this](Request& req) {
     refuseQuery(req, {});
@@ -155,17 +189,27 @@ void CatalogApi::registerRoutes(Routes& routes) {
 void CatalogApi::applyLevelChanged(const Event& event) {
   const Json p = Json::parse(event.payload, nullptr, false);
   if (p.is_discarded() || !p.is_object() || !p.contains("variantId") || !p["variantId"].is_string() ||
-      !p.contains("available") || !(p["available"].is_number_integer() || p["available"].is_null()))
-    throw std::invalid_argument("inventory.level_changed " + event.id + ": expected {variantId, available}");
+      !p.contains("available") || !(p["available"].is_number_integer() || p["available"].is_null()) ||
+      (p.contains("version") && !p["version"].is_number_integer()))
+    throw std::invalid_argument("inventory.level_changed " + event.id + ": expected {variantId, available, version}");
   const std::string variantId = p["variantId"].get<std::string>();
   const Value available = p["available"].is_null() ? Value(nullptr) : Value(p["available"].get<long long>());
+  const Value version = p.contains("version") ? Value(p["version"].get<long long>()) : Value(nullptr);
   const long long now =
       std::chrono::duration_cast<std::chrono::milliseconds>(ctx_.clock().now().time_since_epoch()).count();
   ctx_.db().run([&](Tx& tx) {
     if (!tx.one("SELECT 1 AS x FROM catalog_variants WHERE id = :id", {variantId})) return;  // not ours
-    tx.exec("INSERT INTO catalog_availability (variant_id, available, updated_at) VALUES (:id, :available, :now) "
-            "ON CONFLICT (variant_id) DO UPDATE SET available = excluded.available, updated_at = excluded.updated_at",
-            {variantId, available, now});
+    // A level older than the one already applied (events can be delivered
+    // out of order) changes nothing.
+    const long long n = tx.exec(
+        "INSERT INTO catalog_availability (variant_id, available, level_version, updated_at) "
+        "VALUES (:id, :available, :version, :now) "
+        "ON CONFLICT (variant_id) DO UPDATE SET available = excluded.available, "
+        "level_version = excluded.level_version, updated_at = excluded.updated_at "
+        "WHERE catalog_availability.level_version IS NULL OR excluded.level_version IS NULL "
+        "OR catalog_availability.level_version < excluded.level_version",
+        {variantId, available, version, now});
+    if (n == 0) return;
     tx.exec("UPDATE catalog_cache_version SET version = version + 1 WHERE id = 1");
     tx.afterCommit([this] { cache_.invalidate(); });
   });

@@ -24,7 +24,11 @@ class CatalogApi {
   void invalidate() { cache_.invalidate(); }
 
  private:
-  Response cachedGet(const Request& req, const std::string& key, const std::function<Json(Tx&)>& render);
+  // A GET answered from the response cache: on the network thread when the
+  // entry is there (the route's fast path), else rendered on a worker.
+  void cachedRoute(Routes& routes, std::string path, std::function<std::string(Request&)> keyOf,
+                   std::function<Json(Request&, Tx&)> render, RouteOptions options);
+  static Response respond(const Request& req, const CachedResponse& r);
 
   Context& ctx_;
   ResponseCache cache_;

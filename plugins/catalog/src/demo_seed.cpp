@@ -124,9 +124,10 @@ SeedResult seedDemoCatalogue(Tx& tx) {
           ++out.variants;
         }
       }
-      reindexProduct(tx, id);
     }
   }
+  reindexAll(tx);
+  refreshAllPrices(tx);
   tx.exec("UPDATE catalog_cache_version SET version = version + 1 WHERE id = 1");
   return out;
 }

@@ -14,15 +14,11 @@ constexpr const char* kProductColumns =
     "p.id, p.slug, p.name, p.description, p.price, p.images, p.status, p.version, p.created_at, "
     "c.id AS category_id, c.slug AS category_slug, c.name AS category_name";
 
-// The cheapest active variant's effective price, for sorting.
-constexpr const char* kMinPrice =
-    "(SELECT MIN(COALESCE(v2.price, p.price)) FROM catalog_variants v2 "
-    "WHERE v2.product_id = p.id AND v2.status = 'active')";
-
 // ORDER BY clauses from a whitelist only.
 std::string orderBy(const std::string& sort) {
-  if (sort == "price") return std::string(" ORDER BY ") + kMinPrice + " ASC, p.id ASC";
-  if (sort == "-price") return std::string(" ORDER BY ") + kMinPrice + " DESC, p.id ASC";
+  // min_price: the cheapest active variant's effective price (stored, indexed).
+  if (sort == "price") return " ORDER BY p.min_price ASC, p.id ASC";
+  if (sort == "-price") return " ORDER BY p.min_price DESC, p.id ASC";
   if (sort == "name") return " ORDER BY p.name ASC, p.id ASC";
   return " ORDER BY p.created_at DESC, p.id DESC";
 }
@@ -50,18 +46,18 @@ Json renderProduct(const Row& r, Json variants) {
               {"createdAt", rfc3339(r.integer("created_at"))}};
 }
 
-// Renders product rows with their active variants (one query for all).
-Json renderProducts(Tx& tx, const std::vector<Row>& rows) {
+// Renders product rows with their variants (one query for all): the active
+// ones, and for staff the retired ones too.
+Json renderProducts(Tx& tx, const std::vector<Row>& rows, bool withRetired = false) {
   Json out = Json::array();
   if (rows.empty()) return out;
   Params ids;
   for (const auto& r : rows) ids.emplace_back(r.text("id"));
   const auto variants = tx.query(
-      "SELECT v.id, v.product_id, v.sku, v.size, v.color, COALESCE(v.price, p.price) AS price, a.available "
-      "FROM catalog_variants v JOIN catalog_products p ON p.id = v.product_id "
-      "LEFT JOIN catalog_availability a ON a.variant_id = v.id "
-      "WHERE v.status = 'active' AND v.product_id IN (" + placeholders("id", ids.size()) + ") "
-      "ORDER BY v.product_id, v.position, v.sku",
+      "SELECT v.id, v.product_id, v.sku, v.size, v.color, v.status, v.effective_price AS price, a.available "
+      "FROM catalog_variants v LEFT JOIN catalog_availability a ON a.variant_id = v.id "
+      "WHERE " + std::string(withRetired ? "" : "v.status = 'active' AND ") + "v.product_id IN (" +
+          placeholders("id", ids.size()) + ") ORDER BY v.product_id, v.position, v.sku",
       ids);
   std::map<std::string, Json> byProduct;
   for (const auto& v : variants) {
@@ -73,6 +69,7 @@ Json renderProducts(Tx& tx, const std::vector<Row>& rows) {
                     {"size", v.isNull("size") ? Json() : Json(v.text("size"))},
                     {"color", v.isNull("color") ? Json() : Json(v.text("color"))},
                     {"price", v.integer("price")},
+                    {"status", v.text("status")},
                     {"available", available ? Json(*available) : Json()}});
   }
   for (const auto& r : rows) {
@@ -126,11 +123,11 @@ Json listProducts(Tx& tx, const ListQuery& q) {
   // Every variant condition applies to the same variant: "a red one in M".
   std::string variantCond;
   if (q.minPrice) {
-    variantCond += " AND COALESCE(v.price, p.price) >= :minPrice";
+    variantCond += " AND v.effective_price >= :minPrice";
     params.emplace_back(*q.minPrice);
   }
   if (q.maxPrice) {
-    variantCond += " AND COALESCE(v.price, p.price) <= :maxPrice";
+    variantCond += " AND v.effective_price <= :maxPrice";
     params.emplace_back(*q.maxPrice);
   }
   if (q.size) {
@@ -172,12 +169,14 @@ Json searchProducts(Tx& tx, const ListQuery& q) {
     // FTS5 syntax out of user input. Weights: name 10, category 5, description 1.
     std::string match;
     for (const auto& t : terms) match += (match.empty() ? "\"" : " \"") + t + "\"*";
-    const std::string from =
-        " FROM catalog_search s JOIN catalog_products p ON p.id = s.product_id "
-        "JOIN catalog_categories c ON c.id = p.category_id WHERE catalog_search MATCH :match AND p.status = 'active'";
-    total = tx.one("SELECT COUNT(*) AS n" + from, {match})->integer("n");
-    rows = tx.query(std::string("SELECT ") + kProductColumns + from +
-                        " ORDER BY bm25(catalog_search, 0.0, 10.0, 5.0, 1.0), p.id LIMIT :limit OFFSET :offset",
+    // The index holds active products only: count and rank inside it, then
+    // join the one page of products.
+    total = tx.one("SELECT COUNT(*) AS n FROM catalog_search WHERE catalog_search MATCH :match", {match})->integer("n");
+    rows = tx.query(std::string("SELECT ") + kProductColumns +
+                        " FROM (SELECT product_id, bm25(catalog_search, 0.0, 10.0, 5.0, 1.0) AS score "
+                        "FROM catalog_search WHERE catalog_search MATCH :match ORDER BY score, product_id "
+                        "LIMIT :limit OFFSET :offset) s JOIN catalog_products p ON p.id = s.product_id "
+                        "JOIN catalog_categories c ON c.id = p.category_id ORDER BY s.score, p.id",
                     {match, limit, offset});
   } else {
     // websearch syntax for the words as typed, plus every word as a prefix.
@@ -203,7 +202,7 @@ std::optional<Json> productByIdOrSlug(Tx& tx, const std::string& idOrSlug, bool 
                        {idOrSlug, idOrSlug});
   if (rows.empty()) return std::nullopt;
   if (!staff && rows.front().text("status") != "active") return std::nullopt;
-  return renderProducts(tx, {rows.front()}).at(0);
+  return renderProducts(tx, {rows.front()}, staff).at(0);
 }
 
 Json categoryTree(Tx& tx) {

@@ -94,6 +94,49 @@ struct VariantIn {
   std::optional<long long> price;
 };
 
+// One variant object {sku, size?, color?, price?}; field names prefixed by `f`.
+VariantIn variantIn(const Json& v, const std::string& f, BodyErrors& e,
+                    const std::set<std::string>& allowed = {"sku", "size", "color", "price"}) {
+  for (const auto& [k, _] : v.items())
+    if (!allowed.count(k)) e.add(f + k, "is not a known field");
+  VariantIn in;
+  auto sku = text(v, "sku", 64, e, f);
+  if (!sku || !isValidSku(*sku))
+    e.add(f + "sku", "must match ^[A-Z0-9][A-Z0-9-]{2,63}$");
+  else
+    in.sku = *sku;
+  in.size = text(v, "size", 32, e, f);
+  in.color = text(v, "color", 32, e, f);
+  if (v.contains("price") && !v["price"].is_null()) in.price = price(v, "price", e, f);
+  return in;
+}
+
+void requireFreeSku(Tx& tx, const std::string& sku) {
+  if (tx.one("SELECT 1 AS x FROM catalog_variants WHERE sku = :sku", {sku}))
+    throw Problem::conflict("duplicate", "SKU " + sku + " already exists.").withTitle("Duplicate SKU");
+}
+
+// Checks the product exists and is at `version`, then bumps it.
+void bumpVersion(Tx& tx, const std::string& productId, long long version, long long now) {
+  auto current = tx.one("SELECT version FROM catalog_products WHERE id = :id", {productId});
+  if (!current) throw Problem::notFound("No product with this id.");
+  if (current->integer("version") != version)
+    throw Problem::conflict("version_conflict", "The product changed since version " + std::to_string(version) +
+                                                    "; it is now at version " +
+                                                    std::to_string(current->integer("version")) + ".");
+  if (tx.exec("UPDATE catalog_products SET version = version + 1, updated_at = :now WHERE id = :id AND version = :v",
+              {now, productId, version}) != 1)
+    throw Problem::conflict("version_conflict", "The product changed while it was being updated.");
+}
+
+std::optional<long long> requiredVersion(const Json& body, BodyErrors& e) {
+  if (!body.contains("version") || !body["version"].is_number_integer()) {
+    e.add("version", "is required: the version you last read");
+    return std::nullopt;
+  }
+  return body["version"].get<long long>();
+}
+
 std::vector<VariantIn> variants(const Json& body, BodyErrors& e) {
   std::vector<VariantIn> out;
   if (!body.contains("variants")) {
@@ -112,19 +155,11 @@ std::vector<VariantIn> variants(const Json& body, BodyErrors& e) {
       e.add("variants[" + std::to_string(i) + "]", "must be an object {sku, size, color, price}");
       continue;
     }
-    for (const auto& [k, _] : v[i].items())
-      if (k != "sku" && k != "size" && k != "color" && k != "price") e.add(f + k, "is not a known field");
-    VariantIn in;
-    auto sku = text(v[i], "sku", 64, e, f);
-    if (!sku || !isValidSku(*sku))
-      e.add(f + "sku", "must match ^[A-Z0-9][A-Z0-9-]{2,63}$");
-    else if (!skus.insert(*sku).second)
+    VariantIn in = variantIn(v[i], f, e);
+    if (!in.sku.empty() && !skus.insert(in.sku).second) {
       e.add(f + "sku", "is given twice");
-    else
-      in.sku = *sku;
-    in.size = text(v[i], "size", 32, e, f);
-    in.color = text(v[i], "color", 32, e, f);
-    if (v[i].contains("price") && !v[i]["price"].is_null()) in.price = price(v[i], "price", e, f);
+      in.sku.clear();
+    }
     out.push_back(std::move(in));
   }
   return out;
@@ -155,10 +190,7 @@ Json ProductWriter::create(const Json& body, const std::string& actor) {
     const std::string id = newId(now);
     requireCategory(tx, *categoryId);
     requireFreeSlug(tx, finalSlug, id);
-    for (std::size_t i = 0; i < vars.size(); ++i)
-      if (tx.one("SELECT 1 AS x FROM catalog_variants WHERE sku = :sku", {vars[i].sku}))
-        throw Problem::conflict("duplicate", "SKU " + vars[i].sku + " already exists.")
-            .withTitle("Duplicate SKU");
+    for (const auto& v : vars) requireFreeSku(tx, v.sku);
     tx.exec("INSERT INTO catalog_products (id, name, slug, description, category_id, price, status, images, version, "
             "created_at, updated_at) VALUES (:id, :name, :slug, :description, :category, :price, :status, :images, 1, "
             ":created, :updated)",
@@ -169,6 +201,7 @@ Json ProductWriter::create(const Json& body, const std::string& actor) {
               "VALUES (:id, :product, :sku, :size, :color, :price, 'active', :position)",
               {newId(now), id, vars[i].sku, vars[i].size, vars[i].color, vars[i].price, static_cast<long long>(i)});
     reindexProduct(tx, id);
+    refreshPrices(tx, id);
     const Json event{{"id", id}, {"slug", finalSlug}, {"version", 1}};
     deps_.audit.record(actor, "product.create", "product", id, Json{{"name", *name}, {"slug", finalSlug}}.dump(), tx);
     deps_.events.publish("product.created", event.dump(), tx);
@@ -179,8 +212,7 @@ Json ProductWriter::create(const Json& body, const std::string& actor) {
 
 Json ProductWriter::update(const std::string& id, const Json& body, const std::string& actor) {
   BodyErrors e;
-  if (!body.contains("version") || !body["version"].is_number_integer())
-    e.add("version", "is required: the version you last read");
+  const auto expected = requiredVersion(body, e);
   auto name = text(body, "name", 200, e);
   auto slug = text(body, "slug", 120, e);
   checkSlug(slug, e);
@@ -190,7 +222,7 @@ Json ProductWriter::update(const std::string& id, const Json& body, const std::s
   auto st = status(body, e, true);
   auto imgs = images(body, e);
   e.throwIfAny();
-  const long long version = body["version"].get<long long>();
+  const long long version = *expected;
 
   return deps_.db.run([&](Tx& tx) {
     auto current = tx.one("SELECT version FROM catalog_products WHERE id = :id", {id});
@@ -225,7 +257,8 @@ Json ProductWriter::update(const std::string& id, const Json& body, const std::s
                                     ", updated_at = :updated WHERE id = :id AND version = :version",
                                 params);
     if (n != 1) throw Problem::conflict("version_conflict", "The product changed while it was being updated.");
-    if (name || description || categoryId) reindexProduct(tx, id);
+    if (name || description || categoryId || st) reindexProduct(tx, id);
+    if (basePrice) refreshPrices(tx, id);
     const Json event{{"id", id}, {"version", version + 1}, {"changed", changed}};
     deps_.audit.record(actor, "product.update", "product", id, changed.dump(), tx);
     deps_.events.publish(st && *st == "archived" ? "product.archived" : "product.updated", event.dump(), tx);
@@ -241,10 +274,101 @@ void ProductWriter::archive(const std::string& id, const std::string& actor) {
     if (current->text("status") == "archived") return;  // archiving twice changes nothing
     tx.exec("UPDATE catalog_products SET status = 'archived', version = version + 1, updated_at = :now WHERE id = :id",
             {deps_.nowMs(), id});
+    reindexProduct(tx, id);
     deps_.audit.record(actor, "product.archive", "product", id, "{}", tx);
     deps_.events.publish("product.archived",
                          Json{{"id", id}, {"version", current->integer("version") + 1}}.dump(), tx);
     deps_.changed(tx);
+  });
+}
+
+Json ProductWriter::addVariant(const std::string& productId, const Json& body, const std::string& actor) {
+  BodyErrors e;
+  const auto version = requiredVersion(body, e);
+  const VariantIn in = variantIn(body, "", e, {"version", "sku", "size", "color", "price"});
+  e.throwIfAny();
+  return deps_.db.run([&](Tx& tx) {
+    const long long now = deps_.nowMs();
+    bumpVersion(tx, productId, *version, now);
+    requireFreeSku(tx, in.sku);
+    const auto last = tx.one("SELECT COALESCE(MAX(position), -1) AS n FROM catalog_variants WHERE product_id = :p",
+                             {productId});
+    const std::string id = newId(now);
+    tx.exec("INSERT INTO catalog_variants (id, product_id, sku, size, color, price, status, position) "
+            "VALUES (:id, :product, :sku, :size, :color, :price, 'active', :position)",
+            {id, productId, in.sku, in.size, in.color, in.price, last->integer("n") + 1});
+    refreshPrices(tx, productId);
+    const Json details{{"variantId", id}, {"sku", in.sku}};
+    deps_.audit.record(actor, "product.variant.add", "product", productId, details.dump(), tx);
+    deps_.events.publish("product.updated",
+                         Json{{"id", productId}, {"version", *version + 1}, {"changed", {{"variantAdded", details}}}}
+                             .dump(),
+                         tx);
+    deps_.changed(tx);
+    return *productByIdOrSlug(tx, productId, true);
+  });
+}
+
+Json ProductWriter::updateVariant(const std::string& productId, const std::string& variantId, const Json& body,
+                                  const std::string& actor) {
+  BodyErrors e;
+  const auto version = requiredVersion(body, e);
+  for (const auto& [k, _] : body.items())
+    if (k == "sku")
+      e.add("sku", "cannot be changed: retire this variant and add one with the new SKU");
+    else if (k != "version" && k != "size" && k != "color" && k != "price" && k != "status")
+      e.add(k, "is not a known field");
+  // size, color and price may be null: null clears them (price: back to the product price).
+  auto nullable = [&](const char* key, auto parse) -> std::optional<Value> {
+    if (!body.contains(key)) return std::nullopt;
+    if (body[key].is_null()) return Value(nullptr);
+    auto v = parse();
+    return v ? std::optional<Value>(Value(*v)) : std::nullopt;
+  };
+  const auto size = nullable("size", [&] { return text(body, "size", 32, e); });
+  const auto color = nullable("color", [&] { return text(body, "color", 32, e); });
+  const auto overridePrice = nullable("price", [&] { return price(body, "price", e); });
+  auto st = text(body, "status", 16, e);
+  if (st && *st != "active" && *st != "archived") e.add("status", "must be active or archived");
+  e.throwIfAny();
+  return deps_.db.run([&](Tx& tx) {
+    const long long now = deps_.nowMs();
+    bumpVersion(tx, productId, *version, now);
+    if (!tx.one("SELECT 1 AS x FROM catalog_variants WHERE id = :id AND product_id = :p", {variantId, productId}))
+      throw Problem::notFound("No variant with this id on this product.");
+    // Column names come from this fixed list; only values are bound.
+    std::string set;
+    Params params;
+    Json changed = Json::object();
+    auto assign = [&](const char* column, const std::optional<Value>& value, Json shown) {
+      if (!value) return;
+      set += std::string(set.empty() ? "" : ", ") + column + " = :" + column;
+      params.push_back(*value);
+      changed[column] = std::move(shown);
+    };
+    auto shown = [](const std::optional<Value>& v) -> Json {
+      if (!v || v->isNull()) return nullptr;
+      if (auto* i = std::get_if<long long>(&v->storage())) return *i;
+      return v->asString();
+    };
+    assign("size", size, shown(size));
+    assign("color", color, shown(color));
+    assign("price", overridePrice, shown(overridePrice));
+    assign("status", st ? std::optional<Value>(Value(*st)) : std::nullopt, st ? Json(*st) : Json());
+    if (!set.empty()) {
+      params.emplace_back(variantId);
+      tx.exec("UPDATE catalog_variants SET " + set + " WHERE id = :id", params);
+      refreshPrices(tx, productId);
+    }
+    Json details = changed;
+    details["variantId"] = variantId;
+    deps_.audit.record(actor, st && *st == "archived" ? "product.variant.retire" : "product.variant.update", "product",
+                       productId, details.dump(), tx);
+    deps_.events.publish("product.updated",
+                         Json{{"id", productId}, {"version", *version + 1}, {"changed", {{"variant", details}}}}.dump(),
+                         tx);
+    deps_.changed(tx);
+    return *productByIdOrSlug(tx, productId, true);
   });
 }
 

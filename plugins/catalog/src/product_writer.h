@@ -16,6 +16,12 @@ class ProductWriter {
   Json create(const Json& body, const std::string& actor);
   Json update(const std::string& id, const Json& body, const std::string& actor);
   void archive(const std::string& id, const std::string& actor);
+  // Variants after creation: add one, change size/colour/price override, or
+  // retire it (status "archived"). The SKU never changes: inventory and
+  // orders refer to it. Each bumps the product's version.
+  Json addVariant(const std::string& productId, const Json& body, const std::string& actor);
+  Json updateVariant(const std::string& productId, const std::string& variantId, const Json& body,
+                     const std::string& actor);
 
  private:
   WriteDeps deps_;

@@ -39,7 +39,7 @@ std::string rfc3339(long long epochMs) {
   const std::time_t secs = static_cast<std::time_t>(epochMs / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  char buf[40];
+  char buf[64];
   const int ms = static_cast<int>(epochMs % 1000);
   if (ms == 0)
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
@@ -105,7 +105,7 @@ std::string etagOf(std::string_view body) {
     a = (a ^ c) * 1099511628211ull;
     b = (b ^ c) * 1099511628211ull + 0x9e3779b97f4a7c15ull;
   }
-  char buf[40];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "\"%016llx%016llx\"", static_cast<unsigned long long>(a),
                 static_cast<unsigned long long>(b));
   return buf;

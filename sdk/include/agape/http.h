@@ -105,6 +105,14 @@ struct RouteOptions {
   std::string responseSchema;
   int successStatus = 200;
   std::string successContentType = "application/json";
+
+  // Optional, for worker-pool routes whose answer is often in memory (a
+  // response cache): runs first on the network thread, after the whole
+  // middleware chain (authentication, roles, rate limit). A Response is sent
+  // as is; std::nullopt hands the request to the worker pool, where the
+  // middleware chain and then the handler run as usual. It must not block
+  // or touch the database. Saves two thread hand-offs per answered request.
+  std::function<std::optional<Response>(Request&)> fastPath;
 };
 
 // Route registration, open during provision only. Path templates use

@@ -16,11 +16,18 @@ class RateLimitMiddleware final : public Middleware {
   void handle(Exchange& ex, const Next& next) override {
     const std::string& cls = ex.route()->options.rateLimitClass;
     if (cls == "none") return next();
-    auto d = limiter_.take(cls, ex.request.clientIp);
     Headers& h = ex.response.headers;
+    if (ex.admitted) {  // second pass after a declined fast path: already counted
+      h.set("RateLimit-Limit", ex.admitted->limit);
+      h.set("RateLimit-Remaining", ex.admitted->remaining);
+      h.set("RateLimit-Reset", ex.admitted->reset);
+      return next();
+    }
+    auto d = limiter_.take(cls, ex.request.clientIp);
     h.set("RateLimit-Limit", seconds(d.limit));
     h.set("RateLimit-Remaining", seconds(d.remaining));
     h.set("RateLimit-Reset", seconds(d.resetSeconds));
+    if (d.allowed) ex.admitted = Exchange::Admission{seconds(d.limit), seconds(d.remaining), seconds(d.resetSeconds)};
     if (!d.allowed) {
       std::string retry = std::to_string(std::max<long long>(1, static_cast<long long>(std::ceil(d.retryAfterSeconds))));
       throw Problem(429, "rate_limited", "Too many requests; retry in " + retry + " s.").withHeader("Retry-After", retry);

@@ -15,6 +15,7 @@ class AccessLogMiddleware final : public Middleware {
     metrics_.begin();
     next();
     metrics_.end();
+    if (ex.deferred) return;  // counted and logged once, by the pass that answers
     auto latency = std::chrono::steady_clock::now() - ex.started;
     metrics_.record(ex.route(), ex.response.status, latency);
     if (logLines_) writeLine(ex, latency);
@@ -59,6 +60,7 @@ class SecurityHeadersMiddleware final : public Middleware {
   std::string_view name() const override { return "security-headers"; }
   void handle(Exchange& ex, const Next& next) override {
     next();
+    if (ex.deferred) return;
     Headers& h = ex.response.headers;
     h.add("X-Content-Type-Options", "nosniff");
     h.add("X-Frame-Options", "DENY");

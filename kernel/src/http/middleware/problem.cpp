@@ -51,7 +51,7 @@ class RouteMiddleware final : public Middleware {
     switch (ex.match.outcome) {
       case Router::Outcome::Found:
         ex.request.routeTemplate = ex.match.route->pathTemplate;
-        ex.request.pathParams = std::move(ex.match.params);
+        ex.request.pathParams = ex.match.params;  // copied: a second pass needs them again
         next();
         return;
       case Router::Outcome::NotFound:

@@ -33,8 +33,10 @@ class RequestIdMiddleware final : public Middleware {
   int priority() const override { return 10; }
   std::string_view name() const override { return "request-id"; }
   void handle(Exchange& ex, const Next& next) override {
-    auto given = ex.request.headers.get("X-Request-Id");
-    ex.request.requestId = given && acceptableClientId(*given) ? std::string(*given) : newRequestId();
+    if (ex.request.requestId.empty()) {  // set already on a second pass (see Exchange::deferred)
+      auto given = ex.request.headers.get("X-Request-Id");
+      ex.request.requestId = given && acceptableClientId(*given) ? std::string(*given) : newRequestId();
+    }
     setCurrentRequestId(ex.request.requestId);
     setCurrentClientIp(ex.request.clientIp);
     // Cleared even when the chain throws: the thread serves other requests

@@ -1,0 +1,91 @@
+// The catalogue's commands through the real binary, on SQLite and
+// PostgreSQL: `agape seed demo` and `agape seed bench --products N`.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "support/http_client.h"
+#include "support/backend_test.h"
+#include "support/server_process.h"
+
+namespace agape::test {
+namespace {
+
+using Json = nlohmann::json;
+
+class CatalogSeed : public BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (IsSkipped()) return;
+    const std::string url = databaseUrl();
+    const std::string plugin = std::string("{id: catalog, migrations: ") + AGAPE_SOURCE_DIR + "/migrations/catalog}";
+    cfg_ = dir_.write("agape.yaml", testConfig(dir_, port_, {plugin}, "catalog:\n  seedDemo: false\n", url));
+  }
+
+  CommandResult agape(std::vector<std::string> args) {
+    args.push_back("--config");
+    args.push_back(cfg_);
+    return runAgape(args);
+  }
+
+  Json getJson(const std::string& path) {
+    auto server = std::make_unique<ServerProcess>(
+        std::vector<std::string>{"serve", "--config", cfg_, "--set", "logging.accessLog=false"}, port_);
+    EXPECT_TRUE(server->waitReady()) << server->output();
+    HttpClient c(server->base());
+    auto r = c.get(path);
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(server->terminate(), 0);
+    return Json::parse(r.body, nullptr, false);
+  }
+
+  TempDir dir_;
+  int port_ = freePort();
+  std::string cfg_;
+};
+
+TEST_P(CatalogSeed, DemoLoadsOnceIntoAnEmptyCatalogue) {
+  auto first = agape({"seed", "demo"});
+  ASSERT_EQ(first.exitCode, 0) << first.output;
+  EXPECT_NE(first.output.find("loaded 18 categories, 203 products and"), std::string::npos) << first.output;
+  auto again = agape({"seed", "demo"});
+  EXPECT_EQ(again.exitCode, 0) << again.output;
+  EXPECT_NE(again.output.find("already has products; nothing loaded"), std::string::npos) << again.output;
+  auto bench = agape({"seed", "bench", "--products", "10"});
+  EXPECT_EQ(bench.exitCode, 1);
+  EXPECT_NE(bench.output.find("needs an empty one"), std::string::npos) << bench.output;
+  EXPECT_EQ(getJson("/v1/products?limit=1")["meta"]["total"], 203);
+}
+
+TEST_P(CatalogSeed, BenchGeneratesADeterministicCatalogue) {
+  auto r = agape({"seed", "bench", "--products", "2000"});
+  ASSERT_EQ(r.exitCode, 0) << r.output;
+  EXPECT_NE(r.output.find("loaded 12 categories, 2000 products and 6000 variants"), std::string::npos) << r.output;
+  // Every ninth product is a dress; the search index was built in the load.
+  EXPECT_EQ(getJson("/v1/products/search?q=dress&limit=1")["meta"]["total"], 223);
+  const Json first = getJson("/v1/products?sort=name&limit=1");
+  EXPECT_EQ(first["meta"]["total"], 2000);
+  ASSERT_EQ(first["data"].size(), 1u);
+  EXPECT_EQ(first["data"][0]["variants"].size(), 3u);
+  EXPECT_EQ(first["data"][0]["name"], "Abuja Black Kaftan 1625");
+}
+
+TEST_P(CatalogSeed, UsageErrorsExitWithTwo) {
+  EXPECT_EQ(agape({"seed", "bench"}).exitCode, 2);
+  EXPECT_EQ(agape({"seed", "bench", "--products", "0"}).exitCode, 2);
+  EXPECT_EQ(agape({"seed", "bench", "--products", "12x"}).exitCode, 2);
+  EXPECT_EQ(agape({"seed", "demo", "extra"}).exitCode, 2);
+  auto help = agape({"seed", "bench", "--help"});
+  EXPECT_EQ(help.exitCode, 0);
+  EXPECT_NE(help.output.find("Usage: agape seed bench --products N"), std::string::npos) << help.output;
+}
+
+AGAPE_BACKENDS(CatalogSeed);
+
+}  // namespace
+}  // namespace agape::test
