@@ -1,0 +1,134 @@
+#include "adjustments.h"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+#include <set>
+
+namespace agape::inventory {
+namespace {
+
+constexpr long long kMaxUnits = 1'000'000'000;
+constexpr long long kMaxUnitCost = 1'000'000'000'000LL;
+constexpr long long kMaxThreshold = 1'000'000;
+
+std::optional<long long> integerField(const Json& o, const char* key, long long min, long long max,
+                                      const std::string& prefix, std::vector<FieldError>& errors) {
+  if (!o.contains(key)) return std::nullopt;
+  const Json& v = o[key];
+  if (!v.is_number_integer() || v.get<long long>() < min || v.get<long long>() > max) {
+    errors.push_back({prefix + key, "must be an integer between " + std::to_string(min) + " and " + std::to_string(max)});
+    return std::nullopt;
+  }
+  return v.get<long long>();
+}
+
+}  // namespace
+
+void readAdjustment(const Json& o, const std::string& prefix, Adjustment& out, std::vector<FieldError>& errors) {
+  const bool hasDelta = o.contains("delta"), hasQuantity = o.contains("quantity");
+  if (hasDelta == hasQuantity)
+    errors.push_back({prefix + (hasDelta ? "quantity" : "delta"),
+                      "give exactly one of delta (a change) and quantity (the new on-hand count)"});
+  out.delta = integerField(o, "delta", -kMaxUnits, kMaxUnits, prefix, errors);
+  out.quantity = integerField(o, "quantity", 0, kMaxUnits, prefix, errors);
+  if (!o.contains("reason"))
+    errors.push_back({prefix + "reason", "is required: why the stock changed (1 to 200 characters)"});
+  else if (!o["reason"].is_string() || o["reason"].get_ref<const std::string&>().empty() ||
+           o["reason"].get_ref<const std::string&>().size() > 200)
+    errors.push_back({prefix + "reason", "must be a string of 1 to 200 characters"});
+  else
+    out.reason = o["reason"].get<std::string>();
+  out.version = integerField(o, "version", 0, std::numeric_limits<long long>::max(), prefix, errors);
+  out.unitCost = integerField(o, "unitCost", 0, kMaxUnitCost, prefix, errors);
+  if (o.contains("lowStockThreshold")) {
+    out.setsThreshold = true;
+    if (!o["lowStockThreshold"].is_null())
+      out.lowStockThreshold = integerField(o, "lowStockThreshold", 0, kMaxThreshold, prefix, errors);
+  }
+}
+
+AdjustmentResult Adjuster::apply(Tx& tx, const catalog::VariantDirectory& variants,
+                                 const std::vector<Adjustment>& lines, const std::string& actor,
+                                 const std::string& requestId, std::string_view auditAction) const {
+  AdjustmentResult result;
+  std::vector<std::string> ids;
+  for (const auto& line : lines) ids.push_back(line.variantId);
+  std::set<std::string> known;
+  for (const auto& v : variants.lookup(tx, ids)) known.insert(v.id);
+
+  // Lock (creating at zero where missing) in variant id order, like every
+  // other writer, then check every line against the locked rows.
+  std::vector<std::size_t> order(lines.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+  const long long now = ledger_.nowMs();
+  const std::string lockSuffix = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
+  std::vector<std::optional<Level>> current(lines.size());
+  for (std::size_t i : order) {
+    if (!known.count(ids[i])) {
+      result.failures.push_back({AdjustmentFailure::Kind::UnknownVariant, i, "variantId", "is not a known variant"});
+      continue;
+    }
+    // A concurrent first adjustment of the same variant waits here for the
+    // other's outcome instead of failing on the primary key.
+    tx.exec("INSERT INTO inventory_levels (variant_id, on_hand, reserved, version, updated_at) "
+            "VALUES (:v, 0, 0, 0, :now) ON CONFLICT (variant_id) DO NOTHING",
+            {ids[i], now});
+    auto row = tx.one(std::string("SELECT ") + kLevelColumns + " FROM inventory_levels WHERE variant_id = :v" +
+                          lockSuffix,
+                      {ids[i]});
+    current[i] = levelFromRow(*row);
+  }
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (!current[i]) continue;
+    const Adjustment& a = lines[i];
+    const Level& cur = *current[i];
+    if (a.version && *a.version != cur.version)
+      result.failures.push_back({AdjustmentFailure::Kind::VersionConflict, i, "version",
+                                 "is " + std::to_string(*a.version) + " but the level is at version " +
+                                     std::to_string(cur.version) + "; read it again"});
+    const long long target = a.delta ? cur.onHand + *a.delta : *a.quantity;
+    const char* field = a.delta ? "delta" : "quantity";
+    if (target < 0)
+      result.failures.push_back({AdjustmentFailure::Kind::Invalid, i, field,
+                                 "would take on hand from " + std::to_string(cur.onHand) + " to " +
+                                     std::to_string(target) + ", below zero"});
+    else if (target < cur.reserved)
+      result.failures.push_back({AdjustmentFailure::Kind::Invalid, i, field,
+                                 "would take on hand to " + std::to_string(target) + ", below the " +
+                                     std::to_string(cur.reserved) + " units reserved"});
+  }
+  if (!result.failures.empty()) {
+    std::sort(result.failures.begin(), result.failures.end(),
+              [](const auto& a, const auto& b) { return a.line < b.line; });
+    return result;
+  }
+
+  result.levels.resize(lines.size());
+  for (std::size_t i : order) {
+    const Adjustment& a = lines[i];
+    const Level& cur = *current[i];
+    const long long target = a.delta ? cur.onHand + *a.delta : *a.quantity;
+    const auto rows = tx.query(
+        std::string("UPDATE inventory_levels SET on_hand = :n, version = version + 1, updated_at = :now, "
+                    "unit_cost = COALESCE(CAST(:cost AS BIGINT), unit_cost), "
+                    "low_stock_threshold = CASE WHEN CAST(:set AS INTEGER) = 1 THEN CAST(:t AS BIGINT) "
+                    "ELSE low_stock_threshold END WHERE variant_id = :v RETURNING ") +
+            kLevelColumns,
+        {target, now, a.unitCost, a.setsThreshold ? 1 : 0, a.lowStockThreshold, ids[i]});
+    LevelChange change{levelFromRow(rows.front()), target - cur.onHand, 0, cur.available()};
+    ledger_.record(tx, {change}, Movement{MovementKind::Adjust, a.reason, actor, requestId});
+    Json details{{"reason", a.reason},
+                 {"onHand", {{"from", cur.onHand}, {"to", target}}},
+                 {"version", change.after.version}};
+    if (a.delta) details["delta"] = *a.delta;
+    if (a.unitCost) details["unitCost"] = *a.unitCost;
+    if (a.setsThreshold) details["lowStockThreshold"] = a.lowStockThreshold ? Json(*a.lowStockThreshold) : Json();
+    audit_.record(actor, auditAction, "inventory_level", ids[i], details.dump(), tx);
+    result.levels[i] = change.after;
+  }
+  return result;
+}
+
+}  // namespace agape::inventory

@@ -1,0 +1,25 @@
+#pragma once
+#include <chrono>
+
+#include <agape/config.h>
+
+namespace agape::inventory {
+
+struct InventoryConfig {
+  // How long a reservation holds stock unless the caller gives its own ttl.
+  std::chrono::milliseconds reservationTtl = std::chrono::minutes(15);
+  // inventory.low_stock fires when available drops below this (per variant
+  // when the level sets its own); 0 never fires.
+  long long lowStockThreshold = 5;
+  // Development: on start, give every catalogue variant without a level a
+  // deterministic quantity, so the demo catalogue shows availability.
+  bool seedDemoStock = false;
+  // Holds expired per sweep run (each in its own transaction); the rest wait
+  // for the next run, a minute later.
+  long long expiryBatch = 500;
+};
+
+// Strict decode of the `inventory:` section; throws agape::ConfigError.
+InventoryConfig decodeInventoryConfig(const ConfigView& section);
+
+}  // namespace agape::inventory

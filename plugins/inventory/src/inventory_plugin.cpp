@@ -1,0 +1,61 @@
+// The inventory plugin: stock levels per catalogue variant, two-phase
+// reservations with expiry (the StockService other plugins call), the
+// movement ledger, low-stock alerts and the admin API.
+#include <memory>
+
+#include <agape/config.h>
+#include <agape/context.h>
+#include <agape/db.h>
+#include <agape/logger.h>
+#include <agape/plugin.h>
+#include <agape/services.h>
+
+#include "demo_stock.h"
+#include "inventory_api.h"
+#include "inventory_config.h"
+#include "reservation_book.h"
+#include "reservation_expiry.h"
+#include "stock_ledger.h"
+
+namespace agape::inventory {
+namespace {
+
+class InventoryPlugin final : public Plugin {
+ public:
+  void configure(const ConfigView& section) override { config_ = decodeInventoryConfig(section); }
+
+  void provision(Context& ctx) override {
+    ledger_ = std::make_unique<StockLedger>(ctx.events(), ctx.clock(), config_.lowStockThreshold);
+    book_ = std::make_shared<ReservationBook>(*ledger_, config_.reservationTtl);
+    ctx.services().provide<StockService>(book_);
+    expiry_ = std::make_unique<ReservationExpiry>(ctx.db(), ctx.clock(), *book_, config_.expiryBatch);
+    expiry_->registerWith(ctx.jobs());
+    api_ = std::make_unique<InventoryApi>(ctx, *ledger_);
+    api_->registerRoutes(ctx.routes());
+  }
+
+  void validate(Context& ctx) override {
+    // A hard dependency: the kernel refuses to start without the catalogue.
+    variants_ = &ctx.services().get<catalog::VariantDirectory>();
+    api_->useVariants(*variants_);
+  }
+
+  void start(Context& ctx) override {
+    if (!config_.seedDemoStock) return;
+    const int created = ctx.db().run([&](Tx& tx) { return seedDemoStock(tx, *variants_, *ledger_); });
+    if (created > 0) ctx.logger().info("stocked the demo catalogue", {{"variants", std::to_string(created)}});
+  }
+
+ private:
+  InventoryConfig config_;
+  std::unique_ptr<StockLedger> ledger_;
+  std::shared_ptr<ReservationBook> book_;
+  std::unique_ptr<ReservationExpiry> expiry_;
+  std::unique_ptr<InventoryApi> api_;
+  const catalog::VariantDirectory* variants_ = nullptr;
+};
+
+}  // namespace
+}  // namespace agape::inventory
+
+AGAPE_PLUGIN(agape::inventory::InventoryPlugin, "inventory", "1.0.0", "catalog")

@@ -1,0 +1,276 @@
+#include "reservation_book.h"
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+#include <stdexcept>
+
+#include <agape/json.h>
+#include <agape/problem.h>
+
+#include "time_text.h"
+
+namespace agape::inventory {
+namespace {
+
+constexpr long long kMaxQuantity = 1'000'000'000;
+// IN lists are cut into chunks so a statement stays far within SQLite's
+// parameter limit whatever the caller passes.
+constexpr std::size_t kChunk = 200;
+// Taken only around multi-item reservations: a shortfall on a later item
+// rolls the earlier ones back without touching the caller's other writes.
+constexpr const char* kSavepoint = "agape_inventory_reserve";
+
+const char* statusText(MovementKind kind) {
+  switch (kind) {
+    case MovementKind::Commit: return "committed";
+    case MovementKind::Release: return "released";
+    default: return "expired";
+  }
+}
+
+const char* reasonText(MovementKind kind) {
+  switch (kind) {
+    case MovementKind::Reserve: return "reservation";
+    case MovementKind::Commit: return "reservation committed";
+    case MovementKind::Release: return "reservation released";
+    default: return "reservation expired";
+  }
+}
+
+ReservationStatus statusOf(const std::string& text) {
+  if (text == "active") return ReservationStatus::Active;
+  if (text == "committed") return ReservationStatus::Committed;
+  if (text == "released") return ReservationStatus::Released;
+  if (text == "expired") return ReservationStatus::Expired;
+  throw std::runtime_error("inventory_holds: unknown status " + text);
+}
+
+std::string itemField(std::size_t i, const char* name) { return "items[" + std::to_string(i) + "]." + name; }
+
+void validate(const std::vector<StockItem>& items) {
+  std::vector<FieldError> errors;
+  if (items.empty()) errors.push_back({"items", "must hold at least one item"});
+  if (items.size() > ReservationBook::kMaxItems)
+    errors.push_back({"items", "must hold at most " + std::to_string(ReservationBook::kMaxItems) + " items"});
+  std::set<std::string_view> seen;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (items[i].variantId.empty() || items[i].variantId.size() > 64)
+      errors.push_back({itemField(i, "variantId"), "must be a variant id"});
+    else if (!seen.insert(items[i].variantId).second)
+      errors.push_back({itemField(i, "variantId"), "is given twice; give each variant once with its total quantity"});
+    if (items[i].quantity < 1 || items[i].quantity > kMaxQuantity)
+      errors.push_back({itemField(i, "quantity"), "must be between 1 and " + std::to_string(kMaxQuantity)});
+  }
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+}
+
+// Indexes of `items` in variant id order: every writer locks level rows in
+// this order, so two transactions never wait for each other in a cycle.
+std::vector<std::size_t> lockOrder(const std::vector<StockItem>& items) {
+  std::vector<std::size_t> order(items.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return items[a].variantId < items[b].variantId; });
+  return order;
+}
+
+std::vector<StockItem> holdItems(Tx& tx, const std::string& holder) {
+  std::vector<StockItem> items;
+  for (const Row& r : tx.query("SELECT variant_id, quantity FROM inventory_hold_items WHERE holder = :h", {holder}))
+    items.push_back({r.text("variant_id"), r.integer("quantity")});
+  std::sort(items.begin(), items.end(), [](const StockItem& a, const StockItem& b) { return a.variantId < b.variantId; });
+  return items;
+}
+
+void insertHoldItems(Tx& tx, const std::string& holder, const std::vector<StockItem>& sorted) {
+  std::string sql = "INSERT INTO inventory_hold_items (holder, variant_id, quantity) VALUES ";
+  Params params;
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    const std::string n = std::to_string(i);
+    sql += (i ? ", (:h" : "(:h") + n + ", :v" + n + ", :q" + n + ")";
+    params.emplace_back(holder);
+    params.emplace_back(sorted[i].variantId);
+    params.emplace_back(sorted[i].quantity);
+  }
+  tx.exec(sql, params);
+}
+
+}  // namespace
+
+Reservation ReservationBook::reserve(Tx& tx, const std::string& holder, const std::vector<StockItem>& items,
+                                     std::optional<std::chrono::seconds> ttl) {
+  if (holder.empty() || holder.size() > 200) throw std::invalid_argument("reserve: the holder must be 1 to 200 characters");
+  if (ttl && ttl->count() <= 0) throw std::invalid_argument("reserve: ttl must be positive");
+  validate(items);
+  const std::vector<std::size_t> order = lockOrder(items);
+  std::vector<StockItem> sorted;
+  for (std::size_t i : order) sorted.push_back(items[i]);
+
+  const long long now = ledger_.nowMs();
+  const long long expiresAt =
+      now + (ttl ? std::chrono::duration_cast<std::chrono::milliseconds>(*ttl) : defaultTtl_).count();
+  const bool multi = items.size() > 1;
+  if (multi) tx.exec(std::string("SAVEPOINT ") + kSavepoint);
+
+  // The hold row first: it is what makes a second reserve for the holder a
+  // no-op, including one racing this call from another transaction (the
+  // insert waits for the other's outcome).
+  const long long inserted = tx.exec(
+      "INSERT INTO inventory_holds (holder, status, expires_at, created_at, updated_at) "
+      "VALUES (:h, 'active', :exp, :now, :now2) ON CONFLICT (holder) DO NOTHING",
+      {holder, expiresAt, now, now});
+  if (inserted == 0) {
+    if (multi) tx.exec(std::string("RELEASE SAVEPOINT ") + kSavepoint);
+    auto existing = find(tx, holder);
+    if (!existing) throw std::logic_error("inventory hold vanished inside its own transaction");
+    if (existing->items != sorted)
+      throw Problem::conflict("reservation_conflict",
+                              "A reservation for " + holder + " already exists with other items.");
+    return *existing;
+  }
+
+  // The conditional update is the whole check: it applies only while
+  // on_hand - reserved covers the quantity, evaluated on the row's latest
+  // committed version under its row lock (PostgreSQL) or inside the one
+  // write transaction (SQLite). No value read earlier is trusted.
+  std::vector<LevelChange> changes;
+  changes.reserve(sorted.size());
+  for (const StockItem& item : sorted) {
+    const auto rows = tx.query(
+        std::string("UPDATE inventory_levels SET reserved = reserved + :q, version = version + 1, updated_at = :now "
+                    "WHERE variant_id = :v AND on_hand - reserved >= :q2 RETURNING ") +
+            kLevelColumns,
+        {item.quantity, now, item.variantId, item.quantity});
+    if (rows.empty()) {
+      if (multi) {
+        tx.exec(std::string("ROLLBACK TO SAVEPOINT ") + kSavepoint);
+        tx.exec(std::string("RELEASE SAVEPOINT ") + kSavepoint);
+      } else {
+        tx.exec("DELETE FROM inventory_holds WHERE holder = :h", {holder});
+      }
+      throwShortage(tx, items);
+    }
+    LevelChange c{levelFromRow(rows.front()), 0, item.quantity, 0};
+    c.availableBefore = c.after.available() + item.quantity;
+    changes.push_back(std::move(c));
+  }
+  if (multi) tx.exec(std::string("RELEASE SAVEPOINT ") + kSavepoint);
+
+  insertHoldItems(tx, holder, sorted);
+  ledger_.record(tx, changes, Movement{MovementKind::Reserve, reasonText(MovementKind::Reserve), "system", holder});
+  return Reservation{holder, std::move(sorted), fromEpochMs(expiresAt), ReservationStatus::Active};
+}
+
+void ReservationBook::throwShortage(Tx& tx, const std::vector<StockItem>& items) const {
+  std::vector<std::string> ids;
+  for (const auto& item : items) ids.push_back(item.variantId);
+  const auto stock = available(tx, ids);
+  std::vector<FieldError> errors;
+  std::string names;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const long long have = stock.at(items[i].variantId);
+    if (have >= items[i].quantity) continue;
+    errors.push_back({itemField(i, "quantity"), have <= 0 ? "is out of stock"
+                                                         : "only " + std::to_string(have) + " available"});
+    names += (names.empty() ? "" : ", ") + items[i].variantId + " (requested " + std::to_string(items[i].quantity) +
+             ", available " + std::to_string(std::max(0LL, have)) + ")";
+  }
+  if (errors.empty()) {
+    // The level changed between the failed update and this read (another
+    // transaction released stock): still short at the moment of the update.
+    errors.push_back({itemField(0, "quantity"), "was not available"});
+    names = "one of the variants";
+  }
+  throw Problem(409, "out_of_stock", "Not enough stock for " + names + ".", std::move(errors))
+      .withTitle("Out of stock");
+}
+
+bool ReservationBook::commit(Tx& tx, const std::string& holder) {
+  return settle(tx, holder, MovementKind::Commit, std::nullopt);
+}
+
+bool ReservationBook::release(Tx& tx, const std::string& holder) {
+  return settle(tx, holder, MovementKind::Release, std::nullopt);
+}
+
+bool ReservationBook::expire(Tx& tx, const std::string& holder, long long atMs) {
+  return settle(tx, holder, MovementKind::Expire, atMs);
+}
+
+bool ReservationBook::settle(Tx& tx, const std::string& holder, MovementKind kind, std::optional<long long> dueAtMs) {
+  const long long now = ledger_.nowMs();
+  // Exactly one settlement wins, whichever of commit, release and the expiry
+  // sweep (on any instance) comes first: the others find the hold no longer
+  // active and change nothing.
+  const long long won =
+      dueAtMs ? tx.exec("UPDATE inventory_holds SET status = :s, updated_at = :now "
+                        "WHERE holder = :h AND status = 'active' AND expires_at <= :due",
+                        {statusText(kind), now, holder, *dueAtMs})
+              : tx.exec("UPDATE inventory_holds SET status = :s, updated_at = :now WHERE holder = :h AND status = 'active'",
+                        {statusText(kind), now, holder});
+  if (won == 0) return false;
+
+  const std::vector<StockItem> items = holdItems(tx, holder);
+  std::vector<LevelChange> changes;
+  changes.reserve(items.size());
+  const bool sold = kind == MovementKind::Commit;
+  for (const StockItem& item : items) {
+    const long long onHandDelta = sold ? -item.quantity : 0;
+    const auto rows = tx.query(
+        std::string("UPDATE inventory_levels SET on_hand = on_hand + :oh, reserved = reserved - :q, "
+                    "version = version + 1, updated_at = :now WHERE variant_id = :v RETURNING ") +
+            kLevelColumns,
+        {onHandDelta, item.quantity, now, item.variantId});
+    if (rows.empty()) throw std::logic_error("inventory level missing for a held variant: " + item.variantId);
+    LevelChange c{levelFromRow(rows.front()), onHandDelta, -item.quantity, 0};
+    c.availableBefore = c.after.available() - (onHandDelta + item.quantity);
+    changes.push_back(std::move(c));
+  }
+  ledger_.record(tx, changes, Movement{kind, reasonText(kind), "system", holder});
+
+  if (kind == MovementKind::Expire) {
+    Json list = Json::array();
+    for (const auto& item : items) list.push_back({{"variantId", item.variantId}, {"quantity", item.quantity}});
+    ledger_.events().publish("inventory.reservation_expired", Json{{"holder", holder}, {"items", list}}.dump(), tx);
+  }
+  return true;
+}
+
+std::optional<Reservation> ReservationBook::find(Tx& tx, const std::string& holder) const {
+  auto hold = tx.one("SELECT status, expires_at FROM inventory_holds WHERE holder = :h", {holder});
+  if (!hold) return std::nullopt;
+  return Reservation{holder, holdItems(tx, holder), fromEpochMs(hold->integer("expires_at")),
+                     statusOf(hold->text("status"))};
+}
+
+std::map<std::string, long long> ReservationBook::available(Tx& tx, const std::vector<std::string>& variantIds) const {
+  std::map<std::string, long long> out;
+  for (const auto& id : variantIds) out.emplace(id, 0);
+  std::vector<std::string> unique;
+  for (const auto& [id, _] : out) unique.push_back(id);
+  for (std::size_t start = 0; start < unique.size(); start += kChunk) {
+    const std::size_t end = std::min(unique.size(), start + kChunk);
+    std::string list;
+    Params params;
+    for (std::size_t i = start; i < end; ++i) {
+      list += (i == start ? ":v" : ", :v") + std::to_string(i - start);
+      params.emplace_back(unique[i]);
+    }
+    for (const Row& r : tx.query("SELECT variant_id, on_hand - reserved AS available FROM inventory_levels "
+                                 "WHERE variant_id IN (" + list + ")",
+                                 params))
+      out[r.text("variant_id")] = r.integer("available");
+  }
+  return out;
+}
+
+std::vector<std::string> ReservationBook::due(Tx& tx, long long atMs, long long limit) const {
+  std::vector<std::string> holders;
+  for (const Row& r : tx.query("SELECT holder FROM inventory_holds WHERE status = 'active' AND expires_at <= :at "
+                               "ORDER BY expires_at, holder LIMIT :n",
+                               {atMs, limit}))
+    holders.push_back(r.text("holder"));
+  return holders;
+}
+
+}  // namespace agape::inventory

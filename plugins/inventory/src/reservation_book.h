@@ -1,0 +1,50 @@
+#pragma once
+// StockService over the inventory tables: reservations ("holds") taken with
+// conditional updates, settled (committed, released, expired) exactly once
+// through a conditional update of the hold's status.
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <agape/inventory/stock_service.h>
+
+#include "stock_ledger.h"
+
+namespace agape::inventory {
+
+class ReservationBook final : public StockService {
+ public:
+  // Longest list reserve() accepts (a checkout with more lines is refused).
+  static constexpr std::size_t kMaxItems = 200;
+
+  ReservationBook(const StockLedger& ledger, std::chrono::milliseconds defaultTtl)
+      : ledger_(ledger), defaultTtl_(defaultTtl) {}
+
+  Reservation reserve(Tx& tx, const std::string& holder, const std::vector<StockItem>& items,
+                      std::optional<std::chrono::seconds> ttl = {}) override;
+  bool commit(Tx& tx, const std::string& holder) override;
+  bool release(Tx& tx, const std::string& holder) override;
+  std::optional<Reservation> find(Tx& tx, const std::string& holder) const override;
+  std::map<std::string, long long> available(Tx& tx, const std::vector<std::string>& variantIds) const override;
+
+  // The expiry sweep: holders whose reservation is active and due at
+  // `atMs`, earliest deadline first.
+  std::vector<std::string> due(Tx& tx, long long atMs, long long limit) const;
+  // Expires the holder's reservation if it is still active and due at
+  // `atMs` (a commit or release that came first wins); publishes
+  // inventory.reservation_expired. True when this call expired it.
+  bool expire(Tx& tx, const std::string& holder, long long atMs);
+
+ private:
+  // Moves an active hold to its final status and gives back (or, for a
+  // commit, takes out) its quantities, once.
+  bool settle(Tx& tx, const std::string& holder, MovementKind kind, std::optional<long long> dueAtMs);
+  [[noreturn]] void throwShortage(Tx& tx, const std::vector<StockItem>& items) const;
+
+  const StockLedger& ledger_;
+  std::chrono::milliseconds defaultTtl_;
+};
+
+}  // namespace agape::inventory

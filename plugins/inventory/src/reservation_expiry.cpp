@@ -1,0 +1,25 @@
+#include "reservation_expiry.h"
+
+#include <chrono>
+
+#include "time_text.h"
+
+namespace agape::inventory {
+
+void ReservationExpiry::registerWith(Jobs& jobs) {
+  jobs.handle(kQueue, [this](const Job&) { sweep(); }, {.concurrency = 1, .lease = std::chrono::minutes(5)});
+  jobs.schedule(kSchedule, kCron, kQueue, "{}");
+}
+
+int ReservationExpiry::sweep() {
+  const long long at = nowMs(clock_);
+  const auto holders = db_.read([&](Tx& tx) { return book_.due(tx, at, batch_); });
+  int expired = 0;
+  // One transaction per hold: a failure (or a commit racing the sweep) on
+  // one never holds back the others.
+  for (const auto& holder : holders)
+    if (db_.run([&](Tx& tx) { return book_.expire(tx, holder, at); })) ++expired;
+  return expired;
+}
+
+}  // namespace agape::inventory

@@ -1,0 +1,62 @@
+// The inventory: section is decoded strictly, with messages naming key and place.
+#include <gtest/gtest.h>
+
+#include "config/tree_config_view.h"
+#include "config/yaml_tree.h"
+#include "inventory_config.h"
+
+namespace agape::inventory {
+namespace {
+
+InventoryConfig decode(const std::string& yaml) {
+  auto root = kernel::parseYamlDocument(yaml, "/etc/agape/agape.yaml");
+  kernel::TreeConfigView top(root, "", std::make_shared<const kernel::EnvLookup>(kernel::processEnv()));
+  return decodeInventoryConfig(*top.child("inventory"));
+}
+
+std::string errorOf(const std::string& yaml) {
+  try {
+    decode(yaml);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+TEST(InventoryConfig, DefaultsWhenAbsent) {
+  const InventoryConfig c = decode("other: 1\n");
+  EXPECT_EQ(c.reservationTtl, std::chrono::minutes(15));
+  EXPECT_EQ(c.lowStockThreshold, 5);
+  EXPECT_FALSE(c.seedDemoStock);
+  EXPECT_EQ(c.expiryBatch, 500);
+}
+
+TEST(InventoryConfig, ReadsEveryKey) {
+  const InventoryConfig c = decode(
+      "inventory:\n"
+      "  reservationTtl: 30m\n"
+      "  lowStockThreshold: 0\n"
+      "  seedDemoStock: true\n"
+      "  expiryBatch: 50\n");
+  EXPECT_EQ(c.reservationTtl, std::chrono::minutes(30));
+  EXPECT_EQ(c.lowStockThreshold, 0);
+  EXPECT_TRUE(c.seedDemoStock);
+  EXPECT_EQ(c.expiryBatch, 50);
+}
+
+TEST(InventoryConfig, RefusesUnknownKeysAndBadValuesWithTheirPlace) {
+  EXPECT_EQ(errorOf("inventory:\n  reservationTTL: 5m\n"),
+            "inventory.reservationTTL: unknown key (/etc/agape/agape.yaml:2:19)");
+  EXPECT_EQ(errorOf("inventory:\n  reservationTtl: 30s\n"),
+            "inventory.reservationTtl: must be between 1m and 7d (/etc/agape/agape.yaml:2:19)");
+  EXPECT_EQ(errorOf("inventory:\n  reservationTtl: 8d\n"),
+            "inventory.reservationTtl: must be between 1m and 7d (/etc/agape/agape.yaml:2:19)");
+  EXPECT_EQ(errorOf("inventory:\n  lowStockThreshold: -1\n"),
+            "inventory.lowStockThreshold: must be between 0 and 1000000 (/etc/agape/agape.yaml:2:22)");
+  EXPECT_NE(errorOf("inventory:\n  seedDemoStock: sometimes\n").find("inventory.seedDemoStock: "), std::string::npos);
+  EXPECT_NE(errorOf("inventory:\n  expiryBatch: 0\n").find("inventory.expiryBatch: must be between 1 and 100000"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace agape::inventory

@@ -1,0 +1,159 @@
+#pragma once
+// A database with the kernel's and the inventory's schema, a manual clock,
+// the kernel's job runner, event bus and audit log, and the inventory core
+// over them, for the tests that need a real database (SQLite and PostgreSQL).
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include <agape/catalog/variant_directory.h>
+#include <agape/json.h>
+#include <agape/problem.h>
+#include <agape/testing/manual_clock.h>
+
+#include "adjustments.h"
+#include "audit/audit_log.h"
+#include "db_test_support.h"
+#include "events/event_bus.h"
+#include "jobs/job_runner.h"
+#include "log/log.h"
+#include "metrics/registry.h"
+#include "migrate/migrator.h"
+#include "reservation_book.h"
+#include "stock_ledger.h"
+
+namespace agape::inventory::testing {
+
+using namespace std::chrono_literals;
+
+// The catalogue as the inventory sees it: the variants in `ids` exist.
+class FakeVariants final : public catalog::VariantDirectory {
+ public:
+  std::set<std::string> ids;
+  std::vector<catalog::VariantSummary> lookup(Tx&, const std::vector<std::string>& wanted) const override {
+    std::vector<catalog::VariantSummary> out;
+    std::set<std::string> seen;
+    for (const auto& id : wanted) {
+      if (!ids.count(id) || !seen.insert(id).second) continue;
+      catalog::VariantSummary s;
+      s.id = id;
+      s.sku = "SKU-" + id;
+      s.productName = "Product " + id;
+      s.price = 10'000;
+      s.purchasable = true;
+      out.push_back(s);
+    }
+    return out;
+  }
+  std::vector<catalog::VariantSummary> lookupBySku(Tx&, const std::vector<std::string>&) const override { return {}; }
+};
+
+class InventoryDbTest : public kernel::testing::DbTest {
+ protected:
+  static constexpr long long kThreshold = 5;
+
+  void SetUp() override {
+    DbTest::SetUp();
+    if (IsSkipped()) return;
+    kernel::setLogLevel(LogLevel::Warn);
+    db_ = database().open(8);
+    kernel::JsonLogger log("test");
+    kernel::Migrator(*db_, {kernel::Migrator::kernelSource(), {"inventory", AGAPE_INVENTORY_MIGRATIONS}}).up(log);
+    jobsConfig_.pollInterval = std::chrono::milliseconds(50);
+    runner_ = std::make_unique<kernel::JobRunner>(*db_, clock_, metrics_, jobsConfig_);
+    bus_ = std::make_unique<kernel::EventBus>(*runner_);
+    events_ = std::make_unique<kernel::PluginEvents>(*bus_, "inventory");
+    audit_ = std::make_unique<kernel::AuditLog>(*db_, clock_);
+    ledger_ = std::make_unique<StockLedger>(*events_, clock_, kThreshold);
+    book_ = std::make_unique<ReservationBook>(*ledger_, std::chrono::minutes(15));
+    adjuster_ = std::make_unique<Adjuster>(*ledger_, *audit_);
+  }
+  void TearDown() override {
+    adjuster_.reset();
+    book_.reset();
+    ledger_.reset();
+    audit_.reset();
+    events_.reset();
+    bus_.reset();
+    runner_.reset();
+    db_.reset();
+    DbTest::TearDown();
+  }
+
+  // Sets a variant's on-hand count through an adjustment (the variant then exists).
+  // stock() and reserve() move the clock by 1 ms first, so the events they
+  // publish are listed in order (events() sorts by time).
+  void stock(const std::string& variantId, long long quantity, std::optional<long long> threshold = std::nullopt) {
+    clock_.advance(1ms);
+    variants_.ids.insert(variantId);
+    Adjustment a;
+    a.variantId = variantId;
+    a.quantity = quantity;
+    a.reason = "stocktake";
+    a.setsThreshold = threshold.has_value();
+    a.lowStockThreshold = threshold;
+    db_->run([&](Tx& tx) {
+      auto r = adjuster_->apply(tx, variants_, {a}, "u-admin", "req-1", "inventory.adjust");
+      ASSERT_TRUE(r.failures.empty()) << r.failures.front().message;
+    });
+  }
+  Level level(const std::string& variantId) {
+    return db_->read([&](Tx& tx) {
+      return levelFromRow(*tx.one(std::string("SELECT ") + kLevelColumns + " FROM inventory_levels WHERE variant_id = :v",
+                                  {variantId}));
+    });
+  }
+  long long count(const std::string& sqlWithCountAsN, const Params& params = {}) {
+    return db_->read([&](Tx& tx) { return tx.one(sqlWithCountAsN, params)->integer("n"); });
+  }
+  // The events published on `topic`, oldest first, as JSON.
+  std::vector<Json> events(const std::string& topic) {
+    std::vector<Json> out;
+    db_->read([&](Tx& tx) {
+      for (const Row& r : tx.query("SELECT payload FROM agape_events WHERE topic = :t ORDER BY occurred_at, id", {topic}))
+        out.push_back(Json::parse(r.text("payload")));
+    });
+    return out;
+  }
+  // The level as the movements say it is.
+  std::pair<long long, long long> fromMovements(const std::string& variantId) {
+    return db_->read([&](Tx& tx) {
+      auto r = tx.one("SELECT CAST(COALESCE(SUM(on_hand_delta), 0) AS BIGINT) AS o, "
+                      "CAST(COALESCE(SUM(reserved_delta), 0) AS BIGINT) AS r FROM inventory_movements WHERE variant_id = :v",
+                      {variantId});
+      return std::make_pair(r->integer("o"), r->integer("r"));
+    });
+  }
+  Reservation reserve(const std::string& holder, const std::vector<StockItem>& items,
+                      std::optional<std::chrono::seconds> ttl = std::nullopt) {
+    clock_.advance(1ms);
+    return db_->run([&](Tx& tx) { return book_->reserve(tx, holder, items, ttl); });
+  }
+  // The Problem a reservation throws (its transaction rolled back).
+  Problem refusal(const std::string& holder, const std::vector<StockItem>& items) {
+    try {
+      reserve(holder, items);
+    } catch (const Problem& p) {
+      return p;
+    }
+    ADD_FAILURE() << "reserve for " << holder << " succeeded";
+    return Problem(500, "none");
+  }
+
+  std::unique_ptr<kernel::DbPool> db_;
+  agape::testing::ManualClock clock_;
+  kernel::MetricsRegistry metrics_;
+  kernel::JobsConfig jobsConfig_;
+  std::unique_ptr<kernel::JobRunner> runner_;
+  std::unique_ptr<kernel::EventBus> bus_;
+  std::unique_ptr<kernel::PluginEvents> events_;
+  std::unique_ptr<kernel::AuditLog> audit_;
+  std::unique_ptr<StockLedger> ledger_;
+  std::unique_ptr<ReservationBook> book_;
+  std::unique_ptr<Adjuster> adjuster_;
+  FakeVariants variants_;
+};
+
+}  // namespace agape::inventory::testing

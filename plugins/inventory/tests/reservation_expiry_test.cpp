@@ -1,0 +1,113 @@
+// Reservations expire on an injected clock: the minute cron schedule and its
+// job give the stock back once the time ran out, publish
+// inventory.reservation_expired, and lose every race to a commit or release.
+#include "inventory_test_support.h"
+#include "jobs/plugin_jobs.h"
+#include "reservation_expiry.h"
+
+namespace agape::inventory::testing {
+namespace {
+
+using kernel::testing::Backend;
+
+class ReservationExpiryTest : public InventoryDbTest {
+ protected:
+  void SetUp() override {
+    InventoryDbTest::SetUp();
+    if (IsSkipped()) return;
+    expiry_ = std::make_unique<ReservationExpiry>(*db_, clock_, *book_, 500);
+  }
+  void TearDown() override {
+    expiry_.reset();
+    InventoryDbTest::TearDown();
+  }
+  ReservationStatus status(const std::string& holder) {
+    return db_->read([&](Tx& tx) { return book_->find(tx, holder)->status; });
+  }
+
+  std::unique_ptr<ReservationExpiry> expiry_;
+};
+
+TEST_P(ReservationExpiryTest, TheSweepReleasesOnlyReservationsWhoseTimeRanOut) {
+  stock("a", 10);
+  stock("b", 10);
+  const auto first = reserve("order:1", {{"a", 2}, {"b", 1}});                        // the default 15 minutes
+  const auto second = reserve("order:2", {{"a", 3}}, std::chrono::seconds(20 * 60));  // its own ttl
+  EXPECT_EQ(second.expiresAt - first.expiresAt, 5min + 1ms);
+  clock_.set(first.expiresAt - 1ms);
+  EXPECT_EQ(expiry_->sweep(), 0);
+  clock_.advance(1ms);
+  EXPECT_EQ(expiry_->sweep(), 1);
+  EXPECT_EQ(expiry_->sweep(), 0) << "expired once";
+  EXPECT_EQ(status("order:1"), ReservationStatus::Expired);
+  EXPECT_EQ(status("order:2"), ReservationStatus::Active);
+  EXPECT_EQ(level("a").reserved, 3);
+  EXPECT_EQ(level("b").reserved, 0);
+  EXPECT_EQ(level("a").onHand, 10);
+
+  const auto expired = events("inventory.reservation_expired");
+  ASSERT_EQ(expired.size(), 1u);
+  EXPECT_EQ(expired[0], (Json{{"holder", "order:1"},
+                              {"items", {{{"variantId", "a"}, {"quantity", 2}}, {{"variantId", "b"}, {"quantity", 1}}}}}));
+  EXPECT_EQ(count("SELECT count(*) AS n FROM inventory_movements WHERE kind = 'expire'"), 2);
+
+  // The holder's late commit or release changes nothing.
+  EXPECT_FALSE(db_->run([&](Tx& tx) { return book_->commit(tx, "order:1"); }));
+  EXPECT_FALSE(db_->run([&](Tx& tx) { return book_->release(tx, "order:1"); }));
+
+  clock_.set(second.expiresAt);
+  EXPECT_EQ(expiry_->sweep(), 1);
+  EXPECT_EQ(level("a").reserved, 0);
+  EXPECT_EQ(fromMovements("a"), std::make_pair(10LL, 0LL));
+  EXPECT_EQ(fromMovements("b"), std::make_pair(10LL, 0LL));
+}
+
+TEST_P(ReservationExpiryTest, ACommitBeforeTheSweepWins) {
+  stock("a", 10);
+  reserve("order:1", {{"a", 4}});
+  clock_.advance(16min);  // due, but the sweep has not run yet
+  EXPECT_TRUE(db_->run([&](Tx& tx) { return book_->commit(tx, "order:1"); }));
+  EXPECT_EQ(expiry_->sweep(), 0);
+  EXPECT_EQ(status("order:1"), ReservationStatus::Committed);
+  EXPECT_EQ(level("a").onHand, 6);
+  EXPECT_TRUE(events("inventory.reservation_expired").empty());
+}
+
+TEST_P(ReservationExpiryTest, TheMinuteScheduleRunsTheSweepThroughTheJobRunner) {
+  kernel::PluginJobs jobs(*runner_, "inventory");
+  expiry_->registerWith(jobs);
+  runner_->freeze();
+  runner_->syncSchedules();
+  stock("a", 3);
+  reserve("order:1", {{"a", 3}});
+  for (int minute = 1; minute < 15; ++minute) {
+    clock_.advance(1min);
+    EXPECT_EQ(runner_->tickCron(), 1) << minute;
+    runner_->runDue();
+    ASSERT_EQ(status("order:1"), ReservationStatus::Active) << "after " << minute << " min";
+  }
+  clock_.advance(1min);
+  EXPECT_EQ(runner_->tickCron(), 1);
+  runner_->runDue();
+  EXPECT_EQ(status("order:1"), ReservationStatus::Expired);
+  EXPECT_EQ(level("a").reserved, 0);
+  EXPECT_EQ(events("inventory.reservation_expired").size(), 1u);
+  EXPECT_EQ(count("SELECT count(*) AS n FROM agape_jobs WHERE queue = 'inventory.expire' AND status = 'done'"), 15);
+}
+
+TEST_P(ReservationExpiryTest, ASweepExpiresAtMostItsBatch) {
+  ReservationExpiry small(*db_, clock_, *book_, 2);
+  stock("a", 10);
+  for (int i = 0; i < 5; ++i) reserve("order:" + std::to_string(i), {{"a", 1}});
+  clock_.advance(15min);
+  EXPECT_EQ(small.sweep(), 2);
+  EXPECT_EQ(small.sweep(), 2);
+  EXPECT_EQ(small.sweep(), 1);
+  EXPECT_EQ(level("a").reserved, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ReservationExpiryTest, ::testing::Values(Backend::Sqlite, Backend::Postgres),
+                         kernel::testing::backendName);
+
+}  // namespace
+}  // namespace agape::inventory::testing
