@@ -421,6 +421,27 @@ TEST_P(InventoryServe, ReservationsThroughTheServiceOverHttp) {
   EXPECT_EQ(code(below), "invalid_adjustment");
 }
 
+TEST_P(InventoryServe, AReservationIsGivenBackWhenItsTimeRunsOut) {
+  start();
+  const auto ids = variants();
+  setStock(ids[0], 4);
+  const auto t0 = std::chrono::steady_clock::now();
+  ok(send("POST", "/v1/test/reservations",
+          Json{{"holder", "order:late"}, {"items", {{{"variantId", ids[0]}, {"quantity", 3}}}}, {"ttlSeconds", 1}}),
+     201);
+  EXPECT_EQ(ok(get("/v1/admin/inventory/" + ids[0]))["reserved"], 3);
+  // Its own job, due at its expiry, gives the stock back: not the minute sweep.
+  ASSERT_TRUE(eventually([&] { return ok(get("/v1/admin/inventory/" + ids[0]))["reserved"] == 0; }, 10s))
+      << server_->output();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 8s);
+  const Json level = ok(get("/v1/admin/inventory/" + ids[0]));
+  EXPECT_EQ(level["onHand"], 4);
+  EXPECT_EQ(level["movements"][0]["kind"], "expire");
+  // The holder's late commit changes nothing.
+  EXPECT_EQ(ok(send("POST", "/v1/test/reservations/commit", Json{{"holder", "order:late"}}))["changed"], false);
+  EXPECT_EQ(ok(get("/v1/admin/inventory/" + ids[0]))["onHand"], 4);
+}
+
 // Sends `total` requests from `threads` client threads, alternating between
 // the servers; returns the count of each status, and in `perServer` how
 // many requests each server answered.

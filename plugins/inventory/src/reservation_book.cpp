@@ -158,6 +158,9 @@ Reservation ReservationBook::reserve(Tx& tx, const std::string& holder, const st
 
   insertHoldItems(tx, holder, sorted);
   ledger_.record(tx, changes, Movement{MovementKind::Reserve, reasonText(MovementKind::Reserve), "system", holder});
+  if (jobs_)
+    jobs_->enqueue(expiryQueue_, Json{{"holder", holder}}.dump(),
+                   JobOptions{.runAt = fromEpochMs(expiresAt), .idempotencyKey = "expire:" + holder}, tx);
   return Reservation{holder, std::move(sorted), fromEpochMs(expiresAt), ReservationStatus::Active};
 }
 

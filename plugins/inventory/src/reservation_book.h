@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <agape/inventory/stock_service.h>
+#include <agape/jobs.h>
 
 #include "stock_ledger.h"
 
@@ -21,6 +22,14 @@ class ReservationBook final : public StockService {
 
   ReservationBook(const StockLedger& ledger, std::chrono::milliseconds defaultTtl)
       : ledger_(ledger), defaultTtl_(defaultTtl) {}
+
+  // From then on every new reservation also enqueues, in its transaction, a
+  // job on `queue` due at its expiry ({"holder": ...}), so it is given back
+  // on time rather than at the next sweep.
+  void scheduleExpiriesOn(Jobs& jobs, std::string queue) {
+    jobs_ = &jobs;
+    expiryQueue_ = std::move(queue);
+  }
 
   Reservation reserve(Tx& tx, const std::string& holder, const std::vector<StockItem>& items,
                       std::optional<std::chrono::seconds> ttl = {}) override;
@@ -45,6 +54,8 @@ class ReservationBook final : public StockService {
 
   const StockLedger& ledger_;
   std::chrono::milliseconds defaultTtl_;
+  Jobs* jobs_ = nullptr;
+  std::string expiryQueue_;
 };
 
 }  // namespace agape::inventory

@@ -2,13 +2,27 @@
 
 #include <chrono>
 
+#include <agape/json.h>
+
 #include "time_text.h"
 
 namespace agape::inventory {
 
 void ReservationExpiry::registerWith(Jobs& jobs) {
-  jobs.handle(kQueue, [this](const Job&) { sweep(); }, {.concurrency = 1, .lease = std::chrono::minutes(5)});
+  jobs.handle(kQueue, [this](const Job& job) {
+    const Json payload = Json::parse(job.payload, nullptr, false);
+    if (payload.is_object() && payload.contains("holder") && payload["holder"].is_string())
+      expireOne(payload["holder"].get<std::string>());
+    else
+      sweep();
+  }, {.concurrency = 2, .lease = std::chrono::minutes(5)});
   jobs.schedule(kSchedule, kCron, kQueue, "{}");
+  book_.scheduleExpiriesOn(jobs, kQueue);
+}
+
+bool ReservationExpiry::expireOne(const std::string& holder) {
+  const long long at = nowMs(clock_);
+  return db_.run([&](Tx& tx) { return book_.expire(tx, holder, at); });
 }
 
 int ReservationExpiry::sweep() {

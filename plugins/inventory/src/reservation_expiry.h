@@ -1,9 +1,12 @@
 #pragma once
-// Gives back the stock of reservations whose time ran out: a cron schedule
-// (every minute, once across all instances) enqueues a job on
-// `inventory.expire`, whose handler expires each due hold in its own
-// transaction. Expiring is idempotent (a hold is settled once, by whoever
-// comes first), so a job run twice or two sweeps at once are harmless.
+// Gives back the stock of reservations whose time ran out. Each reservation
+// enqueues, with itself, a job on `inventory.expire` due at its expiry
+// ({"holder": ...}): the hold is given back on time. A cron schedule (every
+// minute, once across all instances) enqueues a sweep ({}) on the same queue
+// as a safety net (holds made before this job existed, a job that ran out
+// of attempts). Expiring is idempotent (a hold is settled once, by whoever
+// comes first: commit, release, its job or a sweep), so a job run twice or a
+// sweep racing a job is harmless.
 #include <agape/clock.h>
 #include <agape/db.h>
 #include <agape/jobs.h>
@@ -26,6 +29,9 @@ class ReservationExpiry {
   // One sweep: expires up to `batch` holds due now; returns how many this
   // call expired.
   int sweep();
+  // The job of one reservation: expires it if it is still active and due
+  // now. True when this call expired it.
+  bool expireOne(const std::string& holder);
 
  private:
   Database& db_;

@@ -73,13 +73,37 @@ TEST_P(ReservationExpiryTest, ACommitBeforeTheSweepWins) {
   EXPECT_TRUE(events("inventory.reservation_expired").empty());
 }
 
-TEST_P(ReservationExpiryTest, TheMinuteScheduleRunsTheSweepThroughTheJobRunner) {
+TEST_P(ReservationExpiryTest, EachReservationIsGivenBackOnTimeByItsOwnJob) {
+  kernel::PluginJobs jobs(*runner_, "inventory");
+  expiry_->registerWith(jobs);
+  runner_->freeze();
+  stock("a", 5);
+  const auto hold = reserve("order:1", {{"a", 2}}, std::chrono::seconds(90));
+  reserve("order:2", {{"a", 1}});  // committed before its time: its job finds nothing to do
+  EXPECT_TRUE(db_->run([&](Tx& tx) { return book_->commit(tx, "order:2"); }));
+  EXPECT_EQ(count("SELECT count(*) AS n FROM agape_jobs WHERE queue = 'inventory.expire'"), 2);
+  clock_.set(hold.expiresAt - 1ms);
+  runner_->runDue();
+  EXPECT_EQ(status("order:1"), ReservationStatus::Active);
+  clock_.advance(1ms);  // 90 s after the reservation, no cron tick needed
+  runner_->runDue();
+  EXPECT_EQ(status("order:1"), ReservationStatus::Expired);
+  EXPECT_EQ(level("a").reserved, 0);
+  EXPECT_EQ(events("inventory.reservation_expired").size(), 1u);
+  clock_.advance(15min);
+  runner_->runDue();
+  EXPECT_EQ(status("order:2"), ReservationStatus::Committed);
+  EXPECT_EQ(level("a").onHand, 4);
+  EXPECT_EQ(count("SELECT count(*) AS n FROM agape_jobs WHERE queue = 'inventory.expire' AND status = 'done'"), 2);
+}
+
+TEST_P(ReservationExpiryTest, TheMinuteScheduleSweepsHoldsWithoutAJob) {
+  stock("a", 3);
+  reserve("order:1", {{"a", 3}});  // before the expiry jobs were registered: no job of its own
   kernel::PluginJobs jobs(*runner_, "inventory");
   expiry_->registerWith(jobs);
   runner_->freeze();
   runner_->syncSchedules();
-  stock("a", 3);
-  reserve("order:1", {{"a", 3}});
   for (int minute = 1; minute < 15; ++minute) {
     clock_.advance(1min);
     EXPECT_EQ(runner_->tickCron(), 1) << minute;
