@@ -13,6 +13,25 @@ namespace {
 // parameter limit whatever the caller passes.
 constexpr std::size_t kChunk = 200;
 
+constexpr const char* kSelect =
+    "SELECT v.id, v.sku, v.size, v.color, v.status AS variant_status, COALESCE(v.price, p.price) AS price, "
+    "p.id AS product_id, p.slug AS product_slug, p.name AS product_name, p.status AS product_status "
+    "FROM catalog_variants v JOIN catalog_products p ON p.id = v.product_id ";
+
+VariantSummary summaryOf(const Row& r) {
+  VariantSummary s;
+  s.id = r.text("id");
+  s.sku = r.text("sku");
+  s.size = r.optText("size");
+  s.color = r.optText("color");
+  s.productId = r.text("product_id");
+  s.productSlug = r.text("product_slug");
+  s.productName = r.text("product_name");
+  s.price = r.integer("price");
+  s.purchasable = r.text("variant_status") == "active" && r.text("product_status") == "active";
+  return s;
+}
+
 std::vector<VariantSummary> lookupBy(Tx& tx, const std::vector<std::string>& keys, const char* column) {
   std::vector<std::string> unique;
   std::set<std::string> seen;
@@ -28,23 +47,9 @@ std::vector<VariantSummary> lookupBy(Tx& tx, const std::vector<std::string>& key
       list += (i == start ? ":k" : ", :k") + std::to_string(i - start);
       params.emplace_back(unique[i]);
     }
-    const auto rows = tx.query(
-        std::string("SELECT v.id, v.sku, v.size, v.color, v.status AS variant_status, COALESCE(v.price, p.price) AS price, "
-                    "p.id AS product_id, p.slug AS product_slug, p.name AS product_name, p.status AS product_status "
-                    "FROM catalog_variants v JOIN catalog_products p ON p.id = v.product_id WHERE v.") +
-            column + " IN (" + list + ")",
-        params);
+    const auto rows = tx.query(std::string(kSelect) + "WHERE v." + column + " IN (" + list + ")", params);
     for (const auto& r : rows) {
-      VariantSummary s;
-      s.id = r.text("id");
-      s.sku = r.text("sku");
-      s.size = r.optText("size");
-      s.color = r.optText("color");
-      s.productId = r.text("product_id");
-      s.productSlug = r.text("product_slug");
-      s.productName = r.text("product_name");
-      s.price = r.integer("price");
-      s.purchasable = r.text("variant_status") == "active" && r.text("product_status") == "active";
+      VariantSummary s = summaryOf(r);
       const std::string key = std::string(column) == "sku" ? s.sku : s.id;
       found.emplace(key, std::move(s));
     }
@@ -59,6 +64,15 @@ std::vector<VariantSummary> lookupBy(Tx& tx, const std::vector<std::string>& key
 
 std::vector<VariantSummary> CatalogVariantDirectory::lookup(Tx& tx, const std::vector<std::string>& ids) const {
   return lookupBy(tx, ids, "id");
+}
+
+std::vector<VariantSummary> CatalogVariantDirectory::page(Tx& tx, const std::string& afterId,
+                                                          std::size_t limit) const {
+  std::vector<VariantSummary> out;
+  for (const auto& r : tx.query(std::string(kSelect) + "WHERE v.id > :after ORDER BY v.id LIMIT :limit",
+                                {afterId, static_cast<long long>(std::min<std::size_t>(limit, 10'000))}))
+    out.push_back(summaryOf(r));
+  return out;
 }
 
 std::vector<VariantSummary> CatalogVariantDirectory::lookupBySku(Tx& tx,

@@ -14,25 +14,26 @@ long long demoQuantity(const std::string& variantId) {
 }
 
 int seedDemoStock(Tx& tx, const catalog::VariantDirectory& variants, const StockLedger& ledger) {
-  // The catalogue's service looks variants up by id but cannot list them,
-  // so this development seed reads the ids from the catalogue's table.
-  std::vector<std::string> ids;
-  for (const Row& r : tx.query("SELECT v.id FROM catalog_variants v WHERE NOT EXISTS "
-                               "(SELECT 1 FROM inventory_levels l WHERE l.variant_id = v.id) ORDER BY v.id"))
-    ids.push_back(r.text("id"));
-  if (ids.empty()) return 0;
   const long long now = ledger.nowMs();
   int created = 0;
-  for (const auto& v : variants.lookup(tx, ids)) {
-    const long long quantity = demoQuantity(v.id);
-    // Another instance seeding at the same time: its row wins, this one skips.
-    if (tx.exec("INSERT INTO inventory_levels (variant_id, on_hand, reserved, version, unit_cost, updated_at) "
-                "VALUES (:v, :q, 0, 1, :cost, :now) ON CONFLICT (variant_id) DO NOTHING",
-                {v.id, quantity, static_cast<long long>(v.price * 55 / 100), now}) == 0)
-      continue;
-    Level after{v.id, quantity, 0, 1, std::nullopt, static_cast<long long>(v.price * 55 / 100), now};
-    ledger.record(tx, {LevelChange{after, quantity, 0, 0}}, Movement{MovementKind::Adjust, "demo stock", "system", ""});
-    ++created;
+  std::string after;
+  for (;;) {
+    const auto page = variants.page(tx, after, 500);
+    if (page.empty()) break;
+    after = page.back().id;
+    for (const auto& v : page) {
+      const long long quantity = demoQuantity(v.id);
+      const long long cost = v.price * 55 / 100;
+      // Stocked already (an earlier start, or another instance seeding at
+      // the same time): that row stays, this one is skipped.
+      if (tx.exec("INSERT INTO inventory_levels (variant_id, on_hand, reserved, version, unit_cost, updated_at) "
+                  "VALUES (:v, :q, 0, 1, :cost, :now) ON CONFLICT (variant_id) DO NOTHING",
+                  {v.id, quantity, cost, now}) == 0)
+        continue;
+      Level level{v.id, quantity, 0, 1, std::nullopt, cost, now};
+      ledger.record(tx, {LevelChange{level, quantity, 0, 0}}, Movement{MovementKind::Adjust, "demo stock", "system", ""});
+      ++created;
+    }
   }
   return created;
 }

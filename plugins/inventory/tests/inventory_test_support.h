@@ -35,19 +35,27 @@ class FakeVariants final : public catalog::VariantDirectory {
   std::vector<catalog::VariantSummary> lookup(Tx&, const std::vector<std::string>& wanted) const override {
     std::vector<catalog::VariantSummary> out;
     std::set<std::string> seen;
-    for (const auto& id : wanted) {
-      if (!ids.count(id) || !seen.insert(id).second) continue;
-      catalog::VariantSummary s;
-      s.id = id;
-      s.sku = "SKU-" + id;
-      s.productName = "Product " + id;
-      s.price = 10'000;
-      s.purchasable = true;
-      out.push_back(s);
-    }
+    for (const auto& id : wanted)
+      if (ids.count(id) && seen.insert(id).second) out.push_back(summary(id));
     return out;
   }
   std::vector<catalog::VariantSummary> lookupBySku(Tx&, const std::vector<std::string>&) const override { return {}; }
+  std::vector<catalog::VariantSummary> page(Tx&, const std::string& afterId, std::size_t limit) const override {
+    std::vector<catalog::VariantSummary> out;
+    for (auto it = ids.upper_bound(afterId); it != ids.end() && out.size() < limit; ++it) out.push_back(summary(*it));
+    return out;
+  }
+
+ private:
+  static catalog::VariantSummary summary(const std::string& id) {
+    catalog::VariantSummary s;
+    s.id = id;
+    s.sku = "SKU-" + id;
+    s.productName = "Product " + id;
+    s.price = 10'000;
+    s.purchasable = true;
+    return s;
+  }
 };
 
 class InventoryDbTest : public kernel::testing::DbTest {

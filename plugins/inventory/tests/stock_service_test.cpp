@@ -4,6 +4,7 @@
 #include <atomic>
 #include <thread>
 
+#include "demo_stock.h"
 #include "inventory_test_support.h"
 
 namespace agape::inventory::testing {
@@ -249,6 +250,17 @@ TEST_P(StockServiceTest, ConcurrentCommitsAndReleasesOfOneHolderSettleItOnce) {
   EXPECT_EQ(level("a").reserved, 0);
   EXPECT_EQ(fromMovements("a"), std::make_pair(level("a").onHand, 0LL));
   EXPECT_EQ(count("SELECT count(*) AS n FROM inventory_movements WHERE kind IN ('commit', 'release')"), 10);
+}
+
+TEST_P(StockServiceTest, DemoStockWalksEveryCatalogueVariantOnce) {
+  for (int i = 0; i < 1203; ++i) variants_.ids.insert("demo-" + std::to_string(10000 + i));  // three pages and a bit
+  stock("demo-10000", 2);  // stocked already: left as it is
+  const int created = db_->run([&](Tx& tx) { return seedDemoStock(tx, variants_, *ledger_); });
+  EXPECT_EQ(created, 1202);
+  EXPECT_EQ(count("SELECT count(*) AS n FROM inventory_levels"), 1203);
+  EXPECT_EQ(level("demo-10000").onHand, 2);
+  EXPECT_EQ(level("demo-11202").onHand, demoQuantity("demo-11202"));
+  EXPECT_EQ(db_->run([&](Tx& tx) { return seedDemoStock(tx, variants_, *ledger_); }), 0) << "a second start adds nothing";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StockServiceTest, ::testing::Values(Backend::Sqlite, Backend::Postgres),

@@ -6,6 +6,7 @@
 //   auto* variants = ctx.services().find<agape::catalog::VariantDirectory>();  // in validate/start
 //   db.run([&](agape::Tx& tx) { auto found = variants->lookup(tx, {variantId}); ... });
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -41,6 +42,10 @@ class VariantDirectory {
   virtual std::vector<VariantSummary> lookup(Tx& tx, const std::vector<std::string>& ids) const = 0;
   // Variants by SKU (exact match), in the order of `skus`; unknown ones left out.
   virtual std::vector<VariantSummary> lookupBySku(Tx& tx, const std::vector<std::string>& skus) const = 0;
+  // Every variant (any status), in id order, `limit` at a time: the ones
+  // after `afterId` ("" for the first page). For plugins that keep
+  // something per variant and need to walk them all.
+  virtual std::vector<VariantSummary> page(Tx& tx, const std::string& afterId, std::size_t limit) const = 0;
 };
 
 }  // namespace agape::catalog
