@@ -672,12 +672,14 @@ TEST(JobsConfigTest, DefaultsAndOverrides) {
   KernelConfig defaults = decodeKernelConfig(parseDoc(kMinimal));
   EXPECT_TRUE(defaults.jobs.enabled);
   EXPECT_EQ(defaults.jobs.pollInterval, std::chrono::milliseconds(200));
+  EXPECT_EQ(defaults.jobs.retention, std::chrono::hours(24 * 7));
   EXPECT_TRUE(defaults.jobs.queues.empty());
 
   KernelConfig c = decodeKernelConfig(parseDoc(std::string(kMinimal) +
                                                "jobs:\n"
                                                "  enabled: false\n"
                                                "  pollInterval: 50ms\n"
+                                               "  retention: 30d\n"
                                                "  queues:\n"
                                                "    mail.send: {concurrency: 4, lease: 2m}\n"
                                                "    events.search.reindex: {concurrency: 2}\n"
@@ -686,6 +688,7 @@ TEST(JobsConfigTest, DefaultsAndOverrides) {
                                                "      expire_unpaid: \"*/10 * * * *\"\n"));
   EXPECT_FALSE(c.jobs.enabled);
   EXPECT_EQ(c.jobs.pollInterval, std::chrono::milliseconds(50));
+  EXPECT_EQ(c.jobs.retention, std::chrono::hours(24 * 30));
   EXPECT_EQ(c.jobs.queues.at("mail.send").concurrency, 4);
   EXPECT_EQ(c.jobs.queues.at("mail.send").lease, std::chrono::minutes(2));
   EXPECT_EQ(c.jobs.queues.at("events.search.reindex").lease, std::chrono::milliseconds(0));
@@ -695,6 +698,8 @@ TEST(JobsConfigTest, DefaultsAndOverrides) {
 TEST(JobsConfigTest, ErrorsNameTheKey) {
   const std::string base = std::string(kMinimal) + "jobs:\n";
   EXPECT_NE(decodeError(base + "  pollInterval: 1ms\n").find("jobs.pollInterval: must be between 10ms and 1m"),
+            std::string::npos);
+  EXPECT_NE(decodeError(base + "  retention: 30m\n").find("jobs.retention: must be 0 (keep for ever) or at least 1h"),
             std::string::npos);
   EXPECT_NE(decodeError(base + "  queues:\n    q: {concurrency: 0}\n").find("jobs.queues.q.concurrency"),
             std::string::npos);

@@ -365,6 +365,42 @@ TEST_P(JobsTest, TwoRunnersOnOneDatabaseRunEveryJobExactlyOnce) {
             std::string::npos);
 }
 
+TEST_P(JobsTest, FinishedJobsAndOldEventsAreDeletedAfterTheRetention) {
+  config_.retention = 24h;
+  JobRunner& runner = newRunner();
+  runner.addQueue("test", "mail", [](const Job& j) {
+    if (j.payload == R"({"fail":true})") throw std::runtime_error("refused");
+  }, {});
+  runner.freeze();
+  runner.enqueue("mail", "{}", {});
+  JobOptions once;
+  once.maxAttempts = 1;
+  const std::string dead = runner.enqueue("mail", R"({"fail":true})", once);
+  EXPECT_EQ(runner.runDue(), 2);
+  db_->run([&](Tx& tx) {
+    tx.exec("INSERT INTO agape_events (id, topic, payload, occurred_at, deliveries) VALUES ('e1', 't', '{}', :at, 0)",
+            {nowMs()});
+  });
+  clock_.advance(23h);
+  JobOptions later;
+  later.runAt = clock_.now() + 48h;
+  runner.enqueue("mail", "{}", later);  // pending, and older than a day by the end
+  EXPECT_EQ(runner.pruneFinished(), 0) << "nothing is a day old yet";
+  clock_.advance(2h);
+  runner.enqueue("mail", "{}", {});
+  EXPECT_EQ(runner.runDue(), 1);  // finished just now: kept
+  EXPECT_EQ(runner.pruneFinished(), 2) << "the first finished job and the event";
+  EXPECT_EQ(count("SELECT count(*) AS n FROM agape_jobs WHERE status = 'done'"), 1);
+  EXPECT_EQ(count("SELECT count(*) AS n FROM agape_jobs WHERE status = 'pending'"), 1);
+  EXPECT_EQ(jobRow(dead).text("status"), "dead") << "dead letters wait for an operator";
+  EXPECT_EQ(count("SELECT count(*) AS n FROM agape_events"), 0);
+  EXPECT_EQ(runner.pruneFinished(), 0);
+
+  config_.retention = 0ms;
+  clock_.advance(24h * 30);
+  EXPECT_EQ(newRunner().pruneFinished(), 0) << "0 keeps everything";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, JobsTest, ::testing::Values(Backend::Sqlite, Backend::Postgres),
                          testing::backendName);
 

@@ -78,6 +78,9 @@ struct JobsConfig {
   // How often idle queues look for jobs enqueued by other instances (and
   // for due retries and cron ticks); this process's own jobs start at once.
   std::chrono::milliseconds pollInterval{200};
+  // Finished jobs and events older than this are deleted (0: kept for ever).
+  // Dead jobs stay until an operator retries or deletes them.
+  std::chrono::milliseconds retention{std::chrono::hours(24 * 7)};
   std::map<std::string, JobQueueConfig> queues;                              // by queue name
   std::map<std::string, std::map<std::string, std::string>> schedules;      // plugin -> name -> cron expression
 };

@@ -237,6 +237,9 @@ JobsConfig decodeJobs(const ConfigView& section) {
   j.pollInterval = d.duration("pollInterval", j.pollInterval);
   if (j.pollInterval < std::chrono::milliseconds(10) || j.pollInterval > std::chrono::minutes(1))
     section.child("pollInterval")->fail("must be between 10ms and 1m");
+  j.retention = d.duration("retention", j.retention);
+  if (j.retention.count() != 0 && j.retention < std::chrono::hours(1))
+    section.child("retention")->fail("must be 0 (keep for ever) or at least 1h");
   auto queues = d.section("queues");
   if (queues->present() && queues->kind() != Kind::Map) queues->fail("must be a map of queue name to settings");
   for (const auto& name : queues->keys()) j.queues.emplace(name, decodeJobQueue(*queues->child(name)));

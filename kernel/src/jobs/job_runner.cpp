@@ -174,7 +174,7 @@ void JobRunner::start() {
   started_ = true;
   for (auto& [name, q] : queues_)
     for (int i = 0; i < q->concurrency; ++i) threads_.emplace_back([this, qp = q.get()] { workerLoop(*qp); });
-  if (!schedules_.empty()) threads_.emplace_back([this] { schedulerLoop(); });
+  if (!schedules_.empty() || config_.retention.count() > 0) threads_.emplace_back([this] { schedulerLoop(); });
   log_.info("job runner started", {{"worker", workerId_},
                                    {"queues", std::to_string(queues_.size())},
                                    {"schedules", std::to_string(schedules_.size())},
@@ -383,14 +383,42 @@ int JobRunner::tickCron() {
   return fired;
 }
 
+long long JobRunner::pruneFinished() {
+  if (config_.retention.count() == 0) return 0;
+  constexpr long long kBatch = 1000, kMaxBatches = 50;  // at most 50,000 of each per pass
+  const long long cutoff = store_.nowMs() - config_.retention.count();
+  long long jobs = 0, events = 0;
+  for (long long i = 0; i < kMaxBatches; ++i) {
+    const auto p = store_.prune(cutoff, kBatch);
+    jobs += p.jobs;
+    events += p.events;
+    if (p.jobs < kBatch && p.events < kBatch) break;
+  }
+  if (jobs + events > 0)
+    log_.info("pruned finished jobs and old events",
+              {{"jobs", std::to_string(jobs)}, {"events", std::to_string(events)},
+               {"olderThanHours", std::to_string(std::chrono::duration_cast<std::chrono::hours>(config_.retention).count())}});
+  return jobs + events;
+}
+
 void JobRunner::schedulerLoop() {
   std::unique_lock lock(schedulerMutex_);
+  // The first pass waits one poll interval, so start-up is not slowed.
+  auto nextPrune = std::chrono::steady_clock::now() + config_.pollInterval;
   while (!stopping_) {
     lock.unlock();
     try {
       tickCron();
     } catch (const std::exception& e) {
       log_.warn("cron tick failed; trying again after the poll interval", {{"error", e.what()}});
+    }
+    if (std::chrono::steady_clock::now() >= nextPrune) {
+      nextPrune = std::chrono::steady_clock::now() + kPruneEvery;
+      try {
+        pruneFinished();
+      } catch (const std::exception& e) {
+        log_.warn("pruning finished jobs failed; trying again later", {{"error", e.what()}});
+      }
     }
     lock.lock();
     schedulerCv_.wait_for(lock, config_.pollInterval, [&] { return stopping_.load(); });

@@ -76,6 +76,11 @@ class JobRunner {
   // Synchronous: fires every due cron tick this instance knows; returns how
   // many it fired (ticks another instance took are not counted).
   int tickCron();
+  // Synchronous: deletes finished jobs and events older than
+  // jobs.retention (nothing when it is 0), in batches; returns the rows
+  // deleted. The scheduler thread runs it every kPruneEvery.
+  long long pruneFinished();
+  static constexpr std::chrono::minutes kPruneEvery{10};
   // Writes every schedule's row (start() does this).
   void syncSchedules();
 

@@ -232,4 +232,19 @@ bool JobStore::fireTick(const Schedule& s, long long dueMs, long long nextMs) {
   });
 }
 
+JobStore::Pruned JobStore::prune(long long cutoffMs, long long limit) {
+  Pruned out;
+  db_.run([&](Tx& tx) {
+    out.jobs = tx.exec(
+        "DELETE FROM agape_jobs WHERE id IN (SELECT id FROM agape_jobs WHERE status = 'done' AND updated_at < :cutoff "
+        "ORDER BY updated_at LIMIT :n)",
+        {cutoffMs, limit});
+    out.events = tx.exec(
+        "DELETE FROM agape_events WHERE id IN (SELECT id FROM agape_events WHERE occurred_at < :cutoff "
+        "ORDER BY occurred_at LIMIT :n)",
+        {cutoffMs, limit});
+  });
+  return out;
+}
+
 }  // namespace agape::kernel

@@ -61,6 +61,15 @@ class JobStore {
   std::vector<DeadJob> deadLetters(std::string_view queue, int limit);
   bool retryDead(std::string_view jobId);
 
+  // Deletes up to `limit` finished jobs last changed before `cutoffMs`, and
+  // up to `limit` events that occurred before it (their delivery jobs carry
+  // the whole event, so deliveries never need the row). Returns the rows
+  // deleted.
+  struct Pruned {
+    long long jobs = 0, events = 0;
+  };
+  Pruned prune(long long cutoffMs, long long limit);
+
   // ---- cron
   struct Schedule {
     std::string plugin, name, expression, queue, payload;
