@@ -187,15 +187,16 @@ Json searchProducts(Tx& tx, const ListQuery& q) {
   } else {
     // websearch_to_tsquery for the text as typed (quoted phrases, "or",
     // -exclusions; it accepts any input), or every word as a prefix
-    // ("sneak:*", stemmed like the index). Ranked and counted (a window) on
-    // ids alone; only the page's products are then read whole.
+    // ("sneak:*", stemmed like the index). Ranked and counted (a window)
+    // inside the narrow index of active products; only the page's products
+    // are then read whole.
     std::string prefix;
     for (const auto& t : terms) prefix += (prefix.empty() ? "" : " & ") + t + ":*";
     const std::string match =
-        " WHERE p.status = 'active' AND (p.search @@ websearch_to_tsquery('english', :q) "
-        "OR p.search @@ to_tsquery('english', :prefix))";
-    rows = tx.query(std::string("WITH hits AS (SELECT p.id, ts_rank(p.search, websearch_to_tsquery('english', :q2) || "
-                                "to_tsquery('english', :prefix2)) AS rank FROM catalog_products p") +
+        " WHERE s.search @@ websearch_to_tsquery('english', :q) OR s.search @@ to_tsquery('english', :prefix)";
+    rows = tx.query(std::string("WITH hits AS (SELECT s.product_id AS id, ts_rank(s.search, "
+                                "websearch_to_tsquery('english', :q2) || to_tsquery('english', :prefix2)) AS rank "
+                                "FROM catalog_search_index s") +
                         match +
                         "), top AS (SELECT id, rank, COUNT(*) OVER () AS total FROM hits "
                         "ORDER BY rank DESC, id LIMIT :limit OFFSET :offset) SELECT " + kProductColumns +
@@ -205,7 +206,7 @@ Json searchProducts(Tx& tx, const ListQuery& q) {
     if (!rows.empty())
       total = rows.front().integer("total");
     else if (offset > 0)  // a page past the end: count on its own
-      total = tx.one("SELECT COUNT(*) AS n FROM catalog_products p" + match, {q.q, prefix})->integer("n");
+      total = tx.one("SELECT COUNT(*) AS n FROM catalog_search_index s" + match, {q.q, prefix})->integer("n");
   }
   return page(renderProducts(tx, rows), q, total);
 }

@@ -4,18 +4,18 @@ namespace agape::catalog {
 
 namespace {
 
-// SQLite's index holds active products only, so a search counts and ranks
-// within the FTS table alone and joins the products of one page.
+// Both indexes hold active products only, so a search counts and ranks
+// within the index alone and joins the products of one page.
 constexpr const char* kSqliteInsert =
     "INSERT INTO catalog_search (product_id, name, category, description) "
     "SELECT p.id, p.name, c.name, p.description FROM catalog_products p "
-    "JOIN catalog_categories c ON c.id = p.category_id";
-constexpr const char* kPostgresUpdate =
-    "UPDATE catalog_products p SET search = "
+    "JOIN catalog_categories c ON c.id = p.category_id WHERE p.status = 'active'";
+constexpr const char* kPostgresInsert =
+    "INSERT INTO catalog_search_index (product_id, search) SELECT p.id, "
     "setweight(to_tsvector('english', p.name), 'A') || "
     "setweight(to_tsvector('english', c.name), 'B') || "
     "setweight(to_tsvector('english', p.description), 'C') "
-    "FROM catalog_categories c WHERE c.id = p.category_id";
+    "FROM catalog_products p JOIN catalog_categories c ON c.id = p.category_id WHERE p.status = 'active'";
 
 constexpr const char* kVariantPrices =
     "UPDATE catalog_variants SET effective_price = "
@@ -37,21 +37,17 @@ void refreshAllPrices(Tx& tx) {
 }
 
 void reindexProduct(Tx& tx, const std::string& productId) {
-  if (tx.dialect() == Dialect::Sqlite) {
-    tx.exec("DELETE FROM catalog_search WHERE product_id = :id", {productId});
-    tx.exec(std::string(kSqliteInsert) + " WHERE p.id = :id AND p.status = 'active'", {productId});
-  } else {
-    tx.exec(std::string(kPostgresUpdate) + " AND p.id = :id", {productId});
-  }
+  const bool sqlite = tx.dialect() == Dialect::Sqlite;
+  tx.exec(sqlite ? "DELETE FROM catalog_search WHERE product_id = :id"
+                 : "DELETE FROM catalog_search_index WHERE product_id = :id",
+          {productId});
+  tx.exec(std::string(sqlite ? kSqliteInsert : kPostgresInsert) + " AND p.id = :id", {productId});
 }
 
 void reindexAll(Tx& tx) {
-  if (tx.dialect() == Dialect::Sqlite) {
-    tx.exec("DELETE FROM catalog_search");
-    tx.exec(std::string(kSqliteInsert) + " WHERE p.status = 'active'");
-  } else {
-    tx.exec(kPostgresUpdate);
-  }
+  const bool sqlite = tx.dialect() == Dialect::Sqlite;
+  tx.exec(sqlite ? "DELETE FROM catalog_search" : "DELETE FROM catalog_search_index");
+  tx.exec(sqlite ? kSqliteInsert : kPostgresInsert);
 }
 
 void reindexCategory(Tx& tx, const std::string& categoryId) {
