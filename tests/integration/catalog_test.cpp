@@ -386,16 +386,6 @@ TEST_P(CatalogServe, RolesGateEveryWrite) {
   }
 }
 
-// Polls until `condition` holds: events reach the catalogue through jobs.
-bool eventually(const std::function<bool()>& condition, std::chrono::seconds timeout = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(50ms);
-  }
-  return true;
-}
-
 TEST_P(CatalogServe, InventoryEventsFeedAvailabilityAndTheInStockFilter) {
   start();
   fixture();

@@ -20,12 +20,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/backend_test.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
 #ifdef AGAPE_WITH_PG
 #include <libpq-fe.h>
-
-#include "support/pg_schema.h"
 #endif
 
 namespace agape::test {
@@ -33,8 +32,6 @@ namespace {
 
 using Json = nlohmann::json;
 using namespace std::chrono_literals;
-
-enum class Backend { Sqlite, Postgres };
 
 const std::string kAdmin = "Authorization: Bearer test:u-admin:admin";
 const std::string kMerchant = "Authorization: Bearer test:u-merchant:merchant";
@@ -46,15 +43,6 @@ const std::string kJson = "Content-Type: application/json";
 
 std::string pluginEntry(const std::string& id) {
   return "{id: " + id + ", migrations: " + AGAPE_SOURCE_DIR + "/migrations/" + id + "}";
-}
-
-bool eventually(const std::function<bool()>& condition, std::chrono::seconds timeout = 15s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(50ms);  // polling another process's progress
-  }
-  return true;
 }
 
 // Reads the database the servers write, directly: one integer per query.
@@ -108,29 +96,14 @@ class PgProbe final : public DbProbe {
 };
 #endif
 
-class InventoryServe : public ::testing::TestWithParam<Backend> {
+class InventoryServe : public BackendTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == Backend::Postgres) {
-#ifdef AGAPE_WITH_PG
-      const char* pg = std::getenv("AGAPE_TEST_PG_URL");
-      if (!pg) GTEST_SKIP() << "AGAPE_TEST_PG_URL is not set (scripts/test.sh starts PostgreSQL)";
-      schema_ = std::make_unique<PgSchema>(pg);
-#else
-      GTEST_SKIP() << "built without PostgreSQL";
-#endif
-    }
-  }
-
   std::unique_ptr<ServerProcess> serve(const std::string& name, const std::string& extra = "",
                                        bool seedDemo = false) {
     const int port = freePort();
     const std::string yaml = std::string("catalog:\n  seedDemo: ") + (seedDemo ? "true" : "false") +
                              "\njobs:\n  pollInterval: 100ms\n" + extra;
-    std::string url;
-#ifdef AGAPE_WITH_PG
-    if (schema_) url = schema_->url();
-#endif
+    const std::string url = databaseUrl();
     const std::string cfg = dir_.write(
         name + ".yaml",
         testConfig(dir_, port, {"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), "test.reserver"}, yaml,
@@ -192,9 +165,6 @@ class InventoryServe : public ::testing::TestWithParam<Backend> {
   }
 
   TempDir dir_;
-#ifdef AGAPE_WITH_PG
-  std::unique_ptr<PgSchema> schema_;
-#endif
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<HttpClient> client_;
 };
@@ -378,13 +348,13 @@ TEST_P(InventoryServe, StockReachesTheCatalogueAvailability) {
     if (r.status != 200) return false;
     const Json p = Json::parse(r.body);
     return p["variants"][0]["available"] == 4 && p["variants"][1]["available"] == 0;
-  })) << get("/v1/products/ankara-wrap-dress").body << server_->output();
+  }, 15s)) << get("/v1/products/ankara-wrap-dress").body << server_->output();
   // A reservation changes availability too.
   ok(send("POST", "/v1/test/reservations", Json{{"holder", "order:1"}, {"items", {{{"variantId", ids[0]}, {"quantity", 3}}}}}),
      201);
   ASSERT_TRUE(eventually([&] {
     return Json::parse(get("/v1/products/ankara-wrap-dress").body)["variants"][0]["available"] == 1;
-  }));
+  }, 15s));
   EXPECT_EQ(ok(get("/v1/products?inStock=true"))["meta"]["total"], 1);
 }
 
@@ -596,8 +566,7 @@ TEST_P(InventoryServe, BadInventoryConfigIsRefusedWithItsLocation) {
   EXPECT_NE(r.output.find("catalog"), std::string::npos) << r.output;
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, InventoryServe, ::testing::Values(Backend::Sqlite, Backend::Postgres),
-                         [](const auto& info) { return info.param == Backend::Sqlite ? "Sqlite" : "Postgres"; });
+AGAPE_BACKENDS(InventoryServe);
 
 }  // namespace
 }  // namespace agape::test

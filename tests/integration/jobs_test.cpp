@@ -26,15 +26,6 @@ const char* kMigration =
     "CREATE TABLE test_jobs_done (job_id TEXT PRIMARY KEY, queue TEXT NOT NULL, pid BIGINT NOT NULL);\n"
     "CREATE TABLE test_jobs_started (job_id TEXT NOT NULL, attempt INTEGER NOT NULL, PRIMARY KEY (job_id, attempt));\n";
 
-bool waitFor(const std::function<bool()>& condition, std::chrono::seconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(100ms);  // polling another process's progress
-  }
-  return true;
-}
-
 class JobsServe : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -65,7 +56,7 @@ TEST_F(JobsServe, AJobInterruptedByKill9CompletesOnceAfterItsLeaseExpires) {
   HttpClient c(first->base());
   auto r = c.request("POST", "/v1/test/jobs/slow?ms=4000");
   ASSERT_EQ(r.status, 202) << r.body;
-  ASSERT_TRUE(waitFor([&] { return count("SELECT count(*) FROM test_jobs_started") == 1; }, 30s)) << first->output();
+  ASSERT_TRUE(eventually([&] { return count("SELECT count(*) FROM test_jobs_started") == 1; }, 30s)) << first->output();
   first->kill9();
   EXPECT_EQ(count("SELECT count(*) FROM test_jobs_done"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM agape_jobs WHERE queue = 'test.slow' AND status = 'running'"), 1);
@@ -73,7 +64,7 @@ TEST_F(JobsServe, AJobInterruptedByKill9CompletesOnceAfterItsLeaseExpires) {
   auto second = serve("second");
   ASSERT_TRUE(second->waitReady()) << second->output();
   // Lease 3 s, then the 4 s job runs again.
-  ASSERT_TRUE(waitFor([&] { return count("SELECT count(*) FROM test_jobs_done") == 1; }, 30s)) << second->output();
+  ASSERT_TRUE(eventually([&] { return count("SELECT count(*) FROM test_jobs_done") == 1; }, 30s)) << second->output();
   EXPECT_EQ(count("SELECT count(*) FROM test_jobs_started"), 2);
   EXPECT_EQ(count("SELECT max(attempt) FROM test_jobs_started"), 2);
   EXPECT_EQ(count("SELECT count(*) FROM agape_jobs WHERE queue = 'test.slow' AND status = 'done' AND attempts = 2"), 1);
@@ -97,7 +88,7 @@ TEST_F(JobsServe, TwoServersShareTenThousandJobsAndFireEachCronTickOnce) {
   auto e = c.request("POST", "/v1/test/events?n=100");
   ASSERT_EQ(e.status, 202) << e.body;
 
-  ASSERT_TRUE(waitFor([&] { return count("SELECT count(*) FROM test_jobs_done WHERE queue = 'test.fast'") == 10000; },
+  ASSERT_TRUE(eventually([&] { return count("SELECT count(*) FROM test_jobs_done WHERE queue = 'test.fast'") == 10000; },
                       180s))
       << count("SELECT count(*) FROM test_jobs_done WHERE queue = 'test.fast'");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -107,11 +98,11 @@ TEST_F(JobsServe, TwoServersShareTenThousandJobsAndFireEachCronTickOnce) {
       << "a job ran more than once (its second insert failed) or failed";
   EXPECT_EQ(count("SELECT count(DISTINCT pid) FROM test_jobs_done WHERE queue = 'test.fast'"), 2)
       << "both servers take a share";
-  ASSERT_TRUE(waitFor([&] { return count("SELECT count(*) FROM test_jobs_done WHERE queue = 'events.pong'") == 100; },
+  ASSERT_TRUE(eventually([&] { return count("SELECT count(*) FROM test_jobs_done WHERE queue = 'events.pong'") == 100; },
                       30s));
 
   // "* * * * *": the first tick comes at the next minute boundary.
-  ASSERT_TRUE(waitFor([&] { return count("SELECT count(*) FROM test_jobs_done WHERE queue = 'test.tick'") >= 1; },
+  ASSERT_TRUE(eventually([&] { return count("SELECT count(*) FROM test_jobs_done WHERE queue = 'test.tick'") >= 1; },
                       75s));
   std::this_thread::sleep_for(2s);  // both servers polled the schedule many times since
   const long long ticks = count("SELECT count(*) FROM agape_jobs WHERE queue = 'test.tick'");

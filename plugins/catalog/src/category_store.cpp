@@ -7,16 +7,6 @@
 namespace agape::catalog {
 namespace {
 
-std::optional<std::string> field(const Json& body, const char* key, std::size_t maxLen, BodyErrors& e) {
-  if (!body.contains(key)) return std::nullopt;
-  const auto& v = body[key];
-  if (!v.is_string() || v.get_ref<const std::string&>().empty() || v.get_ref<const std::string&>().size() > maxLen) {
-    e.add(key, "must be a string of 1 to " + std::to_string(maxLen) + " characters");
-    return std::nullopt;
-  }
-  return v.get<std::string>();
-}
-
 Json render(Tx& tx, const std::string& id) {
   auto r = tx.one("SELECT id, slug, name, parent_id FROM catalog_categories WHERE id = :id", {id});
   const auto parent = r->optText("parent_id");
@@ -42,12 +32,12 @@ void requireParent(Tx& tx, const std::string& parentId, const std::string& selfI
 
 Json CategoryStore::create(const Json& body, const std::string& actor) {
   BodyErrors e;
-  auto name = field(body, "name", 120, e);
+  auto name = stringField(body, "name", 120, e);
   if (!body.contains("name")) e.add("name", "is required");
-  auto slug = field(body, "slug", 120, e);
+  auto slug = stringField(body, "slug", 120, e);
   if (slug && !isValidSlug(*slug)) e.add("slug", "must be lower-case letters, digits and single dashes");
   std::optional<std::string> parentId;
-  if (body.contains("parentId") && !body["parentId"].is_null()) parentId = field(body, "parentId", 64, e);
+  if (body.contains("parentId") && !body["parentId"].is_null()) parentId = stringField(body, "parentId", 64, e);
   if (name && !slug && slugify(*name).empty()) e.add("slug", "is required when the name has no letters or digits");
   e.throwIfAny();
   const std::string finalSlug = slug ? *slug : slugify(*name);
@@ -69,12 +59,12 @@ Json CategoryStore::create(const Json& body, const std::string& actor) {
 
 Json CategoryStore::update(const std::string& id, const Json& body, const std::string& actor) {
   BodyErrors e;
-  auto name = field(body, "name", 120, e);
-  auto slug = field(body, "slug", 120, e);
+  auto name = stringField(body, "name", 120, e);
+  auto slug = stringField(body, "slug", 120, e);
   if (slug && !isValidSlug(*slug)) e.add("slug", "must be lower-case letters, digits and single dashes");
   const bool parentGiven = body.contains("parentId");
   std::optional<std::string> parentId;
-  if (parentGiven && !body["parentId"].is_null()) parentId = field(body, "parentId", 64, e);
+  if (parentGiven && !body["parentId"].is_null()) parentId = stringField(body, "parentId", 64, e);
   e.throwIfAny();
   return deps_.db.run([&](Tx& tx) {
     if (!tx.one("SELECT 1 AS x FROM catalog_categories WHERE id = :id", {id}))

@@ -11,18 +11,6 @@ namespace {
 
 constexpr long long kMaxPrice = 1'000'000'000'000LL;
 
-std::optional<std::string> text(const Json& body, const char* key, std::size_t maxLen, BodyErrors& e,
-                                const std::string& prefix = "", std::size_t minLen = 1) {
-  if (!body.contains(key)) return std::nullopt;
-  const auto& v = body[key];
-  if (!v.is_string() || v.get_ref<const std::string&>().size() < minLen ||
-      v.get_ref<const std::string&>().size() > maxLen) {
-    e.add(prefix + key, "must be a string of " + std::to_string(minLen) + " to " + std::to_string(maxLen) + " characters");
-    return std::nullopt;
-  }
-  return v.get<std::string>();
-}
-
 std::optional<long long> price(const Json& body, const char* key, BodyErrors& e, const std::string& prefix = "") {
   if (!body.contains(key)) return std::nullopt;
   const auto& v = body[key];
@@ -51,9 +39,9 @@ std::optional<std::string> images(const Json& body, BodyErrors& e) {
     }
     for (const auto& [k, _] : img.items())
       if (k != "url" && k != "publicId" && k != "alt") e.add(f + k, "is not a known field");
-    auto url = text(img, "url", 2048, e, f);
-    auto publicId = text(img, "publicId", 255, e, f);
-    auto alt = text(img, "alt", 300, e, f, 0);
+    auto url = stringField(img, "url", 2048, e, f);
+    auto publicId = stringField(img, "publicId", 255, e, f);
+    auto alt = stringField(img, "alt", 300, e, f, 0);
     if (!img.contains("url")) e.add(f + "url", "is required");
     if (!img.contains("publicId")) e.add(f + "publicId", "is required");
     if (url && url->rfind("https://", 0) != 0 && url->rfind("http://", 0) != 0) e.add(f + "url", "must be an http(s) URL");
@@ -63,7 +51,7 @@ std::optional<std::string> images(const Json& body, BodyErrors& e) {
 }
 
 std::optional<std::string> status(const Json& body, BodyErrors& e, bool allowArchived) {
-  auto s = text(body, "status", 16, e);
+  auto s = stringField(body, "status", 16, e);
   if (s && *s != "draft" && *s != "active" && !(allowArchived && *s == "archived")) {
     e.add("status", allowArchived ? "must be draft, active or archived" : "must be draft or active");
     return std::nullopt;
@@ -100,13 +88,13 @@ VariantIn variantIn(const Json& v, const std::string& f, BodyErrors& e,
   for (const auto& [k, _] : v.items())
     if (!allowed.count(k)) e.add(f + k, "is not a known field");
   VariantIn in;
-  auto sku = text(v, "sku", 64, e, f);
+  auto sku = stringField(v, "sku", 64, e, f);
   if (!sku || !isValidSku(*sku))
     e.add(f + "sku", "must match ^[A-Z0-9][A-Z0-9-]{2,63}$");
   else
     in.sku = *sku;
-  in.size = text(v, "size", 32, e, f);
-  in.color = text(v, "color", 32, e, f);
+  in.size = stringField(v, "size", 32, e, f);
+  in.color = stringField(v, "color", 32, e, f);
   if (v.contains("price") && !v["price"].is_null()) in.price = price(v, "price", e, f);
   return in;
 }
@@ -169,12 +157,12 @@ std::vector<VariantIn> variants(const Json& body, BodyErrors& e) {
 
 Json ProductWriter::create(const Json& body, const std::string& actor) {
   BodyErrors e;
-  auto name = text(body, "name", 200, e);
+  auto name = stringField(body, "name", 200, e);
   if (!body.contains("name")) e.add("name", "is required");
-  auto slug = text(body, "slug", 120, e);
+  auto slug = stringField(body, "slug", 120, e);
   checkSlug(slug, e);
-  auto description = text(body, "description", 5000, e, "", 0);
-  auto categoryId = text(body, "categoryId", 64, e);
+  auto description = stringField(body, "description", 5000, e, "", 0);
+  auto categoryId = stringField(body, "categoryId", 64, e);
   if (!body.contains("categoryId")) e.add("categoryId", "is required");
   auto basePrice = price(body, "price", e);
   if (!body.contains("price")) e.add("price", "is required");
@@ -213,11 +201,11 @@ Json ProductWriter::create(const Json& body, const std::string& actor) {
 Json ProductWriter::update(const std::string& id, const Json& body, const std::string& actor) {
   BodyErrors e;
   const auto expected = requiredVersion(body, e);
-  auto name = text(body, "name", 200, e);
-  auto slug = text(body, "slug", 120, e);
+  auto name = stringField(body, "name", 200, e);
+  auto slug = stringField(body, "slug", 120, e);
   checkSlug(slug, e);
-  auto description = text(body, "description", 5000, e, "", 0);
-  auto categoryId = text(body, "categoryId", 64, e);
+  auto description = stringField(body, "description", 5000, e, "", 0);
+  auto categoryId = stringField(body, "categoryId", 64, e);
   auto basePrice = price(body, "price", e);
   auto st = status(body, e, true);
   auto imgs = images(body, e);
@@ -325,10 +313,10 @@ Json ProductWriter::updateVariant(const std::string& productId, const std::strin
     auto v = parse();
     return v ? std::optional<Value>(Value(*v)) : std::nullopt;
   };
-  const auto size = nullable("size", [&] { return text(body, "size", 32, e); });
-  const auto color = nullable("color", [&] { return text(body, "color", 32, e); });
+  const auto size = nullable("size", [&] { return stringField(body, "size", 32, e); });
+  const auto color = nullable("color", [&] { return stringField(body, "color", 32, e); });
   const auto overridePrice = nullable("price", [&] { return price(body, "price", e); });
-  auto st = text(body, "status", 16, e);
+  auto st = stringField(body, "status", 16, e);
   if (st && *st != "active" && *st != "archived") e.add("status", "must be active or archived");
   e.throwIfAny();
   return deps_.db.run([&](Tx& tx) {

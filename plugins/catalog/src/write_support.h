@@ -3,6 +3,7 @@
 // and the cache invalidation that runs once the transaction commits.
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,5 +47,19 @@ class BodyErrors {
  private:
   std::vector<FieldError> errors_;
 };
+
+// body[key] as a string of minLen..maxLen characters; nullopt when absent or
+// invalid (then an error for `prefix + key` is recorded).
+inline std::optional<std::string> stringField(const Json& body, const char* key, std::size_t maxLen, BodyErrors& e,
+                                              const std::string& prefix = "", std::size_t minLen = 1) {
+  if (!body.contains(key)) return std::nullopt;
+  const auto& v = body[key];
+  if (!v.is_string() || v.get_ref<const std::string&>().size() < minLen ||
+      v.get_ref<const std::string&>().size() > maxLen) {
+    e.add(prefix + key, "must be a string of " + std::to_string(minLen) + " to " + std::to_string(maxLen) + " characters");
+    return std::nullopt;
+  }
+  return v.get<std::string>();
+}
 
 }  // namespace agape::catalog

@@ -1,5 +1,6 @@
 #pragma once
 #include <chrono>
+#include <functional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -52,6 +53,10 @@ class ServerProcess {
   bool exited_ = false;
   int exitCode_ = -1;
 };
+
+// Polls `condition` (every 50 ms) until it holds or `timeout` passes: for
+// progress another process makes (jobs, event deliveries). False on timeout.
+bool eventually(const std::function<bool()>& condition, std::chrono::seconds timeout = std::chrono::seconds(10));
 
 // A YAML config for a test server: the given plugins enabled from the build
 // tree, SQLite (or `databaseUrl`) in `dir`; `extra` appended verbatim.
