@@ -4,6 +4,8 @@
 
 #include <regex>
 
+#include <agape/json.h>
+#include <agape/json_text.h>
 #include <agape/problem.h>
 
 #include "list_query.h"
@@ -52,6 +54,24 @@ TEST(TextUtil, EtagsAreStrongAndFollowTheBody) {
   EXPECT_NE(etagOf("abc"), etagOf("abd"));
   EXPECT_EQ(etagOf("abc").front(), '"');
   EXPECT_EQ(etagOf("abc").back(), '"');
+  // Every byte counts, including the tail after the last whole word.
+  const std::string body(1000, 'x');
+  std::string changed = body;
+  changed[997] = 'y';
+  EXPECT_NE(etagOf(body), etagOf(changed));
+  EXPECT_NE(etagOf(""), etagOf(std::string(1, '\0')));
+}
+
+TEST(JsonText, StringsAreEscapedAsJsonDemands) {
+  const std::vector<std::string> samples = {"", "plain", "quote \" and back\\slash", "tab\tnew\nline\r",
+                                            std::string("nul\0byte", 8), "\x01\x1f control", "Àdìrẹ ₦5,000 👗"};
+  for (const auto& s : samples) {
+    std::string out;
+    appendJsonString(out, s);
+    const Json parsed = Json::parse(out);  // valid JSON that reads back the same
+    EXPECT_EQ(parsed.get<std::string>(), s) << out;
+    EXPECT_EQ(out, Json(s).dump()) << "same text as the JSON library writes";
+  }
 }
 
 TEST(ResponseCache, KeepsRendersUntilInvalidated) {

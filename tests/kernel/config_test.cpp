@@ -288,6 +288,8 @@ TEST(KernelConfigTest, DefaultsWithOnlyTheDatabase) {
   EXPECT_EQ(c.server.rateLimits.at("default").burst, 200);
   EXPECT_EQ(c.database.url, "sqlite:///var/lib/agape/agape.db");
   EXPECT_EQ(c.database.poolSize, 8);
+  EXPECT_TRUE(c.database.autoMigrate);
+  EXPECT_TRUE(c.database.preparedStatements);
   EXPECT_EQ(c.logging.level, "info");
   EXPECT_TRUE(c.plugins.enabled.empty());
 }
@@ -318,6 +320,8 @@ database:
   poolSize: 32
   busyTimeout: 1s
   acquireTimeout: 3s
+  autoMigrate: false
+  preparedStatements: false
 logging:
   level: warn
   accessLog: no
@@ -357,6 +361,8 @@ plugins:
   EXPECT_EQ(c.database.poolSize, 32);
   EXPECT_EQ(c.database.busyTimeout, 1s);
   EXPECT_EQ(c.database.acquireTimeout, 3s);
+  EXPECT_FALSE(c.database.autoMigrate);
+  EXPECT_FALSE(c.database.preparedStatements);
   EXPECT_EQ(c.logging.level, "warn");
   EXPECT_FALSE(c.logging.accessLog);
   EXPECT_EQ(c.plugins.paths, (std::vector<std::string>{"/usr/lib/agape/plugins"}));
@@ -364,7 +370,7 @@ plugins:
   ASSERT_EQ(c.plugins.enabled.size(), 2u);
   EXPECT_EQ(c.plugins.enabled[0].id, "hello");
   EXPECT_EQ(c.plugins.enabled[0].file, "");
-  EXPECT_EQ(c.plugins.enabled[0].location, "agape.yaml:33:7");
+  EXPECT_EQ(c.plugins.enabled[0].location, "agape.yaml:35:7");
   EXPECT_EQ(c.plugins.enabled[1].id, "acme.loyalty");
   EXPECT_EQ(c.plugins.enabled[1].file, "/opt/agape/plugins/libacme_loyalty.so");
   EXPECT_EQ(c.plugins.enabled[1].migrations, "/opt/agape/acme-loyalty/migrations");

@@ -456,12 +456,83 @@ TEST_P(DbPoolTest, ReconnectsAConnectionTheServerDropped) {
 
   const long long first = backendPid();
   ASSERT_TRUE(kill(first));
-  const long long second = backendPid();  // a transaction notices at BEGIN and reconnects
+  const long long second = backendPid();  // a transaction notices with its first statement and reconnects
   EXPECT_NE(second, first);
 
   ASSERT_TRUE(kill(second));
   EXPECT_TRUE(db->ping());  // so does a ping
   EXPECT_NE(backendPid(), second);
+}
+
+TEST_P(DbPoolTest, KeepsQueriesPreparedPerConnectionWithinABound) {
+  if (!isPg()) GTEST_SKIP() << "prepared statements are kept by PostgreSQL sessions";
+  auto db = database().open(1);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(db->read([](Tx& tx) { return tx.one("SELECT CAST(:x AS BIGINT) + 1 AS y", {41})->integer("y"); }), 42);
+  auto prepared = [&](const std::string& like) {
+    return db->read([&](Tx& tx) {
+      return tx.one("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE :s", {like})->integer("n");
+    });
+  };
+  EXPECT_EQ(prepared("SELECT CAST($1 AS BIGINT) + 1%"), 1);  // once, however often it ran
+  EXPECT_EQ(prepared("SHOW%"), 0);
+  db->read([](Tx& tx) { tx.one("SHOW client_min_messages"); });  // not a query worth keeping
+  EXPECT_EQ(prepared("SHOW%"), 0);
+
+  // Statement texts made on the fly (IN lists) do not pile up.
+  for (int i = 0; i < 300; ++i)
+    EXPECT_EQ(db->read([&](Tx& tx) { return tx.one("SELECT " + std::to_string(i) + " AS v")->integer("v"); }), i);
+  const long long kept = prepared("%");
+  EXPECT_LE(kept, 256);
+  EXPECT_GE(kept, 200);
+}
+
+TEST_P(DbPoolTest, RunsWithoutPreparedStatementsWhenConfiguredSo) {
+  if (!isPg()) GTEST_SKIP() << "prepared statements are kept by PostgreSQL sessions";
+  auto cfg = database().config(1);
+  cfg.preparedStatements = false;
+  auto db = DbPool::open(cfg);
+  EXPECT_EQ(db->read([](Tx& tx) { return tx.one("SELECT CAST(:x AS BIGINT) + 1 AS y", {41})->integer("y"); }), 42);
+  EXPECT_EQ(db->read([](Tx& tx) { return tx.one("SELECT count(*) AS n FROM pg_prepared_statements")->integer("n"); }),
+            0);
+}
+
+TEST_P(DbPoolTest, PreparesAQueryAgainWhenItsTableChangesShape) {
+  if (!isPg()) GTEST_SKIP() << "prepared statements are kept by PostgreSQL sessions";
+  auto db = database().open(1);
+  db->transact([](Tx& tx) {
+    tx.exec("CREATE TABLE shapes (a INTEGER)");
+    tx.exec("INSERT INTO shapes (a) VALUES (1)");
+  });
+  auto columns = [&] { return db->read([](Tx& tx) { return tx.one("SELECT * FROM shapes")->columns(); }); };
+  EXPECT_EQ(columns(), (std::vector<std::string>{"a"}));
+  // Another instance migrates: its connection, not this one, alters the table.
+  auto other = database().open(1);
+  other->transact([](Tx& tx) { tx.exec("ALTER TABLE shapes ADD COLUMN b INTEGER DEFAULT 2"); });
+  // The stale statement aborts the first attempt; the transaction runs again.
+  EXPECT_EQ(columns(), (std::vector<std::string>{"a", "b"}));
+  EXPECT_GE(db->stats().retries, 1);
+}
+
+TEST_P(DbPoolTest, AFailedFirstStatementLeavesNothingCommitted) {
+  // BEGIN travels with the first statement: a failure there must still
+  // leave the transaction unusable and uncommitted.
+  if (!isPg()) GTEST_SKIP() << "SQLite goes on after a failed statement";
+  auto db = database().open(1);
+  db->transact([](Tx& tx) { tx.exec("CREATE TABLE once (id INTEGER PRIMARY KEY)"); });
+  db->transact([](Tx& tx) { tx.exec("INSERT INTO once (id) VALUES (1)"); });
+  EXPECT_THROW(db->transact([](Tx& tx) {
+    try {
+      tx.exec("INSERT INTO once (id) VALUES (1)");  // duplicate key
+    } catch (const DbError&) {
+    }
+    tx.exec("INSERT INTO once (id) VALUES (2)");
+  }),
+               DbError);
+  EXPECT_EQ(countRows(*db, "once"), 1);
+  // An empty transaction commits nothing and leaves the connection healthy.
+  db->transact([](Tx&) {});
+  EXPECT_EQ(countRows(*db, "once"), 1);
 }
 
 TEST_P(DbPoolTest, FailsToOpenAsUnavailableWithoutRevealingThePassword) {

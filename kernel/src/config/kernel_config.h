@@ -47,6 +47,7 @@ struct DatabaseConfig {
   std::chrono::milliseconds busyTimeout{5000};   // SQLite busy_timeout
   std::chrono::milliseconds acquireTimeout{5000};  // waiting for a pooled connection
   bool autoMigrate = true;  // `agape serve` applies pending migrations first
+  bool preparedStatements = true;  // PostgreSQL: keep queries prepared per connection
 };
 
 struct PluginEntry {

@@ -191,6 +191,7 @@ DatabaseConfig decodeDatabase(const ConfigView& section, const std::string& base
   db.acquireTimeout = d.duration("acquireTimeout", db.acquireTimeout);
   if (db.acquireTimeout.count() <= 0) section.child("acquireTimeout")->fail("must be greater than 0");
   db.autoMigrate = d.boolean("autoMigrate", db.autoMigrate);
+  db.preparedStatements = d.boolean("preparedStatements", db.preparedStatements);
   d.finish();
   return db;
 }

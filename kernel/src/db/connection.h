@@ -41,9 +41,11 @@ std::unique_ptr<Connection> openSqliteConnection(const std::string& path, std::c
 
 #ifdef AGAPE_WITH_PG
 // `conninfo` is a libpq keyword=value string; `redactedUrl` and `password`
-// keep connection errors free of the secret.
+// keep connection errors free of the secret. With `preparedStatements`,
+// each query is prepared once per connection and executed by name (turn it
+// off behind a transaction-pooling proxy that cannot keep them).
 std::unique_ptr<Connection> openPgConnection(const std::string& conninfo, const std::string& redactedUrl,
-                                             const std::string& password);
+                                             const std::string& password, bool preparedStatements);
 #endif
 
 }  // namespace agape::kernel

@@ -87,7 +87,7 @@ std::unique_ptr<DbPool> DbPool::open(const DatabaseConfig& cfg) {
   } else {
 #ifdef AGAPE_WITH_PG
     for (int i = 0; i < cfg.poolSize; ++i)
-      connections.push_back(openPgConnection(url.conninfo, url.redacted, url.password));
+      connections.push_back(openPgConnection(url.conninfo, url.redacted, url.password, cfg.preparedStatements));
 #endif
   }
   auto pool = std::unique_ptr<DbPool>(new DbPool(url.dialect, url.redacted, std::move(connections), cfg.acquireTimeout));

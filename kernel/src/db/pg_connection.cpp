@@ -1,18 +1,22 @@
-// PostgreSQL connections through SOCI. Parameters are sent as untyped text
-// (as SOCI does), so the server infers each one's type from its context:
-// where there is none (SELECT :x), write CAST(:x AS BIGINT).
+// PostgreSQL connections: SOCI opens and re-opens the session; statements
+// run through libpq on SOCI's connection, so that each connection keeps its
+// queries prepared on the server (parsed and, once PostgreSQL settles on a
+// generic plan, planned once). Parameters are sent as untyped text, so the
+// server infers each one's type from its context: where there is none
+// (SELECT :x), write CAST(:x AS BIGINT).
 #ifdef AGAPE_WITH_PG
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
 #include <libpq-fe.h>
 
-#include <climits>
 #include <cstdio>
-#include <ctime>
+#include <cstdlib>
 #include <memory>
 #include <string>
-#include <typeinfo>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "db/connection.h"
 #include "db/db_errors.h"
@@ -64,11 +68,16 @@ bool validSqlState(const std::string& s) {
   return true;
 }
 
-std::string formatTm(const std::tm& t) {
-  char buf[64];  // room for any int the compiler cannot rule out
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday,
-                t.tm_hour, t.tm_min, t.tm_sec);
-  return buf;
+// "2025-01-01 12:00:00.123+00" (timestamptz in the session's UTC),
+// "2025-01-01 12:00:00" or "2025-01-01" → "2025-01-01T12:00:00Z": whole
+// seconds, as every date in the API is printed.
+std::string formatTimestamp(std::string_view text) {
+  if (text.size() < 10) return std::string(text);
+  std::string out(text.substr(0, 10));
+  out += 'T';
+  out += text.size() >= 19 ? text.substr(11, 8) : std::string_view("00:00:00");
+  out += 'Z';
+  return out;
 }
 
 std::string formatDouble(double d) {
@@ -88,10 +97,54 @@ __attribute__((no_sanitize("vptr"))) PGconn* nativeHandle(soci::session& session
   return static_cast<soci::postgresql_session_backend*>(session.get_backend())->conn_;
 }
 
+// Type OIDs from pg_type.h (stable across releases).
+enum : Oid { kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700, kFloat8 = 701,
+             kDate = 1082, kTimestamp = 1114, kTimestampTz = 1184, kNumeric = 1700 };
+
+// A column value as agape::Value: integers as 64-bit, booleans as 1/0,
+// floating and numeric as double, dates as RFC 3339 UTC text, the rest
+// (text, json, uuid, arrays...) as the server's text.
+Value columnValue(const char* text, int length, Oid type) {
+  switch (type) {
+    case kInt2:
+    case kInt4:
+    case kInt8:
+    case kOid: return Value(std::strtoll(text, nullptr, 10));
+    case kBool: return Value(static_cast<long long>(text[0] == 't'));
+    case kFloat4:
+    case kFloat8:
+    case kNumeric: return Value(std::strtod(text, nullptr));
+    case kDate:
+    case kTimestamp:
+    case kTimestampTz: return Value(formatTimestamp(std::string_view(text, static_cast<std::size_t>(length))));
+    default: return Value(std::string(text, static_cast<std::size_t>(length)));
+  }
+}
+
+// Statements worth keeping prepared: queries and data changes. Anything
+// else (SET, LOCK, DDL) runs as an unnamed statement.
+bool preparable(std::string_view sql) {
+  std::size_t i = 0;
+  while (i < sql.size() && (sql[i] == ' ' || sql[i] == '\n' || sql[i] == '\t' || sql[i] == '\r' || sql[i] == '('))
+    ++i;
+  auto startsWith = [&](std::string_view word) {
+    if (sql.size() - i < word.size()) return false;
+    for (std::size_t k = 0; k < word.size(); ++k)
+      if ((sql[i + k] | 0x20) != word[k]) return false;
+    return true;
+  };
+  for (std::string_view w : {"select", "insert", "update", "delete", "with", "values"})
+    if (startsWith(w)) return true;
+  return false;
+}
+
 class PgConnection final : public Connection {
  public:
-  PgConnection(std::string conninfo, std::string redactedUrl, std::string password)
-      : conninfo_(std::move(conninfo)), redactedUrl_(std::move(redactedUrl)), password_(std::move(password)) {
+  PgConnection(std::string conninfo, std::string redactedUrl, std::string password, bool prepare)
+      : conninfo_(std::move(conninfo)),
+        redactedUrl_(std::move(redactedUrl)),
+        password_(std::move(password)),
+        prepare_(prepare) {
     try {
       session_ = std::make_unique<soci::session>(soci::postgresql, conninfo_);
     } catch (const soci::soci_error& e) {
@@ -103,10 +156,22 @@ class PgConnection final : public Connection {
   Dialect dialect() const override { return Dialect::Postgres; }
 
   // The server default (READ COMMITTED) applies; a callback may still run
-  // SET TRANSACTION ISOLATION LEVEL as its first statement.
-  void begin(bool readOnly) override { command(readOnly ? "BEGIN READ ONLY" : "BEGIN"); }
+  // SET TRANSACTION ISOLATION LEVEL as its first statement. BEGIN is sent
+  // with the transaction's first statement, in one round trip.
+  void begin(bool readOnly) override {
+    pendingBegin_ = readOnly ? "BEGIN READ ONLY" : "BEGIN";
+    beginFailed_ = false;
+  }
 
   void commit() override {
+    if (!pendingBegin_.empty()) {  // nothing ran: nothing to commit
+      pendingBegin_.clear();
+      return;
+    }
+    if (beginFailed_) {
+      beginFailed_ = false;
+      throw DbError(DbError::Kind::Other, "transaction not committed: it could not be started");
+    }
     // COMMIT of a transaction that had a failed statement succeeds as a
     // silent ROLLBACK; a callback that swallowed a DbError must not believe
     // its work was saved.
@@ -120,6 +185,8 @@ class PgConnection final : public Connection {
   }
 
   void rollback() override {
+    pendingBegin_.clear();
+    beginFailed_ = false;
     if (PQstatus(conn()) != CONNECTION_OK || PQtransactionStatus(conn()) == PQTRANS_IDLE) return;
     command("ROLLBACK");
   }
@@ -136,13 +203,21 @@ class PgConnection final : public Connection {
     return rows;
   }
 
-  void execScript(std::string_view sql) override { command(std::string(sql)); }
+  void execScript(std::string_view sql) override {
+    if (!pendingBegin_.empty()) command(std::exchange(pendingBegin_, {}));
+    command(std::string(sql));
+    // A script may change tables: plans prepared before it are re-made by
+    // the server, but a changed result shape is an error, so start afresh.
+    forgetPrepared();
+  }
 
   bool healthy() const override {
     return PQstatus(conn()) == CONNECTION_OK && PQtransactionStatus(conn()) == PQTRANS_IDLE;
   }
 
   void reconnect() override {
+    prepared_.clear();  // a new server session has none of them
+    if (PQpipelineStatus(conn()) != PQ_PIPELINE_OFF) PQexitPipelineMode(conn());
     try {
       session_->reconnect();
     } catch (const soci::soci_error& e) {
@@ -152,6 +227,14 @@ class PgConnection final : public Connection {
   }
 
  private:
+  // Prepared statements kept per connection, least recently used dropped
+  // past this many (statement texts with generated IN lists vary).
+  static constexpr std::size_t kMaxPrepared = 256;
+  struct Prepared {
+    std::string name;
+    unsigned long long lastUse = 0;
+  };
+
   PGconn* conn() const { return nativeHandle(*session_); }
 
   void setUp() {
@@ -176,91 +259,208 @@ class PgConnection final : public Connection {
     ResultPtr res(PQexec(conn(), sql.c_str()), PQclear);
     const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) return;
-    const char* state = res ? PQresultErrorField(res.get(), PG_DIAG_SQLSTATE) : nullptr;
-    const char* primary = res ? PQresultErrorField(res.get(), PG_DIAG_MESSAGE_PRIMARY) : nullptr;
-    fail(state ? state : "", primary ? std::string(primary) : primaryMessage(PQerrorMessage(conn())), sql, {});
+    failWith(res.get(), sql, {});
+  }
+
+  // The server-side name of `sql`, prepared on first use.
+  const std::string& preparedName(const std::string& sql, int paramCount, std::string_view original,
+                                  const Params& params) {
+    auto it = prepared_.find(sql);
+    if (it == prepared_.end()) {
+      if (prepared_.size() >= kMaxPrepared) evictOldest();
+      std::string name = "agape_" + std::to_string(++statementSerial_);
+      ResultPtr res(PQprepare(conn(), name.c_str(), sql.c_str(), paramCount, nullptr), PQclear);
+      if (!res || PQresultStatus(res.get()) != PGRES_COMMAND_OK) failWith(res.get(), original, params);
+      it = prepared_.emplace(sql, Prepared{std::move(name)}).first;
+    }
+    it->second.lastUse = ++useClock_;
+    return it->second.name;
+  }
+
+  void evictOldest() {
+    auto oldest = prepared_.begin();
+    for (auto it = prepared_.begin(); it != prepared_.end(); ++it)
+      if (it->second.lastUse < oldest->second.lastUse) oldest = it;
+    // DEALLOCATE is refused inside a failed transaction; the name is then
+    // only forgotten here (it is never reused) and freed with the session.
+    if (PQtransactionStatus(conn()) != PQTRANS_INERROR)
+      ResultPtr(PQexec(conn(), ("DEALLOCATE " + oldest->second.name).c_str()), PQclear);
+    prepared_.erase(oldest);
+  }
+
+  void forgetPrepared() {
+    if (prepared_.empty()) return;
+    if (PQtransactionStatus(conn()) != PQTRANS_INERROR) ResultPtr(PQexec(conn(), "DEALLOCATE ALL"), PQclear);
+    prepared_.clear();
   }
 
   void run(std::string_view sql, const Params& params, std::vector<Row>* rows, long long* affected) {
-    const PositionalSql positional = toPositional(sql, PlaceholderStyle::Renamed);
+    const PositionalSql positional = toPositional(sql, PlaceholderStyle::Dollar);
     if (positional.count != params.size())
       throw DbError(DbError::Kind::Other,
                     describeFailure("statement has " + std::to_string(positional.count) + " placeholders but " +
                                         std::to_string(params.size()) + " parameters were given",
                                     "", sql));
-    // SOCI keeps pointers to these until the statement is done.
     std::vector<std::string> texts(params.size());
-    std::vector<soci::indicator> indicators(params.size(), soci::i_ok);
+    std::vector<const char*> values(params.size(), nullptr);  // nullptr is SQL NULL
     for (std::size_t i = 0; i < params.size(); ++i) {
       const auto& s = params[i].storage();
-      if (std::holds_alternative<std::monostate>(s))
-        indicators[i] = soci::i_null;
-      else if (auto* d = std::get_if<double>(&s))
+      if (std::holds_alternative<std::monostate>(s)) continue;
+      if (auto* d = std::get_if<double>(&s))
         texts[i] = formatDouble(*d);
       else
         texts[i] = params[i].asString();
+      values[i] = texts[i].c_str();
     }
-    try {
-      soci::statement st(*session_);
-      for (std::size_t i = 0; i < params.size(); ++i) st.exchange(soci::use(texts[i], indicators[i]));
-      soci::row row;
-      if (rows) st.exchange(soci::into(row));
-      st.alloc();
-      st.prepare(positional.sql, soci::details::st_one_time_query);
-      st.define_and_bind();
-      bool got = st.execute(true);
-      if (affected) *affected = std::max(0LL, st.get_affected_rows());
-      if (!rows) return;
-      std::shared_ptr<const std::vector<std::string>> columns;
-      while (got) {
-        if (!columns) columns = columnNames(row);
-        rows->emplace_back(columns, values(row));
-        got = st.fetch();
+    const int n = static_cast<int>(params.size());
+    if (beginFailed_)
+      throw DbError(DbError::Kind::Other, describeFailure("the transaction could not be started", "", sql));
+    const bool named = prepare_ && preparable(positional.sql);
+    ResultPtr res(nullptr, PQclear);
+    auto execute = [&] {
+      if (!pendingBegin_.empty()) {
+        res = beginAndRun(positional.sql, named, n, values.data(), sql, params);
+      } else if (named) {
+        const std::string& name = preparedName(positional.sql, n, sql, params);
+        res.reset(PQexecPrepared(conn(), name.c_str(), n, values.data(), nullptr, nullptr, 0));
+      } else {
+        res.reset(PQexecParams(conn(), positional.sql.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0));
       }
-    } catch (const soci::postgresql_soci_error& e) {
-      const std::string state = e.sqlstate();
-      fail(validSqlState(state) ? state : "", primaryMessage(e.get_error_message()), sql, params);
-    } catch (const soci::soci_error& e) {
-      fail("", primaryMessage(e.get_error_message()), sql, params);
-    } catch (const std::bad_cast&) {
-      throw DbError(DbError::Kind::Other, describeFailure("a result column has a type that cannot be read", "", sql));
+    };
+    execute();
+    if (planShapeChanged(res.get())) {
+      // A table changed shape under this connection's prepared statement
+      // (a migration by another instance): it is prepared afresh. Outside
+      // a transaction at once; inside one, which the error has aborted, by
+      // running the transaction again (no effect has escaped it).
+      prepared_.erase(positional.sql);
+      if (PQtransactionStatus(conn()) != PQTRANS_IDLE)
+        throw DbError(DbError::Kind::Retryable,
+                      describeFailure("a prepared statement outlived a change to its tables", "0A000", sql));
+      execute();
     }
+    const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) failWith(res.get(), sql, params);
+    if (affected) {
+      const char* tuples = PQcmdTuples(res.get());
+      *affected = tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;
+    }
+    if (rows) readRows(res.get(), *rows);
   }
 
-  static std::shared_ptr<const std::vector<std::string>> columnNames(const soci::row& row) {
-    auto names = std::make_shared<std::vector<std::string>>();
-    names->reserve(row.size());
-    for (std::size_t i = 0; i < row.size(); ++i) names->push_back(row.get_properties(i).get_name());
-    return names;
-  }
-
-  // SOCI needs the exact C++ type of each column; agape::Value wants 64-bit
-  // integers whatever the column's width.
-  static std::vector<Value> values(const soci::row& row) {
-    std::vector<Value> out;
-    out.reserve(row.size());
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      if (row.get_indicator(i) == soci::i_null) {
-        out.emplace_back();
+  // BEGIN, the statement (prepared first if new) and a sync in one
+  // pipeline: one round trip. A connection the server dropped is noticed
+  // here; nothing has run in the transaction yet, so it is reopened and the
+  // pipeline sent once more.
+  ResultPtr beginAndRun(const std::string& sql, bool named, int n, const char* const* values,
+                        std::string_view original, const Params& params) {
+    const std::string beginSql = std::exchange(pendingBegin_, {});
+    for (int attemptNo = 1;; ++attemptNo) {
+      std::string freshName;
+      const std::string* name = nullptr;
+      if (named) {
+        auto it = prepared_.find(sql);
+        if (it != prepared_.end()) {
+          it->second.lastUse = ++useClock_;
+          name = &it->second.name;
+        } else {
+          if (prepared_.size() >= kMaxPrepared) evictOldest();
+          freshName = "agape_" + std::to_string(++statementSerial_);
+          name = &freshName;
+        }
+      }
+      PGconn* c = conn();
+      bool sent = PQenterPipelineMode(c) == 1 &&
+                  PQsendQueryParams(c, beginSql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
+                  (freshName.empty() || PQsendPrepare(c, freshName.c_str(), sql.c_str(), n, nullptr) == 1) &&
+                  (named ? PQsendQueryPrepared(c, name->c_str(), n, values, nullptr, nullptr, 0)
+                         : PQsendQueryParams(c, sql.c_str(), n, nullptr, values, nullptr, nullptr, 0)) == 1 &&
+                  PQpipelineSync(c) == 1;
+      const int commands = 2 + (freshName.empty() ? 0 : 1);
+      std::vector<ResultPtr> results;
+      if (sent) {
+        for (int k = 0; k < commands; ++k) {
+          ResultPtr r(PQgetResult(c), PQclear);
+          if (!r) break;
+          while (PGresult* extra = PQgetResult(c)) PQclear(extra);  // a command ends with a null
+          results.push_back(std::move(r));
+        }
+        if (results.size() == static_cast<std::size_t>(commands)) {
+          ResultPtr sync(PQgetResult(c), PQclear);
+          sent = sync && PQresultStatus(sync.get()) == PGRES_PIPELINE_SYNC;
+        } else {
+          sent = false;
+        }
+      }
+      if (PQpipelineStatus(c) != PQ_PIPELINE_OFF) PQexitPipelineMode(c);
+      if (!sent && PQstatus(c) != CONNECTION_OK && attemptNo == 1) {
+        log().warn("database connection lost; reconnecting", {{"url", redactedUrl_}});
+        reconnect();
         continue;
       }
-      switch (row.get_properties(i).get_data_type()) {
-        case soci::dt_integer: out.emplace_back(static_cast<long long>(row.get<int>(i))); break;
-        case soci::dt_long_long: out.emplace_back(row.get<long long>(i)); break;
-        case soci::dt_unsigned_long_long: {
-          const unsigned long long u = row.get<unsigned long long>(i);
-          if (u <= static_cast<unsigned long long>(LLONG_MAX))
-            out.emplace_back(static_cast<long long>(u));
-          else
-            out.emplace_back(std::to_string(u));
-          break;
-        }
-        case soci::dt_double: out.emplace_back(row.get<double>(i)); break;
-        case soci::dt_date: out.emplace_back(formatTm(row.get<std::tm>(i))); break;
-        default: out.emplace_back(row.get<std::string>(i)); break;
+      if (!sent && results.empty()) {
+        beginFailed_ = true;
+        fail("", primaryMessage(PQerrorMessage(c)), original, params);
       }
+      if (!sent && results.size() < static_cast<std::size_t>(commands)) {
+        beginFailed_ = PQresultStatus(results.front().get()) != PGRES_COMMAND_OK;
+        failWith(results.back().get(), original, params);
+      }
+      if (PQresultStatus(results.front().get()) != PGRES_COMMAND_OK) {
+        beginFailed_ = true;
+        failWith(results.front().get(), original, params);
+      }
+      if (!freshName.empty()) {
+        if (PQresultStatus(results[1].get()) != PGRES_COMMAND_OK) failWith(results[1].get(), original, params);
+        prepared_.emplace(sql, Prepared{std::move(freshName), ++useClock_});
+      }
+      return std::move(results.back());
     }
-    return out;
+  }
+
+  static JsonLogger& log() {
+    static JsonLogger logger("db");
+    return logger;
+  }
+
+  static bool planShapeChanged(const PGresult* res) {
+    if (!res || PQresultStatus(res) != PGRES_FATAL_ERROR) return false;
+    const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    const char* message = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    return state && std::string_view(state) == "0A000" && message &&
+           std::string_view(message).find("cached plan must not change result type") != std::string_view::npos;
+  }
+
+  static void readRows(const PGresult* res, std::vector<Row>& rows) {
+    const int columnCount = PQnfields(res), rowCount = PQntuples(res);
+    if (rowCount == 0) return;
+    auto names = std::make_shared<std::vector<std::string>>();
+    std::vector<Oid> types(static_cast<std::size_t>(columnCount));
+    names->reserve(types.size());
+    for (int c = 0; c < columnCount; ++c) {
+      names->emplace_back(PQfname(res, c));
+      types[static_cast<std::size_t>(c)] = PQftype(res, c);
+    }
+    std::shared_ptr<const std::vector<std::string>> columns = std::move(names);
+    rows.reserve(static_cast<std::size_t>(rowCount));
+    for (int r = 0; r < rowCount; ++r) {
+      std::vector<Value> out;
+      out.reserve(types.size());
+      for (int c = 0; c < columnCount; ++c) {
+        if (PQgetisnull(res, r, c))
+          out.emplace_back();
+        else
+          out.push_back(columnValue(PQgetvalue(res, r, c), PQgetlength(res, r, c), types[static_cast<std::size_t>(c)]));
+      }
+      rows.emplace_back(columns, std::move(out));
+    }
+  }
+
+  [[noreturn]] void failWith(const PGresult* res, std::string_view sql, const Params& params) {
+    const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+    const char* primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    fail(state && validSqlState(state) ? state : "",
+         primary ? std::string(primary) : primaryMessage(PQerrorMessage(conn())), sql, params);
   }
 
   [[noreturn]] void fail(const std::string& sqlstate, const std::string& message, std::string_view sql,
@@ -274,14 +474,20 @@ class PgConnection final : public Connection {
   std::string conninfo_;
   std::string redactedUrl_;
   std::string password_;
+  bool prepare_;
   std::unique_ptr<soci::session> session_;
+  std::unordered_map<std::string, Prepared> prepared_;  // by statement text
+  std::string pendingBegin_;  // BEGIN not yet sent: it goes with the first statement
+  bool beginFailed_ = false;
+  unsigned long long statementSerial_ = 0;
+  unsigned long long useClock_ = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<Connection> openPgConnection(const std::string& conninfo, const std::string& redactedUrl,
-                                             const std::string& password) {
-  return std::make_unique<PgConnection>(conninfo, redactedUrl, password);
+                                             const std::string& password, bool preparedStatements) {
+  return std::make_unique<PgConnection>(conninfo, redactedUrl, password, preparedStatements);
 }
 
 }  // namespace agape::kernel

@@ -31,14 +31,6 @@ PositionalSql toPositional(std::string_view sql, PlaceholderStyle style) {
     out.sql.append(sql.substr(i, end - i));
     i = end;
   };
-  auto skipOrCopy = [&](std::size_t end) {
-    if (style == PlaceholderStyle::Renamed) {
-      out.sql += ' ';
-      i = end;
-    } else {
-      copyUntil(end);
-    }
-  };
   while (i < n) {
     char c = sql[i];
     if (c == '\'' || c == '"') {
@@ -47,10 +39,10 @@ PositionalSql toPositional(std::string_view sql, PlaceholderStyle style) {
       copyUntil(close == std::string_view::npos ? n : close + 1);
     } else if (c == '-' && i + 1 < n && sql[i + 1] == '-') {
       auto eol = sql.find('\n', i);
-      skipOrCopy(eol == std::string_view::npos ? n : eol);
+      copyUntil(eol == std::string_view::npos ? n : eol);
     } else if (c == '/' && i + 1 < n && sql[i + 1] == '*') {
       auto close = sql.find("*/", i + 2);
-      skipOrCopy(close == std::string_view::npos ? n : close + 2);
+      copyUntil(close == std::string_view::npos ? n : close + 2);
     } else if (std::size_t tag = dollarTagLength(sql, i)) {
       auto close = sql.find(sql.substr(i, tag), i + tag);
       copyUntil(close == std::string_view::npos ? n : close + tag);
@@ -60,7 +52,7 @@ PositionalSql toPositional(std::string_view sql, PlaceholderStyle style) {
       std::size_t j = i + 2;
       while (j < n && isNameChar(sql[j])) ++j;
       ++out.count;
-      out.sql += style == PlaceholderStyle::Renamed ? ":p" : "?";
+      out.sql += style == PlaceholderStyle::Dollar ? '$' : '?';
       out.sql += std::to_string(out.count);
       i = j;
     } else {

@@ -11,10 +11,7 @@ namespace agape::kernel {
 
 enum class PlaceholderStyle {
   Question,  // SQLite: ?1, ?2 ...
-  // SOCI (PostgreSQL): :p1, :p2 ... SOCI turns these into $1, $2 with a
-  // scanner of its own that knows quotes but not comments, so comments are
-  // dropped from the text in this style.
-  Renamed,
+  Dollar,    // PostgreSQL: $1, $2 ...
 };
 
 struct PositionalSql {

@@ -48,26 +48,6 @@ LogLevel parseLogLevel(std::string_view name) {
   throw std::invalid_argument("unknown log level '" + std::string(name) + "'");
 }
 
-void appendJsonEscaped(std::string& out, std::string_view text) {
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-}
-
 namespace {
 
 // Lines are appended to a buffer and written by one background thread in

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "agape/json_text.h"  // appendJsonEscaped, for log lines
 #include "agape/logger.h"
 
 namespace agape::kernel {
@@ -15,9 +16,6 @@ namespace agape::kernel {
 void setLogLevel(LogLevel level);
 LogLevel logLevel();
 LogLevel parseLogLevel(std::string_view name);  // throws std::invalid_argument
-
-// Appends `text` JSON-escaped (without quotes) to `out`.
-void appendJsonEscaped(std::string& out, std::string_view text);
 
 // Queues one already formatted line (a newline is appended); a background
 // thread writes batches to stderr within 20 ms.

@@ -71,7 +71,7 @@ Response CatalogApi::respond(const Request& req, const CachedResponse& r) {
 }
 
 void CatalogApi::cachedRoute(Routes& routes, std::string path, std::function<std::string(Request&)> keyOf,
-                             std::function<Json(Request&, Tx&)> render, RouteOptions options) {
+                             std::function<std::string(Request&, Tx&)> render, RouteOptions options) {
   options.fastPath = [this, keyOf](Request& req) -> std::optional<Response> {
     auto hit = cache_.peek(keyOf(req));
     if (!hit) return std::nullopt;
@@ -79,7 +79,7 @@ void CatalogApi::cachedRoute(Routes& routes, std::string path, std::function<std
   };
   routes.get(std::move(path), [this, keyOf = std::move(keyOf), render = std::move(render)](Request& req) {
     const auto r = cache_.getOrRender(keyOf(req), [&] {
-      std::string body = ctx_.db().read([&](Tx& tx) { return render(req, tx); }).dump();
+      std::string body = ctx_.db().read([&](Tx& tx) { return render(req, tx); });
       std::string etag = etagOf(body);
       return CachedResponse{200, std::move(body), std::move(etag)};
     });
@@ -105,7 +105,7 @@ void CatalogApi::registerRoutes(Routes& routes) {
         refuseQuery(req, {});
         return std::string("categories");
       },
-      [](Request&, Tx& tx) { return categoryTree(tx); },
+      [](Request&, Tx& tx) { return categoryTree(tx).dump(); },
       {.summary = "The category tree", .tag = "catalog"});
 
   // Staff and public views of a product are separate entries.
@@ -115,7 +115,7 @@ void CatalogApi::registerRoutes(Routes& routes) {
         return std::string(isStaff(req) ? "detail-staff|" : "detail|") + std::string(req.requireParam("idOrSlug"));
       },
       [](Request& req, Tx& tx) {
-        auto p = productByIdOrSlug(tx, std::string(req.requireParam("idOrSlug")), isStaff(req));
+        auto p = productJson(tx, std::string(req.requireParam("idOrSlug")), isStaff(req));
         if (!p) throw Problem::notFound("No product with this id or slug.");
         return *p;
       },

@@ -27,7 +27,7 @@ class CatalogApi {
   // A GET answered from the response cache: on the network thread when the
   // entry is there (the route's fast path), else rendered on a worker.
   void cachedRoute(Routes& routes, std::string path, std::function<std::string(Request&)> keyOf,
-                   std::function<Json(Request&, Tx&)> render, RouteOptions options);
+                   std::function<std::string(Request&, Tx&)> render, RouteOptions options);
   static Response respond(const Request& req, const CachedResponse& r);
 
   Context& ctx_;

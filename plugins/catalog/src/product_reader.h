@@ -24,9 +24,12 @@ std::vector<std::string> categoryAndDescendants(const std::vector<CategoryRow>& 
 // Whether inventory has ever reported availability (the inStock filter needs it).
 bool availabilityKnown(Tx& tx);
 
-Json listProducts(Tx& tx, const ListQuery& q);
-Json searchProducts(Tx& tx, const ListQuery& q);
-// Archived and draft products only when `staff`.
+// Response bodies (JSON text) of a product page and of a search page.
+std::string listProducts(Tx& tx, const ListQuery& q);
+std::string searchProducts(Tx& tx, const ListQuery& q);
+// One product as JSON text; archived and draft products only when `staff`.
+std::optional<std::string> productJson(Tx& tx, const std::string& idOrSlug, bool staff);
+// The same as a document, for the write paths that answer with it.
 std::optional<Json> productByIdOrSlug(Tx& tx, const std::string& idOrSlug, bool staff);
 Json categoryTree(Tx& tx);
 
