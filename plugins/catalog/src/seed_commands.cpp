@@ -27,6 +27,16 @@ void report(const CommandIo& io, const SeedResult& r, std::chrono::steady_clock:
          << " variants in " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n";
 }
 
+// PostgreSQL plans from table statistics, which autovacuum refreshes only
+// a while after a bulk load; until then a fresh catalogue is planned as if
+// empty. (SQLite plans from its indexes alone.)
+void refreshStatistics(Database& db) {
+  if (db.dialect() != Dialect::Postgres) return;
+  db.run([](Tx& tx) {
+    tx.exec("ANALYZE catalog_categories, catalog_products, catalog_variants, catalog_search_index");
+  });
+}
+
 }  // namespace
 
 void addSeedCommands(Commands& commands, Database& db) {
@@ -41,6 +51,7 @@ void addSeedCommands(Commands& commands, Database& db) {
       io.out << "the catalogue already has products; nothing loaded\n";
       return 0;
     }
+    refreshStatistics(db);
     report(io, r, std::chrono::steady_clock::now() - t0);
     return 0;
   });
@@ -72,6 +83,7 @@ void addSeedCommands(Commands& commands, Database& db) {
     const auto t0 = std::chrono::steady_clock::now();
     try {
       const SeedResult r = db.run([&](Tx& tx) { return seedBenchCatalogue(tx, products); });
+      refreshStatistics(db);
       report(io, r, std::chrono::steady_clock::now() - t0);
     } catch (const std::runtime_error& e) {
       if (dynamic_cast<const DbError*>(&e)) throw;  // the kernel reports database failures
