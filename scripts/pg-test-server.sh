@@ -5,13 +5,18 @@
 #   scripts/pg-test-server.sh stop DIR    stop and remove DIR
 #
 # The server listens on a free loopback port with trust authentication and
-# fsync off: fast, insecure, disposable. `start` prints exactly one line,
+# fsync off: fast, insecure, disposable. Its processes keep freed memory
+# instead of handing it back to the kernel after every query
+# (GLIBC_TUNABLES, as docs/performance.md recommends for production: with
+# glibc's defaults a backend page-faults its way back up on each search).
+# `start` prints exactly one line,
 # postgresql://postgres@127.0.0.1:<port>/agape_test, so it can be captured:
 #   export AGAPE_TEST_PG_URL=$(scripts/pg-test-server.sh start /tmp/agape-pg)
 set -euo pipefail
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 DB_NAME=agape_test
+PG_GLIBC_TUNABLES=${PG_GLIBC_TUNABLES-glibc.malloc.trim_threshold=16777216:glibc.malloc.mmap_threshold=4194304}
 
 usage() {
   echo "usage: $0 start|stop DIR" >&2
@@ -59,7 +64,7 @@ start() {
     local port
     for _ in 1 2 3 4 5; do
       port=$(freePort)
-      if asPostgres "$PG_BIN/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
+      if asPostgres env GLIBC_TUNABLES="$PG_GLIBC_TUNABLES" "$PG_BIN/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
           -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
           start >/dev/null 2>&1; then
         echo "$port" >"$portFile"
