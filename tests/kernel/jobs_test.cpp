@@ -213,6 +213,36 @@ TEST_P(JobsTest, AJobWhoseLeaseExpiredIsClaimedAgain) {
   EXPECT_FALSE(runner.store().failForRetry(lost[0], "crashed-worker", "x", nowMs()));
 }
 
+TEST_P(JobsTest, AJobRunningLongerThanItsLeaseKeepsItsClaim) {
+  JobRunner& first = newRunner();
+  JobRunner& second = newRunner();  // another instance on the same database
+  std::atomic<int> runs{0};
+  Signal started, release;
+  first.addQueue("test", "long", [&](const Job&) {
+    ++runs;
+    started.notify();
+    ASSERT_TRUE(release.wait(20s));
+  }, {.concurrency = 1, .lease = 2s});
+  second.addQueue("test", "long", [&](const Job&) { ++runs; }, {.concurrency = 1, .lease = 2s});
+  first.freeze();
+  second.freeze();
+  first.start();
+  const std::string id = first.enqueue("long", "{}", {});
+  ASSERT_TRUE(started.wait());
+  // Ten seconds of the clock, five leases: each time half the lease has
+  // passed, the running instance moves it on, so the other never sees the
+  // job as abandoned.
+  for (int i = 0; i < 10; ++i) {
+    clock_.advance(1s);
+    ASSERT_TRUE(eventually([&] { return jobRow(id).integer("run_at") >= nowMs() + 1500; })) << "renewed at " << i;
+    EXPECT_EQ(second.runDue(), 0) << "taken by the other instance at " << i;
+  }
+  release.notify();
+  ASSERT_TRUE(eventually([&] { return jobRow(id).text("status") == "done"; }));
+  EXPECT_EQ(runs.load(), 1);
+  first.stop(5s);
+}
+
 TEST_P(JobsTest, ALeaseExpiringOnTheLastAttemptDeadLetters) {
   JobRunner& runner = newRunner();
   int calls = 0;

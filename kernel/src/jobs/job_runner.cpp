@@ -174,7 +174,9 @@ void JobRunner::start() {
   started_ = true;
   for (auto& [name, q] : queues_)
     for (int i = 0; i < q->concurrency; ++i) threads_.emplace_back([this, qp = q.get()] { workerLoop(*qp); });
-  if (!schedules_.empty() || config_.retention.count() > 0) threads_.emplace_back([this] { schedulerLoop(); });
+  // Cron, retention and the leases of running jobs.
+  if (!queues_.empty() || !schedules_.empty() || config_.retention.count() > 0)
+    threads_.emplace_back([this] { schedulerLoop(); });
   log_.info("job runner started", {{"worker", workerId_},
                                    {"queues", std::to_string(queues_.size())},
                                    {"schedules", std::to_string(schedules_.size())},
@@ -203,6 +205,7 @@ void JobRunner::stop(milliseconds grace) {
   int released = 0;
   for (auto& [name, q] : queues_) {
     for (const ClaimedJob& job : q->buffer) {
+      unhold(job.id);
       try {
         if (store_.release(job, workerId_)) ++released;
       } catch (const std::exception& e) {
@@ -244,6 +247,7 @@ void JobRunner::workerLoop(Queue& q) {
     } catch (const std::exception& e) {
       log_.warn("claiming jobs failed; trying again after the poll interval", {{"queue", q.name}, {"error", e.what()}});
     }
+    hold(claimed, q.lease);
     lock.lock();
     q.fetching = false;
     if (claimed.empty()) {
@@ -262,14 +266,16 @@ void JobRunner::execute(Queue& q, const ClaimedJob& claimed) {
   }
   struct Done {
     JobRunner* self;
+    long long jobId;
     ~Done() {
+      self->unhold(jobId);
       {
         std::lock_guard lock(self->activeMutex_);
         --self->active_;
       }
       self->activeCv_.notify_all();
     }
-  } done{this};
+  } done{this, claimed.id};
 
   const std::string id = std::to_string(claimed.id);
   try {
@@ -344,6 +350,7 @@ int JobRunner::runDue() {
     for (;;) {
       auto claimed = store_.claim(name, kRunDueBatch, workerId_, q->lease);
       if (claimed.empty()) break;
+      hold(claimed, q->lease);
       for (const auto& job : claimed) {
         execute(*q, job);
         ++ran;
@@ -401,12 +408,57 @@ long long JobRunner::pruneFinished() {
   return jobs + events;
 }
 
+void JobRunner::hold(const std::vector<ClaimedJob>& jobs, milliseconds lease) {
+  if (jobs.empty()) return;
+  const long long renewAt = store_.nowMs() + lease.count() / 2;
+  std::lock_guard lock(heldMutex_);
+  for (const auto& job : jobs) held_[job.id] = Held{job, lease, renewAt};
+}
+
+void JobRunner::unhold(long long jobId) {
+  std::lock_guard lock(heldMutex_);
+  held_.erase(jobId);
+}
+
+int JobRunner::renewLeases() {
+  const long long now = store_.nowMs();
+  std::vector<Held> due;
+  {
+    std::lock_guard lock(heldMutex_);
+    for (const auto& [id, h] : held_)
+      if (h.renewAtMs <= now) due.push_back(h);
+  }
+  int renewed = 0;
+  for (const Held& h : due) {
+    bool mine = false;
+    try {
+      mine = store_.renew(h.job, workerId_, now + h.lease.count());
+    } catch (const std::exception& e) {
+      log_.warn("renewing a job's lease failed; trying again", {{"job", std::to_string(h.job.id)}, {"error", e.what()}});
+      continue;
+    }
+    std::lock_guard lock(heldMutex_);
+    auto it = held_.find(h.job.id);
+    if (it == held_.end()) continue;  // finished meanwhile
+    if (mine) {
+      it->second.renewAtMs = now + h.lease.count() / 2;
+      ++renewed;
+    } else {
+      log_.warn("a running job is no longer this instance's claim (its lease expired first); it may run twice",
+                {{"job", std::to_string(h.job.id)}, {"queue", h.job.queue}});
+      held_.erase(it);
+    }
+  }
+  return renewed;
+}
+
 void JobRunner::schedulerLoop() {
   std::unique_lock lock(schedulerMutex_);
   // The first pass waits one poll interval, so start-up is not slowed.
   auto nextPrune = std::chrono::steady_clock::now() + config_.pollInterval;
   while (!stopping_) {
     lock.unlock();
+    renewLeases();
     try {
       tickCron();
     } catch (const std::exception& e) {

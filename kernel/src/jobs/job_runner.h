@@ -81,6 +81,12 @@ class JobRunner {
   // deleted. The scheduler thread runs it every kPruneEvery.
   long long pruneFinished();
   static constexpr std::chrono::minutes kPruneEvery{10};
+  // Synchronous: moves on the lease of every job this runner holds (claimed,
+  // running or waiting for a worker) once half of it has passed, so a
+  // handler that runs longer than its lease is not taken by another
+  // instance; returns how many were renewed. The scheduler thread runs it
+  // every poll interval.
+  int renewLeases();
   // Writes every schedule's row (start() does this).
   void syncSchedules();
 
@@ -122,6 +128,18 @@ class JobRunner {
   std::vector<std::thread> threads_;
   std::mutex schedulerMutex_;
   std::condition_variable schedulerCv_;
+
+  // Jobs claimed here and not finished, by id, with the clock time (ms) at
+  // which their lease is renewed next.
+  struct Held {
+    ClaimedJob job;
+    std::chrono::milliseconds lease;
+    long long renewAtMs;
+  };
+  void hold(const std::vector<ClaimedJob>& jobs, std::chrono::milliseconds lease);
+  void unhold(long long jobId);
+  std::mutex heldMutex_;
+  std::map<long long, Held> held_;
 
   // In-flight handler count, to wait for them on stop.
   std::mutex activeMutex_;

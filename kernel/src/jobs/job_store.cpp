@@ -129,6 +129,15 @@ bool JobStore::release(const ClaimedJob& job, const std::string& worker) {
   });
 }
 
+bool JobStore::renew(const ClaimedJob& job, const std::string& worker, long long untilMs) {
+  return db_.run([&](Tx& tx) {
+    // run_at follows locked_until: a running job is claimable again from then.
+    return tx.exec(std::string("UPDATE agape_jobs SET locked_until = :until, run_at = :until2, updated_at = :now") +
+                       kMine,
+                   {untilMs, untilMs, nowMs(), job.id, worker, job.attempt}) == 1;
+  });
+}
+
 std::vector<QueueStats> JobStore::stats() {
   return db_.read([&](Tx& tx) {
     const long long now = nowMs();

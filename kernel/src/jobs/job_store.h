@@ -56,6 +56,8 @@ class JobStore {
   bool failDead(const ClaimedJob& job, const std::string& worker, const std::string& error);
   // Claimed but never started (shutdown): pending again now, the attempt not counted.
   bool release(const ClaimedJob& job, const std::string& worker);
+  // Still running here: the lease moves on to `untilMs`.
+  bool renew(const ClaimedJob& job, const std::string& worker, long long untilMs);
 
   std::vector<QueueStats> stats();
   std::vector<DeadJob> deadLetters(std::string_view queue, int limit);
