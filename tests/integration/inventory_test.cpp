@@ -41,6 +41,13 @@ const std::string kCustomer = "Authorization: Bearer test:u-customer:customer";
 const std::string kNone = "X-None: 1";
 const std::string kJson = "Content-Type: application/json";
 
+// The value of one series on a server's /metrics (0 when it is absent).
+double metricOn(const std::string& base, const std::string& series) {
+  const std::string text = "\n" + HttpClient(base).get("/metrics").body;
+  const auto pos = text.find("\n" + series + " ");
+  return pos == std::string::npos ? 0 : std::stod(text.substr(pos + series.size() + 2));
+}
+
 std::string pluginEntry(const std::string& id) {
   return "{id: " + id + ", migrations: " + AGAPE_SOURCE_DIR + "/migrations/" + id + "}";
 }
@@ -410,6 +417,8 @@ TEST_P(InventoryServe, AReservationIsGivenBackWhenItsTimeRunsOut) {
   // The holder's late commit changes nothing.
   EXPECT_EQ(ok(send("POST", "/v1/test/reservations/commit", Json{{"holder", "order:late"}}))["changed"], false);
   EXPECT_EQ(ok(get("/v1/admin/inventory/" + ids[0]))["onHand"], 4);
+  EXPECT_EQ(metricOn(server_->base(), "agape_inventory_reservations_total{event=\"expired\"}"), 1);
+  EXPECT_EQ(metricOn(server_->base(), "agape_inventory_reservations_total{event=\"committed\"}"), 0);
 }
 
 // Sends `total` requests from `threads` client threads, alternating between
@@ -524,6 +533,17 @@ TEST_P(InventoryServe, FiveHundredConcurrentReservationsOnTwoServersNeverOversel
   EXPECT_EQ(db->scalar("SELECT CAST(SUM(reserved_delta) AS BIGINT) FROM inventory_movements WHERE variant_id = '" + hot + "'"), 0);
   EXPECT_EQ(db->scalar("SELECT count(*) FROM inventory_holds WHERE status = 'committed'"), 5);
   EXPECT_EQ(db->scalar("SELECT count(*) FROM inventory_holds WHERE status = 'released'"), 5);
+
+  // Each server counted what it did; together they tell the whole story.
+  auto counted = [&](const std::string& event) {
+    const std::string series = "agape_inventory_reservations_total{event=\"" + event + "\"}";
+    return metricOn(bases[0], series) + metricOn(bases[1], series);
+  };
+  EXPECT_EQ(counted("reserved"), 10);
+  EXPECT_EQ(counted("refused"), 490);
+  EXPECT_EQ(counted("committed"), 5);
+  EXPECT_EQ(counted("released"), 5);
+  EXPECT_EQ(counted("expired"), 0);
   EXPECT_EQ(other->terminate(), 0) << other->output();
   EXPECT_EQ(server_->terminate(), 0) << server_->output();
 }

@@ -27,6 +27,7 @@ class InventoryPlugin final : public Plugin {
   void provision(Context& ctx) override {
     ledger_ = std::make_unique<StockLedger>(ctx.events(), ctx.clock(), config_.lowStockThreshold);
     book_ = std::make_shared<ReservationBook>(*ledger_, config_.reservationTtl);
+    book_->countWith(ctx.metrics());
     ctx.services().provide<StockService>(book_);
     expiry_ = std::make_unique<ReservationExpiry>(ctx.db(), ctx.clock(), *book_, config_.expiryBatch);
     expiry_->registerWith(ctx.jobs());

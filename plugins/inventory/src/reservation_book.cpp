@@ -97,6 +97,21 @@ void insertHoldItems(Tx& tx, const std::string& holder, const std::vector<StockI
 
 }  // namespace
 
+void ReservationBook::countWith(Metrics& metrics) {
+  auto counter = [&](const char* event) -> Counter* {
+    return &metrics.counter("agape_inventory_reservations_total",
+                            "Stock reservations by event: reserved, refused (out of stock), committed, released, "
+                            "expired.",
+                            {{"event", event}});
+  };
+  counters_ = Counters{counter("reserved"), counter("refused"), counter("committed"), counter("released"),
+                       counter("expired")};
+}
+
+void ReservationBook::countAtCommit(Tx& tx, Counter* counter) {
+  tx.afterCommit([counter] { counter->inc(); });
+}
+
 Reservation ReservationBook::reserve(Tx& tx, const std::string& holder, const std::vector<StockItem>& items,
                                      std::optional<std::chrono::seconds> ttl) {
   if (holder.empty() || holder.size() > 200) throw std::invalid_argument("reserve: the holder must be 1 to 200 characters");
@@ -161,6 +176,7 @@ Reservation ReservationBook::reserve(Tx& tx, const std::string& holder, const st
   if (jobs_)
     jobs_->enqueue(expiryQueue_, Json{{"holder", holder}}.dump(),
                    JobOptions{.runAt = fromEpochMs(expiresAt), .idempotencyKey = "expire:" + holder}, tx);
+  if (counters_) countAtCommit(tx, counters_->reserved);
   return Reservation{holder, std::move(sorted), fromEpochMs(expiresAt), ReservationStatus::Active};
 }
 
@@ -184,6 +200,7 @@ void ReservationBook::throwShortage(Tx& tx, const std::vector<StockItem>& items)
     errors.push_back({itemField(0, "quantity"), "was not available"});
     names = "one of the variants";
   }
+  if (counters_) counters_->refused->inc();
   throw Problem(409, "out_of_stock", "Not enough stock for " + names + ".", std::move(errors))
       .withTitle("Out of stock");
 }
@@ -236,6 +253,10 @@ bool ReservationBook::settle(Tx& tx, const std::string& holder, MovementKind kin
     for (const auto& item : items) list.push_back({{"variantId", item.variantId}, {"quantity", item.quantity}});
     ledger_.events().publish("inventory.reservation_expired", Json{{"holder", holder}, {"items", list}}.dump(), tx);
   }
+  if (counters_)
+    countAtCommit(tx, kind == MovementKind::Commit    ? counters_->committed
+                      : kind == MovementKind::Release ? counters_->released
+                                                      : counters_->expired);
   return true;
 }
 

@@ -10,6 +10,7 @@
 
 #include <agape/inventory/stock_service.h>
 #include <agape/jobs.h>
+#include <agape/metrics.h>
 
 #include "stock_ledger.h"
 
@@ -30,6 +31,11 @@ class ReservationBook final : public StockService {
     jobs_ = &jobs;
     expiryQueue_ = std::move(queue);
   }
+
+  // From then on reservations are counted on /metrics
+  // (agape_inventory_reservations_total by event: reserved, committed,
+  // released and expired once their transaction committed; refused at once).
+  void countWith(Metrics& metrics);
 
   Reservation reserve(Tx& tx, const std::string& holder, const std::vector<StockItem>& items,
                       std::optional<std::chrono::seconds> ttl = {}) override;
@@ -52,8 +58,19 @@ class ReservationBook final : public StockService {
   bool settle(Tx& tx, const std::string& holder, MovementKind kind, std::optional<long long> dueAtMs);
   [[noreturn]] void throwShortage(Tx& tx, const std::vector<StockItem>& items) const;
 
+  // `counter` incremented when `tx` commits (a rolled-back reservation never happened).
+  static void countAtCommit(Tx& tx, Counter* counter);
+
   const StockLedger& ledger_;
   std::chrono::milliseconds defaultTtl_;
+  struct Counters {
+    Counter* reserved;
+    Counter* refused;
+    Counter* committed;
+    Counter* released;
+    Counter* expired;
+  };
+  std::optional<Counters> counters_;
   Jobs* jobs_ = nullptr;
   std::string expiryQueue_;
 };
