@@ -2,6 +2,8 @@
 
 #include <fstream>
 
+#include <agape/version.h>
+
 #include "support/server_process.h"
 
 using namespace agape::test;
@@ -9,7 +11,7 @@ using namespace agape::test;
 TEST(Cli, VersionAndHelp) {
   auto v = runAgape({"version"});
   EXPECT_EQ(v.exitCode, 0);
-  EXPECT_NE(v.output.find("ABI 1"), std::string::npos) << v.output;
+  EXPECT_NE(v.output.find("ABI " + std::to_string(agape::kAbiVersion)), std::string::npos) << v.output;
   EXPECT_NE(v.output.find("build gcc-"), std::string::npos);
   EXPECT_EQ(runAgape({"--help"}).exitCode, 0);
   for (const char* cmd : {"serve", "migrate", "plugins", "config", "version"}) {

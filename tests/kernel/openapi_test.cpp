@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "app/route_collector.h"
 #include "http/openapi.h"
 
 using namespace agape;
@@ -57,4 +58,44 @@ TEST(OpenApi, DocumentsRoutesSecurityAndErrors) {
   EXPECT_FALSE(item["delete"]["responses"]["204"].contains("content"));
   EXPECT_NE(get["operationId"], patch["operationId"]);
   EXPECT_TRUE(doc["components"]["securitySchemes"].contains("bearerAuth"));
+}
+
+TEST(OpenApi, DocumentsQueryParameters) {
+  RouteTable t;
+  t.add(route(Method::Get, "/v1/products/search",
+              {.query = {{.name = "q", .description = "search text", .required = true},
+                         {.name = "page", .type = "integer"},
+                         {.name = "sort", .allowed = {"newest", "price"}}}}));
+  auto router = std::move(t).freeze();
+  auto doc = json::parse(buildOpenApi(router, {.version = "1"}));
+  const auto& get = doc["paths"]["/v1/products/search"]["get"];
+  ASSERT_EQ(get["parameters"].size(), 3u);
+  EXPECT_EQ(get["parameters"][0], json({{"name", "q"}, {"in", "query"}, {"required", true},
+                                        {"schema", {{"type", "string"}}}, {"description", "search text"}}));
+  EXPECT_EQ(get["parameters"][1]["schema"]["type"], "integer");
+  EXPECT_EQ(get["parameters"][1]["required"], false);
+  EXPECT_EQ(get["parameters"][2]["schema"]["enum"], json::array({"newest", "price"}));
+  EXPECT_TRUE(get["responses"].contains("400")) << "a bad parameter is a 400";
+  EXPECT_FALSE(get["responses"].contains("404")) << "no path parameter, nothing to find";
+}
+
+TEST(OpenApi, RefusesQueryParametersItCannotDocument) {
+  RouteTable t;
+  RouteCollector routes(t, "catalog");
+  auto handler = [](Request&) { return Response::noContent(); };
+  auto error = [&](RouteOptions o) {
+    try {
+      routes.get("/v1/x", handler, std::move(o));
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(error({.query = {{.name = ""}}}), "plugin \"catalog\": route GET /v1/x has a query parameter without a name");
+  EXPECT_EQ(error({.query = {{.name = "page", .type = "int"}}}),
+            "plugin \"catalog\": route GET /v1/x, query parameter \"page\": type must be string, integer, number or "
+            "boolean");
+  EXPECT_EQ(error({.query = {{.name = "q"}, {.name = "q"}}}),
+            "plugin \"catalog\": route GET /v1/x declares query parameter \"q\" twice");
+  EXPECT_EQ(error({.query = {{.name = "q", .type = "boolean"}}}), "accepted");
 }

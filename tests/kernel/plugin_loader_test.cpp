@@ -264,7 +264,6 @@ TEST_F(PluginHostTest, OtherAbiVersionIsRefusedBeforeReadingAnythingElse) {
             "plugin \"test.abi\" (" + libraryPath("abi") + "): ABI version " + std::to_string(kAbiVersion + 998) +
                 " instead of " + std::to_string(kAbiVersion) + "; rebuild it against Agape SDK " +
                 AGAPE_SDK_VERSION);
-  EXPECT_EQ(kAbiVersion + 998, 999u);
 }
 
 TEST_F(PluginHostTest, OtherBuildSignatureIsRefused) {

@@ -96,6 +96,14 @@ std::string buildOpenApi(const Router& router, const OpenApiInfo& info) {
       std::string name = p.substr(pos + 1, p.find('}', pos) - pos - 1);
       params.push_back({{"name", name}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}});
     }
+    const bool hasPathParams = !params.empty();
+    for (const QueryParam& q : o.query) {
+      Json schema = {{"type", q.type}};
+      if (!q.allowed.empty()) schema["enum"] = q.allowed;
+      Json param = {{"name", q.name}, {"in", "query"}, {"required", q.required}, {"schema", schema}};
+      if (!q.description.empty()) param["description"] = q.description;
+      params.push_back(param);
+    }
     if (!params.empty()) op["parameters"] = params;
 
     if (carriesBody(r.method)) {
@@ -122,7 +130,7 @@ std::string buildOpenApi(const Router& router, const OpenApiInfo& info) {
       responses["403"] = errorResponse("The caller's role is not allowed");
       op["x-roles"] = o.roles;
     }
-    if (!params.empty()) responses["404"] = errorResponse("Not found");
+    if (hasPathParams) responses["404"] = errorResponse("Not found");
     if (carriesBody(r.method)) {
       responses["413"] = errorResponse("Body too large");
       responses["415"] = errorResponse("Unsupported content type");

@@ -54,6 +54,8 @@ constexpr const char* kProductSchema =
     R"({"type":"object","required":["id","slug","name","price","variants"],"properties":{"id":{"type":"string"},"slug":{"type":"string"},"name":{"type":"string"},"description":{"type":"string"},"category":{"type":"object"},"price":{"type":"integer"},"images":{"type":"array"},"variants":{"type":"array"},"createdAt":{"type":"string"}}})";
 constexpr const char* kPageSchema =
     R"({"type":"object","required":["data","meta"],"properties":{"data":{"type":"array"},"meta":{"type":"object"}}})";
+const QueryParam kPageParam{.name = "page", .type = "integer", .description = "1-based page number (default 1)"};
+const QueryParam kLimitParam{.name = "limit", .type = "integer", .description = "items per page, 1 to 100 (default 20)"};
 
 }  // namespace
 
@@ -92,13 +94,26 @@ void CatalogApi::registerRoutes(Routes& routes) {
       [](Request& req) { return "list|" + normalisedKey(parseListQuery(req)); },
       [](Request& req, Tx& tx) { return listProducts(tx, parseListQuery(req)); },
       {.summary = "Lists active products with filters, sorted and paginated", .tag = "catalog",
-       .responseSchema = kPageSchema});
+       .responseSchema = kPageSchema,
+       .query = {{.name = "category", .description = "category id or slug; its subcategories included"},
+                 {.name = "minPrice", .type = "integer", .description = "lowest effective variant price, minor units"},
+                 {.name = "maxPrice", .type = "integer", .description = "highest effective variant price, minor units"},
+                 {.name = "size", .description = "a variant of this size"},
+                 {.name = "color", .description = "a variant of this colour (any case)"},
+                 {.name = "inStock", .type = "boolean",
+                  .description = "true: a variant in stock; false: none (400 while inventory reports nothing)"},
+                 {.name = "sort", .description = "newest (default), price, -price or name",
+                  .allowed = {"newest", "price", "-price", "name"}},
+                 kPageParam, kLimitParam}});
 
   cachedRoute(routes, "/v1/products/search",
       [](Request& req) { return "search|" + normalisedKey(parseSearchQuery(req)); },
       [](Request& req, Tx& tx) { return searchProducts(tx, parseSearchQuery(req)); },
       {.summary = "Ranked full-text search over name, category and description", .tag = "catalog",
-       .responseSchema = kPageSchema});
+       .responseSchema = kPageSchema,
+       .query = {{.name = "q", .description = "the search text, 1 to 200 characters; every word also matches as a prefix",
+                  .required = true},
+                 kPageParam, kLimitParam}});
 
   cachedRoute(routes, "/v1/products/categories",
       [](Request& req) {
@@ -183,7 +198,8 @@ void CatalogApi::registerRoutes(Routes& routes) {
     categories_.remove(std::string(req.requireParam("id")), to, actorOf(req));
     return Response::noContent();
   }, {.access = Access::Roles, .roles = kEditors,
-      .summary = "Deletes a category; its products move to reassignTo", .tag = "catalog", .successStatus = 204});
+      .summary = "Deletes a category; its products move to reassignTo", .tag = "catalog", .successStatus = 204,
+      .query = {{.name = "reassignTo", .description = "category (id or slug) that takes the category's products"}}});
 }
 
 void CatalogApi::applyLevelChanged(const Event& event) {

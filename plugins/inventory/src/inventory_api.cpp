@@ -118,7 +118,10 @@ void InventoryApi::registerRoutes(Routes& routes) {
               .summary = "Variants whose available stock is below a threshold, lowest first",
               .description = "`threshold` applies one threshold to every variant; without it each variant's own "
                              "(or the default inventory.lowStockThreshold) applies. Paginated with `page` and `limit`.",
-              .tag = "inventory", .responseSchema = pageSchema()});
+              .tag = "inventory", .responseSchema = pageSchema(),
+              .query = {{.name = "threshold", .type = "integer", .description = "one threshold for every variant"},
+                        {.name = "page", .type = "integer", .description = "1-based page number (default 1)"},
+                        {.name = "limit", .type = "integer", .description = "items per page, 1 to 100 (default 20)"}}});
 
   routes.get("/v1/admin/inventory/stats", [this](Request& req) { return stats(req); },
              {.access = Access::Roles, .roles = kEditors,

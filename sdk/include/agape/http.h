@@ -84,6 +84,16 @@ enum class Access {
   Roles,          // signed-in with one of RouteOptions::roles
 };
 
+// A query parameter a route reads, for its OpenAPI operation (the handler
+// still validates what it gets).
+struct QueryParam {
+  std::string name;
+  std::string type = "string";  // OpenAPI type: string, integer, number or boolean
+  std::string description;
+  bool required = false;
+  std::vector<std::string> allowed;  // when not empty: the only values accepted
+};
+
 struct RouteOptions {
   Access access = Access::Public;
   std::vector<std::string> roles;       // used with Access::Roles
@@ -113,6 +123,9 @@ struct RouteOptions {
   // middleware chain and then the handler run as usual. It must not block
   // or touch the database. Saves two thread hand-offs per answered request.
   std::function<std::optional<Response>(Request&)> fastPath;
+
+  // OpenAPI: the query parameters the route reads.
+  std::vector<QueryParam> query;
 };
 
 // Route registration, open during provision only. Path templates use
