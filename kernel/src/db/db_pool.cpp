@@ -196,7 +196,9 @@ std::vector<std::function<void()>> DbPool::attempt(const std::function<void(Tx&)
 }
 
 // A connection the server dropped (restart, idle kill) is only noticed when
-// used. Nothing has run yet at BEGIN, so reconnecting and beginning again is safe.
+// used. Nothing has run yet at BEGIN, so reconnecting and beginning again is
+// safe. (PostgreSQL sends BEGIN with the first statement and reopens a
+// dropped connection there itself.)
 void DbPool::beginReconnectingOnce(Connection& connection, bool readOnly) {
   try {
     connection.begin(readOnly);

@@ -86,10 +86,12 @@ std::string formatDouble(double d) {
   return buf;
 }
 
-void logNotice(void*, const char* message) {
+JsonLogger& dbLog() {
   static JsonLogger log("db");
-  log.warn("postgresql notice", {{"notice", oneLine(message)}});
+  return log;
 }
+
+void logNotice(void*, const char* message) { dbLog().warn("postgresql notice", {{"notice", oneLine(message)}}); }
 
 // SOCI's shared libraries export no RTTI for their backend classes, so
 // UBSan's vptr check, which needs it, cannot link; this downcast is exact.
@@ -262,19 +264,28 @@ class PgConnection final : public Connection {
     failWith(res.get(), sql, {});
   }
 
+  // The kept statement for `sql` (its use recorded), or nullptr.
+  const Prepared* findPrepared(const std::string& sql) {
+    auto it = prepared_.find(sql);
+    if (it == prepared_.end()) return nullptr;
+    it->second.lastUse = ++useClock_;
+    return &it->second;
+  }
+
+  // A name for a statement about to be prepared, making room for it.
+  std::string newStatementName() {
+    if (prepared_.size() >= kMaxPrepared) evictOldest();
+    return "agape_" + std::to_string(++statementSerial_);
+  }
+
   // The server-side name of `sql`, prepared on first use.
   const std::string& preparedName(const std::string& sql, int paramCount, std::string_view original,
                                   const Params& params) {
-    auto it = prepared_.find(sql);
-    if (it == prepared_.end()) {
-      if (prepared_.size() >= kMaxPrepared) evictOldest();
-      std::string name = "agape_" + std::to_string(++statementSerial_);
-      ResultPtr res(PQprepare(conn(), name.c_str(), sql.c_str(), paramCount, nullptr), PQclear);
-      if (!res || PQresultStatus(res.get()) != PGRES_COMMAND_OK) failWith(res.get(), original, params);
-      it = prepared_.emplace(sql, Prepared{std::move(name)}).first;
-    }
-    it->second.lastUse = ++useClock_;
-    return it->second.name;
+    if (const Prepared* kept = findPrepared(sql)) return kept->name;
+    std::string name = newStatementName();
+    ResultPtr res(PQprepare(conn(), name.c_str(), sql.c_str(), paramCount, nullptr), PQclear);
+    if (!res || PQresultStatus(res.get()) != PGRES_COMMAND_OK) failWith(res.get(), original, params);
+    return prepared_.emplace(sql, Prepared{std::move(name), ++useClock_}).first->second.name;
   }
 
   void evictOldest() {
@@ -359,13 +370,10 @@ class PgConnection final : public Connection {
       std::string freshName;
       const std::string* name = nullptr;
       if (named) {
-        auto it = prepared_.find(sql);
-        if (it != prepared_.end()) {
-          it->second.lastUse = ++useClock_;
-          name = &it->second.name;
+        if (const Prepared* kept = findPrepared(sql)) {
+          name = &kept->name;
         } else {
-          if (prepared_.size() >= kMaxPrepared) evictOldest();
-          freshName = "agape_" + std::to_string(++statementSerial_);
+          freshName = newStatementName();
           name = &freshName;
         }
       }
@@ -394,7 +402,7 @@ class PgConnection final : public Connection {
       }
       if (PQpipelineStatus(c) != PQ_PIPELINE_OFF) PQexitPipelineMode(c);
       if (!sent && PQstatus(c) != CONNECTION_OK && attemptNo == 1) {
-        log().warn("database connection lost; reconnecting", {{"url", redactedUrl_}});
+        dbLog().warn("database connection lost; reconnecting", {{"url", redactedUrl_}});
         reconnect();
         continue;
       }
@@ -416,11 +424,6 @@ class PgConnection final : public Connection {
       }
       return std::move(results.back());
     }
-  }
-
-  static JsonLogger& log() {
-    static JsonLogger logger("db");
-    return logger;
   }
 
   static bool planShapeChanged(const PGresult* res) {
