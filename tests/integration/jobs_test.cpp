@@ -58,13 +58,16 @@ TEST_F(JobsServe, AJobInterruptedByKill9CompletesOnceAfterItsLeaseExpires) {
   ASSERT_EQ(r.status, 202) << r.body;
   ASSERT_TRUE(eventually([&] { return count("SELECT count(*) FROM test_jobs_started") == 1; }, 30s)) << first->output();
   first->kill9();
-  EXPECT_EQ(count("SELECT count(*) FROM test_jobs_done"), 0);
+  // Only the slow queue's rows: the plugin's cron job ("* * * * *") writes to
+  // the same table when the test crosses a minute boundary.
+  EXPECT_EQ(count("SELECT count(*) FROM test_jobs_done WHERE queue = 'test.slow'"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM agape_jobs WHERE queue = 'test.slow' AND status = 'running'"), 1);
 
   auto second = serve("second");
   ASSERT_TRUE(second->waitReady()) << second->output();
   // Lease 3 s, then the 4 s job runs again.
-  ASSERT_TRUE(eventually([&] { return count("SELECT count(*) FROM test_jobs_done") == 1; }, 30s)) << second->output();
+  ASSERT_TRUE(eventually([&] { return count("SELECT count(*) FROM test_jobs_done WHERE queue = 'test.slow'") == 1; }, 30s))
+      << second->output();
   EXPECT_EQ(count("SELECT count(*) FROM test_jobs_started"), 2);
   EXPECT_EQ(count("SELECT max(attempt) FROM test_jobs_started"), 2);
   EXPECT_EQ(count("SELECT count(*) FROM agape_jobs WHERE queue = 'test.slow' AND status = 'done' AND attempts = 2"), 1);
