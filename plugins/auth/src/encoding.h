@@ -1,17 +1,12 @@
 #pragma once
-// Byte encodings used by tokens: base64url without padding (JOSE) and hex.
-
-#include <optional>
-#include <string>
-#include <string_view>
+// The SDK's byte encodings (agape/crypto.h), under the names the auth
+// plugin's code uses.
+#include <agape/crypto.h>
 
 namespace agape::auth {
 
-std::string base64UrlEncode(std::string_view bytes);
-// Strict: only the base64url alphabet, no padding, no trailing bits set;
-// nullopt otherwise.
-std::optional<std::string> base64UrlDecode(std::string_view text);
-
-std::string hexEncode(std::string_view bytes);
+using agape::base64UrlDecode;
+using agape::base64UrlEncode;
+using agape::hexEncode;
 
 }  // namespace agape::auth

@@ -5,26 +5,13 @@
 #include <sstream>
 
 #include "auth_config.h"
-#include "config/tree_config_view.h"
-#include "config/yaml_tree.h"
+#include "section_decode_support.h"
 
 namespace agape::auth {
 namespace {
 
-AuthConfig decode(const std::string& yaml) {
-  auto root = kernel::parseYamlDocument(yaml, "/etc/agape/agape.yaml");
-  kernel::TreeConfigView top(root, "", std::make_shared<const kernel::EnvLookup>(kernel::processEnv()));
-  return decodeAuthConfig(*top.child("auth"));
-}
-
-std::string errorOf(const std::string& yaml) {
-  try {
-    decode(yaml);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "(accepted)";
-}
+AuthConfig decode(const std::string& yaml) { return test::decodeSection(yaml, "auth", decodeAuthConfig); }
+std::string errorOf(const std::string& yaml) { return test::sectionError(yaml, "auth", decodeAuthConfig); }
 
 TEST(AuthConfig, DefaultsWhenAbsent) {
   AuthConfig c = decode("other: 1\n");

@@ -36,21 +36,6 @@ std::string newId(long long epochMs) {
 
 std::string fixedId(long long epochMs, std::uint64_t n) { return formatUuid(epochMs, 0, n); }
 
-std::string rfc3339(long long epochMs) {
-  const std::time_t secs = static_cast<std::time_t>(epochMs / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  const int ms = static_cast<int>(epochMs % 1000);
-  if (ms == 0)
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                  tm.tm_hour, tm.tm_min, tm.tm_sec);
-  else
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
-  return buf;
-}
-
 std::string slugify(std::string_view text) {
   std::string out;
   bool dash = false;

@@ -5,14 +5,16 @@
 #include <string_view>
 #include <vector>
 
+#include <agape/clock.h>
+
 namespace agape::catalog {
 
 // A UUIDv7: 48-bit Unix milliseconds then random bits, so ids sort by time.
 std::string newId(long long epochMs);
 // Deterministic UUIDv7-shaped id (for the demo data): `n` in the random bits.
 std::string fixedId(long long epochMs, std::uint64_t n);
-// "2026-11-24T10:15:00Z" (milliseconds dropped when zero).
-std::string rfc3339(long long epochMs);
+// "2026-11-24T10:15:00Z" (milliseconds dropped when zero): the SDK's.
+using agape::rfc3339;
 // "Ankara Wrap Dress!" -> "ankara-wrap-dress".
 std::string slugify(std::string_view text);
 bool isValidSlug(std::string_view slug);

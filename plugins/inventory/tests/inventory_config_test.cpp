@@ -1,27 +1,14 @@
 // The inventory: section is decoded strictly, with messages naming key and place.
 #include <gtest/gtest.h>
 
-#include "config/tree_config_view.h"
-#include "config/yaml_tree.h"
+#include "section_decode_support.h"
 #include "inventory_config.h"
 
 namespace agape::inventory {
 namespace {
 
-InventoryConfig decode(const std::string& yaml) {
-  auto root = kernel::parseYamlDocument(yaml, "/etc/agape/agape.yaml");
-  kernel::TreeConfigView top(root, "", std::make_shared<const kernel::EnvLookup>(kernel::processEnv()));
-  return decodeInventoryConfig(*top.child("inventory"));
-}
-
-std::string errorOf(const std::string& yaml) {
-  try {
-    decode(yaml);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "(accepted)";
-}
+InventoryConfig decode(const std::string& yaml) { return test::decodeSection(yaml, "inventory", decodeInventoryConfig); }
+std::string errorOf(const std::string& yaml) { return test::sectionError(yaml, "inventory", decodeInventoryConfig); }
 
 TEST(InventoryConfig, DefaultsWhenAbsent) {
   const InventoryConfig c = decode("other: 1\n");

@@ -1,5 +1,6 @@
 #pragma once
 #include <chrono>
+#include <string>
 
 namespace agape {
 
@@ -12,5 +13,14 @@ class Clock {
   virtual ~Clock() = default;
   virtual TimePoint now() const = 0;
 };
+
+// Milliseconds since the Unix epoch: how plugins store times.
+inline long long epochMs(Clock::TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// RFC 3339 in UTC, as the API writes times: "2026-11-24T10:15:00Z", with
+// ".123" before the Z when the milliseconds are not zero.
+std::string rfc3339(long long epochMs);
 
 }  // namespace agape

@@ -1,17 +1,28 @@
-#include "crypto_random.h"
+#include "agape/crypto.h"
 
 #include <cstdio>
 #include <stdexcept>
 
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
-#include "encoding.h"
-#include "openssl_handles.h"
 
-namespace agape::auth {
+namespace agape {
+namespace {
+
+std::string opensslError(const std::string& what) {
+  unsigned long code = ERR_get_error();
+  char buf[256] = {0};
+  if (code != 0) ERR_error_string_n(code, buf, sizeof buf);
+  ERR_clear_error();
+  return what + (code != 0 ? std::string(": ") + buf : std::string());
+}
+
+}  // namespace
+
 
 std::string randomBytes(std::size_t count) {
   std::string out(count, '\0');
@@ -56,4 +67,4 @@ bool constantTimeEquals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-}  // namespace agape::auth
+}  // namespace agape

@@ -1,9 +1,9 @@
-#include "encoding.h"
+#include "agape/crypto.h"
 
 #include <array>
 #include <cstdint>
 
-namespace agape::auth {
+namespace agape {
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -75,4 +75,4 @@ std::string hexEncode(std::string_view bytes) {
   return out;
 }
 
-}  // namespace agape::auth
+}  // namespace agape

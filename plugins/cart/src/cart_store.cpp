@@ -1,0 +1,134 @@
+#include "cart_store.h"
+
+#include <algorithm>
+
+#include <agape/crypto.h>
+
+namespace agape::cart {
+namespace {
+
+CartRow cartOf(const Row& r) { return {r.text("id"), r.optText("user_id"), r.integer("updated_at")}; }
+
+LineRow lineOf(const Row& r) {
+  return {r.text("id"), r.text("variant_id"), r.integer("quantity"), r.integer("unit_price"), r.text("product_name"),
+          r.text("sku")};
+}
+
+constexpr const char* kLineColumns = "SELECT id, variant_id, quantity, unit_price, product_name, sku FROM cart_items ";
+
+}  // namespace
+
+std::optional<CartRow> CartStore::find(Tx& tx, const Owner& owner) const {
+  std::optional<Row> r;
+  if (owner.userId)
+    r = tx.one("SELECT id, user_id, updated_at FROM cart_carts WHERE user_id = :user", {*owner.userId});
+  else if (owner.tokenHash)
+    r = tx.one("SELECT id, user_id, updated_at FROM cart_carts WHERE token_hash = :hash", {*owner.tokenHash});
+  if (!r) return std::nullopt;
+  return cartOf(*r);
+}
+
+std::optional<CartRow> CartStore::findById(Tx& tx, const std::string& cartId) const {
+  auto r = tx.one("SELECT id, user_id, updated_at FROM cart_carts WHERE id = :id", {cartId});
+  if (!r) return std::nullopt;
+  return cartOf(*r);
+}
+
+CartRow CartStore::create(Tx& tx, const Owner& owner, long long nowMs) const {
+  // Two first writes of one user at once: the second insert does nothing
+  // and both continue with the cart that won.
+  tx.exec("INSERT INTO cart_carts (id, user_id, token_hash, created_at, updated_at) VALUES (:id, :user, :hash, :now, :now2) "
+          "ON CONFLICT DO NOTHING",
+          {uuidV7(nowMs), owner.userId, owner.userId ? std::optional<std::string>() : owner.tokenHash, nowMs, nowMs});
+  return *find(tx, owner);
+}
+
+void CartStore::touch(Tx& tx, const std::string& cartId, long long nowMs) const {
+  tx.exec("UPDATE cart_carts SET updated_at = :now WHERE id = :id", {nowMs, cartId});
+}
+
+std::vector<LineRow> CartStore::lines(Tx& tx, const std::string& cartId) const {
+  std::vector<LineRow> out;
+  for (const auto& r : tx.query(std::string(kLineColumns) + "WHERE cart_id = :cart ORDER BY created_at, id", {cartId}))
+    out.push_back(lineOf(r));
+  return out;
+}
+
+std::optional<LineRow> CartStore::line(Tx& tx, const std::string& cartId, const std::string& lineId) const {
+  auto r = tx.one(std::string(kLineColumns) + "WHERE cart_id = :cart AND id = :id", {cartId, lineId});
+  if (!r) return std::nullopt;
+  return lineOf(*r);
+}
+
+std::optional<LineRow> CartStore::lineForVariant(Tx& tx, const std::string& cartId, const std::string& variantId) const {
+  auto r = tx.one(std::string(kLineColumns) + "WHERE cart_id = :cart AND variant_id = :variant", {cartId, variantId});
+  if (!r) return std::nullopt;
+  return lineOf(*r);
+}
+
+long long CartStore::lineCount(Tx& tx, const std::string& cartId) const {
+  return tx.one("SELECT COUNT(*) AS n FROM cart_items WHERE cart_id = :cart", {cartId})->integer("n");
+}
+
+void CartStore::putLine(Tx& tx, const std::string& cartId, const catalog::VariantSummary& v, long long quantity,
+                        long long nowMs) const {
+  const long long changed =
+      tx.exec("UPDATE cart_items SET quantity = :q, unit_price = :price, product_name = :name, sku = :sku, "
+              "updated_at = :now WHERE cart_id = :cart AND variant_id = :variant",
+              {quantity, v.price, v.productName, v.sku, nowMs, cartId, v.id});
+  if (changed > 0) return;
+  tx.exec("INSERT INTO cart_items (id, cart_id, variant_id, quantity, unit_price, product_name, sku, created_at, updated_at) "
+          "VALUES (:id, :cart, :variant, :q, :price, :name, :sku, :now, :now2)",
+          {uuidV7(nowMs), cartId, v.id, quantity, v.price, v.productName, v.sku, nowMs, nowMs});
+}
+
+bool CartStore::removeLine(Tx& tx, const std::string& cartId, const std::string& lineId) const {
+  return tx.exec("DELETE FROM cart_items WHERE cart_id = :cart AND id = :id", {cartId, lineId}) > 0;
+}
+
+long long CartStore::clear(Tx& tx, const std::string& cartId) const {
+  return tx.exec("DELETE FROM cart_items WHERE cart_id = :cart", {cartId});
+}
+
+void CartStore::adopt(Tx& tx, const std::string& cartId, const std::string& userId, long long nowMs) const {
+  tx.exec("UPDATE cart_carts SET user_id = :user, token_hash = NULL, updated_at = :now WHERE id = :id",
+          {userId, nowMs, cartId});
+}
+
+void CartStore::mergeInto(Tx& tx, const std::string& guestCartId, const std::string& userCartId, long long maxQuantity,
+                          long long maxLines, long long nowMs) const {
+  // Both rows locked, in id order so two merges never wait on each other.
+  touch(tx, std::min(guestCartId, userCartId), nowMs);
+  touch(tx, std::max(guestCartId, userCartId), nowMs);
+  long long count = lineCount(tx, userCartId);
+  for (const LineRow& g : lines(tx, guestCartId)) {
+    if (auto mine = lineForVariant(tx, userCartId, g.variantId)) {
+      const long long q = std::min(maxQuantity, mine->quantity + g.quantity);
+      if (q != mine->quantity)
+        tx.exec("UPDATE cart_items SET quantity = :q, updated_at = :now WHERE id = :id", {q, nowMs, mine->id});
+    } else if (count < maxLines) {
+      // The guest's line moves as it is: its price and name are what the
+      // shopper saw when adding it.
+      tx.exec("UPDATE cart_items SET cart_id = :cart, quantity = :q, updated_at = :now WHERE id = :id",
+              {userCartId, std::min(maxQuantity, g.quantity), nowMs, g.id});
+      ++count;
+    }
+  }
+  tx.exec("DELETE FROM cart_items WHERE cart_id = :cart", {guestCartId});
+  tx.exec("DELETE FROM cart_carts WHERE id = :id", {guestCartId});
+}
+
+long long CartStore::purgeGuests(Tx& tx, long long beforeMs, long long limit) const {
+  const auto due = tx.query(
+      "SELECT id FROM cart_carts WHERE user_id IS NULL AND updated_at < :before ORDER BY updated_at LIMIT :limit",
+      {beforeMs, limit});
+  long long purged = 0;
+  // Checked again by the delete itself: a shopper who came back since the
+  // select (and holds the row) keeps the cart. The lines go by cascade.
+  for (const auto& r : due)
+    purged += tx.exec("DELETE FROM cart_carts WHERE id = :id AND user_id IS NULL AND updated_at < :before",
+                      {r.text("id"), beforeMs});
+  return purged;
+}
+
+}  // namespace agape::cart
