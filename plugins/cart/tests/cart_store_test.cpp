@@ -1,0 +1,114 @@
+// The cart tables on SQLite and PostgreSQL: the purge takes only guest carts
+// idle past the cut-off (and their lines), and merging sums quantities under
+// the caps and deletes the guest cart.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "cart_store.h"
+#include "db_test_support.h"
+#include "log/log.h"
+#include "migrate/migrator.h"
+
+namespace agape::cart {
+namespace {
+
+using kernel::testing::Backend;
+
+catalog::VariantSummary variant(const std::string& id, std::int64_t price = 10'000) {
+  catalog::VariantSummary v;
+  v.id = id;
+  v.sku = "SKU-" + id;
+  v.productName = "Product " + id;
+  v.price = price;
+  v.purchasable = true;
+  return v;
+}
+
+class CartStoreTest : public kernel::testing::DbTest {
+ protected:
+  void SetUp() override {
+    DbTest::SetUp();
+    if (IsSkipped()) return;
+    kernel::setLogLevel(LogLevel::Warn);
+    db_ = database().open(4);
+    kernel::JsonLogger log("test");
+    kernel::Migrator(*db_, {kernel::Migrator::kernelSource(), {"cart", AGAPE_CART_MIGRATIONS}}).up(log);
+  }
+  void TearDown() override {
+    db_.reset();
+    DbTest::TearDown();
+  }
+  long long count(const std::string& sql) {
+    return db_->read([&](Tx& tx) { return tx.one(sql)->integer("n"); });
+  }
+  CartRow guest(const std::string& hash, long long at) {
+    return db_->run([&](Tx& tx) { return store_.create(tx, Owner{std::nullopt, hash}, at); });
+  }
+  CartRow user(const std::string& id, long long at) {
+    return db_->run([&](Tx& tx) { return store_.create(tx, Owner{id, std::nullopt}, at); });
+  }
+  void put(const CartRow& c, const std::string& variantId, long long quantity, long long at) {
+    db_->run([&](Tx& tx) { store_.putLine(tx, c.id, variant(variantId), quantity, at); });
+  }
+
+  std::unique_ptr<kernel::DbPool> db_;
+  CartStore store_;
+};
+
+TEST_P(CartStoreTest, PurgeTakesOnlyIdleGuestCartsWithTheirLines) {
+  const CartRow old1 = guest("h1", 1'000), old2 = guest("h2", 2'000), fresh = guest("h3", 9'000);
+  const CartRow idleUser = user("u-1", 1'000);
+  put(old1, "v1", 1, 1'000);
+  put(old1, "v2", 2, 1'000);
+  put(fresh, "v1", 1, 9'000);
+  put(idleUser, "v1", 3, 1'000);
+  // A batch of one, then the rest.
+  EXPECT_EQ(db_->run([&](Tx& tx) { return store_.purgeGuests(tx, 5'000, 1); }), 1);
+  EXPECT_EQ(db_->run([&](Tx& tx) { return store_.purgeGuests(tx, 5'000, 100); }), 1);
+  EXPECT_EQ(db_->run([&](Tx& tx) { return store_.purgeGuests(tx, 5'000, 100); }), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) AS n FROM cart_carts"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) AS n FROM cart_items WHERE cart_id = '" + old1.id + "'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) AS n FROM cart_items"), 2);
+  db_->read([&](Tx& tx) {
+    EXPECT_TRUE(store_.findById(tx, fresh.id));
+    EXPECT_TRUE(store_.findById(tx, idleUser.id));
+    EXPECT_FALSE(store_.findById(tx, old2.id));
+  });
+}
+
+TEST_P(CartStoreTest, MergeSumsUnderTheCapsAndDeletesTheGuestCart) {
+  const CartRow g = guest("h1", 1'000);
+  const CartRow u = user("u-1", 1'000);
+  put(u, "a", 8, 1'000);
+  put(u, "b", 1, 1'000);
+  put(g, "a", 5, 2'000);  // 8 + 5 capped at 10
+  put(g, "c", 2, 2'000);  // a third line: fits
+  put(g, "d", 1, 2'001);  // a fourth (added later): past maxLines 3, dropped
+  db_->run([&](Tx& tx) { store_.mergeInto(tx, g.id, u.id, 10, 3, 3'000); });
+  db_->read([&](Tx& tx) {
+    const auto lines = store_.lines(tx, u.id);
+    ASSERT_EQ(lines.size(), 3u);
+    std::map<std::string, long long> q;
+    for (const auto& l : lines) q[l.variantId] = l.quantity;
+    EXPECT_EQ(q["a"], 10);
+    EXPECT_EQ(q["b"], 1);
+    EXPECT_EQ(q["c"], 2);
+    EXPECT_FALSE(store_.findById(tx, g.id));
+    EXPECT_FALSE(store_.find(tx, Owner{std::nullopt, "h1"}));
+  });
+  EXPECT_EQ(count("SELECT COUNT(*) AS n FROM cart_items"), 3);
+}
+
+TEST_P(CartStoreTest, OneCartPerUserEvenWhenCreatedTwice) {
+  const CartRow first = user("u-1", 1'000);
+  const CartRow second = user("u-1", 2'000);
+  EXPECT_EQ(first.id, second.id);
+  EXPECT_EQ(count("SELECT COUNT(*) AS n FROM cart_carts"), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CartStoreTest, ::testing::Values(Backend::Sqlite, Backend::Postgres),
+                         kernel::testing::backendName);
+
+}  // namespace
+}  // namespace agape::cart
