@@ -43,7 +43,7 @@ class CartPlugin final : public Plugin {
       }
       if (purged > 0) log.info("purged abandoned guest carts", {{"carts", std::to_string(purged)}});
     });
-    ctx.jobs().schedule("purge-guest-carts", "17 3 * * *", kPurgeQueue, "{}");
+    ctx.jobs().schedule("purge_guest_carts", "17 3 * * *", kPurgeQueue, "{}");
   }
 
   void validate(Context& ctx) override {
