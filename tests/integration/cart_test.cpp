@@ -13,61 +13,22 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/backend_test.h"
-#include "support/http_client.h"
-#include "support/server_process.h"
+#include "support/api_test.h"
 
 namespace agape::test {
 namespace {
 
 using Json = nlohmann::json;
 
-const std::string kAdmin = "Authorization: Bearer test:u-admin:admin";
-const std::string kAda = "Authorization: Bearer test:u-ada:customer";
-const std::string kJson = "Content-Type: application/json";
-
-std::string pluginEntry(const std::string& id) {
-  return "{id: " + id + ", migrations: " + AGAPE_SOURCE_DIR + "/migrations/" + id + "}";
-}
 std::string tokenHeader(const std::string& token) { return "X-Cart-Token: " + token; }
 
-class CartServe : public BackendTest {
+class CartServe : public ApiTest {
  protected:
   void start(bool withInventory = true, const std::string& extra = "") {
-    const int port = freePort();
     std::vector<std::string> plugins = {"test.tokens", pluginEntry("catalog")};
     if (withInventory) plugins.push_back(pluginEntry("inventory"));
     plugins.push_back(pluginEntry("cart"));
-    const std::string cfg = dir_.write(
-        "agape.yaml", testConfig(dir_, port, plugins, "catalog:\n  seedDemo: false\n  cacheTtl: 0s\n" + extra, databaseUrl()));
-    server_ = std::make_unique<ServerProcess>(
-        std::vector<std::string>{"serve", "--config", cfg, "--set", "logging.accessLog=false", "--set",
-                                 "server.rateLimits.default.requests=100000", "--set",
-                                 "server.rateLimits.default.burst=100000"},
-        port);
-    ASSERT_TRUE(server_->waitReady()) << server_->output();
-    client_ = std::make_unique<HttpClient>(server_->base());
-  }
-
-  HttpResult send(const std::string& method, const std::string& path, const Json& body,
-                  std::vector<std::string> headers = {}) {
-    headers.push_back(kJson);
-    return client_->request(method, path, body.is_null() ? "" : body.dump(), headers);
-  }
-  HttpResult get(const std::string& path, const std::vector<std::string>& headers = {}) {
-    return client_->get(path, headers);
-  }
-  Json ok(const HttpResult& r, long status = 200) {
-    EXPECT_EQ(r.status, status) << r.body;
-    return Json::parse(r.body, nullptr, false);
-  }
-  static std::string code(const HttpResult& r) { return Json::parse(r.body, nullptr, false).value("code", ""); }
-  static std::set<std::string> fields(const HttpResult& r) {
-    std::set<std::string> out;
-    const Json j = Json::parse(r.body, nullptr, false);
-    if (j.is_object() && j.contains("errors"))
-      for (const auto& e : j["errors"]) out.insert(e["field"].get<std::string>());
-    return out;
+    serve(plugins, "catalog:\n  seedDemo: false\n  cacheTtl: 0s\n" + extra);
   }
 
   // A product (₦15,000) with three variants; returns the product.
@@ -87,10 +48,7 @@ class CartServe : public BackendTest {
             {kAdmin}));
   }
 
-  TempDir dir_;
   std::string categoryId_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<HttpClient> client_;
 };
 
 TEST_P(CartServe, AGuestCartLivesByItsToken) {

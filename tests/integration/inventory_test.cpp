@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/api_test.h"
 #include "support/backend_test.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
@@ -33,23 +34,13 @@ namespace {
 using Json = nlohmann::json;
 using namespace std::chrono_literals;
 
-const std::string kAdmin = "Authorization: Bearer test:u-admin:admin";
-const std::string kMerchant = "Authorization: Bearer test:u-merchant:merchant";
-const std::string kFulfilment = "Authorization: Bearer test:u-fulfil:fulfilment";
-const std::string kFinance = "Authorization: Bearer test:u-finance:finance";
-const std::string kCustomer = "Authorization: Bearer test:u-customer:customer";
 const std::string kNone = "X-None: 1";
-const std::string kJson = "Content-Type: application/json";
 
 // The value of one series on a server's /metrics (0 when it is absent).
 double metricOn(const std::string& base, const std::string& series) {
   const std::string text = "\n" + HttpClient(base).get("/metrics").body;
   const auto pos = text.find("\n" + series + " ");
   return pos == std::string::npos ? 0 : std::stod(text.substr(pos + series.size() + 2));
-}
-
-std::string pluginEntry(const std::string& id) {
-  return "{id: " + id + ", migrations: " + AGAPE_SOURCE_DIR + "/migrations/" + id + "}";
 }
 
 // Reads the database the servers write, directly: one integer per query.
@@ -144,14 +135,8 @@ class InventoryServe : public BackendTest {
     EXPECT_EQ(r.status, status) << r.body;
     return Json::parse(r.body, nullptr, false);
   }
-  static std::set<std::string> fields(const HttpResult& r) {
-    std::set<std::string> out;
-    const Json j = Json::parse(r.body, nullptr, false);
-    if (j.is_object() && j.contains("errors"))
-      for (const auto& e : j["errors"]) out.insert(e["field"].get<std::string>());
-    return out;
-  }
-  static std::string code(const HttpResult& r) { return Json::parse(r.body, nullptr, false).value("code", ""); }
+  static std::set<std::string> fields(const HttpResult& r) { return problemFields(r); }
+  static std::string code(const HttpResult& r) { return problemCode(r); }
 
   // A product with three variants through the catalogue's API; their ids.
   std::vector<std::string> variants() {

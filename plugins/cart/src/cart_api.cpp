@@ -5,8 +5,8 @@
 #include <agape/db.h>
 #include <agape/json.h>
 #include <agape/problem.h>
+#include <agape/query.h>
 
-#include <algorithm>
 
 namespace agape::cart {
 namespace {
@@ -57,20 +57,6 @@ Json totalsJson(const Totals& t) {
           {"shipping", t.shipping},         {"total", t.total},           {"currency", t.currency},
           {"shippingMethod", t.shippingMethod}, {"couponCode", optional(t.couponCode)},
           {"taxInclusive", t.taxInclusive}};
-}
-
-// The query string: only `allowed` names, each at most once.
-void checkQuery(const Request& req, std::initializer_list<std::string_view> allowed) {
-  std::vector<FieldError> errors;
-  std::vector<std::string_view> seen;
-  for (const auto& [name, _] : req.queryParams) {
-    bool known = false;
-    for (auto a : allowed) known = known || a == name;
-    if (!known) errors.push_back({name, "is not a known parameter"});
-    else if (std::find(seen.begin(), seen.end(), name) != seen.end()) errors.push_back({name, "must be given once"});
-    seen.push_back(name);
-  }
-  if (!errors.empty()) throw Problem::validation(std::move(errors));
 }
 
 long long quantityOf(const Json& body, long long max, std::optional<long long> fallback) {
@@ -179,7 +165,7 @@ void CartApi::registerRoutes(Routes& routes) {
 }
 
 Response CartApi::get(const Request& req) {
-  checkQuery(req, {});
+  QueryReader(req, {}).finish();
   const Owner owner = ownerOf(req);
   return jsonResponse(cartJson(ctx_.db().read([&](Tx& tx) {
     const auto row = book_.store().find(tx, owner);
@@ -188,7 +174,7 @@ Response CartApi::get(const Request& req) {
 }
 
 Response CartApi::addItem(const Request& req) {
-  checkQuery(req, {});
+  QueryReader(req, {}).finish();
   const Json body = parseJsonObject(req, {"variantId", "quantity"});
   const std::string variantId = requiredText(body, "variantId", 100);
   const long long quantity = quantityOf(body, book_.config().maxQuantityPerLine, 1);
@@ -236,7 +222,7 @@ Response CartApi::addItem(const Request& req) {
 }
 
 Response CartApi::updateItem(const Request& req) {
-  checkQuery(req, {});
+  QueryReader(req, {}).finish();
   const Json body = parseJsonObject(req, {"quantity"});
   const long long quantity = quantityOf(body, book_.config().maxQuantityPerLine, std::nullopt);
   const std::string lineId(req.requireParam("id"));
@@ -266,7 +252,7 @@ Response CartApi::updateItem(const Request& req) {
 }
 
 Response CartApi::removeItem(const Request& req) {
-  checkQuery(req, {});
+  QueryReader(req, {}).finish();
   const std::string lineId(req.requireParam("id"));
   const Owner owner = ownerOf(req);
   ctx_.db().run([&](Tx& tx) {
@@ -279,7 +265,7 @@ Response CartApi::removeItem(const Request& req) {
 }
 
 Response CartApi::empty(const Request& req) {
-  checkQuery(req, {});
+  QueryReader(req, {}).finish();
   const Owner owner = ownerOf(req);
   ctx_.db().run([&](Tx& tx) {
     if (const auto row = book_.store().find(tx, owner)) book_.clear(tx, row->id);
@@ -288,7 +274,7 @@ Response CartApi::empty(const Request& req) {
 }
 
 Response CartApi::merge(const Request& req) {
-  checkQuery(req, {});
+  QueryReader(req, {}).finish();
   const Json body = parseJsonObject(req, {"cartToken"});
   const std::string token = requiredText(body, "cartToken", 200);
   const std::string userId = req.principal->id;
@@ -306,17 +292,14 @@ Response CartApi::merge(const Request& req) {
 }
 
 Response CartApi::totals(const Request& req) {
-  checkQuery(req, {"couponCode", "shippingMethod"});
+  QueryReader q(req, {"couponCode", "shippingMethod"});
   std::optional<std::string> coupon;
-  if (auto c = req.query("couponCode")) {
-    std::string code(*c);
-    const auto first = code.find_first_not_of(" \t");
-    code = first == std::string::npos ? "" : code.substr(first, code.find_last_not_of(" \t") - first + 1);
-    if (code.size() > kMaxCouponLength)
-      throw Problem::validation({{"couponCode", "must be at most " + std::to_string(kMaxCouponLength) + " characters"}});
-    if (!code.empty()) coupon = code;
+  if (auto code = q.text("couponCode", kMaxCouponLength)) {
+    const auto first = code->find_first_not_of(" \t");
+    if (first != std::string::npos) coupon = code->substr(first, code->find_last_not_of(" \t") - first + 1);
   }
-  const std::string method(req.query("shippingMethod").value_or(""));
+  const std::string method = q.text("shippingMethod", 40).value_or("");
+  q.finish();
   const Owner owner = ownerOf(req);
   return jsonResponse(totalsJson(ctx_.db().read([&](Tx& tx) {
     const auto row = book_.store().find(tx, owner);
@@ -326,7 +309,7 @@ Response CartApi::totals(const Request& req) {
 }
 
 Response CartApi::shippingMethods(const Request& req) {
-  checkQuery(req, {});
+  QueryReader(req, {}).finish();
   Json data = Json::array();
   for (const auto& m : book_.config().shippingMethods)
     data.push_back({{"id", m.id}, {"label", m.label}, {"price", m.price},

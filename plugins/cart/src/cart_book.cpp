@@ -78,6 +78,13 @@ std::optional<Cart> CartBook::forUser(Tx& tx, const std::string& userId) const {
   return price(tx, *row);
 }
 
+std::optional<Cart> CartBook::checkout(Tx& tx, const std::string& userId) const {
+  auto row = store_.find(tx, Owner{userId, std::nullopt});
+  if (!row) return std::nullopt;
+  store_.touch(tx, row->id, nowMs());
+  return price(tx, *row);
+}
+
 Totals CartBook::totals(Tx& tx, const Cart& cart, const std::optional<std::string>& couponCode,
                         const std::string& shippingMethod) const {
   const std::string methodId = shippingMethod.empty() ? config_.defaultShippingMethod : shippingMethod;

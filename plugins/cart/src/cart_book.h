@@ -25,6 +25,7 @@ class CartBook final : public CartService {
   }
 
   std::optional<Cart> forUser(Tx& tx, const std::string& userId) const override;
+  std::optional<Cart> checkout(Tx& tx, const std::string& userId) const override;
   Totals totals(Tx& tx, const Cart& cart, const std::optional<std::string>& couponCode,
                 const std::string& shippingMethod) const override;
   bool clear(Tx& tx, const std::string& cartId) override;

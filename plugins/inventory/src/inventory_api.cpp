@@ -1,12 +1,12 @@
 #include "inventory_api.h"
 
-#include <charconv>
 #include <set>
 #include <stdexcept>
 
 #include <agape/db.h>
 #include <agape/json.h>
 #include <agape/problem.h>
+#include <agape/query.h>
 
 namespace agape::inventory {
 namespace {
@@ -15,41 +15,6 @@ const std::vector<std::string> kReaders = {"admin", "merchant", "fulfilment"};
 const std::vector<std::string> kEditors = {"admin", "merchant"};
 constexpr std::size_t kMaxBulkLines = 500;
 constexpr int kMovementsShown = 20;
-
-// The query string: only `allowed` names, each at most once, integers in range.
-class QueryParams {
- public:
-  QueryParams(const Request& req, std::initializer_list<std::string_view> allowed) : req_(req) {
-    std::set<std::string_view> seen;
-    for (const auto& [name, value] : req.queryParams) {
-      bool ok = false;
-      for (auto a : allowed) ok = ok || a == name;
-      if (!ok)
-        errors_.push_back({name, "is not a known parameter"});
-      else if (!seen.insert(name).second)
-        errors_.push_back({name, "must be given once"});
-    }
-  }
-  std::optional<long long> integer(std::string_view name, long long min, long long max) {
-    const auto text = req_.query(name);
-    if (!text) return std::nullopt;
-    long long v = 0;
-    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
-    if (ec != std::errc() || end != text->data() + text->size() || v < min || v > max) {
-      errors_.push_back({std::string(name), "must be an integer between " + std::to_string(min) + " and " +
-                                                std::to_string(max)});
-      return std::nullopt;
-    }
-    return v;
-  }
-  void finish() {
-    if (!errors_.empty()) throw Problem::validation(std::move(errors_));
-  }
-
- private:
-  const Request& req_;
-  std::vector<FieldError> errors_;
-};
 
 // The contract's level shape, as the OpenAPI document shows it.
 constexpr const char* kLevelProperties =
@@ -156,7 +121,7 @@ void InventoryApi::registerRoutes(Routes& routes) {
 }
 
 Response InventoryApi::level(const Request& req) {
-  QueryParams(req, {}).finish();
+  QueryReader(req, {}).finish();
   const std::string id(req.requireParam("variantId"));
   return jsonResponse(ctx_.db().read([&](Tx& tx) {
     if (variants().lookup(tx, {id}).empty()) throw Problem::notFound("No variant with this id.");
@@ -168,7 +133,7 @@ Response InventoryApi::level(const Request& req) {
 }
 
 Response InventoryApi::lowStock(const Request& req) {
-  QueryParams q(req, {"threshold", "page", "limit"});
+  QueryReader q(req, {"threshold", "page", "limit"});
   const auto threshold = q.integer("threshold", 0, 1'000'000);
   const int page = static_cast<int>(q.integer("page", 1, 1'000'000).value_or(1));
   const int limit = static_cast<int>(q.integer("limit", 1, 100).value_or(20));
@@ -177,12 +142,12 @@ Response InventoryApi::lowStock(const Request& req) {
 }
 
 Response InventoryApi::stats(const Request& req) {
-  QueryParams(req, {}).finish();
+  QueryReader(req, {}).finish();
   return jsonResponse(ctx_.db().read([&](Tx& tx) { return queries_.stats(tx); }));
 }
 
 Response InventoryApi::adjust(const Request& req) {
-  QueryParams(req, {}).finish();
+  QueryReader(req, {}).finish();
   const Json body = parseJsonObject(req, {"delta", "quantity", "reason", "version", "unitCost", "lowStockThreshold"});
   Adjustment a;
   a.variantId = std::string(req.requireParam("variantId"));
@@ -198,7 +163,7 @@ Response InventoryApi::adjust(const Request& req) {
 }
 
 Response InventoryApi::bulkAdjust(const Request& req) {
-  QueryParams(req, {}).finish();
+  QueryReader(req, {}).finish();
   const Json body = parseJsonObject(req, {"items"});
   std::vector<FieldError> errors;
   std::vector<Adjustment> lines;

@@ -8,7 +8,7 @@
 //
 //   auto& carts = ctx.services().get<agape::cart::CartService>();  // in validate/start
 //   db.run([&](agape::Tx& tx) {
-//     auto cart = carts.forUser(tx, req.principal->id);             // nullopt: no cart
+//     auto cart = carts.checkout(tx, req.principal->id);            // locked; nullopt: no cart
 //     auto totals = carts.totals(tx, *cart, couponCode, shippingMethod);  // Problem 400/422 on bad input
 //     insertOrder(tx, *cart, totals);
 //     carts.clear(tx, cart->id);
@@ -102,6 +102,10 @@ class CartService {
   virtual ~CartService() = default;
   // The signed-in user's cart, priced now; nullopt when they have none.
   virtual std::optional<Cart> forUser(Tx& tx, const std::string& userId) const = 0;
+  // The same, with the cart locked until `tx` ends: the read a checkout
+  // makes, so two checkouts of one cart queue here and the second finds the
+  // cart the first emptied (on SQLite every write transaction is alone).
+  virtual std::optional<Cart> checkout(Tx& tx, const std::string& userId) const = 0;
   // The cart's totals with an optional coupon and a shipping method ("" for
   // the store's default). Throws agape::Problem 400 `validation_failed` for
   // an unknown shipping method and 422 `coupon_invalid` for a coupon the

@@ -1,0 +1,260 @@
+#include "order_book.h"
+
+#include <ctime>
+#include <map>
+#include <stdexcept>
+
+#include <agape/crypto.h>
+#include <agape/db.h>
+#include <agape/problem.h>
+
+namespace agape::orders {
+namespace {
+
+constexpr const char* kOrderColumns =
+    "SELECT id, number, user_id, status, currency, subtotal, discount, shipping, tax, total, tax_inclusive, "
+    "shipping_method, shipping_address, coupon_code, reservation_expires_at, tracking_number, version, created_at, "
+    "updated_at FROM orders_orders ";
+
+Json optText(const Row& r, const char* c) { return r.isNull(c) ? Json(nullptr) : Json(r.text(c)); }
+
+Status statusOf(const Row& r) {
+  const auto s = parseStatus(r.text("status"));
+  if (!s) throw std::runtime_error("orders: unknown status in the database: " + r.text("status"));
+  return *s;
+}
+
+std::string joinNames(const std::vector<Status>& statuses) {
+  std::string out;
+  for (Status s : statuses) out += (out.empty() ? "" : ", ") + std::string(statusName(s));
+  return out.empty() ? "none (it is final)" : out;
+}
+
+}  // namespace
+
+std::string OrderBook::newNumber(long long nowMs) const {
+  static constexpr char kCrockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  const std::time_t secs = static_cast<std::time_t>(nowMs / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char date[32];
+  std::snprintf(date, sizeof date, "%02d%02d%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday);
+  std::string out = config_.numberPrefix + "-" + date + "-";
+  for (unsigned char b : randomBytes(6)) out += kCrockford[b % 32];
+  return out;
+}
+
+Json OrderBook::place(Tx& tx, const PlaceInput& in) {
+  if (!carts_ || !stock_) throw std::logic_error("orders: cart and stock services were not set at validate");
+  const long long now = nowMs();
+  const auto cart = carts_->checkout(tx, in.userId);
+  if (!cart || cart->lines.empty())
+    throw Problem(422, "cart_empty", "Your cart is empty: add items before placing an order.");
+  std::vector<FieldError> unavailable;
+  for (std::size_t i = 0; i < cart->lines.size(); ++i)
+    if (!cart->lines[i].purchasable)
+      unavailable.push_back({"items[" + std::to_string(i) + "]", cart->lines[i].productName + " (" + cart->lines[i].sku +
+                                                                      ") is no longer on sale; remove it from the cart"});
+  if (!unavailable.empty())
+    throw Problem(422, "not_purchasable", "Some items in your cart are no longer on sale.", std::move(unavailable));
+  const cart::Totals totals = carts_->totals(tx, *cart, in.couponCode, in.shippingMethod);
+
+  const std::string id = uuidV7(now);
+  std::vector<inventory::StockItem> items;
+  for (const auto& l : cart->lines) items.push_back({l.variantId, l.quantity});
+  // Out of stock: a Problem naming the variants, and nothing written.
+  const inventory::Reservation hold =
+      stock_->reserve(tx, holderOf(id), items, std::chrono::duration_cast<std::chrono::seconds>(config_.reservationTtl));
+  const long long expiresAt = epochMs(hold.expiresAt);
+  const std::string number = newNumber(now);
+  tx.exec("INSERT INTO orders_orders (id, number, user_id, status, currency, subtotal, discount, shipping, tax, total, "
+          "tax_inclusive, shipping_method, shipping_address, coupon_code, reservation_expires_at, tracking_number, "
+          "version, created_at, updated_at) VALUES (:id, :number, :user, 'pending', :currency, :subtotal, :discount, "
+          ":shipping, :tax, :total, :incl, :method, :address, :coupon, :expires, NULL, 1, :created, :updated)",
+          {id, number, in.userId, totals.currency, totals.subtotal, totals.discount, totals.shipping, totals.tax,
+           totals.total, totals.taxInclusive, totals.shippingMethod, in.shippingAddress.dump(), totals.couponCode,
+           expiresAt, now, now});
+  int line = 0;
+  for (const auto& l : cart->lines)
+    tx.exec("INSERT INTO orders_items (order_id, line, variant_id, product_id, sku, product_name, size, color, quantity, "
+            "unit_price, line_total) VALUES (:order, :line, :variant, :product, :sku, :name, :size, :color, :q, :price, "
+            ":total)",
+            {id, ++line, l.variantId, l.productId, l.sku, l.productName, l.size, l.color, l.quantity, l.currentPrice,
+             l.lineTotal});
+  carts_->clear(tx, cart->id);
+  Json order = *get(tx, id);
+  events_.publish("order.created", Json{{"orderId", id}, {"number", number}, {"userId", in.userId},
+                                        {"total", totals.total}, {"currency", totals.currency}}.dump(), tx);
+  audit_.record(in.userId, "order.create", "order", id,
+                Json{{"number", number}, {"total", totals.total}, {"items", cart->lines.size()}}.dump(), tx);
+  return order;
+}
+
+Json OrderBook::render(Tx& tx, const std::vector<Row>& orders) const {
+  Json out = Json::array();
+  if (orders.empty()) return out;
+  std::string in;
+  Params ids;
+  for (const auto& o : orders) {
+    in += (in.empty() ? ":o" : ", :o") + std::to_string(ids.size());
+    ids.push_back(o.text("id"));
+  }
+  std::map<std::string, Json> items;
+  for (const auto& r : tx.query("SELECT order_id, variant_id, product_id, sku, product_name, size, color, quantity, "
+                                "unit_price, line_total FROM orders_items WHERE order_id IN (" + in +
+                                    ") ORDER BY order_id, line",
+                                ids)) {
+    auto& list = items[r.text("order_id")];
+    if (list.is_null()) list = Json::array();
+    list.push_back({{"variantId", r.text("variant_id")}, {"productId", r.text("product_id")}, {"sku", r.text("sku")},
+                    {"productName", r.text("product_name")}, {"size", optText(r, "size")}, {"color", optText(r, "color")},
+                    {"quantity", r.integer("quantity")}, {"unitPrice", r.integer("unit_price")},
+                    {"lineTotal", r.integer("line_total")}});
+  }
+  for (const auto& o : orders) {
+    const std::string id = o.text("id");
+    const bool pending = o.text("status") == "pending";
+    out.push_back({{"id", id},
+                   {"number", o.text("number")},
+                   {"userId", o.text("user_id")},
+                   {"status", o.text("status")},
+                   {"items", items.count(id) ? items[id] : Json::array()},
+                   {"totals", {{"subtotal", o.integer("subtotal")}, {"discount", o.integer("discount")},
+                               {"shipping", o.integer("shipping")}, {"tax", o.integer("tax")},
+                               {"total", o.integer("total")}, {"currency", o.text("currency")},
+                               {"taxInclusive", o.integer("tax_inclusive") != 0}}},
+                   {"shippingMethod", o.text("shipping_method")},
+                   {"shippingAddress", Json::parse(o.text("shipping_address"))},
+                   {"couponCode", optText(o, "coupon_code")},
+                   {"reservationExpiresAt", pending ? Json(rfc3339(o.integer("reservation_expires_at"))) : Json(nullptr)},
+                   {"trackingNumber", optText(o, "tracking_number")},
+                   {"version", o.integer("version")},
+                   {"createdAt", rfc3339(o.integer("created_at"))},
+                   {"updatedAt", rfc3339(o.integer("updated_at"))}});
+  }
+  return out;
+}
+
+std::optional<Json> OrderBook::get(Tx& tx, const std::string& id) const {
+  auto row = tx.one(std::string(kOrderColumns) + "WHERE id = :id", {id});
+  if (!row) return std::nullopt;
+  return render(tx, {*row}).at(0);
+}
+
+Json OrderBook::list(Tx& tx, const ListFilter& f) const {
+  std::string where = "WHERE 1 = 1";
+  Params params;
+  if (f.userId) {
+    where += " AND user_id = :user";
+    params.push_back(*f.userId);
+  }
+  if (f.status) {
+    where += " AND status = :status";
+    params.push_back(statusName(*f.status));
+  }
+  if (f.fromMs) {
+    where += " AND created_at >= :from";
+    params.push_back(*f.fromMs);
+  }
+  if (f.toMs) {
+    where += " AND created_at < :to";
+    params.push_back(*f.toMs);
+  }
+  const long long total = tx.one("SELECT COUNT(*) AS n FROM orders_orders " + where, params)->integer("n");
+  Params pageParams = params;
+  pageParams.push_back(static_cast<long long>(f.limit));
+  pageParams.push_back(static_cast<long long>(f.page - 1) * f.limit);
+  const auto rows = tx.query(std::string(kOrderColumns) + where +
+                                 " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset",
+                             pageParams);
+  return {{"data", render(tx, rows)},
+          {"meta", {{"page", f.page}, {"limit", f.limit}, {"total", total},
+                    {"totalPages", (total + f.limit - 1) / f.limit}}}};
+}
+
+Json OrderBook::change(Tx& tx, const std::string& id, const Change& c) {
+  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
+  const auto row = tx.one(std::string(kOrderColumns) + "WHERE id = :id" + lock, {id});
+  if (!row) throw Problem::notFound("No order with this id.");
+  const Status from = statusOf(*row);
+  const long long version = row->integer("version");
+  if (c.expectedVersion && *c.expectedVersion != version)
+    throw Problem(409, "version_conflict",
+                  "The order changed since version " + std::to_string(*c.expectedVersion) + "; it is now at version " +
+                      std::to_string(version) + ".",
+                  {{"version", "is " + std::to_string(version) + " now"}});
+  if (!canTransition(from, c.to))
+    throw Problem(409, "invalid_transition",
+                  std::string("An order that is ") + statusName(from) + " cannot become " + statusName(c.to) +
+                      "; it can become: " + joinNames(nextStatuses(from)) + ".",
+                  {{"status", std::string("cannot go from ") + statusName(from) + " to " + statusName(c.to)}});
+
+  const std::string holder = holderOf(id);
+  if (c.to == Status::Paid && !stock_->commit(tx, holder))
+    throw Problem(409, "reservation_expired",
+                  "The order's stock reservation has lapsed; it cannot be paid (refund the payment).");
+  // A pending order's stock goes back; once paid it has left the count (a
+  // cancelled paid order's units are returned with a stock adjustment).
+  if (from == Status::Pending && (c.to == Status::Cancelled || c.to == Status::Expired)) stock_->release(tx, holder);
+
+  const long long now = nowMs();
+  tx.exec("UPDATE orders_orders SET status = :status, version = version + 1, updated_at = :now, "
+          "tracking_number = COALESCE(:tracking, tracking_number) WHERE id = :id",
+          {statusName(c.to), now, c.trackingNumber, id});
+  Json details{{"from", statusName(from)}, {"to", statusName(c.to)}};
+  if (c.trackingNumber) details["trackingNumber"] = *c.trackingNumber;
+  if (c.reason) details["reason"] = *c.reason;
+  if (c.reference) details["reference"] = *c.reference;
+  Json event = details;
+  event["orderId"] = id;
+  event["number"] = row->text("number");
+  event["userId"] = row->text("user_id");
+  event["total"] = row->integer("total");
+  event["currency"] = row->text("currency");
+  events_.publish(std::string("order.") + statusName(c.to), event.dump(), tx);
+  audit_.record(c.actor, std::string("order.") + statusName(c.to), "order", id, details.dump(), tx);
+  return *get(tx, id);
+}
+
+bool OrderBook::expireHeld(Tx& tx, const std::string& holder) {
+  if (holder.rfind("order:", 0) != 0) return false;
+  const std::string id = holder.substr(6);
+  const auto s = find(tx, id);
+  if (!s || s->status != "pending") return false;
+  change(tx, id, Change{.to = Status::Expired, .actor = "system", .reason = "the stock reservation expired"});
+  return true;
+}
+
+long long OrderBook::purgeIdempotencyKeys(Tx& tx) const {
+  return tx.exec("DELETE FROM orders_idempotency WHERE created_at < :before",
+                 {nowMs() - static_cast<long long>(config_.idempotencyKeyTtl.count())});
+}
+
+std::optional<OrderSummary> OrderBook::find(Tx& tx, const std::string& orderId) const {
+  auto r = tx.one("SELECT id, number, user_id, status, total, currency, version FROM orders_orders WHERE id = :id",
+                  {orderId});
+  if (!r) return std::nullopt;
+  return OrderSummary{r->text("id"), r->text("number"), r->text("user_id"), r->text("status"),
+                      r->integer("total"), r->text("currency"), r->integer("version")};
+}
+
+PaidResult OrderBook::markPaid(Tx& tx, const std::string& orderId, const std::string& reference,
+                               const std::string& actor) {
+  // Locked first: a second confirmation of the same order waits here and
+  // then finds it paid.
+  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
+  const auto row = tx.one("SELECT status FROM orders_orders WHERE id = :id" + lock, {orderId});
+  if (!row) return PaidResult::NotPayable;
+  const Status status = statusOf(*row);
+  if (status == Status::Cancelled || status == Status::Expired || status == Status::Refunded)
+    return PaidResult::NotPayable;
+  if (status != Status::Pending) return PaidResult::AlreadyPaid;
+  // The hold lapsed (the expiry sweep got there first): the stock may be
+  // sold to someone else, so this payment must be refunded.
+  const auto hold = stock_->find(tx, holderOf(orderId));
+  if (!hold || hold->status != inventory::ReservationStatus::Active) return PaidResult::NotPayable;
+  change(tx, orderId, Change{.to = Status::Paid, .actor = actor, .reference = reference});
+  return PaidResult::Paid;
+}
+
+}  // namespace agape::orders

@@ -1,0 +1,92 @@
+#pragma once
+// Orders: placing one from the caller's cart (stock reserved and cart emptied
+// in the same transaction), reading and listing them, and every status
+// change with its stock effect, event and audit entry. Also the
+// OrderService the payments plugin calls.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <agape/audit.h>
+#include <agape/cart/cart_service.h>
+#include <agape/clock.h>
+#include <agape/db.h>
+#include <agape/events.h>
+#include <agape/inventory/stock_service.h>
+#include <agape/json.h>
+#include <agape/orders/order_service.h>
+
+#include "order_state.h"
+#include "orders_config.h"
+
+namespace agape::orders {
+
+struct PlaceInput {
+  std::string userId;
+  Json shippingAddress;  // validated by the caller
+  std::string shippingMethod;
+  std::optional<std::string> couponCode;
+};
+
+struct ListFilter {
+  std::optional<std::string> userId;  // customers: their own
+  std::optional<Status> status;
+  std::optional<long long> fromMs, toMs;  // [from, to) on created_at
+  int page = 1;
+  int limit = 20;
+};
+
+// A status change as asked: by whom and with what.
+struct Change {
+  Status to = Status::Pending;
+  std::string actor;                         // principal id or "system"
+  std::optional<long long> expectedVersion;  // 409 version_conflict when it moved
+  std::optional<std::string> trackingNumber; // with shipped
+  std::optional<std::string> reason;         // with cancelled, refunded
+  std::optional<std::string> reference;      // a payment reference, with paid
+};
+
+class OrderBook final : public OrderService {
+ public:
+  OrderBook(const OrdersConfig& config, const Clock& clock, Events& events, Audit& audit)
+      : config_(config), clock_(clock), events_(events), audit_(audit) {}
+  // Validate: the cart and the stock (both required).
+  void use(cart::CartService& carts, inventory::StockService& stock) {
+    carts_ = &carts;
+    stock_ = &stock;
+  }
+
+  // The order as JSON (API.md); Problems: 422 cart_empty, 422
+  // not_purchasable, 409 out_of_stock, 400/422 from the cart's totals.
+  Json place(Tx& tx, const PlaceInput& in);
+  std::optional<Json> get(Tx& tx, const std::string& id) const;
+  Json list(Tx& tx, const ListFilter& filter) const;
+  // Applies a status change; Problems: 404, 409 invalid_transition, 409
+  // version_conflict, 409 reservation_expired (paid after the hold lapsed).
+  Json change(Tx& tx, const std::string& id, const Change& change);
+  // The expiry of a hold "order:<id>": a pending order becomes expired.
+  bool expireHeld(Tx& tx, const std::string& holder);
+  // Forgets Idempotency-Keys older than the configured ttl; how many.
+  long long purgeIdempotencyKeys(Tx& tx) const;
+
+  std::optional<OrderSummary> find(Tx& tx, const std::string& orderId) const override;
+  PaidResult markPaid(Tx& tx, const std::string& orderId, const std::string& reference,
+                      const std::string& actor) override;
+
+  static std::string holderOf(const std::string& orderId) { return "order:" + orderId; }
+  long long nowMs() const { return epochMs(clock_.now()); }
+  const OrdersConfig& config() const { return config_; }
+
+ private:
+  std::string newNumber(long long nowMs) const;
+  Json render(Tx& tx, const std::vector<Row>& orders) const;
+
+  const OrdersConfig& config_;
+  const Clock& clock_;
+  Events& events_;
+  Audit& audit_;
+  cart::CartService* carts_ = nullptr;
+  inventory::StockService* stock_ = nullptr;
+};
+
+}  // namespace agape::orders

@@ -1,0 +1,339 @@
+#include "orders_api.h"
+
+#include <cctype>
+#include <ctime>
+
+#include <agape/crypto.h>
+#include <agape/db.h>
+#include <agape/json.h>
+#include <agape/problem.h>
+#include <agape/query.h>
+
+namespace agape::orders {
+namespace {
+
+constexpr const char* kTag = "orders";
+const std::vector<std::string> kStaff = {"admin", "fulfilment", "finance"};
+constexpr std::size_t kMaxKeyLength = 255;
+
+bool isStaff(const Request& req) {
+  for (const auto& r : kStaff)
+    if (req.principal->hasRole(r)) return true;
+  return false;
+}
+
+// The order, when the caller may see it; 404 otherwise (another customer's
+// order is not admitted to exist).
+Json visibleOrder(Tx& tx, const OrderBook& book, const Request& req, const std::string& id) {
+  auto order = book.get(tx, id);
+  if (!order || (!isStaff(req) && (*order)["userId"] != req.principal->id)) throw Problem::notFound("No order with this id.");
+  return *order;
+}
+
+std::string checkedText(const Json& body, const std::string& prefix, const char* field, std::size_t min,
+                        std::size_t max, std::vector<FieldError>& errors) {
+  if (!body.contains(field) || body[field].is_null()) {
+    if (min > 0) errors.push_back({prefix + field, "is required"});
+    return {};
+  }
+  const Json& v = body[field];
+  if (!v.is_string() || v.get_ref<const std::string&>().size() < min || v.get_ref<const std::string&>().size() > max) {
+    errors.push_back({prefix + field, "must be a string of " + std::to_string(min) + " to " + std::to_string(max) +
+                                          " characters"});
+    return {};
+  }
+  return v.get<std::string>();
+}
+
+// The delivery address as stored: known fields only, Nigeria by default.
+Json readAddress(const Json& body, std::vector<FieldError>& errors) {
+  static const std::vector<std::string> kFields = {"fullName", "phone", "line1", "line2", "city", "state", "country",
+                                                   "postalCode"};
+  if (!body.contains("shippingAddress") || !body["shippingAddress"].is_object()) {
+    errors.push_back({"shippingAddress", "is required: {fullName, phone, line1, line2?, city, state, country?, postalCode?}"});
+    return {};
+  }
+  const Json& a = body["shippingAddress"];
+  for (const auto& [key, _] : a.items())
+    if (std::find(kFields.begin(), kFields.end(), key) == kFields.end())
+      errors.push_back({"shippingAddress." + key, "is not a known field"});
+  const std::string p = "shippingAddress.";
+  Json out = {{"fullName", checkedText(a, p, "fullName", 1, 100, errors)},
+              {"phone", checkedText(a, p, "phone", 7, 20, errors)},
+              {"line1", checkedText(a, p, "line1", 1, 200, errors)},
+              {"city", checkedText(a, p, "city", 1, 100, errors)},
+              {"state", checkedText(a, p, "state", 1, 100, errors)}};
+  if (const auto line2 = checkedText(a, p, "line2", 0, 200, errors); !line2.empty()) out["line2"] = line2;
+  if (const auto postal = checkedText(a, p, "postalCode", 0, 20, errors); !postal.empty()) out["postalCode"] = postal;
+  std::string country = checkedText(a, p, "country", 0, 2, errors);
+  if (country.empty()) country = "NG";
+  if (country.size() != 2 || !std::isupper(static_cast<unsigned char>(country[0])) ||
+      !std::isupper(static_cast<unsigned char>(country[1])))
+    errors.push_back({p + "country", "must be an ISO 3166-1 alpha-2 code such as NG"});
+  out["country"] = country;
+  const std::string phone = out["phone"];
+  for (std::size_t i = 0; i < phone.size(); ++i)
+    if (!std::isdigit(static_cast<unsigned char>(phone[i])) && !(i == 0 && phone[i] == '+') && phone[i] != ' ') {
+      errors.push_back({p + "phone", "must be digits, optionally after a +"});
+      break;
+    }
+  return out;
+}
+
+int daysFromCivil(int y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int>(doe) - 719468;
+}
+
+constexpr const char* kOrderSchema =
+    R"({"type":"object","required":["id","number","userId","status","items","totals","shippingMethod","shippingAddress",)"
+    R"("couponCode","reservationExpiresAt","trackingNumber","version","createdAt","updatedAt"],"properties":{)"
+    R"("id":{"type":"string"},"number":{"type":"string"},"userId":{"type":"string"},)"
+    R"("status":{"type":"string","enum":["pending","paid","processing","shipped","delivered","cancelled","expired","refunded"]},)"
+    R"("items":{"type":"array","items":{"type":"object","properties":{"variantId":{"type":"string"},"productId":{"type":"string"},)"
+    R"("sku":{"type":"string"},"productName":{"type":"string"},"size":{"type":"string","nullable":true},)"
+    R"("color":{"type":"string","nullable":true},"quantity":{"type":"integer"},"unitPrice":{"type":"integer"},"lineTotal":{"type":"integer"}}}},)"
+    R"("totals":{"type":"object","properties":{"subtotal":{"type":"integer"},"discount":{"type":"integer"},"shipping":{"type":"integer"},)"
+    R"("tax":{"type":"integer"},"total":{"type":"integer"},"currency":{"type":"string"},"taxInclusive":{"type":"boolean"}}},)"
+    R"("shippingMethod":{"type":"string"},"shippingAddress":{"type":"object"},"couponCode":{"type":"string","nullable":true},)"
+    R"("reservationExpiresAt":{"type":"string","format":"date-time","nullable":true,"description":"while pending: when the stock hold lapses"},)"
+    R"("trackingNumber":{"type":"string","nullable":true},"version":{"type":"integer"},)"
+    R"("createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"}}})";
+
+std::string pageSchema() {
+  return std::string(R"({"type":"object","required":["data","meta"],"properties":{"data":{"type":"array","items":)") +
+         kOrderSchema +
+         R"(},"meta":{"type":"object","properties":{"page":{"type":"integer"},"limit":{"type":"integer"},)"
+         R"("total":{"type":"integer"},"totalPages":{"type":"integer"}}}}})";
+}
+
+}  // namespace
+
+std::optional<long long> parseTime(std::string_view t) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  auto digits = [&](std::size_t at, std::size_t n, int& out) {
+    if (at + n > t.size()) return false;
+    out = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(t[i]))) return false;
+      out = out * 10 + (t[i] - '0');
+    }
+    return true;
+  };
+  if (!digits(0, 4, y) || t.size() < 10 || t[4] != '-' || !digits(5, 2, mo) || t[7] != '-' || !digits(8, 2, d)) return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return std::nullopt;
+  long long offsetMin = 0;
+  long long ms = 0;
+  if (t.size() > 10) {
+    if ((t[10] != 'T' && t[10] != 't') || !digits(11, 2, h) || t.size() < 19 || t[13] != ':' || !digits(14, 2, mi) ||
+        t[16] != ':' || !digits(17, 2, s) || h > 23 || mi > 59 || s > 60)
+      return std::nullopt;
+    std::size_t i = 19;
+    if (i < t.size() && t[i] == '.') {
+      std::size_t n = 0;
+      for (++i; i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])); ++i, ++n)
+        if (n < 3) ms = ms * 10 + (t[i] - '0');
+      if (n == 0) return std::nullopt;
+      for (; n < 3; ++n) ms *= 10;
+    }
+    if (i == t.size()) return std::nullopt;
+    if (t[i] == 'Z' || t[i] == 'z') {
+      if (i + 1 != t.size()) return std::nullopt;
+    } else if (t[i] == '+' || t[i] == '-') {
+      int oh = 0, om = 0;
+      if (t.size() != i + 6 || !digits(i + 1, 2, oh) || t[i + 3] != ':' || !digits(i + 4, 2, om)) return std::nullopt;
+      offsetMin = (t[i] == '+' ? 1 : -1) * (oh * 60 + om);
+    } else {
+      return std::nullopt;
+    }
+  }
+  const long long days = daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  return ((days * 24 + h) * 60 + mi - offsetMin) * 60'000 + s * 1000LL + ms;
+}
+
+void OrdersApi::registerRoutes(Routes& routes) {
+  routes.post("/v1/orders", [this](Request& req) { return place(req); },
+              {.access = Access::Authenticated,
+               .summary = "Places an order from the caller's cart",
+               .description =
+                   "One transaction: the cart is read (locked), priced and totalled, its stock reserved for "
+                   "orders.reservationTtl (15 min), the order written `pending`, `order.created` published and the cart "
+                   "emptied; any refusal leaves all of it as it was. 409 `out_of_stock` names the variants; 422 "
+                   "`cart_empty`, `not_purchasable`, `coupon_invalid`. With an `Idempotency-Key` header a retry with "
+                   "the same body gets the first response again, another body 409 `idempotency_mismatch`.",
+               .tag = kTag,
+               .requestSchema =
+                   R"({"type":"object","required":["shippingAddress"],"additionalProperties":false,"properties":{)"
+                   R"("shippingAddress":{"type":"object","required":["fullName","phone","line1","city","state"],"additionalProperties":false,)"
+                   R"("properties":{"fullName":{"type":"string"},"phone":{"type":"string"},"line1":{"type":"string"},)"
+                   R"("line2":{"type":"string"},"city":{"type":"string"},"state":{"type":"string"},)"
+                   R"("country":{"type":"string","description":"ISO 3166-1 alpha-2, default NG"},"postalCode":{"type":"string"}}},)"
+                   R"("shippingMethod":{"type":"string"},"couponCode":{"type":"string"}}})",
+               .responseSchema = kOrderSchema, .successStatus = 201});
+  routes.get("/v1/orders", [this](Request& req) { return list(req); },
+             {.access = Access::Authenticated,
+              .summary = "Orders, newest first: a customer's own, every order for staff",
+              .description = "Staff (admin, fulfilment, finance) may filter by `userId`.",
+              .tag = kTag, .responseSchema = pageSchema(),
+              .query = {{.name = "status", .description = "one status", .allowed = statusNames()},
+                        {.name = "from", .description = "created at or after (RFC 3339 or YYYY-MM-DD)"},
+                        {.name = "to", .description = "created before (RFC 3339 or YYYY-MM-DD)"},
+                        {.name = "userId", .description = "staff only: one customer's orders"},
+                        {.name = "page", .type = "integer", .description = "1-based page number (default 1)"},
+                        {.name = "limit", .type = "integer", .description = "items per page, 1 to 100 (default 20)"}}});
+  routes.get("/v1/orders/:id", [this](Request& req) { return get(req); },
+             {.access = Access::Authenticated,
+              .summary = "One order (its owner, or admin, fulfilment, finance)",
+              .description = "404 for another customer's order.", .tag = kTag, .responseSchema = kOrderSchema});
+  routes.post("/v1/orders/:id/cancel", [this](Request& req) { return cancel(req); },
+              {.access = Access::Authenticated,
+               .summary = "Cancels an order: its owner while pending or paid, an admin while not shipped",
+               .description = "A pending order's stock reservation is released; `order.cancelled` is published (the "
+                              "payments plugin refunds a paid order on it). 409 `invalid_transition` otherwise.",
+               .tag = kTag,
+               .requestSchema = R"({"type":"object","additionalProperties":false,"properties":{"reason":{"type":"string","maxLength":500}}})",
+               .responseSchema = kOrderSchema});
+  routes.patch("/v1/orders/:id/status", [this](Request& req) { return setStatus(req); },
+               {.access = Access::Roles, .roles = {"admin", "fulfilment"},
+                .summary = "Moves an order along its life (staff)",
+                .description = "Only legal transitions: pending→paid→processing→shipped→delivered, "
+                               "pending→cancelled/expired, paid/processing→cancelled, paid…delivered→refunded; else 409 "
+                               "`invalid_transition`. Fulfilment may set processing, shipped and delivered; admin any. "
+                               "`trackingNumber` only with shipped; `version` → 409 `version_conflict` when stale. Audited.",
+                .tag = kTag,
+                .requestSchema = R"({"type":"object","required":["status"],"additionalProperties":false,"properties":{)"
+                                 R"("status":{"type":"string"},"trackingNumber":{"type":"string","maxLength":100},)"
+                                 R"("reason":{"type":"string","maxLength":500},"version":{"type":"integer"}}})",
+                .responseSchema = kOrderSchema});
+}
+
+Response OrdersApi::place(const Request& req) {
+  QueryReader(req, {}).finish();
+  const Json body = parseJsonObject(req, {"shippingAddress", "shippingMethod", "couponCode"});
+  std::vector<FieldError> errors;
+  PlaceInput in;
+  in.userId = req.principal->id;
+  in.shippingAddress = readAddress(body, errors);
+  in.shippingMethod = checkedText(body, "", "shippingMethod", 0, 40, errors);
+  if (auto coupon = checkedText(body, "", "couponCode", 0, 64, errors); !coupon.empty()) in.couponCode = coupon;
+  const auto key = req.header("Idempotency-Key");
+  if (key && (key->empty() || key->size() > kMaxKeyLength))
+    errors.push_back({"Idempotency-Key", "must be 1 to " + std::to_string(kMaxKeyLength) + " characters"});
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+
+  const std::string requestHash = sha256Hex(body.dump());
+  std::optional<Response> replay;
+  Json order = ctx_.db().run([&](Tx& tx) -> Json {
+    replay.reset();
+    if (key) {
+      // Inserted first: a concurrent request with the same key waits on this
+      // row until we commit, then finds our response.
+      const long long inserted =
+          tx.exec("INSERT INTO orders_idempotency (user_id, idem_key, request_hash, created_at) "
+                  "VALUES (:user, :key, :hash, :now) ON CONFLICT DO NOTHING",
+                  {in.userId, std::string(*key), requestHash, book_.nowMs()});
+      if (inserted == 0) {
+        const auto seen = tx.one("SELECT request_hash, response_status, response_body FROM orders_idempotency "
+                                 "WHERE user_id = :user AND idem_key = :key",
+                                 {in.userId, std::string(*key)});
+        if (seen->text("request_hash") != requestHash)
+          throw Problem(409, "idempotency_mismatch",
+                        "This Idempotency-Key was used with another request body; use a new key for a new order.");
+        Response r = Response::json(seen->text("response_body"), static_cast<int>(seen->integer("response_status")));
+        r.headers.set("Idempotent-Replayed", "true");
+        replay = std::move(r);
+        return Json();
+      }
+    }
+    Json placed = book_.place(tx, in);
+    if (key)
+      tx.exec("UPDATE orders_idempotency SET response_status = 201, response_body = :body "
+              "WHERE user_id = :user AND idem_key = :key",
+              {placed.dump(), in.userId, std::string(*key)});
+    return placed;
+  });
+  if (replay) return *replay;
+  return jsonResponse(order, 201);
+}
+
+Response OrdersApi::get(const Request& req) {
+  QueryReader(req, {}).finish();
+  const std::string id(req.requireParam("id"));
+  return jsonResponse(ctx_.db().read([&](Tx& tx) { return visibleOrder(tx, book_, req, id); }));
+}
+
+Response OrdersApi::list(const Request& req) {
+  QueryReader q(req, {"status", "from", "to", "userId", "page", "limit"});
+  ListFilter f;
+  if (auto s = q.choice("status", statusNames())) f.status = parseStatus(*s);
+  for (const char* name : {"from", "to"})
+    if (auto t = q.text(name, 40)) {
+      const auto ms = parseTime(*t);
+      if (!ms) q.fail(name, "must be a date (2026-11-24) or an RFC 3339 time (2026-11-24T10:15:00Z)");
+      (std::string_view(name) == "from" ? f.fromMs : f.toMs) = ms;
+    }
+  const auto userId = q.text("userId", 100);
+  f.page = static_cast<int>(q.integer("page", 1, 1'000'000).value_or(1));
+  f.limit = static_cast<int>(q.integer("limit", 1, 100).value_or(20));
+  if (!isStaff(req)) {
+    if (userId && *userId != req.principal->id) q.fail("userId", "only staff may list other customers' orders");
+    f.userId = req.principal->id;
+  } else if (userId) {
+    f.userId = *userId;
+  }
+  q.finish();
+  return jsonResponse(ctx_.db().read([&](Tx& tx) { return book_.list(tx, f); }));
+}
+
+Response OrdersApi::cancel(const Request& req) {
+  QueryReader(req, {}).finish();
+  const Json body = req.body.empty() ? Json::object() : parseJsonObject(req, {"reason"});
+  std::vector<FieldError> errors;
+  const std::string reason = checkedText(body, "", "reason", 0, 500, errors);
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  const std::string id(req.requireParam("id"));
+  return jsonResponse(ctx_.db().run([&](Tx& tx) {
+    const Json order = visibleOrder(tx, book_, req, id);
+    const bool admin = req.principal->hasRole("admin");
+    const std::string status = order["status"];
+    if (!admin && status != "pending" && status != "paid")
+      throw Problem(409, "invalid_transition",
+                    "An order that is " + status + " can no longer be cancelled by its customer; contact the store.",
+                    {{"status", "is " + status}});
+    Change c{.to = Status::Cancelled, .actor = req.principal->id};
+    if (!reason.empty()) c.reason = reason;
+    return book_.change(tx, id, c);
+  }));
+}
+
+Response OrdersApi::setStatus(const Request& req) {
+  QueryReader(req, {}).finish();
+  const Json body = parseJsonObject(req, {"status", "trackingNumber", "reason", "version"});
+  std::vector<FieldError> errors;
+  Change c{.actor = req.principal->id};
+  const std::string to = checkedText(body, "", "status", 1, 20, errors);
+  if (!to.empty()) {
+    if (auto s = parseStatus(to)) c.to = *s;
+    else errors.push_back({"status", "must be one of pending, paid, processing, shipped, delivered, cancelled, expired, refunded"});
+  }
+  if (auto t = checkedText(body, "", "trackingNumber", 0, 100, errors); !t.empty()) c.trackingNumber = t;
+  if (auto r = checkedText(body, "", "reason", 0, 500, errors); !r.empty()) c.reason = r;
+  if (body.contains("version")) {
+    if (!body["version"].is_number_integer()) errors.push_back({"version", "must be an integer"});
+    else c.expectedVersion = body["version"].get<long long>();
+  }
+  if (errors.empty() && c.trackingNumber && c.to != Status::Shipped)
+    errors.push_back({"trackingNumber", "is only accepted with status shipped"});
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  const bool fulfilmentOnly = !req.principal->hasRole("admin");
+  if (fulfilmentOnly && c.to != Status::Processing && c.to != Status::Shipped && c.to != Status::Delivered)
+    throw Problem::forbidden("Fulfilment may set processing, shipped and delivered; other changes need an admin.");
+  const std::string id(req.requireParam("id"));
+  return jsonResponse(ctx_.db().run([&](Tx& tx) { return book_.change(tx, id, c); }));
+}
+
+}  // namespace agape::orders

@@ -1,0 +1,25 @@
+#include "orders_config.h"
+
+#include <cctype>
+
+namespace agape::orders {
+
+OrdersConfig decodeOrdersConfig(const ConfigView& section) {
+  OrdersConfig c;
+  ConfigDecoder d(section);
+  c.numberPrefix = d.string("numberPrefix", c.numberPrefix);
+  c.reservationTtl = d.duration("reservationTtl", c.reservationTtl);
+  c.idempotencyKeyTtl = d.duration("idempotencyKeyTtl", c.idempotencyKeyTtl);
+  d.finish();
+  bool letters = !c.numberPrefix.empty() && c.numberPrefix.size() <= 6;
+  for (unsigned char ch : c.numberPrefix) letters = letters && std::isupper(ch);
+  if (!letters) section.child("numberPrefix")->fail("must be 1 to 6 capital letters");
+  // Below a minute nobody can pay; above a week stock is lost to abandoned orders.
+  if (c.reservationTtl < std::chrono::minutes(1) || c.reservationTtl > std::chrono::hours(24 * 7))
+    section.child("reservationTtl")->fail("must be between 1m and 7d");
+  if (c.idempotencyKeyTtl < std::chrono::hours(1) || c.idempotencyKeyTtl > std::chrono::hours(24 * 30))
+    section.child("idempotencyKeyTtl")->fail("must be between 1h and 30d");
+  return c;
+}
+
+}  // namespace agape::orders

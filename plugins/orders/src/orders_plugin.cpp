@@ -1,0 +1,61 @@
+// The orders plugin: orders placed from the cart with their stock reserved in
+// the same transaction, the status life of an order (API.md) with its stock
+// effects, events and audit, expiry when the reservation lapses, and the
+// OrderService payments calls.
+#include <memory>
+
+#include <agape/context.h>
+#include <agape/db.h>
+#include <agape/events.h>
+#include <agape/jobs.h>
+#include <agape/json.h>
+#include <agape/logger.h>
+#include <agape/plugin.h>
+#include <agape/services.h>
+
+#include "order_book.h"
+#include "orders_api.h"
+#include "orders_config.h"
+
+namespace agape::orders {
+namespace {
+
+constexpr const char* kPurgeQueue = "orders.purge_idempotency_keys";
+
+class OrdersPlugin final : public Plugin {
+ public:
+  void configure(const ConfigView& section) override { config_ = decodeOrdersConfig(section); }
+
+  void provision(Context& ctx) override {
+    book_ = std::make_shared<OrderBook>(config_, ctx.clock(), ctx.events(), ctx.audit());
+    ctx.services().provide<OrderService>(book_);
+    api_ = std::make_unique<OrdersApi>(ctx, *book_);
+    api_->registerRoutes(ctx.routes());
+    Database& db = ctx.db();
+    // A lapsed hold expires its pending order (at least once; expireHeld is
+    // idempotent: an order no longer pending is left alone).
+    ctx.events().subscribe("inventory.reservation_expired", "expire-orders", [this, &db](const Event& e) {
+      const Json payload = Json::parse(e.payload, nullptr, false);
+      if (!payload.is_object() || !payload.contains("holder") || !payload["holder"].is_string()) return;
+      db.run([&](Tx& tx) { book_->expireHeld(tx, payload["holder"].get<std::string>()); });
+    });
+    ctx.jobs().handle(kPurgeQueue, [this, &db](const Job&) {
+      db.run([&](Tx& tx) { book_->purgeIdempotencyKeys(tx); });
+    });
+    ctx.jobs().schedule("purge_idempotency_keys", "41 * * * *", kPurgeQueue, "{}");
+  }
+
+  void validate(Context& ctx) override {
+    book_->use(ctx.services().get<cart::CartService>(), ctx.services().get<inventory::StockService>());
+  }
+
+ private:
+  OrdersConfig config_;
+  std::shared_ptr<OrderBook> book_;
+  std::unique_ptr<OrdersApi> api_;
+};
+
+}  // namespace
+}  // namespace agape::orders
+
+AGAPE_PLUGIN(agape::orders::OrdersPlugin, "orders", "1.0.0", "cart", "inventory")

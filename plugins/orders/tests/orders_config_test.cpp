@@ -1,0 +1,33 @@
+// The orders: section is decoded strictly, with messages naming key and place.
+#include <gtest/gtest.h>
+
+#include "orders_config.h"
+#include "section_decode_support.h"
+
+namespace agape::orders {
+namespace {
+
+OrdersConfig decode(const std::string& yaml) { return test::decodeSection(yaml, "orders", decodeOrdersConfig); }
+std::string errorOf(const std::string& yaml) { return test::sectionError(yaml, "orders", decodeOrdersConfig); }
+
+TEST(OrdersConfig, DefaultsAndEveryKey) {
+  const OrdersConfig d = decode("other: 1\n");
+  EXPECT_EQ(d.numberPrefix, "AG");
+  EXPECT_EQ(d.reservationTtl, std::chrono::minutes(15));
+  EXPECT_EQ(d.idempotencyKeyTtl, std::chrono::hours(24));
+  const OrdersConfig c = decode("orders:\n  numberPrefix: LAG\n  reservationTtl: 30m\n  idempotencyKeyTtl: 48h\n");
+  EXPECT_EQ(c.numberPrefix, "LAG");
+  EXPECT_EQ(c.reservationTtl, std::chrono::minutes(30));
+  EXPECT_EQ(c.idempotencyKeyTtl, std::chrono::hours(48));
+}
+
+TEST(OrdersConfig, RefusesBadValuesNamingTheKey) {
+  EXPECT_NE(errorOf("orders:\n  numberPrefix: ag\n").find("orders.numberPrefix: must be 1 to 6 capital letters"),
+            std::string::npos);
+  EXPECT_NE(errorOf("orders:\n  reservationTtl: 30s\n").find("orders.reservationTtl"), std::string::npos);
+  EXPECT_NE(errorOf("orders:\n  idempotencyKeyTtl: 90d\n").find("orders.idempotencyKeyTtl"), std::string::npos);
+  EXPECT_NE(errorOf("orders:\n  colour: red\n").find("orders.colour: unknown key"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace agape::orders

@@ -1,0 +1,307 @@
+// The orders plugin through the real binary, with the real catalogue,
+// inventory and cart, on SQLite and PostgreSQL: an order placed from the cart
+// reserves its stock and empties the cart in one transaction (or changes
+// nothing), Idempotency-Key replays (also under concurrency), concurrent
+// checkouts of one cart make one order, every status change and who may
+// make it, cancellation releasing stock, and expiry when the hold lapses.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <regex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "support/api_test.h"
+
+namespace agape::test {
+namespace {
+
+using Json = nlohmann::json;
+using namespace std::chrono_literals;
+
+const std::string kFulfil = kFulfilment;
+
+const Json kAddress = {{"fullName", "Ada Obi"}, {"phone", "+234 803 555 0101"}, {"line1", "12 Admiralty Way"},
+                       {"city", "Lekki"}, {"state", "Lagos"}};
+
+// The address with one field set (or added).
+Json addressWith(const std::string& key, const Json& value) {
+  Json a = kAddress;
+  a[key] = value;
+  return a;
+}
+
+class OrdersServe : public ApiTest {
+ protected:
+  void start(const std::string& extra = "") {
+    serve({"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"), pluginEntry("orders")},
+          "catalog:\n  seedDemo: false\n  cacheTtl: 0s\njobs:\n  pollInterval: 100ms\n" + extra);
+    // One product, ₦15,000, sizes S M L, 5 of each in stock.
+    const Json cat = ok(send("POST", "/v1/categories", Json{{"name", "Dresses"}, {"slug", "dresses"}}, {kAdmin}), 201);
+    product_ = ok(send("POST", "/v1/products",
+                       Json{{"name", "Ankara Wrap Dress"}, {"categoryId", cat["id"]}, {"price", 1'500'000}, {"status", "active"},
+                            {"variants", {{{"sku", "ANK-1-S"}, {"size", "S"}}, {{"sku", "ANK-1-M"}, {"size", "M"}},
+                                          {{"sku", "ANK-1-L"}, {"size", "L"}}}}},
+                       {kAdmin}),
+                  201);
+    for (const auto& v : product_["variants"])
+      ok(send("PATCH", "/v1/admin/inventory/" + v["id"].get<std::string>() + "/stock",
+              Json{{"quantity", 5}, {"reason", "count"}}, {kAdmin}));
+  }
+  std::string variant(int i) const { return product_["variants"][i]["id"]; }
+
+  void addToCart(const std::string& who, int variantIndex, int quantity) {
+    ok(send("POST", "/v1/cart/items", Json{{"variantId", variant(variantIndex)}, {"quantity", quantity}}, {who}));
+  }
+  Json level(int variantIndex) { return ok(get("/v1/admin/inventory/" + variant(variantIndex), {kAdmin})); }
+  Json placeOrder(const std::string& who = kAda) {
+    return ok(send("POST", "/v1/orders", Json{{"shippingAddress", kAddress}, {"shippingMethod", "standard"}}, {who}), 201);
+  }
+  Json setStatus(const std::string& id, const Json& body, const std::string& who = kAdmin) {
+    return ok(send("PATCH", "/v1/orders/" + id + "/status", body, {who}));
+  }
+
+  Json product_;
+};
+
+TEST_P(OrdersServe, AnOrderReservesItsStockAndEmptiesTheCart) {
+  start();
+  addToCart(kAda, 0, 2);
+  addToCart(kAda, 1, 1);
+  const Json totals = ok(get("/v1/cart/totals?shippingMethod=standard", {kAda}));
+  const Json order = placeOrder();
+  EXPECT_EQ(order["status"], "pending");
+  EXPECT_EQ(order["userId"], "u-ada");
+  EXPECT_TRUE(std::regex_match(order["number"].get<std::string>(), std::regex("AG-\\d{6}-[0-9A-HJKMNP-TV-Z]{6}")))
+      << order["number"];
+  ASSERT_EQ(order["items"].size(), 2u);
+  EXPECT_EQ(order["items"][0]["sku"], "ANK-1-S");
+  EXPECT_EQ(order["items"][0]["quantity"], 2);
+  EXPECT_EQ(order["items"][0]["unitPrice"], 1'500'000);
+  EXPECT_EQ(order["items"][0]["lineTotal"], 3'000'000);
+  for (const char* k : {"subtotal", "discount", "shipping", "tax", "total", "currency", "taxInclusive"})
+    EXPECT_EQ(order["totals"][k], totals[k]) << k;
+  EXPECT_EQ(order["totals"]["total"], 4'500'000 + 250'000);
+  EXPECT_EQ(order["shippingAddress"]["country"], "NG");
+  EXPECT_EQ(order["shippingAddress"]["city"], "Lekki");
+  EXPECT_TRUE(order["reservationExpiresAt"].is_string());
+  EXPECT_EQ(order["version"], 1);
+
+  EXPECT_EQ(ok(get("/v1/cart", {kAda}))["items"].size(), 0u);
+  EXPECT_EQ(level(0)["reserved"], 2);
+  EXPECT_EQ(level(0)["available"], 3);
+  EXPECT_EQ(level(1)["reserved"], 1);
+
+  const std::string id = order["id"];
+  EXPECT_EQ(ok(get("/v1/orders/" + id, {kAda})), order);
+  for (const auto& staff : {kAdmin, kFulfil, kFinance}) EXPECT_EQ(get("/v1/orders/" + id, {staff}).status, 200);
+  EXPECT_EQ(get("/v1/orders/" + id, {kBola}).status, 404);  // not admitted to exist
+  EXPECT_EQ(get("/v1/orders/" + id, {kMerchant}).status, 404);
+  EXPECT_EQ(get("/v1/orders/" + id).status, 401);
+  EXPECT_EQ(get("/v1/orders/no-such-order", {kAdmin}).status, 404);
+
+  addToCart(kBola, 2, 1);
+  placeOrder(kBola);
+  const Json mine = ok(get("/v1/orders", {kAda}));
+  EXPECT_EQ(mine["meta"]["total"], 1);
+  EXPECT_EQ(mine["data"][0]["id"], id);
+  const Json all = ok(get("/v1/orders?limit=1", {kFinance}));
+  EXPECT_EQ(all["meta"]["total"], 2);
+  EXPECT_EQ(all["meta"]["totalPages"], 2);
+  EXPECT_EQ(all["data"][0]["userId"], "u-bola");  // newest first
+  EXPECT_EQ(ok(get("/v1/orders?userId=u-ada", {kAdmin}))["meta"]["total"], 1);
+  EXPECT_EQ(ok(get("/v1/orders?status=paid", {kAdmin}))["meta"]["total"], 0);
+  EXPECT_EQ(ok(get("/v1/orders?from=2000-01-01&to=2999-01-01T00:00:00Z", {kAdmin}))["meta"]["total"], 2);
+  EXPECT_EQ(ok(get("/v1/orders?to=2000-01-01", {kAdmin}))["meta"]["total"], 0);
+  EXPECT_EQ(get("/v1/orders?userId=u-bola", {kAda}).status, 400);
+  EXPECT_EQ(get("/v1/orders?status=lost", {kAdmin}).status, 400);
+  EXPECT_EQ(get("/v1/orders?from=yesterday", {kAdmin}).status, 400);
+  EXPECT_EQ(get("/v1/orders?limit=101", {kAdmin}).status, 400);
+}
+
+TEST_P(OrdersServe, RefusalsChangeNothing) {
+  start();
+  auto empty = send("POST", "/v1/orders", Json{{"shippingAddress", kAddress}}, {kAda});
+  EXPECT_EQ(empty.status, 422) << empty.body;
+  EXPECT_EQ(code(empty), "cart_empty");
+  EXPECT_EQ(send("POST", "/v1/orders", Json{{"shippingAddress", kAddress}}).status, 401);
+
+  addToCart(kAda, 0, 2);
+  for (const auto& [body, expected] : std::vector<std::pair<Json, std::set<std::string>>>{
+           {Json::object(), {"shippingAddress"}},
+           {Json{{"shippingAddress", "12 Admiralty Way"}}, {"shippingAddress"}},
+           {Json{{"shippingAddress", {{"fullName", "Ada"}}}},
+            {"shippingAddress.phone", "shippingAddress.line1", "shippingAddress.city", "shippingAddress.state"}},
+           {Json{{"shippingAddress", addressWith("phone", "call me")}}, {"shippingAddress.phone"}},
+           {Json{{"shippingAddress", addressWith("country", "Nigeria")}}, {"shippingAddress.country"}},
+           {Json{{"shippingAddress", addressWith("floor", 3)}}, {"shippingAddress.floor"}},
+           {Json{{"shippingAddress", kAddress}, {"giftWrap", true}}, {"giftWrap"}},
+           {Json{{"shippingAddress", kAddress}, {"shippingMethod", 7}}, {"shippingMethod"}},
+           {Json{{"shippingAddress", kAddress}, {"shippingMethod", "drone"}}, {"shippingMethod"}}}) {
+    auto r = send("POST", "/v1/orders", body, {kAda});
+    EXPECT_EQ(r.status, 400) << body.dump() << " " << r.body;
+    EXPECT_EQ(fields(r), expected) << body.dump() << " " << r.body;
+  }
+  auto coupon = send("POST", "/v1/orders", Json{{"shippingAddress", kAddress}, {"couponCode", "SALE10"}}, {kAda});
+  EXPECT_EQ(coupon.status, 422) << coupon.body;
+  EXPECT_EQ(code(coupon), "coupon_invalid");
+
+  // Someone else takes 4 of the 5: Ada's 2 no longer fit.
+  addToCart(kBola, 0, 4);
+  placeOrder(kBola);
+  auto short1 = send("POST", "/v1/orders", Json{{"shippingAddress", kAddress}}, {kAda});
+  EXPECT_EQ(short1.status, 409) << short1.body;
+  EXPECT_EQ(code(short1), "out_of_stock");
+  EXPECT_EQ(fields(short1), (std::set<std::string>{"items[0].quantity"}));
+  // Nothing of the refused attempts landed: Ada's cart is whole, one order exists, 4 reserved.
+  EXPECT_EQ(ok(get("/v1/cart", {kAda}))["items"][0]["quantity"], 2);
+  EXPECT_EQ(ok(get("/v1/orders", {kAdmin}))["meta"]["total"], 1);
+  EXPECT_EQ(level(0)["reserved"], 4);
+}
+
+TEST_P(OrdersServe, AnIdempotencyKeyReplaysTheFirstResponse) {
+  start();
+  addToCart(kAda, 0, 1);
+  const Json body{{"shippingAddress", kAddress}};
+  auto first = send("POST", "/v1/orders", body, {kAda, "Idempotency-Key: checkout-1"});
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto again = send("POST", "/v1/orders", body, {kAda, "Idempotency-Key: checkout-1"});
+  EXPECT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(Json::parse(again.body), Json::parse(first.body));
+  auto other = send("POST", "/v1/orders", Json{{"shippingAddress", kAddress}, {"shippingMethod", "express"}},
+                    {kAda, "Idempotency-Key: checkout-1"});
+  EXPECT_EQ(other.status, 409) << other.body;
+  EXPECT_EQ(code(other), "idempotency_mismatch");
+  // Keys are per user: Bola's "checkout-1" is his own.
+  addToCart(kBola, 1, 1);
+  EXPECT_EQ(send("POST", "/v1/orders", body, {kBola, "Idempotency-Key: checkout-1"}).status, 201);
+  EXPECT_EQ(send("POST", "/v1/orders", body, {kAda, "Idempotency-Key: " + std::string(256, 'k')}).status, 400);
+
+  // Eight retries of one request at once: one order, eight identical answers.
+  addToCart(kAda, 2, 1);
+  std::mutex m;
+  std::set<std::string> ids;
+  std::atomic<int> created{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i)
+    threads.emplace_back([&] {
+      HttpClient c(server_->base());
+      auto r = c.request("POST", "/v1/orders", body.dump(), {kJson, kAda, "Idempotency-Key: checkout-2"});
+      if (r.status == 201) ++created;
+      std::lock_guard<std::mutex> lock(m);
+      ids.insert(Json::parse(r.body, nullptr, false).value("id", r.body));
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 8);
+  EXPECT_EQ(ids.size(), 1u);
+  EXPECT_EQ(ok(get("/v1/orders", {kAda}))["meta"]["total"], 2);
+}
+
+TEST_P(OrdersServe, ConcurrentCheckoutsOfOneCartMakeOneOrder) {
+  start();
+  addToCart(kAda, 0, 1);
+  std::atomic<int> created{0}, emptyCart{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i)
+    threads.emplace_back([&] {
+      HttpClient c(server_->base());
+      auto r = c.request("POST", "/v1/orders", Json{{"shippingAddress", kAddress}}.dump(), {kJson, kAda});
+      if (r.status == 201) ++created;
+      else if (r.status == 422 && code(r) == "cart_empty") ++emptyCart;
+      else ++other;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(emptyCart.load(), 5);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(level(0)["reserved"], 1);
+}
+
+TEST_P(OrdersServe, StatusChangesFollowTheContractAndMoveStock) {
+  start();
+  addToCart(kAda, 0, 2);
+  const std::string id = placeOrder()["id"];
+  const std::string path = "/v1/orders/" + id + "/status";
+
+  // Who may: fulfilment not to paid, customers and finance not at all.
+  EXPECT_EQ(send("PATCH", path, Json{{"status", "paid"}}, {kFulfil}).status, 403);
+  EXPECT_EQ(send("PATCH", path, Json{{"status", "paid"}}, {kAda}).status, 403);
+  EXPECT_EQ(send("PATCH", path, Json{{"status", "paid"}}, {kFinance}).status, 403);
+  auto skip = send("PATCH", path, Json{{"status", "shipped"}}, {kFulfil});
+  EXPECT_EQ(skip.status, 409) << skip.body;
+  EXPECT_EQ(code(skip), "invalid_transition");
+  EXPECT_EQ(fields(send("PATCH", path, Json{{"status", "flying"}}, {kAdmin})), (std::set<std::string>{"status"}));
+  EXPECT_EQ(fields(send("PATCH", path, Json{{"status", "paid"}, {"trackingNumber", "X1"}}, {kAdmin})),
+            (std::set<std::string>{"trackingNumber"}));
+  auto stale = send("PATCH", path, Json{{"status", "paid"}, {"version", 7}}, {kAdmin});
+  EXPECT_EQ(stale.status, 409) << stale.body;
+  EXPECT_EQ(code(stale), "version_conflict");
+
+  // Paid: the held units are sold (on hand and reserved both drop).
+  const Json paid = setStatus(id, Json{{"status", "paid"}, {"version", 1}});
+  EXPECT_EQ(paid["status"], "paid");
+  EXPECT_EQ(paid["version"], 2);
+  EXPECT_TRUE(paid["reservationExpiresAt"].is_null());
+  EXPECT_EQ(level(0)["onHand"], 3);
+  EXPECT_EQ(level(0)["reserved"], 0);
+  EXPECT_EQ(setStatus(id, Json{{"status", "processing"}}, kFulfil)["status"], "processing");
+  const Json shipped = setStatus(id, Json{{"status", "shipped"}, {"trackingNumber", "GIG-4471-LAG"}}, kFulfil);
+  EXPECT_EQ(shipped["trackingNumber"], "GIG-4471-LAG");
+  // The customer can no longer cancel; delivered, then refunded by an admin only.
+  auto late = send("POST", "/v1/orders/" + id + "/cancel", Json::object(), {kAda});
+  EXPECT_EQ(late.status, 409) << late.body;
+  EXPECT_EQ(setStatus(id, Json{{"status", "delivered"}}, kFulfil)["status"], "delivered");
+  EXPECT_EQ(send("PATCH", path, Json{{"status", "refunded"}}, {kFulfil}).status, 403);
+  EXPECT_EQ(setStatus(id, Json{{"status", "refunded"}, {"reason", "returned: wrong size"}})["status"], "refunded");
+  auto final = send("PATCH", path, Json{{"status", "processing"}}, {kAdmin});
+  EXPECT_EQ(final.status, 409) << final.body;
+  EXPECT_NE(Json::parse(final.body)["detail"].get<std::string>().find("final"), std::string::npos);
+  EXPECT_EQ(ok(get("/v1/orders/" + id, {kAda}))["version"], 6);  // one per change
+}
+
+TEST_P(OrdersServe, CancellingAPendingOrderReleasesItsStock) {
+  start();
+  addToCart(kAda, 0, 3);
+  const std::string id = placeOrder()["id"];
+  EXPECT_EQ(level(0)["reserved"], 3);
+  EXPECT_EQ(send("POST", "/v1/orders/" + id + "/cancel", Json::object(), {kBola}).status, 404);
+  const Json cancelled = ok(send("POST", "/v1/orders/" + id + "/cancel", Json{{"reason", "changed my mind"}}, {kAda}));
+  EXPECT_EQ(cancelled["status"], "cancelled");
+  EXPECT_EQ(level(0)["reserved"], 0);
+  EXPECT_EQ(level(0)["onHand"], 5);
+  auto twice = send("POST", "/v1/orders/" + id + "/cancel", Json::object(), {kAda});
+  EXPECT_EQ(twice.status, 409) << twice.body;
+
+  // An admin may cancel a paid order in processing (its units were sold).
+  addToCart(kAda, 1, 1);
+  const std::string id2 = placeOrder()["id"];
+  setStatus(id2, Json{{"status", "paid"}});
+  setStatus(id2, Json{{"status", "processing"}}, kFulfil);
+  EXPECT_EQ(send("POST", "/v1/orders/" + id2 + "/cancel", Json::object(), {kAda}).status, 409);
+  EXPECT_EQ(ok(send("POST", "/v1/orders/" + id2 + "/cancel", Json::object(), {kAdmin}))["status"], "cancelled");
+  EXPECT_EQ(level(1)["onHand"], 4);
+}
+
+TEST_P(OrdersServe, AnOrderExpiresWhenItsReservationLapses) {
+  start("orders:\n  reservationTtl: 1m\n");
+  addToCart(kAda, 0, 2);
+  const std::string id = placeOrder()["id"];
+  EXPECT_EQ(level(0)["reserved"], 2);
+  // The inventory's expiry job runs at the deadline and publishes
+  // inventory.reservation_expired; orders turns that into `expired`.
+  ASSERT_TRUE(eventually([&] { return ok(get("/v1/orders/" + id, {kAda}))["status"] == "expired"; }, 120s))
+      << server_->output();
+  EXPECT_EQ(level(0)["reserved"], 0);
+  auto pay = send("PATCH", "/v1/orders/" + id + "/status", Json{{"status", "paid"}}, {kAdmin});
+  EXPECT_EQ(pay.status, 409) << pay.body;
+}
+
+AGAPE_BACKENDS(OrdersServe);
+
+}  // namespace
+}  // namespace agape::test

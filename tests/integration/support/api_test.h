@@ -1,0 +1,85 @@
+#pragma once
+// What the plugins' end-to-end tests share: the test.tokens plugin's bearer
+// tokens ("test:<user id>:<role>"), plugin entries with their migrations from
+// the source tree, and a fixture (on SQLite and PostgreSQL) with JSON request
+// helpers and problem+json readers.
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "support/backend_test.h"
+#include "support/http_client.h"
+#include "support/server_process.h"
+
+namespace agape::test {
+
+inline const std::string kAdmin = "Authorization: Bearer test:u-admin:admin";
+inline const std::string kMerchant = "Authorization: Bearer test:u-merchant:merchant";
+inline const std::string kFulfilment = "Authorization: Bearer test:u-fulfil:fulfilment";
+inline const std::string kFinance = "Authorization: Bearer test:u-finance:finance";
+inline const std::string kCustomer = "Authorization: Bearer test:u-customer:customer";
+inline const std::string kAda = "Authorization: Bearer test:u-ada:customer";
+inline const std::string kBola = "Authorization: Bearer test:u-bola:customer";
+inline const std::string kJson = "Content-Type: application/json";
+
+// A plugins.enabled entry whose migrations come from the source tree.
+inline std::string pluginEntry(const std::string& id) {
+  return "{id: " + id + ", migrations: " + AGAPE_SOURCE_DIR + "/migrations/" + id + "}";
+}
+
+// The `code` of a problem+json body ("" when there is none).
+inline std::string problemCode(const HttpResult& r) {
+  return nlohmann::json::parse(r.body, nullptr, false).value("code", "");
+}
+// The fields its `errors` name.
+inline std::set<std::string> problemFields(const HttpResult& r) {
+  std::set<std::string> out;
+  const auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (j.is_object() && j.contains("errors"))
+    for (const auto& e : j["errors"]) out.insert(e["field"].get<std::string>());
+  return out;
+}
+
+class ApiTest : public BackendTest {
+ protected:
+  using Json = nlohmann::json;
+
+  // A server with `plugins` and `extra` YAML, no rate limit in the way of
+  // bursts from one address, a quiet access log; a client for it.
+  void serve(const std::vector<std::string>& plugins, const std::string& extra) {
+    const int port = freePort();
+    const std::string cfg = dir_.write("agape.yaml", testConfig(dir_, port, plugins, extra, databaseUrl()));
+    server_ = std::make_unique<ServerProcess>(
+        std::vector<std::string>{"serve", "--config", cfg, "--set", "logging.accessLog=false", "--set",
+                                 "server.rateLimits.default.requests=100000", "--set",
+                                 "server.rateLimits.default.burst=100000"},
+        port);
+    ASSERT_TRUE(server_->waitReady()) << server_->output();
+    client_ = std::make_unique<HttpClient>(server_->base());
+  }
+  // A JSON request (no body for a null `body`).
+  HttpResult send(const std::string& method, const std::string& path, const Json& body,
+                  std::vector<std::string> headers = {}) {
+    headers.push_back(kJson);
+    return client_->request(method, path, body.is_null() ? "" : body.dump(), headers);
+  }
+  HttpResult get(const std::string& path, const std::vector<std::string>& headers = {}) {
+    return client_->get(path, headers);
+  }
+  // The parsed body, expecting `status`.
+  Json ok(const HttpResult& r, long status = 200) {
+    EXPECT_EQ(r.status, status) << r.body;
+    return Json::parse(r.body, nullptr, false);
+  }
+  static std::string code(const HttpResult& r) { return problemCode(r); }
+  static std::set<std::string> fields(const HttpResult& r) { return problemFields(r); }
+
+  TempDir dir_;
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<HttpClient> client_;
+};
+
+}  // namespace agape::test
