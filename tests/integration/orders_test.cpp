@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <regex>
 #include <set>
@@ -39,7 +40,8 @@ Json addressWith(const std::string& key, const Json& value) {
 class OrdersServe : public ApiTest {
  protected:
   void start(const std::string& extra = "") {
-    serve({"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"), pluginEntry("orders")},
+    serve({"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"), pluginEntry("orders"),
+           "test.payer"},
           "catalog:\n  seedDemo: false\n  cacheTtl: 0s\njobs:\n  pollInterval: 100ms\n" + extra);
     // One product, ₦15,000, sizes S M L, 5 of each in stock.
     const Json cat = ok(send("POST", "/v1/categories", Json{{"name", "Dresses"}, {"slug", "dresses"}}, {kAdmin}), 201);
@@ -299,6 +301,38 @@ TEST_P(OrdersServe, AnOrderExpiresWhenItsReservationLapses) {
   EXPECT_EQ(level(0)["reserved"], 0);
   auto pay = send("PATCH", "/v1/orders/" + id + "/status", Json{{"status", "paid"}}, {kAdmin});
   EXPECT_EQ(pay.status, 409) << pay.body;
+}
+
+TEST_P(OrdersServe, APaymentConfirmedManyTimesAtOnceIsAppliedOnce) {
+  start();
+  addToCart(kAda, 0, 2);
+  const std::string id = placeOrder()["id"];
+  // Sixteen deliveries of the same confirmation, from as many threads.
+  std::mutex m;
+  std::map<std::string, int> results;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 16; ++i)
+    threads.emplace_back([&] {
+      HttpClient c(server_->base());
+      auto r = c.request("POST", "/v1/test/pay", Json{{"orderId", id}, {"reference", "PSK-1"}}.dump(), {kJson});
+      std::lock_guard<std::mutex> lock(m);
+      ++results[r.status == 200 ? Json::parse(r.body)["result"].get<std::string>() : r.body];
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(results, (std::map<std::string, int>{{"paid", 1}, {"already_paid", 15}}));
+  const Json order = ok(get("/v1/orders/" + id, {kAda}));
+  EXPECT_EQ(order["status"], "paid");
+  EXPECT_EQ(order["version"], 2);  // one change
+  EXPECT_EQ(level(0)["onHand"], 3);  // sold once
+  EXPECT_EQ(level(0)["reserved"], 0);
+
+  // A cancelled order is not payable (the payment must be refunded); nor is an unknown one.
+  addToCart(kAda, 1, 1);
+  const std::string cancelled = placeOrder()["id"];
+  ok(send("POST", "/v1/orders/" + cancelled + "/cancel", Json::object(), {kAda}));
+  EXPECT_EQ(ok(send("POST", "/v1/test/pay", Json{{"orderId", cancelled}, {"reference", "PSK-2"}}))["result"], "not_payable");
+  EXPECT_EQ(ok(send("POST", "/v1/test/pay", Json{{"orderId", "nope"}, {"reference", "PSK-3"}}))["result"], "not_payable");
+  EXPECT_EQ(level(1)["onHand"], 5);
 }
 
 AGAPE_BACKENDS(OrdersServe);
