@@ -335,6 +335,138 @@ TEST_P(OrdersServe, APaymentConfirmedManyTimesAtOnceIsAppliedOnce) {
   EXPECT_EQ(level(1)["onHand"], 5);
 }
 
+TEST_P(OrdersServe, CouponsAreManagedByAdminsOnly) {
+  start();
+  const Json body{{"code", " sale10 "}, {"kind", "percent"}, {"value", 10}, {"maxDiscount", 500'000},
+                  {"usageLimit", 100}, {"endsAt", "2999-01-01T00:00:00Z"}};
+  for (const auto& who : {kMerchant, kFinance, kAda}) EXPECT_EQ(send("POST", "/v1/coupons", body, {who}).status, 403);
+  EXPECT_EQ(send("POST", "/v1/coupons", body).status, 401);
+  const Json c = ok(send("POST", "/v1/coupons", body, {kAdmin}), 201);
+  EXPECT_EQ(c["code"], "SALE10");
+  EXPECT_EQ(c["kind"], "percent");
+  EXPECT_EQ(c["maxDiscount"], 500'000);
+  EXPECT_EQ(c["minOrder"], 0);
+  EXPECT_TRUE(c["perUserLimit"].is_null());
+  EXPECT_TRUE(c["startsAt"].is_null());
+  EXPECT_EQ(c["endsAt"], "2999-01-01T00:00:00Z");
+  EXPECT_EQ(c["active"], true);
+  EXPECT_EQ(c["timesUsed"], 0);
+  EXPECT_EQ(c["version"], 1);
+  auto dup = send("POST", "/v1/coupons", Json{{"code", "SALE10"}, {"kind", "fixed"}, {"value", 1}}, {kAdmin});
+  EXPECT_EQ(dup.status, 409) << dup.body;
+  EXPECT_EQ(code(dup), "duplicate");
+
+  for (const auto& [bad, field] : std::vector<std::pair<Json, std::string>>{
+           {Json{{"kind", "fixed"}, {"value", 100}}, "code"},
+           {Json{{"code", "no spaces"}, {"kind", "fixed"}, {"value", 100}}, "code"},
+           {Json{{"code", "AB"}, {"kind", "fixed"}, {"value", 100}}, "code"},
+           {Json{{"code", "HALF"}, {"kind", "half"}, {"value", 50}}, "kind"},
+           {Json{{"code", "HALF"}, {"kind", "percent"}, {"value", 150}}, "value"},
+           {Json{{"code", "HALF"}, {"kind", "fixed"}, {"value", 0}}, "value"},
+           {Json{{"code", "HALF"}, {"kind", "fixed"}, {"value", 5}, {"usageLimit", 0}}, "usageLimit"},
+           {Json{{"code", "HALF"}, {"kind", "fixed"}, {"value", 5}, {"startsAt", "soon"}}, "startsAt"},
+           {Json{{"code", "HALF"}, {"kind", "fixed"}, {"value", 5}, {"startsAt", "2027-01-02"}, {"endsAt", "2027-01-01"}},
+            "endsAt"},
+           {Json{{"code", "HALF"}, {"kind", "fixed"}, {"value", 5}, {"colour", "red"}}, "colour"}}) {
+    auto r = send("POST", "/v1/coupons", bad, {kAdmin});
+    EXPECT_EQ(r.status, 400) << bad.dump() << " " << r.body;
+    EXPECT_EQ(fields(r), (std::set<std::string>{field})) << bad.dump() << " " << r.body;
+  }
+
+  const std::string path = "/v1/coupons/" + c["id"].get<std::string>();
+  EXPECT_EQ(send("PATCH", path, Json{{"active", false}}, {kMerchant}).status, 403);
+  const Json off = ok(send("PATCH", path, Json{{"active", false}, {"maxDiscount", nullptr}, {"version", 1}}, {kAdmin}));
+  EXPECT_EQ(off["active"], false);
+  EXPECT_TRUE(off["maxDiscount"].is_null());
+  EXPECT_EQ(off["version"], 2);
+  EXPECT_EQ(off["value"], 10);
+  auto stale = send("PATCH", path, Json{{"active", true}, {"version", 1}}, {kAdmin});
+  EXPECT_EQ(stale.status, 409) << stale.body;
+  EXPECT_EQ(code(stale), "version_conflict");
+  EXPECT_EQ(fields(send("PATCH", path, Json{{"code", "SALE20"}}, {kAdmin})), (std::set<std::string>{"code"}));
+  EXPECT_EQ(fields(send("PATCH", path, Json{{"value", 101}}, {kAdmin})), (std::set<std::string>{"value"}));
+  EXPECT_EQ(send("PATCH", "/v1/coupons/nope", Json{{"active", true}}, {kAdmin}).status, 404);
+
+  ok(send("POST", "/v1/coupons", Json{{"code", "FLAT2K"}, {"kind", "fixed"}, {"value", 200'000}}, {kAdmin}), 201);
+  const Json page = ok(get("/v1/coupons?limit=1", {kAdmin}));
+  EXPECT_EQ(page["meta"]["total"], 2);
+  EXPECT_EQ(page["data"][0]["code"], "FLAT2K");  // newest first
+  EXPECT_EQ(get("/v1/coupons", {kFinance}).status, 403);
+}
+
+TEST_P(OrdersServe, CouponRulesApplyToTotalsAndOrders) {
+  start();
+  const auto coupon = [&](const Json& body) { return ok(send("POST", "/v1/coupons", body, {kAdmin}), 201); };
+  coupon(Json{{"code", "SALE10"}, {"kind", "percent"}, {"value", 10}, {"maxDiscount", 250'000}, {"perUserLimit", 1}});
+  coupon(Json{{"code", "FLAT2K"}, {"kind", "fixed"}, {"value", 200'000}, {"minOrder", 5'000'000}});
+  coupon(Json{{"code", "LATER"}, {"kind", "fixed"}, {"value", 100}, {"startsAt", "2999-01-01"}});
+  coupon(Json{{"code", "GONE"}, {"kind", "fixed"}, {"value", 100}, {"endsAt", "2001-01-01"}});
+  coupon(Json{{"code", "OFF"}, {"kind", "fixed"}, {"value", 100}, {"active", false}});
+
+  addToCart(kAda, 0, 2);  // ₦30,000
+  const Json t = ok(get("/v1/cart/totals?couponCode=sale10", {kAda}));
+  EXPECT_EQ(t["couponCode"], "SALE10");
+  EXPECT_EQ(t["discount"], 250'000);  // 10 % of ₦30,000 is ₦3,000, capped at ₦2,500
+  EXPECT_EQ(t["total"], 3'000'000 - 250'000 + 250'000);
+  for (const auto& [code, words] : std::vector<std::pair<std::string, std::string>>{
+           {"FLAT2K", "at least \u20a650,000"}, {"LATER", "not valid yet"}, {"GONE", "expired"},
+           {"OFF", "not a valid coupon"}, {"NOSUCH", "not a valid coupon"}}) {
+    auto r = get("/v1/cart/totals?couponCode=" + code, {kAda});
+    EXPECT_EQ(r.status, 422) << code << " " << r.body;
+    EXPECT_EQ(this->code(r), "coupon_invalid");
+    EXPECT_NE(Json::parse(r.body)["detail"].get<std::string>().find(Json::parse("\"" + words + "\"").get<std::string>()),
+              std::string::npos) << r.body;
+  }
+
+  const Json order =
+      ok(send("POST", "/v1/orders", Json{{"shippingAddress", kAddress}, {"couponCode", "Sale10"}}, {kAda}), 201);
+  EXPECT_EQ(order["couponCode"], "SALE10");
+  EXPECT_EQ(order["totals"]["discount"], 250'000);
+  EXPECT_EQ(ok(get("/v1/coupons", {kAdmin}))["data"][4]["timesUsed"], 1);
+  // Once per customer: the second order is refused whole.
+  addToCart(kAda, 1, 1);
+  auto again = send("POST", "/v1/orders", Json{{"shippingAddress", kAddress}, {"couponCode", "SALE10"}}, {kAda});
+  EXPECT_EQ(again.status, 422) << again.body;
+  EXPECT_EQ(code(again), "coupon_invalid");
+  EXPECT_EQ(ok(get("/v1/cart", {kAda}))["items"].size(), 1u);
+  EXPECT_EQ(level(1)["reserved"], 0);
+  // Cancelling the pending order gives the use back.
+  ok(send("POST", "/v1/orders/" + order["id"].get<std::string>() + "/cancel", Json::object(), {kAda}));
+  EXPECT_EQ(ok(get("/v1/coupons", {kAdmin}))["data"][4]["timesUsed"], 0);
+  EXPECT_EQ(send("POST", "/v1/orders", Json{{"shippingAddress", kAddress}, {"couponCode", "SALE10"}}, {kAda}).status, 201);
+}
+
+TEST_P(OrdersServe, ACouponsUsageLimitHoldsUnderConcurrentOrders) {
+  start();
+  ok(send("POST", "/v1/coupons", Json{{"code", "FIRST3"}, {"kind", "fixed"}, {"value", 100'000}, {"usageLimit", 3}},
+          {kAdmin}),
+     201);
+  constexpr int kShoppers = 10;
+  std::vector<std::string> tokens;
+  for (int i = 0; i < kShoppers; ++i) {
+    tokens.push_back("Authorization: Bearer test:u-shopper" + std::to_string(i) + ":customer");
+    addToCart(tokens.back(), i % 3, 1);
+  }
+  std::atomic<int> created{0}, refused{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kShoppers; ++i)
+    threads.emplace_back([&, i] {
+      HttpClient c(server_->base());
+      auto r = c.request("POST", "/v1/orders", Json{{"shippingAddress", kAddress}, {"couponCode", "FIRST3"}}.dump(),
+                         {kJson, tokens[static_cast<std::size_t>(i)]});
+      if (r.status == 201) ++created;
+      else if (r.status == 422 && code(r) == "coupon_invalid") ++refused;
+      else ++other;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 3);
+  EXPECT_EQ(refused.load(), 7);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(ok(get("/v1/coupons", {kAdmin}))["data"][0]["timesUsed"], 3);
+  EXPECT_EQ(ok(get("/v1/orders", {kAdmin}))["meta"]["total"], 3);
+  EXPECT_EQ(level(0)["reserved"].get<int>() + level(1)["reserved"].get<int>() + level(2)["reserved"].get<int>(), 3);
+}
+
 AGAPE_BACKENDS(OrdersServe);
 
 }  // namespace

@@ -45,7 +45,7 @@ std::string OrderBook::newNumber(long long nowMs) const {
 }
 
 Json OrderBook::place(Tx& tx, const PlaceInput& in) {
-  if (!carts_ || !stock_) throw std::logic_error("orders: cart and stock services were not set at validate");
+  if (!carts_ || !stock_ || !coupons_) throw std::logic_error("orders: cart, stock and coupons were not set at validate");
   const long long now = nowMs();
   const auto cart = carts_->checkout(tx, in.userId);
   if (!cart || cart->lines.empty())
@@ -81,6 +81,9 @@ Json OrderBook::place(Tx& tx, const PlaceInput& in) {
             ":total)",
             {id, ++line, l.variantId, l.productId, l.sku, l.productName, l.size, l.color, l.quantity, l.currentPrice,
              l.lineTotal});
+  // The coupon's use is taken now, atomically: of concurrent orders only as
+  // many as its limit allows get one.
+  if (totals.couponCode) coupons_->redeem(tx, *totals.couponCode, in.userId, id, totals.discount);
   carts_->clear(tx, cart->id);
   Json order = *get(tx, id);
   events_.publish("order.created", Json{{"orderId", id}, {"number", number}, {"userId", in.userId},
@@ -195,7 +198,11 @@ Json OrderBook::change(Tx& tx, const std::string& id, const Change& c) {
                   "The order's stock reservation has lapsed; it cannot be paid (refund the payment).");
   // A pending order's stock goes back; once paid it has left the count (a
   // cancelled paid order's units are returned with a stock adjustment).
-  if (from == Status::Pending && (c.to == Status::Cancelled || c.to == Status::Expired)) stock_->release(tx, holder);
+  // Its coupon use goes back too.
+  if (from == Status::Pending && (c.to == Status::Cancelled || c.to == Status::Expired)) {
+    stock_->release(tx, holder);
+    coupons_->release(tx, id);
+  }
 
   const long long now = nowMs();
   tx.exec("UPDATE orders_orders SET status = :status, version = version + 1, updated_at = :now, "

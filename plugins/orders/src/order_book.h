@@ -16,6 +16,7 @@
 #include <agape/json.h>
 #include <agape/orders/order_service.h>
 
+#include "coupon_book.h"
 #include "order_state.h"
 #include "orders_config.h"
 
@@ -50,10 +51,11 @@ class OrderBook final : public OrderService {
  public:
   OrderBook(const OrdersConfig& config, const Clock& clock, Events& events, Audit& audit)
       : config_(config), clock_(clock), events_(events), audit_(audit) {}
-  // Validate: the cart and the stock (both required).
-  void use(cart::CartService& carts, inventory::StockService& stock) {
+  // Validate: the cart and the stock (both required), and the coupons.
+  void use(cart::CartService& carts, inventory::StockService& stock, const CouponBook& coupons) {
     carts_ = &carts;
     stock_ = &stock;
+    coupons_ = &coupons;
   }
 
   // The order as JSON (API.md); Problems: 422 cart_empty, 422
@@ -87,6 +89,7 @@ class OrderBook final : public OrderService {
   Audit& audit_;
   cart::CartService* carts_ = nullptr;
   inventory::StockService* stock_ = nullptr;
+  const CouponBook* coupons_ = nullptr;
 };
 
 }  // namespace agape::orders

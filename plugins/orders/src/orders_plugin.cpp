@@ -1,7 +1,7 @@
 // The orders plugin: orders placed from the cart with their stock reserved in
 // the same transaction, the status life of an order (API.md) with its stock
-// effects, events and audit, expiry when the reservation lapses, and the
-// OrderService payments calls.
+// effects, events and audit, expiry when the reservation lapses, coupons
+// (the cart's CouponEvaluator), and the OrderService payments calls.
 #include <memory>
 
 #include <agape/context.h>
@@ -13,6 +13,8 @@
 #include <agape/plugin.h>
 #include <agape/services.h>
 
+#include "coupon_book.h"
+#include "coupons_api.h"
 #include "order_book.h"
 #include "orders_api.h"
 #include "orders_config.h"
@@ -29,8 +31,12 @@ class OrdersPlugin final : public Plugin {
   void provision(Context& ctx) override {
     book_ = std::make_shared<OrderBook>(config_, ctx.clock(), ctx.events(), ctx.audit());
     ctx.services().provide<OrderService>(book_);
+    coupons_ = std::make_shared<CouponBook>(ctx.clock(), ctx.audit());
+    ctx.services().provide<cart::CouponEvaluator>(coupons_);
     api_ = std::make_unique<OrdersApi>(ctx, *book_);
     api_->registerRoutes(ctx.routes());
+    couponsApi_ = std::make_unique<CouponsApi>(ctx, *coupons_);
+    couponsApi_->registerRoutes(ctx.routes());
     Database& db = ctx.db();
     // A lapsed hold expires its pending order (at least once; expireHeld is
     // idempotent: an order no longer pending is left alone).
@@ -46,13 +52,15 @@ class OrdersPlugin final : public Plugin {
   }
 
   void validate(Context& ctx) override {
-    book_->use(ctx.services().get<cart::CartService>(), ctx.services().get<inventory::StockService>());
+    book_->use(ctx.services().get<cart::CartService>(), ctx.services().get<inventory::StockService>(), *coupons_);
   }
 
  private:
   OrdersConfig config_;
   std::shared_ptr<OrderBook> book_;
   std::unique_ptr<OrdersApi> api_;
+  std::shared_ptr<CouponBook> coupons_;
+  std::unique_ptr<CouponsApi> couponsApi_;
 };
 
 }  // namespace
