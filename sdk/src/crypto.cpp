@@ -43,13 +43,22 @@ std::string sha256(std::string_view data) {
 
 std::string sha256Hex(std::string_view data) { return hexEncode(sha256(data)); }
 
-std::string hmacSha256(std::string_view key, std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
+namespace {
+std::string hmac(const EVP_MD* md, const char* name, std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-            reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len))
-    throw std::runtime_error(opensslError("HMAC-SHA256 failed"));
-  return std::string(reinterpret_cast<char*>(md), len);
+  if (!HMAC(md, key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+            data.size(), out, &len))
+    throw std::runtime_error(opensslError(std::string(name) + " failed"));
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+}  // namespace
+
+std::string hmacSha256(std::string_view key, std::string_view data) {
+  return hmac(EVP_sha256(), "HMAC-SHA256", key, data);
+}
+std::string hmacSha512(std::string_view key, std::string_view data) {
+  return hmac(EVP_sha512(), "HMAC-SHA512", key, data);
 }
 
 std::string uuidV7(long long unixMillis) {

@@ -5,6 +5,7 @@
 
 #include <agape/crypto.h>
 #include <agape/db.h>
+#include <agape/idempotency.h>
 #include <agape/json.h>
 #include <agape/problem.h>
 #include <agape/query.h>
@@ -14,7 +15,7 @@ namespace {
 
 constexpr const char* kTag = "orders";
 const std::vector<std::string> kStaff = {"admin", "fulfilment", "finance"};
-constexpr std::size_t kMaxKeyLength = 255;
+constexpr const char* kIdempotencyTable = "orders_idempotency";
 
 bool isStaff(const Request& req) {
   for (const auto& r : kStaff)
@@ -221,43 +222,18 @@ Response OrdersApi::place(const Request& req) {
   in.shippingMethod = checkedText(body, "", "shippingMethod", 0, 40, errors);
   if (auto coupon = checkedText(body, "", "couponCode", 0, 64, errors); !coupon.empty()) in.couponCode = coupon;
   const auto key = req.header("Idempotency-Key");
-  if (key && (key->empty() || key->size() > kMaxKeyLength))
-    errors.push_back({"Idempotency-Key", "must be 1 to " + std::to_string(kMaxKeyLength) + " characters"});
+  if (key) checkIdempotencyKey(*key);
   if (!errors.empty()) throw Problem::validation(std::move(errors));
 
   const std::string requestHash = sha256Hex(body.dump());
-  std::optional<Response> replay;
-  Json order = ctx_.db().run([&](Tx& tx) -> Json {
-    replay.reset();
-    if (key) {
-      // Inserted first: a concurrent request with the same key waits on this
-      // row until we commit, then finds our response.
-      const long long inserted =
-          tx.exec("INSERT INTO orders_idempotency (user_id, idem_key, request_hash, created_at) "
-                  "VALUES (:user, :key, :hash, :now) ON CONFLICT DO NOTHING",
-                  {in.userId, std::string(*key), requestHash, book_.nowMs()});
-      if (inserted == 0) {
-        const auto seen = tx.one("SELECT request_hash, response_status, response_body FROM orders_idempotency "
-                                 "WHERE user_id = :user AND idem_key = :key",
-                                 {in.userId, std::string(*key)});
-        if (seen->text("request_hash") != requestHash)
-          throw Problem(409, "idempotency_mismatch",
-                        "This Idempotency-Key was used with another request body; use a new key for a new order.");
-        Response r = Response::json(seen->text("response_body"), static_cast<int>(seen->integer("response_status")));
-        r.headers.set("Idempotent-Replayed", "true");
-        replay = std::move(r);
-        return Json();
-      }
-    }
-    Json placed = book_.place(tx, in);
+  return ctx_.db().run([&](Tx& tx) {
     if (key)
-      tx.exec("UPDATE orders_idempotency SET response_status = 201, response_body = :body "
-              "WHERE user_id = :user AND idem_key = :key",
-              {placed.dump(), in.userId, std::string(*key)});
-    return placed;
+      if (auto first = claimIdempotencyKey(tx, kIdempotencyTable, in.userId, std::string(*key), requestHash, book_.nowMs()))
+        return *first;
+    Response r = jsonResponse(book_.place(tx, in), 201);
+    if (key) storeIdempotentResponse(tx, kIdempotencyTable, in.userId, std::string(*key), r);
+    return r;
   });
-  if (replay) return *replay;
-  return jsonResponse(order, 201);
 }
 
 Response OrdersApi::get(const Request& req) {

@@ -21,6 +21,7 @@ std::string newOpaqueToken();
 std::string sha256(std::string_view data);     // raw 32 bytes
 std::string sha256Hex(std::string_view data);  // lower-case hex, 64 characters
 std::string hmacSha256(std::string_view key, std::string_view data);  // raw 32 bytes
+std::string hmacSha512(std::string_view key, std::string_view data);  // raw 64 bytes (Paystack's webhook signature)
 // A time-ordered UUIDv7 (RFC 9562) with random bits from the CSPRNG, for ids.
 std::string uuidV7(long long unixMillis);
 // Equal contents, in time independent of where they differ.

@@ -1,0 +1,45 @@
+#pragma once
+// The Idempotency-Key contract of API.md for a plugin's POST routes: a retry
+// with the same key and body gets the first response again; the same key
+// with another body is 409 `idempotency_mismatch`. The plugin owns a table
+// of this shape (in its own migrations):
+//
+//   CREATE TABLE <table> (user_id TEXT NOT NULL, idem_key TEXT NOT NULL,
+//     request_hash TEXT NOT NULL, response_status INTEGER, response_body TEXT,
+//     created_at BIGINT NOT NULL, PRIMARY KEY (user_id, idem_key));
+//
+//   db.run([&](Tx& tx) {
+//     if (auto first = claimIdempotencyKey(tx, "orders_idempotency", user, key, sha256Hex(body), now))
+//       return *first;                                   // a replay
+//     Response r = ...;                                  // the work, same transaction
+//     storeIdempotentResponse(tx, "orders_idempotency", user, key, r);
+//     return r;
+//   });
+//
+// The claim is an INSERT: a concurrent request with the same key waits on
+// it (PostgreSQL's unique index, SQLite's write lock) and then replays. A
+// transaction that fails rolls its claim back, so the client may retry.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "agape/http.h"
+
+namespace agape {
+
+class Tx;
+
+// nullopt: this request is the first with the key (do the work, then store
+// its response). Else the stored response, marked `Idempotent-Replayed:
+// true`. Throws Problem 409 `idempotency_mismatch` for another body, and
+// 409 `idempotency_in_progress` when the first request committed its claim
+// without a response yet (work split over several transactions).
+// `table` is a constant of the calling code, never client input.
+std::optional<Response> claimIdempotencyKey(Tx& tx, std::string_view table, const std::string& owner,
+                                            const std::string& key, const std::string& requestHash, long long nowMs);
+void storeIdempotentResponse(Tx& tx, std::string_view table, const std::string& owner, const std::string& key,
+                             const Response& response);
+// 400 validation_failed unless 1 to 255 printable ASCII characters.
+void checkIdempotencyKey(std::string_view key);
+
+}  // namespace agape

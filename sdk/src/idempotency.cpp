@@ -1,0 +1,42 @@
+#include "agape/idempotency.h"
+
+#include "agape/db.h"
+#include "agape/problem.h"
+
+namespace agape {
+
+void checkIdempotencyKey(std::string_view key) {
+  bool ok = !key.empty() && key.size() <= 255;
+  for (unsigned char c : key) ok = ok && c >= 0x21 && c <= 0x7e;
+  if (!ok) throw Problem::validation({{"Idempotency-Key", "must be 1 to 255 printable characters without spaces"}});
+}
+
+std::optional<Response> claimIdempotencyKey(Tx& tx, std::string_view table, const std::string& owner,
+                                            const std::string& key, const std::string& requestHash, long long nowMs) {
+  const std::string t(table);
+  if (tx.exec("INSERT INTO " + t + " (user_id, idem_key, request_hash, created_at) VALUES (:owner, :key, :hash, :now) "
+              "ON CONFLICT DO NOTHING",
+              {owner, key, requestHash, nowMs}) > 0)
+    return std::nullopt;
+  const auto seen = tx.one("SELECT request_hash, response_status, response_body FROM " + t +
+                               " WHERE user_id = :owner AND idem_key = :key",
+                           {owner, key});
+  if (!seen) throw Problem(409, "idempotency_in_progress", "A request with this Idempotency-Key is in progress.");
+  if (seen->text("request_hash") != requestHash)
+    throw Problem(409, "idempotency_mismatch",
+                  "This Idempotency-Key was used with another request body; use a new key for a new request.");
+  if (seen->isNull("response_status"))
+    throw Problem(409, "idempotency_in_progress", "A request with this Idempotency-Key is in progress; retry shortly.");
+  Response r = Response::json(seen->text("response_body"), static_cast<int>(seen->integer("response_status")));
+  r.headers.set("Idempotent-Replayed", "true");
+  return r;
+}
+
+void storeIdempotentResponse(Tx& tx, std::string_view table, const std::string& owner, const std::string& key,
+                             const Response& response) {
+  tx.exec("UPDATE " + std::string(table) +
+              " SET response_status = :status, response_body = :body WHERE user_id = :owner AND idem_key = :key",
+          {response.status, response.body, owner, key});
+}
+
+}  // namespace agape
