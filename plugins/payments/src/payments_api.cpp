@@ -1,0 +1,270 @@
+#include "payments_api.h"
+
+#include <cctype>
+
+#include <agape/crypto.h>
+#include <agape/db.h>
+#include <agape/idempotency.h>
+#include <agape/json.h>
+#include <agape/json_text.h>
+#include <agape/problem.h>
+#include <agape/query.h>
+
+namespace agape::payments {
+namespace {
+
+constexpr const char* kTag = "payments";
+constexpr const char* kIdempotencyTable = "payments_idempotency";
+const std::vector<std::string> kStaff = {"admin", "finance"};
+
+bool isStaff(const Request& req) {
+  for (const auto& r : kStaff)
+    if (req.principal->hasRole(r)) return true;
+  return false;
+}
+
+// The payment, when the caller may see it (owner or staff); 404 otherwise.
+Json visible(const std::optional<Json>& p, const Request& req) {
+  if (!p || (!isStaff(req) && (*p)["userId"] != req.principal->id)) throw Problem::notFound("No payment with this id.");
+  return *p;
+}
+
+bool isReference(std::string_view r) {
+  if (r.empty() || r.size() > 100) return false;
+  for (unsigned char c : r)
+    if (!std::isalnum(c) && c != '-' && c != '.' && c != '=') return false;
+  return true;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+constexpr const char* kPaymentSchema =
+    R"({"type":"object","properties":{"id":{"type":"string"},"orderId":{"type":"string"},"userId":{"type":"string"},)"
+    R"("reference":{"type":"string"},"provider":{"type":"string"},)"
+    R"("status":{"type":"string","enum":["initialized","success","failed","abandoned","refund_due","amount_mismatch"]},)"
+    R"("amount":{"type":"object","properties":{"amount":{"type":"integer"},"currency":{"type":"string"}}},)"
+    R"("authorizationUrl":{"type":"string","nullable":true},"accessCode":{"type":"string","nullable":true},)"
+    R"("providerTransactionId":{"type":"string","nullable":true},"channel":{"type":"string","nullable":true},)"
+    R"("paidAt":{"type":"string","nullable":true},"failure":{"type":"string","nullable":true},)"
+    R"("createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"}}})";
+
+}  // namespace
+
+void PaymentsApi::registerRoutes(Routes& routes) {
+  routes.post("/v1/payments/initialize", [this](Request& req) { return initialize(req); },
+              {.access = Access::Authenticated,
+               .summary = "Starts paying a pending order with the provider",
+               .description = "The order's total, a fresh reference per attempt. `email` defaults to the account's "
+                              "(auth plugin). 404 for an order not the caller's, 409 `invalid_transition` unless "
+                              "pending, 503 `unavailable` when the provider cannot be reached (nothing kept). "
+                              "Idempotency-Key: the same key and body get the first answer.",
+               .tag = kTag,
+               .requestSchema = R"({"type":"object","required":["orderId"],"additionalProperties":false,"properties":{)"
+                                R"("orderId":{"type":"string"},"email":{"type":"string","format":"email"}}})",
+               .responseSchema = R"({"type":"object","required":["paymentId","reference","authorizationUrl","accessCode"],)"
+                                 R"("properties":{"paymentId":{"type":"string"},"reference":{"type":"string"},)"
+                                 R"("authorizationUrl":{"type":"string"},"accessCode":{"type":"string"}}})",
+               .successStatus = 201});
+  routes.get("/v1/payments/verify/:reference", [this](Request& req) { return verify(req); },
+             {.access = Access::Authenticated,
+              .summary = "Asks the provider about a payment and applies its answer once",
+              .description = "For the storefront's return page: never trust the redirect's query, verify. The "
+                             "payment's owner or admin, finance.",
+              .tag = kTag, .responseSchema = kPaymentSchema});
+  routes.post("/v1/payments/webhook",
+              [this](Request& req) { return webhook(req.body, req.header("x-paystack-signature")); },
+              {.rateLimitClass = "none", .consumes = {},
+               .summary = "The provider's webhook (Paystack)",
+               .description = "`x-paystack-signature` must be the HMAC-SHA512 of the raw body with the secret key "
+                              "(else 401, nothing applied). Each event is applied once (key: event and reference); "
+                              "charge.success marks the payment and its order paid in one transaction. 200 at once.",
+               .tag = kTag,
+               .responseSchema = R"({"type":"object","properties":{"received":{"type":"boolean"},"duplicate":{"type":"boolean"}}})"});
+  routes.get("/v1/payments/:id", [this](Request& req) { return get(req); },
+             {.access = Access::Authenticated, .summary = "One payment (its owner, or admin, finance)", .tag = kTag,
+              .responseSchema = kPaymentSchema});
+  routes.get("/v1/payments", [this](Request& req) { return list(req); },
+             {.access = Access::Authenticated, .summary = "Payments, newest first: one's own; every one for admin, finance",
+              .tag = kTag,
+              .responseSchema = std::string(R"({"type":"object","properties":{"data":{"type":"array","items":)") +
+                                kPaymentSchema + R"(},"meta":{"type":"object"}}})",
+              .query = {{.name = "orderId", .description = "one order's payments"},
+                        {.name = "status", .description = "one status",
+                         .allowed = {"initialized", "success", "failed", "abandoned", "refund_due", "amount_mismatch"}},
+                        {.name = "page", .type = "integer", .description = "1-based page number (default 1)"},
+                        {.name = "limit", .type = "integer", .description = "items per page, 1 to 100 (default 20)"}}});
+  if (sandbox_) {
+    routes.get("/v1/payments/sandbox/:reference", [this](Request& req) { return sandboxPage(req); },
+               {.summary = "The sandbox provider's checkout page (HTML)", .tag = kTag,
+                .successContentType = "text/html"});
+    routes.post("/v1/payments/sandbox/:reference/pay", [this](Request& req) { return sandboxPay(req); },
+                {.consumes = {}, .summary = "Pays a sandbox charge: delivers a signed charge.success webhook",
+                 .tag = kTag});
+  }
+}
+
+Response PaymentsApi::initialize(const Request& req) {
+  QueryReader(req, {}).finish();
+  const Json body = parseJsonObject(req, {"orderId", "email"});
+  std::vector<FieldError> errors;
+  if (!body.contains("orderId") || !body["orderId"].is_string() || body["orderId"].get_ref<const std::string&>().empty())
+    errors.push_back({"orderId", "is required"});
+  std::string email;
+  if (body.contains("email")) {
+    email = body["email"].is_string() ? body["email"].get<std::string>() : "";
+    const auto at = email.find('@');
+    if (email.size() > 254 || at == std::string::npos || at == 0 || email.find('.', at) == std::string::npos)
+      errors.push_back({"email", "must be an email address"});
+  }
+  const auto key = req.header("Idempotency-Key");
+  if (key) checkIdempotencyKey(*key);
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  const std::string orderId = body["orderId"];
+  const std::string user = req.principal->id;
+  if (email.empty() && users_)
+    if (const auto u = ctx_.db().read([&](Tx& tx) { return users_->findById(tx, user); })) email = u->email;
+  if (email.empty()) throw Problem::validation({{"email", "is required: no account email is known for you"}});
+
+  // 1. The attempt is written first (and the key claimed), so a provider that
+  // answers after we crash still finds its reference here.
+  std::optional<Response> replay;
+  const Json payment = ctx_.db().run([&](Tx& tx) -> Json {
+    replay.reset();
+    if (key)
+      if ((replay = claimIdempotencyKey(tx, kIdempotencyTable, user, std::string(*key), sha256Hex(body.dump()), book_.nowMs())))
+        return Json();
+    const auto order = orders_->find(tx, orderId);
+    if (!order || (order->userId != user && !isStaff(req))) throw Problem::notFound("No order with this id.");
+    if (order->status != "pending")
+      throw Problem(409, "invalid_transition", "The order is " + order->status + "; only a pending order can be paid.");
+    return book_.create(tx, *order, order->userId, provider_.name());
+  });
+  if (replay) return *replay;
+  const std::string paymentId = payment["id"], reference = payment["reference"];
+
+  // 2. The provider, outside any transaction.
+  InitResult init;
+  try {
+    init = provider_.initialize({email, payment["amount"]["amount"].get<std::int64_t>(),
+                                 payment["amount"]["currency"].get<std::string>(), reference, config_.callbackUrl,
+                                 Json{{"orderId", orderId}, {"paymentId", paymentId}}});
+  } catch (const ProviderError& e) {
+    ctx_.logger().warn("payment provider refused or failed", {{"reference", reference}, {"error", e.what()}});
+    ctx_.db().run([&](Tx& tx) {
+      book_.fail(tx, paymentId, e.what());
+      // The client may try again with the same key.
+      if (key) tx.exec("DELETE FROM payments_idempotency WHERE user_id = :u AND idem_key = :k", {user, std::string(*key)});
+    });
+    if (e.unavailable()) throw Problem::unavailable("The payment provider cannot be reached; try again shortly.");
+    throw Problem(422, "payment_failed", "The payment provider refused to start this payment.");
+  }
+
+  // 3. The answer, kept for the key.
+  return ctx_.db().run([&](Tx& tx) {
+    book_.attach(tx, paymentId, init);
+    Response r = jsonResponse({{"paymentId", paymentId}, {"reference", reference},
+                               {"authorizationUrl", init.authorizationUrl}, {"accessCode", init.accessCode}},
+                              201);
+    if (key) storeIdempotentResponse(tx, kIdempotencyTable, user, std::string(*key), r);
+    return r;
+  });
+}
+
+Response PaymentsApi::verify(const Request& req) {
+  QueryReader(req, {}).finish();
+  const std::string reference(req.requireParam("reference"));
+  if (!isReference(reference)) throw Problem::notFound("No payment with this reference.");
+  visible(ctx_.db().read([&](Tx& tx) { return book_.byReference(tx, reference); }), req);
+  std::optional<Charge> charge;
+  try {
+    charge = provider_.verify(reference);
+  } catch (const ProviderError& e) {
+    ctx_.logger().warn("payment provider verify failed", {{"reference", reference}, {"error", e.what()}});
+    throw Problem::unavailable("The payment provider cannot be reached; try again shortly.");
+  }
+  return jsonResponse(ctx_.db().run([&](Tx& tx) {
+    if (charge && charge->reference == reference) book_.apply(tx, *charge);
+    return *book_.byReference(tx, reference);
+  }));
+}
+
+Response PaymentsApi::webhook(const std::string& rawBody, std::optional<std::string_view> signature) {
+  const std::string expected = hexEncode(hmacSha512(provider_.webhookSecret(), rawBody));
+  if (!signature || !constantTimeEquals(lower(*signature), expected))
+    throw Problem::unauthorized("The webhook signature does not match.", "invalid_signature");
+  const Json body = Json::parse(rawBody, nullptr, false);
+  if (!body.is_object() || !body.contains("event") || !body["event"].is_string() || !body.contains("data") ||
+      !body["data"].is_object())
+    throw Problem::badRequest("A webhook is {\"event\": ..., \"data\": {...}}.");
+  const std::string event = body["event"];
+  const Json& data = body["data"];
+  // No event id from Paystack: the event name and the transaction make the key.
+  std::string subject;
+  for (const char* k : {"reference", "transaction_reference", "refund_reference", "id"})
+    if (subject.empty() && data.contains(k) && (data[k].is_string() || data[k].is_number()))
+      subject = data[k].is_string() ? data[k].get<std::string>() : data[k].dump();
+  const std::string key = event + ":" + subject;
+  const bool fresh = ctx_.db().run([&](Tx& tx) {
+    if (!book_.recordWebhook(tx, key, event, rawBody)) return false;
+    if (event == "charge.success")
+      if (const auto charge = chargeFromJson(data)) book_.apply(tx, *charge);
+    return true;
+  });
+  return jsonResponse({{"received", true}, {"duplicate", !fresh}});
+}
+
+Response PaymentsApi::get(const Request& req) {
+  QueryReader(req, {}).finish();
+  const std::string id(req.requireParam("id"));
+  return jsonResponse(visible(ctx_.db().read([&](Tx& tx) { return book_.get(tx, id); }), req));
+}
+
+Response PaymentsApi::list(const Request& req) {
+  QueryReader q(req, {"orderId", "status", "page", "limit"});
+  PaymentFilter f;
+  f.orderId = q.text("orderId", 100);
+  f.status = q.choice("status", {"initialized", "success", "failed", "abandoned", "refund_due", "amount_mismatch"});
+  f.page = static_cast<int>(q.integer("page", 1, 1'000'000).value_or(1));
+  f.limit = static_cast<int>(q.integer("limit", 1, 100).value_or(20));
+  q.finish();
+  if (!isStaff(req)) f.userId = req.principal->id;
+  return jsonResponse(ctx_.db().read([&](Tx& tx) { return book_.list(tx, f); }));
+}
+
+Response PaymentsApi::sandboxPage(const Request& req) {
+  QueryReader(req, {}).finish();
+  const std::string reference(req.requireParam("reference"));
+  const auto charge = isReference(reference) ? sandbox_->verify(reference) : std::nullopt;
+  if (!charge) throw Problem::notFound("No sandbox charge with this reference.");
+  std::string html = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Agape sandbox checkout</title></head><body>"
+                     "<h1>Sandbox checkout</h1><p>No money moves: this is the built-in test provider.</p><p>Reference ";
+  appendJsonEscaped(html, reference);  // [A-Za-z0-9.=-] only: nothing to escape for HTML either
+  html += "<br>Amount " + std::to_string(charge->amount / 100) + "." + (charge->amount % 100 < 10 ? "0" : "") +
+          std::to_string(charge->amount % 100) + " " + charge->currency + "<br>Status " + charge->status + "</p>";
+  if (charge->status != "success")
+    html += "<form method=\"post\" action=\"/v1/payments/sandbox/" + reference + "/pay\"><button>Pay</button></form>";
+  html += "</body></html>";
+  return Response::text(std::move(html), "text/html; charset=utf-8");
+}
+
+Response PaymentsApi::sandboxPay(const Request& req) {
+  QueryReader(req, {}).finish();
+  const std::string reference(req.requireParam("reference"));
+  const auto webhookBody = isReference(reference) ? sandbox_->pay(reference, rfc3339(book_.nowMs())) : std::nullopt;
+  if (!webhookBody) throw Problem::notFound("No sandbox charge with this reference.");
+  // Signed like Paystack's and applied through the same route.
+  webhook(*webhookBody, hexEncode(hmacSha512(sandbox_->webhookSecret(), *webhookBody)));
+  if (!config_.callbackUrl.empty()) {
+    Response r = Response::withStatus(303);
+    r.headers.set("Location", config_.callbackUrl + (config_.callbackUrl.find('?') == std::string::npos ? "?" : "&") +
+                                  "trxref=" + reference + "&reference=" + reference);
+    return r;
+  }
+  return jsonResponse({{"status", "success"}, {"reference", reference}});
+}
+
+}  // namespace agape::payments

@@ -1,0 +1,53 @@
+#pragma once
+// The payments' HTTP surface (API.md, Payments): initialize, verify, the
+// provider's webhook, reads; the sandbox checkout page when it is the provider.
+#include <memory>
+
+#include <agape/context.h>
+#include <agape/http.h>
+#include <agape/logger.h>
+#include <agape/auth/user_directory.h>
+#include <agape/orders/order_service.h>
+
+#include "payment_book.h"
+#include "payments_config.h"
+#include "provider.h"
+#include "sandbox_provider.h"
+
+namespace agape::payments {
+
+class PaymentsApi {
+ public:
+  PaymentsApi(Context& ctx, const PaymentsConfig& config, PaymentBook& book, PaymentProvider& provider,
+              SandboxProvider* sandbox)
+      : ctx_(ctx), config_(config), book_(book), provider_(provider), sandbox_(sandbox) {}
+  void registerRoutes(Routes& routes);
+  // Validate: orders (required), the account directory (optional: the
+  // payer's email when the request names none).
+  void use(orders::OrderService& orders, const auth::UserDirectory* users) {
+    orders_ = &orders;
+    users_ = users;
+  }
+
+  // Checks the signature on the raw body and applies the event once; the
+  // webhook route and the sandbox's "Pay" both come here.
+  Response webhook(const std::string& rawBody, std::optional<std::string_view> signature);
+
+ private:
+  Response initialize(const Request& req);
+  Response verify(const Request& req);
+  Response get(const Request& req);
+  Response list(const Request& req);
+  Response sandboxPage(const Request& req);
+  Response sandboxPay(const Request& req);
+
+  Context& ctx_;
+  const PaymentsConfig& config_;
+  PaymentBook& book_;
+  PaymentProvider& provider_;
+  SandboxProvider* sandbox_;
+  orders::OrderService* orders_ = nullptr;
+  const auth::UserDirectory* users_ = nullptr;
+};
+
+}  // namespace agape::payments

@@ -1,0 +1,34 @@
+#include "payments_config.h"
+
+namespace agape::payments {
+namespace {
+
+bool isHttpUrl(const std::string& url) {
+  return (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) && url.size() > 8 && url.back() != '/';
+}
+
+}  // namespace
+
+PaymentsConfig decodePaymentsConfig(const ConfigView& section) {
+  PaymentsConfig c;
+  ConfigDecoder d(section);
+  c.provider = d.choice("provider", c.provider, {"sandbox", "paystack"});
+  c.secretKey = d.string("secretKey", "");
+  c.baseUrl = d.string("baseUrl", c.baseUrl);
+  c.callbackUrl = d.string("callbackUrl", "");
+  c.publicBaseUrl = d.string("publicBaseUrl", c.publicBaseUrl);
+  c.timeout = d.duration("timeout", c.timeout);
+  d.finish();
+  if (c.provider == "paystack" && c.secretKey.rfind("sk_", 0) != 0)
+    section.child("secretKey")->fail("the paystack provider needs the secret key (sk_test_... or sk_live_...)");
+  if (c.provider == "sandbox") c.secretKey = kSandboxSecret;
+  if (!isHttpUrl(c.baseUrl)) section.child("baseUrl")->fail("must be an http(s) URL without a trailing slash");
+  if (!isHttpUrl(c.publicBaseUrl)) section.child("publicBaseUrl")->fail("must be an http(s) URL without a trailing slash");
+  if (!c.callbackUrl.empty() && !isHttpUrl(c.callbackUrl) && c.callbackUrl.find("://") == std::string::npos)
+    section.child("callbackUrl")->fail("must be an http(s) URL");
+  if (c.timeout < std::chrono::seconds(1) || c.timeout > std::chrono::seconds(60))
+    section.child("timeout")->fail("must be between 1s and 60s");
+  return c;
+}
+
+}  // namespace agape::payments

@@ -1,0 +1,29 @@
+#pragma once
+#include <chrono>
+#include <string>
+
+#include <agape/config.h>
+
+namespace agape::payments {
+
+struct PaymentsConfig {
+  // "paystack": the real API at baseUrl with secretKey; "sandbox": the
+  // built-in provider (a local checkout page that sends a signed webhook).
+  std::string provider = "sandbox";
+  // Paystack's secret key (sk_test_… / sk_live_…): authenticates API calls
+  // and signs webhooks. The sandbox signs with its own fixed test key.
+  std::string secretKey;
+  std::string baseUrl = "https://api.paystack.co";
+  // Where the provider sends the shopper back after paying (the storefront).
+  std::string callbackUrl;
+  // This server as a browser reaches it: the sandbox checkout page's links.
+  std::string publicBaseUrl = "http://localhost:8080";
+  std::chrono::milliseconds timeout = std::chrono::seconds(10);
+};
+
+inline constexpr const char* kSandboxSecret = "sk_test_agape_sandbox";
+
+// Strict decode of the `payments:` section; throws agape::ConfigError.
+PaymentsConfig decodePaymentsConfig(const ConfigView& section);
+
+}  // namespace agape::payments

@@ -1,0 +1,42 @@
+#include "sandbox_provider.h"
+
+namespace agape::payments {
+
+InitResult SandboxProvider::initialize(const InitRequest& in) {
+  db_.run([&](Tx& tx) {
+    tx.exec("INSERT INTO payments_sandbox_charges (reference, amount, currency, email, status) "
+            "VALUES (:ref, :amount, :currency, :email, 'abandoned') ON CONFLICT DO NOTHING",
+            {in.reference, in.amount, in.currency, in.email});
+  });
+  return {publicBaseUrl_ + "/v1/payments/sandbox/" + in.reference, "sandbox-" + in.reference, in.reference};
+}
+
+std::optional<Charge> SandboxProvider::find(Tx& tx, const std::string& reference) const {
+  const auto r = tx.one("SELECT reference, amount, currency, status, paid_at FROM payments_sandbox_charges "
+                        "WHERE reference = :ref",
+                        {reference});
+  if (!r) return std::nullopt;
+  return Charge{r->text("reference"), r->text("status"), r->integer("amount"), r->text("currency"),
+                "sandbox-" + r->text("reference"), "sandbox", r->optText("paid_at").value_or("")};
+}
+
+std::optional<Charge> SandboxProvider::verify(const std::string& reference) {
+  return db_.read([&](Tx& tx) { return find(tx, reference); });
+}
+
+std::optional<std::string> SandboxProvider::pay(const std::string& reference, const std::string& paidAt) {
+  const auto charge = db_.run([&](Tx& tx) -> std::optional<Charge> {
+    tx.exec("UPDATE payments_sandbox_charges SET status = 'success', paid_at = :at WHERE reference = :ref "
+            "AND status <> 'success'",
+            {paidAt, reference});
+    return find(tx, reference);
+  });
+  if (!charge) return std::nullopt;
+  return Json{{"event", "charge.success"},
+              {"data", {{"id", charge->providerId}, {"status", "success"}, {"reference", charge->reference},
+                        {"amount", charge->amount}, {"currency", charge->currency}, {"channel", "sandbox"},
+                        {"paid_at", charge->paidAt}, {"gateway_response", "Successful"}}}}
+      .dump();
+}
+
+}  // namespace agape::payments

@@ -1,0 +1,62 @@
+// The payments: section is decoded strictly; provider reports are parsed
+// defensively (amounts as numbers or strings, ids as numbers); the webhook
+// signature is HMAC-SHA512 of the raw body (EXTERNAL contract's worked example).
+#include <gtest/gtest.h>
+
+#include <agape/crypto.h>
+
+#include "payments_config.h"
+#include "provider.h"
+#include "section_decode_support.h"
+
+namespace agape::payments {
+namespace {
+
+PaymentsConfig decode(const std::string& yaml) { return test::decodeSection(yaml, "payments", decodePaymentsConfig); }
+std::string errorOf(const std::string& yaml) { return test::sectionError(yaml, "payments", decodePaymentsConfig); }
+
+TEST(PaymentsConfig, SandboxByDefaultPaystackWithAKey) {
+  const PaymentsConfig d = decode("other: 1\n");
+  EXPECT_EQ(d.provider, "sandbox");
+  EXPECT_EQ(d.secretKey, kSandboxSecret);
+  const PaymentsConfig p = decode(
+      "payments:\n  provider: paystack\n  secretKey: sk_test_abc\n  baseUrl: http://127.0.0.1:9999\n"
+      "  callbackUrl: https://shop.example.ng/checkout/done\n  timeout: 5s\n");
+  EXPECT_EQ(p.provider, "paystack");
+  EXPECT_EQ(p.secretKey, "sk_test_abc");
+  EXPECT_EQ(p.baseUrl, "http://127.0.0.1:9999");
+  EXPECT_EQ(p.timeout, std::chrono::seconds(5));
+}
+
+TEST(PaymentsConfig, RefusesBadValuesNamingTheKey) {
+  EXPECT_NE(errorOf("payments:\n  provider: paystack\n").find("payments.secretKey"), std::string::npos);
+  EXPECT_NE(errorOf("payments:\n  provider: stripe\n").find("payments.provider"), std::string::npos);
+  EXPECT_NE(errorOf("payments:\n  baseUrl: api.paystack.co\n").find("payments.baseUrl"), std::string::npos);
+  EXPECT_NE(errorOf("payments:\n  baseUrl: https://api.paystack.co/\n").find("payments.baseUrl"), std::string::npos);
+  EXPECT_NE(errorOf("payments:\n  timeout: 5m\n").find("payments.timeout"), std::string::npos);
+  EXPECT_NE(errorOf("payments:\n  secret: x\n").find("payments.secret: unknown key"), std::string::npos);
+}
+
+TEST(PaystackCharge, ParsedDefensively) {
+  const auto c = chargeFromJson(Json::parse(
+      R"({"id":4099260516,"status":"success","reference":"re4lyvq3s3","amount":"40333","currency":"NGN",)"
+      R"("channel":"card","paid_at":"2024-08-22T09:15:02.000Z","metadata":""})"));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->providerId, "4099260516");
+  EXPECT_EQ(c->amount, 40333);
+  EXPECT_EQ(c->status, "success");
+  EXPECT_EQ(c->paidAt, "2024-08-22T09:15:02.000Z");
+  EXPECT_EQ(chargeFromJson(Json::parse(R"({"reference":"x","amount":"lots"})"))->amount, -1);
+  EXPECT_FALSE(chargeFromJson(Json::parse(R"({"amount":1})")));
+  EXPECT_FALSE(chargeFromJson(Json::parse("[]")));
+}
+
+TEST(PaystackWebhook, SignatureOfTheWorkedExample) {
+  const std::string body =
+      R"({"event":"charge.success","data":{"reference":"ref_001","amount":500000,"currency":"NGN","status":"success"}})";
+  EXPECT_EQ(hexEncode(hmacSha512("sk_test_fake_secret", body)),
+            "b73f7391729fcbd396e76e737b90c1b616d69aac3902656788d8b45337ca26a94ed21f47afa867fbfa24a5e947f2130d81972c4b0fbf4c4108c69b46f0fd8439");
+}
+
+}  // namespace
+}  // namespace agape::payments

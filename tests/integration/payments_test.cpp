@@ -1,0 +1,243 @@
+// The payments plugin through the real binary against a fake Paystack on
+// loopback, on SQLite and PostgreSQL: initialize sends the order's total
+// with the secret key; the signed charge.success webhook marks the payment
+// and the order paid once, however often and however concurrently it is
+// delivered; bad signatures change nothing; verify applies the provider's
+// answer; a provider that is down or reports another amount is handled; the
+// built-in sandbox pays through its own checkout page.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <agape/crypto.h>
+
+#include "support/api_test.h"
+#include "support/fake_paystack.h"
+
+namespace agape::test {
+namespace {
+
+using Json = nlohmann::json;
+
+const std::string kSecret = "sk_test_agape_fake_4f1c";
+const Json kAddress = {{"fullName", "Ada Obi"}, {"phone", "08035550101"}, {"line1", "12 Admiralty Way"},
+                       {"city", "Lekki"}, {"state", "Lagos"}};
+
+class PaymentsServe : public ApiTest {
+ protected:
+  void start(bool sandbox = false) {
+    fake_ = std::make_unique<FakePaystack>(kSecret);
+    const std::string payments = sandbox ? "payments:\n  provider: sandbox\n"
+                                         : "payments:\n  provider: paystack\n  secretKey: " + kSecret +
+                                               "\n  baseUrl: " + fake_->url() +
+                                               "\n  callbackUrl: https://shop.example.ng/checkout/done\n  timeout: 3s\n";
+    serve({"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"), pluginEntry("orders"),
+           pluginEntry("payments")},
+          "catalog:\n  seedDemo: false\n  cacheTtl: 0s\n" + payments);
+    const Json cat = ok(send("POST", "/v1/categories", Json{{"name", "Dresses"}, {"slug", "dresses"}}, {kAdmin}), 201);
+    const Json p = ok(send("POST", "/v1/products",
+                           Json{{"name", "Ankara Wrap Dress"}, {"categoryId", cat["id"]}, {"price", 1'500'000},
+                                {"status", "active"}, {"variants", {{{"sku", "ANK-1-S"}, {"size", "S"}}}}},
+                           {kAdmin}),
+                      201);
+    variant_ = p["variants"][0]["id"];
+    ok(send("PATCH", "/v1/admin/inventory/" + variant_ + "/stock", Json{{"quantity", 10}, {"reason", "count"}}, {kAdmin}));
+  }
+  // A pending order of Ada's: 2 × ₦15,000 + ₦2,500 delivery.
+  Json order(const std::string& who = kAda) {
+    ok(send("POST", "/v1/cart/items", Json{{"variantId", variant_}, {"quantity", 2}}, {who}));
+    return ok(send("POST", "/v1/orders", Json{{"shippingAddress", kAddress}}, {who}), 201);
+  }
+  Json initialize(const std::string& orderId, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> headers = {kAda};
+    headers.insert(headers.end(), extra.begin(), extra.end());
+    return ok(send("POST", "/v1/payments/initialize", Json{{"orderId", orderId}, {"email", "ada@example.ng"}}, headers), 201);
+  }
+  HttpResult deliver(const FakePaystack::Webhook& w) {
+    return client_->request("POST", "/v1/payments/webhook", w.body,
+                            {kJson, "x-paystack-signature: " + w.signature});
+  }
+  Json stock() { return ok(get("/v1/admin/inventory/" + variant_, {kAdmin})); }
+
+  std::unique_ptr<FakePaystack> fake_;
+  std::string variant_;
+};
+
+TEST_P(PaymentsServe, AWebhookPaysTheOrderOnceHoweverOftenItComes) {
+  start();
+  const Json o = order();
+  const std::string orderId = o["id"];
+  const Json init = initialize(orderId);
+  const std::string reference = init["reference"];
+  EXPECT_EQ(init["authorizationUrl"].get<std::string>().rfind("https://checkout.paystack.com/", 0), 0u);
+  EXPECT_FALSE(init["accessCode"].get<std::string>().empty());
+  // What Paystack received: the order's total in kobo, with the secret key.
+  const auto sent = fake_->transaction(reference);
+  ASSERT_TRUE(sent);
+  EXPECT_EQ(sent->amount, 3'250'000);
+  EXPECT_EQ(sent->amount, o["totals"]["total"]);
+  EXPECT_EQ(sent->currency, "NGN");
+  EXPECT_EQ(sent->email, "ada@example.ng");
+  EXPECT_EQ(sent->callbackUrl, "https://shop.example.ng/checkout/done");
+  EXPECT_EQ(sent->metadata["orderId"], orderId);
+  EXPECT_EQ(fake_->lastAuthorization(), "Bearer " + kSecret);
+
+  const Json before = ok(get("/v1/payments/" + init["paymentId"].get<std::string>(), {kAda}));
+  EXPECT_EQ(before["status"], "initialized");
+  EXPECT_EQ(before["amount"]["amount"], 3'250'000);
+
+  // Sixteen deliveries of one signed webhook at once: one application.
+  const auto hook = fake_->pay(reference);
+  std::mutex m;
+  std::map<std::string, int> answers;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 16; ++i)
+    threads.emplace_back([&] {
+      HttpClient c(server_->base());
+      auto r = c.request("POST", "/v1/payments/webhook", hook.body, {kJson, "x-paystack-signature: " + hook.signature});
+      std::lock_guard<std::mutex> lock(m);
+      ++answers[std::to_string(r.status) + (r.status == 200 ? (Json::parse(r.body)["duplicate"] == true ? " dup" : " new")
+                                                            : " " + r.body)];
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(answers, (std::map<std::string, int>{{"200 new", 1}, {"200 dup", 15}}));
+
+  const Json paid = ok(get("/v1/orders/" + orderId, {kAda}));
+  EXPECT_EQ(paid["status"], "paid");
+  EXPECT_EQ(paid["version"], 2);  // one change
+  EXPECT_EQ(stock()["onHand"], 8);
+  EXPECT_EQ(stock()["reserved"], 0);
+  const Json payment = ok(get("/v1/payments/" + init["paymentId"].get<std::string>(), {kAda}));
+  EXPECT_EQ(payment["status"], "success");
+  EXPECT_EQ(payment["providerTransactionId"], std::to_string(sent->id));
+  EXPECT_EQ(payment["channel"], "card");
+
+  // Later redelivery (Paystack retries): still 200, nothing moves.
+  EXPECT_EQ(deliver(hook).status, 200);
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["version"], 2);
+  // A paid order cannot be paid again.
+  auto again = send("POST", "/v1/payments/initialize", Json{{"orderId", orderId}, {"email", "ada@example.ng"}}, {kAda});
+  EXPECT_EQ(again.status, 409) << again.body;
+}
+
+TEST_P(PaymentsServe, ABadSignatureChangesNothing) {
+  start();
+  const std::string orderId = order()["id"];
+  const std::string reference = initialize(orderId)["reference"];
+  auto hook = fake_->pay(reference);
+  const std::string body = hook.body;
+  for (const auto& headers : std::vector<std::vector<std::string>>{
+           {kJson},
+           {kJson, "x-paystack-signature: " + std::string(128, '0')},
+           {kJson, "x-paystack-signature: " + hexEncode(hmacSha512("sk_test_someone_else", body))},
+           {kJson, "x-paystack-signature: " + hook.signature.substr(0, 127)}}) {
+    auto r = client_->request("POST", "/v1/payments/webhook", body, headers);
+    EXPECT_EQ(r.status, 401) << r.body;
+  }
+  // The signature covers the raw bytes: the same JSON re-serialised with a space fails.
+  std::string spaced = body;
+  spaced.insert(1, " ");
+  EXPECT_EQ(client_->request("POST", "/v1/payments/webhook", spaced, {kJson, "x-paystack-signature: " + hook.signature}).status,
+            401);
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "pending");
+  // Upper-case hex of the right signature is the same signature.
+  std::string upper = hook.signature;
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_EQ(client_->request("POST", "/v1/payments/webhook", body, {kJson, "x-paystack-signature: " + upper}).status, 200);
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "paid");
+}
+
+TEST_P(PaymentsServe, VerifyAppliesTheProvidersAnswer) {
+  start();
+  const std::string orderId = order()["id"];
+  const Json init = initialize(orderId);
+  const std::string reference = init["reference"];
+  // Not paid yet: Paystack calls it abandoned (it can still succeed later).
+  EXPECT_EQ(ok(get("/v1/payments/verify/" + reference, {kAda}))["status"], "abandoned");
+  EXPECT_EQ(get("/v1/payments/verify/" + reference, {kBola}).status, 404);
+  fake_->pay(reference);  // the webhook never arrives
+  const Json v = ok(get("/v1/payments/verify/" + reference, {kAda}));
+  EXPECT_EQ(v["status"], "success");
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "paid");
+  EXPECT_EQ(ok(get("/v1/payments/verify/" + reference, {kFinance}))["status"], "success");
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["version"], 2);
+  EXPECT_EQ(get("/v1/payments/verify/AGP-unknown", {kAda}).status, 404);
+
+  // Another amount than asked: not applied, flagged.
+  const std::string order2 = order()["id"];
+  const std::string ref2 = initialize(order2)["reference"];
+  EXPECT_EQ(deliver(fake_->pay(ref2, 100)).status, 200);
+  EXPECT_EQ(ok(get("/v1/payments/verify/" + ref2, {kAda}))["status"], "amount_mismatch");
+  EXPECT_EQ(ok(get("/v1/orders/" + order2, {kAda}))["status"], "pending");
+}
+
+TEST_P(PaymentsServe, TheProviderDownOrTheOrderGoneAreHandled) {
+  start();
+  const std::string orderId = order()["id"];
+  fake_->failNext(1);
+  const Json body{{"orderId", orderId}, {"email", "ada@example.ng"}};
+  auto down = send("POST", "/v1/payments/initialize", body, {kAda, "Idempotency-Key: pay-1"});
+  EXPECT_EQ(down.status, 503) << down.body;
+  EXPECT_EQ(code(down), "unavailable");
+  EXPECT_EQ(ok(get("/v1/payments?status=failed", {kAda}))["meta"]["total"], 1);
+  // The key was given back: the retry goes through, and its replay is identical.
+  auto up = send("POST", "/v1/payments/initialize", body, {kAda, "Idempotency-Key: pay-1"});
+  ASSERT_EQ(up.status, 201) << up.body;
+  auto replay = send("POST", "/v1/payments/initialize", body, {kAda, "Idempotency-Key: pay-1"});
+  EXPECT_EQ(replay.status, 201);
+  EXPECT_EQ(Json::parse(replay.body), Json::parse(up.body));
+  EXPECT_EQ(send("POST", "/v1/payments/initialize", Json{{"orderId", orderId}, {"email", "other@example.ng"}},
+                 {kAda, "Idempotency-Key: pay-1"}).status,
+            409);
+  // Someone else's order, an unknown one, bad input.
+  EXPECT_EQ(send("POST", "/v1/payments/initialize", body, {kBola}).status, 404);
+  EXPECT_EQ(send("POST", "/v1/payments/initialize", Json{{"orderId", "nope"}, {"email", "ada@example.ng"}}, {kAda}).status, 404);
+  EXPECT_EQ(fields(send("POST", "/v1/payments/initialize", Json{{"orderId", orderId}, {"email", "ada"}}, {kAda})),
+            (std::set<std::string>{"email"}));
+  EXPECT_EQ(send("POST", "/v1/payments/initialize", body).status, 401);
+
+  // Paid after the order was cancelled: the payment is kept as refund due.
+  const std::string reference = Json::parse(up.body)["reference"];
+  ok(send("POST", "/v1/orders/" + orderId + "/cancel", Json::object(), {kAda}));
+  EXPECT_EQ(deliver(fake_->pay(reference)).status, 200);
+  EXPECT_EQ(ok(get("/v1/payments/verify/" + reference, {kAda}))["status"], "refund_due");
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "cancelled");
+
+  // Lists: one's own; staff all.
+  order(kBola);
+  EXPECT_EQ(ok(get("/v1/payments", {kAda}))["meta"]["total"], 2);
+  EXPECT_EQ(ok(get("/v1/payments", {kBola}))["meta"]["total"], 0);
+  EXPECT_EQ(ok(get("/v1/payments?orderId=" + orderId, {kFinance}))["meta"]["total"], 2);
+  EXPECT_EQ(get("/v1/payments/" + std::string(Json::parse(up.body)["paymentId"]), {kBola}).status, 404);
+}
+
+TEST_P(PaymentsServe, TheSandboxPaysThroughItsCheckoutPage) {
+  start(true);
+  const std::string orderId = order()["id"];
+  const Json init = initialize(orderId);
+  const std::string url = init["authorizationUrl"];
+  const std::string path = url.substr(url.find("/v1/"));
+  EXPECT_EQ(path, "/v1/payments/sandbox/" + init["reference"].get<std::string>());
+  const auto page = get(path);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("32500.00 NGN"), std::string::npos) << page.body;
+  EXPECT_EQ(fake_->requests(), 0);  // no network
+  auto paid = client_->request("POST", path + "/pay", "", {});
+  EXPECT_EQ(paid.status, 200) << paid.body;
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "paid");
+  EXPECT_EQ(ok(get("/v1/payments/verify/" + init["reference"].get<std::string>(), {kAda}))["status"], "success");
+  // Paying twice changes nothing.
+  EXPECT_EQ(client_->request("POST", path + "/pay", "", {}).status, 200);
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["version"], 2);
+  EXPECT_EQ(get("/v1/payments/sandbox/AGP-nope").status, 404);
+}
+
+AGAPE_BACKENDS(PaymentsServe);
+
+}  // namespace
+}  // namespace agape::test

@@ -1,0 +1,158 @@
+#include "support/fake_paystack.h"
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/StreamCopier.h>
+
+#include <agape/crypto.h>
+
+namespace agape::test {
+namespace {
+
+using Json = nlohmann::json;
+
+class Handler final : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit Handler(FakePaystack& fake) : fake_(fake) {}
+  void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res) override {
+    std::string body;
+    Poco::StreamCopier::copyToString(req.stream(), body);
+    const auto reply = fake_.handle(req.getMethod(), req.getURI(), req.get("Authorization", ""), body);
+    const std::string out = reply.body.dump();
+    res.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+    res.setContentType("application/json");
+    res.setContentLength(static_cast<std::streamsize>(out.size()));
+    res.send() << out;
+  }
+
+ private:
+  FakePaystack& fake_;
+};
+
+class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit Factory(FakePaystack& fake) : fake_(fake) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    return new Handler(fake_);
+  }
+
+ private:
+  FakePaystack& fake_;
+};
+
+Json envelope(bool ok, const std::string& message, Json data = nullptr) {
+  Json j = {{"status", ok}, {"message", message}};
+  if (!data.is_null()) j["data"] = std::move(data);
+  return j;
+}
+
+}  // namespace
+
+FakePaystack::FakePaystack(std::string secretKey) : secret_(std::move(secretKey)) {
+  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+  auto* params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(8);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), socket, params);
+  server_->start();
+}
+
+FakePaystack::~FakePaystack() { server_->stopAll(true); }
+
+std::string FakePaystack::url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+
+void FakePaystack::failNext(int n) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  failNext_ = n;
+}
+
+int FakePaystack::requests() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return requests_;
+}
+
+std::string FakePaystack::lastAuthorization() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return lastAuthorization_;
+}
+
+std::optional<FakePaystack::Transaction> FakePaystack::transaction(const std::string& reference) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto it = transactions_.find(reference);
+  if (it == transactions_.end()) return std::nullopt;
+  return it->second;
+}
+
+Json FakePaystack::dataOf(const Transaction& t) const {
+  return {{"id", t.id},
+          {"domain", "test"},
+          {"status", t.status},
+          {"reference", t.reference},
+          {"amount", t.amount},
+          {"message", nullptr},
+          {"gateway_response", t.status == "success" ? "Successful" : "The transaction was not completed"},
+          {"paid_at", t.status == "success" ? Json("2026-11-24T09:15:02.000Z") : Json(nullptr)},
+          {"created_at", "2026-11-24T09:14:24.000Z"},
+          {"channel", "card"},
+          {"currency", t.currency},
+          {"metadata", t.metadata.is_null() ? Json("") : t.metadata},
+          {"fees", 10283},
+          {"customer", {{"id", 181873746}, {"email", t.email}, {"customer_code", "CUS_1rkzaqsv4rrhqo6"}}},
+          {"authorization", {{"authorization_code", "AUTH_uh8bcl3zbn"}, {"last4", "4081"}, {"brand", "visa"}}}};
+}
+
+FakePaystack::Webhook FakePaystack::pay(const std::string& reference, std::optional<long long> reportedAmount) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Transaction& t = transactions_.at(reference);
+  t.status = "success";
+  if (reportedAmount) t.amount = *reportedAmount;
+  const std::string body = Json{{"event", "charge.success"}, {"data", dataOf(t)}}.dump();
+  return {body, hexEncode(hmacSha512(secret_, body))};
+}
+
+FakePaystack::Reply FakePaystack::handle(const std::string& method, const std::string& path,
+                                         const std::string& authorization, const std::string& body) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++requests_;
+  lastAuthorization_ = authorization;
+  if (failNext_ > 0) {
+    --failNext_;
+    return {503, envelope(false, "Service unavailable")};
+  }
+  if (authorization != "Bearer " + secret_) return {401, envelope(false, "Invalid key")};
+  if (method == "POST" && path == "/transaction/initialize") {
+    const Json in = Json::parse(body, nullptr, false);
+    if (!in.is_object() || !in.contains("email") || !in.contains("amount"))
+      return {400, {{"status", false}, {"message", "Missing params"}, {"type", "validation_error"}, {"code", "missing_params"}}};
+    Transaction t;
+    t.email = in["email"];
+    t.amount = in["amount"].is_string() ? std::stoll(in["amount"].get<std::string>()) : in["amount"].get<long long>();
+    t.currency = in.value("currency", "NGN");
+    t.reference = in.value("reference", "re" + std::to_string(nextId_));
+    t.metadata = in.value("metadata", Json());
+    t.callbackUrl = in.value("callback_url", "");
+    if (transactions_.count(t.reference))
+      return {400, {{"status", false}, {"message", "Duplicate Transaction Reference"},
+                    {"meta", {{"nextStep", "Try and create the Transaction or Charge with a new reference"}}},
+                    {"type", "validation_error"}, {"code", "duplicate_reference"}}};
+    t.id = nextId_++;
+    const std::string code = "ac" + std::to_string(t.id);
+    transactions_[t.reference] = t;
+    return {200, envelope(true, "Authorization URL created",
+                          {{"authorization_url", "https://checkout.paystack.com/" + code}, {"access_code", code},
+                           {"reference", t.reference}})};
+  }
+  const std::string verify = "/transaction/verify/";
+  if (method == "GET" && path.rfind(verify, 0) == 0) {
+    const auto it = transactions_.find(path.substr(verify.size()));
+    if (it == transactions_.end()) return {400, envelope(false, "Transaction reference not found")};
+    return {200, envelope(true, "Verification successful", dataOf(it->second))};
+  }
+  return {404, envelope(false, "Not found")};
+}
+
+}  // namespace agape::test

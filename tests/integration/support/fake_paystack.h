@@ -1,0 +1,74 @@
+#pragma once
+// A Paystack API on loopback for the end-to-end tests, speaking the wire
+// format of its docs: Bearer secret key, the {status, message, data}
+// envelope, POST /transaction/initialize (amount as number or string,
+// duplicate references refused with 400), GET /transaction/verify/:reference
+// (400 "Transaction reference not found" for an unknown one). The test pays
+// a transaction (pay) and gets the charge.success webhook as Paystack would
+// send it: raw body plus its x-paystack-signature.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace Poco::Net {
+class HTTPServer;
+}
+
+namespace agape::test {
+
+class FakePaystack {
+ public:
+  struct Transaction {
+    std::string reference;
+    std::string email;
+    long long amount = 0;
+    std::string currency;
+    std::string status = "abandoned";
+    long long id = 0;
+    nlohmann::json metadata;
+    std::string callbackUrl;
+  };
+  struct Webhook {
+    std::string body;
+    std::string signature;
+  };
+
+  explicit FakePaystack(std::string secretKey);
+  ~FakePaystack();
+  std::string url() const;  // http://127.0.0.1:<port>
+
+  // The next `n` requests answer 503 (the provider is down).
+  void failNext(int n);
+  // The transaction succeeds (with another amount when given); its webhook.
+  Webhook pay(const std::string& reference, std::optional<long long> reportedAmount = std::nullopt);
+  std::optional<Transaction> transaction(const std::string& reference) const;
+  int requests() const;
+  std::string lastAuthorization() const;
+
+  // Called by the server's handler threads.
+  struct Reply {
+    int status;
+    nlohmann::json body;
+  };
+  Reply handle(const std::string& method, const std::string& path, const std::string& authorization,
+               const std::string& body);
+
+ private:
+  nlohmann::json dataOf(const Transaction& t) const;
+
+  std::string secret_;
+  mutable std::mutex mutex_;
+  std::map<std::string, Transaction> transactions_;
+  int failNext_ = 0;
+  int requests_ = 0;
+  long long nextId_ = 4099260516;
+  std::string lastAuthorization_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+};
+
+}  // namespace agape::test
