@@ -19,8 +19,12 @@ PaymentsConfig decodePaymentsConfig(const ConfigView& section) {
   c.publicBaseUrl = d.string("publicBaseUrl", c.publicBaseUrl);
   c.timeout = d.duration("timeout", c.timeout);
   d.finish();
-  if (c.provider == "paystack" && c.secretKey.rfind("sk_", 0) != 0)
-    section.child("secretKey")->fail("the paystack provider needs the secret key (sk_test_... or sk_live_...)");
+  if (c.provider == "paystack" && c.secretKey.rfind("sk_", 0) != 0) {
+    // Named where the operator wrote something: the key, else the provider.
+    const auto key = section.child("secretKey");
+    (key->present() ? *key : *section.child("provider"))
+        .fail("the paystack provider needs secretKey, Paystack's secret key (sk_test_... or sk_live_...)");
+  }
   if (c.provider == "sandbox") c.secretKey = kSandboxSecret;
   if (!isHttpUrl(c.baseUrl)) section.child("baseUrl")->fail("must be an http(s) URL without a trailing slash");
   if (!isHttpUrl(c.publicBaseUrl)) section.child("publicBaseUrl")->fail("must be an http(s) URL without a trailing slash");

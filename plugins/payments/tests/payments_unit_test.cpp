@@ -29,7 +29,10 @@ TEST(PaymentsConfig, SandboxByDefaultPaystackWithAKey) {
 }
 
 TEST(PaymentsConfig, RefusesBadValuesNamingTheKey) {
-  EXPECT_NE(errorOf("payments:\n  provider: paystack\n").find("payments.secretKey"), std::string::npos);
+  EXPECT_NE(errorOf("payments:\n  provider: paystack\n").find("payments.provider: the paystack provider needs secretKey"),
+            std::string::npos);
+  EXPECT_NE(errorOf("payments:\n  provider: paystack\n  secretKey: pk_test_public\n").find("payments.secretKey"),
+            std::string::npos);
   EXPECT_NE(errorOf("payments:\n  provider: stripe\n").find("payments.provider"), std::string::npos);
   EXPECT_NE(errorOf("payments:\n  baseUrl: api.paystack.co\n").find("payments.baseUrl"), std::string::npos);
   EXPECT_NE(errorOf("payments:\n  baseUrl: https://api.paystack.co/\n").find("payments.baseUrl"), std::string::npos);
