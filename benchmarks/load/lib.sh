@@ -1,4 +1,4 @@
-# Shared by the load scenarios (run.sh, catalog.sh): ports, readiness,
+# Shared by the load scenarios (run.sh, catalog.sh, cart.sh): ports, readiness,
 # wrk output parsing and medians. Source it; the caller defines die() and
 # start_timeout.
 
@@ -64,3 +64,95 @@ median() {
     if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+
+# measure_targets: the caller defines the arrays `names` and `labels`, the
+# variables warmup, duration, repeat, threads, connections and work, and
+# run_wrk INDEX DURATION OUTFILE. Warms every target up, then runs `repeat`
+# rounds alternating the targets (so drift on a shared machine hits them
+# alike), then prints median req/s, median p99 and the ratio to the first
+# target. Fails when any request failed.
+measure_targets() {
+  local i r f rps p99 errs m_rps m_p99 first_rps="" ratio
+  echo "warming up (${warmup} per target)..." >&2
+  for i in "${!names[@]}"; do run_wrk "$i" "$warmup" "$work/warmup-${names[$i]}.txt"; done
+  declare -A rps_of p99_of err_of
+  for r in $(seq 1 "$repeat"); do
+    for i in "${!names[@]}"; do
+      f="$work/wrk-${names[$i]}-$r.txt"
+      run_wrk "$i" "$duration" "$f"
+      read -r rps p99 errs < <(parse_wrk "$f") || die "cannot parse wrk output $f"
+      rps_of[$i]+="$rps "
+      p99_of[$i]+="$p99 "
+      err_of[$i]=$((${err_of[$i]:-0} + errs))
+      printf '  run %d/%d  %-45s %9.0f req/s  p99 %8.2f ms\n' "$r" "$repeat" "${labels[$i]}" "$rps" "$p99" >&2
+    done
+  done
+  echo "wrk -t$threads -c$connections -d$duration --latency, $repeat runs per target (median)"
+  printf '%-45s %10s %9s %14s %7s\n' target "req/s" "p99 ms" "vs ${labels[0]#* }" errors
+  for i in "${!names[@]}"; do
+    # shellcheck disable=SC2086  # the space-separated samples are meant to split
+    m_rps=$(median ${rps_of[$i]})
+    # shellcheck disable=SC2086
+    m_p99=$(median ${p99_of[$i]})
+    [[ -z $first_rps ]] && first_rps=$m_rps
+    ratio=$(awk -v a="$m_rps" -v b="$first_rps" 'BEGIN { printf "%.2f", a / b }')
+    printf '%-45s %10.0f %9.2f %14s %7d\n' "${labels[$i]}" "$m_rps" "$m_p99" "$ratio" "${err_of[$i]:-0}"
+  done
+  for i in "${!names[@]}"; do ((${err_of[$i]:-0} == 0)) || die "some requests failed; the figures are not clean"; done
+}
+
+# Defaults and options shared by the database scenarios (catalog.sh,
+# cart.sh). scenario_defaults sets them; scenario_option "$@" takes one
+# shared option off the front of the arguments and sets `taken` to how many
+# words it used (0 when the option is not a shared one).
+scenario_defaults() {
+  build="$root/build"
+  db=sqlite
+  pg_url=""
+  duration=10s
+  connections=64
+  threads=2
+  repeat=3
+  warmup=2s
+  out_dir=""
+  start_timeout=30
+}
+scenario_option() {
+  taken=2
+  case "$1" in
+    --db) db=${2:?--db needs sqlite or postgresql} ;;
+    --pg-url) pg_url=${2:?--pg-url needs a URL} ;;
+    --build) build=${2:?--build needs a directory} ;;
+    --duration) duration=${2:?} ;;
+    --connections) connections=${2:?} ;;
+    --threads) threads=${2:?} ;;
+    --repeat) repeat=${2:?} ;;
+    --warmup) warmup=${2:?} ;;
+    --out) out_dir=${2:?} ;;
+    *) taken=0 ;;
+  esac
+}
+
+# scenario_database: with db, pg_url and work set, sets db_url, starting a
+# throwaway PostgreSQL (scripts/pg-test-server.sh) when --db postgresql came
+# without --pg-url; scenario_cleanup stops it and keeps `work` in --out.
+scenario_database() {
+  [[ $db == sqlite || $db == postgresql ]] || die "--db is sqlite or postgresql"
+  pg_dir=""
+  if [[ $db == postgresql ]]; then
+    if [[ -z $pg_url ]]; then
+      # Outside the work directory: the server runs as the postgres user.
+      pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/agape-load-pg.XXXXXX")
+      pg_url=$("$root/scripts/pg-test-server.sh" start "$pg_dir")
+    fi
+    db_url=$pg_url
+  else
+    mkdir -p "$work/db"
+    db_url="sqlite://$work/db/agape.db"
+  fi
+}
+scenario_cleanup() {
+  if [[ -n ${pg_dir:-} ]]; then "$root/scripts/pg-test-server.sh" stop "$pg_dir" >/dev/null 2>&1 || true; fi
+  if [[ -n $out_dir ]]; then mkdir -p "$out_dir" && cp -r "$work"/. "$out_dir"/ 2>/dev/null; fi
+  rm -rf "$work"
+}
