@@ -168,8 +168,8 @@ Response CartApi::get(const Request& req) {
   QueryReader(req, {}).finish();
   const Owner owner = ownerOf(req);
   return jsonResponse(cartJson(ctx_.db().read([&](Tx& tx) {
-    const auto row = book_.store().find(tx, owner);
-    return row ? book_.price(tx, *row) : book_.empty();
+    const auto loaded = book_.store().load(tx, owner);
+    return loaded ? book_.price(tx, loaded->cart, loaded->lines) : book_.empty();
   })));
 }
 
@@ -302,8 +302,8 @@ Response CartApi::totals(const Request& req) {
   q.finish();
   const Owner owner = ownerOf(req);
   return jsonResponse(totalsJson(ctx_.db().read([&](Tx& tx) {
-    const auto row = book_.store().find(tx, owner);
-    const Cart cart = row ? book_.price(tx, *row) : book_.empty();
+    const auto loaded = book_.store().load(tx, owner);
+    const Cart cart = loaded ? book_.price(tx, loaded->cart, loaded->lines) : book_.empty();
     return book_.totals(tx, cart, coupon, method);
   })));
 }

@@ -24,12 +24,13 @@ Cart CartBook::empty() const {
   return c;
 }
 
-Cart CartBook::price(Tx& tx, const CartRow& row) const {
+Cart CartBook::price(Tx& tx, const CartRow& row) const { return price(tx, row, store_.lines(tx, row.id)); }
+
+Cart CartBook::price(Tx& tx, const CartRow& row, const std::vector<LineRow>& rows) const {
   Cart cart = empty();
   cart.id = row.id;
   cart.userId = row.userId;
   cart.updatedAtMs = row.updatedAtMs;
-  const std::vector<LineRow> rows = store_.lines(tx, row.id);
   if (rows.empty()) return cart;
   std::vector<std::string> ids;
   for (const auto& r : rows) ids.push_back(r.variantId);
@@ -73,9 +74,9 @@ Cart CartBook::price(Tx& tx, const CartRow& row) const {
 }
 
 std::optional<Cart> CartBook::forUser(Tx& tx, const std::string& userId) const {
-  auto row = store_.find(tx, Owner{userId, std::nullopt});
-  if (!row) return std::nullopt;
-  return price(tx, *row);
+  auto loaded = store_.load(tx, Owner{userId, std::nullopt});
+  if (!loaded) return std::nullopt;
+  return price(tx, loaded->cart, loaded->lines);
 }
 
 std::optional<Cart> CartBook::checkout(Tx& tx, const std::string& userId) const {

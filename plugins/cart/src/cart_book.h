@@ -30,8 +30,9 @@ class CartBook final : public CartService {
                 const std::string& shippingMethod) const override;
   bool clear(Tx& tx, const std::string& cartId) override;
 
-  // The cart as the shopper sees it now.
+  // The cart as the shopper sees it now (its lines read here, or given).
   Cart price(Tx& tx, const CartRow& row) const;
+  Cart price(Tx& tx, const CartRow& row, const std::vector<LineRow>& lines) const;
   // An empty cart without an id, for a caller who has none yet.
   Cart empty() const;
 

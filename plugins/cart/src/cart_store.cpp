@@ -18,6 +18,20 @@ constexpr const char* kLineColumns = "SELECT id, variant_id, quantity, unit_pric
 
 }  // namespace
 
+std::optional<CartWithLines> CartStore::load(Tx& tx, const Owner& owner) const {
+  if (!owner.userId && !owner.tokenHash) return std::nullopt;
+  const std::string sql =
+      std::string("SELECT c.id AS cart_id, c.user_id, c.updated_at AS cart_updated_at, i.id, i.variant_id, i.quantity, "
+                  "i.unit_price, i.product_name, i.sku FROM cart_carts c LEFT JOIN cart_items i ON i.cart_id = c.id WHERE ") +
+      (owner.userId ? "c.user_id = :owner" : "c.token_hash = :owner") + " ORDER BY i.created_at, i.id";
+  const auto rows = tx.query(sql, {owner.userId ? *owner.userId : *owner.tokenHash});
+  if (rows.empty()) return std::nullopt;
+  CartWithLines out{{rows[0].text("cart_id"), rows[0].optText("user_id"), rows[0].integer("cart_updated_at")}, {}};
+  for (const auto& r : rows)
+    if (!r.isNull("id")) out.lines.push_back(lineOf(r));
+  return out;
+}
+
 std::optional<CartRow> CartStore::find(Tx& tx, const Owner& owner) const {
   std::optional<Row> r;
   if (owner.userId)

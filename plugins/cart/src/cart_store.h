@@ -31,8 +31,16 @@ struct LineRow {
   std::string sku;
 };
 
+// A cart with its lines, oldest first, read in one statement.
+struct CartWithLines {
+  CartRow cart;
+  std::vector<LineRow> lines;
+};
+
 class CartStore {
  public:
+  // The owner's cart and its lines (the reads of GET /v1/cart and totals).
+  std::optional<CartWithLines> load(Tx& tx, const Owner& owner) const;
   // The owner's cart; a user's is found by user id, a guest's by token digest.
   std::optional<CartRow> find(Tx& tx, const Owner& owner) const;
   std::optional<CartRow> findById(Tx& tx, const std::string& cartId) const;

@@ -107,6 +107,36 @@ TEST_P(CartStoreTest, OneCartPerUserEvenWhenCreatedTwice) {
   EXPECT_EQ(count("SELECT COUNT(*) AS n FROM cart_carts"), 1);
 }
 
+TEST_P(CartStoreTest, LoadReadsACartWithItsLinesOldestFirst) {
+  const CartRow g = guest("h1", 1'000);
+  db_->read([&](Tx& tx) {
+    const auto empty = store_.load(tx, Owner{std::nullopt, "h1"});
+    ASSERT_TRUE(empty);
+    EXPECT_EQ(empty->cart.id, g.id);
+    EXPECT_TRUE(empty->lines.empty());
+    EXPECT_FALSE(store_.load(tx, Owner{std::nullopt, "h2"}));
+    EXPECT_FALSE(store_.load(tx, Owner{}));
+  });
+  put(g, "b", 2, 2'000);
+  put(g, "a", 1, 3'000);
+  const CartRow u = user("u-1", 1'000);
+  put(u, "c", 4, 1'500);
+  db_->read([&](Tx& tx) {
+    const auto loaded = store_.load(tx, Owner{std::nullopt, "h1"});
+    ASSERT_TRUE(loaded);
+    ASSERT_EQ(loaded->lines.size(), 2u);
+    EXPECT_EQ(loaded->lines[0].variantId, "b");
+    EXPECT_EQ(loaded->lines[0].quantity, 2);
+    EXPECT_EQ(loaded->lines[1].variantId, "a");
+    EXPECT_EQ(loaded->lines[1].sku, "SKU-a");
+    const auto mine = store_.load(tx, Owner{"u-1", std::nullopt});
+    ASSERT_TRUE(mine);
+    EXPECT_EQ(mine->cart.userId, "u-1");
+    ASSERT_EQ(mine->lines.size(), 1u);
+    EXPECT_EQ(mine->lines[0].variantId, "c");
+  });
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CartStoreTest, ::testing::Values(Backend::Sqlite, Backend::Postgres),
                          kernel::testing::backendName);
 
