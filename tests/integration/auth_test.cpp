@@ -87,7 +87,9 @@ class AuthApi : public ::testing::Test {
     ASSERT_TRUE(server_->server->waitReady()) << server_->server->output();
   }
   static void TearDownTestSuite() {
-    if (server_) EXPECT_EQ(server_->server->terminate(), 0) << server_->server->output();
+    if (server_) {
+      EXPECT_EQ(server_->server->terminate(), 0) << server_->server->output();
+    }
     delete server_;
     delete keysTmp_;
     server_ = nullptr;
@@ -415,7 +417,9 @@ TEST_F(AuthApi, RoleRouteMatrixAndAuditedRoleChange) {
     auto patch = call("PATCH", "/v1/admin/users/" + targetId + "/roles", {{"roles", {"customer", "merchant"}}}, token);
     int expected = !signedIn ? 401 : who == "admin" ? 200 : 403;
     EXPECT_EQ(patch.status, expected) << who << " " << patch.body;
-    if (expected == 403) EXPECT_EQ(code(patch), "forbidden");
+    if (expected == 403) {
+      EXPECT_EQ(code(patch), "forbidden");
+    }
   }
   auto audit = sql(server_->dbPath, "SELECT actor, details FROM agape_audit WHERE action = 'user.roles_changed' "
                                     "AND entity = 'user' AND entity_id = '" + targetId + "'");
