@@ -335,6 +335,46 @@ TEST_P(OrdersServe, APaymentConfirmedManyTimesAtOnceIsAppliedOnce) {
   EXPECT_EQ(level(1)["onHand"], 5);
 }
 
+TEST_P(OrdersServe, StatsCountAndSumByStatusAndPeriod) {
+  start();
+  addToCart(kAda, 0, 1);
+  const Json first = placeOrder();
+  addToCart(kAda, 1, 2);
+  const Json second = placeOrder();
+  addToCart(kBola, 2, 1);
+  placeOrder(kBola);
+  setStatus(first["id"], Json{{"status", "paid"}});
+  ok(send("POST", "/v1/orders/" + second["id"].get<std::string>() + "/cancel", Json::object(), {kAda}));
+
+  const Json st = ok(get("/v1/orders/stats", {kFinance}));
+  EXPECT_EQ(st["orders"], 3);
+  EXPECT_EQ(st["currency"], "NGN");
+  EXPECT_EQ(st["byStatus"]["pending"]["count"], 1);
+  EXPECT_EQ(st["byStatus"]["paid"]["count"], 1);
+  EXPECT_EQ(st["byStatus"]["paid"]["total"], first["totals"]["total"]);
+  EXPECT_EQ(st["byStatus"]["cancelled"]["count"], 1);
+  EXPECT_EQ(st["byStatus"]["refunded"]["count"], 0);
+  EXPECT_EQ(st["revenue"], first["totals"]["total"]);
+  EXPECT_EQ(st["paidOrders"], 1);
+  EXPECT_EQ(st["averageOrderValue"], first["totals"]["total"]);
+  ASSERT_EQ(st["series"].size(), 1u);
+  const std::string today = first["createdAt"].get<std::string>().substr(0, 10);
+  EXPECT_EQ(st["series"][0]["periodStart"], today);
+  EXPECT_EQ(st["series"][0]["orders"], 3);
+  EXPECT_EQ(st["series"][0]["revenue"], first["totals"]["total"]);
+  const Json month = ok(get("/v1/orders/stats?period=month", {kAdmin}));
+  EXPECT_EQ(month["series"][0]["periodStart"], today.substr(0, 8) + "01");
+  const Json week = ok(get("/v1/orders/stats?period=week", {kAdmin}));
+  EXPECT_LE(week["series"][0]["periodStart"].get<std::string>(), today);
+  EXPECT_EQ(ok(get("/v1/orders/stats?from=2001-01-01&to=2001-02-01", {kAdmin}))["orders"], 0);
+
+  for (const auto& who : {kFulfil, kMerchant, kAda}) EXPECT_EQ(get("/v1/orders/stats", {who}).status, 403);
+  EXPECT_EQ(get("/v1/orders/stats").status, 401);
+  for (const char* bad : {"period=year", "from=2026-02-01&to=2026-01-01", "from=2020-01-01&to=2026-01-01", "from=soon",
+                          "colour=red"})
+    EXPECT_EQ(get(std::string("/v1/orders/stats?") + bad, {kAdmin}).status, 400) << bad;
+}
+
 TEST_P(OrdersServe, CouponsAreManagedByAdminsOnly) {
   start();
   const Json body{{"code", " sale10 "}, {"kind", "percent"}, {"value", 10}, {"maxDiscount", 500'000},

@@ -1,7 +1,9 @@
 #include "order_book.h"
 
 #include <ctime>
+#include <chrono>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include <agape/crypto.h>
@@ -173,6 +175,63 @@ Json OrderBook::list(Tx& tx, const ListFilter& f) const {
   return {{"data", render(tx, rows)},
           {"meta", {{"page", f.page}, {"limit", f.limit}, {"total", total},
                     {"totalPages", (total + f.limit - 1) / f.limit}}}};
+}
+
+Json OrderBook::stats(Tx& tx, const StatsQuery& q) const {
+  // Revenue: orders whose money was taken and kept.
+  static const std::set<std::string> kRevenue = {"paid", "processing", "shipped", "delivered"};
+  constexpr long long kDayMs = 86'400'000;
+  std::map<std::string, std::pair<long long, long long>> byStatus;  // status → (count, total)
+  std::map<std::string, std::pair<long long, long long>> series;    // period start → (orders, revenue)
+  std::string currency;
+  for (const auto& r : tx.query("SELECT created_at / 86400000 AS day, status, currency, COUNT(*) AS n, SUM(total) AS total "
+                                "FROM orders_orders WHERE created_at >= :from AND created_at < :to "
+                                "GROUP BY created_at / 86400000, status, currency",
+                                {q.fromMs, q.toMs})) {
+    const std::string status = r.text("status");
+    auto& s = byStatus[status];
+    s.first += r.integer("n");
+    s.second += r.integer("total");
+    currency = r.text("currency");
+    // The period's first day, as the series' key.
+    const long long day = r.integer("day");
+    const std::chrono::sys_days d{std::chrono::days{day}};
+    std::chrono::sys_days start = d;
+    if (q.period == "week") {
+      start = d - (std::chrono::weekday{d} - std::chrono::Monday);
+    } else if (q.period == "month") {
+      const std::chrono::year_month_day ymd{d};
+      start = std::chrono::sys_days{ymd.year() / ymd.month() / 1};
+    }
+    auto& p = series[rfc3339(start.time_since_epoch().count() * kDayMs).substr(0, 10)];
+    p.first += r.integer("n");
+    if (kRevenue.count(status)) p.second += r.integer("total");
+  }
+  Json statuses = Json::object();
+  long long orders = 0, revenue = 0, paidOrders = 0;
+  for (const auto& name : statusNames()) {
+    const auto it = byStatus.find(name);
+    const long long n = it == byStatus.end() ? 0 : it->second.first;
+    const long long total = it == byStatus.end() ? 0 : it->second.second;
+    statuses[name] = {{"count", n}, {"total", total}};
+    orders += n;
+    if (kRevenue.count(name)) {
+      revenue += total;
+      paidOrders += n;
+    }
+  }
+  Json points = Json::array();
+  for (const auto& [start, v] : series) points.push_back({{"periodStart", start}, {"orders", v.first}, {"revenue", v.second}});
+  return {{"from", rfc3339(q.fromMs)},
+          {"to", rfc3339(q.toMs)},
+          {"currency", currency.empty() ? Json(nullptr) : Json(currency)},
+          {"orders", orders},
+          {"revenue", revenue},
+          {"paidOrders", paidOrders},
+          {"averageOrderValue", paidOrders ? (revenue + paidOrders / 2) / paidOrders : 0},
+          {"byStatus", std::move(statuses)},
+          {"period", q.period},
+          {"series", std::move(points)}};
 }
 
 Json OrderBook::change(Tx& tx, const std::string& id, const Change& c) {

@@ -47,6 +47,11 @@ struct Change {
   std::optional<std::string> reference;      // a payment reference, with paid
 };
 
+struct StatsQuery {
+  long long fromMs = 0, toMs = 0;  // [from, to) on created_at
+  std::string period = "day";      // day | week (ISO, from Monday) | month
+};
+
 class OrderBook final : public OrderService {
  public:
   OrderBook(const OrdersConfig& config, const Clock& clock, Events& events, Audit& audit)
@@ -63,6 +68,8 @@ class OrderBook final : public OrderService {
   Json place(Tx& tx, const PlaceInput& in);
   std::optional<Json> get(Tx& tx, const std::string& id) const;
   Json list(Tx& tx, const ListFilter& filter) const;
+  // Counts and revenue by status, and orders and revenue per period.
+  Json stats(Tx& tx, const StatsQuery& query) const;
   // Applies a status change; Problems: 404, 409 invalid_transition, 409
   // version_conflict, 409 reservation_expired (paid after the hold lapsed).
   Json change(Tx& tx, const std::string& id, const Change& change);

@@ -186,6 +186,22 @@ void OrdersApi::registerRoutes(Routes& routes) {
                         {.name = "userId", .description = "staff only: one customer's orders"},
                         {.name = "page", .type = "integer", .description = "1-based page number (default 1)"},
                         {.name = "limit", .type = "integer", .description = "items per page, 1 to 100 (default 20)"}}});
+  routes.get("/v1/orders/stats", [this](Request& req) { return stats(req); },
+             {.access = Access::Roles, .roles = {"admin", "finance"},
+              .summary = "Order counts and revenue by status and per day, week or month",
+              .description = "Over [from, to) of creation time (default: the last 30 days; at most 366 days). Revenue "
+                             "counts paid, processing, shipped and delivered orders; averageOrderValue is revenue over "
+                             "those orders. Periods are UTC days, ISO weeks from Monday, or calendar months.",
+              .tag = kTag,
+              .responseSchema = R"({"type":"object","required":["from","to","orders","revenue","byStatus","series"],"properties":{)"
+                                R"("from":{"type":"string","format":"date-time"},"to":{"type":"string","format":"date-time"},)"
+                                R"("currency":{"type":"string","nullable":true},"orders":{"type":"integer"},"revenue":{"type":"integer"},)"
+                                R"("paidOrders":{"type":"integer"},"averageOrderValue":{"type":"integer"},"byStatus":{"type":"object"},)"
+                                R"("period":{"type":"string"},"series":{"type":"array","items":{"type":"object","properties":{)"
+                                R"("periodStart":{"type":"string","format":"date"},"orders":{"type":"integer"},"revenue":{"type":"integer"}}}}}})",
+              .query = {{.name = "from", .description = "RFC 3339 time or date (default: 30 days before to)"},
+                        {.name = "to", .description = "RFC 3339 time or date, exclusive (default: now)"},
+                        {.name = "period", .description = "series granularity (default day)", .allowed = {"day", "week", "month"}}}});
   routes.get("/v1/orders/:id", [this](Request& req) { return get(req); },
              {.access = Access::Authenticated,
               .summary = "One order (its owner, or admin, fulfilment, finance)",
@@ -263,6 +279,26 @@ Response OrdersApi::list(const Request& req) {
   }
   q.finish();
   return jsonResponse(ctx_.db().read([&](Tx& tx) { return book_.list(tx, f); }));
+}
+
+Response OrdersApi::stats(const Request& req) {
+  QueryReader q(req, {"from", "to", "period"});
+  StatsQuery s;
+  s.period = q.choice("period", {"day", "week", "month"}).value_or("day");
+  std::optional<long long> from, to;
+  for (const char* name : {"from", "to"})
+    if (auto t = q.text(name, 40)) {
+      const auto ms = parseTime(*t);
+      if (!ms) q.fail(name, "must be a date (2026-11-24) or an RFC 3339 time (2026-11-24T10:15:00Z)");
+      (std::string_view(name) == "from" ? from : to) = ms;
+    }
+  constexpr long long kDayMs = 86'400'000;
+  s.toMs = to.value_or(book_.nowMs());
+  s.fromMs = from.value_or(s.toMs - 30 * kDayMs);
+  if (q.ok() && s.fromMs >= s.toMs) q.fail("to", "must be after from");
+  if (q.ok() && s.toMs - s.fromMs > 366 * kDayMs) q.fail("from", "the range is at most 366 days");
+  q.finish();
+  return jsonResponse(ctx_.db().read([&](Tx& tx) { return book_.stats(tx, s); }));
 }
 
 Response OrdersApi::cancel(const Request& req) {

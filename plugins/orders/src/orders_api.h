@@ -17,6 +17,7 @@ class OrdersApi {
   Response place(const Request& req);
   Response get(const Request& req);
   Response list(const Request& req);
+  Response stats(const Request& req);
   Response cancel(const Request& req);
   Response setStatus(const Request& req);
 
