@@ -237,6 +237,100 @@ TEST_P(PaymentsServe, TheSandboxPaysThroughItsCheckoutPage) {
   EXPECT_EQ(get("/v1/payments/sandbox/AGP-nope").status, 404);
 }
 
+TEST_P(PaymentsServe, RefundsInPartsThenInFullRefundTheOrder) {
+  start();
+  const Json o = order();
+  const std::string orderId = o["id"];
+  const Json init = initialize(orderId);
+  const std::string paymentId = init["paymentId"], reference = init["reference"];
+  const std::string path = "/v1/payments/" + paymentId + "/refund";
+  // Not before it succeeded.
+  auto early = send("POST", path, Json{{"reason", "customer asked"}}, {kFinance});
+  EXPECT_EQ(early.status, 409) << early.body;
+  EXPECT_EQ(code(early), "invalid_state");
+  ASSERT_EQ(deliver(fake_->pay(reference)).status, 200);
+
+  for (const auto& who : {kAda, kFulfilment, kMerchant})
+    EXPECT_EQ(send("POST", path, Json{{"reason", "x"}}, {who}).status, 403);
+  EXPECT_EQ(fields(send("POST", path, Json::object(), {kFinance})), (std::set<std::string>{"reason"}));
+  EXPECT_EQ(fields(send("POST", path, Json{{"reason", "x"}, {"amount", 0}}, {kFinance})), (std::set<std::string>{"amount"}));
+  EXPECT_EQ(fields(send("POST", path, Json{{"reason", "x"}, {"amount", 3'250'001}}, {kFinance})),
+            (std::set<std::string>{"amount"}));
+  EXPECT_EQ(send("POST", "/v1/payments/nope/refund", Json{{"reason", "x"}}, {kFinance}).status, 404);
+
+  // A part: pending until Paystack reports it; the order stays paid.
+  const Json part = ok(send("POST", path, Json{{"reason", "one dress returned"}, {"amount", 1'500'000}},
+                            {kFinance, "Idempotency-Key: refund-1"}),
+                       202);
+  EXPECT_EQ(part["status"], "pending");
+  EXPECT_EQ(part["amount"], 1'500'000);
+  EXPECT_EQ(part["requestedBy"], "u-finance");
+  ASSERT_EQ(fake_->refunds().size(), 1u);
+  EXPECT_EQ(fake_->refunds()[0].transactionReference, reference);
+  EXPECT_EQ(fake_->refunds()[0].amount, 1'500'000);
+  // The same key again: the first answer, no second refund at Paystack.
+  EXPECT_EQ(ok(send("POST", path, Json{{"reason", "one dress returned"}, {"amount", 1'500'000}},
+                    {kFinance, "Idempotency-Key: refund-1"}),
+               202)["id"],
+            part["id"]);
+  EXPECT_EQ(fake_->refunds().size(), 1u);
+  const auto processed = fake_->settleRefund(fake_->refunds()[0].id);
+  EXPECT_EQ(deliver(processed).status, 200);
+  EXPECT_EQ(ok(deliver(processed))["duplicate"], true);
+  EXPECT_EQ(ok(get("/v1/payments/" + paymentId, {kAda}))["refundedAmount"], 1'500'000);
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "paid");
+
+  // The rest, asked five times at once: one refund goes through.
+  std::atomic<int> accepted{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 5; ++i)
+    threads.emplace_back([&] {
+      HttpClient c(server_->base());
+      auto r = c.request("POST", path, Json{{"reason", "order returned"}}.dump(), {kJson, kFinance});
+      if (r.status == 202) ++accepted;
+      else if (r.status == 409 && code(r) == "already_refunded") ++refused;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(accepted.load(), 1);
+  EXPECT_EQ(refused.load(), 4);
+  ASSERT_EQ(fake_->refunds().size(), 2u);
+  EXPECT_EQ(fake_->refunds()[1].amount, 1'750'000);
+  EXPECT_EQ(deliver(fake_->settleRefund(fake_->refunds()[1].id)).status, 200);
+  EXPECT_EQ(ok(get("/v1/payments/" + paymentId, {kFinance}))["refundedAmount"], 3'250'000);
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "refunded");
+}
+
+TEST_P(PaymentsServe, AFailedRefundCanBeAskedAgain) {
+  start();
+  const std::string orderId = order()["id"];
+  const Json init = initialize(orderId);
+  ASSERT_EQ(deliver(fake_->pay(init["reference"])).status, 200);
+  const std::string path = "/v1/payments/" + init["paymentId"].get<std::string>() + "/refund";
+  fake_->failNext(1);
+  auto down = send("POST", path, Json{{"reason", "customer asked"}}, {kAdmin});
+  EXPECT_EQ(down.status, 503) << down.body;
+  const Json pending = ok(send("POST", path, Json{{"reason", "customer asked"}}, {kAdmin}), 202);
+  EXPECT_EQ(deliver(fake_->settleRefund(fake_->refunds()[0].id, false)).status, 200);
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "paid");
+  EXPECT_EQ(ok(send("POST", path, Json{{"reason", "customer asked"}}, {kAdmin}), 202)["amount"], 3'250'000);
+  EXPECT_EQ(deliver(fake_->settleRefund(fake_->refunds()[1].id)).status, 200);
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "refunded");
+  EXPECT_NE(pending["id"], "");
+}
+
+TEST_P(PaymentsServe, TheSandboxRefundsAtOnce) {
+  start(true);
+  const std::string orderId = order()["id"];
+  const Json init = initialize(orderId);
+  const std::string url = init["authorizationUrl"];
+  ASSERT_EQ(client_->request("POST", url.substr(url.find("/v1/")) + "/pay", "", {}).status, 200);
+  const Json r = ok(send("POST", "/v1/payments/" + init["paymentId"].get<std::string>() + "/refund",
+                         Json{{"reason", "test"}}, {kAdmin}),
+                    202);
+  EXPECT_EQ(r["status"], "processed");
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "refunded");
+}
+
 AGAPE_BACKENDS(PaymentsServe);
 
 }  // namespace

@@ -323,4 +323,13 @@ PaidResult OrderBook::markPaid(Tx& tx, const std::string& orderId, const std::st
   return PaidResult::Paid;
 }
 
+bool OrderBook::markRefunded(Tx& tx, const std::string& orderId, const std::string& reference,
+                             const std::string& actor) {
+  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
+  const auto row = tx.one("SELECT status FROM orders_orders WHERE id = :id" + lock, {orderId});
+  if (!row || !canTransition(statusOf(*row), Status::Refunded)) return false;
+  change(tx, orderId, Change{.to = Status::Refunded, .actor = actor, .reason = "payment refunded in full", .reference = reference});
+  return true;
+}
+
 }  // namespace agape::orders

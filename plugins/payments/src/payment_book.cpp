@@ -3,13 +3,19 @@
 #include <stdexcept>
 
 #include <agape/crypto.h>
+#include <agape/problem.h>
 
 namespace agape::payments {
 namespace {
 
 constexpr const char* kColumns =
     "SELECT id, order_id, user_id, reference, provider, status, amount, currency, authorization_url, access_code, "
-    "provider_transaction_id, channel, paid_at, failure, created_at, updated_at FROM payments_payments ";
+    "provider_transaction_id, channel, paid_at, failure, created_at, updated_at, "
+    "(SELECT COALESCE(SUM(r.amount), 0) FROM payments_refunds r WHERE r.payment_id = payments_payments.id "
+    "AND r.status = 'processed') AS refunded FROM payments_payments ";
+constexpr const char* kRefundColumns =
+    "SELECT id, payment_id, amount, reason, status, provider_refund_id, failure, requested_by, created_at, updated_at "
+    "FROM payments_refunds ";
 
 Json opt(const Row& r, const char* c) { return r.isNull(c) ? Json(nullptr) : Json(r.text(c)); }
 
@@ -27,6 +33,20 @@ Json paymentJson(const Row& r) {
           {"channel", opt(r, "channel")},
           {"paidAt", opt(r, "paid_at")},
           {"failure", opt(r, "failure")},
+          {"refundedAmount", r.integer("refunded")},
+          {"createdAt", rfc3339(r.integer("created_at"))},
+          {"updatedAt", rfc3339(r.integer("updated_at"))}};
+}
+
+Json refundJson(const Row& r) {
+  return {{"id", r.text("id")},
+          {"paymentId", r.text("payment_id")},
+          {"amount", r.integer("amount")},
+          {"reason", r.text("reason")},
+          {"status", r.text("status")},
+          {"providerRefundId", opt(r, "provider_refund_id")},
+          {"failure", opt(r, "failure")},
+          {"requestedBy", r.text("requested_by")},
           {"createdAt", rfc3339(r.integer("created_at"))},
           {"updatedAt", rfc3339(r.integer("updated_at"))}};
 }
@@ -101,6 +121,87 @@ bool PaymentBook::recordWebhook(Tx& tx, const std::string& key, const std::strin
   return tx.exec("INSERT INTO payments_webhook_events (event_key, event, payload, received_at) "
                  "VALUES (:key, :event, :payload, :now) ON CONFLICT DO NOTHING",
                  {key, event, payload, nowMs()}) > 0;
+}
+
+Json PaymentBook::createRefund(Tx& tx, const std::string& paymentId, std::optional<std::int64_t> amount,
+                               const std::string& reason, const std::string& actor) const {
+  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
+  const auto p = tx.one("SELECT id, status, amount, reference, currency FROM payments_payments WHERE id = :id" + lock,
+                        {paymentId});
+  if (!p) throw Problem::notFound("No payment with this id.");
+  // A payment whose order could not take it (refund_due) is refundable too.
+  if (p->text("status") != "success" && p->text("status") != "refund_due")
+    throw Problem(409, "invalid_state", "Only a succeeded payment can be refunded; this one is " + p->text("status") + ".");
+  const std::int64_t taken = tx.one("SELECT COALESCE(SUM(amount), 0) AS n FROM payments_refunds WHERE payment_id = :id "
+                                    "AND status <> 'failed'",
+                                    {paymentId})->integer("n");
+  const std::int64_t left = p->integer("amount") - taken;
+  const std::int64_t want = amount.value_or(left);
+  if (left <= 0) throw Problem(409, "already_refunded", "This payment is refunded (or being refunded) in full.");
+  if (want < 1 || want > left)
+    throw Problem::validation({{"amount", "must be between 1 and " + std::to_string(left) + " (what is not refunded yet)"}});
+  const long long now = nowMs();
+  const std::string id = uuidV7(now);
+  tx.exec("INSERT INTO payments_refunds (id, payment_id, amount, reason, status, requested_by, created_at, updated_at) "
+          "VALUES (:id, :payment, :amount, :reason, 'pending', :actor, :created, :updated)",
+          {id, paymentId, want, reason, actor, now, now});
+  Json out = *refund(tx, id);
+  out["reference"] = p->text("reference");
+  audit_.record(actor, "payment.refund_requested", "payment", paymentId, out.dump(), tx);
+  return out;
+}
+
+Json PaymentBook::refundAnswered(Tx& tx, const std::string& refundId, const RefundResult& result) {
+  tx.exec("UPDATE payments_refunds SET provider_refund_id = :pid, updated_at = :now WHERE id = :id",
+          {result.providerRefundId.empty() ? Value() : Value(result.providerRefundId), nowMs(), refundId});
+  if (result.status == "processed") processed(tx, refundId);
+  if (result.status == "failed") refundFailed(tx, refundId, "the provider reported the refund failed");
+  return *refund(tx, refundId);
+}
+
+void PaymentBook::refundFailed(Tx& tx, const std::string& refundId, const std::string& why) const {
+  tx.exec("UPDATE payments_refunds SET status = 'failed', failure = :why, updated_at = :now WHERE id = :id "
+          "AND status = 'pending'",
+          {why, nowMs(), refundId});
+}
+
+void PaymentBook::processed(Tx& tx, const std::string& refundId) {
+  if (tx.exec("UPDATE payments_refunds SET status = 'processed', updated_at = :now WHERE id = :id AND status = 'pending'",
+              {nowMs(), refundId}) == 0)
+    return;
+  const auto r = tx.one("SELECT p.id, p.order_id, p.user_id, p.reference, p.amount, p.currency, f.amount AS refund "
+                        "FROM payments_refunds f JOIN payments_payments p ON p.id = f.payment_id WHERE f.id = :id",
+                        {refundId});
+  const std::int64_t refunded = tx.one("SELECT COALESCE(SUM(amount), 0) AS n FROM payments_refunds WHERE payment_id = :p "
+                                       "AND status = 'processed'",
+                                       {r->text("id")})->integer("n");
+  const Json event = {{"paymentId", r->text("id")}, {"orderId", r->text("order_id")}, {"userId", r->text("user_id")},
+                      {"reference", r->text("reference")}, {"refundId", refundId}, {"amount", r->integer("refund")},
+                      {"refundedAmount", refunded}, {"currency", r->text("currency")}};
+  events_.publish("payment.refunded", event.dump(), tx);
+  audit_.record("system", "payment.refunded", "payment", r->text("id"), event.dump(), tx);
+  if (refunded >= r->integer("amount")) orders_->markRefunded(tx, r->text("order_id"), r->text("reference"), "payments");
+}
+
+bool PaymentBook::settleRefund(Tx& tx, const std::string& reference, std::int64_t amount, bool ok,
+                               const std::string& providerRefundId) {
+  const auto r = tx.one("SELECT f.id FROM payments_refunds f JOIN payments_payments p ON p.id = f.payment_id "
+                        "WHERE p.reference = :ref AND f.amount = :amount AND f.status = 'pending' "
+                        "ORDER BY f.created_at, f.id LIMIT 1",
+                        {reference, amount});
+  if (!r) return false;
+  if (!providerRefundId.empty())
+    tx.exec("UPDATE payments_refunds SET provider_refund_id = COALESCE(provider_refund_id, :pid) WHERE id = :id",
+            {providerRefundId, r->text("id")});
+  if (ok) processed(tx, r->text("id"));
+  else refundFailed(tx, r->text("id"), "the provider reported the refund failed");
+  return true;
+}
+
+std::optional<Json> PaymentBook::refund(Tx& tx, const std::string& id) const {
+  const auto r = tx.one(std::string(kRefundColumns) + "WHERE id = :id", {id});
+  if (!r) return std::nullopt;
+  return refundJson(*r);
 }
 
 std::optional<Json> PaymentBook::get(Tx& tx, const std::string& id) const {

@@ -47,6 +47,20 @@ class PaymentBook {
   // A webhook's key recorded; false when it was recorded before.
   bool recordWebhook(Tx& tx, const std::string& key, const std::string& event, const std::string& payload) const;
 
+  // A refund of `amount` (the whole remainder when nullopt), written pending
+  // under the payment's lock so refunds never add up to more than was paid.
+  // Problems: 404, 409 invalid_state (not a succeeded payment), 400 amount.
+  Json createRefund(Tx& tx, const std::string& paymentId, std::optional<std::int64_t> amount, const std::string& reason,
+                    const std::string& actor) const;
+  // The provider's answer to the refund request.
+  Json refundAnswered(Tx& tx, const std::string& refundId, const RefundResult& result);
+  void refundFailed(Tx& tx, const std::string& refundId, const std::string& why) const;
+  // A refund.processed / refund.failed report for the transaction
+  // `reference`: settles the oldest pending refund of `amount`; false when
+  // none matches.
+  bool settleRefund(Tx& tx, const std::string& reference, std::int64_t amount, bool processed,
+                    const std::string& providerRefundId);
+
   std::optional<Json> get(Tx& tx, const std::string& id) const;
   std::optional<Json> byReference(Tx& tx, const std::string& reference) const;
   Json list(Tx& tx, const PaymentFilter& filter) const;
@@ -54,6 +68,9 @@ class PaymentBook {
 
  private:
   void setStatus(Tx& tx, const std::string& id, const std::string& status, const Charge* charge) const;
+  std::optional<Json> refund(Tx& tx, const std::string& id) const;
+  // Marks the refund processed; a payment refunded in full refunds its order.
+  void processed(Tx& tx, const std::string& refundId);
 
   const Clock& clock_;
   Events& events_;

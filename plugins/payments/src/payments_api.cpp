@@ -84,6 +84,24 @@ void PaymentsApi::registerRoutes(Routes& routes) {
                               "charge.success marks the payment and its order paid in one transaction. 200 at once.",
                .tag = kTag,
                .responseSchema = R"({"type":"object","properties":{"received":{"type":"boolean"},"duplicate":{"type":"boolean"}}})"});
+  routes.post("/v1/payments/:id/refund", [this](Request& req) { return refund(req); },
+              {.access = Access::Roles, .roles = {"admin", "finance"},
+               .summary = "Refunds a payment in full or in part",
+               .description = "`amount` in kobo (default: all that is not refunded yet), `reason` required. Written "
+                              "pending, then the provider is asked; 202 with the refund (`processed` at once in the "
+                              "sandbox; Paystack reports later by webhook). When the payment is refunded in full its "
+                              "order becomes `refunded`. 409 `invalid_state` unless the payment succeeded, 409 "
+                              "`already_refunded`, 400 for an amount above what is left. Idempotency-Key honoured. Audited.",
+               .tag = kTag,
+               .requestSchema = R"({"type":"object","required":["reason"],"additionalProperties":false,"properties":{)"
+                                R"("amount":{"type":"integer","minimum":1},"reason":{"type":"string","minLength":1,"maxLength":500}}})",
+               .responseSchema = R"({"type":"object","properties":{"id":{"type":"string"},"paymentId":{"type":"string"},)"
+                                 R"("amount":{"type":"integer"},"reason":{"type":"string"},)"
+                                 R"("status":{"type":"string","enum":["pending","processed","failed"]},)"
+                                 R"("providerRefundId":{"type":"string","nullable":true},"failure":{"type":"string","nullable":true},)"
+                                 R"("requestedBy":{"type":"string"},"createdAt":{"type":"string","format":"date-time"},)"
+                                 R"("updatedAt":{"type":"string","format":"date-time"}}})",
+               .successStatus = 202});
   routes.get("/v1/payments/:id", [this](Request& req) { return get(req); },
              {.access = Access::Authenticated, .summary = "One payment (its owner, or admin, finance)", .tag = kTag,
               .responseSchema = kPaymentSchema});
@@ -202,19 +220,88 @@ Response PaymentsApi::webhook(const std::string& rawBody, std::optional<std::str
     throw Problem::badRequest("A webhook is {\"event\": ..., \"data\": {...}}.");
   const std::string event = body["event"];
   const Json& data = body["data"];
-  // No event id from Paystack: the event name and the transaction make the key.
-  std::string subject;
-  for (const char* k : {"reference", "transaction_reference", "refund_reference", "id"})
-    if (subject.empty() && data.contains(k) && (data[k].is_string() || data[k].is_number()))
-      subject = data[k].is_string() ? data[k].get<std::string>() : data[k].dump();
-  const std::string key = event + ":" + subject;
+  // No event id from Paystack: the event name and the transaction make the
+  // key (refunds add their own reference, else their amount).
+  const auto text = [&](const char* k) {
+    return data.contains(k) && (data[k].is_string() || data[k].is_number())
+               ? (data[k].is_string() ? data[k].get<std::string>() : data[k].dump())
+               : std::string();
+  };
+  const bool refundEvent = event == "refund.processed" || event == "refund.failed";
+  std::string key = event;
+  key += ':';
+  key += refundEvent ? text("transaction_reference") : text("reference");
+  if (refundEvent) {
+    key += ':';
+    key += text("refund_reference").empty() ? text("amount") : text("refund_reference");
+  } else if (text("reference").empty()) {
+    key += text("id");
+  }
   const bool fresh = ctx_.db().run([&](Tx& tx) {
     if (!book_.recordWebhook(tx, key, event, rawBody)) return false;
-    if (event == "charge.success")
+    if (event == "charge.success") {
       if (const auto charge = chargeFromJson(data)) book_.apply(tx, *charge);
+    } else if (refundEvent) {
+      std::int64_t amount = -1;
+      try {
+        amount = std::stoll(text("amount"));
+      } catch (const std::exception&) {
+      }
+      book_.settleRefund(tx, text("transaction_reference"), amount, event == "refund.processed", text("refund_reference"));
+    }
     return true;
   });
   return jsonResponse({{"received", true}, {"duplicate", !fresh}});
+}
+
+Response PaymentsApi::refund(const Request& req) {
+  QueryReader(req, {}).finish();
+  const Json body = parseJsonObject(req, {"amount", "reason"});
+  std::vector<FieldError> errors;
+  std::optional<std::int64_t> amount;
+  if (body.contains("amount")) {
+    if (!body["amount"].is_number_integer() || body["amount"].get<std::int64_t>() < 1)
+      errors.push_back({"amount", "must be a positive integer (kobo)"});
+    else amount = body["amount"].get<std::int64_t>();
+  }
+  if (!body.contains("reason") || !body["reason"].is_string() || body["reason"].get_ref<const std::string&>().empty() ||
+      body["reason"].get_ref<const std::string&>().size() > 500)
+    errors.push_back({"reason", "is required: 1 to 500 characters"});
+  const auto key = req.header("Idempotency-Key");
+  if (key) checkIdempotencyKey(*key);
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  const std::string paymentId(req.requireParam("id"));
+  const std::string actor = req.principal->id;
+  const std::string reason = body["reason"];
+
+  std::optional<Response> replay;
+  const Json pending = ctx_.db().run([&](Tx& tx) -> Json {
+    replay.reset();
+    if (key)
+      if ((replay = claimIdempotencyKey(tx, kIdempotencyTable, actor, std::string(*key), sha256Hex(paymentId + body.dump()),
+                                        book_.nowMs())))
+        return Json();
+    return book_.createRefund(tx, paymentId, amount, reason, actor);
+  });
+  if (replay) return *replay;
+  const std::string refundId = pending["id"];
+  RefundResult result;
+  try {
+    result = provider_.refund({pending["reference"].get<std::string>(), pending["amount"].get<std::int64_t>(), reason});
+  } catch (const ProviderError& e) {
+    ctx_.logger().warn("refund failed at the provider", {{"refund", refundId}, {"error", e.what()}});
+    ctx_.db().run([&](Tx& tx) {
+      book_.refundFailed(tx, refundId, e.what());
+      if (key) tx.exec("DELETE FROM payments_idempotency WHERE user_id = :u AND idem_key = :k", {actor, std::string(*key)});
+    });
+    if (e.unavailable()) throw Problem::unavailable("The payment provider cannot be reached; try again shortly.");
+    throw Problem(422, "refund_failed", "The payment provider refused the refund.");
+  }
+  return ctx_.db().run([&](Tx& tx) {
+    Response r = jsonResponse(book_.refundAnswered(tx, refundId, result), 202);
+    if (key) storeIdempotentResponse(tx, kIdempotencyTable, actor, std::string(*key), r);
+    return r;
+  });
 }
 
 Response PaymentsApi::get(const Request& req) {

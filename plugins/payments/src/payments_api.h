@@ -38,6 +38,7 @@ class PaymentsApi {
   Response verify(const Request& req);
   Response get(const Request& req);
   Response list(const Request& req);
+  Response refund(const Request& req);
   Response sandboxPage(const Request& req);
   Response sandboxPay(const Request& req);
 

@@ -114,4 +114,13 @@ std::optional<Charge> PaystackClient::verify(const std::string& reference) {
   return chargeFromJson(r.body.contains("data") ? r.body["data"] : Json());
 }
 
+RefundResult PaystackClient::refund(const RefundRequest& in) {
+  const Json body = {{"transaction", in.reference}, {"amount", in.amount}, {"merchant_note", in.merchantNote}};
+  const Reply r = call("POST", "/refund", body.dump());
+  if (r.status >= 400 || r.body["status"] != true)
+    throw ProviderError(false, "paystack refused the refund: " + messageOf(r.body));
+  const Json& d = r.body.contains("data") ? r.body["data"] : Json();
+  return {textOf(d, "id"), d.is_object() && d.contains("status") ? textOf(d, "status") : "pending"};
+}
+
 }  // namespace agape::payments

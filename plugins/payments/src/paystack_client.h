@@ -15,6 +15,7 @@ class PaystackClient final : public PaymentProvider {
   const std::string& webhookSecret() const override { return secretKey_; }
   InitResult initialize(const InitRequest& request) override;
   std::optional<Charge> verify(const std::string& reference) override;
+  RefundResult refund(const RefundRequest& request) override;
 
  private:
   struct Reply {

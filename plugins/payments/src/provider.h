@@ -40,6 +40,17 @@ struct Charge {
 // it lacks a reference. Amounts may come as numbers or strings.
 std::optional<Charge> chargeFromJson(const Json& data);
 
+struct RefundRequest {
+  std::string reference;  // the transaction's
+  std::int64_t amount = 0;
+  std::string merchantNote;
+};
+
+struct RefundResult {
+  std::string providerRefundId;
+  std::string status;  // pending | processing | processed | failed | needs-attention
+};
+
 class ProviderError : public std::runtime_error {
  public:
   // unavailable: the provider could not be reached or failed (5xx, timeout):
@@ -62,6 +73,8 @@ class PaymentProvider {
   virtual InitResult initialize(const InitRequest& request) = 0;
   // nullopt when the provider does not know the reference; throws ProviderError.
   virtual std::optional<Charge> verify(const std::string& reference) = 0;
+  // Throws ProviderError.
+  virtual RefundResult refund(const RefundRequest& request) = 0;
 };
 
 }  // namespace agape::payments

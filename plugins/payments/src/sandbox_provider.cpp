@@ -39,4 +39,9 @@ std::optional<std::string> SandboxProvider::pay(const std::string& reference, co
       .dump();
 }
 
+RefundResult SandboxProvider::refund(const RefundRequest& in) {
+  if (!verify(in.reference)) throw ProviderError(false, "the sandbox has no transaction " + in.reference);
+  return {"sandbox-refund-" + in.reference + "-" + std::to_string(in.amount), "processed"};
+}
+
 }  // namespace agape::payments

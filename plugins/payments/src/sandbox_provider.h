@@ -17,6 +17,8 @@ class SandboxProvider final : public PaymentProvider {
   const std::string& webhookSecret() const override { return secret_; }
   InitResult initialize(const InitRequest& request) override;
   std::optional<Charge> verify(const std::string& reference) override;
+  // Processed at once: the sandbox holds no money.
+  RefundResult refund(const RefundRequest& request) override;
 
   // The checkout page's "Pay": the charge succeeds (once); the webhook body
   // to deliver, or nullopt for an unknown reference.

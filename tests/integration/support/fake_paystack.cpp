@@ -114,6 +114,28 @@ FakePaystack::Webhook FakePaystack::pay(const std::string& reference, std::optio
   return {body, hexEncode(hmacSha512(secret_, body))};
 }
 
+std::vector<FakePaystack::Refund> FakePaystack::refunds() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return refunds_;
+}
+
+FakePaystack::Webhook FakePaystack::settleRefund(long long refundId, bool processed) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& r : refunds_)
+    if (r.id == refundId) {
+      r.status = processed ? "processed" : "failed";
+      const std::string body =
+          Json{{"event", processed ? "refund.processed" : "refund.failed"},
+               {"data", {{"status", r.status}, {"transaction_reference", r.transactionReference},
+                         {"refund_reference", processed ? Json("1320" + std::to_string(r.id)) : Json(nullptr)},
+                         {"amount", std::to_string(r.amount)}, {"currency", "NGN"}, {"processor", "mpgs_zen"},
+                         {"integration", 412829}, {"domain", "test"}}}}
+              .dump();
+      return {body, hexEncode(hmacSha512(secret_, body))};
+    }
+  throw std::out_of_range("no such refund");
+}
+
 FakePaystack::Reply FakePaystack::handle(const std::string& method, const std::string& path,
                                          const std::string& authorization, const std::string& body) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -145,6 +167,25 @@ FakePaystack::Reply FakePaystack::handle(const std::string& method, const std::s
     return {200, envelope(true, "Authorization URL created",
                           {{"authorization_url", "https://checkout.paystack.com/" + code}, {"access_code", code},
                            {"reference", t.reference}})};
+  }
+  if (method == "POST" && path == "/refund") {
+    const Json in = Json::parse(body, nullptr, false);
+    if (!in.is_object() || !in.contains("transaction")) return {400, envelope(false, "Transaction is required")};
+    const auto it = transactions_.find(in["transaction"].get<std::string>());
+    if (it == transactions_.end() || it->second.status != "success")
+      return {400, envelope(false, "Transaction not found or not successful")};
+    long long refunded = 0;
+    for (const auto& r : refunds_)
+      if (r.transactionReference == it->first && r.status != "failed") refunded += r.amount;
+    const long long amount = in.contains("amount") ? in["amount"].get<long long>() : it->second.amount - refunded;
+    if (amount < 1 || refunded + amount > it->second.amount)
+      return {400, envelope(false, "Refund amount cannot be more than the transaction amount")};
+    Refund r{static_cast<long long>(3018284 + refunds_.size()), it->first, amount, "pending", in.value("merchant_note", "")};
+    refunds_.push_back(r);
+    return {200, envelope(true, "Refund has been queued for processing",
+                          {{"transaction", dataOf(it->second)}, {"integration", 412829}, {"deducted_amount", 0},
+                           {"merchant_note", r.merchantNote}, {"status", "pending"}, {"currency", "NGN"},
+                           {"domain", "test"}, {"amount", amount}, {"fully_deducted", false}, {"id", r.id}})};
   }
   const std::string verify = "/transaction/verify/";
   if (method == "GET" && path.rfind(verify, 0) == 0) {

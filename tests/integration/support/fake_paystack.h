@@ -47,6 +47,17 @@ class FakePaystack {
   // The transaction succeeds (with another amount when given); its webhook.
   Webhook pay(const std::string& reference, std::optional<long long> reportedAmount = std::nullopt);
   std::optional<Transaction> transaction(const std::string& reference) const;
+  struct Refund {
+    long long id = 0;
+    std::string transactionReference;
+    long long amount = 0;
+    std::string status = "pending";
+    std::string merchantNote;
+  };
+  std::vector<Refund> refunds() const;
+  // The refund is processed (or failed); its webhook, as Paystack sends it
+  // (amount as a string).
+  Webhook settleRefund(long long refundId, bool processed = true);
   int requests() const;
   std::string lastAuthorization() const;
 
@@ -64,6 +75,7 @@ class FakePaystack {
   std::string secret_;
   mutable std::mutex mutex_;
   std::map<std::string, Transaction> transactions_;
+  std::vector<Refund> refunds_;
   int failNext_ = 0;
   int requests_ = 0;
   long long nextId_ = 4099260516;

@@ -48,6 +48,11 @@ class OrderService {
   // an unknown order is NotPayable.
   virtual PaidResult markPaid(Tx& tx, const std::string& orderId, const std::string& reference,
                               const std::string& actor = "system") = 0;
+  // paid | processing | shipped | delivered → refunded, once its payment is
+  // refunded in full: publishes order.refunded and audits it. False (and
+  // nothing changes) for an order in another state or unknown.
+  virtual bool markRefunded(Tx& tx, const std::string& orderId, const std::string& reference,
+                            const std::string& actor = "system") = 0;
 };
 
 }  // namespace agape::orders
