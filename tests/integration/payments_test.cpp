@@ -125,6 +125,22 @@ TEST_P(PaymentsServe, AWebhookPaysTheOrderOnceHoweverOftenItComes) {
   EXPECT_EQ(again.status, 409) << again.body;
 }
 
+TEST_P(PaymentsServe, ASecondPaymentForAPaidOrderIsFlaggedForRefund) {
+  start();
+  const std::string orderId = order()["id"];
+  // Two checkout tabs: two attempts, both paid.
+  const Json first = initialize(orderId);
+  const Json second = initialize(orderId);
+  EXPECT_NE(first["reference"], second["reference"]);
+  EXPECT_EQ(deliver(fake_->pay(first["reference"])).status, 200);
+  EXPECT_EQ(deliver(fake_->pay(second["reference"])).status, 200);
+  EXPECT_EQ(ok(get("/v1/payments/" + first["paymentId"].get<std::string>(), {kAda}))["status"], "success");
+  EXPECT_EQ(ok(get("/v1/payments/" + second["paymentId"].get<std::string>(), {kAda}))["status"], "refund_due");
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["version"], 2);
+  EXPECT_EQ(stock()["onHand"], 8);
+  EXPECT_EQ(ok(get("/v1/payments?status=refund_due", {kFinance}))["meta"]["total"], 1);
+}
+
 TEST_P(PaymentsServe, ABadSignatureChangesNothing) {
   start();
   const std::string orderId = order()["id"];

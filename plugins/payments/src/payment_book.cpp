@@ -109,7 +109,9 @@ Applied PaymentBook::apply(Tx& tx, const Charge& charge) {
     return Applied::AmountMismatch;
   }
   const auto paid = orders_->markPaid(tx, row->text("order_id"), charge.reference, "payments");
-  const bool refundDue = paid == orders::PaidResult::NotPayable;
+  // Not payable (cancelled, expired), or already paid by another attempt
+  // (two checkout tabs, both paid): this money must go back.
+  const bool refundDue = paid != orders::PaidResult::Paid;
   setStatus(tx, id, refundDue ? "refund_due" : "success", &charge);
   events_.publish(refundDue ? "payment.refund_due" : "payment.succeeded", event.dump(), tx);
   audit_.record("system", refundDue ? "payment.refund_due" : "payment.succeeded", "payment", id, event.dump(), tx);

@@ -18,7 +18,7 @@ namespace agape::payments {
 
 enum class Applied {
   Paid,            // the payment succeeded now and its order is paid
-  RefundDue,       // it succeeded now but the order could not take it (cancelled, expired): refund
+  RefundDue,       // it succeeded now but the order could not take it (cancelled, expired, paid by another attempt): refund
   AmountMismatch,  // the provider reports another amount or currency: not applied
   NotPaid,         // the provider reports no success (failed, abandoned, pending)
   AlreadyApplied,  // an earlier call applied a success

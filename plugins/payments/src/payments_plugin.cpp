@@ -44,6 +44,9 @@ class PaymentsPlugin final : public Plugin {
     // Never the key itself: which provider, and where.
     ctx.logger().info("payments provider", {{"provider", provider_->name()},
                                             {"baseUrl", config_.provider == "paystack" ? config_.baseUrl : "built in"}});
+    if (sandbox_)
+      ctx.logger().warn("payments: the sandbox provider is on; anyone who knows a payment reference can mark it paid. "
+                        "Use provider: paystack outside development.");
   }
 
  private:

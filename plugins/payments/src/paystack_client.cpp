@@ -52,7 +52,13 @@ std::optional<Charge> chargeFromJson(const Json& data) {
 }
 
 PaystackClient::PaystackClient(std::string baseUrl, std::string secretKey, std::chrono::milliseconds timeout)
-    : baseUrl_(std::move(baseUrl)), secretKey_(std::move(secretKey)), timeout_(timeout) {}
+    : baseUrl_(std::move(baseUrl)), secretKey_(std::move(secretKey)), timeout_(timeout) {
+  // Once, before any worker thread makes a request (curl_easy_init would do
+  // it lazily, and not thread-safely). Reference counted by libcurl.
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+PaystackClient::~PaystackClient() { curl_global_cleanup(); }
 
 PaystackClient::Reply PaystackClient::call(const char* method, const std::string& path, const std::string& body) const {
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
