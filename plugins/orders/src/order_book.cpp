@@ -69,13 +69,20 @@ Json OrderBook::place(Tx& tx, const PlaceInput& in) {
       stock_->reserve(tx, holderOf(id), items, std::chrono::duration_cast<std::chrono::seconds>(config_.reservationTtl));
   const long long expiresAt = epochMs(hold.expiresAt);
   const std::string number = newNumber(now);
-  tx.exec("INSERT INTO orders_orders (id, number, user_id, status, currency, subtotal, discount, shipping, tax, total, "
-          "tax_inclusive, shipping_method, shipping_address, coupon_code, reservation_expires_at, tracking_number, "
-          "version, created_at, updated_at) VALUES (:id, :number, :user, 'pending', :currency, :subtotal, :discount, "
-          ":shipping, :tax, :total, :incl, :method, :address, :coupon, :expires, NULL, 1, :created, :updated)",
-          {id, number, in.userId, totals.currency, totals.subtotal, totals.discount, totals.shipping, totals.tax,
-           totals.total, totals.taxInclusive, totals.shippingMethod, in.shippingAddress.dump(), totals.couponCode,
-           expiresAt, now, now});
+  try {
+    tx.exec("INSERT INTO orders_orders (id, number, user_id, status, currency, subtotal, discount, shipping, tax, total, "
+            "tax_inclusive, shipping_method, shipping_address, coupon_code, reservation_expires_at, tracking_number, "
+            "version, created_at, updated_at) VALUES (:id, :number, :user, 'pending', :currency, :subtotal, :discount, "
+            ":shipping, :tax, :total, :incl, :method, :address, :coupon, :expires, NULL, 1, :created, :updated)",
+            {id, number, in.userId, totals.currency, totals.subtotal, totals.discount, totals.shipping, totals.tax,
+             totals.total, totals.taxInclusive, totals.shippingMethod, in.shippingAddress.dump(), totals.couponCode,
+             expiresAt, now, now});
+  } catch (const DbError& e) {
+    // Six random characters a day: two orders can draw the same number. The
+    // whole transaction runs again (the kernel retries Retryable), with a new one.
+    if (e.kind() != DbError::Kind::UniqueViolation) throw;
+    throw DbError(DbError::Kind::Retryable, "order number " + number + " is taken");
+  }
   int line = 0;
   for (const auto& l : cart->lines)
     tx.exec("INSERT INTO orders_items (order_id, line, variant_id, product_id, sku, product_name, size, color, quantity, "
