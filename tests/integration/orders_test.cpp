@@ -335,6 +335,31 @@ TEST_P(OrdersServe, APaymentConfirmedManyTimesAtOnceIsAppliedOnce) {
   EXPECT_EQ(level(1)["onHand"], 5);
 }
 
+TEST_P(OrdersServe, AnInvoiceOnceTheOrderIsPaid) {
+  start("orders:\n  storeName: Adire House\n");
+  addToCart(kAda, 0, 2);
+  const Json o = placeOrder();
+  const std::string path = "/v1/orders/" + o["id"].get<std::string>() + "/invoice";
+  auto early = get(path, {kAda});
+  EXPECT_EQ(early.status, 409) << early.body;
+  EXPECT_EQ(code(early), "invalid_state");
+  setStatus(o["id"], Json{{"status", "paid"}});
+  const auto pdf = get(path, {kAda});
+  ASSERT_EQ(pdf.status, 200) << pdf.body;
+  EXPECT_EQ(pdf.header("content-type"), "application/pdf");
+  EXPECT_NE(pdf.header("content-disposition").find("invoice-" + o["number"].get<std::string>() + ".pdf"), std::string::npos);
+  EXPECT_EQ(pdf.body.rfind("%PDF-1.4", 0), 0u);
+  EXPECT_EQ(pdf.body.substr(pdf.body.size() - 6), "%%EOF\n");
+  EXPECT_NE(pdf.body.find("(Invoice " + o["number"].get<std::string>() + ")"), std::string::npos);
+  EXPECT_NE(pdf.body.find("(Adire House)"), std::string::npos);
+  EXPECT_NE(pdf.body.find("(NGN 32,500.00)"), std::string::npos);  // 2 × 15,000 + 2,500 delivery
+  EXPECT_EQ(get(path, {kFinance}).status, 200);
+  EXPECT_EQ(get(path, {kAdmin}).status, 200);
+  EXPECT_EQ(get(path, {kFulfil}).status, 403);
+  EXPECT_EQ(get(path, {kBola}).status, 404);
+  EXPECT_EQ(get(path).status, 401);
+}
+
 TEST_P(OrdersServe, StatsCountAndSumByStatusAndPeriod) {
   start();
   addToCart(kAda, 0, 1);

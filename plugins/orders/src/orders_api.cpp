@@ -10,6 +10,8 @@
 #include <agape/problem.h>
 #include <agape/query.h>
 
+#include "invoice.h"
+
 namespace agape::orders {
 namespace {
 
@@ -206,6 +208,12 @@ void OrdersApi::registerRoutes(Routes& routes) {
              {.access = Access::Authenticated,
               .summary = "One order (its owner, or admin, fulfilment, finance)",
               .description = "404 for another customer's order.", .tag = kTag, .responseSchema = kOrderSchema});
+  routes.get("/v1/orders/:id/invoice", [this](Request& req) { return invoice(req); },
+             {.access = Access::Authenticated,
+              .summary = "The order's invoice as a PDF (its owner, or admin, finance), once paid",
+              .description = "409 `invalid_state` while the order is pending, cancelled or expired; 404 for another "
+                             "customer's order; 403 for other staff.",
+              .tag = kTag, .successContentType = "application/pdf"});
   routes.post("/v1/orders/:id/cancel", [this](Request& req) { return cancel(req); },
               {.access = Access::Authenticated,
                .summary = "Cancels an order: its owner while pending or paid, an admin while not shipped",
@@ -256,6 +264,20 @@ Response OrdersApi::get(const Request& req) {
   QueryReader(req, {}).finish();
   const std::string id(req.requireParam("id"));
   return jsonResponse(ctx_.db().read([&](Tx& tx) { return visibleOrder(tx, book_, req, id); }));
+}
+
+Response OrdersApi::invoice(const Request& req) {
+  QueryReader(req, {}).finish();
+  const std::string id(req.requireParam("id"));
+  const Json order = ctx_.db().read([&](Tx& tx) { return visibleOrder(tx, book_, req, id); });
+  if (order["userId"] != req.principal->id && !req.principal->hasRole("admin") && !req.principal->hasRole("finance"))
+    throw Problem::forbidden("Invoices are for the customer, admin and finance.");
+  const std::string status = order["status"];
+  if (status == "pending" || status == "cancelled" || status == "expired")
+    throw Problem(409, "invalid_state", "An order that is " + status + " has no invoice; it comes with the payment.");
+  Response r = Response::text(renderInvoice(order, book_.config().storeName), "application/pdf");
+  r.headers.set("Content-Disposition", "inline; filename=\"invoice-" + order["number"].get<std::string>() + ".pdf\"");
+  return r;
 }
 
 Response OrdersApi::list(const Request& req) {

@@ -16,6 +16,7 @@ class OrdersApi {
  private:
   Response place(const Request& req);
   Response get(const Request& req);
+  Response invoice(const Request& req);
   Response list(const Request& req);
   Response stats(const Request& req);
   Response cancel(const Request& req);

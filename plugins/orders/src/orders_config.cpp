@@ -10,10 +10,12 @@ OrdersConfig decodeOrdersConfig(const ConfigView& section) {
   c.numberPrefix = d.string("numberPrefix", c.numberPrefix);
   c.reservationTtl = d.duration("reservationTtl", c.reservationTtl);
   c.idempotencyKeyTtl = d.duration("idempotencyKeyTtl", c.idempotencyKeyTtl);
+  c.storeName = d.string("storeName", c.storeName);
   d.finish();
   bool letters = !c.numberPrefix.empty() && c.numberPrefix.size() <= 6;
   for (unsigned char ch : c.numberPrefix) letters = letters && std::isupper(ch);
   if (!letters) section.child("numberPrefix")->fail("must be 1 to 6 capital letters");
+  if (c.storeName.empty() || c.storeName.size() > 80) section.child("storeName")->fail("must be 1 to 80 characters");
   // Below a minute nobody can pay; above a week stock is lost to abandoned orders.
   if (c.reservationTtl < std::chrono::minutes(1) || c.reservationTtl > std::chrono::hours(24 * 7))
     section.child("reservationTtl")->fail("must be between 1m and 7d");

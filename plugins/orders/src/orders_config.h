@@ -13,6 +13,8 @@ struct OrdersConfig {
   std::chrono::milliseconds reservationTtl = std::chrono::minutes(15);
   // How long an Idempotency-Key is remembered (a retry after that is a new order).
   std::chrono::milliseconds idempotencyKeyTtl = std::chrono::hours(24);
+  // The seller's name on invoices.
+  std::string storeName = "Agape Store";
 };
 
 // Strict decode of the `orders:` section; throws agape::ConfigError.
