@@ -39,14 +39,7 @@ class PaymentsServe : public ApiTest {
     serve({"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"), pluginEntry("orders"),
            pluginEntry("payments")},
           "catalog:\n  seedDemo: false\n  cacheTtl: 0s\n" + payments);
-    const Json cat = ok(send("POST", "/v1/categories", Json{{"name", "Dresses"}, {"slug", "dresses"}}, {kAdmin}), 201);
-    const Json p = ok(send("POST", "/v1/products",
-                           Json{{"name", "Ankara Wrap Dress"}, {"categoryId", cat["id"]}, {"price", 1'500'000},
-                                {"status", "active"}, {"variants", {{{"sku", "ANK-1-S"}, {"size", "S"}}}}},
-                           {kAdmin}),
-                      201);
-    variant_ = p["variants"][0]["id"];
-    ok(send("PATCH", "/v1/admin/inventory/" + variant_ + "/stock", Json{{"quantity", 10}, {"reason", "count"}}, {kAdmin}));
+    variant_ = stockedProduct({"S"}, 10)["variants"][0]["id"];
   }
   // A pending order of Ada's: 2 × ₦15,000 + ₦2,500 delivery.
   Json order(const std::string& who = kAda) {
@@ -238,7 +231,7 @@ TEST_P(PaymentsServe, TheSandboxPaysThroughItsCheckoutPage) {
   const Json init = initialize(orderId);
   const std::string url = init["authorizationUrl"];
   const std::string path = url.substr(url.find("/v1/"));
-  EXPECT_EQ(path, "/v1/payments/sandbox/" + init["reference"].get<std::string>());
+  EXPECT_EQ(path, "/v1/sandbox/checkout/" + init["reference"].get<std::string>());
   const auto page = get(path);
   EXPECT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("32500.00 NGN"), std::string::npos) << page.body;
@@ -250,7 +243,7 @@ TEST_P(PaymentsServe, TheSandboxPaysThroughItsCheckoutPage) {
   // Paying twice changes nothing.
   EXPECT_EQ(client_->request("POST", path + "/pay", "", {}).status, 200);
   EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["version"], 2);
-  EXPECT_EQ(get("/v1/payments/sandbox/AGP-nope").status, 404);
+  EXPECT_EQ(get("/v1/sandbox/checkout/AGP-nope").status, 404);
 }
 
 TEST_P(PaymentsServe, RefundsInPartsThenInFullRefundTheOrder) {

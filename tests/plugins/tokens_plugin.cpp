@@ -1,7 +1,9 @@
 // A test double for the auth plugin: an Authenticator that accepts
 //   Authorization: Bearer test:<userId>:<role>[,<role>...]
-// and refuses any other Authorization header with 401.
+// and refuses any other Authorization header with 401; and a UserDirectory
+// in which every user id exists, as <userId>@example.ng named <userId>.
 #include <agape/auth.h>
+#include <agape/auth/user_directory.h>
 #include <agape/context.h>
 #include <agape/plugin.h>
 #include <agape/problem.h>
@@ -40,10 +42,23 @@ class TestTokens final : public agape::Authenticator {
   }
 };
 
+class TestUsers final : public agape::auth::UserDirectory {
+ public:
+  std::optional<agape::auth::UserSummary> findById(agape::Tx&, const std::string& id) const override {
+    return agape::auth::UserSummary{id, id + "@example.ng", id, "Test", std::nullopt, {"customer"}, true};
+  }
+  std::optional<agape::auth::UserSummary> findByEmail(agape::Tx& tx, const std::string& email) const override {
+    const auto at = email.find("@example.ng");
+    if (at == std::string::npos || at == 0) return std::nullopt;
+    return findById(tx, email.substr(0, at));
+  }
+};
+
 class TokensPlugin final : public agape::Plugin {
  public:
   void provision(agape::Context& ctx) override {
     ctx.services().provide<agape::Authenticator>(std::make_shared<TestTokens>());
+    ctx.services().provide<agape::auth::UserDirectory>(std::make_shared<TestUsers>());
   }
 };
 

@@ -116,10 +116,10 @@ void PaymentsApi::registerRoutes(Routes& routes) {
                         {.name = "page", .type = "integer", .description = "1-based page number (default 1)"},
                         {.name = "limit", .type = "integer", .description = "items per page, 1 to 100 (default 20)"}}});
   if (sandbox_) {
-    routes.get("/v1/payments/sandbox/:reference", [this](Request& req) { return sandboxPage(req); },
+    routes.get("/v1/sandbox/checkout/:reference", [this](Request& req) { return sandboxPage(req); },
                {.summary = "The sandbox provider's checkout page (HTML)", .tag = kTag,
                 .successContentType = "text/html"});
-    routes.post("/v1/payments/sandbox/:reference/pay", [this](Request& req) { return sandboxPay(req); },
+    routes.post("/v1/sandbox/checkout/:reference/pay", [this](Request& req) { return sandboxPay(req); },
                 {.consumes = {}, .summary = "Pays a sandbox charge: delivers a signed charge.success webhook",
                  .tag = kTag});
   }
@@ -333,7 +333,7 @@ Response PaymentsApi::sandboxPage(const Request& req) {
   html += "<br>Amount " + std::to_string(charge->amount / 100) + "." + (charge->amount % 100 < 10 ? "0" : "") +
           std::to_string(charge->amount % 100) + " " + charge->currency + "<br>Status " + charge->status + "</p>";
   if (charge->status != "success")
-    html += "<form method=\"post\" action=\"/v1/payments/sandbox/" + reference + "/pay\"><button>Pay</button></form>";
+    html += "<form method=\"post\" action=\"/v1/sandbox/checkout/" + reference + "/pay\"><button>Pay</button></form>";
   html += "</body></html>";
   return Response::text(std::move(html), "text/html; charset=utf-8");
 }

@@ -1,16 +1,9 @@
 #include "paystack_client.h"
 
-#include <curl/curl.h>
-
-#include <memory>
+#include <agape/outbound_http.h>
 
 namespace agape::payments {
 namespace {
-
-std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
-}
 
 std::int64_t amountOf(const Json& v) {
   if (v.is_number_integer()) return v.get<std::int64_t>();
@@ -52,43 +45,20 @@ std::optional<Charge> chargeFromJson(const Json& data) {
 }
 
 PaystackClient::PaystackClient(std::string baseUrl, std::string secretKey, std::chrono::milliseconds timeout)
-    : baseUrl_(std::move(baseUrl)), secretKey_(std::move(secretKey)), timeout_(timeout) {
-  // Once, before any worker thread makes a request (curl_easy_init would do
-  // it lazily, and not thread-safely). Reference counted by libcurl.
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-PaystackClient::~PaystackClient() { curl_global_cleanup(); }
+    : baseUrl_(std::move(baseUrl)), secretKey_(std::move(secretKey)), timeout_(timeout) {}
 
 PaystackClient::Reply PaystackClient::call(const char* method, const std::string& path, const std::string& body) const {
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
-  if (!curl) throw ProviderError(true, "libcurl could not start a request");
-  curl_slist* headers = nullptr;
-  const std::string auth = "Authorization: Bearer " + secretKey_;
-  headers = curl_slist_append(headers, auth.c_str());
-  headers = curl_slist_append(headers, "Accept: application/json");
-  if (!body.empty()) headers = curl_slist_append(headers, "Content-Type: application/json");
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headerList(headers, curl_slist_free_all);
-  std::string response;
-  const std::string url = baseUrl_ + path;
-  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_CUSTOMREQUEST, method);
-  curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headerList.get());
-  if (!body.empty()) {
-    curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  std::vector<std::string> headers = {"Authorization: Bearer " + secretKey_, "Accept: application/json"};
+  if (!body.empty()) headers.emplace_back("Content-Type: application/json");
+  HttpReply http;
+  try {
+    http = httpRequest(method, baseUrl_ + path, headers, body, timeout_);
+  } catch (const std::runtime_error& e) {
+    throw ProviderError(true, std::string("paystack ") + e.what());
   }
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, collect);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &response);
-  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_.count()));
-  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "http,https");
-  const CURLcode rc = curl_easy_perform(curl.get());
-  // Never the URL's secret or the key in messages: the path and the error only.
-  if (rc != CURLE_OK) throw ProviderError(true, std::string("paystack ") + method + " " + path + ": " + curl_easy_strerror(rc));
   Reply r;
-  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &r.status);
-  r.body = Json::parse(response, nullptr, false);
+  r.status = http.status;
+  r.body = Json::parse(http.body, nullptr, false);
   if (r.status >= 500 || r.status == 429)
     throw ProviderError(true, "paystack " + path + " answered " + std::to_string(r.status) + ": " + messageOf(r.body));
   if (r.body.is_discarded() || !r.body.is_object() || !r.body.contains("status"))

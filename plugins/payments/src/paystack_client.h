@@ -11,7 +11,6 @@ namespace agape::payments {
 class PaystackClient final : public PaymentProvider {
  public:
   PaystackClient(std::string baseUrl, std::string secretKey, std::chrono::milliseconds timeout);
-  ~PaystackClient() override;
   std::string name() const override { return "paystack"; }
   const std::string& webhookSecret() const override { return secretKey_; }
   InitResult initialize(const InitRequest& request) override;

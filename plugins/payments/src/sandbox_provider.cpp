@@ -8,7 +8,7 @@ InitResult SandboxProvider::initialize(const InitRequest& in) {
             "VALUES (:ref, :amount, :currency, :email, 'abandoned') ON CONFLICT DO NOTHING",
             {in.reference, in.amount, in.currency, in.email});
   });
-  return {publicBaseUrl_ + "/v1/payments/sandbox/" + in.reference, "sandbox-" + in.reference, in.reference};
+  return {publicBaseUrl_ + "/v1/sandbox/checkout/" + in.reference, "sandbox-" + in.reference, in.reference};
 }
 
 std::optional<Charge> SandboxProvider::find(Tx& tx, const std::string& reference) const {

@@ -1,6 +1,6 @@
 #pragma once
 // The built-in provider for development and demos, no account needed: a
-// checkout page on this server (GET /v1/payments/sandbox/:reference) whose
+// checkout page on this server (GET /v1/sandbox/checkout/:reference) whose
 // "Pay" button marks the charge paid and delivers a charge.success webhook
 // signed with the sandbox key, through the same webhook route Paystack uses.
 #include <agape/db.h>

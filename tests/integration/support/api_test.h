@@ -74,6 +74,23 @@ class ApiTest : public BackendTest {
     EXPECT_EQ(r.status, status) << r.body;
     return Json::parse(r.body, nullptr, false);
   }
+  // "Ankara Wrap Dress" (₦15,000) in a Dresses category, one variant per
+  // size, `stock` units of each (with the inventory plugin; -1: none set).
+  Json stockedProduct(const std::vector<std::string>& sizes, long long stock) {
+    const Json cat = ok(send("POST", "/v1/categories", Json{{"name", "Dresses"}, {"slug", "dresses"}}, {kAdmin}), 201);
+    Json variants = Json::array();
+    for (const auto& size : sizes) variants.push_back({{"sku", "ANK-1-" + size}, {"size", size}});
+    const Json p = ok(send("POST", "/v1/products",
+                           Json{{"name", "Ankara Wrap Dress"}, {"categoryId", cat["id"]}, {"price", 1'500'000},
+                                {"status", "active"}, {"variants", variants}},
+                           {kAdmin}),
+                      201);
+    if (stock >= 0)
+      for (const auto& v : p["variants"])
+        ok(send("PATCH", "/v1/admin/inventory/" + v["id"].get<std::string>() + "/stock",
+                Json{{"quantity", stock}, {"reason", "count"}}, {kAdmin}));
+    return p;
+  }
   static std::string code(const HttpResult& r) { return problemCode(r); }
   static std::set<std::string> fields(const HttpResult& r) { return problemFields(r); }
 

@@ -1,49 +1,11 @@
 #include "support/fake_paystack.h"
 
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/StreamCopier.h>
-
 #include <agape/crypto.h>
 
 namespace agape::test {
 namespace {
 
 using Json = nlohmann::json;
-
-class Handler final : public Poco::Net::HTTPRequestHandler {
- public:
-  explicit Handler(FakePaystack& fake) : fake_(fake) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res) override {
-    std::string body;
-    Poco::StreamCopier::copyToString(req.stream(), body);
-    const auto reply = fake_.handle(req.getMethod(), req.getURI(), req.get("Authorization", ""), body);
-    const std::string out = reply.body.dump();
-    res.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
-    res.setContentType("application/json");
-    res.setContentLength(static_cast<std::streamsize>(out.size()));
-    res.send() << out;
-  }
-
- private:
-  FakePaystack& fake_;
-};
-
-class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  explicit Factory(FakePaystack& fake) : fake_(fake) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new Handler(fake_);
-  }
-
- private:
-  FakePaystack& fake_;
-};
 
 Json envelope(bool ok, const std::string& message, Json data = nullptr) {
   Json j = {{"status", ok}, {"message", message}};
@@ -53,17 +15,14 @@ Json envelope(bool ok, const std::string& message, Json data = nullptr) {
 
 }  // namespace
 
-FakePaystack::FakePaystack(std::string secretKey) : secret_(std::move(secretKey)) {
-  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-  auto* params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(8);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), socket, params);
-  server_->start();
-}
+FakePaystack::FakePaystack(std::string secretKey)
+    : secret_(std::move(secretKey)), server_(std::make_unique<LoopbackHttpServer>([this](const LoopbackRequest& r) {
+        return handle(r.method, r.uri, r.header("Authorization"), r.body);
+      })) {}
 
-FakePaystack::~FakePaystack() { server_->stopAll(true); }
+FakePaystack::~FakePaystack() = default;
 
-std::string FakePaystack::url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+std::string FakePaystack::url() const { return server_->url(); }
 
 void FakePaystack::failNext(int n) {
   std::lock_guard<std::mutex> lock(mutex_);

@@ -15,9 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace Poco::Net {
-class HTTPServer;
-}
+#include "support/loopback_http.h"
 
 namespace agape::test {
 
@@ -62,10 +60,7 @@ class FakePaystack {
   std::string lastAuthorization() const;
 
   // Called by the server's handler threads.
-  struct Reply {
-    int status;
-    nlohmann::json body;
-  };
+  using Reply = LoopbackReply;
   Reply handle(const std::string& method, const std::string& path, const std::string& authorization,
                const std::string& body);
 
@@ -80,7 +75,7 @@ class FakePaystack {
   int requests_ = 0;
   long long nextId_ = 4099260516;
   std::string lastAuthorization_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<LoopbackHttpServer> server_;  // last: stopped before the state it reads
 };
 
 }  // namespace agape::test

@@ -1,0 +1,100 @@
+#include "delivery_book.h"
+
+#include <agape/crypto.h>
+
+namespace agape::notifications {
+namespace {
+
+// One-time links (verification, reset) are not kept once sent: the email
+// was the only place they were needed.
+bool holdsSecret(const std::string& kind) { return kind == "email_verification" || kind == "password_reset"; }
+constexpr const char* kDropped = "[not kept after sending: it held a one-time link]";
+
+}  // namespace
+
+bool DeliveryBook::record(Tx& tx, const std::string& eventId, const Message& m) {
+  const long long now = nowMs();
+  const std::string id = uuidV7(now);
+  if (tx.exec("INSERT INTO notifications_deliveries (id, event_id, kind, recipient, subject, text_body, html_body, status, "
+              "provider, created_at, updated_at) VALUES (:id, :event, :kind, :to, :subject, :text, :html, 'queued', "
+              ":provider, :created, :updated) ON CONFLICT DO NOTHING",
+              {id, eventId, m.kind, m.to, m.subject, m.text, m.html, mailer_.name(), now, now}) == 0)
+    return false;
+  jobs_.enqueue(kSendQueue, Json{{"deliveryId", id}}.dump(), {.maxAttempts = 8, .idempotencyKey = id}, tx);
+  return true;
+}
+
+void DeliveryBook::send(const std::string& deliveryId) {
+  const auto row = db_.read([&](Tx& tx) {
+    return tx.one("SELECT kind, recipient, subject, text_body, html_body, status FROM notifications_deliveries "
+                  "WHERE id = :id",
+                  {deliveryId});
+  });
+  if (!row || row->text("status") != "queued") return;  // sent or failed before (a retried job)
+  const Message m{row->text("kind"), row->text("recipient"), row->text("subject"), row->text("text_body"),
+                  row->text("html_body")};
+  try {
+    const std::string messageId = mailer_.send(m, deliveryId);
+    const bool drop = holdsSecret(m.kind) && mailer_.name() != "outbox";
+    db_.run([&](Tx& tx) {
+      tx.exec("UPDATE notifications_deliveries SET status = 'sent', provider_message_id = :mid, attempts = attempts + 1, "
+              "last_error = NULL, text_body = CASE WHEN :drop = 1 THEN :dropped ELSE text_body END, "
+              "html_body = CASE WHEN :drop2 = 1 THEN :dropped2 ELSE html_body END, updated_at = :now WHERE id = :id",
+              {messageId, drop, kDropped, drop, kDropped, nowMs(), deliveryId});
+    });
+  } catch (const PermanentFailure& e) {
+    log_.warn("email not sent: the provider refused it", {{"delivery", deliveryId}, {"kind", m.kind}, {"error", e.what()}});
+    db_.run([&](Tx& tx) {
+      tx.exec("UPDATE notifications_deliveries SET status = 'failed', attempts = attempts + 1, last_error = :e, "
+              "updated_at = :now WHERE id = :id",
+              {std::string(e.what()), nowMs(), deliveryId});
+    });
+  } catch (const std::exception& e) {
+    db_.run([&](Tx& tx) {
+      tx.exec("UPDATE notifications_deliveries SET attempts = attempts + 1, last_error = :e, updated_at = :now "
+              "WHERE id = :id",
+              {std::string(e.what()), nowMs(), deliveryId});
+    });
+    throw;  // the job runner retries with backoff
+  }
+}
+
+Json DeliveryBook::list(Tx& tx, const std::optional<std::string>& status, const std::optional<std::string>& kind,
+                        int page, int limit) const {
+  std::string where = "WHERE 1 = 1";
+  Params params;
+  if (status) {
+    where += " AND status = :status";
+    params.push_back(*status);
+  }
+  if (kind) {
+    where += " AND kind = :kind";
+    params.push_back(*kind);
+  }
+  const long long total = tx.one("SELECT COUNT(*) AS n FROM notifications_deliveries " + where, params)->integer("n");
+  params.push_back(static_cast<long long>(limit));
+  params.push_back(static_cast<long long>(page - 1) * limit);
+  Json data = Json::array();
+  for (const auto& r : tx.query("SELECT id, event_id, kind, recipient, subject, text_body, status, provider, "
+                                "provider_message_id, attempts, last_error, created_at, updated_at "
+                                "FROM notifications_deliveries " + where +
+                                    " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset",
+                                params))
+    data.push_back({{"id", r.text("id")},
+                    {"eventId", r.text("event_id")},
+                    {"kind", r.text("kind")},
+                    {"to", r.text("recipient")},
+                    {"subject", r.text("subject")},
+                    {"text", r.text("text_body")},
+                    {"status", r.text("status")},
+                    {"provider", r.text("provider")},
+                    {"providerMessageId", r.isNull("provider_message_id") ? Json(nullptr) : Json(r.text("provider_message_id"))},
+                    {"attempts", r.integer("attempts")},
+                    {"lastError", r.isNull("last_error") ? Json(nullptr) : Json(r.text("last_error"))},
+                    {"createdAt", rfc3339(r.integer("created_at"))},
+                    {"updatedAt", rfc3339(r.integer("updated_at"))}});
+  return {{"data", std::move(data)},
+          {"meta", {{"page", page}, {"limit", limit}, {"total", total}, {"totalPages", (total + limit - 1) / limit}}}};
+}
+
+}  // namespace agape::notifications

@@ -1,0 +1,45 @@
+#pragma once
+// Deliveries: recorded once per event (with the job that sends them, in one
+// transaction), sent by that job, listed for admins.
+#include <optional>
+#include <string>
+
+#include <agape/clock.h>
+#include <agape/db.h>
+#include <agape/jobs.h>
+#include <agape/json.h>
+#include <agape/logger.h>
+
+#include "mailer.h"
+#include "messages.h"
+
+namespace agape::notifications {
+
+inline constexpr const char* kSendQueue = "notifications.send";
+
+class DeliveryBook {
+ public:
+  DeliveryBook(Database& db, Jobs& jobs, const Clock& clock, Mailer& mailer, Logger& log)
+      : db_(db), jobs_(jobs), clock_(clock), mailer_(mailer), log_(log) {}
+
+  // Records the message for `eventId` and enqueues its sending, in `tx`;
+  // false (nothing written) when this event's message was recorded before.
+  bool record(Tx& tx, const std::string& eventId, const Message& m);
+  // The send job: sent once; a permanent failure marks it failed; other
+  // failures are counted and rethrown, so the job is retried with backoff.
+  void send(const std::string& deliveryId);
+  // Admin view, newest first; bodies only while they are kept.
+  Json list(Tx& tx, const std::optional<std::string>& status, const std::optional<std::string>& kind, int page,
+            int limit) const;
+
+ private:
+  long long nowMs() const { return epochMs(clock_.now()); }
+
+  Database& db_;
+  Jobs& jobs_;
+  const Clock& clock_;
+  Mailer& mailer_;
+  Logger& log_;
+};
+
+}  // namespace agape::notifications
