@@ -134,6 +134,30 @@ TEST_P(PaymentsServe, ASecondPaymentForAPaidOrderIsFlaggedForRefund) {
   EXPECT_EQ(ok(get("/v1/payments?status=refund_due", {kFinance}))["meta"]["total"], 1);
 }
 
+TEST_P(PaymentsServe, ReconciliationAppliesWhatTheWebhooksLost) {
+  start();
+  // Two paid orders: one webhook arrives, the other is lost and the shopper
+  // never comes back to verify.
+  const std::string delivered = order()["id"];
+  const std::string lost = order()["id"];
+  EXPECT_EQ(deliver(fake_->pay(initialize(delivered)["reference"])).status, 200);
+  fake_->pay(initialize(lost)["reference"]);
+  EXPECT_EQ(ok(get("/v1/orders/" + lost, {kAda}))["status"], "pending");
+
+  for (const auto& who : {kAda, kFulfilment}) EXPECT_EQ(send("POST", "/v1/admin/payments/reconcile", Json(), {who}).status, 403);
+  const Json r = ok(send("POST", "/v1/admin/payments/reconcile", Json(), {kFinance}));
+  EXPECT_EQ(r["checked"], 2);
+  EXPECT_EQ(r["applied"], 1);
+  EXPECT_EQ(r["unknown"], 0);
+  EXPECT_GE(fake_->listRequests(), 2);  // pages until an empty one
+  EXPECT_EQ(ok(get("/v1/orders/" + lost, {kAda}))["status"], "paid");
+  EXPECT_EQ(ok(get("/v1/orders/" + delivered, {kAda}))["version"], 2);
+  // Again: nothing left to apply.
+  EXPECT_EQ(ok(send("POST", "/v1/admin/payments/reconcile", Json(), {kAdmin}))["applied"], 0);
+  fake_->failNext(1);
+  EXPECT_EQ(send("POST", "/v1/admin/payments/reconcile", Json(), {kAdmin}).status, 503);
+}
+
 TEST_P(PaymentsServe, ABadSignatureChangesNothing) {
   start();
   const std::string orderId = order()["id"];

@@ -18,6 +18,7 @@ PaymentsConfig decodePaymentsConfig(const ConfigView& section) {
   c.callbackUrl = d.string("callbackUrl", "");
   c.publicBaseUrl = d.string("publicBaseUrl", c.publicBaseUrl);
   c.timeout = d.duration("timeout", c.timeout);
+  c.reconcileLookback = d.duration("reconcileLookback", c.reconcileLookback);
   d.finish();
   if (c.provider == "paystack" && c.secretKey.rfind("sk_", 0) != 0) {
     // Named where the operator wrote something: the key, else the provider.
@@ -32,6 +33,8 @@ PaymentsConfig decodePaymentsConfig(const ConfigView& section) {
     section.child("callbackUrl")->fail("must be an http(s) URL");
   if (c.timeout < std::chrono::seconds(1) || c.timeout > std::chrono::seconds(60))
     section.child("timeout")->fail("must be between 1s and 60s");
+  if (c.reconcileLookback < std::chrono::hours(1) || c.reconcileLookback > std::chrono::hours(24 * 30))
+    section.child("reconcileLookback")->fail("must be between 1h and 30d");
   return c;
 }
 

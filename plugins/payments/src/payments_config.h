@@ -19,6 +19,8 @@ struct PaymentsConfig {
   // This server as a browser reaches it: the sandbox checkout page's links.
   std::string publicBaseUrl = "http://localhost:8080";
   std::chrono::milliseconds timeout = std::chrono::seconds(10);
+  // The hourly reconciliation asks the provider about this far back.
+  std::chrono::milliseconds reconcileLookback = std::chrono::hours(48);
 };
 
 inline constexpr const char* kSandboxSecret = "sk_test_agape_sandbox";

@@ -5,6 +5,10 @@
 
 #include <agape/config.h>
 #include <agape/context.h>
+#include <agape/http.h>
+#include <agape/jobs.h>
+#include <agape/json.h>
+#include <agape/problem.h>
 #include <agape/plugin.h>
 #include <agape/services.h>
 
@@ -12,10 +16,13 @@
 #include "payments_api.h"
 #include "payments_config.h"
 #include "paystack_client.h"
+#include "reconciler.h"
 #include "sandbox_provider.h"
 
 namespace agape::payments {
 namespace {
+
+constexpr const char* kReconcileQueue = "payments.reconcile";
 
 class PaymentsPlugin final : public Plugin {
  public:
@@ -32,6 +39,24 @@ class PaymentsPlugin final : public Plugin {
     book_ = std::make_unique<PaymentBook>(ctx.clock(), ctx.events(), ctx.audit());
     api_ = std::make_unique<PaymentsApi>(ctx, config_, *book_, *provider_, sandbox_);
     api_->registerRoutes(ctx.routes());
+    reconciler_ = std::make_unique<Reconciler>(ctx.db(), *book_, *provider_, ctx.clock(), ctx.logger(),
+                                               config_.reconcileLookback);
+    ctx.jobs().handle(kReconcileQueue, [this](const Job&) { reconciler_->run(); }, {.lease = std::chrono::minutes(10)});
+    ctx.jobs().schedule("reconcile", "23 * * * *", kReconcileQueue, "{}");
+    ctx.routes().post("/v1/admin/payments/reconcile", [this](Request&) {
+      try {
+        const ReconcileResult r = reconciler_->run();
+        return jsonResponse({{"checked", r.checked}, {"applied", r.applied}, {"unknown", r.unknown}});
+      } catch (const ProviderError&) {
+        throw Problem::unavailable("The payment provider cannot be reached; try again shortly.");
+      }
+    }, {.access = Access::Roles, .roles = {"admin", "finance"}, .consumes = {},
+        .summary = "Applies provider results the webhooks did not deliver",
+        .description = "Asks the provider for its successful transactions of payments.reconcileLookback and applies "
+                       "each one not applied yet (as a webhook would: once). Also runs every hour.",
+        .tag = "payments",
+        .responseSchema = R"({"type":"object","properties":{"checked":{"type":"integer"},"applied":{"type":"integer"},)"
+                          R"("unknown":{"type":"integer"}}})"});
   }
 
   void validate(Context& ctx) override {
@@ -55,6 +80,7 @@ class PaymentsPlugin final : public Plugin {
   SandboxProvider* sandbox_ = nullptr;
   std::unique_ptr<PaymentBook> book_;
   std::unique_ptr<PaymentsApi> api_;
+  std::unique_ptr<Reconciler> reconciler_;
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "paystack_client.h"
 
+#include <agape/clock.h>
 #include <agape/outbound_http.h>
 
 namespace agape::payments {
@@ -97,6 +98,24 @@ RefundResult PaystackClient::refund(const RefundRequest& in) {
     throw ProviderError(false, "paystack refused the refund: " + messageOf(r.body));
   const Json& d = r.body.contains("data") ? r.body["data"] : Json();
   return {textOf(d, "id"), d.is_object() && d.contains("status") ? textOf(d, "status") : "pending"};
+}
+
+std::vector<Charge> PaystackClient::successful(long long fromMs, long long toMs) {
+  std::vector<Charge> out;
+  // Paystack's list: page until a page comes back empty (its meta changed
+  // shape over time; the empty page is the documented end).
+  for (int page = 1; page <= 1000; ++page) {
+    const Reply r = call("GET", "/transaction?status=success&perPage=100&page=" + std::to_string(page) +
+                                    "&from=" + rfc3339(fromMs) + "&to=" + rfc3339(toMs),
+                         "");
+    if (r.status >= 400 || r.body["status"] != true)
+      throw ProviderError(r.status != 401, "paystack refused the transaction list: " + messageOf(r.body));
+    const Json& data = r.body.contains("data") ? r.body["data"] : Json();
+    if (!data.is_array() || data.empty()) break;
+    for (const auto& d : data)
+      if (auto c = chargeFromJson(d)) out.push_back(std::move(*c));
+  }
+  return out;
 }
 
 }  // namespace agape::payments

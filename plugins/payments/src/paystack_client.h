@@ -16,6 +16,7 @@ class PaystackClient final : public PaymentProvider {
   InitResult initialize(const InitRequest& request) override;
   std::optional<Charge> verify(const std::string& reference) override;
   RefundResult refund(const RefundRequest& request) override;
+  std::vector<Charge> successful(long long fromMs, long long toMs) override;
 
  private:
   struct Reply {

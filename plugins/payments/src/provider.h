@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <agape/json.h>
 
@@ -75,6 +76,9 @@ class PaymentProvider {
   virtual std::optional<Charge> verify(const std::string& reference) = 0;
   // Throws ProviderError.
   virtual RefundResult refund(const RefundRequest& request) = 0;
+  // Successful transactions created in [fromMs, toMs), every page; throws
+  // ProviderError. For the reconciliation of lost webhooks.
+  virtual std::vector<Charge> successful(long long fromMs, long long toMs) = 0;
 };
 
 }  // namespace agape::payments

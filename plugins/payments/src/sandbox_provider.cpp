@@ -44,4 +44,13 @@ RefundResult SandboxProvider::refund(const RefundRequest& in) {
   return {"sandbox-refund-" + in.reference + "-" + std::to_string(in.amount), "processed"};
 }
 
+std::vector<Charge> SandboxProvider::successful(long long, long long) {
+  return db_.read([&](Tx& tx) {
+    std::vector<Charge> out;
+    for (const auto& r : tx.query("SELECT reference FROM payments_sandbox_charges WHERE status = 'success'"))
+      if (auto c = find(tx, r.text("reference"))) out.push_back(std::move(*c));
+    return out;
+  });
+}
+
 }  // namespace agape::payments

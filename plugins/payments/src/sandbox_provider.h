@@ -19,6 +19,8 @@ class SandboxProvider final : public PaymentProvider {
   std::optional<Charge> verify(const std::string& reference) override;
   // Processed at once: the sandbox holds no money.
   RefundResult refund(const RefundRequest& request) override;
+  // Every paid sandbox charge (the sandbox keeps no creation time).
+  std::vector<Charge> successful(long long fromMs, long long toMs) override;
 
   // The checkout page's "Pay": the charge succeeds (once); the webhook body
   // to deliver, or nullopt for an unknown reference.

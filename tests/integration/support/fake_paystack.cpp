@@ -29,6 +29,11 @@ void FakePaystack::failNext(int n) {
   failNext_ = n;
 }
 
+int FakePaystack::listRequests() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return listRequests_;
+}
+
 int FakePaystack::requests() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return requests_;
@@ -145,6 +150,29 @@ FakePaystack::Reply FakePaystack::handle(const std::string& method, const std::s
                           {{"transaction", dataOf(it->second)}, {"integration", 412829}, {"deducted_amount", 0},
                            {"merchant_note", r.merchantNote}, {"status", "pending"}, {"currency", "NGN"},
                            {"domain", "test"}, {"amount", amount}, {"fully_deducted", false}, {"id", r.id}})};
+  }
+  if (method == "GET" && path.rfind("/transaction?", 0) == 0) {
+    // status=success&perPage|per_page=N&page=P (from/to accepted, not applied)
+    const auto param = [&](const std::string& name) {
+      const auto at = path.find(name + "=");
+      if (at == std::string::npos) return std::string();
+      const auto end = path.find('&', at);
+      return path.substr(at + name.size() + 1, end == std::string::npos ? std::string::npos : end - at - name.size() - 1);
+    };
+    const std::string perPageText = param("perPage").empty() ? param("per_page") : param("perPage");
+    const long long perPage = perPageText.empty() ? 50 : std::stoll(perPageText);
+    const long long page = param("page").empty() ? 1 : std::stoll(param("page"));
+    const std::string status = param("status");
+    Json data = Json::array();
+    long long seen = 0;
+    for (const auto& [ref, t] : transactions_) {
+      if (!status.empty() && t.status != status) continue;
+      if (seen++ >= (page - 1) * perPage && static_cast<long long>(data.size()) < perPage) data.push_back(dataOf(t));
+    }
+    Json j = envelope(true, "Transactions retrieved", data);
+    j["meta"] = {{"next", nullptr}, {"previous", nullptr}, {"perPage", perPage}};
+    ++listRequests_;
+    return {200, j};
   }
   const std::string verify = "/transaction/verify/";
   if (method == "GET" && path.rfind(verify, 0) == 0) {

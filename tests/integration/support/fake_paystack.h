@@ -57,6 +57,7 @@ class FakePaystack {
   // (amount as a string).
   Webhook settleRefund(long long refundId, bool processed = true);
   int requests() const;
+  int listRequests() const;  // GET /transaction calls
   std::string lastAuthorization() const;
 
   // Called by the server's handler threads.
@@ -73,6 +74,7 @@ class FakePaystack {
   std::vector<Refund> refunds_;
   int failNext_ = 0;
   int requests_ = 0;
+  int listRequests_ = 0;
   long long nextId_ = 4099260516;
   std::string lastAuthorization_;
   std::unique_ptr<LoopbackHttpServer> server_;  // last: stopped before the state it reads
