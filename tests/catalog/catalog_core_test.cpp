@@ -77,7 +77,7 @@ TEST(JsonText, StringsAreEscapedAsJsonDemands) {
 TEST(ResponseCache, KeepsRendersUntilInvalidated) {
   ResponseCache cache(std::chrono::minutes(1));
   int renders = 0;
-  auto render = [&] { return CachedResponse{200, "v" + std::to_string(++renders), ""}; };
+  auto render = [&] { return CachedResponse{200, std::string("v").append(std::to_string(++renders)), ""}; };
   EXPECT_EQ(cache.getOrRender("k", render)->body, "v1");
   EXPECT_EQ(cache.getOrRender("k", render)->body, "v1");
   cache.invalidate();

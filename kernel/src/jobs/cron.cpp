@@ -57,7 +57,11 @@ int number(const FieldSpec& f, std::string_view token, std::string_view part) {
   }
   int v = 0;
   for (char c : token) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) fail(f, part, "\"" + std::string(token) + "\" is not a number");
+    if (!std::isdigit(static_cast<unsigned char>(c))) {
+      std::string what = "\"";  // built by appending: GCC 12 misreports "literal" + string (bug 105651)
+      what.append(token).append("\" is not a number");
+      fail(f, part, what);
+    }
     v = v * 10 + (c - '0');
     if (v > 1000) break;
   }
