@@ -39,4 +39,8 @@ void storeIdempotentResponse(Tx& tx, std::string_view table, const std::string& 
           {response.status, response.body, owner, key});
 }
 
+void releaseIdempotencyKey(Tx& tx, std::string_view table, const std::string& owner, const std::string& key) {
+  tx.exec("DELETE FROM " + std::string(table) + " WHERE user_id = :owner AND idem_key = :key", {owner, key});
+}
+
 }  // namespace agape

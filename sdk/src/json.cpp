@@ -21,4 +21,9 @@ Response jsonResponse(const Json& body, int status) {
   return Response::json(body.dump(-1, ' ', false, Json::error_handler_t::replace), status);
 }
 
+Json pageJson(Json data, int page, int limit, long long total) {
+  return {{"data", std::move(data)},
+          {"meta", {{"page", page}, {"limit", limit}, {"total", total}, {"totalPages", (total + limit - 1) / limit}}}};
+}
+
 }  // namespace agape

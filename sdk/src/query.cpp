@@ -50,6 +50,23 @@ std::optional<std::string> QueryReader::choice(std::string_view name, const std:
   return std::string(*v);
 }
 
+std::vector<QueryParam> pageQuery() {
+  return {{.name = "page", .type = "integer", .description = "1-based page number (default 1)"},
+          {.name = "limit", .type = "integer", .description = "items per page, 1 to 100 (default 20)"}};
+}
+
+std::vector<QueryParam> withPages(std::vector<QueryParam> own) {
+  for (auto& p : pageQuery()) own.push_back(std::move(p));
+  return own;
+}
+
+PageRequest QueryReader::page() {
+  PageRequest p;
+  p.page = static_cast<int>(integer("page", 1, 1'000'000).value_or(p.page));
+  p.limit = static_cast<int>(integer("limit", 1, 100).value_or(p.limit));
+  return p;
+}
+
 void QueryReader::finish() {
   if (!errors_.empty()) throw Problem::validation(std::move(errors_));
 }

@@ -164,6 +164,16 @@ void CartApi::registerRoutes(Routes& routes) {
                                 R"("freeFrom":{"type":"integer","nullable":true}}}}}})"});
 }
 
+void CartApi::requireStock(Tx& tx, const catalog::VariantSummary& v, long long quantity) const {
+  const auto* stock = book_.stock();
+  if (!stock) return;  // the inventory is not enabled: nothing to check against
+  const long long available = stock->available(tx, {v.id})[v.id];
+  if (available < quantity)
+    throw Problem(409, "out_of_stock",
+                  "Only " + std::to_string(available) + " of " + v.productName + " (" + v.sku + ") available.",
+                  {{"quantity", "only " + std::to_string(available) + " available"}});
+}
+
 Response CartApi::get(const Request& req) {
   QueryReader(req, {}).finish();
   const Owner owner = ownerOf(req);
@@ -208,13 +218,7 @@ Response CartApi::addItem(const Request& req) {
                                                   std::to_string(already) + " already in the cart"}});
     if (!existing && store.lineCount(tx, row->id) >= book_.config().maxLines)
       throw Problem(422, "cart_full", "A cart holds at most " + std::to_string(book_.config().maxLines) + " lines.");
-    if (const auto* stock = book_.stock()) {
-      const long long available = stock->available(tx, {variantId})[variantId];
-      if (available < already + quantity)
-        throw Problem(409, "out_of_stock",
-                      "Only " + std::to_string(available) + " of " + v.productName + " (" + v.sku + ") available.",
-                      {{"quantity", "only " + std::to_string(available) + " available"}});
-    }
+    requireStock(tx, v, already + quantity);
     store.putLine(tx, row->id, v, already + quantity, now);
     return book_.price(tx, *store.findById(tx, row->id));
   });
@@ -239,13 +243,7 @@ Response CartApi::updateItem(const Request& req) {
     if (found.empty() || !found.front().purchasable)
       throw Problem(422, "not_purchasable", line->productName + " (" + line->sku + ") is no longer on sale; remove it.");
     const auto& v = found.front();
-    if (const auto* stock = book_.stock(); stock && quantity > line->quantity) {
-      const long long available = stock->available(tx, {v.id})[v.id];
-      if (available < quantity)
-        throw Problem(409, "out_of_stock",
-                      "Only " + std::to_string(available) + " of " + v.productName + " (" + v.sku + ") available.",
-                      {{"quantity", "only " + std::to_string(available) + " available"}});
-    }
+    if (quantity > line->quantity) requireStock(tx, v, quantity);
     store.putLine(tx, row->id, v, quantity, now);
     return book_.price(tx, *store.findById(tx, row->id));
   })));

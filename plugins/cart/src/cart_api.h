@@ -22,6 +22,8 @@ class CartApi {
   Response merge(const Request& req);
   Response totals(const Request& req);
   Response shippingMethods(const Request& req);
+  // 409 out_of_stock unless the stock covers `quantity` (inventory enabled).
+  void requireStock(Tx& tx, const catalog::VariantSummary& v, long long quantity) const;
 
   Context& ctx_;
   CartBook& book_;

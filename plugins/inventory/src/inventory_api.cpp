@@ -84,9 +84,7 @@ void InventoryApi::registerRoutes(Routes& routes) {
               .description = "`threshold` applies one threshold to every variant; without it each variant's own "
                              "(or the default inventory.lowStockThreshold) applies. Paginated with `page` and `limit`.",
               .tag = "inventory", .responseSchema = pageSchema(),
-              .query = {{.name = "threshold", .type = "integer", .description = "one threshold for every variant"},
-                        {.name = "page", .type = "integer", .description = "1-based page number (default 1)"},
-                        {.name = "limit", .type = "integer", .description = "items per page, 1 to 100 (default 20)"}}});
+              .query = withPages({{.name = "threshold", .type = "integer", .description = "one threshold for every variant"}})});
 
   routes.get("/v1/admin/inventory/stats", [this](Request& req) { return stats(req); },
              {.access = Access::Roles, .roles = kEditors,
@@ -135,10 +133,10 @@ Response InventoryApi::level(const Request& req) {
 Response InventoryApi::lowStock(const Request& req) {
   QueryReader q(req, {"threshold", "page", "limit"});
   const auto threshold = q.integer("threshold", 0, 1'000'000);
-  const int page = static_cast<int>(q.integer("page", 1, 1'000'000).value_or(1));
-  const int limit = static_cast<int>(q.integer("limit", 1, 100).value_or(20));
+  const PageRequest page = q.page();
   q.finish();
-  return jsonResponse(ctx_.db().read([&](Tx& tx) { return queries_.lowStock(tx, variants(), threshold, page, limit); }));
+  return jsonResponse(
+      ctx_.db().read([&](Tx& tx) { return queries_.lowStock(tx, variants(), threshold, page.page, page.limit); }));
 }
 
 Response InventoryApi::stats(const Request& req) {

@@ -67,8 +67,7 @@ Json LevelQueries::lowStock(Tx& tx, const catalog::VariantDirectory& variants, s
                                    " ORDER BY on_hand - reserved, variant_id LIMIT :limit OFFSET :offset",
                                {t, limit, static_cast<long long>(page - 1) * limit}))
     levels.push_back(levelFromRow(r));
-  return Json{{"data", render(tx, variants, levels)},
-              {"meta", {{"page", page}, {"limit", limit}, {"total", total}, {"totalPages", (total + limit - 1) / limit}}}};
+  return pageJson(render(tx, variants, levels), page, limit, total);
 }
 
 Json LevelQueries::stats(Tx& tx) const {

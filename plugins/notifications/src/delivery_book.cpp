@@ -93,8 +93,7 @@ Json DeliveryBook::list(Tx& tx, const std::optional<std::string>& status, const 
                     {"lastError", r.isNull("last_error") ? Json(nullptr) : Json(r.text("last_error"))},
                     {"createdAt", rfc3339(r.integer("created_at"))},
                     {"updatedAt", rfc3339(r.integer("updated_at"))}});
-  return {{"data", std::move(data)},
-          {"meta", {{"page", page}, {"limit", limit}, {"total", total}, {"totalPages", (total + limit - 1) / limit}}}};
+  return pageJson(std::move(data), page, limit, total);
 }
 
 }  // namespace agape::notifications

@@ -1,22 +1,11 @@
 #include "messages.h"
 
+#include <agape/money.h>
+
 namespace agape::notifications {
 namespace {
 
 std::string str(const Json& j, const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : ""; }
-
-std::string naira(long long kobo, const std::string& currency) {
-  const std::string whole = std::to_string(kobo / 100);
-  std::string out = currency + " ";
-  for (std::size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) out += ',';
-    out += whole[i];
-  }
-  out += '.';
-  out += static_cast<char>('0' + (kobo % 100) / 10);
-  out += static_cast<char>('0' + kobo % 10);
-  return out;
-}
 
 // A short email: greeting, paragraphs, an optional button link, signature.
 Message compose(std::string kind, std::string to, std::string subject, const std::string& name,
@@ -94,7 +83,7 @@ std::optional<Message> orderMessage(const std::string& topic, const Json& p, con
   if (topic == "order.paid") {
     const long long total = p.contains("total") && p["total"].is_number_integer() ? p["total"].get<long long>() : 0;
     return compose("order_paid", email, "Receipt for order " + number, name,
-                   {"Thank you: we have your payment of " + naira(total, str(p, "currency")) + " for order " + number + ".",
+                   {"Thank you: we have your payment of " + str(p, "currency") + " " + formatMinorUnits(total) + " for order " + number + ".",
                     "We will email you again when it ships. Your invoice is on the order page."},
                    link, "View your order", store);
   }

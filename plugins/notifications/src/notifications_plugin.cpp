@@ -67,10 +67,9 @@ class NotificationsPlugin final : public Plugin {
       QueryReader q(req, {"status", "kind", "page", "limit"});
       const auto status = q.choice("status", {"queued", "sent", "failed"});
       const auto kind = q.choice("kind", kKinds);
-      const int page = static_cast<int>(q.integer("page", 1, 1'000'000).value_or(1));
-      const int limit = static_cast<int>(q.integer("limit", 1, 100).value_or(20));
+      const PageRequest page = q.page();
       q.finish();
-      return jsonResponse(ctx.db().read([&](Tx& tx) { return book_->list(tx, status, kind, page, limit); }));
+      return jsonResponse(ctx.db().read([&](Tx& tx) { return book_->list(tx, status, kind, page.page, page.limit); }));
     }, {.access = Access::Roles, .roles = {"admin"},
         .summary = "Email deliveries and their status, newest first",
         .description = "Bodies holding a one-time link (verification, reset) are not kept once sent through a real "
@@ -83,10 +82,8 @@ class NotificationsPlugin final : public Plugin {
                           R"("providerMessageId":{"type":"string","nullable":true},"attempts":{"type":"integer"},)"
                           R"("lastError":{"type":"string","nullable":true},"createdAt":{"type":"string","format":"date-time"},)"
                           R"("updatedAt":{"type":"string","format":"date-time"}}}},"meta":{"type":"object"}}})",
-        .query = {{.name = "status", .description = "one status", .allowed = {"queued", "sent", "failed"}},
-                  {.name = "kind", .description = "one kind of email", .allowed = kKinds},
-                  {.name = "page", .type = "integer", .description = "1-based page number (default 1)"},
-                  {.name = "limit", .type = "integer", .description = "items per page, 1 to 100 (default 20)"}}});
+        .query = withPages({{.name = "status", .description = "one status", .allowed = {"queued", "sent", "failed"}},
+                            {.name = "kind", .description = "one kind of email", .allowed = kKinds}})});
   }
 
   void validate(Context& ctx) override { users_ = ctx.services().find<auth::UserDirectory>().get(); }

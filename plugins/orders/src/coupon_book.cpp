@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include <agape/crypto.h>
+#include <agape/money.h>
 #include <agape/problem.h>
 
 namespace agape::orders {
@@ -34,22 +35,6 @@ Json couponJson(const Row& r) {
           {"updatedAt", rfc3339(r.integer("updated_at"))}};
 }
 
-// ₦50,000 or ₦1,250.50, for messages shoppers read.
-std::string naira(long long kobo) {
-  const std::string whole = std::to_string(kobo / 100);
-  std::string out = "\u20a6";
-  for (std::size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) out += ',';
-    out += whole[i];
-  }
-  if (const long long k = kobo % 100; k != 0) {
-    out += '.';
-    out += static_cast<char>('0' + k / 10);
-    out += static_cast<char>('0' + k % 10);
-  }
-  return out;
-}
-
 [[noreturn]] void invalid(const std::string& detail) {
   throw Problem(422, "coupon_invalid", detail, {{"couponCode", detail}});
 }
@@ -78,7 +63,7 @@ cart::CouponDiscount CouponBook::evaluate(Tx& tx, const cart::CouponRequest& req
   if (!row->isNull("ends_at") && now >= row->integer("ends_at")) invalid(*code + " has expired.");
   const std::int64_t subtotal = request.cart ? request.cart->subtotal : 0;
   if (subtotal < row->integer("min_order"))
-    invalid(*code + " needs an order of at least " + naira(row->integer("min_order")) + ".");
+    invalid(*code + " needs an order of at least \u20a6" + formatMinorUnits(row->integer("min_order")) + ".");
   if (!row->isNull("usage_limit") && row->integer("times_used") >= row->integer("usage_limit"))
     invalid(*code + " has been used up.");
   if (request.userId && !row->isNull("per_user_limit")) {
@@ -184,8 +169,7 @@ Json CouponBook::list(Tx& tx, int page, int limit) const {
   for (const auto& r : tx.query(std::string(kColumns) + "ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset",
                                 {static_cast<long long>(limit), static_cast<long long>(page - 1) * limit}))
     data.push_back(couponJson(r));
-  return {{"data", std::move(data)},
-          {"meta", {{"page", page}, {"limit", limit}, {"total", total}, {"totalPages", (total + limit - 1) / limit}}}};
+  return pageJson(std::move(data), page, limit, total);
 }
 
 }  // namespace agape::orders

@@ -92,8 +92,7 @@ void CouponsApi::registerRoutes(Routes& routes) {
              {.access = Access::Roles, .roles = {"admin"}, .summary = "Coupons, newest first", .tag = kTag,
               .responseSchema = R"({"type":"object","required":["data","meta"],"properties":{"data":{"type":"array","items":)" +
                                 couponSchema() + R"(},"meta":{"type":"object"}}})",
-              .query = {{.name = "page", .type = "integer", .description = "1-based page number (default 1)"},
-                        {.name = "limit", .type = "integer", .description = "items per page, 1 to 100 (default 20)"}}});
+              .query = pageQuery()});
   routes.patch("/v1/coupons/:id", [this](Request& req) { return update(req); },
                {.access = Access::Roles, .roles = {"admin"},
                 .summary = "Changes a coupon (not its code)",
@@ -123,10 +122,9 @@ Response CouponsApi::create(const Request& req) {
 
 Response CouponsApi::list(const Request& req) {
   QueryReader q(req, {"page", "limit"});
-  const int page = static_cast<int>(q.integer("page", 1, 1'000'000).value_or(1));
-  const int limit = static_cast<int>(q.integer("limit", 1, 100).value_or(20));
+  const PageRequest page = q.page();
   q.finish();
-  return jsonResponse(ctx_.db().read([&](Tx& tx) { return book_.list(tx, page, limit); }));
+  return jsonResponse(ctx_.db().read([&](Tx& tx) { return book_.list(tx, page.page, page.limit); }));
 }
 
 Response CouponsApi::update(const Request& req) {

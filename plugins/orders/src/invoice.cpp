@@ -1,25 +1,12 @@
 #include "invoice.h"
 
+#include <agape/money.h>
+
 #include "pdf_writer.h"
 
 namespace agape::orders {
 
-std::string money(long long minor, const std::string& currency) {
-  std::string out = currency + " ";
-  if (minor < 0) {
-    out += '-';
-    minor = -minor;
-  }
-  const std::string whole = std::to_string(minor / 100);
-  for (std::size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) out += ',';
-    out += whole[i];
-  }
-  out += '.';
-  out += static_cast<char>('0' + (minor % 100) / 10);
-  out += static_cast<char>('0' + minor % 10);
-  return out;
-}
+std::string money(long long minor, const std::string& currency) { return currency + " " + formatMinorUnits(minor); }
 
 std::string renderInvoice(const Json& order, const std::string& storeName) {
   PdfWriter pdf;

@@ -179,9 +179,7 @@ Json OrderBook::list(Tx& tx, const ListFilter& f) const {
   const auto rows = tx.query(std::string(kOrderColumns) + where +
                                  " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset",
                              pageParams);
-  return {{"data", render(tx, rows)},
-          {"meta", {{"page", f.page}, {"limit", f.limit}, {"total", total},
-                    {"totalPages", (total + f.limit - 1) / f.limit}}}};
+  return pageJson(render(tx, rows), f.page, f.limit, total);
 }
 
 Json OrderBook::stats(Tx& tx, const StatsQuery& q) const {

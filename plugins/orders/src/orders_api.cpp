@@ -114,6 +114,15 @@ std::string pageSchema() {
          R"("total":{"type":"integer"},"totalPages":{"type":"integer"}}}}})";
 }
 
+// A time filter of the query: a date or an RFC 3339 time, as Unix ms.
+std::optional<long long> timeParam(QueryReader& q, const char* name) {
+  const auto text = q.text(name, 40);
+  if (!text) return std::nullopt;
+  const auto ms = parseTime(*text);
+  if (!ms) q.fail(name, "must be a date (2026-11-24) or an RFC 3339 time (2026-11-24T10:15:00Z)");
+  return ms;
+}
+
 }  // namespace
 
 std::optional<long long> parseTime(std::string_view t) {
@@ -182,12 +191,10 @@ void OrdersApi::registerRoutes(Routes& routes) {
               .summary = "Orders, newest first: a customer's own, every order for staff",
               .description = "Staff (admin, fulfilment, finance) may filter by `userId`.",
               .tag = kTag, .responseSchema = pageSchema(),
-              .query = {{.name = "status", .description = "one status", .allowed = statusNames()},
+              .query = withPages({{.name = "status", .description = "one status", .allowed = statusNames()},
                         {.name = "from", .description = "created at or after (RFC 3339 or YYYY-MM-DD)"},
                         {.name = "to", .description = "created before (RFC 3339 or YYYY-MM-DD)"},
-                        {.name = "userId", .description = "staff only: one customer's orders"},
-                        {.name = "page", .type = "integer", .description = "1-based page number (default 1)"},
-                        {.name = "limit", .type = "integer", .description = "items per page, 1 to 100 (default 20)"}}});
+                        {.name = "userId", .description = "staff only: one customer's orders"}})});
   routes.get("/v1/orders/stats", [this](Request& req) { return stats(req); },
              {.access = Access::Roles, .roles = {"admin", "finance"},
               .summary = "Order counts and revenue by status and per day, week or month",
@@ -284,15 +291,12 @@ Response OrdersApi::list(const Request& req) {
   QueryReader q(req, {"status", "from", "to", "userId", "page", "limit"});
   ListFilter f;
   if (auto s = q.choice("status", statusNames())) f.status = parseStatus(*s);
-  for (const char* name : {"from", "to"})
-    if (auto t = q.text(name, 40)) {
-      const auto ms = parseTime(*t);
-      if (!ms) q.fail(name, "must be a date (2026-11-24) or an RFC 3339 time (2026-11-24T10:15:00Z)");
-      (std::string_view(name) == "from" ? f.fromMs : f.toMs) = ms;
-    }
+  f.fromMs = timeParam(q, "from");
+  f.toMs = timeParam(q, "to");
   const auto userId = q.text("userId", 100);
-  f.page = static_cast<int>(q.integer("page", 1, 1'000'000).value_or(1));
-  f.limit = static_cast<int>(q.integer("limit", 1, 100).value_or(20));
+  const PageRequest page = q.page();
+  f.page = page.page;
+  f.limit = page.limit;
   if (!isStaff(req)) {
     if (userId && *userId != req.principal->id) q.fail("userId", "only staff may list other customers' orders");
     f.userId = req.principal->id;
@@ -307,13 +311,8 @@ Response OrdersApi::stats(const Request& req) {
   QueryReader q(req, {"from", "to", "period"});
   StatsQuery s;
   s.period = q.choice("period", {"day", "week", "month"}).value_or("day");
-  std::optional<long long> from, to;
-  for (const char* name : {"from", "to"})
-    if (auto t = q.text(name, 40)) {
-      const auto ms = parseTime(*t);
-      if (!ms) q.fail(name, "must be a date (2026-11-24) or an RFC 3339 time (2026-11-24T10:15:00Z)");
-      (std::string_view(name) == "from" ? from : to) = ms;
-    }
+  const auto from = timeParam(q, "from");
+  const auto to = timeParam(q, "to");
   constexpr long long kDayMs = 86'400'000;
   s.toMs = to.value_or(book_.nowMs());
   s.fromMs = from.value_or(s.toMs - 30 * kDayMs);

@@ -240,8 +240,7 @@ Json PaymentBook::list(Tx& tx, const PaymentFilter& f) const {
   for (const auto& r : tx.query(std::string(kColumns) + where + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset",
                                 params))
     data.push_back(paymentJson(r));
-  return {{"data", std::move(data)},
-          {"meta", {{"page", f.page}, {"limit", f.limit}, {"total", total}, {"totalPages", (total + f.limit - 1) / f.limit}}}};
+  return pageJson(std::move(data), f.page, f.limit, total);
 }
 
 }  // namespace agape::payments

@@ -110,11 +110,9 @@ void PaymentsApi::registerRoutes(Routes& routes) {
               .tag = kTag,
               .responseSchema = std::string(R"({"type":"object","properties":{"data":{"type":"array","items":)") +
                                 kPaymentSchema + R"(},"meta":{"type":"object"}}})",
-              .query = {{.name = "orderId", .description = "one order's payments"},
+              .query = withPages({{.name = "orderId", .description = "one order's payments"},
                         {.name = "status", .description = "one status",
-                         .allowed = {"initialized", "success", "failed", "abandoned", "refund_due", "amount_mismatch"}},
-                        {.name = "page", .type = "integer", .description = "1-based page number (default 1)"},
-                        {.name = "limit", .type = "integer", .description = "items per page, 1 to 100 (default 20)"}}});
+                         .allowed = {"initialized", "success", "failed", "abandoned", "refund_due", "amount_mismatch"}}})});
   if (sandbox_) {
     routes.get("/v1/sandbox/checkout/:reference", [this](Request& req) { return sandboxPage(req); },
                {.summary = "The sandbox provider's checkout page (HTML)", .tag = kTag,
@@ -175,7 +173,7 @@ Response PaymentsApi::initialize(const Request& req) {
     ctx_.db().run([&](Tx& tx) {
       book_.fail(tx, paymentId, e.what());
       // The client may try again with the same key.
-      if (key) tx.exec("DELETE FROM payments_idempotency WHERE user_id = :u AND idem_key = :k", {user, std::string(*key)});
+      if (key) releaseIdempotencyKey(tx, kIdempotencyTable, user, std::string(*key));
     });
     if (e.unavailable()) throw Problem::unavailable("The payment provider cannot be reached; try again shortly.");
     throw Problem(422, "payment_failed", "The payment provider refused to start this payment.");
@@ -292,7 +290,7 @@ Response PaymentsApi::refund(const Request& req) {
     ctx_.logger().warn("refund failed at the provider", {{"refund", refundId}, {"error", e.what()}});
     ctx_.db().run([&](Tx& tx) {
       book_.refundFailed(tx, refundId, e.what());
-      if (key) tx.exec("DELETE FROM payments_idempotency WHERE user_id = :u AND idem_key = :k", {actor, std::string(*key)});
+      if (key) releaseIdempotencyKey(tx, kIdempotencyTable, actor, std::string(*key));
     });
     if (e.unavailable()) throw Problem::unavailable("The payment provider cannot be reached; try again shortly.");
     throw Problem(422, "refund_failed", "The payment provider refused the refund.");
@@ -315,8 +313,9 @@ Response PaymentsApi::list(const Request& req) {
   PaymentFilter f;
   f.orderId = q.text("orderId", 100);
   f.status = q.choice("status", {"initialized", "success", "failed", "abandoned", "refund_due", "amount_mismatch"});
-  f.page = static_cast<int>(q.integer("page", 1, 1'000'000).value_or(1));
-  f.limit = static_cast<int>(q.integer("limit", 1, 100).value_or(20));
+  const PageRequest page = q.page();
+  f.page = page.page;
+  f.limit = page.limit;
   q.finish();
   if (!isStaff(req)) f.userId = req.principal->id;
   return jsonResponse(ctx_.db().read([&](Tx& tx) { return book_.list(tx, f); }));

@@ -39,6 +39,10 @@ std::optional<Response> claimIdempotencyKey(Tx& tx, std::string_view table, cons
                                             const std::string& key, const std::string& requestHash, long long nowMs);
 void storeIdempotentResponse(Tx& tx, std::string_view table, const std::string& owner, const std::string& key,
                              const Response& response);
+// Gives a claimed key back, for work that failed after its claim was
+// committed (a provider called between two transactions): the client may
+// retry with the same key.
+void releaseIdempotencyKey(Tx& tx, std::string_view table, const std::string& owner, const std::string& key);
 // 400 validation_failed unless 1 to 255 printable ASCII characters.
 void checkIdempotencyKey(std::string_view key);
 

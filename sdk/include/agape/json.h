@@ -21,4 +21,8 @@ Json parseJsonObject(const Request& request, std::initializer_list<std::string_v
 // Compact serialisation into a 200 (or `status`) application/json response.
 Response jsonResponse(const Json& body, int status = 200);
 
+// A list page as API.md shapes it:
+// {"data": [...], "meta": {"page", "limit", "total", "totalPages"}}.
+Json pageJson(Json data, int page, int limit, long long total);
+
 }  // namespace agape

@@ -19,6 +19,17 @@
 
 namespace agape {
 
+// `page` (1-based) and `limit` (1..100, default 20) of API.md's lists.
+struct PageRequest {
+  int page = 1;
+  int limit = 20;
+};
+
+// The two parameters for a route's RouteOptions::query, alone or after the
+// route's own.
+std::vector<QueryParam> pageQuery();
+std::vector<QueryParam> withPages(std::vector<QueryParam> own);
+
 class QueryReader {
  public:
   QueryReader(const Request& request, std::initializer_list<std::string_view> allowed);
@@ -27,6 +38,8 @@ class QueryReader {
   std::optional<long long> integer(std::string_view name, long long min, long long max);
   // One of `allowed`.
   std::optional<std::string> choice(std::string_view name, const std::vector<std::string>& allowed);
+  // `page` and `limit`, checked (the reader must allow both names).
+  PageRequest page();
   // Records a problem of the caller's own checks.
   void fail(std::string field, std::string message) { errors_.push_back({std::move(field), std::move(message)}); }
   bool ok() const { return errors_.empty(); }
