@@ -36,6 +36,16 @@ struct ServerConfig {
   std::size_t maxBodyBytes = 1 << 20;  // default per-route body limit
   std::chrono::milliseconds shutdownGrace{10000};
   std::chrono::milliseconds keepAliveTimeout{60000};
+  // A request's header block must arrive within this of its first byte (or
+  // of the connection's opening); its body must make progress at least this
+  // often. Slow or silent clients are disconnected.
+  std::chrono::milliseconds headerTimeout{10000};
+  std::chrono::milliseconds bodyTimeout{30000};
+  // Open client connections at most (0: from the file-descriptor limit,
+  // less a reserve for the database, files and plugins).
+  int maxConnections = 0;
+  // A request that waited this long for a worker thread is answered 503.
+  std::chrono::milliseconds workerQueueTimeout{5000};
   bool trustForwardedFor = false;  // take the client IP from X-Forwarded-For (behind nginx)
   CorsConfig cors;
   std::map<std::string, RateLimitClass> rateLimits;  // always has "default"
@@ -46,6 +56,11 @@ struct DatabaseConfig {
   int poolSize = 8;
   std::chrono::milliseconds busyTimeout{5000};   // SQLite busy_timeout
   std::chrono::milliseconds acquireTimeout{5000};  // waiting for a pooled connection
+  std::chrono::milliseconds connectTimeout{3000};  // PostgreSQL: opening a connection
+  // PostgreSQL, per transaction: waiting for a row or table lock, and any
+  // one statement (0: no limit). A route may raise them (TxOptions).
+  std::chrono::milliseconds lockTimeout{5000};
+  std::chrono::milliseconds statementTimeout{30000};
   bool autoMigrate = true;  // `agape serve` applies pending migrations first
   bool preparedStatements = true;  // PostgreSQL: keep queries prepared per connection
 };

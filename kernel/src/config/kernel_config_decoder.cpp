@@ -166,6 +166,13 @@ ServerConfig decodeServer(const ConfigView& section) {
   s.shutdownGrace = d.duration("shutdownGrace", s.shutdownGrace);
   s.keepAliveTimeout = d.duration("keepAliveTimeout", s.keepAliveTimeout);
   if (s.keepAliveTimeout.count() <= 0) section.child("keepAliveTimeout")->fail("must be greater than 0");
+  s.headerTimeout = d.duration("headerTimeout", s.headerTimeout);
+  if (s.headerTimeout.count() <= 0) section.child("headerTimeout")->fail("must be greater than 0");
+  s.bodyTimeout = d.duration("bodyTimeout", s.bodyTimeout);
+  if (s.bodyTimeout.count() <= 0) section.child("bodyTimeout")->fail("must be greater than 0");
+  s.maxConnections = static_cast<int>(d.integer("maxConnections", s.maxConnections, 0, 1'000'000));
+  s.workerQueueTimeout = d.duration("workerQueueTimeout", s.workerQueueTimeout);
+  if (s.workerQueueTimeout.count() <= 0) section.child("workerQueueTimeout")->fail("must be greater than 0");
   s.trustForwardedFor = d.boolean("trustForwardedFor", s.trustForwardedFor);
   s.cors = decodeCors(*d.section("cors"));
   s.rateLimits = decodeRateLimits(*d.section("rateLimits"));
@@ -190,6 +197,10 @@ DatabaseConfig decodeDatabase(const ConfigView& section, const std::string& base
   db.busyTimeout = d.duration("busyTimeout", db.busyTimeout);
   db.acquireTimeout = d.duration("acquireTimeout", db.acquireTimeout);
   if (db.acquireTimeout.count() <= 0) section.child("acquireTimeout")->fail("must be greater than 0");
+  db.connectTimeout = d.duration("connectTimeout", db.connectTimeout);
+  if (db.connectTimeout.count() < 1000) section.child("connectTimeout")->fail("must be at least 1s");
+  db.lockTimeout = d.duration("lockTimeout", db.lockTimeout);
+  db.statementTimeout = d.duration("statementTimeout", db.statementTimeout);
   db.autoMigrate = d.boolean("autoMigrate", db.autoMigrate);
   db.preparedStatements = d.boolean("preparedStatements", db.preparedStatements);
   d.finish();
