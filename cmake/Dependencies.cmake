@@ -25,6 +25,14 @@ if(AGAPE_WITH_PG)
   target_compile_definitions(agape_soci INTERFACE AGAPE_WITH_PG=1)
 endif()
 
+# http-parser 2.9 (the HTTP/1 parser Node.js used for a decade) reads
+# requests off the wire; Pistache's own parser is never handed a byte.
+find_path(HTTP_PARSER_INCLUDE_DIR http_parser.h REQUIRED)
+find_library(HTTP_PARSER_LIBRARY http_parser REQUIRED)
+add_library(agape_http_parser INTERFACE)
+target_include_directories(agape_http_parser INTERFACE ${HTTP_PARSER_INCLUDE_DIR})
+target_link_libraries(agape_http_parser INTERFACE ${HTTP_PARSER_LIBRARY})
+
 add_library(agape_boost_dll INTERFACE)
 target_link_libraries(agape_boost_dll INTERFACE Boost::headers ${CMAKE_DL_LIBS})
 target_compile_definitions(agape_boost_dll INTERFACE BOOST_DLL_USE_STD_FS)

@@ -115,7 +115,8 @@ void Application::start() {
       throw;
     }
   }
-  workers_ = std::make_unique<WorkerPool>(config_.server.workerThreads, 10'000, "agape-work");
+  workers_ = std::make_unique<WorkerPool>(config_.server.workerThreads, 10'000, "agape-work",
+                                          config_.server.workerQueueTimeout);
   server_ = std::make_unique<HttpServer>(config_.server, *pipeline_, *workers_);
   try {
     server_->start();
@@ -130,11 +131,11 @@ void Application::start() {
 }
 
 void Application::stop() {
-  if (server_) {
-    server_->drainAndStop(config_.server.shutdownGrace);
-    server_.reset();
-  }
+  if (server_) server_->drainAndStop(config_.server.shutdownGrace);
+  // Tasks still queued answer through the server's connections: the
+  // workers finish before the server goes.
   if (workers_) workers_->shutdown();
+  server_.reset();
   // Jobs run plugin code: they stop before the plugins do.
   if (jobs_) jobs_->stop(config_.server.shutdownGrace);
   if (pluginsStarted_) {
@@ -196,6 +197,29 @@ void Application::registerOperationsRoutes(RouteTable& table) {
       {.runInline = true, .summary = "This OpenAPI document", .responseSchema = R"({"type":"object"})"});
 }
 
+namespace {
+void renderConnectionMetrics(std::string& out, const HttpServer::Stats& s) {
+  auto family = [&](const char* name, const char* type, const char* help) {
+    out.append("# HELP ").append(name).append(" ").append(help).append("\n# TYPE ").append(name).append(" ");
+    out.append(type).append("\n");
+  };
+  family("agape_http_connections", "gauge", "Open client connections.");
+  appendSample(out, "agape_http_connections", "", static_cast<double>(s.open));
+  family("agape_http_connection_limit", "gauge", "Client connections at most (server.maxConnections).");
+  appendSample(out, "agape_http_connection_limit", "", s.limit);
+  family("agape_http_connections_closed_total", "counter", "Connections the server closed, by reason.");
+  for (std::size_t i = 1; i < s.closedFor.size(); ++i)
+    appendSample(out, "agape_http_connections_closed_total",
+                 formatLabels({{"reason", ConnectionRegistry::reasonName(static_cast<ConnectionRegistry::Reason>(i))}}),
+                 static_cast<double>(s.closedFor[i]));
+  family("agape_http_accept_failures_total", "counter", "Connections not accepted for want of file descriptors.");
+  appendSample(out, "agape_http_accept_failures_total", "", static_cast<double>(s.acceptFailures));
+  family("agape_http_malformed_requests_total", "counter",
+         "Requests refused before routing (malformed or too large); each closes its connection.");
+  appendSample(out, "agape_http_malformed_requests_total", "", static_cast<double>(s.malformed));
+}
+}  // namespace
+
 void Application::registerCollectors() {
   metrics_.addCollector([this](std::string& out) {
     if (httpMetrics_) httpMetrics_->render(out);
@@ -217,7 +241,11 @@ void Application::registerCollectors() {
       out += "# HELP agape_worker_queue_depth Requests waiting for a worker thread.\n"
              "# TYPE agape_worker_queue_depth gauge\n";
       appendSample(out, "agape_worker_queue_depth", "", static_cast<double>(workers_->queued()));
+      out += "# HELP agape_worker_queue_expired_total Requests answered 503 after waiting longer than "
+             "server.workerQueueTimeout for a worker.\n# TYPE agape_worker_queue_expired_total counter\n";
+      appendSample(out, "agape_worker_queue_expired_total", "", static_cast<double>(workers_->expired()));
     }
+    if (server_) renderConnectionMetrics(out, server_->stats());
     if (host_) {
       out += "# HELP agape_plugin_info Loaded plugins.\n# TYPE agape_plugin_info gauge\n";
       for (const auto& p : host_->plugins())

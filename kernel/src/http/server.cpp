@@ -1,33 +1,43 @@
 #include "http/server.h"
 
-#include <pistache/endpoint.h>
 #include <pistache/http.h>
+#include <pistache/listener.h>
+#include <pistache/peer.h>
+#include <pistache/string_logger.h>
 
-#include <algorithm>
-#include <sstream>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
 #include <strings.h>
+#include <algorithm>
 #include <thread>
 
 #include "agape/problem.h"
+#include "http/connection_registry.h"
 #include "http/middleware/middlewares.h"
+#include "http/request_reader.h"
 #include "log/log.h"
 
 namespace agape::kernel {
 
 namespace Http = Pistache::Http;
+namespace Tcp = Pistache::Tcp;
 
 namespace {
 
-std::optional<Method> toMethod(Http::Method m) {
-  switch (m) {
-    case Http::Method::Get: return Method::Get;
-    case Http::Method::Head: return Method::Head;
-    case Http::Method::Post: return Method::Post;
-    case Http::Method::Put: return Method::Put;
-    case Http::Method::Patch: return Method::Patch;
-    case Http::Method::Delete: return Method::Delete;
-    case Http::Method::Options: return Method::Options;
-    default: return std::nullopt;
+// "a=1&b=x%20y&flag" → (a, 1), (b, x y), (flag, ""), in order.
+void splitQuery(std::string_view query, std::vector<std::pair<std::string, std::string>>& out) {
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view piece = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (piece.empty()) continue;
+    const auto eq = piece.find('=');
+    const std::string_view key = piece.substr(0, eq);
+    const std::string_view value = eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1);
+    auto k = percentDecode(key, true);
+    auto v = percentDecode(value, true);
+    out.emplace_back(k ? std::move(*k) : std::string(key), v ? std::move(*v) : std::string(value));
   }
 }
 
@@ -58,8 +68,10 @@ class HeaderBlock final : public Http::Header::Header {
       auto it = std::find_if(lines_.begin(), lines_.end(), [&](const auto& l) {
         return strcasecmp(l.first.c_str(), h.first.c_str()) == 0;
       });
-      if (it == lines_.end()) lines_.push_back(h);
-      else it->second += ", " + h.second;
+      if (it == lines_.end())
+        lines_.push_back(h);
+      else
+        it->second += ", " + h.second;
     }
   }
   bool empty() const { return lines_.empty(); }
@@ -94,144 +106,401 @@ class HeaderBlock final : public Http::Header::Header {
 
 }  // namespace
 
+// Pistache's accept loop logs a failed accept(2) and tries again at once;
+// with no descriptor left (EMFILE, ENFILE) the listening socket stays
+// readable and that loop spins a core. Its logger is the one hook on that
+// thread: a failed accept waits there (10 ms doubling to 1 s) before the loop
+// goes on, is counted, and is logged once per episode.
+class HttpServer::AcceptGuard final : public Pistache::Log::StringLogger {
+ public:
+  void log(Pistache::Log::Level, const std::string& message) override {
+    const bool outOfDescriptors = message.find("Too many open files") != std::string::npos;
+    if (!outOfDescriptors) {
+      JsonLogger("http").warn("listener", {{"message", message}});
+      return;
+    }
+    failures_.fetch_add(1, std::memory_order_relaxed);
+    long long wait = backoffMs_.load(std::memory_order_relaxed);
+    if (wait == 0) {
+      JsonLogger("http").warn(
+          "out of file descriptors: not accepting connections for a while; raise the "
+          "descriptor limit (LimitNOFILE) or lower server.maxConnections",
+          {{"error", message}});
+      wait = 10;
+    }
+    backoffMs_.store(std::min<long long>(wait * 2, 1000), std::memory_order_relaxed);
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+  }
+  bool isEnabledFor(Pistache::Log::Level level) const override { return level >= Pistache::Log::Level::WARN; }
+
+  // A connection was accepted: the episode, if any, is over.
+  void accepted() {
+    if (backoffMs_.exchange(0, std::memory_order_relaxed) != 0)
+      JsonLogger("http").info("accepting connections again");
+  }
+  long long failures() const { return failures_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<long long> backoffMs_{0};
+  std::atomic<long long> failures_{0};
+};
+
+// Pistache's handler, one per network thread. Requests are read by the
+// kernel's RequestReader (onInput), never by Pistache's own parser, which
+// spins on some chunked bodies and answers only the first of pipelined
+// requests; Pistache keeps the sockets, the reactor and response writing.
 class HttpServer::Handler final : public Http::Handler {
  public:
   HTTP_PROTOTYPE(Handler)
 
   explicit Handler(HttpServer* server) : server_(server) {}
 
-  void onRequest(const Http::Request& req, Http::ResponseWriter writer) override {
-    // In flight until the response is written, whichever thread writes it.
-    auto done = std::shared_ptr<void>(nullptr, [counter = server_->inFlight_](void*) {
-      counter->fetch_sub(1, std::memory_order_relaxed);
-    });
-    server_->inFlight_->fetch_add(1, std::memory_order_relaxed);
-    auto ex = std::make_shared<Exchange>();
-    bool keepAlive = convert(req, ex->request);
-    const Pipeline& pipeline = server_->pipeline_;
+  void onRequest(const Http::Request&, Http::ResponseWriter) override {}  // never called: see onInput
 
-    if (!toMethod(req.method())) {
+  void onConnection(const std::shared_ptr<Tcp::Peer>& peer) override;
+  void onInput(const char* buffer, size_t len, const std::shared_ptr<Tcp::Peer>& peer) override;
+  void onDisconnection(const std::shared_ptr<Tcp::Peer>& peer) override;
+
+  Http::ResponseWriter writer(Http::Version version, const std::shared_ptr<Tcp::Peer>& peer) {
+    return Http::ResponseWriter(version, transport(), this, peer);
+  }
+
+ private:
+  HttpServer* server_;
+};
+
+// One client connection: its request reader, and whether one of its
+// requests is being answered. Requests are answered one at a time, in the
+// order they came (pipelined ones wait in the reader); the thread that
+// finishes a response goes on with the next request.
+class HttpServer::Connection final : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(HttpServer& server, Handler& handler, const std::shared_ptr<Tcp::Peer>& peer,
+             std::shared_ptr<ConnectionRegistry::Entry> entry, RequestReader::Limits limits)
+      : server_(server),
+        handler_(handler),
+        peer_(peer),
+        entry_(std::move(entry)),
+        reader_(limits),
+        headStart_(Clock::now()) {
+    entry_->setDeadline(ConnectionRegistry::Reason::HeaderTimeout,
+                        headStart_ + server_.config_.headerTimeout);
+  }
+
+  // Network thread: bytes from the client.
+  void received(const char* data, std::size_t size) {
+    {
+      std::lock_guard lock(mutex_);
+      if (closing_ || gone_) return;  // after the last response: read and dropped until the close
+      const bool wasIdle = reader_.phase() == RequestReader::Phase::Idle;
+      if (!reader_.feed(data, size)) {
+        // Far more than a request's worth, unread: a client that writes without reading.
+        closing_ = true;
+        server_.connections_->finish(entry_, std::chrono::milliseconds(0));
+        return;
+      }
+      if (wasIdle && served_) headStart_ = Clock::now();
+    }
+    pump();
+  }
+
+  void disconnected() {
+    std::lock_guard lock(mutex_);
+    gone_ = true;
+    server_.connections_->closed(entry_);
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  // Reads and answers requests until one is being answered elsewhere or more
+  // bytes are needed. Whoever pumps sees what others changed meanwhile.
+  void pump() {
+    std::unique_lock lock(mutex_);
+    if (pumping_) return;
+    pumping_ = true;
+    while (!answering_ && !closing_ && !gone_) {
+      const RequestReader::Result result = reader_.next();
+      if (result == RequestReader::Result::NeedMore) {
+        if (reader_.takeContinue()) sendContinue();
+        setWaitingDeadline();
+        break;
+      }
+      answering_ = true;
+      entry_->clearDeadline();
+      if (result == RequestReader::Result::Error) {
+        closing_ = true;
+        const ReadError error = reader_.error();
+        lock.unlock();
+        refuse(error);
+      } else {
+        ReadRequest request = std::move(reader_.request());
+        lock.unlock();
+        dispatch(std::move(request));
+      }
+      lock.lock();
+    }
+    pumping_ = false;
+  }
+
+  void setWaitingDeadline() {
+    const ServerConfig& cfg = server_.config_;
+    switch (reader_.phase()) {
+      case RequestReader::Phase::Idle:
+        if (served_)
+          entry_->setDeadline(ConnectionRegistry::Reason::IdleTimeout, idleSince_ + cfg.keepAliveTimeout);
+        else  // a connection that never sent a byte
+          entry_->setDeadline(ConnectionRegistry::Reason::HeaderTimeout, headStart_ + cfg.headerTimeout);
+        break;
+      case RequestReader::Phase::Head:
+        entry_->setDeadline(ConnectionRegistry::Reason::HeaderTimeout, headStart_ + cfg.headerTimeout);
+        break;
+      case RequestReader::Phase::Body:
+        entry_->setDeadline(ConnectionRegistry::Reason::BodyTimeout, Clock::now() + cfg.bodyTimeout);
+        break;
+    }
+  }
+
+  void sendContinue() {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    if (auto peer = peer_.lock()) peer->send(Pistache::RawBuffer(std::string(kContinue), kContinue.size()));
+  }
+
+  // A request the reader refused: one problem+json answer, then the close.
+  void refuse(const ReadError& error) {
+    server_.malformed_->fetch_add(1, std::memory_order_relaxed);
+    auto peer = peer_.lock();
+    if (!peer) return;
+    Exchange ex;
+    ex.request.requestId = newRequestId();
+    applyProblem(ex, Problem(error.status, error.code, error.detail));
+    ex.response.headers.set("X-Request-Id", ex.request.requestId);
+    JsonLogger("http").info("malformed request refused", {{"status", std::to_string(error.status)},
+                                                          {"code", error.code},
+                                                          {"client", peer->address().host()},
+                                                          {"requestId", ex.request.requestId}});
+    Http::ResponseWriter writer = handler_.writer(Http::Version::Http11, peer);
+    reply(writer, ex, false);
+  }
+
+  void dispatch(ReadRequest&& in) {
+    auto peer = peer_.lock();
+    if (!peer) return;
+    // In flight until the response is written, whichever thread writes it.
+    auto done = std::shared_ptr<void>(
+        nullptr, [counter = server_.inFlight_](void*) { counter->fetch_sub(1, std::memory_order_relaxed); });
+    server_.inFlight_->fetch_add(1, std::memory_order_relaxed);
+    auto ex = std::make_shared<Exchange>();
+    const std::optional<Method> method = parseMethod(in.method);
+    const Http::Version version = in.minorVersion == 0 ? Http::Version::Http10 : Http::Version::Http11;
+    bool keepAlive = in.keepAlive;
+    convert(std::move(in), *peer, ex->request);
+    auto shared = std::make_shared<Http::ResponseWriter>(handler_.writer(version, peer));
+    const Pipeline& pipeline = server_.pipeline_;
+
+    if (!method) {
       ex->response = Response::withStatus(501);
-    } else if (server_->draining_.load(std::memory_order_relaxed)) {
-      applyProblem(*ex, Problem::unavailable("The server is shutting down; retry shortly.").withHeader("Retry-After", "1"));
+    } else if (server_.draining_.load(std::memory_order_relaxed)) {
+      answer(
+          *ex,
+          Problem::unavailable("The server is shutting down; retry shortly.").withHeader("Retry-After", "1"));
       keepAlive = false;
     } else {
       pipeline.resolve(*ex);
-      bool runInline = ex->match.outcome != Router::Outcome::Found || ex->match.route->options.runInline;
+      const bool runInline =
+          ex->match.outcome != Router::Outcome::Found || ex->match.route->options.runInline;
       if (!runInline && pipeline.tryFastPath(*ex)) {
-        write(writer, *ex, keepAlive);
+        reply(*shared, *ex, keepAlive);
         return;
       }
       if (!runInline) {
-        auto shared = std::make_shared<Http::ResponseWriter>(std::move(writer));
-        bool queued = server_->workers_.submit([ex, shared, keepAlive, done, &pipeline] {
-          pipeline.run(*ex);
-          write(*shared, *ex, keepAlive);
-        });
+        auto self = shared_from_this();
+        const bool queued = server_.workers_.submit(
+            [ex, shared, keepAlive, done, self, &pipeline] {
+              pipeline.run(*ex);
+              self->reply(*shared, *ex, keepAlive);
+            },
+            [ex, shared, keepAlive, done, self] {
+              answer(*ex, Problem::unavailable("The server is too busy to answer in time; retry shortly.")
+                              .withHeader("Retry-After", "1"));
+              self->reply(*shared, *ex, keepAlive);
+            });
         if (queued) return;
-        applyProblem(*ex, Problem::unavailable("The server is overloaded; retry shortly.").withHeader("Retry-After", "1"));
-        write(*shared, *ex, keepAlive);
+        answer(
+            *ex,
+            Problem::unavailable("The server is overloaded; retry shortly.").withHeader("Retry-After", "1"));
+        reply(*shared, *ex, keepAlive);
         return;
       }
       pipeline.run(*ex);
     }
-    write(writer, *ex, keepAlive);
+    reply(*shared, *ex, keepAlive);
   }
 
- private:
-  // Copies what the pipeline needs out of Pistache's request. Returns whether
-  // the connection stays open: HTTP/1.1 keeps it unless the client said
-  // "close" (Pistache alone would close when the header is absent).
-  bool convert(const Http::Request& in, Request& out) const {
-    out.method = toMethod(in.method()).value_or(Method::Get);
-    out.path = in.resource();
-    // Pistache splits the query but leaves it percent-encoded.
-    for (auto it = in.query().parameters_begin(); it != in.query().parameters_end(); ++it) {
-      auto key = percentDecode(it->first, true);
-      auto value = percentDecode(it->second, true);
-      out.queryParams.emplace_back(key ? std::move(*key) : it->first, value ? std::move(*value) : it->second);
-    }
-    out.body = in.body();
-    bool keepAlive = in.version() == Http::Version::Http11;
-    for (const auto& h : in.headers().list()) {
-      // One stream per thread: constructing an ostringstream per header
-      // costs more than the rest of the conversion.
-      thread_local std::ostringstream os;
-      os.str({});
-      os.clear();
-      h->write(os);
-      std::string name = h->name();
-      if (name == "Connection") {
-        auto c = std::static_pointer_cast<Http::Header::Connection>(h);
-        keepAlive = c->control() == Http::ConnectionControl::KeepAlive;
-      }
-      out.headers.add(std::move(name), os.str());
-    }
-    for (const auto& [name, raw] : in.headers().rawList()) out.headers.add(raw.name(), raw.value());
-    out.clientIp = in.address().host();
-    if (server_->config_.trustForwardedFor)
-      if (auto fwd = out.headers.get("X-Forwarded-For"); fwd && !fwd->empty()) out.clientIp = forwardedClient(*fwd);
-    return keepAlive;
+  // A problem answered outside the middleware chain, with the request id.
+  static void answer(Exchange& ex, const Problem& problem) {
+    if (ex.request.requestId.empty()) ex.request.requestId = newRequestId();
+    applyProblem(ex, problem);
+    ex.response.headers.set("X-Request-Id", ex.request.requestId);
   }
 
-  // Never throws: a failed write (peer gone) is logged, not propagated into
-  // Pistache's reactor or a worker thread.
-  static void write(Http::ResponseWriter& writer, Exchange& ex, bool keepAlive) noexcept {
+  // Copies what the pipeline needs out of the request read off the wire.
+  void convert(ReadRequest&& in, Tcp::Peer& peer, Request& out) const {
+    out.method = parseMethod(in.method).value_or(Method::Get);
+    out.path = std::move(in.path);
+    splitQuery(in.query, out.queryParams);
+    out.rawQuery = std::move(in.query);
+    out.body = std::move(in.body);
+    for (auto& [name, value] : in.headers) out.headers.add(std::move(name), std::move(value));
+    out.clientIp = peer.address().host();
+    if (server_.config_.trustForwardedFor)
+      if (auto fwd = out.headers.get("X-Forwarded-For"); fwd && !fwd->empty())
+        out.clientIp = forwardedClient(*fwd);
+  }
+
+  // Writes the response (never throws: a failed write is logged, not
+  // propagated into Pistache's reactor or a worker thread), then goes on
+  // with the next request, or closes once the response is out.
+  void reply(Http::ResponseWriter& writer, Exchange& ex, bool keepAlive) noexcept {
     try {
-      writeOrThrow(writer, ex, keepAlive);
+      auto sent = writeOrThrow(writer, ex, keepAlive);
+      if (!keepAlive)
+        sent.then([self = shared_from_this()](ssize_t) { self->finish(); }, [](std::exception_ptr) {});
     } catch (const std::exception& e) {
-      JsonLogger("http").warn("response not written", {{"error", e.what()}, {"requestId", ex.request.requestId}});
+      JsonLogger("http").warn("response not written",
+                              {{"error", e.what()}, {"requestId", ex.request.requestId}});
+      if (!keepAlive) finish();
     }
+    {
+      std::lock_guard lock(mutex_);
+      answering_ = false;
+      served_ = true;
+      idleSince_ = Clock::now();
+      if (!keepAlive) closing_ = true;
+    }
+    if (keepAlive) pump();
   }
 
-  static void writeOrThrow(Http::ResponseWriter& writer, Exchange& ex, bool keepAlive) {
+  void finish() { server_.connections_->finish(entry_, kLinger); }
+
+  static Pistache::Async::Promise<ssize_t> writeOrThrow(Http::ResponseWriter& writer, Exchange& ex,
+                                                        bool keepAlive) {
     auto& headers = writer.headers();
     auto block = std::make_shared<HeaderBlock>(ex.response.headers, ex.response.contentType);
     if (!block->empty()) headers.add(block);
-    // Pistache has already put its own Connection header (Close for an
-    // HTTP/1.1 request without one); replace it.
     headers.remove<Http::Header::Connection>();
     headers.add<Http::Header::Connection>(keepAlive ? Http::ConnectionControl::KeepAlive
                                                     : Http::ConnectionControl::Close);
     if (ex.request.method == Method::Head) ex.response.body.clear();
-    writer.send(static_cast<Http::Code>(ex.response.status), ex.response.body);
+    return writer.send(static_cast<Http::Code>(ex.response.status), ex.response.body);
   }
 
-  HttpServer* server_;
+  // How long a closing connection keeps reading (and dropping) what the
+  // client still sends, so that its last response is not destroyed by a reset.
+  static constexpr std::chrono::milliseconds kLinger{2000};
+
+  HttpServer& server_;
+  Handler& handler_;
+  const std::weak_ptr<Tcp::Peer> peer_;
+  const std::shared_ptr<ConnectionRegistry::Entry> entry_;
+  std::mutex mutex_;
+  RequestReader reader_;         // guarded by mutex_, as is everything below
+  bool answering_ = false;       // a request is being answered
+  bool pumping_ = false;         // a thread is in pump()
+  bool closing_ = false;         // no more requests: the last response is being written
+  bool gone_ = false;            // the client disconnected
+  bool served_ = false;          // at least one response was written
+  Clock::time_point headStart_;  // when the request being read began (or the connection opened)
+  Clock::time_point idleSince_;
 };
 
+namespace {
+constexpr const char* kConnectionData = "agape.conn";
+}
+
+void HttpServer::Handler::onConnection(const std::shared_ptr<Tcp::Peer>& peer) {
+  server_->acceptGuard_->accepted();
+  auto entry = server_->connections_->open(peer->fd());
+  peer->putData(kConnectionData, std::make_shared<Connection>(*server_, *this, peer, std::move(entry),
+                                                              server_->readerLimits_));
+}
+
+void HttpServer::Handler::onInput(const char* buffer, size_t len, const std::shared_ptr<Tcp::Peer>& peer) {
+  if (auto conn = std::static_pointer_cast<Connection>(peer->tryGetData(kConnectionData)))
+    conn->received(buffer, len);
+}
+
+void HttpServer::Handler::onDisconnection(const std::shared_ptr<Tcp::Peer>& peer) {
+  if (auto conn = std::static_pointer_cast<Connection>(peer->tryGetData(kConnectionData)))
+    conn->disconnected();
+}
+
 HttpServer::HttpServer(const ServerConfig& config, const Pipeline& pipeline, WorkerPool& workers)
-    : config_(config), pipeline_(pipeline), workers_(workers),
-      inFlight_(std::make_shared<std::atomic<unsigned long long>>(0)) {}
+    : config_(config),
+      pipeline_(pipeline),
+      workers_(workers),
+      inFlight_(std::make_shared<std::atomic<unsigned long long>>(0)),
+      malformed_(std::make_shared<std::atomic<long long>>(0)),
+      acceptGuard_(std::make_shared<AcceptGuard>()) {}
 
 HttpServer::~HttpServer() {
   if (running_) drainAndStop(std::chrono::milliseconds(0));
 }
 
-void HttpServer::start() {
-  Pistache::Address addr(config_.host, Pistache::Port(static_cast<std::uint16_t>(config_.port)));
-  endpoint_ = std::make_unique<Http::Endpoint>(addr);
-  // Requests carry the largest body any route accepts plus headers.
-  std::size_t maxBody = config_.maxBodyBytes;
-  for (const auto& r : pipeline_.router().routes()) maxBody = std::max(maxBody, r.options.bodyLimit);
-  auto opts = Http::Endpoint::options()
-                  .threads(config_.ioThreads)
-                  .threadsName("agape-io")
-                  .flags(Pistache::Tcp::Options::ReuseAddr)
-                  .maxRequestSize(maxBody + 64 * 1024)
-                  .maxResponseSize(64 * 1024 * 1024)
-                  .keepaliveTimeout(config_.keepAliveTimeout);
-  endpoint_->init(opts);
-  endpoint_->setHandler(std::make_shared<Handler>(this));
-  try {
-    endpoint_->serveThreaded();
-  } catch (const std::exception& e) {
-    throw std::runtime_error("cannot listen on " + config_.host + ":" + std::to_string(config_.port) + ": " + e.what());
+namespace {
+
+// The soft descriptor limit raised to the hard one (what systemd's
+// LimitNOFILE sets), and the number of connections that leaves room for:
+// a reserve stays for the database, log and data files, plugins, epoll.
+int connectionLimitFromDescriptors() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return 1024;
+  if (lim.rlim_cur < lim.rlim_max) {
+    rlimit raised = lim;
+    raised.rlim_cur = lim.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
   }
-  running_ = true;
+  const long long fds = lim.rlim_cur == RLIM_INFINITY ? 1 << 20 : static_cast<long long>(lim.rlim_cur);
+  const long long reserve = 64 + fds / 16;
+  return static_cast<int>(std::clamp<long long>(fds - reserve, 16, 1'000'000));
 }
 
-std::uint16_t HttpServer::port() const { return endpoint_ ? static_cast<std::uint16_t>(endpoint_->getPort()) : 0; }
+constexpr int kBacklog = 511;  // pending connections the kernel queues for accept(2)
+
+}  // namespace
+
+void HttpServer::start() {
+  const int limit = config_.maxConnections > 0 ? config_.maxConnections : connectionLimitFromDescriptors();
+  connections_ = std::make_unique<ConnectionRegistry>(limit);
+  // A request may carry the largest body any route accepts.
+  std::size_t maxBody = config_.maxBodyBytes;
+  for (const auto& r : pipeline_.router().routes()) maxBody = std::max(maxBody, r.options.bodyLimit);
+  readerLimits_ = RequestReader::Limits{.maxHeaderBytes = 64 * 1024, .maxBodyBytes = maxBody};
+  // Pistache's listener and plain TCP transports, without Http::Endpoint:
+  // the endpoint's transports time requests out on Pistache's own parser,
+  // which is not used, and it does not pass a logger to its accept loop.
+  auto handler = std::make_shared<Handler>(this);
+  handler->setMaxResponseSize(64 * 1024 * 1024);
+  listener_ = std::make_unique<Tcp::Listener>(
+      Pistache::Address(config_.host, Pistache::Port(static_cast<std::uint16_t>(config_.port))));
+  listener_->init(static_cast<std::size_t>(config_.ioThreads),
+                  Pistache::Flags<Tcp::Options>(Tcp::Options::ReuseAddr), "agape-io", kBacklog, acceptGuard_);
+  listener_->setHandler(handler);
+  try {
+    listener_->bind();
+    listener_->runThreaded();
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot listen on " + config_.host + ":" + std::to_string(config_.port) + ": " +
+                             e.what());
+  }
+  connections_->startSweeper();
+  running_ = true;
+  JsonLogger("http").info("connection limit", {{"maxConnections", std::to_string(limit)}});
+}
+
+std::uint16_t HttpServer::port() const {
+  return listener_ ? static_cast<std::uint16_t>(listener_->getPort()) : 0;
+}
 
 void HttpServer::drainAndStop(std::chrono::milliseconds grace) {
   if (!running_) return;
@@ -242,8 +511,22 @@ void HttpServer::drainAndStop(std::chrono::milliseconds grace) {
   if (inFlight_->load() > 0)
     JsonLogger("http").warn("shutdown grace expired with requests in flight",
                             {{"inFlight", std::to_string(inFlight_->load())}});
-  endpoint_->shutdown();
+  connections_->stopSweeper();
+  listener_->shutdown();
   running_ = false;
+}
+
+HttpServer::Stats HttpServer::stats() const {
+  Stats s;
+  if (connections_) {
+    s.open = connections_->size();
+    s.limit = connections_->limit();
+    for (std::size_t i = 0; i < ConnectionRegistry::kReasons; ++i)
+      s.closedFor[i] = connections_->closedFor(static_cast<ConnectionRegistry::Reason>(i));
+  }
+  s.acceptFailures = acceptGuard_->failures();
+  s.malformed = malformed_->load();
+  return s;
 }
 
 }  // namespace agape::kernel

@@ -1,18 +1,22 @@
 #pragma once
-// The Pistache endpoint: parses HTTP, hands each request to the Pipeline on
-// the network thread (inline routes) or on the worker pool (everything
-// else), and writes the response back.
+// The HTTP server on Pistache's listener: reads each connection's requests (RequestReader),
+// hands each to the Pipeline on the network thread (inline routes) or on the
+// worker pool (everything else), and writes the responses back in order.
+// Connection deadlines and the connection limit: ConnectionRegistry.
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
 
 #include "config/kernel_config.h"
+#include "http/connection_registry.h"
 #include "http/pipeline.h"
+#include "http/request_reader.h"
 #include "http/worker_pool.h"
 
-namespace Pistache::Http {
-class Endpoint;
+namespace Pistache::Tcp {
+class Listener;
 }
 
 namespace agape::kernel {
@@ -31,14 +35,30 @@ class HttpServer {
   bool draining() const { return draining_.load(); }
   unsigned long long inFlight() const { return inFlight_->load(); }
 
+  struct Stats {
+    std::size_t open = 0;  // client connections
+    int limit = 0;
+    std::array<long long, ConnectionRegistry::kReasons> closedFor{};  // by ConnectionRegistry::Reason
+    long long acceptFailures = 0;  // accept(2) failed for want of descriptors
+    long long malformed = 0;       // requests refused by the reader (then the connection closed)
+  };
+  Stats stats() const;
+
  private:
   class Handler;
+  class Connection;
+  class AcceptGuard;
   const ServerConfig& config_;
   const Pipeline& pipeline_;
   WorkerPool& workers_;
-  std::unique_ptr<Pistache::Http::Endpoint> endpoint_;
   std::atomic<bool> draining_{false};
   std::shared_ptr<std::atomic<unsigned long long>> inFlight_;
+  std::shared_ptr<std::atomic<long long>> malformed_;
+  std::shared_ptr<AcceptGuard> acceptGuard_;
+  std::unique_ptr<ConnectionRegistry> connections_;
+  RequestReader::Limits readerLimits_;
+  // Last, so it goes first: its threads use everything above.
+  std::unique_ptr<Pistache::Tcp::Listener> listener_;
   bool running_ = false;
 };
 

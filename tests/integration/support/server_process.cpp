@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -64,10 +65,14 @@ std::string TempDir::write(const std::string& name, const std::string& content) 
 namespace {
 
 pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& env, const std::string& logFile,
-            const std::string& inputFile = "") {
+            const std::string& inputFile = "", int maxOpenFiles = 0) {
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    if (maxOpenFiles > 0) {
+      const rlimit lim{static_cast<rlim_t>(maxOpenFiles), static_cast<rlim_t>(maxOpenFiles)};
+      setrlimit(RLIMIT_NOFILE, &lim);
+    }
     int fd = open(logFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, 1);
     dup2(fd, 2);
@@ -111,13 +116,14 @@ CommandResult runAgape(const std::vector<std::string>& args, const std::vector<s
   return {decode(status), readFile(log)};
 }
 
-ServerProcess::ServerProcess(const std::vector<std::string>& args, int port, const std::vector<std::string>& env)
+ServerProcess::ServerProcess(const std::vector<std::string>& args, int port, const std::vector<std::string>& env,
+                             int maxOpenFiles)
     : port_(port) {
   char tmpl[] = "/tmp/agape-server-XXXXXX.log";
   int fd = mkstemps(tmpl, 4);
   close(fd);
   logFile_ = tmpl;
-  pid_ = spawn(args, env, logFile_);
+  pid_ = spawn(args, env, logFile_, "", maxOpenFiles);
 }
 
 ServerProcess::~ServerProcess() {

@@ -34,7 +34,9 @@ CommandResult runAgape(const std::vector<std::string>& args, const std::vector<s
 // A running `agape serve`.
 class ServerProcess {
  public:
-  ServerProcess(const std::vector<std::string>& args, int port, const std::vector<std::string>& env = {});
+  // `maxOpenFiles` > 0: the process's descriptor limit (soft and hard), as `ulimit -n` would set it.
+  ServerProcess(const std::vector<std::string>& args, int port, const std::vector<std::string>& env = {},
+                int maxOpenFiles = 0);
   ~ServerProcess();
   // Waits until /healthz answers 200; false if the process exited or time ran out.
   bool waitReady(std::chrono::seconds timeout = std::chrono::seconds(20));
@@ -44,6 +46,7 @@ class ServerProcess {
   void kill9();
   std::string output() const;
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
  private:
