@@ -461,7 +461,7 @@ TEST(HostileDescriptors, OutOfDescriptorsTheAcceptLoopBacksOffAndRecovers) {
   for (auto pos = log.find("out of file descriptors"); pos != std::string::npos;
        pos = log.find("out of file descriptors", pos + 1))
     ++warnings;
-  EXPECT_EQ(warnings, 1u) << "one warning per episode";
+  EXPECT_EQ(warnings, 1u) << "one warning per episode\n" << log;
 }
 
 TEST(HostileShutdown, SigtermStopsTheServerWhileHostileRequestsAreOpen) {

@@ -110,38 +110,50 @@ class HeaderBlock final : public Http::Header::Header {
 // with no descriptor left (EMFILE, ENFILE) the listening socket stays
 // readable and that loop spins a core. Its logger is the one hook on that
 // thread: a failed accept waits there (10 ms doubling to 1 s) before the loop
-// goes on, is counted, and is logged once per episode.
+// goes on, and is counted. An episode (one warning, then one line when it
+// is over) lasts until connections are accepted again with no failure for
+// a second: a descriptor freed now and then does not end it.
 class HttpServer::AcceptGuard final : public Pistache::Log::StringLogger {
  public:
   void log(Pistache::Log::Level, const std::string& message) override {
-    const bool outOfDescriptors = message.find("Too many open files") != std::string::npos;
-    if (!outOfDescriptors) {
+    if (message.find("Too many open files") == std::string::npos) {
       JsonLogger("http").warn("listener", {{"message", message}});
       return;
     }
     failures_.fetch_add(1, std::memory_order_relaxed);
-    long long wait = backoffMs_.load(std::memory_order_relaxed);
-    if (wait == 0) {
-      JsonLogger("http").warn(
-          "out of file descriptors: not accepting connections for a while; raise the "
-          "descriptor limit (LimitNOFILE) or lower server.maxConnections",
-          {{"error", message}});
-      wait = 10;
-    }
+    lastFailureMs_.store(nowMs(), std::memory_order_relaxed);
+    if (!inEpisode_.exchange(true))
+      JsonLogger("http").warn("out of file descriptors: not accepting connections for a while; raise the "
+                              "descriptor limit (LimitNOFILE) or lower server.maxConnections",
+                              {{"error", message}});
+    const long long wait = backoffMs_.load(std::memory_order_relaxed);
     backoffMs_.store(std::min<long long>(wait * 2, 1000), std::memory_order_relaxed);
     std::this_thread::sleep_for(std::chrono::milliseconds(wait));
   }
   bool isEnabledFor(Pistache::Log::Level level) const override { return level >= Pistache::Log::Level::WARN; }
 
-  // A connection was accepted: the episode, if any, is over.
+  // A connection was accepted.
   void accepted() {
-    if (backoffMs_.exchange(0, std::memory_order_relaxed) != 0)
-      JsonLogger("http").info("accepting connections again");
+    if (!inEpisode_.load(std::memory_order_relaxed) ||
+        nowMs() - lastFailureMs_.load(std::memory_order_relaxed) < kQuietMs)
+      return;
+    if (inEpisode_.exchange(false)) {
+      backoffMs_.store(kFirstBackoffMs, std::memory_order_relaxed);
+      JsonLogger("http").info("accepting connections again",
+                              {{"failedAccepts", std::to_string(failures_.load(std::memory_order_relaxed))}});
+    }
   }
   long long failures() const { return failures_.load(std::memory_order_relaxed); }
 
  private:
-  std::atomic<long long> backoffMs_{0};
+  static constexpr long long kFirstBackoffMs = 10, kQuietMs = 1000;
+  static long long nowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+  std::atomic<bool> inEpisode_{false};
+  std::atomic<long long> backoffMs_{kFirstBackoffMs};
+  std::atomic<long long> lastFailureMs_{0};
   std::atomic<long long> failures_{0};
 };
 
