@@ -104,6 +104,7 @@ struct RequestReader::Parser {
   static int onHeaderField(http_parser* p, const char* at, std::size_t n) {
     Parser& self = of(p);
     if (!self.countHeader(n)) return -1;
+    if (self.headersDone) return 0;  // a trailer: dropped, never merged into the headers (RFC 9110 §6.5.1)
     auto& headers = self.owner->request_.headers;
     if (!self.inField) headers.emplace_back();
     headers.back().first.append(at, n);
@@ -115,6 +116,7 @@ struct RequestReader::Parser {
   static int onHeaderValue(http_parser* p, const char* at, std::size_t n) {
     Parser& self = of(p);
     if (!self.countHeader(n)) return -1;
+    if (self.headersDone) return 0;
     const std::size_t start = self.offsetOf(at);
     // The same value continuing elsewhere than where it stopped means a
     // line break came between: an obs-fold line, which RFC 9112 lets a
