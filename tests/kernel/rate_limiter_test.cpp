@@ -85,7 +85,7 @@ TEST(RateLimiter, FloodStaysWithinTheCapAndItsMemory) {
   for (std::size_t i = 50'000; i < 150'000; ++i) limiter.take("default", client(i));
   EXPECT_EQ(limiter.trackedClients(), 1600u);
   // 100k more clients through a full limiter: the heap does not grow (a
-  // bucket is about 100 bytes, so a leak per client would show as ~10 MB).
+  // bucket is about 84 bytes, so a leak per client would show as ~8 MB).
   EXPECT_LT(heapInUse(), heap + 64 * 1024);
 }
 

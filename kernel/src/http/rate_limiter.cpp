@@ -63,10 +63,11 @@ class alignas(64) RateLimiter::Shard {
     if (slots_.empty()) return kNone;
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t s = hash & mask;; s = (s + 1) & mask) {
-      const std::uint32_t i = slots_[s];
-      if (i == kNone) return kNone;
-      const Bucket& b = buckets_[i];
-      if (b.hash == hash && b.cls == cls && b.client == client) return i;
+      const Slot slot = slots_[s];
+      if (slot.index == kNone) return kNone;
+      if (slot.hash != hash) continue;
+      const Bucket& b = buckets_[slot.index];
+      if (b.cls == cls && b.client == client) return slot.index;
     }
   }
 
@@ -113,10 +114,19 @@ class alignas(64) RateLimiter::Shard {
   // behind it until it is full itself; the hard cap bounds memory meanwhile.
   void dropIdle(TimePoint now, const std::vector<Rate>& rates, int budget) {
     for (; budget > 0 && tail_ != kNone; --budget) {
+      if (tail_ == checkedTail_ && now < tailFullAt_) break;
       const Bucket& b = buckets_[tail_];
       const Rate& r = rates[b.cls];
       const double idle = std::chrono::duration<double>(now - b.updated).count();
-      if (b.tokens + idle * r.perSecond < r.burst) break;
+      if (b.tokens + idle * r.perSecond < r.burst) {
+        // Untouched, the tail fills at a known time: until then, requests
+        // need not read it (under a flood it is never in cache).
+        const double untilFull = std::min(1e9, (r.burst - b.tokens) / r.perSecond);
+        checkedTail_ = tail_;
+        tailFullAt_ = b.updated + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                      std::chrono::duration<double>(untilFull));
+        break;
+      }
       erase(tail_);
     }
     if (buckets_.size() > kMinCompact && size_ * 4 < buckets_.size()) compact();
@@ -126,8 +136,8 @@ class alignas(64) RateLimiter::Shard {
   void place(std::uint32_t i) {
     const std::size_t mask = slots_.size() - 1;
     std::size_t s = buckets_[i].hash & mask;
-    while (slots_[s] != kNone) s = (s + 1) & mask;
-    slots_[s] = i;
+    while (slots_[s].index != kNone) s = (s + 1) & mask;
+    slots_[s] = Slot{i, buckets_[i].hash};
   }
 
   void erase(std::uint32_t i) {
@@ -135,15 +145,15 @@ class alignas(64) RateLimiter::Shard {
     // up, so probe sequences stay unbroken without tombstones.
     const std::size_t mask = slots_.size() - 1;
     std::size_t hole = buckets_[i].hash & mask;
-    while (slots_[hole] != i) hole = (hole + 1) & mask;
-    for (std::size_t s = (hole + 1) & mask; slots_[s] != kNone; s = (s + 1) & mask) {
-      const std::size_t home = buckets_[slots_[s]].hash & mask;
+    while (slots_[hole].index != i) hole = (hole + 1) & mask;
+    for (std::size_t s = (hole + 1) & mask; slots_[s].index != kNone; s = (s + 1) & mask) {
+      const std::size_t home = slots_[s].hash & mask;
       if (((s - home) & mask) >= ((s - hole) & mask)) {
         slots_[hole] = slots_[s];
         hole = s;
       }
     }
-    slots_[hole] = kNone;
+    slots_[hole] = Slot{};
     unlink(i);
     buckets_[i].next = free_;
     free_ = i;
@@ -160,13 +170,14 @@ class alignas(64) RateLimiter::Shard {
   }
 
   void unlink(std::uint32_t i) {
+    if (i == checkedTail_) checkedTail_ = kNone;
     Bucket& b = buckets_[i];
     (b.prev != kNone ? buckets_[b.prev].next : head_) = b.next;
     (b.next != kNone ? buckets_[b.next].prev : tail_) = b.prev;
   }
 
   void rehash(std::size_t slots) {
-    slots_.assign(slots, kNone);
+    slots_.assign(slots, Slot{});
     for (std::uint32_t i = head_; i != kNone; i = buckets_[i].next) place(i);
   }
 
@@ -185,16 +196,25 @@ class alignas(64) RateLimiter::Shard {
     head_ = n == 0 ? kNone : 0;
     tail_ = n == 0 ? kNone : n - 1;
     free_ = kNone;
+    checkedTail_ = kNone;
     slots_.clear();
     slots_.shrink_to_fit();
     rehash(std::max(kMinSlots, std::bit_ceil(size_ * 4)));
   }
 
   std::vector<Bucket> buckets_;
-  std::vector<std::uint32_t> slots_;  // bucket indexes; kNone is empty
-  std::uint32_t head_ = kNone;        // most recently used
-  std::uint32_t tail_ = kNone;        // least recently used
+  // The hash beside the index: probing and deletion read no bucket but the
+  // one that matches, which under a flood is not in cache.
+  struct Slot {
+    std::uint32_t index = kNone;  // kNone: empty
+    std::uint32_t hash = 0;
+  };
+  std::vector<Slot> slots_;
+  std::uint32_t head_ = kNone;  // most recently used
+  std::uint32_t tail_ = kNone;  // least recently used
   std::uint32_t free_ = kNone;
+  std::uint32_t checkedTail_ = kNone;  // the tail when tailFullAt_ was computed
+  TimePoint tailFullAt_{};
   std::size_t size_ = 0;
 };
 

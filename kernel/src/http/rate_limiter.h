@@ -30,7 +30,7 @@ class RateLimiter {
     double retryAfterSeconds;  // until one token is available (when refused)
   };
 
-  // About 100 bytes each (see docs/performance.md): ~100 MB at the cap.
+  // About 84 bytes each (measured, see docs/performance.md): ~85 MB at the cap.
   static constexpr std::size_t kDefaultMaxBuckets = 1'000'000;
 
   // maxBuckets is rounded down to a multiple of the shard count (16), and is
