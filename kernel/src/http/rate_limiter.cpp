@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <random>
 
 namespace agape::kernel {
 
@@ -21,9 +22,16 @@ constexpr std::size_t kMinCompact = 1024;  // slab size below which a shard is n
 // one bucket a request can add, so the table drains once a flood stops.
 constexpr int kIdleChecksPerTake = 2;
 
+// Drawn once per process: a client that picks its own address string (an
+// IPv6 range, a forwarded address) cannot aim at one slot of the tables.
+const std::uint64_t kSeed = [] {
+  std::random_device rd;
+  return (std::uint64_t{rd()} << 32) ^ rd();
+}();
+
 std::uint64_t hashKey(std::uint32_t cls, std::string_view client) {
-  std::uint64_t h =
-      std::hash<std::string_view>{}(client) ^ ((std::uint64_t{cls} + 1) * 0x9E3779B97F4A7C15ULL);
+  std::uint64_t h = (std::hash<std::string_view>{}(client) ^ kSeed) ^
+                    ((std::uint64_t{cls} + 1) * 0x9E3779B97F4A7C15ULL);
   // splitmix64's finaliser: the shard (top bits) and the slot (low bits) then
   // depend on every bit of the client's hash.
   h ^= h >> 30;
