@@ -3,7 +3,8 @@
 # second of a rate-limited route (GET /v1/hello/ada) from 64 known clients on
 # a fresh server, then a flood of FLOOD requests each from a new address
 # (X-Forwarded-For, trusted here), then the 64 known clients again. Prints
-# both rates, their ratio and the server's resident memory before and after.
+# both rates, the server's CPU time per request (steadier than the rate on
+# a shared machine), their ratios and the server's resident memory.
 #
 #   benchmarks/load/flood.sh [--build DIR] [--flood 1000000] [--duration 10s]
 #
@@ -57,11 +58,21 @@ wait_ready agape "$pid" "http://127.0.0.1:$port/healthz" "$work/server.log" || e
 
 url=http://127.0.0.1:$port
 rss() { awk '/^VmRSS/ {print int($2 / 1024) " MB"}' "/proc/$pid/status"; }
-known() { CLIENTS=fixed wrk -t2 -c64 -d"$duration" --latency -s "$root/benchmarks/load/clients.lua" "$url" >"$work/$1"; parse_wrk "$work/$1"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+# known FILE: prints "req/s p99-ms cpu-us-per-request".
+known() {
+  local t0 t1 n
+  t0=$(cpu_ticks)
+  CLIENTS=fixed wrk -t2 -c64 -d"$duration" --latency -s "$root/benchmarks/load/clients.lua" "$url" >"$work/$1"
+  t1=$(cpu_ticks)
+  n=$(awk '/requests in/ {print $1}' "$work/$1")
+  read -r rps p99 _ < <(parse_wrk "$work/$1")
+  echo "$rps $p99 $(awk -v d=$((t1 - t0)) -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", d / hz * 1e6 / n }')"
+}
 
 CLIENTS=fixed wrk -t2 -c64 -d2s -s "$root/benchmarks/load/clients.lua" "$url" >/dev/null  # warm-up
 rss_before=$(rss)
-read -r before p99_before _ < <(known before.txt)
+read -r before p99_before cpu_before < <(known before.txt)
 # The flood: wrk runs until at least $flood requests have been sent.
 sent=0
 run=0
@@ -73,7 +84,10 @@ while ((sent < flood)); do
   echo "flood: $sent distinct-client requests so far"
 done
 rss_after=$(rss)
-read -r after p99_after _ < <(known after.txt)
-printf 'known clients, fresh server:        %8.0f req/s  p99 %s ms  RSS %s\n' "$before" "$p99_before" "$rss_before"
-printf 'known clients, after %d others: %8.0f req/s  p99 %s ms  RSS %s\n' "$sent" "$after" "$p99_after" "$rss_after"
-awk -v a="$after" -v b="$before" 'BEGIN { printf "ratio after/before: %.2f\n", a / b }'
+read -r after p99_after cpu_after < <(known after.txt)
+printf 'known clients, fresh server:        %8.0f req/s  p99 %s ms  %s us CPU/request  RSS %s\n' \
+  "$before" "$p99_before" "$cpu_before" "$rss_before"
+printf 'known clients, after %d others: %8.0f req/s  p99 %s ms  %s us CPU/request  RSS %s\n' \
+  "$sent" "$after" "$p99_after" "$cpu_after" "$rss_after"
+awk -v a="$after" -v b="$before" -v ca="$cpu_after" -v cb="$cpu_before" \
+  'BEGIN { printf "after/before: req/s %.2f, CPU per request %.2f\n", a / b, ca / cb }'
