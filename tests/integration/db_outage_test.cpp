@@ -380,12 +380,17 @@ TEST_F(OutageServe, KilledConnectionsThatCannotReconnectRecoverWhenSlotsFree) {
   ASSERT_EQ(client_->get("/v1/cart", {customer("u-ada")}).status, 200);
 
   std::vector<PgConn> others;
-  auto fill = [&] {  // take every free slot
-    for (int i = 0; i < 20; ++i) {
+  // Takes every slot that is free or frees up within `window` (killed
+  // backends take a moment to exit; the server tries for them too).
+  auto fill = [&](std::chrono::milliseconds window) {
+    const auto until = Clock::now() + window;
+    do {
       PgConn c = pgConnect(pg.url());
-      if (PQstatus(c.get()) != CONNECTION_OK) return;
-      others.push_back(std::move(c));
-    }
+      if (PQstatus(c.get()) == CONNECTION_OK)
+        others.push_back(std::move(c));
+      else
+        std::this_thread::sleep_for(2ms);  // polling for a slot, not a synchronisation
+    } while (Clock::now() < until && others.size() < 20);
   };
   // Sessions that are not ours: the server's.
   auto othersPids = [&] {
@@ -395,15 +400,14 @@ TEST_F(OutageServe, KilledConnectionsThatCannotReconnectRecoverWhenSlotsFree) {
   };
   const std::string serverSessions =
       "FROM pg_stat_activity WHERE backend_type = 'client backend' AND NOT (pid::text = ANY(string_to_array($1, ',')))";
-  fill();
+  fill(100ms);
   ASSERT_FALSE(others.empty());
   // Kill the server's sessions and take their slots, until it holds none:
   // it races for them as soon as it notices.
   long long left = -1;
   for (int round = 0; round < 10 && left != 0; ++round) {
     pgRun(others.front().get(), "SELECT pg_terminate_backend(pid) " + serverSessions, {othersPids()});
-    std::this_thread::sleep_for(100ms);  // the killed backends exit
-    fill();
+    fill(500ms);
     PgResult r = pgRun(others.front().get(), "SELECT count(*) " + serverSessions, {othersPids()});
     left = std::stoll(PQgetvalue(r.get(), 0, 0));
   }
