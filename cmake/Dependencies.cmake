@@ -18,10 +18,11 @@ find_package(SQLite3 REQUIRED)
 add_library(agape_soci INTERFACE)
 target_include_directories(agape_soci INTERFACE ${SOCI_INCLUDE_DIR})
 target_link_libraries(agape_soci INTERFACE ${SOCI_CORE_LIBRARY} ${SOCI_SQLITE3_LIBRARY} SQLite::SQLite3)
+# PostgreSQL goes straight through libpq (the kernel owns each PGconn; see
+# docs/architecture.md); SOCI serves SQLite only.
 if(AGAPE_WITH_PG)
-  find_library(SOCI_POSTGRESQL_LIBRARY soci_postgresql REQUIRED)
   find_package(PostgreSQL REQUIRED)
-  target_link_libraries(agape_soci INTERFACE ${SOCI_POSTGRESQL_LIBRARY} PostgreSQL::PostgreSQL)
+  target_link_libraries(agape_soci INTERFACE PostgreSQL::PostgreSQL)
   target_compile_definitions(agape_soci INTERFACE AGAPE_WITH_PG=1)
 endif()
 

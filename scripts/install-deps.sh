@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config ninja-build ccache
-  libpistache-dev libhttp-parser-dev libsoci-dev libsoci-sqlite3-4.0 libsoci-postgresql4.0 libsqlite3-dev libpq-dev
+  libpistache-dev libhttp-parser-dev libsoci-dev libsoci-sqlite3-4.0 libsqlite3-dev libpq-dev
   libboost-dev libboost-filesystem-dev libboost-system-dev libyaml-cpp-dev libssl-dev
   libcurl4-openssl-dev libpoco-dev libbenchmark-dev libgtest-dev libgmock-dev googletest
   nlohmann-json3-dev libspdlog-dev libfmt-dev libqrencode-dev libpng-dev liboath-dev

@@ -3,6 +3,10 @@
 #
 #   scripts/pg-test-server.sh start DIR   initialise and start (if not running), print the URL
 #   scripts/pg-test-server.sh stop DIR    stop and remove DIR
+#   scripts/pg-test-server.sh halt DIR [fast|immediate]
+#                                         stop the server but keep DIR: a later
+#                                         `start DIR` brings it back on the same
+#                                         port (outage tests)
 #
 # The server listens on a free loopback port with trust authentication and
 # fsync off: fast, insecure, disposable. Its processes keep freed memory
@@ -16,14 +20,17 @@ set -euo pipefail
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 DB_NAME=agape_test
+# More server settings for `start`, e.g. "-c max_connections=20"; they
+# win over the defaults below.
+PG_EXTRA_OPTIONS=${PG_EXTRA_OPTIONS:-}
 PG_GLIBC_TUNABLES=${PG_GLIBC_TUNABLES-glibc.malloc.trim_threshold=16777216:glibc.malloc.mmap_threshold=4194304}
 
 usage() {
-  echo "usage: $0 start|stop DIR" >&2
+  echo "usage: $0 start|stop DIR, or $0 halt DIR [fast|immediate]" >&2
   exit 2
 }
 
-[[ $# -eq 2 ]] || usage
+[[ $# -eq 2 || ( $# -eq 3 && $1 == halt ) ]] || usage
 cmd=$1
 [[ -n "$2" ]] || usage
 dir=$(realpath -m -- "$2")  # absolute: the server runs elsewhere and gets it as its socket directory
@@ -60,12 +67,15 @@ start() {
     }
   fi
   if ! isRunning; then
-    # The port may be taken between probing and binding; try a few.
-    local port
+    # The port may be taken between probing and binding; try a few. A
+    # halted server comes back on its own port, so clients can reconnect.
+    local port previous=
+    [[ -f "$portFile" ]] && previous=$(cat "$portFile")
     for _ in 1 2 3 4 5; do
-      port=$(freePort)
+      port=${previous:-$(freePort)}
+      previous=
       if asPostgres env GLIBC_TUNABLES="$PG_GLIBC_TUNABLES" "$PG_BIN/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
-          -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+          -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 $PG_EXTRA_OPTIONS" \
           start >/dev/null 2>&1; then
         echo "$port" >"$portFile"
         break
@@ -99,8 +109,17 @@ stop() {
   rm -rf "$dir"
 }
 
+halt() {
+  local mode=${1:-fast}
+  [[ $mode == fast || $mode == immediate ]] || usage
+  if [[ -d "$data" ]] && isRunning; then
+    asPostgres "$PG_BIN/pg_ctl" -D "$data" -m "$mode" -w stop >/dev/null 2>&1
+  fi
+}
+
 case "$cmd" in
   start) start ;;
   stop) stop ;;
+  halt) halt "${3:-}" ;;
   *) usage ;;
 esac

@@ -558,7 +558,7 @@ TEST_P(DbPoolTest, FailsToOpenAsUnavailableWithoutRevealingThePassword) {
 TEST(PooledTxTest, RefusesUseAfterItsTransactionEnded) {
   struct NoConnection final : Connection {
     Dialect dialect() const override { return Dialect::Sqlite; }
-    void begin(bool) override {}
+    void begin(bool, std::chrono::milliseconds) override {}
     void commit() override {}
     void rollback() override {}
     long long exec(std::string_view, const Params&) override { return 7; }

@@ -295,6 +295,9 @@ TEST_P(JobsTest, StatsCountEveryStatePerQueue) {
 
   std::string metrics;
   runner.renderMetrics(metrics);
+  EXPECT_EQ(metrics, "") << "nothing counted yet: /metrics never queries the database itself";
+  runner.refreshStats();
+  runner.renderMetrics(metrics);
   EXPECT_NE(metrics.find("agape_jobs_queue_depth{queue=\"a\",state=\"dead\"} 1"), std::string::npos) << metrics;
   const std::string rendered = metrics_.render();
   EXPECT_NE(rendered.find("agape_jobs_processed_total{queue=\"a\",outcome=\"success\"} 1"), std::string::npos)

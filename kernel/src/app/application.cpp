@@ -39,8 +39,11 @@ void Application::loadPlugins() {
   host_->configure([&](const PluginInfo& p) { return doc_.section(p.id); });
 }
 
-void Application::openDatabase() {
-  db_ = DbPool::open(config_.database);
+void Application::openDatabase(bool forMigrations) {
+  // In production a missing SQLite file means the data went missing (a
+  // removed volume, a wrong path): an empty database would hide it.
+  const bool mayCreate = forMigrations || config_.environment != "production";
+  db_ = DbPool::open(config_.database, mayCreate);
   log().info("database open", {{"url", db_->redactedUrl()}, {"poolSize", std::to_string(config_.database.poolSize)}});
 }
 
@@ -155,10 +158,15 @@ JobRunner& Application::jobs() {
 
 std::uint16_t Application::port() const { return server_ ? server_->port() : 0; }
 
+// From what the pool already knows (its background thread pings a quiet
+// database), so that /readyz never waits on the database itself.
 std::string Application::readiness(bool& ready) const {
   nlohmann::ordered_json checks;
-  bool dbUp = db_ && db_->ping();
+  const DbPool::Health health = db_ ? db_->health() : DbPool::Health{.up = false};
+  const bool dbUp = health.ready();
   checks["database"] = dbUp ? "up" : "down";
+  if (!health.fileIntact) checks["databaseFile"] = "missing";
+  if (health.writesFailing) checks["databaseWrites"] = "failing";
   checks["plugins"] = pluginsStarted_ ? "started" : "stopped";
   bool draining = server_ && server_->draining();
   if (draining) checks["server"] = "draining";
@@ -188,35 +196,39 @@ void Application::registerOperationsRoutes(RouteTable& table) {
         Response r = Response::json(std::move(body), ready ? 200 : 503);
         return r;
       },
-      {.summary = "Readiness: 200 only when the database answers and every plugin started",
+      {.runInline = true,
+       .summary = "Readiness: 200 only when the database answers and every plugin started",
        .responseSchema = R"({"type":"object","properties":{"status":{"type":"string"},"checks":{"type":"object"}}})"});
   add("/metrics",
       [this](Request&) { return Response::text(metrics_.render(), "text/plain; version=0.0.4; charset=utf-8"); },
-      {.summary = "Prometheus metrics", .responseSchema = R"({"type":"string"})", .successContentType = "text/plain"});
+      {.runInline = true,  // every collector reads memory only
+       .summary = "Prometheus metrics", .responseSchema = R"({"type":"string"})", .successContentType = "text/plain"});
   add("/openapi.json", [this](Request&) { return Response::json(openApi_); },
       {.runInline = true, .summary = "This OpenAPI document", .responseSchema = R"({"type":"object"})"});
 }
 
 namespace {
+// A metric family with one unlabelled sample.
+void appendFamily(std::string& out, const std::string& name, const char* type, const char* help, double value) {
+  out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+  appendSample(out, name, "", value);
+}
+
 void renderConnectionMetrics(std::string& out, const HttpServer::Stats& s) {
-  auto family = [&](const char* name, const char* type, const char* help) {
-    out.append("# HELP ").append(name).append(" ").append(help).append("\n# TYPE ").append(name).append(" ");
-    out.append(type).append("\n");
-  };
-  family("agape_http_connections", "gauge", "Open client connections.");
-  appendSample(out, "agape_http_connections", "", static_cast<double>(s.open));
-  family("agape_http_connection_limit", "gauge", "Client connections at most (server.maxConnections).");
-  appendSample(out, "agape_http_connection_limit", "", s.limit);
-  family("agape_http_connections_closed_total", "counter", "Connections the server closed, by reason.");
+  appendFamily(out, "agape_http_connections", "gauge", "Open client connections.", static_cast<double>(s.open));
+  appendFamily(out, "agape_http_connection_limit", "gauge", "Client connections at most (server.maxConnections).",
+               s.limit);
+  out += "# HELP agape_http_connections_closed_total Connections the server closed, by reason.\n"
+         "# TYPE agape_http_connections_closed_total counter\n";
   for (std::size_t i = 1; i < s.closedFor.size(); ++i)
     appendSample(out, "agape_http_connections_closed_total",
                  formatLabels({{"reason", ConnectionRegistry::reasonName(static_cast<ConnectionRegistry::Reason>(i))}}),
                  static_cast<double>(s.closedFor[i]));
-  family("agape_http_accept_failures_total", "counter", "Connections not accepted for want of file descriptors.");
-  appendSample(out, "agape_http_accept_failures_total", "", static_cast<double>(s.acceptFailures));
-  family("agape_http_malformed_requests_total", "counter",
-         "Requests refused before routing (malformed or too large); each closes its connection.");
-  appendSample(out, "agape_http_malformed_requests_total", "", static_cast<double>(s.malformed));
+  appendFamily(out, "agape_http_accept_failures_total", "counter",
+               "Connections not accepted for want of file descriptors.", static_cast<double>(s.acceptFailures));
+  appendFamily(out, "agape_http_malformed_requests_total", "counter",
+               "Requests refused before routing (malformed or too large); each closes its connection.",
+               static_cast<double>(s.malformed));
 }
 }  // namespace
 
@@ -229,21 +241,25 @@ void Application::registerCollectors() {
              "# TYPE agape_db_pool_connections gauge\n";
       appendSample(out, "agape_db_pool_connections", "{state=\"in_use\"}", s.inUse);
       appendSample(out, "agape_db_pool_connections", "{state=\"idle\"}", s.size - s.inUse);
-      out += "# HELP agape_db_pool_waits_total Acquisitions that had to wait for a connection.\n"
-             "# TYPE agape_db_pool_waits_total counter\n";
-      appendSample(out, "agape_db_pool_waits_total", "", static_cast<double>(s.waits));
-      out += "# HELP agape_db_tx_retries_total Transactions re-run after a serialization failure.\n"
-             "# TYPE agape_db_tx_retries_total counter\n";
-      appendSample(out, "agape_db_tx_retries_total", "", static_cast<double>(s.retries));
+      appendFamily(out, "agape_db_pool_waits_total", "counter", "Acquisitions that had to wait for a connection.",
+                   static_cast<double>(s.waits));
+      appendFamily(out, "agape_db_tx_retries_total", "counter",
+                   "Transactions re-run after a serialization failure.", static_cast<double>(s.retries));
+      const DbPool::Health h = db_->health();
+      appendFamily(out, "agape_db_up", "gauge", "Whether the database is reachable (1) or in an outage (0).",
+                   h.up ? 1 : 0);
+      appendFamily(out, "agape_db_reconnects_total", "counter", "Database connections re-opened after they were lost.",
+                   static_cast<double>(h.reconnects));
+      appendFamily(out, "agape_db_outages_total", "counter", "Times the database became unreachable.",
+                   static_cast<double>(h.outages));
     }
     if (jobs_ && db_) jobs_->renderMetrics(out);
     if (workers_) {
-      out += "# HELP agape_worker_queue_depth Requests waiting for a worker thread.\n"
-             "# TYPE agape_worker_queue_depth gauge\n";
-      appendSample(out, "agape_worker_queue_depth", "", static_cast<double>(workers_->queued()));
-      out += "# HELP agape_worker_queue_expired_total Requests answered 503 after waiting longer than "
-             "server.workerQueueTimeout for a worker.\n# TYPE agape_worker_queue_expired_total counter\n";
-      appendSample(out, "agape_worker_queue_expired_total", "", static_cast<double>(workers_->expired()));
+      appendFamily(out, "agape_worker_queue_depth", "gauge", "Requests waiting for a worker thread.",
+                   static_cast<double>(workers_->queued()));
+      appendFamily(out, "agape_worker_queue_expired_total", "counter",
+                   "Requests answered 503 after waiting longer than server.workerQueueTimeout for a worker.",
+                   static_cast<double>(workers_->expired()));
     }
     if (server_) renderConnectionMetrics(out, server_->stats());
     if (host_) {

@@ -39,8 +39,11 @@ class Application {
   // Loads and configures every enabled plugin (no database needed): enough
   // for `config check` and `plugins list`.
   void loadPlugins();
-  // Opens the database pool (creating the data dir for SQLite).
-  void openDatabase();
+  // Opens the database pool (creating the data dir for SQLite). A SQLite
+  // file that does not exist is created in development, or for
+  // `forMigrations` (agape migrate up); in production anything else
+  // refuses to start without it.
+  void openDatabase(bool forMigrations = false);
   // Applies pending migrations of every loaded plugin, in dependency order.
   int migrate();
   std::vector<Migrator::Entry> migrationStatus();

@@ -181,7 +181,7 @@ int migrate(const Args& a) {
   if (a.sub != "up" && a.sub != "status") throw UsageError("migrate needs 'up' or 'status'");
   auto app = makeApp(a);
   app->loadPlugins();
-  app->openDatabase();
+  app->openDatabase(a.sub == "up");
   if (a.sub == "up") {
     int n = app->migrate();
     std::cout << "applied " << n << " migration" << (n == 1 ? "" : "s") << "\n";

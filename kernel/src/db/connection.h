@@ -17,7 +17,9 @@ class Connection {
   virtual ~Connection() = default;
   virtual Dialect dialect() const = 0;
 
-  virtual void begin(bool readOnly) = 0;
+  // `statementTimeout` > 0 replaces the connection's default for this
+  // transaction only (PostgreSQL; SQLite has no such limit).
+  virtual void begin(bool readOnly, std::chrono::milliseconds statementTimeout) = 0;
   virtual void commit() = 0;
   // Ends the transaction if one is open; a no-op on a dead connection.
   virtual void rollback() = 0;
@@ -29,10 +31,12 @@ class Connection {
   // database's own parser (migrations: triggers, dollar-quoted bodies).
   virtual void execScript(std::string_view sql) = 0;
 
-  // Without a round trip: false when the connection is known to be broken
-  // or was left inside a transaction.
+  // Without a round trip: false when the connection is known to be broken,
+  // is closed (its last reconnect failed) or was left inside a transaction.
   virtual bool healthy() const = 0;
-  // Throws DbError(Unavailable) when the database cannot be reached.
+  // Throws DbError(Unavailable) when the database cannot be reached; the
+  // connection is then closed: healthy() is false, rollback() does nothing
+  // and every statement throws DbError(Unavailable) until a reconnect works.
   virtual void reconnect() = 0;
 };
 
@@ -40,12 +44,19 @@ class Connection {
 std::unique_ptr<Connection> openSqliteConnection(const std::string& path, std::chrono::milliseconds busyTimeout);
 
 #ifdef AGAPE_WITH_PG
-// `conninfo` is a libpq keyword=value string; `redactedUrl` and `password`
-// keep connection errors free of the secret. With `preparedStatements`,
-// each query is prepared once per connection and executed by name (turn it
-// off behind a transaction-pooling proxy that cannot keep them).
-std::unique_ptr<Connection> openPgConnection(const std::string& conninfo, const std::string& redactedUrl,
-                                             const std::string& password, bool preparedStatements);
+struct PgSettings {
+  std::string conninfo;     // libpq keyword=value string
+  std::string redactedUrl;  // with `password`, keeps connection errors free of the secret
+  std::string password;
+  // Each query prepared once per connection and executed by name (off
+  // behind a transaction-pooling proxy that cannot keep them).
+  bool preparedStatements = true;
+  std::chrono::milliseconds connectTimeout{3000};
+  std::chrono::milliseconds lockTimeout{5000};        // 0: no limit
+  std::chrono::milliseconds statementTimeout{30000};  // 0: no limit
+};
+// Throws DbError(Unavailable) when it cannot connect.
+std::unique_ptr<Connection> openPgConnection(const PgSettings& settings);
 #endif
 
 }  // namespace agape::kernel

@@ -8,7 +8,9 @@ namespace {
 // SQLite result codes, spelled out so that this file needs no sqlite3.h.
 constexpr int kSqliteBusy = 5;
 constexpr int kSqliteLocked = 6;
+constexpr int kSqliteReadOnly = 8;
 constexpr int kSqliteIoErr = 10;
+constexpr int kSqliteFull = 13;
 constexpr int kSqliteCantOpen = 14;
 constexpr int kSqliteNotADb = 26;
 constexpr int kSqliteConstraintCheck = 275;
@@ -31,10 +33,20 @@ DbError::Kind kindForSqlState(std::string_view s) {
   if (s == "23514") return K::CheckViolation;
   if (s == "40001" || s == "40P01") return K::Retryable;
   // 08: connection exceptions; 57P01-03: the server is shutting down or
-  // starting; 53300: too many connections.
-  if (s.substr(0, 2) == "08" || s == "57P01" || s == "57P02" || s == "57P03" || s == "53300")
+  // starting; 53: insufficient resources (disk full, out of memory, too
+  // many connections); 58030: I/O error; 55P03 and 57014: a lock or
+  // statement timeout, so that a held lock answers "try again", not 500.
+  if (s.substr(0, 2) == "08" || s.substr(0, 2) == "53" || s == "57P01" || s == "57P02" || s == "57P03" ||
+      s == "58030" || s == "55P03" || s == "57014")
     return K::Unavailable;
   return K::Other;
+}
+
+bool isStorageSqlState(std::string_view s) { return s == "53100" || s == "58030"; }
+
+bool isStorageSqliteCode(int code) {
+  const int primary = code & 0xff;
+  return primary == kSqliteFull || primary == kSqliteIoErr || primary == kSqliteReadOnly;
 }
 
 DbError::Kind kindForSqliteCode(int code) {
@@ -49,7 +61,9 @@ DbError::Kind kindForSqliteCode(int code) {
   switch (code & 0xff) {
     case kSqliteBusy:
     case kSqliteLocked: return K::Retryable;
+    case kSqliteReadOnly:
     case kSqliteIoErr:
+    case kSqliteFull:
     case kSqliteCantOpen:
     case kSqliteNotADb: return K::Unavailable;
     default: return K::Other;

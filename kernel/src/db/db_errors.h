@@ -12,6 +12,23 @@ namespace agape::kernel {
 DbError::Kind kindForSqlState(std::string_view sqlstate);
 DbError::Kind kindForSqliteCode(int extendedCode);
 
+// The database could not store a write (disk full, I/O error, read-only
+// file): Unavailable for the client, and the pool reports failing writes
+// to /readyz until a write succeeds again.
+class StorageFailure final : public DbError {
+ public:
+  explicit StorageFailure(const std::string& message) : DbError(Kind::Unavailable, message) {}
+};
+// Thrown at once, without trying, while the pool knows the database is
+// down; the outage was logged once when it began, so nobody logs this one.
+class DatabaseDown final : public DbError {
+ public:
+  explicit DatabaseDown(const std::string& message) : DbError(Kind::Unavailable, message) {}
+};
+
+bool isStorageSqlState(std::string_view sqlstate);
+bool isStorageSqliteCode(int extendedCode);
+
 // Removes the values of `params` where a backend message echoes them
 // (quoted, parenthesised, or verbatim when long enough to be unambiguous).
 std::string scrubParams(std::string message, const Params& params);

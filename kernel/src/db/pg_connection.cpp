@@ -1,15 +1,17 @@
-// PostgreSQL connections: SOCI opens and re-opens the session; statements
-// run through libpq on SOCI's connection, so that each connection keeps its
-// queries prepared on the server (parsed and, once PostgreSQL settles on a
-// generic plan, planned once). Parameters are sent as untyped text, so the
-// server infers each one's type from its context: where there is none
-// (SELECT :x), write CAST(:x AS BIGINT).
+// PostgreSQL connections, straight on libpq: each connection owns its PGconn
+// and keeps its queries prepared on the server (parsed and, once PostgreSQL
+// settles on a generic plan, planned once). Parameters are sent as untyped
+// text, so the server infers each one's type from its context: where there
+// is none (SELECT :x), write CAST(:x AS BIGINT).
+//
+// A connection whose (re)connect failed is closed: it holds no handle, and
+// every method checks for that, so a database that went away can only ever
+// produce DbError(Unavailable), never a dangling pointer.
 #ifdef AGAPE_WITH_PG
-#include <soci/postgresql/soci-postgresql.h>
-#include <soci/soci.h>
-
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -27,6 +29,7 @@ namespace agape::kernel {
 namespace {
 
 using ResultPtr = std::unique_ptr<PGresult, void (*)(PGresult*)>;
+using ConnPtr = std::unique_ptr<PGconn, void (*)(PGconn*)>;
 
 std::string firstLine(std::string_view s) {
   auto eol = s.find('\n');
@@ -35,17 +38,14 @@ std::string firstLine(std::string_view s) {
   return out;
 }
 
-// SOCI prefixes libpq's text ("Cannot execute query. Fatal error. ERROR:  ...
-// \nDETAIL: Key (email)=(...)"). Keep the primary message only: the DETAIL
-// line echoes row values.
-std::string primaryMessage(std::string_view sociMessage) {
+// libpq's connection-level text ("ERROR:  ...\nDETAIL: Key (email)=(...)"):
+// the primary message only, as the DETAIL line echoes row values.
+std::string primaryMessage(std::string_view message) {
   for (std::string_view marker : {"ERROR:  ", "FATAL:  "}) {
-    auto pos = sociMessage.find(marker);
-    if (pos != std::string_view::npos) return firstLine(sociMessage.substr(pos + marker.size()));
+    auto pos = message.find(marker);
+    if (pos != std::string_view::npos) return firstLine(message.substr(pos + marker.size()));
   }
-  constexpr std::string_view kPrefix = "Cannot execute query. Fatal error. ";
-  if (sociMessage.substr(0, kPrefix.size()) == kPrefix) sociMessage.remove_prefix(kPrefix.size());
-  return firstLine(sociMessage);
+  return firstLine(message);
 }
 
 std::string oneLine(std::string_view s) {
@@ -93,10 +93,20 @@ JsonLogger& dbLog() {
 
 void logNotice(void*, const char* message) { dbLog().warn("postgresql notice", {{"notice", oneLine(message)}}); }
 
-// SOCI's shared libraries export no RTTI for their backend classes, so
-// UBSan's vptr check, which needs it, cannot link; this downcast is exact.
-__attribute__((no_sanitize("vptr"))) PGconn* nativeHandle(soci::session& session) {
-  return static_cast<soci::postgresql_session_backend*>(session.get_backend())->conn_;
+// libpq takes whole seconds and treats anything below 2 as 2.
+std::string connectTimeoutSeconds(std::chrono::milliseconds timeout) {
+  return std::to_string(std::max<long long>(2, (timeout.count() + 999) / 1000));
+}
+
+// Sent once per (re)connect in one round trip; the timeouts as session
+// defaults cost nothing per transaction. Integers are milliseconds; 0 is
+// no limit.
+std::string sessionSetUp(const PgSettings& s) {
+  return "SET client_min_messages = warning; "
+         // timestamptz values are then read back as UTC, matching the "Z" we print.
+         "SET TIME ZONE 'UTC'; "
+         "SET lock_timeout = " + std::to_string(s.lockTimeout.count()) + "; "
+         "SET statement_timeout = " + std::to_string(s.statementTimeout.count());
 }
 
 // Type OIDs from pg_type.h (stable across releases).
@@ -142,30 +152,37 @@ bool preparable(std::string_view sql) {
 
 class PgConnection final : public Connection {
  public:
-  PgConnection(std::string conninfo, std::string redactedUrl, std::string password, bool prepare)
-      : conninfo_(std::move(conninfo)),
-        redactedUrl_(std::move(redactedUrl)),
-        password_(std::move(password)),
-        prepare_(prepare) {
-    try {
-      session_ = std::make_unique<soci::session>(soci::postgresql, conninfo_);
-    } catch (const soci::soci_error& e) {
-      throw unavailable(e.get_error_message());
-    }
-    setUp();
+  explicit PgConnection(const PgSettings& settings)
+      // A connect_timeout in the URL comes later in the string and wins.
+      : conninfo_("connect_timeout=" + connectTimeoutSeconds(settings.connectTimeout) + " " + settings.conninfo),
+        redactedUrl_(settings.redactedUrl),
+        password_(settings.password),
+        setUpSql_(sessionSetUp(settings)),
+        prepare_(settings.preparedStatements) {
+    connect();
   }
 
   Dialect dialect() const override { return Dialect::Postgres; }
 
   // The server default (READ COMMITTED) applies; a callback may still run
   // SET TRANSACTION ISOLATION LEVEL as its first statement. BEGIN is sent
-  // with the transaction's first statement, in one round trip.
-  void begin(bool readOnly) override {
-    pendingBegin_ = readOnly ? "BEGIN READ ONLY" : "BEGIN";
+  // with the transaction's first statement, in one round trip, unless the
+  // transaction has its own statement timeout (rare: exports), which is set
+  // at once for this transaction only.
+  void begin(bool readOnly, std::chrono::milliseconds statementTimeout) override {
+    requireOpen();
     beginFailed_ = false;
+    const std::string beginSql = readOnly ? "BEGIN READ ONLY" : "BEGIN";
+    if (statementTimeout.count() <= 0) {
+      pendingBegin_ = beginSql;
+      return;
+    }
+    pendingBegin_.clear();
+    command(beginSql + "; SET LOCAL statement_timeout = " + std::to_string(statementTimeout.count()));
   }
 
   void commit() override {
+    requireOpen();
     if (!pendingBegin_.empty()) {  // nothing ran: nothing to commit
       pendingBegin_.clear();
       return;
@@ -189,7 +206,7 @@ class PgConnection final : public Connection {
   void rollback() override {
     pendingBegin_.clear();
     beginFailed_ = false;
-    if (PQstatus(conn()) != CONNECTION_OK || PQtransactionStatus(conn()) == PQTRANS_IDLE) return;
+    if (!conn_ || PQstatus(conn()) != CONNECTION_OK || PQtransactionStatus(conn()) == PQTRANS_IDLE) return;
     command("ROLLBACK");
   }
 
@@ -206,6 +223,7 @@ class PgConnection final : public Connection {
   }
 
   void execScript(std::string_view sql) override {
+    requireOpen();
     if (!pendingBegin_.empty()) command(std::exchange(pendingBegin_, {}));
     command(std::string(sql));
     // A script may change tables: plans prepared before it are re-made by
@@ -214,19 +232,10 @@ class PgConnection final : public Connection {
   }
 
   bool healthy() const override {
-    return PQstatus(conn()) == CONNECTION_OK && PQtransactionStatus(conn()) == PQTRANS_IDLE;
+    return conn_ && PQstatus(conn()) == CONNECTION_OK && PQtransactionStatus(conn()) == PQTRANS_IDLE;
   }
 
-  void reconnect() override {
-    prepared_.clear();  // a new server session has none of them
-    if (PQpipelineStatus(conn()) != PQ_PIPELINE_OFF) PQexitPipelineMode(conn());
-    try {
-      session_->reconnect();
-    } catch (const soci::soci_error& e) {
-      throw unavailable(e.get_error_message());
-    }
-    setUp();
-  }
+  void reconnect() override { connect(); }
 
  private:
   // Prepared statements kept per connection, least recently used dropped
@@ -237,13 +246,31 @@ class PgConnection final : public Connection {
     unsigned long long lastUse = 0;
   };
 
-  PGconn* conn() const { return nativeHandle(*session_); }
+  PGconn* conn() const { return conn_.get(); }
 
-  void setUp() {
-    PQsetNoticeProcessor(conn(), logNotice, nullptr);
-    command("SET client_min_messages = warning");
-    // timestamptz values are then read back as UTC, matching the "Z" we print.
-    command("SET TIME ZONE 'UTC'");
+  // Replaces the connection with a new one, or leaves it closed and throws.
+  void connect() {
+    conn_.reset();
+    prepared_.clear();  // a new server session has none of them
+    pendingBegin_.clear();
+    beginFailed_ = false;
+    ConnPtr fresh(PQconnectdb(conninfo_.c_str()), PQfinish);
+    if (!fresh) throw unavailable("out of memory");
+    if (PQstatus(fresh.get()) != CONNECTION_OK) throw unavailable(primaryMessage(PQerrorMessage(fresh.get())));
+    PQsetNoticeProcessor(fresh.get(), logNotice, nullptr);
+    conn_ = std::move(fresh);
+    try {
+      command(setUpSql_);
+    } catch (const DbError& e) {
+      conn_.reset();
+      throw unavailable(e.what());
+    }
+  }
+
+  void requireOpen() const {
+    if (!conn_)
+      throw DbError(DbError::Kind::Unavailable,
+                    "no connection to PostgreSQL at " + redactedUrl_ + ": the last attempt to connect failed");
   }
 
   DbError unavailable(std::string_view why) const {
@@ -258,6 +285,7 @@ class PgConnection final : public Connection {
   // Statements without parameters or results, straight through libpq. The
   // simple query protocol accepts several statements in one string.
   void command(const std::string& sql) {
+    requireOpen();
     ResultPtr res(PQexec(conn(), sql.c_str()), PQclear);
     const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) return;
@@ -306,6 +334,7 @@ class PgConnection final : public Connection {
   }
 
   void run(std::string_view sql, const Params& params, std::vector<Row>* rows, long long* affected) {
+    requireOpen();
     const PositionalSql positional = toPositional(sql, PlaceholderStyle::Dollar);
     if (positional.count != params.size())
       throw DbError(DbError::Kind::Other,
@@ -402,8 +431,9 @@ class PgConnection final : public Connection {
       }
       if (PQpipelineStatus(c) != PQ_PIPELINE_OFF) PQexitPipelineMode(c);
       if (!sent && PQstatus(c) != CONNECTION_OK && attemptNo == 1) {
-        dbLog().warn("database connection lost; reconnecting", {{"url", redactedUrl_}});
-        reconnect();
+        // The pool reports outages; a single dropped connection is routine.
+        dbLog().debug("database connection lost; reconnecting", {{"url", redactedUrl_}});
+        reconnect();  // throws, leaving the connection closed, when the server is gone
         continue;
       }
       if (!sent && results.empty()) {
@@ -468,17 +498,20 @@ class PgConnection final : public Connection {
 
   [[noreturn]] void fail(const std::string& sqlstate, const std::string& message, std::string_view sql,
                          const Params& params) {
+    std::string text = describeFailure(scrubParams(message, params), sqlstate, sql);
     // A dropped connection may come with no SQLSTATE, or with the server's
     // shutdown code; either way the connection is gone.
-    DbError::Kind kind = PQstatus(conn()) == CONNECTION_OK ? kindForSqlState(sqlstate) : DbError::Kind::Unavailable;
-    throw DbError(kind, describeFailure(scrubParams(message, params), sqlstate, sql));
+    if (PQstatus(conn()) != CONNECTION_OK) throw DbError(DbError::Kind::Unavailable, std::move(text));
+    if (isStorageSqlState(sqlstate)) throw StorageFailure(text);
+    throw DbError(kindForSqlState(sqlstate), text);
   }
 
-  std::string conninfo_;
-  std::string redactedUrl_;
-  std::string password_;
-  bool prepare_;
-  std::unique_ptr<soci::session> session_;
+  const std::string conninfo_;
+  const std::string redactedUrl_;
+  const std::string password_;
+  const std::string setUpSql_;
+  const bool prepare_;
+  ConnPtr conn_{nullptr, PQfinish};
   std::unordered_map<std::string, Prepared> prepared_;  // by statement text
   std::string pendingBegin_;  // BEGIN not yet sent: it goes with the first statement
   bool beginFailed_ = false;
@@ -488,9 +521,8 @@ class PgConnection final : public Connection {
 
 }  // namespace
 
-std::unique_ptr<Connection> openPgConnection(const std::string& conninfo, const std::string& redactedUrl,
-                                             const std::string& password, bool preparedStatements) {
-  return std::make_unique<PgConnection>(conninfo, redactedUrl, password, preparedStatements);
+std::unique_ptr<Connection> openPgConnection(const PgSettings& settings) {
+  return std::make_unique<PgConnection>(settings);
 }
 
 }  // namespace agape::kernel

@@ -5,6 +5,7 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -40,10 +41,10 @@ class SqliteConnection final : public Connection {
   // IMMEDIATE takes the write lock up front: two deferred transactions that
   // both read then write would deadlock on the upgrade, and SQLite reports
   // that as SQLITE_BUSY without waiting for busy_timeout.
-  void begin(bool readOnly) override { run(readOnly ? "BEGIN" : "BEGIN IMMEDIATE"); }
+  void begin(bool readOnly, std::chrono::milliseconds) override { run(readOnly ? "BEGIN" : "BEGIN IMMEDIATE"); }
   void commit() override { run("COMMIT"); }
   void rollback() override {
-    if (sqlite3_get_autocommit(db_)) return;  // SQLite already rolled back (e.g. after SQLITE_FULL)
+    if (!db_ || sqlite3_get_autocommit(db_)) return;  // SQLite already rolled back (e.g. after SQLITE_FULL)
     run("ROLLBACK");
   }
 
@@ -80,6 +81,7 @@ class SqliteConnection final : public Connection {
   }
 
   void execScript(std::string_view sql) override {
+    requireOpen();
     const std::string text(sql);
     const char* p = text.c_str();
     const char* end = p + text.size();
@@ -99,11 +101,16 @@ class SqliteConnection final : public Connection {
     }
   }
 
-  bool healthy() const override { return sqlite3_get_autocommit(db_) != 0; }
+  bool healthy() const override { return db_ && sqlite3_get_autocommit(db_) != 0; }
 
+  // Only ever reopens the file it opened first: SQLite would otherwise
+  // create an empty database where the data directory was removed.
   void reconnect() override {
     session_.reset();
     db_ = nullptr;
+    std::error_code ec;
+    if (!std::filesystem::exists(path_, ec))
+      throw DbError(DbError::Kind::Unavailable, "the SQLite database " + path_ + " no longer exists");
     open();
   }
 
@@ -128,13 +135,21 @@ class SqliteConnection final : public Connection {
       run("PRAGMA mmap_size=1073741824");
       run("PRAGMA cache_size=-16384");
     } catch (const DbError& e) {
+      session_.reset();
+      db_ = nullptr;
       throw DbError(DbError::Kind::Unavailable, std::string("cannot set up SQLite database ") + path_ + ": " + e.what());
     }
   }
 
   void run(const std::string& sql) { exec(sql, {}); }
 
+  // A connection whose reopening failed holds no handle (SOCI's session is gone).
+  void requireOpen() const {
+    if (!db_) throw DbError(DbError::Kind::Unavailable, "SQLite database " + path_ + " is not open: reopening it failed");
+  }
+
   StmtPtr prepare(std::string_view sql, const Params& params) {
+    requireOpen();
     const PositionalSql positional = toPositional(sql, PlaceholderStyle::Question);
     if (positional.count != params.size())
       throw DbError(DbError::Kind::Other,
@@ -198,14 +213,15 @@ class SqliteConnection final : public Connection {
 
   [[noreturn]] void fail(std::string_view sql, const Params& params) {
     const int code = sqlite3_extended_errcode(db_);
-    throw DbError(kindForSqliteCode(code),
-                  describeFailure(scrubParams(sqlite3_errmsg(db_), params), "sqlite " + std::to_string(code), sql));
+    std::string text = describeFailure(scrubParams(sqlite3_errmsg(db_), params), "sqlite " + std::to_string(code), sql);
+    if (isStorageSqliteCode(code)) throw StorageFailure(text);
+    throw DbError(kindForSqliteCode(code), text);
   }
 
   std::string path_;
   std::chrono::milliseconds busyTimeout_;
   std::unique_ptr<soci::session> session_;
-  sqlite3* db_ = nullptr;
+  sqlite3* db_ = nullptr;  // owned by session_
 };
 
 }  // namespace

@@ -17,6 +17,19 @@ using std::chrono::milliseconds;
 
 constexpr std::size_t kMaxErrorLength = 2000;
 constexpr int kRunDueBatch = 64;
+// Pauses while the database is unavailable: short at first (a blip), then
+// at most this, so work resumes within a second of its return.
+constexpr milliseconds kOutagePauseFirst{250};
+constexpr milliseconds kOutagePauseMax{1000};
+
+bool databaseUnavailable(const std::exception& e) {
+  auto* db = dynamic_cast<const DbError*>(&e);
+  return db && db->kind() == DbError::Kind::Unavailable;
+}
+
+milliseconds nextPause(milliseconds pause) {
+  return pause.count() == 0 ? kOutagePauseFirst : std::min(kOutagePauseMax, pause * 2);
+}
 
 long long toMs(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
@@ -66,6 +79,7 @@ struct JobRunner::Queue {
   Steady::time_point idleUntil{};  // after an empty claim: poll again then...
   unsigned long long wakeSeq = 0;  // ...unless woken since
   unsigned long long idleSeq = 0;
+  milliseconds outagePause{0};     // growing while claims find the database unavailable
 };
 
 JobRunner::JobRunner(Database& db, const Clock& clock, Metrics& metrics, JobsConfig config)
@@ -242,16 +256,21 @@ void JobRunner::workerLoop(Queue& q) {
     const unsigned long long seq = q.wakeSeq;
     lock.unlock();
     std::vector<ClaimedJob> claimed;
+    milliseconds pause{0};
     try {
       claimed = store_.claim(q.name, q.concurrency, workerId_, q.lease);
     } catch (const std::exception& e) {
-      log_.warn("claiming jobs failed; trying again after the poll interval", {{"queue", q.name}, {"error", e.what()}});
+      if (databaseUnavailable(e))
+        pause = nextPause(q.outagePause);
+      else
+        log_.warn("claiming jobs failed; trying again after the poll interval", {{"queue", q.name}, {"error", e.what()}});
     }
     hold(claimed, q.lease);
     lock.lock();
     q.fetching = false;
+    q.outagePause = pause;
     if (claimed.empty()) {
-      q.idleUntil = Steady::now() + config_.pollInterval;
+      q.idleUntil = Steady::now() + std::max(config_.pollInterval, pause);
       q.idleSeq = seq;  // a wake-up that came during the claim makes the next look immediate
     }
     for (auto& job : claimed) q.buffer.push_back(std::move(job));
@@ -281,7 +300,9 @@ void JobRunner::execute(Queue& q, const ClaimedJob& claimed) {
   try {
     if (claimed.attempt > claimed.maxAttempts) {
       // Its last attempt's worker died (lease expired): nothing left to try.
-      store_.failDead(claimed, workerId_, "the worker running the last attempt stopped before finishing (lease expired)");
+      recordThroughOutage([&] {
+        store_.failDead(claimed, workerId_, "the worker running the last attempt stopped before finishing (lease expired)");
+      });
       q.dead->inc();
       log_.error("job dead-lettered", {{"queue", q.name}, {"job", id}, {"reason", "lease expired on the last attempt"}});
       return;
@@ -302,13 +323,13 @@ void JobRunner::execute(Queue& q, const ClaimedJob& claimed) {
       recordSuccess(q, claimed);
       q.succeeded->inc();
     } else if (claimed.attempt >= claimed.maxAttempts) {
-      store_.failDead(claimed, workerId_, truncated(error));
+      recordThroughOutage([&] { store_.failDead(claimed, workerId_, truncated(error)); });
       q.dead->inc();
       log_.error("job dead-lettered", {{"queue", q.name}, {"job", id}, {"attempts", std::to_string(claimed.attempt)},
                                         {"error", error}});
     } else {
       const milliseconds delay = randomRetryDelay(claimed.attempt);
-      store_.failForRetry(claimed, workerId_, truncated(error), store_.nowMs() + delay.count());
+      recordThroughOutage([&] { store_.failForRetry(claimed, workerId_, truncated(error), store_.nowMs() + delay.count()); });
       q.retried->inc();
       log_.warn("job failed; retrying", {{"queue", q.name}, {"job", id}, {"attempt", std::to_string(claimed.attempt)},
                                          {"retryInMs", std::to_string(delay.count())}, {"error", error}});
@@ -331,7 +352,8 @@ void JobRunner::recordSuccess(Queue& q, const ClaimedJob& job) {
     batch.swap(q.unrecorded);
     lock.unlock();
     try {
-      const long long recorded = store_.completeAll(batch, workerId_);
+      long long recorded = 0;
+      recordThroughOutage([&] { recorded = store_.completeAll(batch, workerId_); });
       if (recorded < static_cast<long long>(batch.size()))
         log_.warn("jobs finished after losing their claim (lease expired); they may run again",
                   {{"queue", q.name}, {"count", std::to_string(batch.size() - recorded)}});
@@ -342,6 +364,23 @@ void JobRunner::recordSuccess(Queue& q, const ClaimedJob& job) {
     lock.lock();
   }
   q.recording = false;
+}
+
+void JobRunner::recordThroughOutage(const std::function<void()>& write) {
+  for (milliseconds pause = nextPause({});; pause = nextPause(pause)) {
+    try {
+      write();
+      return;
+    } catch (const std::exception& e) {
+      if (!databaseUnavailable(e) || stopping_ || !started_) throw;
+    }
+    pauseUnlessStopping(pause);
+  }
+}
+
+void JobRunner::pauseUnlessStopping(milliseconds pause) {
+  std::unique_lock lock(schedulerMutex_);
+  schedulerCv_.wait_for(lock, pause, [&] { return stopping_.load(); });
 }
 
 int JobRunner::runDue() {
@@ -434,6 +473,7 @@ int JobRunner::renewLeases() {
     try {
       mine = store_.renew(h.job, workerId_, now + h.lease.count());
     } catch (const std::exception& e) {
+      if (databaseUnavailable(e)) break;  // the outage is logged by the pool; the next pass tries again
       log_.warn("renewing a job's lease failed; trying again", {{"job", std::to_string(h.job.id)}, {"error", e.what()}});
       continue;
     }
@@ -455,35 +495,52 @@ int JobRunner::renewLeases() {
 void JobRunner::schedulerLoop() {
   std::unique_lock lock(schedulerMutex_);
   // The first pass waits one poll interval, so start-up is not slowed.
-  auto nextPrune = std::chrono::steady_clock::now() + config_.pollInterval;
+  auto nextPrune = Steady::now() + config_.pollInterval;
+  auto nextStats = Steady::now();
+  milliseconds outagePause{0};
   while (!stopping_) {
     lock.unlock();
-    renewLeases();
-    try {
-      tickCron();
-    } catch (const std::exception& e) {
-      log_.warn("cron tick failed; trying again after the poll interval", {{"error", e.what()}});
-    }
-    if (std::chrono::steady_clock::now() >= nextPrune) {
-      nextPrune = std::chrono::steady_clock::now() + kPruneEvery;
+    bool unavailable = false;
+    // Each step says whether it failed for want of the database (quietly:
+    // the pool logged the outage) or for another reason (a warning).
+    auto step = [&](const char* what, const std::function<void()>& fn) {
       try {
-        pruneFinished();
+        fn();
       } catch (const std::exception& e) {
-        log_.warn("pruning finished jobs failed; trying again later", {{"error", e.what()}});
+        if (databaseUnavailable(e))
+          unavailable = true;
+        else
+          log_.warn(std::string(what) + " failed; trying again later", {{"error", e.what()}});
       }
+    };
+    step("renewing leases", [&] { renewLeases(); });
+    step("the cron tick", [&] { tickCron(); });
+    if (Steady::now() >= nextPrune) {
+      nextPrune = Steady::now() + kPruneEvery;
+      step("pruning finished jobs", [&] { pruneFinished(); });
     }
+    if (!unavailable && Steady::now() >= nextStats) {
+      nextStats = Steady::now() + kStatsEvery;
+      step("counting jobs for /metrics", [&] { refreshStats(); });
+    }
+    outagePause = unavailable ? nextPause(outagePause) : milliseconds(0);
     lock.lock();
-    schedulerCv_.wait_for(lock, config_.pollInterval, [&] { return stopping_.load(); });
+    schedulerCv_.wait_for(lock, std::max(config_.pollInterval, outagePause), [&] { return stopping_.load(); });
   }
+}
+
+void JobRunner::refreshStats() {
+  std::vector<QueueStats> fresh = store_.stats();
+  std::lock_guard lock(statsMutex_);
+  stats_ = std::move(fresh);
 }
 
 void JobRunner::renderMetrics(std::string& out) {
   std::vector<QueueStats> stats;
-  try {
-    stats = store_.stats();
-  } catch (const std::exception& e) {
-    log_.warn("job queue depth unavailable for /metrics", {{"error", e.what()}});
-    return;
+  {
+    std::lock_guard lock(statsMutex_);
+    if (!stats_) return;  // not counted yet
+    stats = *stats_;
   }
   out += "# HELP agape_jobs_queue_depth Jobs by queue and state.\n# TYPE agape_jobs_queue_depth gauge\n";
   for (const auto& s : stats) {

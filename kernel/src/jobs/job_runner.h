@@ -11,6 +11,12 @@
 // no more claims, in-flight jobs finish (waited for up to the grace period,
 // then still joined: a handler cannot be cut short safely), claimed jobs
 // not started are released for any instance to take.
+//
+// During a database outage (DbError Unavailable) workers and the scheduler
+// pause with a back-off instead of polling, without logging each try (the
+// pool logs the outage once), and a job's outcome that could not be
+// recorded is recorded when the database is back rather than left to wait
+// for its lease.
 
 #include <atomic>
 #include <chrono>
@@ -90,8 +96,12 @@ class JobRunner {
   // Writes every schedule's row (start() does this).
   void syncSchedules();
 
-  // Prometheus families for the queue depth (queried at scrape time).
+  // Prometheus families for the queue depth, from the last snapshot (no
+  // query at scrape time, so /metrics never waits on the database).
   void renderMetrics(std::string& out);
+  // Takes that snapshot; the scheduler thread does it every kStatsEvery.
+  void refreshStats();
+  static constexpr std::chrono::seconds kStatsEvery{5};
 
  private:
   struct Queue;
@@ -102,6 +112,11 @@ class JobRunner {
 
   void workerLoop(Queue& q);
   void schedulerLoop();
+  // Runs `write` (recording a job's outcome) again after a pause while the
+  // database is unavailable; rethrows other failures, or once stopping.
+  void recordThroughOutage(const std::function<void()>& write);
+  // Waits `pause` unless the runner stops first.
+  void pauseUnlessStopping(std::chrono::milliseconds pause);
   // Runs one claimed job and records its outcome.
   void execute(Queue& q, const ClaimedJob& job);
   // Records a success; successes finishing while one is being written are
@@ -145,6 +160,9 @@ class JobRunner {
   std::mutex activeMutex_;
   std::condition_variable activeCv_;
   int active_ = 0;
+
+  std::mutex statsMutex_;
+  std::optional<std::vector<QueueStats>> stats_;  // guarded by statsMutex_
 };
 
 }  // namespace agape::kernel

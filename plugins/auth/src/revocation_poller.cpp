@@ -1,5 +1,7 @@
 #include "revocation_poller.h"
 
+#include <utility>
+
 namespace agape::auth {
 
 void RevocationPoller::pollOnce() {
@@ -19,9 +21,12 @@ void RevocationPoller::start() {
       lock.unlock();
       try {
         pollOnce();
+        if (std::exchange(failing_, false)) rt_.log().info("auth: revocation poll works again");
       } catch (const std::exception& e) {
-        // Keep the last list (fail closed for what is known) and try again next tick.
-        rt_.log().warn("auth: revocation poll failed", {{"error", e.what()}});
+        // Keep the last list (fail closed for what is known) and try again
+        // next tick; say so once per outage, not once per tick.
+        if (!std::exchange(failing_, true))
+          rt_.log().warn("auth: revocation poll failed; retrying quietly until it works", {{"error", e.what()}});
       }
       lock.lock();
     }

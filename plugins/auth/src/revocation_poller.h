@@ -25,6 +25,7 @@ class RevocationPoller {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool failing_ = false;  // the poller thread's own: logged once per failure streak
   std::thread thread_;
 };
 

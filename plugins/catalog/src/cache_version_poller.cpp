@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <string>
+#include <utility>
 
 namespace agape::catalog {
 
@@ -38,14 +39,17 @@ void CacheVersionPoller::run() {
     lock.unlock();
     try {
       const long long v = readVersion();
+      if (std::exchange(failing_, false)) logger_.info("catalog cache version poll works again");
       if (v != seen_) {
         seen_ = v;
         onChange_();
       }
     } catch (const std::exception& e) {
       // A database outage must not end the thread; the next poll retries and
-      // the TTL bounds staleness meanwhile.
-      logger_.warn("catalog cache version poll failed", {{"error", std::string(e.what())}});
+      // the TTL bounds staleness meanwhile. Once per outage, not per poll.
+      if (!std::exchange(failing_, true))
+        logger_.warn("catalog cache version poll failed; retrying quietly until it works",
+                     {{"error", std::string(e.what())}});
     }
     lock.lock();
   }

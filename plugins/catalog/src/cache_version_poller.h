@@ -38,6 +38,7 @@ class CacheVersionPoller {
   bool stopping_ = false;
   std::thread thread_;
   long long seen_ = -1;
+  bool failing_ = false;  // the poller thread's own: logged once per failure streak
 };
 
 }  // namespace agape::catalog

@@ -4,6 +4,7 @@
 // in order of appearance. The same SQL runs on SQLite and PostgreSQL when it
 // sticks to the common subset; `dialect()` tells which one is behind.
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <initializer_list>
@@ -25,6 +26,8 @@ const char* dialectName(Dialect d) noexcept;  // "sqlite", "postgresql"
 
 // Every database failure surfaces as a DbError with a portable kind, so that
 // plugins can map a unique violation to 409 without parsing messages.
+// Unavailable means "try again later" (HTTP 503): the database cannot be
+// reached or is out of space, or a lock or statement timeout expired.
 class AGAPE_API DbError : public std::runtime_error {
  public:
   enum class Kind { UniqueViolation, ForeignKeyViolation, CheckViolation, Retryable, Unavailable, Other };
@@ -110,6 +113,10 @@ class Tx {
 struct TxOptions {
   bool readOnly = false;  // SQLite: a deferred read transaction instead of BEGIN IMMEDIATE
   int maxAttempts = 5;    // attempts on serialization failure, deadlock or busy
+  // PostgreSQL: how long any one statement of this transaction may run,
+  // instead of database.statementTimeout (0: that default). For the rare
+  // transaction that needs longer, such as an export; SQLite ignores it.
+  std::chrono::milliseconds statementTimeout{0};
 };
 
 class Database {

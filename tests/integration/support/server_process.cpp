@@ -184,6 +184,15 @@ void ServerProcess::kill9() {
   exitCode_ = decode(status);
 }
 
+bool ServerProcess::running() {
+  if (exited_) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) != pid_) return true;
+  exited_ = true;
+  exitCode_ = decode(status);
+  return false;
+}
+
 std::string ServerProcess::output() const { return readFile(logFile_); }
 
 std::string testConfig(const TempDir& dir, int port, const std::vector<std::string>& plugins,

@@ -44,6 +44,10 @@ class ServerProcess {
   int terminate(std::chrono::seconds timeout = std::chrono::seconds(20));
   // SIGKILL (a crash: nothing runs on the way out), then waits for the process.
   void kill9();
+  // False once the process has exited (a crash included).
+  bool running();
+  // The exit code (or -signal) once it has exited; -1 while it runs.
+  int exitCode() const { return exitCode_; }
   std::string output() const;
   int port() const { return port_; }
   pid_t pid() const { return pid_; }

@@ -1,5 +1,6 @@
 #include "agape/db.h"
 #include "agape/problem.h"
+#include "db/db_errors.h"
 #include "http/middleware/middlewares.h"
 #include "log/log.h"
 
@@ -26,11 +27,14 @@ class ProblemMiddleware final : public Middleware {
       applyProblem(ex, p);
     } catch (const DbError& e) {
       // Details of database failures stay in the log, never in the response.
-      log_.error("database error", {{"error", e.what()}, {"route", routeOf(ex)}});
-      applyProblem(ex, e.kind() == DbError::Kind::Unavailable || e.kind() == DbError::Kind::Retryable
-                           ? Problem::unavailable("The service is temporarily unavailable; retry shortly.")
-                                 .withHeader("Retry-After", "1")
-                           : Problem(500, "internal", "An unexpected error occurred."));
+      // An outage is logged once by the pool, not once per request.
+      const bool transient = e.kind() == DbError::Kind::Unavailable || e.kind() == DbError::Kind::Retryable;
+      if (!dynamic_cast<const DatabaseDown*>(&e))
+        log_.log(transient ? LogLevel::Warn : LogLevel::Error, "database error",
+                 {{"error", e.what()}, {"route", routeOf(ex)}});
+      applyProblem(ex, transient ? Problem::unavailable("The service is temporarily unavailable; retry shortly.")
+                                       .withHeader("Retry-After", "1")
+                                 : Problem(500, "internal", "An unexpected error occurred."));
     } catch (const std::exception& e) {
       log_.error("unhandled exception", {{"error", e.what()}, {"route", routeOf(ex)}});
       applyProblem(ex, Problem(500, "internal", "An unexpected error occurred."));
