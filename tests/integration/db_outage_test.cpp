@@ -105,7 +105,11 @@ class OutageServe : public ::testing::Test {
         testConfig(dir_, port,
                    {"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"),
                     pluginEntry("orders"), "test.payer", "test.jobs"},
-                   "catalog:\n  seedDemo: false\n  cachePollInterval: 100ms\njobs:\n  pollInterval: 100ms\n",
+                   // A claim whose commit the outage hid from the server (the
+                   // connection died before the reply) is taken again when its
+                   // lease ends: a short lease keeps that within the test.
+                   "catalog:\n  seedDemo: false\n  cachePollInterval: 100ms\njobs:\n  pollInterval: 100ms\n"
+                   "  queues:\n    test.fast: {lease: 3s}\n",
                    databaseUrl));
     std::vector<std::string> args{"serve", "--config", cfg, "--set", "logging.accessLog=false",
                                   "--set", "server.rateLimits.default.requests=100000",
