@@ -272,6 +272,12 @@ TEST_P(OrdersServe, CancellingAPendingOrderReleasesItsStock) {
   const std::string id = placeOrder()["id"];
   EXPECT_EQ(level(0)["reserved"], 3);
   EXPECT_EQ(send("POST", "/v1/orders/" + id + "/cancel", Json::object(), {kBola}).status, 404);
+  // Staff who may see the order may not cancel it; only its customer or an admin.
+  for (const auto& staff : {kFulfil, kFinance}) {
+    auto refused = send("POST", "/v1/orders/" + id + "/cancel", Json::object(), {staff});
+    EXPECT_EQ(refused.status, 403) << refused.body;
+  }
+  EXPECT_EQ(ok(get("/v1/orders/" + id, {kAda}))["status"], "pending");
   const Json cancelled = ok(send("POST", "/v1/orders/" + id + "/cancel", Json{{"reason", "changed my mind"}}, {kAda}));
   EXPECT_EQ(cancelled["status"], "cancelled");
   EXPECT_EQ(level(0)["reserved"], 0);

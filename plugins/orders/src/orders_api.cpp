@@ -225,7 +225,8 @@ void OrdersApi::registerRoutes(Routes& routes) {
               {.access = Access::Authenticated,
                .summary = "Cancels an order: its owner while pending or paid, an admin while not shipped",
                .description = "A pending order's stock reservation is released; `order.cancelled` is published (the "
-                              "payments plugin refunds a paid order on it). 409 `invalid_transition` otherwise.",
+                              "payments plugin refunds a paid order on it). 409 `invalid_transition` otherwise; 404 "
+                              "for another customer's order; 403 for staff other than admin (fulfilment, finance).",
                .tag = kTag,
                .requestSchema = R"({"type":"object","additionalProperties":false,"properties":{"reason":{"type":"string","maxLength":500}}})",
                .responseSchema = kOrderSchema});
@@ -332,6 +333,10 @@ Response OrdersApi::cancel(const Request& req) {
   return jsonResponse(ctx_.db().run([&](Tx& tx) {
     const Json order = visibleOrder(tx, book_, req, id);
     const bool admin = req.principal->hasRole("admin");
+    // Staff who may see an order (fulfilment, finance) may not cancel a
+    // customer's order: that takes the customer or an admin.
+    if (!admin && order["userId"] != req.principal->id)
+      throw Problem::forbidden("Only the order's customer or an admin may cancel it.");
     const std::string status = order["status"];
     if (!admin && status != "pending" && status != "paid")
       throw Problem(409, "invalid_transition",
