@@ -280,13 +280,11 @@ class HttpServer::Connection final : public std::enable_shared_from_this<Connect
 
   // A request the reader refused: one problem+json answer, then the close.
   void refuse(const ReadError& error) {
-    server_.malformed_->fetch_add(1, std::memory_order_relaxed);
+    server_.malformed_.fetch_add(1, std::memory_order_relaxed);
     auto peer = peer_.lock();
     if (!peer) return;
     Exchange ex;
-    ex.request.requestId = newRequestId();
-    applyProblem(ex, Problem(error.status, error.code, error.detail));
-    ex.response.headers.set("X-Request-Id", ex.request.requestId);
+    answer(ex, Problem(error.status, error.code, error.detail));
     JsonLogger("http").info("malformed request refused", {{"status", std::to_string(error.status)},
                                                           {"code", error.code},
                                                           {"client", peer->address().host()},
@@ -306,6 +304,7 @@ class HttpServer::Connection final : public std::enable_shared_from_this<Connect
     const std::optional<Method> method = parseMethod(in.method);
     const Http::Version version = in.minorVersion == 0 ? Http::Version::Http10 : Http::Version::Http11;
     bool keepAlive = in.keepAlive;
+    ex->request.method = method.value_or(Method::Get);
     convert(std::move(in), *peer, ex->request);
     auto shared = std::make_shared<Http::ResponseWriter>(handler_.writer(version, peer));
     const Pipeline& pipeline = server_.pipeline_;
@@ -356,9 +355,8 @@ class HttpServer::Connection final : public std::enable_shared_from_this<Connect
     ex.response.headers.set("X-Request-Id", ex.request.requestId);
   }
 
-  // Copies what the pipeline needs out of the request read off the wire.
+  // Copies the rest of what the pipeline needs out of the request read off the wire.
   void convert(ReadRequest&& in, Tcp::Peer& peer, Request& out) const {
-    out.method = parseMethod(in.method).value_or(Method::Get);
     out.path = std::move(in.path);
     splitQuery(in.query, out.queryParams);
     out.rawQuery = std::move(in.query);
@@ -452,7 +450,6 @@ HttpServer::HttpServer(const ServerConfig& config, const Pipeline& pipeline, Wor
       pipeline_(pipeline),
       workers_(workers),
       inFlight_(std::make_shared<std::atomic<unsigned long long>>(0)),
-      malformed_(std::make_shared<std::atomic<long long>>(0)),
       acceptGuard_(std::make_shared<AcceptGuard>()) {}
 
 HttpServer::~HttpServer() {
@@ -537,7 +534,7 @@ HttpServer::Stats HttpServer::stats() const {
       s.closedFor[i] = connections_->closedFor(static_cast<ConnectionRegistry::Reason>(i));
   }
   s.acceptFailures = acceptGuard_->failures();
-  s.malformed = malformed_->load();
+  s.malformed = malformed_.load();
   return s;
 }
 

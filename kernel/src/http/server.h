@@ -53,7 +53,7 @@ class HttpServer {
   WorkerPool& workers_;
   std::atomic<bool> draining_{false};
   std::shared_ptr<std::atomic<unsigned long long>> inFlight_;
-  std::shared_ptr<std::atomic<long long>> malformed_;
+  std::atomic<long long> malformed_{0};
   std::shared_ptr<AcceptGuard> acceptGuard_;
   std::unique_ptr<ConnectionRegistry> connections_;
   RequestReader::Limits readerLimits_;
