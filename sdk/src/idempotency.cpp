@@ -12,7 +12,8 @@ void checkIdempotencyKey(std::string_view key) {
 }
 
 std::optional<Response> claimIdempotencyKey(Tx& tx, std::string_view table, const std::string& owner,
-                                            const std::string& key, const std::string& requestHash, long long nowMs) {
+                                            const std::string& key, const std::string& requestHash, long long nowMs,
+                                            std::chrono::milliseconds takeOverAfter) {
   const std::string t(table);
   if (tx.exec("INSERT INTO " + t + " (user_id, idem_key, request_hash, created_at) VALUES (:owner, :key, :hash, :now) "
               "ON CONFLICT DO NOTHING",
@@ -25,8 +26,15 @@ std::optional<Response> claimIdempotencyKey(Tx& tx, std::string_view table, cons
   if (seen->text("request_hash") != requestHash)
     throw Problem(409, "idempotency_mismatch",
                   "This Idempotency-Key was used with another request body; use a new key for a new request.");
-  if (seen->isNull("response_status"))
+  if (seen->isNull("response_status")) {
+    // Of concurrent takers only one moves the claim's time: the others find it fresh.
+    if (takeOverAfter.count() > 0 &&
+        tx.exec("UPDATE " + t + " SET created_at = :now WHERE user_id = :owner AND idem_key = :key "
+                "AND response_status IS NULL AND created_at < :before",
+                {nowMs, owner, key, nowMs - static_cast<long long>(takeOverAfter.count())}) > 0)
+      return std::nullopt;
     throw Problem(409, "idempotency_in_progress", "A request with this Idempotency-Key is in progress; retry shortly.");
+  }
   Response r = Response::json(seen->text("response_body"), static_cast<int>(seen->integer("response_status")));
   r.headers.set("Idempotent-Replayed", "true");
   return r;

@@ -35,7 +35,8 @@ class PaymentsServe : public ApiTest {
     const std::string payments = sandbox ? "payments:\n  provider: sandbox\n"
                                          : "payments:\n  provider: paystack\n  secretKey: " + kSecret +
                                                "\n  baseUrl: " + fake_->url() +
-                                               "\n  callbackUrl: https://shop.example.ng/checkout/done\n  timeout: 3s\n";
+                                               "\n  callbackUrl: https://shop.example.ng/checkout/done\n  timeout: 3s\n"
+                                               "  refundSettleAfter: 4s\n";
     serve({"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"), pluginEntry("orders"),
            pluginEntry("payments")},
           "catalog:\n  seedDemo: false\n  cacheTtl: 0s\n" + payments);
@@ -56,6 +57,44 @@ class PaymentsServe : public ApiTest {
                             {kJson, "x-paystack-signature: " + w.signature});
   }
   Json stock() { return ok(get("/v1/admin/inventory/" + variant_, {kAdmin})); }
+  // A paid order of Ada's: {orderId, paymentId, reference}.
+  struct Paid {
+    std::string orderId, paymentId, reference;
+  };
+  Paid paidOrder() {
+    const std::string orderId = order()["id"];
+    const Json init = initialize(orderId);
+    EXPECT_EQ(deliver(fake_->pay(init["reference"])).status, 200);
+    return {orderId, init["paymentId"], init["reference"]};
+  }
+  Json orderOf(const std::string& id) { return ok(get("/v1/orders/" + id, {kAda})); }
+  void crashDuringCancellationRefund(bool reached) {
+    start();
+    const Paid p = paidOrder();
+    fake_->holdRefunds(reached);
+    ok(send("POST", "/v1/orders/" + p.orderId + "/cancel", nullptr, {kAda}));
+    ASSERT_TRUE(eventually([&] { return fake_->heldRefunds() == 1; })) << server_->output();
+    server_->kill9();
+    fake_->releaseRefunds();
+    restart();
+    EXPECT_EQ(fake_->refunds().size(), reached ? 1u : 0u);
+    const Json settled = settleNow();
+    EXPECT_EQ(settled[reached ? "found" : "resent"], 1) << settled.dump();
+    ASSERT_EQ(fake_->refunds().size(), 1u);
+    EXPECT_EQ(fake_->refunds()[0].amount, 3'250'000);
+    // The order.cancelled delivery the crash cut short runs again, and the
+    // job settles again: nothing new either way.
+    EXPECT_EQ(settleNow()["resent"], 0);
+    EXPECT_EQ(fake_->refunds().size(), 1u);
+    ASSERT_EQ(deliver(fake_->settleRefund(fake_->refunds()[0].id)).status, 200);
+    EXPECT_EQ(orderOf(p.orderId)["status"], "refunded");
+    EXPECT_EQ(stock()["onHand"], 10);
+  }
+  // What the settle job does: asks the provider about refunds whose answer was lost.
+  Json settleNow() {
+    std::this_thread::sleep_for(std::chrono::milliseconds(4200));  // payments.refundSettleAfter: 4s
+    return ok(send("POST", "/v1/admin/payments/reconcile", nullptr, {kFinance}))["refunds"];
+  }
 
   std::unique_ptr<FakePaystack> fake_;
   std::string variant_;
@@ -333,22 +372,21 @@ TEST_P(PaymentsServe, RefundsInPartsThenInFullRefundTheOrder) {
   EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "refunded");
 }
 
-TEST_P(PaymentsServe, AFailedRefundCanBeAskedAgain) {
+TEST_P(PaymentsServe, ARefusedRefundCanBeAskedAgain) {
   start();
-  const std::string orderId = order()["id"];
-  const Json init = initialize(orderId);
-  ASSERT_EQ(deliver(fake_->pay(init["reference"])).status, 200);
-  const std::string path = "/v1/payments/" + init["paymentId"].get<std::string>() + "/refund";
-  fake_->failNext(1);
-  auto down = send("POST", path, Json{{"reason", "customer asked"}}, {kAdmin});
-  EXPECT_EQ(down.status, 503) << down.body;
-  const Json pending = ok(send("POST", path, Json{{"reason", "customer asked"}}, {kAdmin}), 202);
-  EXPECT_EQ(deliver(fake_->settleRefund(fake_->refunds()[0].id, false)).status, 200);
-  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "paid");
-  EXPECT_EQ(ok(send("POST", path, Json{{"reason", "customer asked"}}, {kAdmin}), 202)["amount"], 3'250'000);
-  EXPECT_EQ(deliver(fake_->settleRefund(fake_->refunds()[1].id)).status, 200);
-  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "refunded");
-  EXPECT_EQ(pending["status"], "pending");
+  const Paid p = paidOrder();
+  const std::string path = "/v1/payments/" + p.paymentId + "/refund";
+  fake_->refuseRefunds(1);
+  auto refused = send("POST", path, Json{{"reason", "customer asked"}}, {kAdmin, "Idempotency-Key: again-1"});
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(code(refused), "refund_failed");
+  EXPECT_EQ(ok(get("/v1/admin/payments/refunds?status=failed", {kFinance}))["meta"]["total"], 1);
+  // Refused for sure: the amount and the key are free again.
+  EXPECT_EQ(ok(send("POST", path, Json{{"reason", "customer asked"}}, {kAdmin, "Idempotency-Key: again-1"}), 202)["amount"],
+            3'250'000);
+  ASSERT_EQ(fake_->refunds().size(), 1u);
+  EXPECT_EQ(deliver(fake_->settleRefund(fake_->refunds()[0].id)).status, 200);
+  EXPECT_EQ(orderOf(p.orderId)["status"], "refunded");
 }
 
 TEST_P(PaymentsServe, TheSandboxRefundsAtOnce) {
@@ -363,6 +401,179 @@ TEST_P(PaymentsServe, TheSandboxRefundsAtOnce) {
   EXPECT_EQ(r["status"], "processed");
   EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "refunded");
 }
+
+TEST_P(PaymentsServe, CancellingAPaidOrderRefundsItOnceAndPutsItsUnitsBack) {
+  start();
+  const Paid p = paidOrder();
+  EXPECT_EQ(stock()["onHand"], 8);
+  // Sixteen cancellations at once: one goes through.
+  std::atomic<int> cancelled{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 16; ++i)
+    threads.emplace_back([&] {
+      HttpClient c(server_->base());
+      auto r = c.request("POST", "/v1/orders/" + p.orderId + "/cancel", R"({"reason":"changed my mind"})", {kJson, kAda});
+      if (r.status == 200) ++cancelled;
+      else if (r.status == 409) ++refused;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(cancelled.load(), 1);
+  EXPECT_EQ(refused.load(), 15);
+  // The units are back on the shelf, with a movement naming the order.
+  const Json level = stock();
+  EXPECT_EQ(level["onHand"], 10);
+  EXPECT_EQ(level["reserved"], 0);
+  EXPECT_EQ(level["movements"][0]["kind"], "return");
+  EXPECT_EQ(level["movements"][0]["onHandDelta"], 2);
+  EXPECT_EQ(level["movements"][0]["reference"], "order:" + p.orderId);
+  // One refund of the whole payment reaches Paystack, through the outbox.
+  ASSERT_TRUE(eventually([&] { return fake_->refunds().size() == 1; })) << server_->output();
+  EXPECT_EQ(fake_->refunds()[0].transactionReference, p.reference);
+  EXPECT_EQ(fake_->refunds()[0].amount, 3'250'000);
+  ASSERT_TRUE(eventually([&] { return orderOf(p.orderId)["refund"] == Json{{"status", "pending"}, {"amount", 0}}; }));
+  EXPECT_EQ(orderOf(p.orderId)["status"], "cancelled");
+  // Nothing more however often it is settled.
+  EXPECT_EQ(settleNow()["resent"], 0);
+  EXPECT_EQ(fake_->refunds().size(), 1u);
+  // Paystack reports it processed: the order is refunded, revenue keeps nothing of it.
+  ASSERT_EQ(deliver(fake_->settleRefund(fake_->refunds()[0].id)).status, 200);
+  const Json done = orderOf(p.orderId);
+  EXPECT_EQ(done["status"], "refunded");
+  EXPECT_EQ(done["refund"], (Json{{"status", "refunded"}, {"amount", 3'250'000}}));
+  EXPECT_EQ(ok(get("/v1/orders/stats", {kAdmin}))["revenue"], 0);
+  EXPECT_EQ(ok(get("/v1/payments/" + p.paymentId, {kFinance}))["refundedAmount"], 3'250'000);
+  const Json refunds = ok(get("/v1/admin/payments/refunds", {kFinance}));
+  ASSERT_EQ(refunds["meta"]["total"], 1);
+  EXPECT_EQ(refunds["data"][0]["origin"], "order.cancelled:" + p.orderId);
+  EXPECT_EQ(refunds["data"][0]["requestedBy"], "u-ada");
+  // A cancelled order that was never paid cannot be made refunded by hand.
+  const std::string unpaid = order()["id"];
+  ok(send("POST", "/v1/orders/" + unpaid + "/cancel", nullptr, {kAda}));
+  EXPECT_EQ(code(send("PATCH", "/v1/orders/" + unpaid + "/status", Json{{"status", "refunded"}}, {kAdmin})),
+            "invalid_transition");
+}
+
+TEST_P(PaymentsServe, ARefusedCancellationRefundIsVisibleToFinanceAndCanBeAskedAgain) {
+  start();
+  const Paid p = paidOrder();
+  ok(send("POST", "/v1/orders/" + p.orderId + "/cancel", nullptr, {kAdmin}));
+  ASSERT_TRUE(eventually([&] { return fake_->refunds().size() == 1; })) << server_->output();
+  ASSERT_EQ(deliver(fake_->settleRefund(fake_->refunds()[0].id, false)).status, 200);
+  // Not silent: the order says so, finance's list shows it, and the amount is free again.
+  EXPECT_EQ(orderOf(p.orderId)["refund"]["status"], "failed");
+  EXPECT_EQ(orderOf(p.orderId)["status"], "cancelled");
+  const Json failed = ok(get("/v1/admin/payments/refunds?status=failed", {kFinance}));
+  ASSERT_EQ(failed["meta"]["total"], 1);
+  EXPECT_EQ(failed["data"][0]["paymentId"], p.paymentId);
+  EXPECT_EQ(get("/v1/admin/payments/refunds", {kAda}).status, 403);
+  const Json again = ok(send("POST", "/v1/payments/" + p.paymentId + "/refund", Json{{"reason", "order cancelled"}},
+                             {kFinance}),
+                        202);
+  EXPECT_EQ(again["amount"], 3'250'000);
+  EXPECT_EQ(orderOf(p.orderId)["refund"]["status"], "pending");
+  ASSERT_EQ(deliver(fake_->settleRefund(fake_->refunds()[1].id)).status, 200);
+  EXPECT_EQ(orderOf(p.orderId)["status"], "refunded");
+}
+
+TEST_P(PaymentsServe, RefundingADuplicatePaymentLeavesTheOrderAlone) {
+  start();
+  const std::string orderId = order()["id"];
+  const Json first = initialize(orderId);
+  const Json second = initialize(orderId);
+  ASSERT_EQ(deliver(fake_->pay(first["reference"])).status, 200);
+  ASSERT_EQ(deliver(fake_->pay(second["reference"])).status, 200);
+  const std::string duplicate = second["paymentId"];
+  EXPECT_EQ(ok(get("/v1/payments/" + duplicate, {kFinance}))["status"], "refund_due");
+  ok(send("POST", "/v1/payments/" + duplicate + "/refund", Json{{"reason", "paid twice"}}, {kFinance}), 202);
+  ASSERT_EQ(deliver(fake_->settleRefund(fake_->refunds()[0].id)).status, 200);
+  EXPECT_EQ(ok(get("/v1/payments/" + duplicate, {kFinance}))["refundedAmount"], 3'250'000);
+  // The first payment's money is kept: the order stays paid, no refund shown.
+  const Json o = orderOf(orderId);
+  EXPECT_EQ(o["status"], "paid");
+  EXPECT_TRUE(o["refund"].is_null()) << o.dump();
+  EXPECT_EQ(o["version"], 2);
+  EXPECT_EQ(ok(get("/v1/orders/stats", {kAdmin}))["revenue"], 3'250'000);
+}
+
+TEST_P(PaymentsServe, ARefundWhoseAnswerWasLostIsNeverSentTwice) {
+  start();
+  const Paid p = paidOrder();
+  const std::string path = "/v1/payments/" + p.paymentId + "/refund";
+  // Paystack takes the refund, then the answer is lost (503).
+  fake_->loseRefundAnswers(1);
+  const Json first = ok(send("POST", path, Json{{"reason", "customer asked"}}, {kFinance, "Idempotency-Key: r-1"}), 202);
+  EXPECT_EQ(first["status"], "pending");
+  EXPECT_TRUE(first["failure"].is_string());
+  ASSERT_EQ(fake_->refunds().size(), 1u);
+  // Asking again sends nothing new: the same key answers with the same
+  // refund, another request finds the amount taken.
+  EXPECT_EQ(ok(send("POST", path, Json{{"reason", "customer asked"}}, {kFinance, "Idempotency-Key: r-1"}), 202)["id"],
+            first["id"]);
+  EXPECT_EQ(code(send("POST", path, Json{{"reason", "customer asked"}}, {kFinance})), "already_refunded");
+  EXPECT_EQ(fake_->refunds().size(), 1u);
+  EXPECT_EQ(orderOf(p.orderId)["refund"]["status"], "pending");
+  // The settle job asks Paystack and finds it.
+  const Json settled = settleNow();
+  EXPECT_EQ(settled["found"], 1) << settled.dump();
+  EXPECT_EQ(settled["resent"], 0);
+  EXPECT_EQ(fake_->refunds().size(), 1u);
+  const Json refund = ok(get("/v1/admin/payments/refunds", {kFinance}))["data"][0];
+  EXPECT_EQ(refund["providerRefundId"], std::to_string(fake_->refunds()[0].id));
+  EXPECT_TRUE(refund["failure"].is_null());
+  ASSERT_EQ(deliver(fake_->settleRefund(fake_->refunds()[0].id)).status, 200);
+  EXPECT_EQ(orderOf(p.orderId)["status"], "refunded");
+}
+
+TEST_P(PaymentsServe, ARefundThatNeverReachedTheProviderIsSentOnceMore) {
+  start();
+  const Paid p = paidOrder();
+  fake_->failNext(1);  // 503 before anything is created
+  const Json first = ok(send("POST", "/v1/payments/" + p.paymentId + "/refund", Json{{"reason", "customer asked"}},
+                             {kFinance}),
+                        202);
+  EXPECT_EQ(first["status"], "pending");
+  EXPECT_TRUE(fake_->refunds().empty());
+  const Json settled = settleNow();
+  EXPECT_EQ(settled["resent"], 1) << settled.dump();
+  ASSERT_EQ(fake_->refunds().size(), 1u);
+  EXPECT_EQ(fake_->refunds()[0].amount, 3'250'000);
+  // Sent and answered: later runs leave it to the webhook.
+  EXPECT_EQ(settleNow()["resent"], 0);
+  EXPECT_EQ(fake_->refunds().size(), 1u);
+  EXPECT_EQ(ok(get("/v1/admin/payments/refunds", {kFinance}))["data"][0]["attempts"], 2);
+}
+
+TEST_P(PaymentsServe, TwoEqualPartialRefundsAreToldApart) {
+  start();
+  const Paid p = paidOrder();
+  const std::string path = "/v1/payments/" + p.paymentId + "/refund";
+  ok(send("POST", path, Json{{"reason", "one dress"}, {"amount", 1'000'000}}, {kFinance}), 202);
+  ok(send("POST", path, Json{{"reason", "the other dress"}, {"amount", 1'000'000}}, {kFinance}), 202);
+  ASSERT_EQ(fake_->refunds().size(), 2u);
+  // The second is processed first; its webhook cannot say which of two
+  // equal refunds it is: Paystack is asked, and only that one is processed.
+  const auto second = fake_->settleRefund(fake_->refunds()[1].id);
+  EXPECT_EQ(ok(deliver(second))["duplicate"], false);
+  const auto processed = [&] {
+    return ok(get("/v1/admin/payments/refunds?status=processed", {kFinance}))["meta"]["total"].get<int>();
+  };
+  ASSERT_TRUE(eventually([&] { return processed() == 1; })) << server_->output();
+  EXPECT_EQ(ok(get("/v1/admin/payments/refunds?status=processed", {kFinance}))["data"][0]["providerRefundId"],
+            std::to_string(fake_->refunds()[1].id));
+  // The first one's webhook is not taken for a redelivery of the second's.
+  EXPECT_EQ(ok(deliver(fake_->settleRefund(fake_->refunds()[0].id)))["duplicate"], false);
+  EXPECT_EQ(processed(), 2);
+  EXPECT_EQ(ok(deliver(second))["duplicate"], true);
+  EXPECT_EQ(ok(get("/v1/payments/" + p.paymentId, {kFinance}))["refundedAmount"], 2'000'000);
+  EXPECT_EQ(orderOf(p.orderId)["refund"], (Json{{"status", "partial"}, {"amount", 2'000'000}}));
+  EXPECT_EQ(orderOf(p.orderId)["status"], "paid");
+  EXPECT_EQ(ok(get("/v1/orders/stats", {kAdmin}))["revenue"], 1'250'000);
+}
+
+// kill -9 while the refund call is in flight: Paystack got it (or not);
+// after the restart the refund is settled, and Paystack holds exactly one.
+TEST_P(PaymentsServe, ACrashAfterPaystackTookTheRefundIsSettledAfterTheRestart) { crashDuringCancellationRefund(true); }
+TEST_P(PaymentsServe, ACrashBeforePaystackSawTheRefundIsSettledAfterTheRestart) { crashDuringCancellationRefund(false); }
 
 AGAPE_BACKENDS(PaymentsServe);
 

@@ -260,11 +260,33 @@ bool ReservationBook::settle(Tx& tx, const std::string& holder, MovementKind kin
   return true;
 }
 
+bool ReservationBook::restock(Tx& tx, const std::string& holder) {
+  const long long now = ledger_.nowMs();
+  // Once: of concurrent or repeated calls only one finds it not returned yet.
+  if (tx.exec("UPDATE inventory_holds SET returned_at = :returned, updated_at = :now WHERE holder = :h "
+              "AND status = 'committed' AND returned_at IS NULL",
+              {now, now, holder}) == 0)
+    return false;
+  std::vector<LevelChange> changes;
+  for (const StockItem& item : holdItems(tx, holder)) {
+    const auto rows = tx.query(std::string("UPDATE inventory_levels SET on_hand = on_hand + :q, version = version + 1, "
+                                           "updated_at = :now WHERE variant_id = :v RETURNING ") +
+                                   kLevelColumns,
+                               {item.quantity, now, item.variantId});
+    if (rows.empty()) throw std::logic_error("inventory level missing for a held variant: " + item.variantId);
+    LevelChange c{levelFromRow(rows.front()), item.quantity, 0, 0};
+    c.availableBefore = c.after.available() - item.quantity;
+    changes.push_back(std::move(c));
+  }
+  ledger_.record(tx, changes, Movement{MovementKind::Return, "sold units returned", "system", holder});
+  return true;
+}
+
 std::optional<Reservation> ReservationBook::find(Tx& tx, const std::string& holder) const {
-  auto hold = tx.one("SELECT status, expires_at FROM inventory_holds WHERE holder = :h", {holder});
+  auto hold = tx.one("SELECT status, expires_at, returned_at FROM inventory_holds WHERE holder = :h", {holder});
   if (!hold) return std::nullopt;
-  return Reservation{holder, holdItems(tx, holder), fromEpochMs(hold->integer("expires_at")),
-                     statusOf(hold->text("status"))};
+  const ReservationStatus status = hold->isNull("returned_at") ? statusOf(hold->text("status")) : ReservationStatus::Returned;
+  return Reservation{holder, holdItems(tx, holder), fromEpochMs(hold->integer("expires_at")), status};
 }
 
 std::map<std::string, long long> ReservationBook::available(Tx& tx, const std::vector<std::string>& variantIds) const {

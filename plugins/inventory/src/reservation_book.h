@@ -41,6 +41,7 @@ class ReservationBook final : public StockService {
                       std::optional<std::chrono::seconds> ttl = {}) override;
   bool commit(Tx& tx, const std::string& holder) override;
   bool release(Tx& tx, const std::string& holder) override;
+  bool restock(Tx& tx, const std::string& holder) override;
   std::optional<Reservation> find(Tx& tx, const std::string& holder) const override;
   std::map<std::string, long long> available(Tx& tx, const std::vector<std::string>& variantIds) const override;
 

@@ -25,6 +25,7 @@ const char* movementKindName(MovementKind kind) {
     case MovementKind::Commit: return "commit";
     case MovementKind::Release: return "release";
     case MovementKind::Expire: return "expire";
+    case MovementKind::Return: return "return";
   }
   return "adjust";
 }

@@ -31,7 +31,7 @@ inline constexpr const char* kLevelColumns =
     "variant_id, on_hand, reserved, version, low_stock_threshold, unit_cost, updated_at";
 Level levelFromRow(const Row& row);
 
-enum class MovementKind { Adjust, Reserve, Commit, Release, Expire };
+enum class MovementKind { Adjust, Reserve, Commit, Release, Expire, Return };
 const char* movementKindName(MovementKind kind);
 
 struct Movement {

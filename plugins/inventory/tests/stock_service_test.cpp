@@ -61,6 +61,34 @@ TEST_P(StockServiceTest, CommitAndReleaseAreIdempotent) {
   EXPECT_EQ(found->items, (std::vector<StockItem>{{"v1", 2}}));
 }
 
+TEST_P(StockServiceTest, RestockReturnsSoldUnitsOnceWithAMovementNamingTheHolder) {
+  stock("v1", 5);
+  stock("v2", 4);
+  reserve("order:1", {{"v1", 2}, {"v2", 1}});
+  reserve("order:2", {{"v1", 1}});
+  auto restock = [&](const std::string& h) { return db_->run([&](Tx& tx) { return book_->restock(tx, h); }); };
+  EXPECT_FALSE(restock("order:1")) << "an active reservation was never sold";
+  ASSERT_TRUE(db_->run([&](Tx& tx) { return book_->commit(tx, "order:1"); }));
+  EXPECT_EQ(level("v1").onHand, 3);
+  // Eight callers at once: the units come back once.
+  std::atomic<int> returned{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i)
+    threads.emplace_back([&] {
+      if (restock("order:1")) ++returned;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(returned.load(), 1);
+  EXPECT_EQ(level("v1").onHand, 5);
+  EXPECT_EQ(level("v1").reserved, 1);
+  EXPECT_EQ(level("v2").onHand, 4);
+  EXPECT_EQ(fromMovements("v1"), std::make_pair(5LL, 1LL));
+  EXPECT_EQ(count("SELECT count(*) AS n FROM inventory_movements WHERE kind = 'return' AND reference = 'order:1'"), 2);
+  EXPECT_EQ(db_->read([&](Tx& tx) { return book_->find(tx, "order:1"); })->status, ReservationStatus::Returned);
+  EXPECT_FALSE(restock("order:2")) << "a held (not sold) reservation is released, not restocked";
+  EXPECT_FALSE(restock("order:none"));
+}
+
 TEST_P(StockServiceTest, AShortItemRefusesTheWholeReservationNamingEveryShortVariant) {
   stock("a", 5);
   stock("b", 1);

@@ -15,8 +15,8 @@ namespace {
 
 constexpr const char* kOrderColumns =
     "SELECT id, number, user_id, status, currency, subtotal, discount, shipping, tax, total, tax_inclusive, "
-    "shipping_method, shipping_address, coupon_code, reservation_expires_at, tracking_number, version, created_at, "
-    "updated_at FROM orders_orders ";
+    "shipping_method, shipping_address, coupon_code, reservation_expires_at, tracking_number, refund_status, "
+    "refunded_amount, version, created_at, updated_at FROM orders_orders ";
 
 Json optText(const Row& r, const char* c) { return r.isNull(c) ? Json(nullptr) : Json(r.text(c)); }
 
@@ -140,6 +140,9 @@ Json OrderBook::render(Tx& tx, const std::vector<Row>& orders) const {
                    {"couponCode", optText(o, "coupon_code")},
                    {"reservationExpiresAt", pending ? Json(rfc3339(o.integer("reservation_expires_at"))) : Json(nullptr)},
                    {"trackingNumber", optText(o, "tracking_number")},
+                   {"refund", o.isNull("refund_status") ? Json(nullptr)
+                                                        : Json{{"status", o.text("refund_status")},
+                                                               {"amount", o.integer("refunded_amount")}}},
                    {"version", o.integer("version")},
                    {"createdAt", rfc3339(o.integer("created_at"))},
                    {"updatedAt", rfc3339(o.integer("updated_at"))}});
@@ -183,13 +186,15 @@ Json OrderBook::list(Tx& tx, const ListFilter& f) const {
 }
 
 Json OrderBook::stats(Tx& tx, const StatsQuery& q) const {
-  // Revenue: orders whose money was taken and kept.
+  // Revenue: orders whose money was taken, less what was given back.
   static const std::set<std::string> kRevenue = {"paid", "processing", "shipped", "delivered"};
   constexpr long long kDayMs = 86'400'000;
   std::map<std::string, std::pair<long long, long long>> byStatus;  // status → (count, total)
+  std::map<std::string, long long> kept;                            // status → total less refunds
   std::map<std::string, std::pair<long long, long long>> series;    // period start → (orders, revenue)
   std::string currency;
-  for (const auto& r : tx.query("SELECT created_at / 86400000 AS day, status, currency, COUNT(*) AS n, SUM(total) AS total "
+  for (const auto& r : tx.query("SELECT created_at / 86400000 AS day, status, currency, COUNT(*) AS n, SUM(total) AS total, "
+                                "SUM(total - refunded_amount) AS kept "
                                 "FROM orders_orders WHERE created_at >= :from AND created_at < :to "
                                 "GROUP BY created_at / 86400000, status, currency",
                                 {q.fromMs, q.toMs})) {
@@ -197,6 +202,7 @@ Json OrderBook::stats(Tx& tx, const StatsQuery& q) const {
     auto& s = byStatus[status];
     s.first += r.integer("n");
     s.second += r.integer("total");
+    kept[status] += r.integer("kept");
     currency = r.text("currency");
     // The period's first day, as the series' key.
     const long long day = r.integer("day");
@@ -210,7 +216,7 @@ Json OrderBook::stats(Tx& tx, const StatsQuery& q) const {
     }
     auto& p = series[rfc3339(start.time_since_epoch().count() * kDayMs).substr(0, 10)];
     p.first += r.integer("n");
-    if (kRevenue.count(status)) p.second += r.integer("total");
+    if (kRevenue.count(status)) p.second += r.integer("kept");
   }
   Json statuses = Json::object();
   long long orders = 0, revenue = 0, paidOrders = 0;
@@ -221,7 +227,7 @@ Json OrderBook::stats(Tx& tx, const StatsQuery& q) const {
     statuses[name] = {{"count", n}, {"total", total}};
     orders += n;
     if (kRevenue.count(name)) {
-      revenue += total;
+      revenue += kept[name];
       paidOrders += n;
     }
   }
@@ -256,15 +262,26 @@ Json OrderBook::change(Tx& tx, const std::string& id, const Change& c) {
                       "; it can become: " + joinNames(nextStatuses(from)) + ".",
                   {{"status", std::string("cannot go from ") + statusName(from) + " to " + statusName(c.to)}});
 
+  // A cancelled order becomes refunded only when its payment's refund went
+  // through (refundChanged), never by hand.
+  if (from == Status::Cancelled && row->optText("refund_status").value_or("") != "refunded")
+    throw Problem(409, "invalid_transition",
+                  "A cancelled order becomes refunded when its payment's refund goes through, not by hand.",
+                  {{"status", "cannot go from cancelled to refunded"}});
+
   const std::string holder = holderOf(id);
   if (c.to == Status::Paid && !stock_->commit(tx, holder))
     throw Problem(409, "reservation_expired",
                   "The order's stock reservation has lapsed; it cannot be paid (refund the payment).");
-  // A pending order's stock goes back; once paid it has left the count (a
-  // cancelled paid order's units are returned with a stock adjustment).
-  // Its coupon use goes back too.
+  // A pending order's held stock goes back; a paid one's sold units return
+  // to the shelf (a `return` movement naming the order; payments refunds the
+  // money on order.cancelled). Its coupon use goes back too.
   if (from == Status::Pending && (c.to == Status::Cancelled || c.to == Status::Expired)) {
     stock_->release(tx, holder);
+    coupons_->release(tx, id);
+  }
+  if ((from == Status::Paid || from == Status::Processing) && c.to == Status::Cancelled) {
+    stock_->restock(tx, holder);
     coupons_->release(tx, id);
   }
 
@@ -282,6 +299,7 @@ Json OrderBook::change(Tx& tx, const std::string& id, const Change& c) {
   event["userId"] = row->text("user_id");
   event["total"] = row->integer("total");
   event["currency"] = row->text("currency");
+  event["actor"] = c.actor;
   events_.publish(std::string("order.") + statusName(c.to), event.dump(), tx);
   audit_.record(c.actor, std::string("order.") + statusName(c.to), "order", id, details.dump(), tx);
   return *get(tx, id);
@@ -328,13 +346,15 @@ PaidResult OrderBook::markPaid(Tx& tx, const std::string& orderId, const std::st
   return PaidResult::Paid;
 }
 
-bool OrderBook::markRefunded(Tx& tx, const std::string& orderId, const std::string& reference,
-                             const std::string& actor) {
+void OrderBook::refundChanged(Tx& tx, const std::string& orderId, const RefundProgress& p, const std::string& actor) {
   const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
   const auto row = tx.one("SELECT status FROM orders_orders WHERE id = :id" + lock, {orderId});
-  if (!row || !canTransition(statusOf(*row), Status::Refunded)) return false;
-  change(tx, orderId, Change{.to = Status::Refunded, .actor = actor, .reason = "payment refunded in full", .reference = reference});
-  return true;
+  if (!row) return;
+  tx.exec("UPDATE orders_orders SET refund_status = :status, refunded_amount = :amount, updated_at = :now WHERE id = :id",
+          {p.status, p.refunded, nowMs(), orderId});
+  if (p.status == "refunded" && canTransition(statusOf(*row), Status::Refunded))
+    change(tx, orderId, Change{.to = Status::Refunded, .actor = actor, .reason = "payment refunded in full",
+                               .reference = p.reference});
 }
 
 }  // namespace agape::orders

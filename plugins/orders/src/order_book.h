@@ -81,8 +81,8 @@ class OrderBook final : public OrderService {
   std::optional<OrderSummary> find(Tx& tx, const std::string& orderId) const override;
   PaidResult markPaid(Tx& tx, const std::string& orderId, const std::string& reference,
                       const std::string& actor) override;
-  bool markRefunded(Tx& tx, const std::string& orderId, const std::string& reference,
-                    const std::string& actor) override;
+  void refundChanged(Tx& tx, const std::string& orderId, const RefundProgress& progress,
+                     const std::string& actor) override;
 
   static std::string holderOf(const std::string& orderId) { return "order:" + orderId; }
   long long nowMs() const { return epochMs(clock_.now()); }

@@ -35,7 +35,7 @@ bool canTransition(Status from, Status to) noexcept {
     case Status::Processing: return to == Status::Shipped || to == Status::Cancelled || to == Status::Refunded;
     case Status::Shipped: return to == Status::Delivered || to == Status::Refunded;
     case Status::Delivered: return to == Status::Refunded;
-    case Status::Cancelled:
+    case Status::Cancelled: return to == Status::Refunded;
     case Status::Expired:
     case Status::Refunded: return false;
   }

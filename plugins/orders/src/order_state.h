@@ -4,6 +4,7 @@
 //   pending → cancelled | expired
 //   paid | processing → cancelled
 //   paid | processing | shipped | delivered → refunded
+//   cancelled → refunded (only once paid: the cancellation's refund went through)
 #include <optional>
 #include <string>
 #include <string_view>

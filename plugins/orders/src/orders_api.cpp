@@ -104,7 +104,11 @@ constexpr const char* kOrderSchema =
     R"("tax":{"type":"integer"},"total":{"type":"integer"},"currency":{"type":"string"},"taxInclusive":{"type":"boolean"}}},)"
     R"("shippingMethod":{"type":"string"},"shippingAddress":{"type":"object"},"couponCode":{"type":"string","nullable":true},)"
     R"("reservationExpiresAt":{"type":"string","format":"date-time","nullable":true,"description":"while pending: when the stock hold lapses"},)"
-    R"("trackingNumber":{"type":"string","nullable":true},"version":{"type":"integer"},)"
+    R"("trackingNumber":{"type":"string","nullable":true},)"
+    R"("refund":{"type":"object","nullable":true,"description":"the refund of the payment that paid it",)"
+    R"("properties":{"status":{"type":"string","enum":["pending","partial","refunded","failed"]},)"
+    R"("amount":{"type":"integer","description":"minor units given back so far"}}},)"
+    R"("version":{"type":"integer"},)"
     R"("createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"}}})";
 
 std::string pageSchema() {
@@ -224,9 +228,11 @@ void OrdersApi::registerRoutes(Routes& routes) {
   routes.post("/v1/orders/:id/cancel", [this](Request& req) { return cancel(req); },
               {.access = Access::Authenticated,
                .summary = "Cancels an order: its owner while pending or paid, an admin while not shipped",
-               .description = "A pending order's stock reservation is released; `order.cancelled` is published (the "
-                              "payments plugin refunds a paid order on it). 409 `invalid_transition` otherwise; 404 "
-                              "for another customer's order; 403 for staff other than admin (fulfilment, finance).",
+               .description = "A pending order's stock reservation is released; a paid order's units go back on the "
+                              "shelf and `order.cancelled` makes the payments plugin refund its payment in full (the "
+                              "order's `refund` shows the progress; it becomes `refunded` when the money is back). "
+                              "409 `invalid_transition` otherwise; 404 for another customer's order; 403 for staff "
+                              "other than admin (fulfilment, finance).",
                .tag = kTag,
                .requestSchema = R"({"type":"object","additionalProperties":false,"properties":{"reason":{"type":"string","maxLength":500}}})",
                .responseSchema = kOrderSchema});

@@ -1,5 +1,6 @@
 #include "payment_book.h"
 
+#include <limits>
 #include <stdexcept>
 
 #include <agape/crypto.h>
@@ -14,8 +15,8 @@ constexpr const char* kColumns =
     "(SELECT COALESCE(SUM(r.amount), 0) FROM payments_refunds r WHERE r.payment_id = payments_payments.id "
     "AND r.status = 'processed') AS refunded FROM payments_payments ";
 constexpr const char* kRefundColumns =
-    "SELECT id, payment_id, amount, reason, status, provider_refund_id, failure, requested_by, created_at, updated_at "
-    "FROM payments_refunds ";
+    "SELECT id, payment_id, amount, reason, status, provider_refund_id, failure, requested_by, attempts, origin, "
+    "created_at, updated_at FROM payments_refunds ";
 
 Json opt(const Row& r, const char* c) { return r.isNull(c) ? Json(nullptr) : Json(r.text(c)); }
 
@@ -47,6 +48,8 @@ Json refundJson(const Row& r) {
           {"providerRefundId", opt(r, "provider_refund_id")},
           {"failure", opt(r, "failure")},
           {"requestedBy", r.text("requested_by")},
+          {"attempts", r.integer("attempts")},
+          {"origin", opt(r, "origin")},
           {"createdAt", rfc3339(r.integer("created_at"))},
           {"updatedAt", rfc3339(r.integer("updated_at"))}};
 }
@@ -125,50 +128,85 @@ bool PaymentBook::recordWebhook(Tx& tx, const std::string& key, const std::strin
                  {key, event, payload, nowMs()}) > 0;
 }
 
-Json PaymentBook::createRefund(Tx& tx, const std::string& paymentId, std::optional<std::int64_t> amount,
-                               const std::string& reason, const std::string& actor) const {
+std::optional<Json> PaymentBook::createRefund(Tx& tx, const RefundAsk& ask) {
   const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
   const auto p = tx.one("SELECT id, status, amount, reference, currency FROM payments_payments WHERE id = :id" + lock,
-                        {paymentId});
+                        {ask.paymentId});
   if (!p) throw Problem::notFound("No payment with this id.");
+  // Under the payment's lock: of concurrent askers with one origin, one writes.
+  if (!ask.origin.empty() && tx.one("SELECT id FROM payments_refunds WHERE origin = :origin", {ask.origin}))
+    return std::nullopt;
   // A payment whose order could not take it (refund_due) is refundable too.
   if (p->text("status") != "success" && p->text("status") != "refund_due")
     throw Problem(409, "invalid_state", "Only a succeeded payment can be refunded; this one is " + p->text("status") + ".");
+  // Pending refunds count: their outcome may still be a refund.
   const std::int64_t taken = tx.one("SELECT COALESCE(SUM(amount), 0) AS n FROM payments_refunds WHERE payment_id = :id "
                                     "AND status <> 'failed'",
-                                    {paymentId})->integer("n");
+                                    {ask.paymentId})->integer("n");
   const std::int64_t left = p->integer("amount") - taken;
-  const std::int64_t want = amount.value_or(left);
+  const std::int64_t want = ask.amount.value_or(left);
   if (left <= 0) throw Problem(409, "already_refunded", "This payment is refunded (or being refunded) in full.");
   if (want < 1 || want > left)
     throw Problem::validation({{"amount", "must be between 1 and " + std::to_string(left) + " (what is not refunded yet)"}});
   const long long now = nowMs();
   const std::string id = uuidV7(now);
-  tx.exec("INSERT INTO payments_refunds (id, payment_id, amount, reason, status, requested_by, created_at, updated_at) "
-          "VALUES (:id, :payment, :amount, :reason, 'pending', :actor, :created, :updated)",
-          {id, paymentId, want, reason, actor, now, now});
-  Json out = *refund(tx, id);
-  out["reference"] = p->text("reference");
-  audit_.record(actor, "payment.refund_requested", "payment", paymentId, out.dump(), tx);
+  tx.exec("INSERT INTO payments_refunds (id, payment_id, amount, reason, status, requested_by, created_at, updated_at, "
+          "sent_at, attempts, origin) VALUES (:id, :payment, :amount, :reason, 'pending', :actor, :created, :updated, "
+          ":sent, 1, :origin)",
+          {id, ask.paymentId, want, ask.reason, ask.actor, now, now, now,
+           ask.origin.empty() ? Value() : Value(ask.origin)});
+  Json out = *findRefund(tx, id);
+  audit_.record(ask.actor, "payment.refund_requested", "payment", ask.paymentId, out.dump(), tx);
+  showOnOrder(tx, ask.paymentId);
   return out;
 }
 
+std::optional<Json> PaymentBook::findRefund(Tx& tx, const std::string& refundId) const {
+  auto out = refund(tx, refundId);
+  if (!out) return std::nullopt;
+  (*out)["reference"] = tx.one("SELECT reference FROM payments_payments WHERE id = :id",
+                               {(*out)["paymentId"].get<std::string>()})->text("reference");
+  return out;
+}
+
+std::optional<std::string> PaymentBook::payingPayment(Tx& tx, const std::string& orderId) const {
+  // At most one: a second success for a paid order is refund_due.
+  const auto r = tx.one("SELECT id FROM payments_payments WHERE order_id = :order AND status = 'success'", {orderId});
+  if (!r) return std::nullopt;
+  return r->text("id");
+}
+
 Json PaymentBook::refundAnswered(Tx& tx, const std::string& refundId, const RefundResult& result) {
-  tx.exec("UPDATE payments_refunds SET provider_refund_id = :pid, updated_at = :now WHERE id = :id",
-          {result.providerRefundId.empty() ? Value() : Value(result.providerRefundId), nowMs(), refundId});
+  const long long now = nowMs();
+  tx.exec("UPDATE payments_refunds SET provider_refund_id = COALESCE(:pid, provider_refund_id), failure = NULL, "
+          "checked_at = :checked, updated_at = :now WHERE id = :id",
+          {result.providerRefundId.empty() ? Value() : Value(result.providerRefundId), now, now, refundId});
   if (result.status == "processed") processed(tx, refundId);
   if (result.status == "failed") refundFailed(tx, refundId, "the provider reported the refund failed");
   return *refund(tx, refundId);
 }
 
-void PaymentBook::refundFailed(Tx& tx, const std::string& refundId, const std::string& why) const {
-  tx.exec("UPDATE payments_refunds SET status = 'failed', failure = :why, updated_at = :now WHERE id = :id "
-          "AND status = 'pending'",
-          {why, nowMs(), refundId});
+void PaymentBook::refundFailed(Tx& tx, const std::string& refundId, const std::string& why) {
+  if (tx.exec("UPDATE payments_refunds SET status = 'failed', failure = :why, updated_at = :now WHERE id = :id "
+              "AND status = 'pending'",
+              {why, nowMs(), refundId}) == 0)
+    return;
+  const auto r = tx.one("SELECT payment_id, amount FROM payments_refunds WHERE id = :id", {refundId});
+  const Json event = {{"refundId", refundId}, {"paymentId", r->text("payment_id")}, {"amount", r->integer("amount")},
+                      {"failure", why}};
+  events_.publish("payment.refund_failed", event.dump(), tx);
+  audit_.record("system", "payment.refund_failed", "payment", r->text("payment_id"), event.dump(), tx);
+  showOnOrder(tx, r->text("payment_id"));
+}
+
+void PaymentBook::refundUnknown(Tx& tx, const std::string& refundId, const std::string& why) const {
+  tx.exec("UPDATE payments_refunds SET failure = :why, updated_at = :now WHERE id = :id AND status = 'pending'",
+          {"no answer from the provider (" + why + "); its outcome is being checked", nowMs(), refundId});
 }
 
 void PaymentBook::processed(Tx& tx, const std::string& refundId) {
-  if (tx.exec("UPDATE payments_refunds SET status = 'processed', updated_at = :now WHERE id = :id AND status = 'pending'",
+  if (tx.exec("UPDATE payments_refunds SET status = 'processed', failure = NULL, updated_at = :now WHERE id = :id "
+              "AND status = 'pending'",
               {nowMs(), refundId}) == 0)
     return;
   const auto r = tx.one("SELECT p.id, p.order_id, p.user_id, p.reference, p.amount, p.currency, f.amount AS refund "
@@ -182,22 +220,112 @@ void PaymentBook::processed(Tx& tx, const std::string& refundId) {
                       {"refundedAmount", refunded}, {"currency", r->text("currency")}};
   events_.publish("payment.refunded", event.dump(), tx);
   audit_.record("system", "payment.refunded", "payment", r->text("id"), event.dump(), tx);
-  if (refunded >= r->integer("amount")) orders_->markRefunded(tx, r->text("order_id"), r->text("reference"), "payments");
+  showOnOrder(tx, r->text("id"));
 }
 
-bool PaymentBook::settleRefund(Tx& tx, const std::string& reference, std::int64_t amount, bool ok,
-                               const std::string& providerRefundId) {
-  const auto r = tx.one("SELECT f.id FROM payments_refunds f JOIN payments_payments p ON p.id = f.payment_id "
-                        "WHERE p.reference = :ref AND f.amount = :amount AND f.status = 'pending' "
-                        "ORDER BY f.created_at, f.id LIMIT 1",
-                        {reference, amount});
-  if (!r) return false;
-  if (!providerRefundId.empty())
-    tx.exec("UPDATE payments_refunds SET provider_refund_id = COALESCE(provider_refund_id, :pid) WHERE id = :id",
-            {providerRefundId, r->text("id")});
-  if (ok) processed(tx, r->text("id"));
-  else refundFailed(tx, r->text("id"), "the provider reported the refund failed");
-  return true;
+void PaymentBook::showOnOrder(Tx& tx, const std::string& paymentId) {
+  if (!orders_) throw std::logic_error("payments: the OrderService was not set at validate");
+  const auto p = tx.one("SELECT order_id, reference, status, amount FROM payments_payments WHERE id = :id", {paymentId});
+  if (!p || p->text("status") != "success") return;
+  std::int64_t processed = 0;
+  bool pending = false;
+  std::string latest;  // the newest refund's status
+  for (const auto& r : tx.query("SELECT status, amount FROM payments_refunds WHERE payment_id = :id "
+                                "ORDER BY created_at, id",
+                                {paymentId})) {
+    const std::string status = r.text("status");
+    if (status == "processed") processed += r.integer("amount");
+    pending = pending || status == "pending";
+    latest = status;
+  }
+  if (latest.empty()) return;
+  orders::RefundProgress progress{.refunded = processed, .reference = p->text("reference")};
+  progress.status = processed >= p->integer("amount") ? "refunded"
+                    : pending                         ? "pending"
+                    : latest == "failed"              ? "failed"
+                                                      : "partial";
+  orders_->refundChanged(tx, p->text("order_id"), progress, "payments");
+}
+
+PaymentBook::Settled PaymentBook::settleRefund(Tx& tx, const std::string& reference, std::int64_t amount, bool ok) {
+  const auto rows = tx.query("SELECT f.id FROM payments_refunds f JOIN payments_payments p ON p.id = f.payment_id "
+                             "WHERE p.reference = :ref AND f.amount = :amount AND f.status = 'pending' LIMIT 2",
+                             {reference, amount});
+  if (rows.empty()) return Settled::NoMatch;
+  if (rows.size() > 1) return Settled::Ambiguous;
+  if (ok) processed(tx, rows[0].text("id"));
+  else refundFailed(tx, rows[0].text("id"), "the provider reported the refund failed");
+  return Settled::Settled;
+}
+
+std::vector<PaymentBook::PendingRefund> PaymentBook::refundsToSettle(Tx& tx, long long sentBefore, long long checkedBefore,
+                                                                     const std::string& reference, int limit) const {
+  std::string sql =
+      "SELECT f.id, f.payment_id, f.amount, f.attempts, f.provider_refund_id, p.reference, p.provider_transaction_id "
+      "FROM payments_refunds f JOIN payments_payments p ON p.id = f.payment_id WHERE f.status = 'pending' AND "
+      "((f.provider_refund_id IS NULL AND COALESCE(f.sent_at, f.created_at) < :sent) OR "
+      "(f.provider_refund_id IS NOT NULL AND COALESCE(f.checked_at, f.created_at) < :checked)) ";
+  Params params{sentBefore, reference.empty() ? checkedBefore : std::numeric_limits<long long>::max()};
+  if (!reference.empty()) {
+    sql += "AND p.reference = :ref ";
+    params.push_back(reference);
+  }
+  params.push_back(static_cast<long long>(limit));
+  std::vector<PendingRefund> out;
+  for (const auto& r : tx.query(sql + "ORDER BY f.created_at, f.id LIMIT :n", params))
+    out.push_back({r.text("id"), r.text("payment_id"), r.text("reference"),
+                   r.optText("provider_transaction_id").value_or(""), r.optText("provider_refund_id").value_or(""),
+                   r.integer("amount"), static_cast<int>(r.integer("attempts"))});
+  return out;
+}
+
+std::vector<std::string> PaymentBook::providerRefundIds(Tx& tx, const std::string& paymentId) const {
+  std::vector<std::string> out;
+  for (const auto& r : tx.query("SELECT provider_refund_id FROM payments_refunds WHERE payment_id = :p "
+                                "AND provider_refund_id IS NOT NULL",
+                                {paymentId}))
+    out.push_back(r.text("provider_refund_id"));
+  return out;
+}
+
+void PaymentBook::recordProviderRefund(Tx& tx, const std::string& refundId, const ProviderRefund& found) {
+  const long long now = nowMs();
+  tx.exec("UPDATE payments_refunds SET provider_refund_id = :pid, failure = NULL, checked_at = :checked, "
+          "updated_at = :now WHERE id = :id AND status = 'pending'",
+          {found.id, now, now, refundId});
+  if (found.status == "processed") processed(tx, refundId);
+  else if (found.status == "failed") refundFailed(tx, refundId, "the provider reported the refund failed");
+  else if (found.status == "needs-attention")
+    tx.exec("UPDATE payments_refunds SET failure = :why WHERE id = :id",
+            {"the provider needs the customer's account details (retry it from the provider's dashboard)", refundId});
+}
+
+bool PaymentBook::claimResend(Tx& tx, const std::string& refundId, long long sentBefore) const {
+  const long long now = nowMs();
+  return tx.exec("UPDATE payments_refunds SET sent_at = :sent, attempts = attempts + 1, updated_at = :now "
+                 "WHERE id = :id AND status = 'pending' AND provider_refund_id IS NULL "
+                 "AND COALESCE(sent_at, created_at) < :before",
+                 {now, now, refundId, sentBefore}) > 0;
+}
+
+Json PaymentBook::listRefunds(Tx& tx, const std::optional<std::string>& status, int page, int limit) const {
+  const std::string where = status ? "WHERE status = :status " : "";
+  Params params;
+  if (status) params.push_back(*status);
+  const long long total = tx.one("SELECT COUNT(*) AS n FROM payments_refunds " + where, params)->integer("n");
+  params.push_back(static_cast<long long>(limit));
+  params.push_back(static_cast<long long>(page - 1) * limit);
+  Json data = Json::array();
+  for (const auto& r : tx.query(std::string(kRefundColumns) + where + "ORDER BY created_at DESC, id DESC "
+                                "LIMIT :limit OFFSET :offset",
+                                params))
+    data.push_back(refundJson(r));
+  return pageJson(std::move(data), page, limit, total);
+}
+
+long long PaymentBook::purge(Tx& tx, long long beforeMs) const {
+  return tx.exec("DELETE FROM payments_idempotency WHERE created_at < :before", {beforeMs}) +
+         tx.exec("DELETE FROM payments_webhook_events WHERE received_at < :before", {beforeMs});
 }
 
 std::optional<Json> PaymentBook::refund(Tx& tx, const std::string& id) const {

@@ -25,6 +25,14 @@ enum class Applied {
   Unknown,         // no payment has this reference
 };
 
+struct RefundAsk {
+  std::string paymentId;
+  std::optional<std::int64_t> amount;  // nullopt: all that is left
+  std::string reason;
+  std::string actor;
+  std::string origin;  // "" for none; else asked at most once ("order.cancelled:<id>")
+};
+
 struct PaymentFilter {
   std::optional<std::string> userId;
   std::optional<std::string> orderId;
@@ -48,18 +56,52 @@ class PaymentBook {
   bool recordWebhook(Tx& tx, const std::string& key, const std::string& event, const std::string& payload) const;
 
   // A refund of `amount` (the whole remainder when nullopt), written pending
-  // under the payment's lock so refunds never add up to more than was paid.
-  // Problems: 404, 409 invalid_state (not a succeeded payment), 400 amount.
-  Json createRefund(Tx& tx, const std::string& paymentId, std::optional<std::int64_t> amount, const std::string& reason,
-                    const std::string& actor) const;
-  // The provider's answer to the refund request.
+  // under the payment's lock so refunds never add up to more than was paid
+  // (pending ones count), and claimed for sending (attempt 1, sent now).
+  // With an `origin` asked before: nullopt, nothing written (it happens
+  // once). Problems: 404, 409 invalid_state (not a succeeded payment), 409
+  // already_refunded, 400 amount.
+  std::optional<Json> createRefund(Tx& tx, const RefundAsk& ask);
+  // A refund with its payment's reference (what the provider is sent).
+  std::optional<Json> findRefund(Tx& tx, const std::string& refundId) const;
+  // The payment that paid the order (status success), if any.
+  std::optional<std::string> payingPayment(Tx& tx, const std::string& orderId) const;
+  // The provider accepted the refund (its id and status).
   Json refundAnswered(Tx& tx, const std::string& refundId, const RefundResult& result);
-  void refundFailed(Tx& tx, const std::string& refundId, const std::string& why) const;
-  // A refund.processed / refund.failed report for the transaction
-  // `reference`: settles the oldest pending refund of `amount`; false when
-  // none matches.
-  bool settleRefund(Tx& tx, const std::string& reference, std::int64_t amount, bool processed,
-                    const std::string& providerRefundId);
+  // The provider refused it: failed, no longer counted; finance may ask again.
+  void refundFailed(Tx& tx, const std::string& refundId, const std::string& why);
+  // No answer (timeout, 5xx): it stays pending and counted until settled.
+  void refundUnknown(Tx& tx, const std::string& refundId, const std::string& why) const;
+  // A refund.processed / refund.failed webhook for the transaction
+  // `reference`: settles the one pending refund of `amount`. Several equal
+  // pending refunds cannot be told apart by the webhook: Ambiguous (ask the
+  // provider).
+  enum class Settled { Settled, Ambiguous, NoMatch };
+  Settled settleRefund(Tx& tx, const std::string& reference, std::int64_t amount, bool processed);
+
+  // Settling with the provider's own list of refunds.
+  struct PendingRefund {
+    std::string id, paymentId, reference, transactionId, providerRefundId;
+    std::int64_t amount = 0;
+    int attempts = 0;
+  };
+  // Pending refunds to ask the provider about: never answered and sent
+  // before `sentBefore`, or accepted and not asked about since
+  // `checkedBefore` (with a payment `reference`: that payment's, accepted
+  // ones whenever they were last asked about).
+  std::vector<PendingRefund> refundsToSettle(Tx& tx, long long sentBefore, long long checkedBefore,
+                                             const std::string& reference, int limit) const;
+  // Provider refund ids already recorded on this payment's refunds.
+  std::vector<std::string> providerRefundIds(Tx& tx, const std::string& paymentId) const;
+  // What the provider reports about our refund: its id, and processed or
+  // failed when it got there.
+  void recordProviderRefund(Tx& tx, const std::string& refundId, const ProviderRefund& found);
+  // Sending again, claimed: true for the one caller that may send now.
+  bool claimResend(Tx& tx, const std::string& refundId, long long sentBefore) const;
+  Json listRefunds(Tx& tx, const std::optional<std::string>& status, int page, int limit) const;
+
+  // Idempotency-Keys and webhook keys older than `beforeMs` are forgotten.
+  long long purge(Tx& tx, long long beforeMs) const;
 
   std::optional<Json> get(Tx& tx, const std::string& id) const;
   std::optional<Json> byReference(Tx& tx, const std::string& reference) const;
@@ -69,8 +111,11 @@ class PaymentBook {
  private:
   void setStatus(Tx& tx, const std::string& id, const std::string& status, const Charge* charge) const;
   std::optional<Json> refund(Tx& tx, const std::string& id) const;
-  // Marks the refund processed; a payment refunded in full refunds its order.
+  // Marks the refund processed (once) and publishes payment.refunded.
   void processed(Tx& tx, const std::string& refundId);
+  // Shows the refunds of the payment that paid an order on the order; a
+  // duplicate payment's (refund_due) never touch it.
+  void showOnOrder(Tx& tx, const std::string& paymentId);
 
   const Clock& clock_;
   Events& events_;

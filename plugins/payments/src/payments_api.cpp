@@ -5,6 +5,7 @@
 #include <agape/crypto.h>
 #include <agape/db.h>
 #include <agape/idempotency.h>
+#include <agape/jobs.h>
 #include <agape/json.h>
 #include <agape/json_text.h>
 #include <agape/problem.h>
@@ -16,6 +17,10 @@ namespace {
 constexpr const char* kTag = "payments";
 constexpr const char* kIdempotencyTable = "payments_idempotency";
 const std::vector<std::string> kStaff = {"admin", "finance"};
+// initialize claims its key, calls the provider and stores the answer in
+// three steps; a claim without an answer this old belongs to a request that
+// died between them (the provider call lasts at most payments.timeout, 60 s).
+constexpr std::chrono::minutes kAbandonedClaim{2};
 
 bool isStaff(const Request& req) {
   for (const auto& r : kStaff)
@@ -51,6 +56,16 @@ constexpr const char* kPaymentSchema =
     R"("providerTransactionId":{"type":"string","nullable":true},"channel":{"type":"string","nullable":true},)"
     R"("paidAt":{"type":"string","nullable":true},"failure":{"type":"string","nullable":true},)"
     R"("createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"}}})";
+
+constexpr const char* kRefundSchema =
+    R"({"type":"object","properties":{"id":{"type":"string"},"paymentId":{"type":"string"},)"
+    R"("reference":{"type":"string","description":"the payment's"},"amount":{"type":"integer"},"reason":{"type":"string"},)"
+    R"("status":{"type":"string","enum":["pending","processed","failed"]},)"
+    R"("providerRefundId":{"type":"string","nullable":true},)"
+    R"("failure":{"type":"string","nullable":true,"description":"the last problem: a refusal, or a lost answer being checked"},)"
+    R"("attempts":{"type":"integer"},"origin":{"type":"string","nullable":true},)"
+    R"("requestedBy":{"type":"string"},"createdAt":{"type":"string","format":"date-time"},)"
+    R"("updatedAt":{"type":"string","format":"date-time"}}})";
 
 }  // namespace
 
@@ -88,20 +103,30 @@ void PaymentsApi::registerRoutes(Routes& routes) {
               {.access = Access::Roles, .roles = {"admin", "finance"},
                .summary = "Refunds a payment in full or in part",
                .description = "`amount` in kobo (default: all that is not refunded yet), `reason` required. Written "
-                              "pending, then the provider is asked; 202 with the refund (`processed` at once in the "
-                              "sandbox; Paystack reports later by webhook). When the payment is refunded in full its "
-                              "order becomes `refunded`. 409 `invalid_state` unless the payment succeeded, 409 "
-                              "`already_refunded`, 400 for an amount above what is left. Idempotency-Key honoured. Audited.",
+                              "pending (pending refunds count against what is left), then the provider is asked; 202 "
+                              "with the refund (`processed` at once in the sandbox; Paystack reports later by webhook). "
+                              "No answer from the provider (timeout, 5xx): 202, still `pending`, and a job asks the "
+                              "provider what became of it, never sending it twice. A refusal: 422 `refund_failed`, the "
+                              "refund `failed` and the key free again. When the payment that paid an order is refunded "
+                              "in full the order becomes `refunded`; a duplicate payment's refund leaves the order "
+                              "alone. 409 `invalid_state` unless the payment succeeded, 409 `already_refunded`, 400 "
+                              "for an amount above what is left. Idempotency-Key: the same key answers with the same "
+                              "refund from the moment it is written. Audited.",
                .tag = kTag,
                .requestSchema = R"({"type":"object","required":["reason"],"additionalProperties":false,"properties":{)"
                                 R"("amount":{"type":"integer","minimum":1},"reason":{"type":"string","minLength":1,"maxLength":500}}})",
-               .responseSchema = R"({"type":"object","properties":{"id":{"type":"string"},"paymentId":{"type":"string"},)"
-                                 R"("amount":{"type":"integer"},"reason":{"type":"string"},)"
-                                 R"("status":{"type":"string","enum":["pending","processed","failed"]},)"
-                                 R"("providerRefundId":{"type":"string","nullable":true},"failure":{"type":"string","nullable":true},)"
-                                 R"("requestedBy":{"type":"string"},"createdAt":{"type":"string","format":"date-time"},)"
-                                 R"("updatedAt":{"type":"string","format":"date-time"}}})",
+               .responseSchema = kRefundSchema,
                .successStatus = 202});
+  routes.get("/v1/admin/payments/refunds", [this](Request& req) { return listRefunds(req); },
+             {.access = Access::Roles, .roles = {"admin", "finance"},
+              .summary = "Refunds, newest first: `status=failed` is what finance must ask again",
+              .description = "`pending` ones wait for the provider (or for the job that asks it about a lost answer); "
+                             "`failed` ones were refused and no longer count against the payment.",
+              .tag = kTag,
+              .responseSchema = std::string(R"({"type":"object","properties":{"data":{"type":"array","items":)") +
+                                kRefundSchema + R"(},"meta":{"type":"object"}}})",
+              .query = withPages({{.name = "status", .description = "one status",
+                                   .allowed = {"pending", "processed", "failed"}}})});
   routes.get("/v1/payments/:id", [this](Request& req) { return get(req); },
              {.access = Access::Authenticated, .summary = "One payment (its owner, or admin, finance)", .tag = kTag,
               .responseSchema = kPaymentSchema});
@@ -151,7 +176,8 @@ Response PaymentsApi::initialize(const Request& req) {
   const Json payment = ctx_.db().run([&](Tx& tx) -> Json {
     replay.reset();
     if (key)
-      if ((replay = claimIdempotencyKey(tx, kIdempotencyTable, user, std::string(*key), sha256Hex(body.dump()), book_.nowMs())))
+      if ((replay = claimIdempotencyKey(tx, kIdempotencyTable, user, std::string(*key), sha256Hex(body.dump()),
+                                        book_.nowMs(), kAbandonedClaim)))
         return Json();
     const auto order = orders_->find(tx, orderId);
     if (!order || (order->userId != user && !isStaff(req))) throw Problem::notFound("No order with this id.");
@@ -230,8 +256,10 @@ Response PaymentsApi::webhook(const std::string& rawBody, std::optional<std::str
   key += ':';
   key += refundEvent ? text("transaction_reference") : text("reference");
   if (refundEvent) {
+    // refund_reference names one refund when present; without it the body
+    // itself is the key (a redelivery is the same body).
     key += ':';
-    key += text("refund_reference").empty() ? text("amount") : text("refund_reference");
+    key += text("refund_reference").empty() ? sha256Hex(rawBody).substr(0, 32) : text("refund_reference");
   } else if (text("reference").empty()) {
     key += text("id");
   }
@@ -245,7 +273,12 @@ Response PaymentsApi::webhook(const std::string& rawBody, std::optional<std::str
         amount = std::stoll(text("amount"));
       } catch (const std::exception&) {
       }
-      book_.settleRefund(tx, text("transaction_reference"), amount, event == "refund.processed", text("refund_reference"));
+      // Two equal pending refunds of one transaction cannot be told apart
+      // by the webhook: the provider is asked which is which.
+      if (book_.settleRefund(tx, text("transaction_reference"), amount, event == "refund.processed") ==
+          PaymentBook::Settled::Ambiguous)
+        ctx_.jobs().enqueue(kSettleRefundsQueue, Json{{"reference", text("transaction_reference")}}.dump(), JobOptions{},
+                            tx);
     }
     return true;
   });
@@ -279,27 +312,30 @@ Response PaymentsApi::refund(const Request& req) {
       if ((replay = claimIdempotencyKey(tx, kIdempotencyTable, actor, std::string(*key), sha256Hex(paymentId + body.dump()),
                                         book_.nowMs())))
         return Json();
-    return book_.createRefund(tx, paymentId, amount, reason, actor);
+    Json p = *book_.createRefund(tx, RefundAsk{.paymentId = paymentId, .amount = amount, .reason = reason, .actor = actor});
+    // From now on the key answers with this refund, whatever happens to the
+    // call below: one key never asks for two refunds.
+    if (key) storeIdempotentResponse(tx, kIdempotencyTable, actor, std::string(*key), jsonResponse(p, 202));
+    return p;
   });
   if (replay) return *replay;
-  const std::string refundId = pending["id"];
-  RefundResult result;
-  try {
-    result = provider_.refund({pending["reference"].get<std::string>(), pending["amount"].get<std::int64_t>(), reason});
-  } catch (const ProviderError& e) {
-    ctx_.logger().warn("refund failed at the provider", {{"refund", refundId}, {"error", e.what()}});
-    ctx_.db().run([&](Tx& tx) {
-      book_.refundFailed(tx, refundId, e.what());
-      if (key) releaseIdempotencyKey(tx, kIdempotencyTable, actor, std::string(*key));
-    });
-    if (e.unavailable()) throw Problem::unavailable("The payment provider cannot be reached; try again shortly.");
+  const Refunds::Sent sent = refunds_.send(pending);
+  if (sent.outcome == Refunds::Outcome::Refused) {
+    // Definitely not refunded: the key is free for another try.
+    if (key) ctx_.db().run([&](Tx& tx) { releaseIdempotencyKey(tx, kIdempotencyTable, actor, std::string(*key)); });
     throw Problem(422, "refund_failed", "The payment provider refused the refund.");
   }
-  return ctx_.db().run([&](Tx& tx) {
-    Response r = jsonResponse(book_.refundAnswered(tx, refundId, result), 202);
-    if (key) storeIdempotentResponse(tx, kIdempotencyTable, actor, std::string(*key), r);
-    return r;
-  });
+  Response r = jsonResponse(sent.refund, 202);
+  if (key) ctx_.db().run([&](Tx& tx) { storeIdempotentResponse(tx, kIdempotencyTable, actor, std::string(*key), r); });
+  return r;
+}
+
+Response PaymentsApi::listRefunds(const Request& req) {
+  QueryReader q(req, {"status", "page", "limit"});
+  const auto status = q.choice("status", {"pending", "processed", "failed"});
+  const PageRequest page = q.page();
+  q.finish();
+  return jsonResponse(ctx_.db().read([&](Tx& tx) { return book_.listRefunds(tx, status, page.page, page.limit); }));
 }
 
 Response PaymentsApi::get(const Request& req) {

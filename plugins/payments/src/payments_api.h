@@ -12,6 +12,7 @@
 #include "payment_book.h"
 #include "payments_config.h"
 #include "provider.h"
+#include "refunds.h"
 #include "sandbox_provider.h"
 
 namespace agape::payments {
@@ -19,8 +20,8 @@ namespace agape::payments {
 class PaymentsApi {
  public:
   PaymentsApi(Context& ctx, const PaymentsConfig& config, PaymentBook& book, PaymentProvider& provider,
-              SandboxProvider* sandbox)
-      : ctx_(ctx), config_(config), book_(book), provider_(provider), sandbox_(sandbox) {}
+              Refunds& refunds, SandboxProvider* sandbox)
+      : ctx_(ctx), config_(config), book_(book), provider_(provider), refunds_(refunds), sandbox_(sandbox) {}
   void registerRoutes(Routes& routes);
   // Validate: orders (required), the account directory (optional: the
   // payer's email when the request names none).
@@ -39,6 +40,7 @@ class PaymentsApi {
   Response get(const Request& req);
   Response list(const Request& req);
   Response refund(const Request& req);
+  Response listRefunds(const Request& req);
   Response sandboxPage(const Request& req);
   Response sandboxPay(const Request& req);
 
@@ -46,6 +48,7 @@ class PaymentsApi {
   const PaymentsConfig& config_;
   PaymentBook& book_;
   PaymentProvider& provider_;
+  Refunds& refunds_;
   SandboxProvider* sandbox_;
   orders::OrderService* orders_ = nullptr;
   const auth::UserDirectory* users_ = nullptr;

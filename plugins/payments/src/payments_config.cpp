@@ -19,6 +19,9 @@ PaymentsConfig decodePaymentsConfig(const ConfigView& section) {
   c.publicBaseUrl = d.string("publicBaseUrl", c.publicBaseUrl);
   c.timeout = d.duration("timeout", c.timeout);
   c.reconcileLookback = d.duration("reconcileLookback", c.reconcileLookback);
+  c.refundSettleAfter = d.duration("refundSettleAfter", c.refundSettleAfter);
+  c.refundCheckEvery = d.duration("refundCheckEvery", c.refundCheckEvery);
+  c.retention = d.duration("retention", c.retention);
   d.finish();
   if (c.provider == "paystack" && c.secretKey.rfind("sk_", 0) != 0) {
     // Named where the operator wrote something: the key, else the provider.
@@ -35,6 +38,12 @@ PaymentsConfig decodePaymentsConfig(const ConfigView& section) {
     section.child("timeout")->fail("must be between 1s and 60s");
   if (c.reconcileLookback < std::chrono::hours(1) || c.reconcileLookback > std::chrono::hours(24 * 30))
     section.child("reconcileLookback")->fail("must be between 1h and 30d");
+  if (c.refundSettleAfter <= c.timeout || c.refundSettleAfter > std::chrono::hours(24))
+    section.child("refundSettleAfter")->fail("must be longer than payments.timeout and at most 24h");
+  if (c.refundCheckEvery < std::chrono::minutes(1) || c.refundCheckEvery > std::chrono::hours(24 * 7))
+    section.child("refundCheckEvery")->fail("must be between 1m and 7d");
+  if (c.retention < std::chrono::hours(96) || c.retention > std::chrono::hours(24 * 365))
+    section.child("retention")->fail("must be between 4d (past the provider's 72h webhook retries) and 365d");
   return c;
 }
 

@@ -21,6 +21,16 @@ struct PaymentsConfig {
   std::chrono::milliseconds timeout = std::chrono::seconds(10);
   // The hourly reconciliation asks the provider about this far back.
   std::chrono::milliseconds reconcileLookback = std::chrono::hours(48);
+  // A refund the provider never answered is asked about (and sent again if
+  // the provider has no record of it) this long after it was sent: longer
+  // than `timeout`, so no sending of it can still be in flight.
+  std::chrono::milliseconds refundSettleAfter = std::chrono::minutes(2);
+  // An accepted refund still pending is asked about this often, in case its
+  // webhook was lost (Paystack refunds take days).
+  std::chrono::milliseconds refundCheckEvery = std::chrono::hours(1);
+  // Idempotency-Keys and webhook keys are kept this long: past Paystack's
+  // 72-hour webhook retries.
+  std::chrono::milliseconds retention = std::chrono::hours(24 * 7);
 };
 
 inline constexpr const char* kSandboxSecret = "sk_test_agape_sandbox";

@@ -1,10 +1,14 @@
 // The payments plugin: paying a pending order through Paystack (or the
 // built-in sandbox), the signed webhook applied once, verification, and the
-// payment and its order marked paid in one transaction.
+// payment and its order marked paid in one transaction; refunds (asked by
+// finance or by a paid order's cancellation) sent once and settled with the
+// provider when its answer was lost.
 #include <memory>
 
 #include <agape/config.h>
 #include <agape/context.h>
+#include <agape/db.h>
+#include <agape/events.h>
 #include <agape/http.h>
 #include <agape/jobs.h>
 #include <agape/json.h>
@@ -17,12 +21,14 @@
 #include "payments_config.h"
 #include "paystack_client.h"
 #include "reconciler.h"
+#include "refunds.h"
 #include "sandbox_provider.h"
 
 namespace agape::payments {
 namespace {
 
 constexpr const char* kReconcileQueue = "payments.reconcile";
+constexpr const char* kPurgeQueue = "payments.purge";
 
 class PaymentsPlugin final : public Plugin {
  public:
@@ -37,26 +43,55 @@ class PaymentsPlugin final : public Plugin {
       provider_ = std::move(sandbox);
     }
     book_ = std::make_unique<PaymentBook>(ctx.clock(), ctx.events(), ctx.audit());
-    api_ = std::make_unique<PaymentsApi>(ctx, config_, *book_, *provider_, sandbox_);
+    refunds_ = std::make_unique<Refunds>(ctx.db(), *book_, *provider_, ctx.jobs(), ctx.logger(), config_);
+    api_ = std::make_unique<PaymentsApi>(ctx, config_, *book_, *provider_, *refunds_, sandbox_);
     api_->registerRoutes(ctx.routes());
     reconciler_ = std::make_unique<Reconciler>(ctx.db(), *book_, *provider_, ctx.clock(), ctx.logger(),
                                                config_.reconcileLookback);
     ctx.jobs().handle(kReconcileQueue, [this](const Job&) { reconciler_->run(); }, {.lease = std::chrono::minutes(10)});
     ctx.jobs().schedule("reconcile", "23 * * * *", kReconcileQueue, "{}");
+
+    // A paid order cancelled: its payment is refunded in full, once (the
+    // refund's origin is the order), however often the event comes.
+    ctx.events().subscribe("order.cancelled", "refund-cancelled-orders", [this](const Event& e) {
+      const Json payload = Json::parse(e.payload, nullptr, false);
+      if (!payload.is_object() || !payload.contains("orderId") || !payload["orderId"].is_string()) return;
+      refunds_->refundCancelledOrder(payload["orderId"].get<std::string>(), payload.value("actor", "system"));
+    });
+    // Refunds whose answer was lost, and accepted ones whose webhook may be.
+    ctx.jobs().handle(kSettleRefundsQueue, [this](const Job& job) {
+      const Json payload = Json::parse(job.payload, nullptr, false);
+      refunds_->settle(payload.is_object() ? payload.value("reference", "") : "");
+    }, {.lease = std::chrono::minutes(10)});
+    ctx.jobs().schedule("settle_refunds", "*/5 * * * *", kSettleRefundsQueue, "{}");
+    Database& db = ctx.db();
+    ctx.jobs().handle(kPurgeQueue, [this, &db](const Job&) {
+      db.run([&](Tx& tx) { book_->purge(tx, book_->nowMs() - static_cast<long long>(config_.retention.count())); });
+    });
+    ctx.jobs().schedule("purge", "47 3 * * *", kPurgeQueue, "{}");
+
     ctx.routes().post("/v1/admin/payments/reconcile", [this](Request&) {
       try {
         const ReconcileResult r = reconciler_->run();
-        return jsonResponse({{"checked", r.checked}, {"applied", r.applied}, {"unknown", r.unknown}});
+        const SettleResult s = refunds_->settle();
+        return jsonResponse({{"checked", r.checked}, {"applied", r.applied}, {"unknown", r.unknown},
+                             {"refunds", {{"checked", s.checked}, {"found", s.found}, {"resent", s.resent},
+                                          {"failed", s.failed}}}});
       } catch (const ProviderError&) {
         throw Problem::unavailable("The payment provider cannot be reached; try again shortly.");
       }
     }, {.access = Access::Roles, .roles = {"admin", "finance"}, .consumes = {},
-        .summary = "Applies provider results the webhooks did not deliver",
+        .summary = "Applies provider results the webhooks did not deliver, and settles refunds",
         .description = "Asks the provider for its successful transactions of payments.reconcileLookback and applies "
-                       "each one not applied yet (as a webhook would: once). Also runs every hour.",
+                       "each one not applied yet (as a webhook would: once). Also runs every hour. Then asks about "
+                       "pending refunds whose answer was lost (sent over payments.refundSettleAfter ago: found → "
+                       "recorded, not there → sent again) or not reported for payments.refundCheckEvery (also every "
+                       "5 minutes).",
         .tag = "payments",
         .responseSchema = R"({"type":"object","properties":{"checked":{"type":"integer"},"applied":{"type":"integer"},)"
-                          R"("unknown":{"type":"integer"}}})"});
+                          R"("unknown":{"type":"integer"},"refunds":{"type":"object","properties":{)"
+                          R"("checked":{"type":"integer"},"found":{"type":"integer"},"resent":{"type":"integer"},)"
+                          R"("failed":{"type":"integer"}}}}})"});
   }
 
   void validate(Context& ctx) override {
@@ -79,6 +114,7 @@ class PaymentsPlugin final : public Plugin {
   std::unique_ptr<PaymentProvider> provider_;
   SandboxProvider* sandbox_ = nullptr;
   std::unique_ptr<PaymentBook> book_;
+  std::unique_ptr<Refunds> refunds_;
   std::unique_ptr<PaymentsApi> api_;
   std::unique_ptr<Reconciler> reconciler_;
 };

@@ -100,6 +100,33 @@ RefundResult PaystackClient::refund(const RefundRequest& in) {
   return {textOf(d, "id"), d.is_object() && d.contains("status") ? textOf(d, "status") : "pending"};
 }
 
+std::vector<ProviderRefund> PaystackClient::refunds(const std::string& reference, const std::string& transactionId) {
+  // Filtered by the transaction's id when known (its reference otherwise);
+  // a refund that names another transaction is left out all the same.
+  const std::string transaction = transactionId.empty() ? reference : transactionId;
+  std::vector<ProviderRefund> out;
+  for (int page = 1; page <= 100; ++page) {
+    const Reply r = call("GET", "/refund?transaction=" + transaction + "&perPage=100&page=" + std::to_string(page), "");
+    if (r.status >= 400 || r.body["status"] != true)
+      throw ProviderError(r.status != 401, "paystack refused the refund list: " + messageOf(r.body));
+    const Json& data = r.body.contains("data") ? r.body["data"] : Json();
+    if (!data.is_array() || data.empty()) break;
+    for (const auto& d : data) {
+      if (!d.is_object()) continue;
+      if (d.contains("transaction")) {
+        const Json& t = d["transaction"];
+        const std::string named = t.is_object() ? (t.contains("reference") ? textOf(t, "reference") : textOf(t, "id"))
+                                                : textOf(d, "transaction");
+        if (!named.empty() && named != reference && named != transactionId) continue;
+      }
+      ProviderRefund refund{textOf(d, "id"), d.contains("amount") ? amountOf(d["amount"]) : -1, textOf(d, "status")};
+      if (!refund.id.empty() && refund.amount > 0) out.push_back(std::move(refund));
+    }
+    if (static_cast<int>(data.size()) < 100) break;
+  }
+  return out;
+}
+
 std::vector<Charge> PaystackClient::successful(long long fromMs, long long toMs) {
   std::vector<Charge> out;
   // Paystack's list: page until a page comes back empty (its meta changed

@@ -1,7 +1,9 @@
 #pragma once
-// Paystack's REST API over libcurl: POST /transaction/initialize and GET
-// /transaction/verify/:reference, authenticated with the secret key, JSON
-// in and out, the {status, message, data} envelope checked.
+// Paystack's REST API over libcurl: POST /transaction/initialize, GET
+// /transaction/verify/:reference, GET /transaction (reconciliation), POST
+// /refund and GET /refund?transaction= (settling refunds), authenticated
+// with the secret key, JSON in and out, the {status, message, data}
+// envelope checked.
 #include <chrono>
 
 #include "provider.h"
@@ -17,6 +19,7 @@ class PaystackClient final : public PaymentProvider {
   std::optional<Charge> verify(const std::string& reference) override;
   RefundResult refund(const RefundRequest& request) override;
   std::vector<Charge> successful(long long fromMs, long long toMs) override;
+  std::vector<ProviderRefund> refunds(const std::string& reference, const std::string& transactionId) override;
 
  private:
   struct Reply {

@@ -52,6 +52,14 @@ struct RefundResult {
   std::string status;  // pending | processing | processed | failed | needs-attention
 };
 
+// A refund as the provider reports it when asked (its list of a
+// transaction's refunds).
+struct ProviderRefund {
+  std::string id;  // the provider's refund id
+  std::int64_t amount = 0;
+  std::string status;  // pending | processing | processed | failed | needs-attention
+};
+
 class ProviderError : public std::runtime_error {
  public:
   // unavailable: the provider could not be reached or failed (5xx, timeout):
@@ -76,6 +84,10 @@ class PaymentProvider {
   virtual std::optional<Charge> verify(const std::string& reference) = 0;
   // Throws ProviderError.
   virtual RefundResult refund(const RefundRequest& request) = 0;
+  // The refunds of one transaction (`reference`, and the provider's id for
+  // it when known), every page, oldest first; throws ProviderError. For
+  // settling refunds whose answer was lost.
+  virtual std::vector<ProviderRefund> refunds(const std::string& reference, const std::string& transactionId) = 0;
   // Successful transactions created in [fromMs, toMs), every page; throws
   // ProviderError. For the reconciliation of lost webhooks.
   virtual std::vector<Charge> successful(long long fromMs, long long toMs) = 0;

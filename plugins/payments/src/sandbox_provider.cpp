@@ -1,5 +1,10 @@
 #include "sandbox_provider.h"
 
+#include <chrono>
+
+#include <agape/clock.h>
+#include <agape/crypto.h>
+
 namespace agape::payments {
 
 InitResult SandboxProvider::initialize(const InitRequest& in) {
@@ -41,7 +46,23 @@ std::optional<std::string> SandboxProvider::pay(const std::string& reference, co
 
 RefundResult SandboxProvider::refund(const RefundRequest& in) {
   if (!verify(in.reference)) throw ProviderError(false, "the sandbox has no transaction " + in.reference);
-  return {"sandbox-refund-" + in.reference + "-" + std::to_string(in.amount), "processed"};
+  const std::string id = "sandbox-refund-" + hexEncode(randomBytes(8));
+  db_.run([&](Tx& tx) {
+    tx.exec("INSERT INTO payments_sandbox_refunds (id, reference, amount, created_at) VALUES (:id, :ref, :amount, :now)",
+            {id, in.reference, in.amount, epochMs(std::chrono::system_clock::now())});
+  });
+  return {id, "processed"};
+}
+
+std::vector<ProviderRefund> SandboxProvider::refunds(const std::string& reference, const std::string&) {
+  return db_.read([&](Tx& tx) {
+    std::vector<ProviderRefund> out;
+    for (const auto& r : tx.query("SELECT id, amount FROM payments_sandbox_refunds WHERE reference = :ref "
+                                  "ORDER BY created_at, id",
+                                  {reference}))
+      out.push_back({r.text("id"), r.integer("amount"), "processed"});
+    return out;
+  });
 }
 
 std::vector<Charge> SandboxProvider::successful(long long, long long) {

@@ -21,6 +21,7 @@ class SandboxProvider final : public PaymentProvider {
   RefundResult refund(const RefundRequest& request) override;
   // Every paid sandbox charge (the sandbox keeps no creation time).
   std::vector<Charge> successful(long long fromMs, long long toMs) override;
+  std::vector<ProviderRefund> refunds(const std::string& reference, const std::string& transactionId) override;
 
   // The checkout page's "Pay": the charge succeeds (once); the webhook body
   // to deliver, or nullopt for an unknown reference.

@@ -19,6 +19,7 @@
 // The claim is an INSERT: a concurrent request with the same key waits on
 // it (PostgreSQL's unique index, SQLite's write lock) and then replays. A
 // transaction that fails rolls its claim back, so the client may retry.
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,12 +32,16 @@ class Tx;
 
 // nullopt: this request is the first with the key (do the work, then store
 // its response). Else the stored response, marked `Idempotent-Replayed:
-// true`. Throws Problem 409 `idempotency_mismatch` for another body, and
-// 409 `idempotency_in_progress` when the first request committed its claim
-// without a response yet (work split over several transactions).
+// true`. Throws Problem 409 `idempotency_in_progress` when the first request
+// committed its claim without a response yet (work split over several
+// transactions), and 409 `idempotency_mismatch` for another body.
+// `takeOverAfter` > 0: a claim left without a response that long (its
+// request died between its transactions) is taken over by this request
+// (nullopt), so a key never answers "in progress" for ever.
 // `table` is a constant of the calling code, never client input.
 std::optional<Response> claimIdempotencyKey(Tx& tx, std::string_view table, const std::string& owner,
-                                            const std::string& key, const std::string& requestHash, long long nowMs);
+                                            const std::string& key, const std::string& requestHash, long long nowMs,
+                                            std::chrono::milliseconds takeOverAfter = std::chrono::milliseconds::zero());
 void storeIdempotentResponse(Tx& tx, std::string_view table, const std::string& owner, const std::string& key,
                              const Response& response);
 // Gives a claimed key back, for work that failed after its claim was

@@ -52,11 +52,18 @@ class ApiTest : public BackendTest {
   void serve(const std::vector<std::string>& plugins, const std::string& extra) {
     const int port = freePort();
     const std::string cfg = dir_.write("agape.yaml", testConfig(dir_, port, plugins, extra, databaseUrl()));
-    server_ = std::make_unique<ServerProcess>(
-        std::vector<std::string>{"serve", "--config", cfg, "--set", "logging.accessLog=false", "--set",
-                                 "server.rateLimits.default.requests=100000", "--set",
-                                 "server.rateLimits.default.burst=100000"},
-        port);
+    serverArgs_ = {"serve", "--config", cfg, "--set", "logging.accessLog=false", "--set",
+                   "server.rateLimits.default.requests=100000", "--set", "server.rateLimits.default.burst=100000"};
+    server_ = std::make_unique<ServerProcess>(serverArgs_, port);
+    ASSERT_TRUE(server_->waitReady()) << server_->output();
+    client_ = std::make_unique<HttpClient>(server_->base());
+  }
+  // The same server again on the same database and port, after a crash
+  // (server_->kill9()) or a stop.
+  void restart() {
+    const int port = server_->port();
+    server_.reset();
+    server_ = std::make_unique<ServerProcess>(serverArgs_, port);
     ASSERT_TRUE(server_->waitReady()) << server_->output();
     client_ = std::make_unique<HttpClient>(server_->base());
   }
@@ -95,6 +102,7 @@ class ApiTest : public BackendTest {
   static std::set<std::string> fields(const HttpResult& r) { return problemFields(r); }
 
   TempDir dir_;
+  std::vector<std::string> serverArgs_;
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<HttpClient> client_;
 };

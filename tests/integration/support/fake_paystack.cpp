@@ -1,5 +1,7 @@
 #include "support/fake_paystack.h"
 
+#include <algorithm>
+
 #include <agape/crypto.h>
 
 namespace agape::test {
@@ -13,6 +15,19 @@ Json envelope(bool ok, const std::string& message, Json data = nullptr) {
   return j;
 }
 
+// The value of `name` in the query of `uri` ("" when absent).
+std::string queryParam(const std::string& uri, const std::string& name) {
+  const auto query = uri.find('?');
+  if (query == std::string::npos) return {};
+  for (std::size_t at = query + 1; at < uri.size();) {
+    const auto end = std::min(uri.find('&', at), uri.size());
+    const std::string pair = uri.substr(at, end - at);
+    if (pair.rfind(name + "=", 0) == 0) return pair.substr(name.size() + 1);
+    at = end + 1;
+  }
+  return {};
+}
+
 }  // namespace
 
 FakePaystack::FakePaystack(std::string secretKey)
@@ -20,7 +35,39 @@ FakePaystack::FakePaystack(std::string secretKey)
         return handle(r.method, r.uri, r.header("Authorization"), r.body);
       })) {}
 
-FakePaystack::~FakePaystack() = default;
+FakePaystack::~FakePaystack() {
+  releaseRefunds();
+  server_.reset();
+}
+
+void FakePaystack::refuseRefunds(int n) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  refuseRefunds_ = n;
+}
+
+void FakePaystack::loseRefundAnswers(int n) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  loseRefundAnswers_ = n;
+}
+
+void FakePaystack::holdRefunds(bool created) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  holdRefunds_ = true;
+  holdCreates_ = created;
+}
+
+int FakePaystack::heldRefunds() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return held_;
+}
+
+void FakePaystack::releaseRefunds() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    holdRefunds_ = false;
+  }
+  released_.notify_all();
+}
 
 std::string FakePaystack::url() const { return server_->url(); }
 
@@ -102,7 +149,7 @@ FakePaystack::Webhook FakePaystack::settleRefund(long long refundId, bool proces
 
 FakePaystack::Reply FakePaystack::handle(const std::string& method, const std::string& path,
                                          const std::string& authorization, const std::string& body) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   ++requests_;
   lastAuthorization_ = authorization;
   if (failNext_ > 0) {
@@ -144,21 +191,58 @@ FakePaystack::Reply FakePaystack::handle(const std::string& method, const std::s
     const long long amount = in.contains("amount") ? in["amount"].get<long long>() : it->second.amount - refunded;
     if (amount < 1 || refunded + amount > it->second.amount)
       return {400, envelope(false, "Refund amount cannot be more than the transaction amount")};
+    if (refuseRefunds_ > 0) {
+      --refuseRefunds_;
+      return {400, {{"status", false}, {"message", "Refund cannot be processed for this transaction"},
+                    {"type", "validation_error"}, {"code", "invalid_params"}}};
+    }
+    const bool hold = holdRefunds_;
+    if (hold && !holdCreates_) {
+      // Held before it got anywhere: never created.
+      ++held_;
+      released_.wait(lock, [&] { return !holdRefunds_; });
+      --held_;
+      return {503, envelope(false, "Service unavailable")};
+    }
     Refund r{static_cast<long long>(3018284 + refunds_.size()), it->first, amount, "pending", in.value("merchant_note", "")};
     refunds_.push_back(r);
+    if (hold) {
+      ++held_;
+      released_.wait(lock, [&] { return !holdRefunds_; });
+      --held_;
+      return {503, envelope(false, "Service unavailable")};
+    }
+    if (loseRefundAnswers_ > 0) {
+      --loseRefundAnswers_;
+      return {503, envelope(false, "Service unavailable")};
+    }
     return {200, envelope(true, "Refund has been queued for processing",
                           {{"transaction", dataOf(it->second)}, {"integration", 412829}, {"deducted_amount", 0},
                            {"merchant_note", r.merchantNote}, {"status", "pending"}, {"currency", "NGN"},
                            {"domain", "test"}, {"amount", amount}, {"fully_deducted", false}, {"id", r.id}})};
   }
+  if (method == "GET" && path.rfind("/refund?", 0) == 0) {
+    // transaction=<id or reference>&perPage=N&page=P
+    const std::string transaction = queryParam(path, "transaction");
+    const long long page = queryParam(path, "page").empty() ? 1 : std::stoll(queryParam(path, "page"));
+    Json data = Json::array();
+    if (page == 1)
+      for (const auto& r : refunds_) {
+        const Transaction& t = transactions_.at(r.transactionReference);
+        if (!transaction.empty() && transaction != t.reference && transaction != std::to_string(t.id)) continue;
+        data.push_back({{"id", r.id}, {"integration", 412829}, {"domain", "test"}, {"transaction", t.id},
+                        {"dispute", nullptr}, {"amount", r.amount}, {"deducted_amount", r.amount},
+                        {"currency", "NGN"}, {"channel", "card"}, {"fully_deducted", true},
+                        {"refunded_by", "finance@shop.example.ng"}, {"merchant_note", r.merchantNote},
+                        {"status", r.status}, {"createdAt", "2026-11-24T10:02:11.000Z"}});
+      }
+    Json j = envelope(true, "Refunds retrieved", data);
+    j["meta"] = {{"perPage", 100}, {"page", page}};
+    return {200, j};
+  }
   if (method == "GET" && path.rfind("/transaction?", 0) == 0) {
     // status=success&perPage|per_page=N&page=P (from/to accepted, not applied)
-    const auto param = [&](const std::string& name) {
-      const auto at = path.find(name + "=");
-      if (at == std::string::npos) return std::string();
-      const auto end = path.find('&', at);
-      return path.substr(at + name.size() + 1, end == std::string::npos ? std::string::npos : end - at - name.size() - 1);
-    };
+    const auto param = [&](const std::string& name) { return queryParam(path, name); };
     const std::string perPageText = param("perPage").empty() ? param("per_page") : param("perPage");
     const long long perPage = perPageText.empty() ? 50 : std::stoll(perPageText);
     const long long page = param("page").empty() ? 1 : std::stoll(param("page"));

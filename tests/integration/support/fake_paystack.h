@@ -3,9 +3,12 @@
 // format of its docs: Bearer secret key, the {status, message, data}
 // envelope, POST /transaction/initialize (amount as number or string,
 // duplicate references refused with 400), GET /transaction/verify/:reference
-// (400 "Transaction reference not found" for an unknown one). The test pays
+// (400 "Transaction reference not found" for an unknown one), GET
+// /transaction (list), POST /refund, GET /refund?transaction= (a
+// transaction's refunds, by its id or reference). The test pays
 // a transaction (pay) and gets the charge.success webhook as Paystack would
 // send it: raw body plus its x-paystack-signature.
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -42,6 +45,16 @@ class FakePaystack {
 
   // The next `n` requests answer 503 (the provider is down).
   void failNext(int n);
+  // The next `n` POST /refund are refused (400, nothing created).
+  void refuseRefunds(int n);
+  // The next `n` POST /refund create their refund, then answer 503: the
+  // caller cannot know the refund exists.
+  void loseRefundAnswers(int n);
+  // POST /refund calls wait until releaseRefunds() (a call in flight when
+  // its caller dies), having created their refund first when `created`.
+  void holdRefunds(bool created);
+  int heldRefunds() const;
+  void releaseRefunds();
   // The transaction succeeds (with another amount when given); its webhook.
   Webhook pay(const std::string& reference, std::optional<long long> reportedAmount = std::nullopt);
   std::optional<Transaction> transaction(const std::string& reference) const;
@@ -70,6 +83,12 @@ class FakePaystack {
 
   std::string secret_;
   mutable std::mutex mutex_;
+  std::condition_variable released_;
+  int loseRefundAnswers_ = 0;
+  int refuseRefunds_ = 0;
+  bool holdRefunds_ = false;
+  bool holdCreates_ = false;
+  int held_ = 0;
   std::map<std::string, Transaction> transactions_;
   std::vector<Refund> refunds_;
   int failNext_ = 0;

@@ -12,6 +12,7 @@
 //   });
 //   // later, on payment.succeeded:            stock.commit(tx, "order:" + id);
 //   // on cancellation:                        stock.release(tx, "order:" + id);
+//   // on cancellation after payment:          stock.restock(tx, "order:" + id);
 //   // on inventory.reservation_expired:       the hold is gone; expire the order.
 //
 // Guarantees: a reservation never takes a variant's available stock
@@ -43,6 +44,7 @@ struct StockItem {
 enum class ReservationStatus {
   Active,     // holding stock until committed, released or expired
   Committed,  // the stock left the warehouse's count (sold)
+  Returned,   // committed, then its units were put back on hand (restock)
   Released,   // given back by the holder
   Expired,    // given back by the expiry sweep (inventory.reservation_expired was published)
 };
@@ -82,6 +84,12 @@ class StockService {
   // The stock is given back: reserved drops. True when this call released an
   // active reservation; false (and nothing changes) otherwise.
   virtual bool release(Tx& tx, const std::string& holder) = 0;
+
+  // The sold units come back: on hand rises by a committed reservation's
+  // quantities, recorded as movements of kind `return` that name the holder.
+  // True when this call returned them; false (and nothing changes) when the
+  // holder has no committed reservation or it was returned before.
+  virtual bool restock(Tx& tx, const std::string& holder) = 0;
 
   // The holder's reservation in any status, or nullopt.
   virtual std::optional<Reservation> find(Tx& tx, const std::string& holder) const = 0;

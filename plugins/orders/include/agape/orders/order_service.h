@@ -31,6 +31,12 @@ struct OrderSummary {
   long long version = 0;
 };
 
+struct RefundProgress {
+  std::string status;         // pending | partial | refunded | failed (the provider refused: ask again)
+  std::int64_t refunded = 0;  // minor units given back so far
+  std::string reference;      // the payment's
+};
+
 enum class PaidResult {
   Paid,         // the order was pending and is now paid; its stock is sold
   AlreadyPaid,  // it was paid (or has moved on since): nothing changed
@@ -48,11 +54,14 @@ class OrderService {
   // an unknown order is NotPayable.
   virtual PaidResult markPaid(Tx& tx, const std::string& orderId, const std::string& reference,
                               const std::string& actor = "system") = 0;
-  // paid | processing | shipped | delivered → refunded, once its payment is
-  // refunded in full: publishes order.refunded and audits it. False (and
-  // nothing changes) for an order in another state or unknown.
-  virtual bool markRefunded(Tx& tx, const std::string& orderId, const std::string& reference,
-                            const std::string& actor = "system") = 0;
+  // The refund of the payment that paid the order, as payments sees it:
+  // shown on the order (`refund`: status and amount). Fully `refunded` also
+  // moves the order to refunded (from paid, processing, shipped, delivered,
+  // or cancelled after payment), publishing order.refunded and auditing it.
+  // Unknown orders are left alone. A second payment's refund (a duplicate,
+  // refund_due) must not come here: it never changes the order.
+  virtual void refundChanged(Tx& tx, const std::string& orderId, const RefundProgress& progress,
+                             const std::string& actor = "system") = 0;
 };
 
 }  // namespace agape::orders
