@@ -38,6 +38,15 @@ TEST(PaymentsConfig, RefusesBadValuesNamingTheKey) {
   EXPECT_NE(errorOf("payments:\n  baseUrl: https://api.paystack.co/\n").find("payments.baseUrl"), std::string::npos);
   EXPECT_NE(errorOf("payments:\n  timeout: 5m\n").find("payments.timeout"), std::string::npos);
   EXPECT_NE(errorOf("payments:\n  secret: x\n").find("payments.secret: unknown key"), std::string::npos);
+  // A lost refund answer is asked about only once no sending can be in flight.
+  EXPECT_NE(errorOf("payments:\n  timeout: 30s\n  refundSettleAfter: 30s\n").find("payments.refundSettleAfter"),
+            std::string::npos);
+  // Webhook keys outlive Paystack's 72 hours of retries.
+  EXPECT_NE(errorOf("payments:\n  retention: 72h\n").find("payments.retention"), std::string::npos);
+  EXPECT_NE(errorOf("payments:\n  refundCheckEvery: 10s\n").find("payments.refundCheckEvery"), std::string::npos);
+  const PaymentsConfig d = decode("payments:\n  refundSettleAfter: 90s\n  retention: 14d\n");
+  EXPECT_EQ(d.refundSettleAfter, std::chrono::seconds(90));
+  EXPECT_EQ(d.retention, std::chrono::hours(24 * 14));
 }
 
 TEST(PaystackCharge, ParsedDefensively) {
