@@ -183,7 +183,7 @@ Json PaymentBook::refundAnswered(Tx& tx, const std::string& refundId, const Refu
           {result.providerRefundId.empty() ? Value() : Value(result.providerRefundId), now, now, refundId});
   if (result.status == "processed") processed(tx, refundId);
   if (result.status == "failed") refundFailed(tx, refundId, "the provider reported the refund failed");
-  return *refund(tx, refundId);
+  return *findRefund(tx, refundId);
 }
 
 void PaymentBook::refundFailed(Tx& tx, const std::string& refundId, const std::string& why) {

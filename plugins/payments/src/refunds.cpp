@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 
-#include <agape/clock.h>
 #include <agape/problem.h>
 
 namespace agape::payments {
@@ -22,7 +21,7 @@ Refunds::Sent Refunds::send(const Json& pending) {
                 book_.refundFailed(tx, refundId, e.what());
                 return *book_.findRefund(tx, refundId);
               }),
-              Outcome::Refused, false};
+              Outcome::Refused};
     // It may have reached the provider: pending until the provider is asked,
     // once the call can no longer be in flight.
     return {db_.run([&](Tx& tx) {
@@ -33,9 +32,9 @@ Refunds::Sent Refunds::send(const Json& pending) {
                             tx);
               return *book_.findRefund(tx, refundId);
             }),
-            Outcome::Unknown, true};
+            Outcome::Unknown};
   }
-  return {db_.run([&](Tx& tx) { return book_.refundAnswered(tx, refundId, result); }), Outcome::Accepted, false};
+  return {db_.run([&](Tx& tx) { return book_.refundAnswered(tx, refundId, result); }), Outcome::Accepted};
 }
 
 void Refunds::refundCancelledOrder(const std::string& orderId, const std::string& actor) {
@@ -56,9 +55,9 @@ void Refunds::refundCancelledOrder(const std::string& orderId, const std::string
 
 SettleResult Refunds::settle(const std::string& reference) {
   SettleResult out;
-  const auto now = std::chrono::system_clock::now();
-  const long long sentBefore = epochMs(now - config_.refundSettleAfter);
-  const long long checkedBefore = epochMs(now - config_.refundCheckEvery);
+  const long long now = book_.nowMs();
+  const long long sentBefore = now - static_cast<long long>(config_.refundSettleAfter.count());
+  const long long checkedBefore = now - static_cast<long long>(config_.refundCheckEvery.count());
   const auto due = db_.read([&](Tx& tx) { return book_.refundsToSettle(tx, sentBefore, checkedBefore, reference, 500); });
   // One question per transaction, whatever the number of its refunds.
   std::map<std::string, std::vector<ProviderRefund>> known;

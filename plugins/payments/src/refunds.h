@@ -43,7 +43,6 @@ class Refunds {
   struct Sent {
     Json refund;  // as it stands after the answer
     Outcome outcome = Outcome::Accepted;
-    bool providerDown = false;  // with Refused/Unknown: the provider could not be reached or failed
   };
   // Asks the provider for `pending` (as createRefund returned it) and records
   // its answer; an unknown outcome schedules a settle run.

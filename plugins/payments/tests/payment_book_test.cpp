@@ -90,7 +90,9 @@ class PaymentBookTest : public kernel::testing::DbTest {
       return p["id"].get<std::string>();
     });
   }
+  // Each ask a millisecond after the last: refunds are told apart by time.
   std::optional<Json> ask(const std::string& paymentId, std::optional<std::int64_t> amount, const std::string& origin = "") {
+    clock_.advance(1ms);
     return db_->run([&](Tx& tx) {
       return book_->createRefund(tx, RefundAsk{.paymentId = paymentId, .amount = amount, .reason = "test",
                                                .actor = "u-finance", .origin = origin});
