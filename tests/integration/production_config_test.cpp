@@ -1,8 +1,9 @@
 // `agape serve` with `environment: production` refuses settings that are safe
 // only in development, as configuration errors (exit 2, the key named): the
 // payments sandbox, whose webhook key is public (also when `provider` is left
-// out: it is the default), and a Paystack test key, which takes no real money.
-// A shop with a live key starts.
+// out: it is the default); a Paystack test key, which takes no real money; and
+// verified-email checks (on in production) without the auth plugin to make
+// them. A shop with a live key starts.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -103,6 +104,19 @@ TEST_F(ProductionServe, PaystackNeedsALiveKey) {
   EXPECT_EQ(c.request("POST", "/v1/sandbox/checkout/any/pay").status, 404) << "no sandbox routes";
   EXPECT_EQ(live->terminate(), 0) << live->output();
   EXPECT_EQ(live->output().find(kLiveKey), std::string::npos) << "never the key itself";
+}
+
+TEST_F(ProductionServe, VerifiedEmailsAreRequiredAndNeedTheAuthPlugin) {
+  const std::vector<std::string> env = {"PAYSTACK_SECRET_KEY=" + kLiveKey};
+  const std::string noAuth = refused(config(kPaystack, false), env);
+  EXPECT_NE(noAuth.find("agape: configuration error: orders.requireVerifiedEmail: is on in production unless set to "
+                        "false, and needs the auth plugin"),
+            std::string::npos)
+      << noAuth;
+
+  auto optedOut = serve(config(kPaystack, false, "orders:\n  requireVerifiedEmail: false\n"), env);
+  ASSERT_TRUE(optedOut->waitReady()) << optedOut->output();
+  EXPECT_EQ(optedOut->terminate(), 0) << optedOut->output();
 }
 
 }  // namespace
