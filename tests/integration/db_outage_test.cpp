@@ -108,8 +108,10 @@ class OutageServe : public ::testing::Test {
                    // A claim whose commit the outage hid from the server (the
                    // connection died before the reply) is taken again when its
                    // lease ends: a short lease keeps that within the test.
+                   // The shoppers under load place orders without paying
+                   // for them: no cap on pending orders.
                    "catalog:\n  seedDemo: false\n  cachePollInterval: 100ms\njobs:\n  pollInterval: 100ms\n"
-                   "  queues:\n    test.fast: {lease: 3s}\n",
+                   "  queues:\n    test.fast: {lease: 3s}\norders:\n  maxPendingOrders: 0\n",
                    databaseUrl));
     std::vector<std::string> args{"serve", "--config", cfg, "--set", "logging.accessLog=false",
                                   "--set", "server.rateLimits.default.requests=100000",

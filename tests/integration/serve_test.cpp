@@ -105,6 +105,22 @@ TEST(Serve, PluginFailingToStartRollsBackAndExits1) {
             std::string::npos) << r.output;
 }
 
+TEST(Serve, PluginFailingToProvisionExits1ARefusedSettingExits2) {
+  TempDir dir;
+  std::string cfg = dir.write("agape.yaml", testConfig(dir, freePort(), {"test.alpha"}));
+  auto failed = runAgape({"serve", "--config", cfg}, {"AGAPE_TEST_FAIL=test.alpha:provision"});
+  EXPECT_EQ(failed.exitCode, 1) << failed.output;
+  EXPECT_NE(failed.output.find("plugin \"test.alpha\" failed to provision: injected provision failure"),
+            std::string::npos) << failed.output;
+  for (const std::string phase : {"provision", "validate"}) {
+    auto refused = runAgape({"serve", "--config", cfg}, {"AGAPE_TEST_FAIL=test.alpha:" + phase + ":config"});
+    EXPECT_EQ(refused.exitCode, 2) << refused.output;
+    EXPECT_NE(refused.output.find("agape: configuration error: test.alpha.mode: refused at " + phase),
+              std::string::npos)
+        << refused.output;
+  }
+}
+
 TEST(Serve, AbiMismatchRefusedWithClearMessage) {
   TempDir dir;
   std::string cfg = dir.write("agape.yaml", testConfig(dir, freePort(), {"test.abi"}));

@@ -107,6 +107,7 @@ class FakeContext final : public Context {
   Events& events() override { throw std::logic_error("events: not available in this test"); }
   Audit& audit() override { throw std::logic_error("audit: not available in this test"); }
   Commands& commands() override { throw std::logic_error("commands: not available in this test"); }
+  std::string_view environment() const override { return "development"; }
 
  private:
   std::string id_;
@@ -584,6 +585,25 @@ TEST_F(PluginHostTest, ValidateFailureNamesThePlugin) {
     EXPECT_STREQ(e.what(), "plugin \"test.gamma\" failed to validate: injected validate failure");
   }
   EXPECT_THROW(host.start(), std::logic_error);
+}
+
+// A setting a plugin can judge only once it sees the server (a development
+// setting in production) is a configuration error like any other: its own
+// message, which names the key, and exit 2 from the command line.
+TEST_F(PluginHostTest, ConfigErrorsFromProvisionAndValidatePassUnchanged) {
+  for (const std::string phase : {"provision", "validate"}) {
+    ::setenv("AGAPE_TEST_FAIL", ("test.gamma:" + phase + ":config").c_str(), 1);
+    PluginHost host(configOf({"test.gamma"}));
+    host.load();
+    configureAll(host);
+    try {
+      provisionAll(host);
+      host.validate();
+      ADD_FAILURE() << phase << ": nothing thrown";
+    } catch (const agape::ConfigError& e) {
+      EXPECT_EQ(std::string(e.what()), "test.gamma.mode: refused at " + phase);
+    }
+  }
 }
 
 TEST_F(PluginHostTest, StepsMustFollowTheLifecycle) {

@@ -1,7 +1,8 @@
 #pragma once
 // Shared by the test plugins: each lifecycle step appends "<id>:<phase>" to
 // the file named by AGAPE_TEST_LIFECYCLE_LOG, so tests can assert the exact
-// order across plugins. AGAPE_TEST_FAIL="<id>:<phase>" makes that step throw.
+// order across plugins. AGAPE_TEST_FAIL="<id>:<phase>" makes that step throw;
+// "<id>:<phase>:config" makes it throw a ConfigError, as a refused setting does.
 
 #include <cstdlib>
 #include <fstream>
@@ -25,8 +26,10 @@ inline void record(std::string_view id, std::string_view event) {
 
 inline void failIfAsked(std::string_view id, std::string_view phase) {
   const char* spec = std::getenv("AGAPE_TEST_FAIL");
-  if (spec != nullptr && std::string(id) + ":" + std::string(phase) == spec)
-    throw std::runtime_error("injected " + std::string(phase) + " failure");
+  if (spec == nullptr) return;
+  const std::string step = std::string(id) + ":" + std::string(phase);
+  if (step == spec) throw std::runtime_error("injected " + std::string(phase) + " failure");
+  if (step + ":config" == spec) throw agape::ConfigError(std::string(id) + ".mode: refused at " + std::string(phase));
 }
 
 // Records every step; derived plugins add behaviour around these.

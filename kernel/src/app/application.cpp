@@ -77,7 +77,8 @@ void Application::provision(bool withDatabase) {
   host_->provision([&](const PluginInfo& p) {
     auto ctx = std::make_unique<PluginContext>(
         p.id, doc_.section(p.id),
-        PluginContext::Deps{table, db, host_->services(), metrics_, clock_, *jobs_, *events_, *audit_, commands_});
+        PluginContext::Deps{table, db, host_->services(), metrics_, clock_, *jobs_, *events_, *audit_, commands_,
+                            config_.environment});
     contexts.push_back(ctx.get());
     return ctx;
   });

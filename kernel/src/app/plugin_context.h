@@ -26,6 +26,7 @@ class PluginContext final : public Context {
     EventBus& events;
     Audit& audit;
     CommandRegistry& commands;
+    const std::string& environment;
   };
   PluginContext(std::string pluginId, std::unique_ptr<ConfigView> config, Deps deps)
       : id_(std::move(pluginId)), config_(std::move(config)), deps_(deps),
@@ -47,6 +48,7 @@ class PluginContext final : public Context {
   Events& events() override { return events_; }
   Audit& audit() override { return deps_.audit; }
   Commands& commands() override { return commands_; }
+  std::string_view environment() const override { return deps_.environment; }
 
   void closeRoutes() { routes_.close(); }
 

@@ -124,6 +124,10 @@ void PluginHost::provision(const ContextFactory& makeContext) {
     if (!slot.context) throw std::logic_error("PluginHost::provision(): no context for " + infos_[i].id);
     try {
       slot.plugin->provision(*slot.context);
+    } catch (const agape::ConfigError&) {
+      // A setting refused once the plugin sees the server (a development
+      // setting in production): its text names the key, as in configure().
+      throw;
     } catch (...) {
       throw failure(infos_[i], "provision");
     }
@@ -136,6 +140,9 @@ void PluginHost::validate() {
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     try {
       slots_[i].plugin->validate(*slots_[i].context);
+    } catch (const agape::ConfigError&) {
+      // A setting refused once the other plugins' services are known.
+      throw;
     } catch (...) {
       throw failure(infos_[i], "validate");
     }

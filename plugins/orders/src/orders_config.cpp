@@ -11,6 +11,10 @@ OrdersConfig decodeOrdersConfig(const ConfigView& section) {
   c.reservationTtl = d.duration("reservationTtl", c.reservationTtl);
   c.idempotencyKeyTtl = d.duration("idempotencyKeyTtl", c.idempotencyKeyTtl);
   c.storeName = d.string("storeName", c.storeName);
+  c.maxPendingOrders = static_cast<int>(d.integer("maxPendingOrders", c.maxPendingOrders, 0, 100));
+  // Left out, it depends on the environment, which only provision knows.
+  const bool verified = d.boolean("requireVerifiedEmail", false);
+  if (section.child("requireVerifiedEmail")->present()) c.requireVerifiedEmail = verified;
   d.finish();
   bool letters = !c.numberPrefix.empty() && c.numberPrefix.size() <= 6;
   for (unsigned char ch : c.numberPrefix) letters = letters && std::isupper(ch);
@@ -22,6 +26,10 @@ OrdersConfig decodeOrdersConfig(const ConfigView& section) {
   if (c.idempotencyKeyTtl < std::chrono::hours(1) || c.idempotencyKeyTtl > std::chrono::hours(24 * 30))
     section.child("idempotencyKeyTtl")->fail("must be between 1h and 30d");
   return c;
+}
+
+bool verifiedEmailRequired(const OrdersConfig& config, std::string_view environment) {
+  return config.requireVerifiedEmail.value_or(environment == "production");
 }
 
 }  // namespace agape::orders

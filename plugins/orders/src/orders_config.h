@@ -1,6 +1,8 @@
 #pragma once
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <agape/config.h>
 
@@ -15,9 +17,19 @@ struct OrdersConfig {
   std::chrono::milliseconds idempotencyKeyTtl = std::chrono::hours(24);
   // The seller's name on invoices.
   std::string storeName = "Agape Store";
+  // Pending orders one customer may hold stock with at once: one more is 429
+  // `too_many_pending_orders`, so that no account can hold every unit by
+  // placing orders it never pays (0: no cap).
+  int maxPendingOrders = 3;
+  // Orders only from customers who verified their email address (403
+  // `email_not_verified`). Unset: on in production, off otherwise.
+  std::optional<bool> requireVerifiedEmail;
 };
 
 // Strict decode of the `orders:` section; throws agape::ConfigError.
 OrdersConfig decodeOrdersConfig(const ConfigView& section);
+
+// requireVerifiedEmail as set, else as the environment ("production": on).
+bool verifiedEmailRequired(const OrdersConfig& config, std::string_view environment);
 
 }  // namespace agape::orders

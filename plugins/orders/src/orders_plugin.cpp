@@ -4,6 +4,8 @@
 // (the cart's CouponEvaluator), and the OrderService payments calls.
 #include <memory>
 
+#include <agape/auth/user_directory.h>
+#include <agape/config.h>
 #include <agape/context.h>
 #include <agape/db.h>
 #include <agape/events.h>
@@ -29,6 +31,7 @@ class OrdersPlugin final : public Plugin {
   void configure(const ConfigView& section) override { config_ = decodeOrdersConfig(section); }
 
   void provision(Context& ctx) override {
+    verifiedEmailRequired_ = verifiedEmailRequired(config_, ctx.environment());
     book_ = std::make_shared<OrderBook>(config_, ctx.clock(), ctx.events(), ctx.audit());
     ctx.services().provide<OrderService>(book_);
     coupons_ = std::make_shared<CouponBook>(ctx.clock(), ctx.audit());
@@ -53,10 +56,22 @@ class OrdersPlugin final : public Plugin {
 
   void validate(Context& ctx) override {
     book_->use(ctx.services().get<cart::CartService>(), ctx.services().get<inventory::StockService>(), *coupons_);
+    if (verifiedEmailRequired_) {
+      // Only requests use it, and they end before the services are dropped.
+      const auto users = ctx.services().find<auth::UserDirectory>();
+      if (!users) {
+        const auto key = ctx.config().child("requireVerifiedEmail");
+        key->fail(std::string(key->present() ? "" : "is on in production unless set to false, and ") +
+                  "needs the auth plugin to know who verified their email address: enable auth, or set "
+                  "orders.requireVerifiedEmail: false");
+      }
+      api_->requireVerifiedEmail(*users);
+    }
   }
 
  private:
   OrdersConfig config_;
+  bool verifiedEmailRequired_ = false;
   std::shared_ptr<OrderBook> book_;
   std::unique_ptr<OrdersApi> api_;
   std::shared_ptr<CouponBook> coupons_;
@@ -66,4 +81,4 @@ class OrdersPlugin final : public Plugin {
 }  // namespace
 }  // namespace agape::orders
 
-AGAPE_PLUGIN(agape::orders::OrdersPlugin, "orders", "1.0.0", "cart", "inventory")
+AGAPE_PLUGIN(agape::orders::OrdersPlugin, "orders", "1.0.0", "cart", "inventory", "?auth")

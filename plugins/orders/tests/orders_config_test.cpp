@@ -21,6 +21,28 @@ TEST(OrdersConfig, DefaultsAndEveryKey) {
   EXPECT_EQ(c.idempotencyKeyTtl, std::chrono::hours(48));
 }
 
+TEST(OrdersConfig, PendingCapAndVerifiedEmail) {
+  const OrdersConfig d = decode("other: 1\n");
+  EXPECT_EQ(d.maxPendingOrders, 3);
+  EXPECT_FALSE(d.requireVerifiedEmail.has_value()) << "left to the environment";
+  EXPECT_TRUE(verifiedEmailRequired(d, "production"));
+  EXPECT_FALSE(verifiedEmailRequired(d, "development"));
+
+  const OrdersConfig off = decode("orders:\n  maxPendingOrders: 0\n  requireVerifiedEmail: false\n");
+  EXPECT_EQ(off.maxPendingOrders, 0);
+  EXPECT_FALSE(verifiedEmailRequired(off, "production")) << "an explicit false wins";
+  const OrdersConfig on = decode("orders:\n  maxPendingOrders: 100\n  requireVerifiedEmail: true\n");
+  EXPECT_EQ(on.maxPendingOrders, 100);
+  EXPECT_TRUE(verifiedEmailRequired(on, "development")) << "an explicit true wins";
+  EXPECT_FALSE(decode("orders:\n  requireVerifiedEmail:\n").requireVerifiedEmail.has_value()) << "null is unset";
+
+  EXPECT_NE(errorOf("orders:\n  maxPendingOrders: 101\n").find("orders.maxPendingOrders"), std::string::npos);
+  EXPECT_NE(errorOf("orders:\n  maxPendingOrders: -1\n").find("orders.maxPendingOrders"), std::string::npos);
+  EXPECT_NE(errorOf("orders:\n  maxPendingOrders: many\n").find("orders.maxPendingOrders"), std::string::npos);
+  EXPECT_NE(errorOf("orders:\n  requireVerifiedEmail: sometimes\n").find("orders.requireVerifiedEmail"),
+            std::string::npos);
+}
+
 TEST(OrdersConfig, RefusesBadValuesNamingTheKey) {
   EXPECT_NE(errorOf("orders:\n  numberPrefix: ag\n").find("orders.numberPrefix: must be 1 to 6 capital letters"),
             std::string::npos);

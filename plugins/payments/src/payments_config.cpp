@@ -47,4 +47,19 @@ PaymentsConfig decodePaymentsConfig(const ConfigView& section) {
   return c;
 }
 
+void refuseDevelopmentSettings(const PaymentsConfig& config, const ConfigView& section) {
+  const auto provider = section.child("provider");
+  // Its webhook key is public: any customer could sign a charge.success for
+  // their own order, or press the sandbox's Pay button.
+  if (config.provider == "sandbox")
+    provider->fail(std::string(provider->present() ? "the sandbox provider"
+                                                   : "not set, so the sandbox provider (the default)") +
+                   " would let anyone mark an order paid; production needs provider: paystack with a live "
+                   "secretKey (sk_live_...)");
+  if (config.secretKey.rfind("sk_test_", 0) == 0)
+    section.child("secretKey")
+        ->fail("a Paystack test key (sk_test_...) takes no real money; production needs the live secret key "
+               "(sk_live_...)");
+}
+
 }  // namespace agape::payments

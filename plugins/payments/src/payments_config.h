@@ -38,4 +38,9 @@ inline constexpr const char* kSandboxSecret = "sk_test_agape_sandbox";
 // Strict decode of the `payments:` section; throws agape::ConfigError.
 PaymentsConfig decodePaymentsConfig(const ConfigView& section);
 
+// For `environment: production`: throws agape::ConfigError on a setting that
+// takes no real money or lets anyone mark an order paid — the sandbox (also
+// when `provider` is left out: it is the default) and a Paystack test key.
+void refuseDevelopmentSettings(const PaymentsConfig& config, const ConfigView& section);
+
 }  // namespace agape::payments

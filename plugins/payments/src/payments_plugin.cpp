@@ -35,6 +35,7 @@ class PaymentsPlugin final : public Plugin {
   void configure(const ConfigView& section) override { config_ = decodePaymentsConfig(section); }
 
   void provision(Context& ctx) override {
+    if (ctx.environment() == "production") refuseDevelopmentSettings(config_, ctx.config());
     if (config_.provider == "paystack") {
       provider_ = std::make_unique<PaystackClient>(config_.baseUrl, config_.secretKey, config_.timeout);
     } else {

@@ -49,6 +49,35 @@ TEST(PaymentsConfig, RefusesBadValuesNamingTheKey) {
   EXPECT_EQ(d.retention, std::chrono::hours(24 * 14));
 }
 
+// The production rule after the decode, as the plugin applies it: the error, or "(accepted)".
+std::string productionError(const std::string& yaml) {
+  return test::sectionError(yaml, "payments", [](const ConfigView& section) {
+    refuseDevelopmentSettings(decodePaymentsConfig(section), section);
+    return 0;
+  });
+}
+
+TEST(PaymentsConfig, ProductionRefusesTheSandboxAndTestKeys) {
+  // Left out, the provider is the sandbox: the message names the key although it has no position.
+  EXPECT_EQ(productionError("other: 1\n"),
+            "payments.provider: not set, so the sandbox provider (the default) would let anyone mark an order paid; "
+            "production needs provider: paystack with a live secretKey (sk_live_...)");
+  EXPECT_EQ(productionError("payments:\n  timeout: 5s\n").rfind("payments.provider: not set", 0), 0u);
+  EXPECT_EQ(productionError("payments:\n  provider: sandbox\n"),
+            "payments.provider: the sandbox provider would let anyone mark an order paid; production needs provider: "
+            "paystack with a live secretKey (sk_live_...) (/etc/agape/agape.yaml:2:13)");
+  const std::string testKey = productionError("payments:\n  provider: paystack\n  secretKey: sk_test_abc\n");
+  EXPECT_EQ(testKey,
+            "payments.secretKey: a Paystack test key (sk_test_...) takes no real money; production needs the live "
+            "secret key (sk_live_...) (/etc/agape/agape.yaml:3:14)");
+  EXPECT_EQ(testKey.find("sk_test_abc"), std::string::npos) << "never the key itself";
+  // Without a key the decode itself refuses, in any environment.
+  EXPECT_NE(productionError("payments:\n  provider: paystack\n")
+                .find("payments.provider: the paystack provider needs secretKey"),
+            std::string::npos);
+  EXPECT_EQ(productionError("payments:\n  provider: paystack\n  secretKey: sk_live_abc\n"), "(accepted)");
+}
+
 TEST(PaystackCharge, ParsedDefensively) {
   const auto c = chargeFromJson(Json::parse(
       R"({"id":4099260516,"status":"success","reference":"re4lyvq3s3","amount":"40333","currency":"NGN",)"

@@ -38,6 +38,9 @@ class Context {
   virtual Audit& audit() = 0;
   // Command-line commands of this plugin (agape/commands.h); provision only.
   virtual Commands& commands() = 0;
+  // The top-level `environment`: "development" or "production". Settings
+  // that are safe only for development are refused in production.
+  virtual std::string_view environment() const = 0;
 };
 
 }  // namespace agape

@@ -82,20 +82,21 @@ class ApiTest : public BackendTest {
     return Json::parse(r.body, nullptr, false);
   }
   // "Ankara Wrap Dress" (₦15,000) in a Dresses category, one variant per
-  // size, `stock` units of each (with the inventory plugin; -1: none set).
-  Json stockedProduct(const std::vector<std::string>& sizes, long long stock) {
-    const Json cat = ok(send("POST", "/v1/categories", Json{{"name", "Dresses"}, {"slug", "dresses"}}, {kAdmin}), 201);
+  // size, `stock` units of each (with the inventory plugin; -1: none set),
+  // made by `admin` (an Authorization header).
+  Json stockedProduct(const std::vector<std::string>& sizes, long long stock, const std::string& admin = kAdmin) {
+    const Json cat = ok(send("POST", "/v1/categories", Json{{"name", "Dresses"}, {"slug", "dresses"}}, {admin}), 201);
     Json variants = Json::array();
     for (const auto& size : sizes) variants.push_back({{"sku", "ANK-1-" + size}, {"size", size}});
     const Json p = ok(send("POST", "/v1/products",
                            Json{{"name", "Ankara Wrap Dress"}, {"categoryId", cat["id"]}, {"price", 1'500'000},
                                 {"status", "active"}, {"variants", variants}},
-                           {kAdmin}),
+                           {admin}),
                       201);
     if (stock >= 0)
       for (const auto& v : p["variants"])
         ok(send("PATCH", "/v1/admin/inventory/" + v["id"].get<std::string>() + "/stock",
-                Json{{"quantity", stock}, {"reason", "count"}}, {kAdmin}));
+                Json{{"quantity", stock}, {"reason", "count"}}, {admin}));
     return p;
   }
   static std::string code(const HttpResult& r) { return problemCode(r); }

@@ -46,11 +46,13 @@ PgSchema::~PgSchema() {
   }
 }
 
-long long PgSchema::scalar(const std::string& sql) const {
+long long PgSchema::scalar(const std::string& sql) const { return std::stoll(text(sql)); }
+
+std::string PgSchema::text(const std::string& sql) const {
   auto c = connect(url_);
   auto r = run(c.get(), sql);
   if (PQntuples(r.get()) != 1 || PQnfields(r.get()) != 1) throw std::runtime_error(sql + ": not one value");
-  return std::stoll(PQgetvalue(r.get(), 0, 0));
+  return PQgetvalue(r.get(), 0, 0);
 }
 
 }  // namespace agape::test

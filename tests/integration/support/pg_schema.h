@@ -16,6 +16,8 @@ class PgSchema {
   const std::string& url() const { return url_; }
   // The single integer the query returns (such as a count(*)), in the schema.
   long long scalar(const std::string& sql) const;
+  // The single value the query returns, as text.
+  std::string text(const std::string& sql) const;
 
  private:
   std::string baseUrl_;
