@@ -98,6 +98,15 @@ std::string ConfigDecoder::string(std::string_view key, std::string fallback) {
   return scalarOrFail(*v, "a string").scalar();
 }
 
+std::string ConfigDecoder::baseUrl(std::string_view key, std::string fallback) {
+  auto v = take(key);
+  if (!v->present()) return fallback;
+  std::string url = scalarOrFail(*v, "a string").scalar();
+  const bool http = url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+  if (!http || url.size() <= 8 || url.back() == '/') v->fail("must be an http(s) URL without a trailing slash");
+  return url;
+}
+
 std::string ConfigDecoder::requiredString(std::string_view key) {
   auto v = take(key);
   if (!v->present()) {

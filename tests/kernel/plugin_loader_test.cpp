@@ -108,6 +108,7 @@ class FakeContext final : public Context {
   Audit& audit() override { throw std::logic_error("audit: not available in this test"); }
   Commands& commands() override { throw std::logic_error("commands: not available in this test"); }
   std::string_view environment() const override { return "development"; }
+  std::string_view dataDir() const override { return "data"; }
 
  private:
   std::string id_;

@@ -78,7 +78,7 @@ void Application::provision(bool withDatabase) {
     auto ctx = std::make_unique<PluginContext>(
         p.id, doc_.section(p.id),
         PluginContext::Deps{table, db, host_->services(), metrics_, clock_, *jobs_, *events_, *audit_, commands_,
-                            config_.environment});
+                            config_.environment, config_.dataDir});
     contexts.push_back(ctx.get());
     return ctx;
   });

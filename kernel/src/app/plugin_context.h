@@ -27,6 +27,7 @@ class PluginContext final : public Context {
     Audit& audit;
     CommandRegistry& commands;
     const std::string& environment;
+    const std::string& dataDir;
   };
   PluginContext(std::string pluginId, std::unique_ptr<ConfigView> config, Deps deps)
       : id_(std::move(pluginId)), config_(std::move(config)), deps_(deps),
@@ -49,6 +50,7 @@ class PluginContext final : public Context {
   Audit& audit() override { return deps_.audit; }
   Commands& commands() override { return commands_; }
   std::string_view environment() const override { return deps_.environment; }
+  std::string_view dataDir() const override { return deps_.dataDir; }
 
   void closeRoutes() { routes_.close(); }
 

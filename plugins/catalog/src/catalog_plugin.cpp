@@ -13,6 +13,9 @@
 #include "cache_version_poller.h"
 #include "catalog_config.h"
 #include "catalog_routes.h"
+#include <agape/media/media_library.h>
+
+#include "demo_pictures.h"
 #include "demo_seed.h"
 #include "seed_commands.h"
 #include "variant_directory_impl.h"
@@ -27,10 +30,15 @@ class CatalogPlugin final : public Plugin {
   void provision(Context& ctx) override {
     api_ = std::make_unique<CatalogApi>(ctx, config_);
     api_->registerRoutes(ctx.routes());
-    addSeedCommands(ctx.commands(), ctx.db());
+    addSeedCommands(ctx.commands(), ctx.db(), media_);
     ctx.services().provide<VariantDirectory>(std::make_shared<CatalogVariantDirectory>());
     ctx.events().subscribe("inventory.level_changed", "availability",
                            [api = api_.get()](const Event& e) { api->applyLevelChanged(e); });
+  }
+
+  void validate(Context& ctx) override {
+    media_ = ctx.services().find<media::MediaLibrary>();
+    api_->useMedia(media_.get());
   }
 
   void start(Context& ctx) override {
@@ -48,6 +56,9 @@ class CatalogPlugin final : public Plugin {
         ctx.logger().info("loaded the demo catalogue", {{"categories", std::to_string(r.categories)},
                                                         {"products", std::to_string(r.products)},
                                                         {"variants", std::to_string(r.variants)}});
+      if (media_)
+        if (const int dressed = dressDemoProducts(ctx.db(), *media_); dressed > 0)
+          ctx.logger().info("gave the demo products pictures", {{"products", std::to_string(dressed)}});
     }
     poller_ = std::make_unique<CacheVersionPoller>(ctx.db(), ctx.logger(), config_.cachePollInterval,
                                                    [api = api_.get()] { api->invalidate(); });
@@ -62,9 +73,10 @@ class CatalogPlugin final : public Plugin {
   CatalogConfig config_;
   std::unique_ptr<CatalogApi> api_;
   std::unique_ptr<CacheVersionPoller> poller_;
+  std::shared_ptr<media::MediaLibrary> media_;
 };
 
 }  // namespace
 }  // namespace agape::catalog
 
-AGAPE_PLUGIN(agape::catalog::CatalogPlugin, "catalog", "1.0.0")
+AGAPE_PLUGIN(agape::catalog::CatalogPlugin, "catalog", "1.0.0", "?media")

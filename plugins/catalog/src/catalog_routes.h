@@ -22,6 +22,7 @@ class CatalogApi {
   // Applies an inventory.level_changed event ({variantId, available}).
   void applyLevelChanged(const Event& event);
   void invalidate() { cache_.invalidate(); }
+  void useMedia(media::MediaLibrary* media) { products_.useMedia(media); }
 
  private:
   // A GET answered from the response cache: on the network thread when the

@@ -55,7 +55,52 @@ const std::vector<const char*> kStyles = {"Adire", "Kente", "Lagos", "Eko", "Abu
 const std::vector<const char*> kColours = {"Red", "Blue", "Green", "Gold", "Black", "White", "Purple", "Orange",
                                            "Wine", "Emerald", "Cream", "Navy"};
 
+// Each demo product's identity, in seeding order: the one place its id,
+// name, slug and colours are derived.
+struct DemoProduct {
+  std::size_t leafIndex;
+  int i;
+  int index;
+  std::string id, name, slug, style, noun, colourA, colourB;
+  long long created;
+};
+
+template <class Visit>
+void forEachDemoProduct(Visit visit) {
+  int productIndex = 0;
+  for (std::size_t leafIndex = 0; leafIndex < kLeaves.size(); ++leafIndex) {
+    const Leaf& leaf = kLeaves[leafIndex];
+    const int perLeaf = 14 + static_cast<int>(leafIndex % 2);  // 14 leaves -> 203 products
+    for (int i = 0; i < perLeaf; ++i, ++productIndex) {
+      DemoProduct p{leafIndex, i, productIndex, "", "", "", kStyles[(i + leafIndex * 3) % kStyles.size()],
+                    leaf.nouns[i % leaf.nouns.size()], kColours[(i + leafIndex) % kColours.size()],
+                    kColours[(i * 5 + leafIndex + 3) % kColours.size()],
+                    kBaseMs + static_cast<long long>(productIndex) * 3'600'000};
+      p.name = p.style + " " + p.noun + (i >= static_cast<int>(kStyles.size()) ? " II" : "");
+      p.slug = slugify(p.name + " " + leaf.skuPrefix + " " + std::to_string(i + 1));
+      p.id = fixedId(p.created, 0x20000 + static_cast<std::uint64_t>(productIndex));
+      visit(p);
+    }
+  }
+}
+
 }  // namespace
+
+unsigned demoColourRgb(const std::string& name) {
+  static const std::vector<std::pair<const char*, unsigned>> kRgb = {
+      {"Red", 0xB3261E},  {"Blue", 0x1F4E9C},    {"Green", 0x2E7D32}, {"Gold", 0xD4A017},
+      {"Black", 0x1C1C1C}, {"White", 0xF5F1E8},  {"Purple", 0x6A2C91}, {"Orange", 0xE8731A},
+      {"Wine", 0x722F37},  {"Emerald", 0x0F8A5F}, {"Cream", 0xEADBC8}, {"Navy", 0x1B2A4A}};
+  for (const auto& [n, rgb] : kRgb)
+    if (name == n) return rgb;
+  return 0x808080;
+}
+
+std::vector<DemoLook> demoLooks() {
+  std::vector<DemoLook> out;
+  forEachDemoProduct([&](const DemoProduct& p) { out.push_back({p.id, p.name, p.colourA, p.colourB}); });
+  return out;
+}
 
 SeedResult seedDemoCatalogue(Tx& tx) {
   SeedResult out;
@@ -77,55 +122,48 @@ SeedResult seedDemoCatalogue(Tx& tx) {
     return std::string();
   };
 
-  int productIndex = 0;
-  for (std::size_t leafIndex = 0; leafIndex < kLeaves.size(); ++leafIndex) {
-    const Leaf& leaf = kLeaves[leafIndex];
-    const std::string categoryId = insertCategory(leaf.slug, leaf.name, rootId(leaf.parent));
-    const int perLeaf = 14 + static_cast<int>(leafIndex % 2);  // 14 leaves -> 203 products
-    for (int i = 0; i < perLeaf; ++i, ++productIndex) {
-      const std::string style = kStyles[(i + leafIndex * 3) % kStyles.size()];
-      const std::string noun = leaf.nouns[i % leaf.nouns.size()];
-      const std::string colourA = kColours[(i + leafIndex) % kColours.size()];
-      const std::string colourB = kColours[(i * 5 + leafIndex + 3) % kColours.size()];
-      const std::string name = style + " " + noun + (i >= static_cast<int>(kStyles.size()) ? " II" : "");
-      const std::string slug = slugify(name + " " + leaf.skuPrefix + " " + std::to_string(i + 1));
-      const long long created = kBaseMs + static_cast<long long>(productIndex) * 3'600'000;
-      const long long price = leaf.basePrice + static_cast<long long>((i * 7 + leafIndex * 3) % 10) * 150000;
-      const std::string id = fixedId(created, 0x20000 + static_cast<std::uint64_t>(productIndex));
-      const std::string description = "A " + colourA + " and " + colourB + " " + noun + " in " + style +
-                                      " style, made in Nigeria. " + leaf.name + " for weddings, owambe and every day.";
-      const Json images = Json::array({{{"url", "https://res.cloudinary.com/agape-demo/image/upload/catalog/" + slug + ".jpg"},
-                                        {"publicId", "catalog/" + slug},
-                                        {"alt", name}}});
-      tx.exec("INSERT INTO catalog_products (id, name, slug, description, category_id, price, status, images, version, "
-              "created_at, updated_at) VALUES (:id, :name, :slug, :description, :category, :price, 'active', :images, 1, "
-              ":created, :updated)",
-              {id, name, slug, description, categoryId, price, images.dump(), created, created});
-      ++out.products;
-      // Three consecutive sizes (fewer when the range is smaller) in two colours.
-      int position = 0;
-      const std::size_t sizeCount = std::min<std::size_t>(3, leaf.sizes.size());
-      std::vector<std::string> colours{colourA};
-      if (colourB != colourA) colours.push_back(colourB);
-      for (const auto& colour : colours) {
-        for (std::size_t s = 0; s < sizeCount; ++s) {
-          const std::string size = leaf.sizes[(i + s) % leaf.sizes.size()];
-          const std::string sku = std::string(leaf.skuPrefix) + "-" + std::to_string(1000 + productIndex) + "-" +
-                                  slugify(size) + "-" + colour.substr(0, 3);
-          std::string upper;
-          for (char c : sku) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-          // The largest sizes cost more; others use the product price.
-          const Value override = (size == "XXL" || size == "45") ? Value(price + price / 10) : Value(nullptr);
-          tx.exec("INSERT INTO catalog_variants (id, product_id, sku, size, color, price, status, position) "
-                  "VALUES (:id, :product, :sku, :size, :color, :price, 'active', :position)",
-                  {fixedId(created, 0x30000 + static_cast<std::uint64_t>(productIndex * 16 + position)), id, upper,
-                   size, colour, override, position});
-          ++position;
-          ++out.variants;
-        }
+  std::vector<std::string> categoryIds;
+  for (const Leaf& leaf : kLeaves) categoryIds.push_back(insertCategory(leaf.slug, leaf.name, rootId(leaf.parent)));
+  forEachDemoProduct([&](const DemoProduct& p) {
+    const Leaf& leaf = kLeaves[p.leafIndex];
+    const std::size_t leafIndex = p.leafIndex;
+    const int i = p.i, productIndex = p.index;
+    const std::string &id = p.id, &name = p.name, &slug = p.slug, &colourA = p.colourA, &colourB = p.colourB;
+    const std::string& categoryId = categoryIds[leafIndex];
+    const long long created = p.created;
+    const long long price = leaf.basePrice + static_cast<long long>((i * 7 + leafIndex * 3) % 10) * 150000;
+    const std::string description = "A " + colourA + " and " + colourB + " " + p.noun + " in " + p.style +
+                                    " style, made in Nigeria. " + leaf.name + " for weddings, owambe and every day.";
+    // Pictures come from the media library when it is there (dressDemoProducts).
+    const Json images = Json::array();
+    tx.exec("INSERT INTO catalog_products (id, name, slug, description, category_id, price, status, images, version, "
+            "created_at, updated_at) VALUES (:id, :name, :slug, :description, :category, :price, 'active', :images, 1, "
+            ":created, :updated)",
+            {id, name, slug, description, categoryId, price, images.dump(), created, created});
+    ++out.products;
+    // Three consecutive sizes (fewer when the range is smaller) in two colours.
+    int position = 0;
+    const std::size_t sizeCount = std::min<std::size_t>(3, leaf.sizes.size());
+    std::vector<std::string> colours{colourA};
+    if (colourB != colourA) colours.push_back(colourB);
+    for (const auto& colour : colours) {
+      for (std::size_t s = 0; s < sizeCount; ++s) {
+        const std::string size = leaf.sizes[(i + s) % leaf.sizes.size()];
+        const std::string sku = std::string(leaf.skuPrefix) + "-" + std::to_string(1000 + productIndex) + "-" +
+                                slugify(size) + "-" + colour.substr(0, 3);
+        std::string upper;
+        for (char c : sku) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        // The largest sizes cost more; others use the product price.
+        const Value override = (size == "XXL" || size == "45") ? Value(price + price / 10) : Value(nullptr);
+        tx.exec("INSERT INTO catalog_variants (id, product_id, sku, size, color, price, status, position) "
+                "VALUES (:id, :product, :sku, :size, :color, :price, 'active', :position)",
+                {fixedId(created, 0x30000 + static_cast<std::uint64_t>(productIndex * 16 + position)), id, upper,
+                 size, colour, override, position});
+        ++position;
+        ++out.variants;
       }
     }
-  }
+  });
   reindexAll(tx);
   refreshAllPrices(tx);
   tx.exec("UPDATE catalog_cache_version SET version = version + 1 WHERE id = 1");

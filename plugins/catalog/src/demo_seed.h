@@ -1,6 +1,9 @@
 #pragma once
 // A deterministic demo fashion catalogue (about 200 products in 14
 // categories under 4 roots), for development and demos.
+#include <string>
+#include <vector>
+
 #include <agape/db.h>
 
 namespace agape::catalog {
@@ -12,7 +15,16 @@ struct SeedResult {
 };
 
 // Loads the demo catalogue when the products table is empty; returns what it
-// inserted (all zero when there was already data).
+// inserted (all zero when there was already data). Its products have no
+// pictures yet: dressDemoProducts gives them some.
 SeedResult seedDemoCatalogue(Tx& tx);
+
+// A demo product and its two colours, for its picture.
+struct DemoLook {
+  std::string productId, name, colourA, colourB;
+};
+std::vector<DemoLook> demoLooks();
+// The colour a demo colour name stands for (0xRRGGBB).
+unsigned demoColourRgb(const std::string& name);
 
 }  // namespace agape::catalog

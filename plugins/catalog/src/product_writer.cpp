@@ -21,33 +21,47 @@ std::optional<long long> price(const Json& body, const char* key, BodyErrors& e,
   return v.get<long long>();
 }
 
-// images: [{url, publicId, alt?}], stored as given after checking.
-std::optional<std::string> images(const Json& body, BodyErrors& e) {
+// images: each {url, publicId, alt?} (stored as given after checking) or
+// {mediaId, alt?} / {publicId, alt?} of the media library (resolved in the
+// write's transaction by resolveImages).
+std::optional<std::vector<ImageInput>> images(const Json& body, BodyErrors& e) {
   if (!body.contains("images")) return std::nullopt;
   const auto& v = body["images"];
   if (!v.is_array() || v.size() > 20) {
     e.add("images", "must be an array of at most 20 images");
     return std::nullopt;
   }
-  Json out = Json::array();
+  std::vector<ImageInput> out;
   for (std::size_t i = 0; i < v.size(); ++i) {
     const std::string f = "images[" + std::to_string(i) + "].";
     const auto& img = v[i];
     if (!img.is_object()) {
-      e.add("images[" + std::to_string(i) + "]", "must be an object {url, publicId, alt}");
+      e.add("images[" + std::to_string(i) + "]", "must be an object {url, publicId, alt} or {mediaId, alt}");
       continue;
     }
     for (const auto& [k, _] : img.items())
-      if (k != "url" && k != "publicId" && k != "alt") e.add(f + k, "is not a known field");
+      if (k != "url" && k != "publicId" && k != "alt" && k != "mediaId") e.add(f + k, "is not a known field");
     auto url = stringField(img, "url", 2048, e, f);
     auto publicId = stringField(img, "publicId", 255, e, f);
     auto alt = stringField(img, "alt", 300, e, f, 0);
-    if (!img.contains("url")) e.add(f + "url", "is required");
-    if (!img.contains("publicId")) e.add(f + "publicId", "is required");
-    if (url && url->rfind("https://", 0) != 0 && url->rfind("http://", 0) != 0) e.add(f + "url", "must be an http(s) URL");
-    out.push_back({{"url", url.value_or("")}, {"publicId", publicId.value_or("")}, {"alt", alt.value_or("")}});
+    auto mediaId = stringField(img, "mediaId", 64, e, f);
+    ImageInput in{f, Json{{"alt", alt.value_or("")}}, std::nullopt};
+    if (mediaId) {
+      if (url || publicId) e.add(f + "mediaId", "comes alone: the url and publicId are the media library's");
+      in.mediaRef = *mediaId;
+      in.mediaField = f + "mediaId";
+    } else if (publicId && !img.contains("url")) {
+      in.mediaRef = *publicId;
+      in.mediaField = f + "publicId";
+    } else {
+      if (!img.contains("url")) e.add(f + "url", "is required");
+      if (!img.contains("publicId")) e.add(f + "publicId", "is required");
+      if (url && url->rfind("https://", 0) != 0 && url->rfind("http://", 0) != 0) e.add(f + "url", "must be an http(s) URL");
+      in.image = {{"url", url.value_or("")}, {"publicId", publicId.value_or("")}, {"alt", alt.value_or("")}};
+    }
+    out.push_back(std::move(in));
   }
-  return out.dump();
+  return out;
 }
 
 std::optional<std::string> status(const Json& body, BodyErrors& e, bool allowArchived) {
@@ -179,11 +193,12 @@ Json ProductWriter::create(const Json& body, const std::string& actor) {
     requireCategory(tx, *categoryId);
     requireFreeSlug(tx, finalSlug, id);
     for (const auto& v : vars) requireFreeSku(tx, v.sku);
+    const std::string imageJson = imgs ? resolveImages(tx, *imgs, deps_.media, id) : "[]";
     tx.exec("INSERT INTO catalog_products (id, name, slug, description, category_id, price, status, images, version, "
             "created_at, updated_at) VALUES (:id, :name, :slug, :description, :category, :price, :status, :images, 1, "
             ":created, :updated)",
             {id, *name, finalSlug, description.value_or(""), *categoryId, *basePrice, st.value_or("active"),
-             imgs.value_or("[]"), now, now});
+             imageJson, now, now});
     for (std::size_t i = 0; i < vars.size(); ++i)
       tx.exec("INSERT INTO catalog_variants (id, product_id, sku, size, color, price, status, position) "
               "VALUES (:id, :product, :sku, :size, :color, :price, 'active', :position)",
@@ -237,7 +252,9 @@ Json ProductWriter::update(const std::string& id, const Json& body, const std::s
     assign("category_id", "categoryId", categoryId);
     assign("price", "price", basePrice);
     assign("status", "status", st);
-    assign("images", "images", imgs);
+    const std::optional<std::string> imageJson =
+        imgs ? std::optional<std::string>(resolveImages(tx, *imgs, deps_.media, id)) : std::nullopt;
+    assign("images", "images", imageJson);
     params.emplace_back(deps_.nowMs());
     params.emplace_back(id);
     params.emplace_back(version);

@@ -13,6 +13,8 @@ namespace agape::catalog {
 class ProductWriter {
  public:
   explicit ProductWriter(WriteDeps deps) : deps_(std::move(deps)) {}
+  // Validate: the media library, when that plugin is enabled.
+  void useMedia(media::MediaLibrary* media) { deps_.media = media; }
   Json create(const Json& body, const std::string& actor);
   Json update(const std::string& id, const Json& body, const std::string& actor);
   void archive(const std::string& id, const std::string& actor);

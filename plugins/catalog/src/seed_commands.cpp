@@ -1,5 +1,9 @@
 #include "seed_commands.h"
 
+#include <agape/media/media_library.h>
+
+#include "demo_pictures.h"
+
 #include <chrono>
 #include <ostream>
 #include <stdexcept>
@@ -39,14 +43,16 @@ void refreshStatistics(Database& db) {
 
 }  // namespace
 
-void addSeedCommands(Commands& commands, Database& db) {
-  commands.add("seed demo", kSeedDemoHelp, [&db](const CommandIo& io) {
+void addSeedCommands(Commands& commands, Database& db, const std::shared_ptr<media::MediaLibrary>& media) {
+  commands.add("seed demo", kSeedDemoHelp, [&db, &media](const CommandIo& io) {
     if (!io.args.empty()) {
       io.err << "agape: unexpected argument " << io.args.front() << "\n\n" << kSeedDemoHelp;
       return 2;
     }
     const auto t0 = std::chrono::steady_clock::now();
     const SeedResult r = db.run([](Tx& tx) { return seedDemoCatalogue(tx); });
+    const int dressed = media ? dressDemoProducts(db, *media) : 0;
+    if (dressed > 0) io.out << "gave " << dressed << " demo products pictures\n";
     if (r.products == 0) {
       io.out << "the catalogue already has products; nothing loaded\n";
       return 0;

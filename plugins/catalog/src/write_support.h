@@ -15,6 +15,10 @@
 #include <agape/json.h>
 #include <agape/problem.h>
 
+namespace agape::media {
+class MediaLibrary;
+}
+
 namespace agape::catalog {
 
 struct WriteDeps {
@@ -23,6 +27,7 @@ struct WriteDeps {
   Events& events;
   const Clock& clock;
   std::function<void()> invalidate;  // this instance's caches
+  media::MediaLibrary* media = nullptr;  // when the media plugin is enabled (set at validate)
 
   long long nowMs() const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(clock.now().time_since_epoch()).count();
@@ -61,5 +66,20 @@ inline std::optional<std::string> stringField(const Json& body, const char* key,
   }
   return v.get<std::string>();
 }
+
+// One product image as given, before the media library is asked.
+struct ImageInput {
+  std::string field;                   // "images[2]."
+  Json image;                          // as stored, when given with its url
+  std::optional<std::string> mediaRef; // a media id or public id to resolve
+  std::string mediaField = {};         // the field that named it
+};
+
+// The images as stored (JSON text): media references replaced by the
+// library's image (url, publicId, mediaId, thumbnailUrl, width, height,
+// alt), unknown ones 400 naming the field; the product's use of them
+// recorded so the library will not delete them under it.
+std::string resolveImages(Tx& tx, const std::vector<ImageInput>& images, media::MediaLibrary* media,
+                          const std::string& productId);
 
 }  // namespace agape::catalog

@@ -7,10 +7,10 @@ NotificationsConfig decodeNotificationsConfig(const ConfigView& section) {
   ConfigDecoder d(section);
   c.provider = d.choice("provider", c.provider, {"outbox", "resend"});
   c.apiKey = d.string("apiKey", "");
-  c.baseUrl = d.string("baseUrl", c.baseUrl);
+  c.baseUrl = d.baseUrl("baseUrl", c.baseUrl);
   c.from = d.string("from", c.from);
   c.replyTo = d.string("replyTo", "");
-  c.storefrontUrl = d.string("storefrontUrl", c.storefrontUrl);
+  c.storefrontUrl = d.baseUrl("storefrontUrl", c.storefrontUrl);
   c.timeout = d.duration("timeout", c.timeout);
   d.finish();
   if (c.provider == "resend" && c.apiKey.rfind("re_", 0) != 0) {
@@ -18,9 +18,6 @@ NotificationsConfig decodeNotificationsConfig(const ConfigView& section) {
     (key->present() ? *key : *section.child("provider")).fail("the resend provider needs apiKey, a Resend API key (re_...)");
   }
   if (c.from.find('@') == std::string::npos) section.child("from")->fail("must be an address, e.g. Shop <orders@shop.ng>");
-  for (const auto* url : {&c.baseUrl, &c.storefrontUrl})
-    if ((url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) || url->back() == '/')
-      section.child(url == &c.baseUrl ? "baseUrl" : "storefrontUrl")->fail("must be an http(s) URL without a trailing slash");
   if (c.timeout < std::chrono::seconds(1) || c.timeout > std::chrono::seconds(60))
     section.child("timeout")->fail("must be between 1s and 60s");
   return c;

@@ -1,22 +1,14 @@
 #include "payments_config.h"
 
 namespace agape::payments {
-namespace {
-
-bool isHttpUrl(const std::string& url) {
-  return (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) && url.size() > 8 && url.back() != '/';
-}
-
-}  // namespace
-
 PaymentsConfig decodePaymentsConfig(const ConfigView& section) {
   PaymentsConfig c;
   ConfigDecoder d(section);
   c.provider = d.choice("provider", c.provider, {"sandbox", "paystack"});
   c.secretKey = d.string("secretKey", "");
-  c.baseUrl = d.string("baseUrl", c.baseUrl);
+  c.baseUrl = d.baseUrl("baseUrl", c.baseUrl);
   c.callbackUrl = d.string("callbackUrl", "");
-  c.publicBaseUrl = d.string("publicBaseUrl", c.publicBaseUrl);
+  c.publicBaseUrl = d.baseUrl("publicBaseUrl", c.publicBaseUrl);
   c.timeout = d.duration("timeout", c.timeout);
   c.reconcileLookback = d.duration("reconcileLookback", c.reconcileLookback);
   c.refundSettleAfter = d.duration("refundSettleAfter", c.refundSettleAfter);
@@ -30,10 +22,9 @@ PaymentsConfig decodePaymentsConfig(const ConfigView& section) {
         .fail("the paystack provider needs secretKey, Paystack's secret key (sk_test_... or sk_live_...)");
   }
   if (c.provider == "sandbox") c.secretKey = kSandboxSecret;
-  if (!isHttpUrl(c.baseUrl)) section.child("baseUrl")->fail("must be an http(s) URL without a trailing slash");
-  if (!isHttpUrl(c.publicBaseUrl)) section.child("publicBaseUrl")->fail("must be an http(s) URL without a trailing slash");
-  if (!c.callbackUrl.empty() && !isHttpUrl(c.callbackUrl) && c.callbackUrl.find("://") == std::string::npos)
-    section.child("callbackUrl")->fail("must be an http(s) URL");
+  // The storefront's return page: any URL (an app's own scheme too).
+  if (!c.callbackUrl.empty() && c.callbackUrl.find("://") == std::string::npos)
+    section.child("callbackUrl")->fail("must be a URL (scheme://...)");
   if (c.timeout < std::chrono::seconds(1) || c.timeout > std::chrono::seconds(60))
     section.child("timeout")->fail("must be between 1s and 60s");
   if (c.reconcileLookback < std::chrono::hours(1) || c.reconcileLookback > std::chrono::hours(24 * 30))

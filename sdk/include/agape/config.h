@@ -51,6 +51,9 @@ class ConfigDecoder {
 
   std::string string(std::string_view key, std::string fallback);
   std::string requiredString(std::string_view key);
+  // An http(s) URL without a trailing slash, to which paths are appended
+  // (a provider's API, this server as browsers reach it).
+  std::string baseUrl(std::string_view key, std::string fallback);
   long long integer(std::string_view key, long long fallback, long long min, long long max);
   double number(std::string_view key, double fallback, double min, double max);
   bool boolean(std::string_view key, bool fallback);

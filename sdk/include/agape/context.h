@@ -41,6 +41,9 @@ class Context {
   // The top-level `environment`: "development" or "production". Settings
   // that are safe only for development are refused in production.
   virtual std::string_view environment() const = 0;
+  // The top-level `dataDir`, absolute: where plugins keep local files
+  // (each in a folder of its own, e.g. <dataDir>/media).
+  virtual std::string_view dataDir() const = 0;
 };
 
 }  // namespace agape

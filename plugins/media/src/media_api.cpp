@@ -1,0 +1,263 @@
+#include "media_api.h"
+
+#include <chrono>
+
+#include <agape/crypto.h>
+#include <agape/db.h>
+#include <agape/logger.h>
+#include <agape/problem.h>
+#include <agape/query.h>
+
+#include "upload_form.h"
+
+namespace agape::media {
+namespace {
+
+constexpr const char* kTag = "media";
+// A pending record this old belongs to an upload that died.
+constexpr long long kInterruptedAfterMs = 15 * 60 * 1000;
+
+constexpr const char* kMediaSchema =
+    R"({"type":"object","properties":{"id":{"type":"string"},"publicId":{"type":"string"},)"
+    R"("provider":{"type":"string","enum":["local","cloudinary"]},"url":{"type":"string"},"thumbnailUrl":{"type":"string"},)"
+    R"("thumbnails":{"type":"array","items":{"type":"object","properties":{"width":{"type":"integer"},)"
+    R"("height":{"type":"integer"},"url":{"type":"string"}}}},"width":{"type":"integer"},"height":{"type":"integer"},)"
+    R"("format":{"type":"string","enum":["jpg","png","webp"]},"bytes":{"type":"integer"},"alt":{"type":"string"},)"
+    R"("folder":{"type":"string"},"uploadedBy":{"type":"string"},"createdAt":{"type":"string","format":"date-time"}}})";
+
+constexpr const char* kUploadDescription =
+    "`multipart/form-data`: `file` (JPEG, PNG or WebP — told by its bytes, not its name), optional `alt` and "
+    "`folder`. 415 `unsupported_media_type` for anything else; 413 over media.maxUploadBytes; 422 `image_too_large` "
+    "when the header claims more than media.maxPixels (refused before decoding), `corrupt_image` for broken data, "
+    "`upload_refused` when the provider refuses it; 503 when it cannot be reached. Nothing is kept of a refused "
+    "upload. Audited.";
+
+long long nowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::string MediaApi::folderOf(const std::string& given) const {
+  if (given.empty()) return config_.defaultFolder;
+  if (!isMediaFolder(given))
+    throw Problem::validation({{"folder", "must be [a-z0-9_-] segments joined by '/', at most 64 characters"}});
+  return given;
+}
+
+void MediaApi::registerRoutes(Routes& routes) {
+  const std::vector<std::string> staff = {"admin", "merchant"};
+  // The file and a little for the multipart framing and fields.
+  const std::size_t bodyLimit = config_.maxUploadBytes + 64 * 1024;
+  routes.post("/v1/media/upload", [this](Request& req) { return upload(req); },
+              {.access = Access::Roles, .roles = staff, .bodyLimit = bodyLimit, .consumes = {"multipart/form-data"},
+               .summary = "Uploads an image", .description = kUploadDescription, .tag = kTag,
+               .responseSchema = kMediaSchema, .successStatus = 201});
+  routes.get("/v1/media/upload-url", [this](Request& req) { return uploadUrl(req); },
+             {.access = Access::Roles, .roles = staff,
+              .summary = "Signed parameters for a direct upload from the browser",
+              .description = "Cloudinary: {uploadUrl, apiKey, timestamp, signature, folder, eager} signed with the "
+                             "API secret (good for an hour); the browser posts exactly these fields and `file`. "
+                             "Local: a signed URL of this server, good for media.directUploadValidity and one upload.",
+              .tag = kTag,
+              .query = {{.name = "folder", .description = "where the upload goes (default media.defaultFolder)"}}});
+  routes.get("/v1/media", [this](Request& req) { return list(req); },
+             {.access = Access::Roles, .roles = staff, .summary = "Uploaded images, newest first", .tag = kTag,
+              .responseSchema = std::string(R"({"type":"object","properties":{"data":{"type":"array","items":)") +
+                                kMediaSchema + R"(},"meta":{"type":"object"}}})",
+              .query = withPages({{.name = "folder", .description = "one folder's images"}})});
+  routes.get("/v1/media/:id", [this](Request& req) { return get(req); },
+             {.access = Access::Roles, .roles = staff, .summary = "One image, by id or (URL-encoded) public id",
+              .tag = kTag, .responseSchema = kMediaSchema});
+  routes.del("/v1/media/:publicId", [this](Request& req) { return remove(req); },
+             {.access = Access::Roles, .roles = staff,
+              .summary = "Deletes an image: its files (or Cloudinary asset) and its record",
+              .description = "By public id (URL-encode its '/') or id. 409 `in_use` while a product shows it, unless "
+                             "`force=true`. 204; 503 when the provider cannot be reached (nothing deleted). Audited.",
+              .tag = kTag, .successStatus = 204,
+              .query = {{.name = "force", .type = "boolean", .description = "delete even if a product shows it"}}});
+  if (local_) {
+    routes.post("/v1/media/upload/signed", [this](Request& req) { return signedUpload(req); },
+                {.bodyLimit = bodyLimit, .consumes = {"multipart/form-data"},
+                 .summary = "A direct upload through a URL from GET /v1/media/upload-url (local provider)",
+                 .description = std::string("The URL's signature stands for the staff member who asked for it; it "
+                                            "works once, until it expires (401 otherwise). ") + kUploadDescription,
+                 .tag = kTag, .responseSchema = kMediaSchema, .successStatus = 201});
+    routes.get("/v1/media/files/:file", [this](Request& req) { return file(req); },
+               {.rateLimitClass = "none", .summary = "A stored image or thumbnail (local provider)",
+                .description = "Immutable: a name is never reused, so it is cached for a year. ETag; If-None-Match → 304.",
+                .tag = kTag, .successContentType = "image/*"});
+  }
+}
+
+Json MediaApi::accept(std::string_view bytes, const std::string& alt, const std::string& folder,
+                      const std::string& uploader, const std::string& name) {
+  const ProbeResult probe = probeImage(bytes, ImageLimits{config_.maxPixels, config_.maxDimension});
+  if (!probe.image) {
+    switch (probe.failure) {
+      case ProbeFailure::UnsupportedType: throw Problem(415, "unsupported_media_type", probe.detail);
+      case ProbeFailure::TooLarge: throw Problem(422, "image_too_large", probe.detail);
+      case ProbeFailure::Corrupt: throw Problem(422, "corrupt_image", probe.detail);
+    }
+  }
+  const ProbedImage& image = *probe.image;
+  const std::string publicId = folder + "/" + (name.empty() ? hexEncode(randomBytes(16)) : name);
+  // 1. Recorded pending first: an upload cut short is found and cleaned up.
+  const std::string id = ctx_.db().run([&](Tx& tx) {
+    return book_.begin(tx, NewMedia{publicId, provider_.name(), image.width, image.height, image.format,
+                                    static_cast<std::int64_t>(bytes.size()), alt, folder, uploader});
+  });
+  // 2. The provider, outside any transaction.
+  StoredImage stored;
+  try {
+    stored = provider_.store({publicId, bytes, image.format, image.width, image.height});
+  } catch (const MediaProviderError& e) {
+    ctx_.logger().warn("media provider refused or failed", {{"publicId", publicId}, {"error", e.what()}});
+    ctx_.db().run([&](Tx& tx) { book_.forget(tx, id); });
+    if (e.unavailable()) throw Problem::unavailable("The media storage cannot be reached; try again shortly.");
+    throw Problem(422, "upload_refused", "The media storage refused the image.");
+  }
+  // 3. Ready. Should that fail, the stored files go again (or the sweep finds the pending row).
+  try {
+    return ctx_.db().run([&](Tx& tx) { return book_.complete(tx, id, stored); });
+  } catch (...) {
+    try {
+      provider_.remove(publicId, image.format);
+      ctx_.db().run([&](Tx& tx) { book_.forget(tx, id); });
+    } catch (const std::exception&) {
+    }
+    throw;
+  }
+}
+
+Response MediaApi::upload(const Request& req) {
+  QueryReader(req, {}).finish();
+  const UploadForm form = readUploadForm(req.header("Content-Type").value_or(""), req.body, config_.maxUploadBytes);
+  return jsonResponse(accept(form.file, form.alt, folderOf(form.folder), req.principal->id), 201);
+}
+
+Response MediaApi::signedUpload(const Request& req) {
+  QueryReader q(req, {"folder", "uploader", "expires", "nonce", "signature"});
+  LocalStorage::SignedUpload s;
+  s.folder = q.text("folder", 64).value_or("");
+  s.uploader = q.text("uploader", 100).value_or("");
+  s.expires = q.integer("expires", 0, 1LL << 40).value_or(0);
+  s.nonce = q.text("nonce", 64).value_or("");
+  s.signature = q.text("signature", 64).value_or("");
+  q.finish();
+  if (!local_->verify(s, nowSeconds()))
+    throw Problem::unauthorized("This upload URL is not valid (or has expired); ask for a new one.", "invalid_signature");
+  const UploadForm form = readUploadForm(req.header("Content-Type").value_or(""), req.body, config_.maxUploadBytes);
+  if (!form.folder.empty() && form.folder != s.folder)
+    throw Problem::validation({{"folder", "must be the folder the URL was signed for (" + s.folder + ")"}});
+  // Once: the nonce is taken before the work (a refused upload needs a new URL).
+  if (!ctx_.db().run([&](Tx& tx) { return book_.useNonce(tx, s.nonce); }))
+    throw Problem::unauthorized("This upload URL was used already; ask for a new one.", "invalid_signature");
+  return jsonResponse(accept(form.file, form.alt, s.folder, s.uploader), 201);
+}
+
+Response MediaApi::uploadUrl(const Request& req) {
+  QueryReader q(req, {"folder"});
+  const std::string folder = folderOf(q.text("folder", 64).value_or(""));
+  q.finish();
+  return jsonResponse(provider_.directUpload(folder, req.principal->id, nowSeconds()));
+}
+
+Response MediaApi::list(const Request& req) {
+  QueryReader q(req, {"folder", "page", "limit"});
+  const auto folder = q.text("folder", 64);
+  const PageRequest page = q.page();
+  q.finish();
+  return jsonResponse(ctx_.db().read([&](Tx& tx) { return book_.list(tx, page.page, page.limit, folder); }));
+}
+
+Response MediaApi::get(const Request& req) {
+  QueryReader(req, {}).finish();
+  const std::string key(req.requireParam("id"));
+  const auto record = ctx_.db().read([&](Tx& tx) { return book_.get(tx, key); });
+  if (!record) throw Problem::notFound("No image with this id.");
+  return jsonResponse(*record);
+}
+
+Response MediaApi::remove(const Request& req) {
+  QueryReader q(req, {"force"});
+  const auto force = q.choice("force", {"true", "false"});
+  q.finish();
+  const std::string key(req.requireParam("publicId"));
+  const auto record = ctx_.db().read([&](Tx& tx) -> std::optional<Json> {
+    auto r = book_.get(tx, key);
+    if (r && force.value_or("false") != "true") {
+      const auto users = book_.usedBy(tx, (*r)["id"], 5);
+      if (!users.empty()) {
+        std::string list;
+        for (const auto& u : users) list += (list.empty() ? "" : ", ") + u;
+        throw Problem(409, "in_use", "The image is shown by " + list + "; remove it there first, or delete with force=true.");
+      }
+    }
+    return r;
+  });
+  if (!record) throw Problem::notFound("No image with this id.");
+  // The provider first: should it fail, the record stays and the delete can
+  // be asked again.
+  try {
+    provider_.remove((*record)["publicId"], (*record)["format"]);
+  } catch (const MediaProviderError& e) {
+    ctx_.logger().warn("media provider could not delete", {{"publicId", (*record)["publicId"].get<std::string>()}, {"error", e.what()}});
+    throw Problem::unavailable("The media storage cannot be reached; try again shortly.");
+  }
+  ctx_.db().run([&](Tx& tx) { book_.remove(tx, (*record)["id"], req.principal->id); });
+  return Response::noContent();
+}
+
+Response MediaApi::file(const Request& req) {
+  const std::string name(req.requireParam("file"));
+  const auto f = local_->read(name);
+  if (!f) throw Problem::notFound("No such file.");
+  // A name is never reused, so the name is a strong validator.
+  const std::string etag = "\"" + name + "\"";
+  Response r = req.header("If-None-Match") == etag ? Response::withStatus(304) : Response::text(f->bytes, f->contentType);
+  r.headers.set("ETag", etag);
+  r.headers.set("Cache-Control", "public, max-age=31536000, immutable");
+  // X-Content-Type-Options: nosniff comes with every answer (the kernel's security headers).
+  return r;
+}
+
+void MediaApi::sweep() {
+  const long long now = book_.nowMs();
+  for (const auto& m : ctx_.db().read([&](Tx& tx) { return book_.interrupted(tx, now - kInterruptedAfterMs); })) {
+    try {
+      provider_.remove(m.publicId, m.format);
+      ctx_.db().run([&](Tx& tx) { book_.forget(tx, m.id); });
+    } catch (const MediaProviderError& e) {
+      ctx_.logger().warn("media sweep: the provider could not remove an interrupted upload",
+                         {{"publicId", m.publicId}, {"error", e.what()}});
+    }
+  }
+  ctx_.db().run([&](Tx& tx) { book_.purgeNonces(tx, now - 24LL * 3600 * 1000); });
+  if (local_) local_->sweepTemporaryFiles();
+}
+
+std::optional<MediaItem> MediaApi::find(Tx& tx, std::string_view idOrPublicId) const { return book_.item(tx, idOrPublicId); }
+
+void MediaApi::setUsage(Tx& tx, const std::string& owner, const std::vector<std::string>& mediaIds) {
+  book_.setUsage(tx, owner, mediaIds);
+}
+
+MediaItem MediaApi::demoPicture(const DemoPicture& p) {
+  // The same key, the same public id: made once.
+  const std::string name = hexEncode(sha256(p.key)).substr(0, 32);
+  const std::string publicId = "demo/" + name;
+  if (auto existing = ctx_.db().read([&](Tx& tx) { return book_.item(tx, publicId); })) return *existing;
+  const std::string bytes = stripedPicture(p.colourA, p.colourB, 48, 600, 750);
+  try {
+    accept(bytes, p.alt, "demo", "system", name);
+  } catch (const DbError& e) {
+    // Made by a concurrent caller in the meantime.
+    if (e.kind() != DbError::Kind::UniqueViolation) throw;
+  }
+  auto item = ctx_.db().read([&](Tx& tx) { return book_.item(tx, publicId); });
+  if (!item) throw std::runtime_error("media: the demo picture " + p.key + " was not stored");
+  return *item;
+}
+
+}  // namespace agape::media

@@ -1,0 +1,295 @@
+// The media plugin through the real binary, on SQLite and PostgreSQL, with
+// the local provider: an upload checked from its bytes (type, pixels, a
+// full decode), stored with its thumbnail and served immutable; every bad
+// upload a clear problem leaving nothing behind; roles; deleting (not while
+// a product shows it); signed direct uploads that work once; product images
+// from the library; the demo catalogue's pictures that load.
+#include <gtest/gtest.h>
+
+#include <zlib.h>
+
+#include <atomic>
+#include <filesystem>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <Poco/Net/HTMLForm.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/StringPartSource.h>
+
+#include "image_probe.h"
+#include "support/api_test.h"
+
+namespace agape::test {
+namespace {
+
+using Json = nlohmann::json;
+
+// A multipart/form-data body written by Poco (as a browser would send it).
+struct Form {
+  std::string contentType, body;
+};
+Form encoded(Poco::Net::HTMLForm& f) {
+  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, "/");
+  f.prepareSubmit(request);  // draws the boundary
+  std::ostringstream out;
+  f.write(out);
+  return {"Content-Type: " + request.getContentType(), out.str()};
+}
+Form form(const std::vector<std::pair<std::string, std::string>>& fields, const std::string& file,
+          const std::string& fileName = "dress.jpg") {
+  Poco::Net::HTMLForm f(Poco::Net::HTMLForm::ENCODING_MULTIPART);
+  for (const auto& [k, v] : fields) f.set(k, v);
+  f.addPart("file", new Poco::Net::StringPartSource(file, "image/jpeg", fileName));
+  return encoded(f);
+}
+
+std::string crcChunk(const std::string& type, const std::string& data) {
+  std::string out;
+  const auto n = static_cast<std::uint32_t>(data.size());
+  for (int s : {24, 16, 8, 0}) out += static_cast<char>((n >> s) & 0xFF);
+  const std::string td = type + data;
+  const auto crc = crc32(crc32(0, nullptr, 0), reinterpret_cast<const Bytef*>(td.data()), static_cast<uInt>(td.size()));
+  out += td;
+  for (int s : {24, 16, 8, 0}) out += static_cast<char>((crc >> s) & 0xFF);
+  return out;
+}
+// A PNG whose header claims 100000×100000 pixels: a decompression bomb.
+std::string bombPng() {
+  std::string ihdr;
+  for (std::uint32_t v : {100000u, 100000u})
+    for (int s : {24, 16, 8, 0}) ihdr += static_cast<char>((v >> s) & 0xFF);
+  ihdr += std::string("\x08\x02\x00\x00\x00", 5);
+  return std::string("\x89PNG\r\n\x1A\n", 8) + crcChunk("IHDR", ihdr) +
+         crcChunk("IDAT", std::string("\x78\x9c\x03\x00\x00\x00\x00\x01", 8)) + crcChunk("IEND", "");
+}
+
+class MediaServe : public ApiTest {
+ protected:
+  static void SetUpTestSuite() { media::initImageLibrary(); }
+  void start(const std::string& extra = "", bool demo = false) {
+    serve({"test.tokens", pluginEntry("media"), pluginEntry("catalog")},
+          std::string("catalog:\n  seedDemo: ") + (demo ? "true" : "false") + "\n  cacheTtl: 0s\n" + extra);
+  }
+  HttpResult upload(const Form& f, const std::string& who = kMerchant, const std::string& path = "/v1/media/upload") {
+    std::vector<std::string> headers{f.contentType};
+    if (!who.empty()) headers.push_back(who);
+    return client_->request("POST", path, f.body, headers);
+  }
+  static std::string jpeg(int w = 1200, int h = 900, unsigned a = 0x1F4E9C, unsigned b = 0xD4A017) {
+    return media::stripedPicture(a, b, 40, w, h);
+  }
+  // The local path of a served URL ("http://host/v1/..." → "/v1/...").
+  static std::string pathOf(const std::string& url) { return url.substr(url.find("/v1/")); }
+  // Files the local provider holds (temporary ones excluded).
+  std::size_t filesStored() {
+    std::size_t n = 0;
+    const auto dir = std::filesystem::path(dir_.path()) / "data" / "media";
+    if (!std::filesystem::exists(dir)) return 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+      if (e.is_regular_file()) ++n;
+    return n;
+  }
+  long long listed() { return ok(get("/v1/media", {kAdmin}))["meta"]["total"].get<long long>(); }
+};
+
+TEST_P(MediaServe, AnUploadIsCheckedStoredWithItsThumbnailAndServedImmutable) {
+  start();
+  const std::string bytes = jpeg();
+  const Json m = ok(upload(form({{"alt", "Blue and gold wrap dress"}, {"folder", "lookbook"}}, bytes)), 201);
+  EXPECT_EQ(m["format"], "jpg");
+  EXPECT_EQ(m["width"], 1200);
+  EXPECT_EQ(m["height"], 900);
+  EXPECT_EQ(m["bytes"], bytes.size());
+  EXPECT_EQ(m["alt"], "Blue and gold wrap dress");
+  EXPECT_EQ(m["uploadedBy"], "u-merchant");
+  EXPECT_EQ(m["provider"], "local");
+  const std::string publicId = m["publicId"];
+  EXPECT_EQ(publicId.rfind("lookbook/", 0), 0u);
+  EXPECT_EQ(publicId.find("dress"), std::string::npos) << "the client's file name is never used";
+
+  const HttpResult original = get(pathOf(m["url"]));
+  EXPECT_EQ(original.status, 200);
+  EXPECT_EQ(original.body, bytes);
+  EXPECT_EQ(original.header("content-type"), "image/jpeg");
+  EXPECT_EQ(original.header("cache-control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(original.header("x-content-type-options"), "nosniff");
+  const std::string etag = original.header("etag");
+  EXPECT_FALSE(etag.empty());
+  EXPECT_EQ(get(pathOf(m["url"]), {"If-None-Match: " + etag}).status, 304);
+
+  const HttpResult thumb = get(pathOf(m["thumbnailUrl"]));
+  ASSERT_EQ(thumb.status, 200);
+  const auto probe = media::probeImage(thumb.body, {});
+  ASSERT_TRUE(probe.image);
+  EXPECT_EQ(probe.image->width, 400);
+  EXPECT_EQ(probe.image->height, 300);
+  EXPECT_EQ(m["thumbnails"][0]["url"], m["thumbnailUrl"]);
+
+  const Json list = ok(get("/v1/media?folder=lookbook", {kAdmin}));
+  ASSERT_EQ(list["meta"]["total"], 1);
+  EXPECT_EQ(list["data"][0]["id"], m["id"]);
+  EXPECT_EQ(ok(get("/v1/media/" + m["id"].get<std::string>(), {kMerchant}))["publicId"], publicId);
+  EXPECT_NE(get("/v1/media/files/../agape.db").status, 200);
+  EXPECT_EQ(get("/v1/media/files/%2e%2e%2fagape.db").status, 404);
+}
+
+TEST_P(MediaServe, EveryBadUploadIsAClearProblemAndLeavesNothingBehind) {
+  start("media:\n  maxUploadBytes: 256KiB\n");
+  const std::string good = jpeg(400, 300);
+  const auto problem = [&](const HttpResult& r) { return std::to_string(r.status) + " " + code(r); };
+  EXPECT_EQ(problem(upload(form({}, "I am a text file, honest", "x.jpg"))), "415 unsupported_media_type");
+  EXPECT_EQ(problem(upload(form({}, "GIF89a\x01\x00\x01\x00", "x.gif"))), "415 unsupported_media_type");
+  EXPECT_EQ(problem(upload(form({}, bombPng(), "bomb.png"))), "422 image_too_large");
+  EXPECT_EQ(problem(upload(form({}, good.substr(0, good.size() / 2)))), "422 corrupt_image");
+  EXPECT_EQ(problem(upload(form({}, ""))), "400 validation_failed");
+  EXPECT_EQ(problem(upload(form({}, jpeg(3000, 3000)))), "413 payload_too_large") << "over media.maxUploadBytes";
+  const Form ok1 = form({}, good);
+  EXPECT_EQ(problem(upload({ok1.contentType, ok1.body.substr(0, ok1.body.size() - 40)})), "400 malformed_multipart") << "truncated";
+  EXPECT_EQ(problem(upload({"Content-Type: multipart/form-data", ok1.body})), "400 malformed_multipart") << "no boundary";
+  EXPECT_EQ(upload({"Content-Type: application/json", "{}"}).status, 415) << "not multipart";
+  Poco::Net::HTMLForm twoFiles(Poco::Net::HTMLForm::ENCODING_MULTIPART);
+  twoFiles.addPart("file", new Poco::Net::StringPartSource(good, "image/jpeg", "a.jpg"));
+  twoFiles.addPart("file", new Poco::Net::StringPartSource(good, "image/jpeg", "b.jpg"));
+  EXPECT_EQ(fields(upload(encoded(twoFiles))), (std::set<std::string>{"file"}));
+  EXPECT_EQ(fields(upload(form({{"folder", "../etc"}}, good))), (std::set<std::string>{"folder"}));
+  // A body far over every limit is refused while it arrives.
+  const HttpResult huge = upload({ok1.contentType, std::string(50u << 20, 'x')});
+  EXPECT_EQ(huge.status, 413);
+  EXPECT_EQ(listed(), 0);
+  EXPECT_EQ(filesStored(), 0u);
+  // And the server still takes a good one.
+  EXPECT_EQ(upload(form({}, good)).status, 201);
+  EXPECT_EQ(filesStored(), 2u);  // the original and its thumbnail
+}
+
+TEST_P(MediaServe, OnlyAdminsAndMerchantsManageMedia) {
+  start();
+  const Json m = ok(upload(form({}, jpeg(200, 200)), kAdmin), 201);
+  const std::string id = m["id"];
+  for (const auto& who : {std::string(""), kCustomer, kFulfilment, kFinance}) {
+    const int denied = who.empty() ? 401 : 403;
+    EXPECT_EQ(upload(form({}, jpeg(200, 200)), who).status, denied) << who;
+    std::vector<std::string> h;
+    if (!who.empty()) h.push_back(who);
+    EXPECT_EQ(get("/v1/media", h).status, denied) << who;
+    EXPECT_EQ(get("/v1/media/" + id, h).status, denied) << who;
+    EXPECT_EQ(get("/v1/media/upload-url", h).status, denied) << who;
+    EXPECT_EQ(client_->request("DELETE", "/v1/media/" + id, "", h).status, denied) << who;
+  }
+  // The files themselves are public (storefront pictures).
+  EXPECT_EQ(get(pathOf(m["url"])).status, 200);
+  EXPECT_EQ(listed(), 1);
+}
+
+TEST_P(MediaServe, ProductsShowLibraryImagesWhichCannotBeDeletedUnderThem) {
+  start();
+  const Json m = ok(upload(form({{"alt", "Front"}}, jpeg(800, 1000))), 201);
+  const std::string id = m["id"], publicId = m["publicId"];
+  const Json cat = ok(send("POST", "/v1/categories", Json{{"name", "Dresses"}, {"slug", "dresses"}}, {kAdmin}), 201);
+  const auto product = [&](const Json& images) {
+    return send("POST", "/v1/products",
+                Json{{"name", "Wrap Dress " + std::to_string(std::rand())}, {"categoryId", cat["id"]}, {"price", 1'500'000},
+                     {"images", images}, {"variants", Json::array({{{"sku", "W-" + std::to_string(std::rand())}}})}},
+                {kAdmin});
+  };
+  const Json p = ok(product(Json::array({{{"mediaId", id}}, {{"url", "https://cdn.example.ng/a.jpg"}, {"publicId", "a"}}})), 201);
+  ASSERT_EQ(p["images"].size(), 2u);
+  EXPECT_EQ(p["images"][0]["url"], m["url"]);
+  EXPECT_EQ(p["images"][0]["thumbnailUrl"], m["thumbnailUrl"]);
+  EXPECT_EQ(p["images"][0]["width"], 800);
+  EXPECT_EQ(p["images"][0]["alt"], "Front");
+  EXPECT_EQ(p["images"][0]["mediaId"], id);
+  EXPECT_EQ(p["images"][1]["url"], "https://cdn.example.ng/a.jpg") << "images given with their url keep working";
+  // By public id too; unknown ones name the field.
+  EXPECT_EQ(ok(product(Json::array({{{"publicId", publicId}, {"alt", "Side"}}})), 201)["images"][0]["alt"], "Side");
+  EXPECT_EQ(fields(product(Json::array({{{"mediaId", "0193aaaa-0000-7000-8000-000000000000"}}}))),
+            (std::set<std::string>{"images[0].mediaId"}));
+  EXPECT_EQ(fields(product(Json::array({{{"url", "https://x.ng/b.jpg"}, {"publicId", "b"}}, {{"publicId", "nope/x"}}}))),
+            (std::set<std::string>{"images[1].publicId"}));
+
+  // In use: 409 naming the product, unless forced.
+  std::string encoded = publicId;
+  encoded.replace(encoded.find('/'), 1, "%2F");
+  const HttpResult inUse = client_->request("DELETE", "/v1/media/" + encoded, "", {kMerchant});
+  EXPECT_EQ(inUse.status, 409);
+  EXPECT_EQ(code(inUse), "in_use");
+  EXPECT_NE(inUse.body.find("product:" + p["id"].get<std::string>()), std::string::npos);
+  // Once no product shows it, it goes: record and files.
+  const Json other = ok(upload(form({}, jpeg(300, 300))), 201);
+  EXPECT_EQ(client_->request("DELETE", "/v1/media/" + other["id"].get<std::string>(), "", {kMerchant}).status, 204);
+  EXPECT_EQ(get(pathOf(other["url"])).status, 404);
+  EXPECT_EQ(get(pathOf(other["thumbnailUrl"])).status, 404);
+  EXPECT_EQ(client_->request("DELETE", "/v1/media/" + other["id"].get<std::string>(), "", {kMerchant}).status, 404);
+  EXPECT_EQ(client_->request("DELETE", "/v1/media/" + encoded + "?force=true", "", {kAdmin}).status, 204);
+  EXPECT_EQ(get(pathOf(m["url"])).status, 404);
+  EXPECT_EQ(listed(), 0);
+}
+
+TEST_P(MediaServe, ASignedDirectUploadWorksOnceForTheStaffWhoAskedForIt) {
+  start();
+  const Json u = ok(get("/v1/media/upload-url?folder=lookbook", {kMerchant}));
+  EXPECT_EQ(u["folder"], "lookbook");
+  EXPECT_TRUE(u["apiKey"].is_null());
+  const std::string path = pathOf(u["uploadUrl"]);
+  // The browser: no token, the URL is the permission.
+  const Json m = ok(upload(form({}, jpeg(300, 200)), "", path), 201);
+  EXPECT_EQ(m["uploadedBy"], "u-merchant");
+  EXPECT_EQ(m["publicId"].get<std::string>().rfind("lookbook/", 0), 0u);
+  EXPECT_EQ(upload(form({}, jpeg(300, 200)), "", path).status, 401) << "used already";
+  std::string tampered = path;
+  tampered.replace(tampered.find("uploader=u-merchant"), 19, "uploader=u-admin999");
+  const Json fresh = ok(get("/v1/media/upload-url", {kAdmin}));
+  std::string forged = pathOf(fresh["uploadUrl"]);
+  forged.replace(forged.find("folder=products"), 15, "folder=lookbook");
+  EXPECT_EQ(upload(form({}, jpeg(300, 200)), "", forged).status, 401) << "another folder";
+  EXPECT_EQ(upload(form({}, jpeg(300, 200)), "", "/v1/media/upload/signed").status, 401);
+  EXPECT_EQ(get("/v1/media/upload-url?folder=Bad..Folder", {kMerchant}).status, 400);
+  EXPECT_EQ(listed(), 1);
+}
+
+TEST_P(MediaServe, ConcurrentUploadsAreEachStoredOnce) {
+  start();
+  std::atomic<int> created{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i)
+    threads.emplace_back([&, i] {
+      HttpClient c(server_->base());
+      const Form f = form({{"alt", "look " + std::to_string(i)}}, jpeg(900, 600, 0x100000u * static_cast<unsigned>(i + 1)));
+      if (c.request("POST", "/v1/media/upload", f.body, {f.contentType, kMerchant}).status == 201) ++created;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 8);
+  const Json list = ok(get("/v1/media?limit=20", {kAdmin}));
+  std::set<std::string> ids;
+  for (const auto& m : list["data"]) ids.insert(m["publicId"]);
+  EXPECT_EQ(ids.size(), 8u);
+  EXPECT_EQ(filesStored(), 16u);
+}
+
+TEST_P(MediaServe, TheDemoCatalogueShowsPicturesThatLoad) {
+  start("", true);
+  const Json page = ok(get("/v1/products?limit=5"));
+  ASSERT_EQ(page["data"].size(), 5u);
+  for (const auto& p : page["data"]) {
+    ASSERT_FALSE(p["images"].empty()) << p["slug"];
+    const std::string url = p["images"][0]["url"];
+    EXPECT_EQ(url.find("res.cloudinary.com"), std::string::npos);
+    const HttpResult img = get(pathOf(url));
+    EXPECT_EQ(img.status, 200) << url;
+    EXPECT_EQ(img.header("content-type"), "image/jpeg");
+    EXPECT_EQ(get(pathOf(p["images"][0]["thumbnailUrl"])).status, 200);
+  }
+  // Made once per colour pair, kept in the library, and shown by their products.
+  EXPECT_GT(listed(), 10);
+  EXPECT_LT(listed(), 145);
+  const Json first = page["data"][0];
+  EXPECT_EQ(code(client_->request("DELETE", "/v1/media/" + first["images"][0]["mediaId"].get<std::string>(), "", {kAdmin})),
+            "in_use");
+}
+
+AGAPE_BACKENDS(MediaServe);
+
+}  // namespace
+}  // namespace agape::test
