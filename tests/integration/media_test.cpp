@@ -20,6 +20,7 @@
 
 #include "image_probe.h"
 #include "support/api_test.h"
+#include "support/fake_cloudinary.h"
 
 namespace agape::test {
 namespace {
@@ -287,6 +288,51 @@ TEST_P(MediaServe, TheDemoCatalogueShowsPicturesThatLoad) {
   const Json first = page["data"][0];
   EXPECT_EQ(code(client_->request("DELETE", "/v1/media/" + first["images"][0]["mediaId"].get<std::string>(), "", {kAdmin})),
             "in_use");
+}
+
+TEST_P(MediaServe, WithCloudinaryTheSameRoutesStoreOnCloudinary) {
+  FakeCloudinary cloudinary("agape-test", "614335564976464", "cld-secret-0a9b", "sha256");
+  start("media:\n  provider: cloudinary\n  thumbnailSizes: [400, 800]\n  cloudinary:\n    cloudName: agape-test\n"
+        "    apiKey: '614335564976464'\n    apiSecret: cld-secret-0a9b\n    signatureAlgorithm: sha256\n"
+        "    apiBaseUrl: " + cloudinary.url() + "\n    deliveryBaseUrl: https://res.cloudinary.com\n    timeout: 2s\n");
+  cloudinary.reportImageSize(1200, 900);
+  const std::string bytes = jpeg();
+  const Json m = ok(upload(form({{"alt", "Front"}}, bytes)), 201);
+  EXPECT_EQ(m["provider"], "cloudinary");
+  EXPECT_EQ(m["width"], 1200) << "measured here, from the bytes";
+  const std::string publicId = m["publicId"];
+  ASSERT_EQ(cloudinary.assets().size(), 1u);
+  EXPECT_EQ(cloudinary.assets()[0].publicId, publicId);
+  EXPECT_EQ(cloudinary.assets()[0].bytes, bytes.size());
+  EXPECT_EQ(cloudinary.assets()[0].eager, (std::vector<std::string>{"c_fit,h_400,w_400", "c_fit,h_800,w_800"}));
+  EXPECT_EQ(m["url"].get<std::string>().rfind("https://res.cloudinary.com/agape-test/image/upload/", 0), 0u);
+  EXPECT_NE(m["thumbnailUrl"].get<std::string>().find("/c_fit,h_400,w_400/"), std::string::npos);
+  EXPECT_EQ(m["thumbnails"].size(), 2u);
+  // Checked here first: Cloudinary never sees what this server refuses.
+  EXPECT_EQ(upload(form({}, "not an image", "x.jpg")).status, 415);
+  EXPECT_EQ(cloudinary.requests(), 1);
+  // Down or rate limited: 503, nothing kept; refused: 422, nothing kept.
+  cloudinary.failNext(1);
+  EXPECT_EQ(upload(form({}, jpeg(300, 300))).status, 503);
+  cloudinary.rateLimitNext(1);
+  EXPECT_EQ(upload(form({}, jpeg(300, 300))).status, 503);
+  cloudinary.refuseNext(1);
+  EXPECT_EQ(code(upload(form({}, jpeg(300, 300)))), "upload_refused");
+  EXPECT_EQ(listed(), 1);
+  EXPECT_EQ(cloudinary.assets().size(), 1u);
+  // The browser's own upload: signed here, never the secret.
+  const Json direct = ok(get("/v1/media/upload-url?folder=lookbook", {kMerchant}));
+  EXPECT_EQ(direct["apiKey"], "614335564976464");
+  EXPECT_EQ(direct["folder"], "lookbook");
+  EXPECT_EQ(direct.dump().find("cld-secret"), std::string::npos);
+  // Deleting destroys the asset; Cloudinary down keeps the record for another try.
+  cloudinary.failNext(1);
+  EXPECT_EQ(client_->request("DELETE", "/v1/media/" + m["id"].get<std::string>(), "", {kAdmin}).status, 503);
+  EXPECT_EQ(listed(), 1);
+  EXPECT_EQ(client_->request("DELETE", "/v1/media/" + m["id"].get<std::string>(), "", {kAdmin}).status, 204);
+  EXPECT_TRUE(cloudinary.assets().empty());
+  EXPECT_EQ(listed(), 0);
+  EXPECT_EQ(server_->output().find("cld-secret"), std::string::npos) << "the secret is never logged";
 }
 
 AGAPE_BACKENDS(MediaServe);

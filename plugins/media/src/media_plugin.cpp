@@ -43,7 +43,7 @@ class MediaPlugin final : public Plugin {
       local_ = local.get();
       provider_ = std::move(local);
     } else {
-      provider_ = std::make_unique<CloudinaryClient>(config_.cloudinary);
+      provider_ = std::make_unique<CloudinaryClient>(config_.cloudinary, ctx.clock());
     }
     book_ = std::make_unique<MediaBook>(ctx.clock(), ctx.audit());
     api_ = std::make_shared<MediaApi>(ctx, config_, *book_, *provider_, local_);
