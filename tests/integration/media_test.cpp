@@ -14,6 +14,10 @@
 #include <sstream>
 #include <thread>
 
+#include <sqlite3.h>
+
+#include <fstream>
+
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/StringPartSource.h>
@@ -93,6 +97,23 @@ class MediaServe : public ApiTest {
     return n;
   }
   long long listed() { return ok(get("/v1/media", {kAdmin}))["meta"]["total"].get<long long>(); }
+  // One value of a query on the server's database (as text), whichever it is.
+  std::string sql(const std::string& query) {
+#ifdef AGAPE_WITH_PG
+    if (schema_) return schema_->text(query);
+#endif
+    sqlite3* db = nullptr;
+    const std::string file = dir_.path() + "/data/agape.db";
+    EXPECT_EQ(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, query.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    std::string out;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+  }
 };
 
 TEST_P(MediaServe, AnUploadIsCheckedStoredWithItsThumbnailAndServedImmutable) {
@@ -288,6 +309,32 @@ TEST_P(MediaServe, TheDemoCatalogueShowsPicturesThatLoad) {
   const Json first = page["data"][0];
   EXPECT_EQ(code(client_->request("DELETE", "/v1/media/" + first["images"][0]["mediaId"].get<std::string>(), "", {kAdmin})),
             "in_use");
+}
+
+TEST_P(MediaServe, AnUploadACrashCutShortIsCleanedUpAfterTheRestart) {
+  start();
+  const Json kept = ok(upload(form({}, jpeg(300, 300))), 201);
+  server_->kill9();
+  // What a crash between the provider's files and the "ready" record leaves:
+  // a pending record 20 minutes old, its files, and a temporary file.
+  const std::string name = "0123456789abcdef0123456789abcdef";
+  const auto dir = std::filesystem::path(dir_.path()) / "data" / "media";
+  for (const auto& f : {name + ".jpg", name + "-400.jpg"}) std::ofstream(dir / f) << jpeg(50, 50);
+  const auto part = dir / ".tmp" / "deadbeef.part";
+  std::ofstream(part) << "half a file";
+  std::filesystem::last_write_time(part, std::filesystem::file_time_type::clock::now() - std::chrono::hours(2));
+  const long long old = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count() - 20 * 60 * 1000;
+  sql("INSERT INTO media_media (id, public_id, provider, status, width, height, format, bytes, alt, folder, uploaded_by, "
+      "created_at, updated_at) VALUES ('0193aaaa-0000-7000-8000-00000000000a', 'products/" + name +
+      "', 'local', 'pending', 50, 50, 'jpg', 100, '', 'products', 'u-merchant', " + std::to_string(old) + ", " +
+      std::to_string(old) + ") RETURNING id");
+  ASSERT_EQ(filesStored(), 4u);
+  restart();
+  ASSERT_TRUE(eventually([&] { return filesStored() == 2u; })) << server_->output();
+  EXPECT_EQ(sql("SELECT COUNT(*) FROM media_media"), "1");
+  EXPECT_FALSE(std::filesystem::exists(part));
+  EXPECT_EQ(get(pathOf(kept["url"])).status, 200) << "what was finished stays";
 }
 
 TEST_P(MediaServe, WithCloudinaryTheSameRoutesStoreOnCloudinary) {

@@ -55,6 +55,9 @@ class MediaPlugin final : public Plugin {
 
   void start(Context& ctx) override {
     ctx.logger().info("media provider", {{"provider", provider_->name()}});
+    // Uploads a crash cut short are cleaned up soon after a restart, not
+    // only at the next tick.
+    ctx.jobs().enqueue(kSweepQueue, "{}");
   }
 
  private:
