@@ -6,16 +6,17 @@
 #     the same run; targets alternate per round; median uploads/s, p99 and
 #     the ratio to /healthz. An upload's latency includes a full decode, a
 #     400 px thumbnail, two fsync'd files and two transactions.
-#  2. Memory: on a fresh server, rounds of 8 uploads of a ~9.5 MiB JPEG at
-#     once (curl); the server's VmRSS every 20 ms and its VmHWM give the peak;
-#     growth over the baseline against the bytes in flight (8 × the file);
-#     the target is growth under 4× the bytes in flight.
+#  2. Memory: on a fresh server, rounds of 8 (--at-once) uploads of a
+#     ~9.5 MiB JPEG at once (curl); the server's VmRSS every 20 ms and its
+#     VmHWM give the peak; growth over the baseline against the bytes in
+#     flight (8 × the file); the target is growth under 4× the bytes in
+#     flight.
 # The time per image of the decode and the thumbnail alone: agape_bench
 # --benchmark_filter='Jpeg|Png|UploadForm' (benchmarks/media_bench.cpp).
 #
 #   benchmarks/load/media.sh [--db postgresql|sqlite] [--pg-url URL] [--build DIR]
 #                            [--bytes 1048576] [--big-bytes 9961472] [--rss-rounds 5]
-#                            [--duration 10s] [--connections 8] [--threads 2]
+#                            [--at-once 8] [--duration 10s] [--connections 8] [--threads 2]
 #                            [--repeat 3] [--warmup 2s] [--quick] [--out DIR]
 #
 # --quick is --duration 3s --warmup 1s --repeat 1 --rss-rounds 2 (well under a
@@ -35,7 +36,8 @@ connections=8
 bytes=1048576
 big_bytes=9961472  # 9.5 MiB
 rss_rounds=5
-readonly concurrent=8 max_upload=10485760  # media.maxUploadBytes: 10MiB
+concurrent=8
+readonly max_upload=10485760  # media.maxUploadBytes: 10MiB
 
 while (($#)); do
   scenario_option "$@"
@@ -44,13 +46,14 @@ while (($#)); do
     --bytes) bytes=${2:?}; shift 2 ;;
     --big-bytes) big_bytes=${2:?}; shift 2 ;;
     --rss-rounds) rss_rounds=${2:?}; shift 2 ;;
+    --at-once) concurrent=${2:?}; shift 2 ;;
     --quick) duration=3s; warmup=1s; repeat=1; rss_rounds=2; shift ;;
     -h | --help) usage 0 ;;
     *) echo "media.sh: unknown argument: $1" >&2; usage 2 >&2 ;;
   esac
 done
-for n in "$repeat" "$rss_rounds" "$bytes" "$big_bytes" "$connections"; do
-  [[ $n =~ ^[1-9][0-9]*$ ]] || die "--repeat, --rss-rounds, --bytes, --big-bytes and --connections are positive integers"
+for n in "$repeat" "$rss_rounds" "$concurrent" "$bytes" "$big_bytes" "$connections"; do
+  [[ $n =~ ^[1-9][0-9]*$ ]] || die "--repeat, --rss-rounds, --at-once, --bytes, --big-bytes and --connections are positive integers"
 done
 ((big_bytes * 102 / 100 < max_upload)) || die "--big-bytes must stay under media.maxUploadBytes (10 MiB) with 2 % to spare"
 ((bytes * 102 / 100 < max_upload)) || die "--bytes must stay under media.maxUploadBytes (10 MiB) with 2 % to spare"
@@ -236,7 +239,7 @@ for r in $(seq 1 "$rss_rounds"); do
   helpers=()
   for i in $(seq 1 "$concurrent"); do
     status=$(cat "$work/big-$r-$i.status")
-    [[ $status == 201 ]] || { cat "$work/big-$r-$i.json" >&2; die "a 9.5 MiB upload answered $status, not 201"; }
+    [[ $status == 201 ]] || { cat "$work/big-$r-$i.json" >&2; die "a big upload answered $status, not 201"; }
   done
   read -r round_peak round_hwm <"$work/rss-$r.txt"
   ((round_peak > peak_sampled)) && peak_sampled=$round_peak
