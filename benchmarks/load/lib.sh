@@ -196,7 +196,8 @@ scenario_traps() {
 }
 scenario_exit() {
   local rc=$?
-  trap - EXIT INT TERM
+  trap - EXIT
+  trap '' INT TERM  # a second Ctrl-C must not cut the clean-up short
   scenario_stop
   scenario_cleanup
   exit "$rc"

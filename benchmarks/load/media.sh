@@ -193,7 +193,8 @@ in_flight=$((concurrent * big_size))
 # "peak-VmRSS VmHWM" (KiB) to OUT.
 sample_rss() {
   python3 - "$server_pid" "$2" "$3" >"$1" <<'PY'
-import os, sys, time
+import os, signal, sys, time
+signal.signal(signal.SIGINT, lambda *_: sys.exit(130))  # Ctrl-C: quietly
 pid, stop, ready = sys.argv[1:4]
 def vm():
     v = {}
