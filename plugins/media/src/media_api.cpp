@@ -1,5 +1,7 @@
 #include "media_api.h"
 
+#include <malloc.h>
+
 #include <chrono>
 
 #include <agape/crypto.h>
@@ -92,6 +94,16 @@ void MediaApi::registerRoutes(Routes& routes) {
 
 Json MediaApi::accept(std::string_view bytes, const std::string& alt, const std::string& folder,
                       const std::string& uploader, const std::string& name) {
+  // A big upload frees tens of megabytes of buffers in whichever worker's
+  // heap it ran; the kernel keeps up to 64 MiB free per heap for small
+  // requests' speed, so hand them back (memory stays flat across uploads).
+  // Not after small ones: trimming costs more than they do.
+  struct TrimOnExit {
+    bool big;
+    ~TrimOnExit() {
+      if (big) malloc_trim(0);
+    }
+  } trim{bytes.size() >= (std::size_t{4} << 20)};
   const ProbeResult probe = probeImage(bytes, ImageLimits{config_.maxPixels, config_.maxDimension});
   if (!probe.image) {
     switch (probe.failure) {
