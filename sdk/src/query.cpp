@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "agape/clock.h"
+
 namespace agape {
 
 QueryReader::QueryReader(const Request& request, std::initializer_list<std::string_view> allowed) : request_(request) {
@@ -48,6 +50,14 @@ std::optional<std::string> QueryReader::choice(std::string_view name, const std:
     return std::nullopt;
   }
   return std::string(*v);
+}
+
+std::optional<long long> QueryReader::time(std::string_view name) {
+  const auto text = this->text(name, 40);
+  if (!text) return std::nullopt;
+  const auto ms = parseTime(*text);
+  if (!ms) fail(std::string(name), "must be a date (2026-11-24) or an RFC 3339 time (2026-11-24T10:15:00Z)");
+  return ms;
 }
 
 std::vector<QueryParam> pageQuery() {

@@ -563,7 +563,7 @@ TEST(ShippedConfigTest, DevelopmentFileLoadsAndDecodes) {
   EXPECT_EQ(c.plugins.paths, (std::vector<std::string>{root + "/build/lib"}));
   EXPECT_EQ(c.plugins.migrationPaths, (std::vector<std::string>{root + "/migrations"}));
   EXPECT_EQ(ids, (std::vector<std::string>{"hello", "auth", "media", "catalog", "inventory", "cart", "orders", "payments",
-                                           "notifications"}));
+                                           "notifications", "admin"}));
   EXPECT_EQ(doc.section("hello")->child("greeting")->scalar(), "Hello");
   EXPECT_EQ(doc.section("catalog")->child("seedDemo")->scalar(), "true");
   EXPECT_EQ(doc.section("inventory")->child("seedDemoStock")->scalar(), "true");
@@ -592,7 +592,7 @@ TEST(ShippedConfigTest, ProductionFileLoadsAndDecodes) {
   EXPECT_EQ(c.plugins.migrationPaths, (std::vector<std::string>{"/usr/share/agape/migrations"}));
   // The shop's plugins only: the example plugin is not part of a production server.
   EXPECT_EQ(ids, (std::vector<std::string>{"auth", "media", "catalog", "inventory", "cart", "orders", "payments",
-                                           "notifications"}));
+                                           "notifications", "admin"}));
   EXPECT_FALSE(doc.section("hello")->present());
   EXPECT_EQ(doc.section("catalog")->child("seedDemo")->scalar(), "false");  // no demo data in production
   EXPECT_EQ(doc.section("inventory")->child("seedDemoStock")->scalar(), "false");

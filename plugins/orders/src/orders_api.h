@@ -2,6 +2,7 @@
 // The orders' HTTP surface (API.md, Orders): placing an order from the cart
 // with an Idempotency-Key, reading and listing, cancelling, status changes.
 #include <agape/auth/user_directory.h>
+#include <agape/clock.h>
 #include <agape/context.h>
 #include <agape/http.h>
 
@@ -36,7 +37,8 @@ class OrdersApi {
   const auth::UserDirectory* users_ = nullptr;
 };
 
-// "2026-11-24", "2026-11-24T10:15:00Z" or with an offset ("+01:00") → Unix ms.
-std::optional<long long> parseTime(std::string_view text);
+// "2026-11-24", "2026-11-24T10:15:00Z" or with an offset ("+01:00") → Unix ms
+// (the SDK's).
+using agape::parseTime;
 
 }  // namespace agape::orders

@@ -1,6 +1,8 @@
 #pragma once
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace agape {
 
@@ -22,5 +24,10 @@ inline long long epochMs(Clock::TimePoint t) {
 // RFC 3339 in UTC, as the API writes times: "2026-11-24T10:15:00Z", with
 // ".123" before the Z when the milliseconds are not zero.
 std::string rfc3339(long long epochMs);
+
+// A date ("2026-11-24", its midnight UTC) or an RFC 3339 time
+// ("2026-11-24T10:15:00Z", ".25" fractions, "+01:00" offsets) as Unix ms;
+// nothing when the text is neither.
+std::optional<long long> parseTime(std::string_view text);
 
 }  // namespace agape

@@ -38,6 +38,9 @@ class QueryReader {
   std::optional<long long> integer(std::string_view name, long long min, long long max);
   // One of `allowed`.
   std::optional<std::string> choice(std::string_view name, const std::vector<std::string>& allowed);
+  // A date or an RFC 3339 time (agape::parseTime), as Unix ms: the `from`
+  // and `to` of lists by time.
+  std::optional<long long> time(std::string_view name);
   // `page` and `limit`, checked (the reader must allow both names).
   PageRequest page();
   // Records a problem of the caller's own checks.

@@ -1,0 +1,26 @@
+#pragma once
+#include <string>
+#include <string_view>
+
+#include <agape/config.h>
+
+namespace agape::admin {
+
+struct AdminConfig {
+  // The shop's time zone, an IANA name of the server's tz database: the days
+  // and months of the dashboard's reports (not used by the first routes).
+  std::string timeZone = "Africa/Lagos";
+};
+
+// Strict decode of the `admin:` section (absent or empty: the defaults);
+// throws agape::ConfigError. The time zone must be in zoneinfoDir().
+AdminConfig decodeAdminConfig(const ConfigView& section);
+
+// $TZDIR when set, else /usr/share/zoneinfo (the tzdata package).
+std::string zoneinfoDir();
+
+// True when `name` ("Africa/Lagos", "UTC") names a compiled zone (a TZif
+// file) under `dir`; names that could leave `dir` are refused.
+bool isTimeZone(std::string_view name, const std::string& dir);
+
+}  // namespace agape::admin
