@@ -61,16 +61,18 @@ void MediaBook::forget(Tx& tx, const std::string& id) const {
   tx.exec("DELETE FROM media_media WHERE id = :id", {id});
 }
 
+std::optional<Row> MediaBook::ready(Tx& tx, std::string_view key) const {
+  return tx.one(std::string(kColumns) + "WHERE " + keyColumn(key) + " = :key AND status = 'ready'", {std::string(key)});
+}
+
 std::optional<Json> MediaBook::get(Tx& tx, std::string_view key) const {
-  const auto r = tx.one(std::string(kColumns) + "WHERE " + keyColumn(key) + " = :key AND status = 'ready'",
-                        {std::string(key)});
+  const auto r = ready(tx, key);
   if (!r) return std::nullopt;
   return recordJson(*r);
 }
 
 std::optional<MediaItem> MediaBook::item(Tx& tx, std::string_view key) const {
-  const auto r = tx.one(std::string(kColumns) + "WHERE " + keyColumn(key) + " = :key AND status = 'ready'",
-                        {std::string(key)});
+  const auto r = ready(tx, key);
   if (!r) return std::nullopt;
   return MediaItem{r->text("id"), r->text("public_id"), r->text("url"), r->text("thumbnail_url"),
                    static_cast<int>(r->integer("width")), static_cast<int>(r->integer("height")), r->text("format"),

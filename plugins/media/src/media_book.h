@@ -59,6 +59,9 @@ class MediaBook {
   long long nowMs() const { return epochMs(clock_.now()); }
 
  private:
+  // The ready record with this id or public id.
+  std::optional<Row> ready(Tx& tx, std::string_view idOrPublicId) const;
+
   const Clock& clock_;
   Audit& audit_;
 };

@@ -66,12 +66,14 @@ SettleResult Refunds::settle(const std::string& reference) {
     auto it = known.find(r.reference);
     if (it == known.end()) it = known.emplace(r.reference, provider_.refunds(r.reference, r.transactionId)).first;
     const std::vector<ProviderRefund>& theirs = it->second;
-    const bool sent = db_.run([&](Tx& tx) {
+    // What this run does with it; counted after the transaction, which may run twice.
+    enum class Step { Nothing, Found, Failed, Resend };
+    const Step step = db_.run([&](Tx& tx) {
       if (!r.providerRefundId.empty()) {
         const auto match = std::find_if(theirs.begin(), theirs.end(),
                                         [&](const ProviderRefund& p) { return p.id == r.providerRefundId; });
         if (match != theirs.end()) book_.recordProviderRefund(tx, r.id, *match);
-        return false;
+        return Step::Nothing;
       }
       // Never answered: the provider's refund of this amount that none of
       // ours claims yet is this one.
@@ -81,18 +83,18 @@ SettleResult Refunds::settle(const std::string& reference) {
       });
       if (match != theirs.end()) {
         book_.recordProviderRefund(tx, r.id, *match);
-        ++out.found;
-        return false;
+        return Step::Found;
       }
       if (r.attempts >= kMaxAttempts) {
         book_.refundFailed(tx, r.id, "the provider has no record of this refund after " + std::to_string(r.attempts) +
                                          " attempts; ask for it again");
-        ++out.failed;
-        return false;
+        return Step::Failed;
       }
-      return book_.claimResend(tx, r.id, sentBefore);
+      return book_.claimResend(tx, r.id, sentBefore) ? Step::Resend : Step::Nothing;
     });
-    if (!sent) continue;
+    if (step == Step::Found) ++out.found;
+    if (step == Step::Failed) ++out.failed;
+    if (step != Step::Resend) continue;
     // Not at the provider, and no sending of it can be in flight: send it.
     const auto pending = db_.read([&](Tx& tx) { return book_.findRefund(tx, r.id); });
     if (!pending) continue;
