@@ -9,6 +9,9 @@ find_package(spdlog REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(CURL REQUIRED)
 find_package(Boost 1.74 REQUIRED)
+# Howard Hinnant's date library (C++20's <chrono> calendars and time zones,
+# which GCC 12 lacks), its tz part reading the system's tzdata.
+find_package(date REQUIRED)
 
 # SOCI 4.0.3 ships neither a CMake config nor a .pc file.
 find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)

@@ -2,6 +2,7 @@
 // OrderService, for the end-to-end tests (many concurrent confirmations of
 // one order):
 //   POST /v1/test/pay {orderId, reference} → 200 {result: paid|already_paid|not_payable}
+//   POST /v1/test/refund {orderId, status, refunded} → 204: refund progress as payments reports it
 #include <agape/context.h>
 #include <agape/db.h>
 #include <agape/http.h>
@@ -26,6 +27,15 @@ class PayerPlugin final : public agape::Plugin {
       return agape::jsonResponse({{"result", r == PaidResult::Paid          ? "paid"
                                              : r == PaidResult::AlreadyPaid ? "already_paid"
                                                                             : "not_payable"}});
+    });
+    ctx.routes().post("/v1/test/refund", [this, &ctx](agape::Request& req) {
+      const agape::Json body = agape::parseJsonObject(req, {"orderId", "status", "refunded"});
+      const agape::orders::RefundProgress progress{body.at("status").get<std::string>(),
+                                                   body.at("refunded").get<std::int64_t>(), "test-refund"};
+      ctx.db().run([&](agape::Tx& tx) {
+        orders_->refundChanged(tx, body.at("orderId").get<std::string>(), progress, "test.payer");
+      });
+      return agape::Response::noContent();
     });
   }
   void validate(agape::Context& ctx) override { orders_ = &ctx.services().get<OrderService>(); }

@@ -9,8 +9,10 @@
 #include <agape/problem.h>
 #include <agape/services.h>
 
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -51,6 +53,11 @@ class TestUsers final : public agape::auth::UserDirectory {
     const auto at = email.find("@example.ng");
     if (at == std::string::npos || at == 0) return std::nullopt;
     return findById(tx, email.substr(0, at));
+  }
+  std::map<std::string, std::string> emailsOf(agape::Tx&, const std::vector<std::string>& ids) const override {
+    std::map<std::string, std::string> out;
+    for (const auto& id : ids) out.emplace(id, id + "@example.ng");
+    return out;
   }
 };
 

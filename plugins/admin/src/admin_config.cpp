@@ -1,5 +1,6 @@
 #include "admin_config.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -35,7 +36,10 @@ AdminConfig decodeAdminConfig(const ConfigView& section) {
   AdminConfig c;
   ConfigDecoder d(section);
   c.timeZone = d.string("timeZone", c.timeZone);
+  c.currency = d.string("currency", c.currency);
   d.finish();
+  if (c.currency.size() != 3 || !std::all_of(c.currency.begin(), c.currency.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
+    section.child("currency")->fail("must be an ISO 4217 code in capitals, such as NGN");
   const std::string dir = zoneinfoDir();
   if (!isTimeZone(c.timeZone, dir)) {
     const auto key = section.child("timeZone");

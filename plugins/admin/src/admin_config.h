@@ -7,9 +7,11 @@
 namespace agape::admin {
 
 struct AdminConfig {
-  // The shop's time zone, an IANA name of the server's tz database: the days
-  // and months of the dashboard's reports (not used by the first routes).
+  // The shop's time zone, an IANA name of the server's tz database: the days,
+  // weeks and months of the dashboard's reports and the sales export.
   std::string timeZone = "Africa/Lagos";
+  // The shop's currency (as cart.currency): the reports sum orders in it.
+  std::string currency = "NGN";
 };
 
 // Strict decode of the `admin:` section (absent or empty: the defaults);

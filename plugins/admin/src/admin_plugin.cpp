@@ -1,38 +1,109 @@
-// The admin plugin: the back office's reading and repair tools over what the
-// kernel keeps for every module. One API class per concern, each
-// registering its own routes in provision:
-//   AuditApi  GET /v1/admin/audit-logs          the audit trail, filtered
-//   JobsApi   GET /v1/admin/jobs                queue counts, dead letters
-//             POST /v1/admin/jobs/:id/retry     a dead job run again, audited
+// The admin plugin: the back office's reports and its reading and repair
+// tools over what the kernel keeps for every module. One API class per
+// concern, each registering its own routes in provision:
+//   DashboardApi  GET /v1/admin/dashboard/stats|trends|top-products
+//   ExportApi     GET /v1/admin/reports/sales/export   CSV, streamed
+//   AuditApi      GET /v1/admin/audit-logs             the audit trail, filtered
+//   JobsApi       GET /v1/admin/jobs                   queue counts, dead letters
+//                 POST /v1/admin/jobs/:id/retry        a dead job run again, audited
+// The reports read the SalesBook, a read model kept from the orders
+// plugin's events and rebuilt (sales_rebuild) when new or when the time zone
+// changed, or after `agape seed orders`.
 #include <memory>
+#include <optional>
 
+#include <agape/auth/user_directory.h>
+#include <agape/catalog/variant_directory.h>
+#include <agape/clock.h>
 #include <agape/config.h>
 #include <agape/context.h>
+#include <agape/db.h>
+#include <agape/events.h>
+#include <agape/jobs.h>
+#include <agape/json.h>
 #include <agape/logger.h>
+#include <agape/orders/order_service.h>
 #include <agape/plugin.h>
+#include <agape/services.h>
 
 #include "admin_config.h"
 #include "audit_api.h"
+#include "dashboard_api.h"
 #include "jobs_api.h"
+#include "sales_book.h"
+#include "sales_rebuild.h"
+#include "shop_calendar.h"
 
 namespace agape::admin {
 namespace {
+
+constexpr const char* kRebuildQueue = "admin.rebuild_sales";
+
+std::string rebuildRequest(std::chrono::system_clock::time_point at) {
+  return Json{{"requestedAt", epochMs(at)}}.dump();
+}
 
 class AdminPlugin final : public Plugin {
  public:
   void configure(const ConfigView& section) override { config_ = decodeAdminConfig(section); }
 
   void provision(Context& ctx) override {
+    Database& db = ctx.db();
+    calendar_ = std::make_unique<ShopCalendar>(config_.timeZone);
+    sales_ = std::make_unique<SalesBook>(*calendar_, config_.currency);
+    dashboard_ = std::make_unique<DashboardApi>(db, *calendar_, *sales_);
+    dashboard_->registerRoutes(ctx.routes());
     audit_ = std::make_unique<AuditApi>(ctx.audit());
     audit_->registerRoutes(ctx.routes());
-    jobs_ = std::make_unique<JobsApi>(ctx.jobs(), ctx.audit(), ctx.db());
+    jobs_ = std::make_unique<JobsApi>(ctx.jobs(), ctx.audit(), db);
     jobs_->registerRoutes(ctx.routes());
+
+    // Every change of an order (order.created, .paid, .refund_changed, ...):
+    // its current state, read through the OrderService, goes into the model.
+    ctx.events().subscribe("order.*", "sales", [this, &db](const Event& e) {
+      const Json payload = Json::parse(e.payload, nullptr, false);
+      if (!orders_ || !payload.is_object() || !payload.contains("orderId") || !payload["orderId"].is_string()) return;
+      db.run([&](Tx& tx) {
+        for (const auto& rec : orders_->records(tx, {payload["orderId"].get<std::string>()})) sales_->apply(tx, rec);
+      });
+    });
+    // Seeded history comes without events: the model is built again.
+    ctx.events().subscribe("orders.seeded", "sales-rebuild", [&ctx](const Event& e) {
+      ctx.jobs().enqueue(kRebuildQueue, rebuildRequest(e.occurredAt));
+    });
+    ctx.jobs().handle(kRebuildQueue, [this, &db, &ctx](const Job& job) {
+      const Json payload = Json::parse(job.payload, nullptr, false);
+      if (!orders_ || !payload.is_object() || !payload.contains("requestedAt")) return;
+      const auto r = rebuildSalesIfStale(db, *orders_, *sales_, payload["requestedAt"].get<long long>());
+      if (r)
+        ctx.logger().info("sales reports rebuilt", {{"orders", std::to_string(r->orders)},
+                                                    {"ms", std::to_string(r->millis)},
+                                                    {"timeZone", config_.timeZone}});
+    }, QueueOptions{.lease = std::chrono::minutes(30)});
+    addRebuildCommand(ctx.commands(), db, orders_, *sales_);
   }
 
-  void start(Context& ctx) override { ctx.logger().info("admin time zone", {{"timeZone", config_.timeZone}}); }
+  void validate(Context& ctx) override {
+    orders_ = ctx.services().find<orders::OrderService>();
+    dashboard_->useCatalog(ctx.services().find<catalog::VariantDirectory>());
+  }
+
+  void start(Context& ctx) override {
+    if (!orders_) return;
+    // A new model, or one whose days are in another time zone, is built anew.
+    const auto builtFor = ctx.db().run([&](Tx& tx) { return sales_->builtFor(tx); }, {.readOnly = true});
+    if (builtFor == config_.timeZone) return;
+    ctx.jobs().enqueue(kRebuildQueue, rebuildRequest(ctx.clock().now()));
+    ctx.logger().info("sales reports will be rebuilt", {{"timeZone", config_.timeZone},
+                                                        {"was", builtFor.value_or("never built")}});
+  }
 
  private:
   AdminConfig config_;
+  std::unique_ptr<ShopCalendar> calendar_;
+  std::unique_ptr<SalesBook> sales_;
+  std::shared_ptr<orders::OrderService> orders_;
+  std::unique_ptr<DashboardApi> dashboard_;
   std::unique_ptr<AuditApi> audit_;
   std::unique_ptr<JobsApi> jobs_;
 };
@@ -40,4 +111,4 @@ class AdminPlugin final : public Plugin {
 }  // namespace
 }  // namespace agape::admin
 
-AGAPE_PLUGIN(agape::admin::AdminPlugin, "admin", "1.0.0")
+AGAPE_PLUGIN(agape::admin::AdminPlugin, "admin", "1.0.0", "?orders", "?auth", "?catalog")

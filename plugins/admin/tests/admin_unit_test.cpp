@@ -1,5 +1,7 @@
 // The admin: section is decoded strictly, its time zone checked against the
-// tz database; audit entries and the jobs overview have the API's shapes.
+// tz database; audit entries and the jobs overview have the API's shapes; the
+// shop's calendar puts instants on Lagos days, ISO weeks and months; CSV
+// records are RFC 4180 and defuse formulas.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -10,8 +12,11 @@
 
 #include "admin_config.h"
 #include "audit_api.h"
+#include "csv.h"
+#include "dashboard_api.h"
 #include "jobs_api.h"
 #include "section_decode_support.h"
+#include "shop_calendar.h"
 
 namespace agape::admin {
 namespace {
@@ -126,6 +131,92 @@ TEST(JobsOverview, FiltersTheQueuesAndCutsThePage) {
   EXPECT_EQ(b["queues"][0]["queue"], "b");
   EXPECT_EQ(b["deadLetters"]["meta"]["total"], 1);
   EXPECT_TRUE(jobsOverview(stats, {}, "none", {})["queues"].empty());
+}
+
+// 2026-11-24T00:00:00Z as Unix ms, and the day number of 2026-11-24.
+constexpr long long kNov24Utc = 1'795'478'400'000;
+constexpr int kNov24 = 20'781;
+constexpr long long kHourMs = 3'600'000;
+
+TEST(ShopCalendar, LagosDaysBeginAtElevenPmUtc) {
+  const ShopCalendar lagos("Africa/Lagos");
+  ASSERT_EQ(ShopCalendar::isoDate(kNov24), "2026-11-24");
+  // 22:59:59.999Z is 23:59:59.999 in Lagos (UTC+1, no summer time): still the 24th.
+  EXPECT_EQ(lagos.dayOf(kNov24Utc + 23 * kHourMs - 1), kNov24);
+  EXPECT_EQ(lagos.dayOf(kNov24Utc + 23 * kHourMs), kNov24 + 1);
+  EXPECT_EQ(lagos.dayOf(kNov24Utc - kHourMs), kNov24);  // 23:00Z the day before
+  EXPECT_EQ(lagos.dayOf(kNov24Utc - kHourMs - 1), kNov24 - 1);
+  EXPECT_EQ(lagos.startOf(kNov24), kNov24Utc - kHourMs);
+  const ShopCalendar utc("UTC");
+  EXPECT_EQ(utc.dayOf(kNov24Utc + 23 * kHourMs), kNov24);
+  EXPECT_EQ(utc.startOf(kNov24), kNov24Utc);
+}
+
+TEST(ShopCalendar, DaysFollowSummerTimeWhereThereIsSome) {
+  // London: 2026-03-29 is 23 hours long (01:00 GMT becomes 02:00 BST).
+  const ShopCalendar london("Europe/London");
+  int mar29 = 0, mar30 = 0;
+  ASSERT_TRUE(ShopCalendar::parseDate("2026-03-29", mar29));
+  ASSERT_TRUE(ShopCalendar::parseDate("2026-03-30", mar30));
+  EXPECT_EQ(london.startOf(mar30) - london.startOf(mar29), 23 * kHourMs);
+  EXPECT_EQ(london.dayOf(london.startOf(mar30) - 1), mar29);
+  EXPECT_EQ(london.dayOf(london.startOf(mar30)), mar30);
+}
+
+TEST(ShopCalendar, BucketsAreIsoWeeksAndMonths) {
+  // 2026-11-24 is a Tuesday of ISO week 48; 2027-01-01 (a Friday) is in 2026-W53.
+  EXPECT_EQ(ShopCalendar::isoDate(ShopCalendar::bucketStart(kNov24, Bucket::Week)), "2026-11-23");
+  EXPECT_EQ(ShopCalendar::label(kNov24, Bucket::Week), "2026-W48");
+  EXPECT_EQ(ShopCalendar::isoDate(ShopCalendar::nextBucket(kNov24, Bucket::Week)), "2026-11-30");
+  EXPECT_EQ(ShopCalendar::label(kNov24, Bucket::Month), "2026-11");
+  EXPECT_EQ(ShopCalendar::isoDate(ShopCalendar::bucketStart(kNov24, Bucket::Month)), "2026-11-01");
+  EXPECT_EQ(ShopCalendar::isoDate(ShopCalendar::nextBucket(kNov24, Bucket::Month)), "2026-12-01");
+  int jan1 = 0;
+  ASSERT_TRUE(ShopCalendar::parseDate("2027-01-01", jan1));
+  EXPECT_EQ(ShopCalendar::label(jan1, Bucket::Week), "2026-W53");
+  EXPECT_EQ(ShopCalendar::isoDate(ShopCalendar::nextBucket(jan1 - 1, Bucket::Month)), "2027-01-01");
+  EXPECT_EQ(ShopCalendar::label(kNov24, Bucket::Day), "2026-11-24");
+}
+
+TEST(ShopCalendar, ParsesRealDatesOnly) {
+  int d = 0;
+  EXPECT_TRUE(ShopCalendar::parseDate("2028-02-29", d));
+  for (const char* bad : {"2026-02-29", "2026-13-01", "2026-11-31", "2026-1-01", "26-11-24", "2026/11/24",
+                          "2026-11-24T00:00:00Z", "", "1969-12-31", "２０２６-11-24"})
+    EXPECT_FALSE(ShopCalendar::parseDate(bad, d)) << bad;
+}
+
+TEST(Csv, QuotesWhatNeedsItAndDefusesFormulas) {
+  std::string out;
+  CsvRecord r(out);
+  r.text("plain").text("Bello, Jr.").text("\"Tee\" Williams").text("two\r\nlines").text("=HYPERLINK(\"x\")");
+  r.text("+234").text("-2").text("@SUM(A1)").text("\tx").text("\rx").text("").plain("-1").amount(1250050).amount(7);
+  r.integer(-3);
+  r.end();
+  EXPECT_EQ(out, "plain,\"Bello, Jr.\",\"\"\"Tee\"\" Williams\",\"two\r\nlines\",\"'=HYPERLINK(\"\"x\"\")\","
+                 "'+234,'-2,'@SUM(A1),'\tx,\"'\rx\",,-1,12500.50,0.07,-3\r\n");
+}
+
+TEST(DashboardStats, ComparesWithThePreviousPeriod) {
+  const ShopCalendar lagos("Africa/Lagos");
+  SalesFigures now, before;
+  now.orders = 3;
+  now.keptOrders = 2;
+  now.revenue = 30'000;
+  before.keptOrders = 1;
+  before.revenue = 20'000;
+  before.orders = 1;
+  const Json j = statsJson(now, {kNov24 - 29, kNov24}, before, {kNov24 - 59, kNov24 - 30}, lagos, "NGN");
+  EXPECT_EQ(j["timeZone"], "Africa/Lagos");
+  EXPECT_EQ(j["current"]["from"], "2026-10-26");
+  EXPECT_EQ(j["current"]["to"], "2026-11-24");
+  EXPECT_EQ(j["previous"]["to"], "2026-10-25");
+  EXPECT_EQ(j["current"]["revenue"], Json::parse(R"({"amount":30000,"currency":"NGN"})"));
+  EXPECT_EQ(j["current"]["averageOrderValue"]["amount"], 15'000);
+  EXPECT_DOUBLE_EQ(j["change"]["revenue"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(j["change"]["averageOrderValue"].get<double>(), -0.25);
+  EXPECT_DOUBLE_EQ(j["change"]["orders"].get<double>(), 2.0);
+  EXPECT_TRUE(j["change"]["newCustomers"].is_null());  // nothing before
 }
 
 }  // namespace

@@ -1,5 +1,9 @@
 #include "user_directory_impl.h"
 
+#include <algorithm>
+
+#include <agape/db.h>
+
 #include "request_fields.h"
 #include "user_store.h"
 
@@ -21,6 +25,23 @@ std::optional<UserSummary> UserDirectoryImpl::findByEmail(Tx& tx, const std::str
   std::string normalized = normalizeEmail(email);
   if (normalized.empty()) return std::nullopt;
   return summary(findUserByEmail(tx, normalized));
+}
+
+std::map<std::string, std::string> UserDirectoryImpl::emailsOf(Tx& tx, const std::vector<std::string>& ids) const {
+  std::map<std::string, std::string> out;
+  // In slices, under SQLite's and libpq's parameter limits.
+  constexpr std::size_t kSlice = 500;
+  for (std::size_t at = 0; at < ids.size(); at += kSlice) {
+    std::string in;
+    Params params;
+    for (std::size_t i = at; i < std::min(ids.size(), at + kSlice); ++i) {
+      in += (in.empty() ? ":u" : ", :u") + std::to_string(params.size());
+      params.push_back(ids[i]);
+    }
+    for (const auto& r : tx.query("SELECT id, email FROM auth_users WHERE id IN (" + in + ")", params))
+      out.emplace(r.text("id"), r.text("email"));
+  }
+  return out;
 }
 
 }  // namespace agape::auth

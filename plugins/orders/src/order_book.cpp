@@ -34,16 +34,19 @@ std::string joinNames(const std::vector<Status>& statuses) {
 
 }  // namespace
 
-std::string OrderBook::newNumber(long long nowMs) const {
-  static constexpr char kCrockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  const std::time_t secs = static_cast<std::time_t>(nowMs / 1000);
+std::string orderNumber(const std::string& prefix, long long epochMs, std::string_view tail) {
+  const std::time_t secs = static_cast<std::time_t>(epochMs / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char date[32];
   std::snprintf(date, sizeof date, "%02d%02d%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday);
-  std::string out = config_.numberPrefix + "-" + date + "-";
-  for (unsigned char b : randomBytes(6)) out += kCrockford[b % 32];
-  return out;
+  return prefix + "-" + date + "-" + std::string(tail);
+}
+
+std::string OrderBook::newNumber(long long nowMs) const {
+  std::string tail;
+  for (unsigned char b : randomBytes(6)) tail += kCrockford[b % 32];
+  return orderNumber(config_.numberPrefix, nowMs, tail);
 }
 
 Json OrderBook::place(Tx& tx, const PlaceInput& in) {
@@ -327,6 +330,59 @@ std::optional<OrderSummary> OrderBook::find(Tx& tx, const std::string& orderId) 
                       r->integer("total"), r->text("currency"), r->integer("version")};
 }
 
+namespace {
+constexpr const char* kRecordColumns =
+    "SELECT id, number, user_id, status, total, currency, version, created_at, refunded_amount FROM orders_orders ";
+}
+
+std::vector<OrderRecord> OrderBook::records(Tx& tx, const std::vector<std::string>& ids) const {
+  if (ids.empty()) return {};
+  std::string in;
+  Params params;
+  for (const auto& id : ids) {
+    in += (in.empty() ? ":o" : ", :o") + std::to_string(params.size());
+    params.push_back(id);
+  }
+  return recordsOf(tx, tx.query(std::string(kRecordColumns) + "WHERE id IN (" + in + ")", params));
+}
+
+std::vector<OrderRecord> OrderBook::walk(Tx& tx, const OrderWalk& w) const {
+  // Keyset paging on (created_at, id), the orders_orders_created index.
+  return recordsOf(tx, tx.query(std::string(kRecordColumns) +
+                                    "WHERE created_at >= :from AND created_at < :to AND (created_at > :after OR "
+                                    "(created_at = :after2 AND id > :afterId)) ORDER BY created_at, id LIMIT :limit",
+                                {w.fromMs, w.toMs, w.afterCreatedAt, w.afterCreatedAt, w.afterId,
+                                 static_cast<long long>(w.limit)}));
+}
+
+std::vector<OrderRecord> OrderBook::recordsOf(Tx& tx, const std::vector<Row>& rows) const {
+  std::vector<OrderRecord> out;
+  if (rows.empty()) return out;
+  std::map<std::string, std::size_t> index;
+  std::string in;
+  Params ids;
+  for (const auto& r : rows) {
+    OrderRecord rec;
+    rec.order = OrderSummary{r.text("id"), r.text("number"), r.text("user_id"), r.text("status"),
+                             r.integer("total"), r.text("currency"), r.integer("version")};
+    rec.createdAt = r.integer("created_at");
+    rec.refunded = r.integer("refunded_amount");
+    index[rec.order.id] = out.size();
+    in += (in.empty() ? ":o" : ", :o") + std::to_string(ids.size());
+    ids.push_back(rec.order.id);
+    out.push_back(std::move(rec));
+  }
+  for (const auto& r : tx.query("SELECT order_id, variant_id, product_id, sku, product_name, size, color, quantity, "
+                                "unit_price, line_total FROM orders_items WHERE order_id IN (" + in +
+                                    ") ORDER BY order_id, line",
+                                ids))
+    out[index[r.text("order_id")]].lines.push_back(
+        OrderLine{r.text("variant_id"), r.text("product_id"), r.text("sku"), r.text("product_name"),
+                  r.optText("size"), r.optText("color"), r.integer("quantity"), r.integer("unit_price"),
+                  r.integer("line_total")});
+  return out;
+}
+
 PaidResult OrderBook::markPaid(Tx& tx, const std::string& orderId, const std::string& reference,
                                const std::string& actor) {
   // Locked first: a second confirmation of the same order waits here and
@@ -350,8 +406,11 @@ void OrderBook::refundChanged(Tx& tx, const std::string& orderId, const RefundPr
   const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
   const auto row = tx.one("SELECT status FROM orders_orders WHERE id = :id" + lock, {orderId});
   if (!row) return;
-  tx.exec("UPDATE orders_orders SET refund_status = :status, refunded_amount = :amount, updated_at = :now WHERE id = :id",
+  tx.exec("UPDATE orders_orders SET refund_status = :status, refunded_amount = :amount, version = version + 1, "
+          "updated_at = :now WHERE id = :id",
           {p.status, p.refunded, nowMs(), orderId});
+  events_.publish("order.refund_changed",
+                  Json{{"orderId", orderId}, {"refundStatus", p.status}, {"refunded", p.refunded}}.dump(), tx);
   if (p.status == "refunded" && canTransition(statusOf(*row), Status::Refunded))
     change(tx, orderId, Change{.to = Status::Refunded, .actor = actor, .reason = "payment refunded in full",
                                .reference = p.reference});

@@ -5,6 +5,7 @@
 // OrderService the payments plugin calls.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <agape/audit.h>
@@ -52,6 +53,11 @@ struct StatsQuery {
   std::string period = "day";      // day | week (ISO, from Monday) | month
 };
 
+// Crockford's base 32: the characters of an order number's tail.
+inline constexpr char kCrockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+// "AG-261124-7K3QX9": the prefix, the UTC date of `epochMs`, the tail.
+std::string orderNumber(const std::string& prefix, long long epochMs, std::string_view tail);
+
 class OrderBook final : public OrderService {
  public:
   OrderBook(const OrdersConfig& config, const Clock& clock, Events& events, Audit& audit)
@@ -79,6 +85,8 @@ class OrderBook final : public OrderService {
   long long purgeIdempotencyKeys(Tx& tx) const;
 
   std::optional<OrderSummary> find(Tx& tx, const std::string& orderId) const override;
+  std::vector<OrderRecord> records(Tx& tx, const std::vector<std::string>& ids) const override;
+  std::vector<OrderRecord> walk(Tx& tx, const OrderWalk& walk) const override;
   PaidResult markPaid(Tx& tx, const std::string& orderId, const std::string& reference,
                       const std::string& actor) override;
   void refundChanged(Tx& tx, const std::string& orderId, const RefundProgress& progress,
@@ -91,6 +99,7 @@ class OrderBook final : public OrderService {
  private:
   std::string newNumber(long long nowMs) const;
   Json render(Tx& tx, const std::vector<Row>& orders) const;
+  std::vector<OrderRecord> recordsOf(Tx& tx, const std::vector<Row>& orders) const;
 
   const OrdersConfig& config_;
   const Clock& clock_;

@@ -1,10 +1,12 @@
 // The orders plugin: orders placed from the cart with their stock reserved in
 // the same transaction, the status life of an order (API.md) with its stock
 // effects, events and audit, expiry when the reservation lapses, coupons
-// (the cart's CouponEvaluator), and the OrderService payments calls.
+// (the cart's CouponEvaluator), the OrderService payments and the back office
+// call, and `agape seed orders`.
 #include <memory>
 
 #include <agape/auth/user_directory.h>
+#include <agape/catalog/variant_directory.h>
 #include <agape/config.h>
 #include <agape/context.h>
 #include <agape/db.h>
@@ -18,6 +20,7 @@
 #include "coupon_book.h"
 #include "coupons_api.h"
 #include "order_book.h"
+#include "order_seed.h"
 #include "orders_api.h"
 #include "orders_config.h"
 
@@ -41,6 +44,7 @@ class OrdersPlugin final : public Plugin {
     couponsApi_ = std::make_unique<CouponsApi>(ctx, *coupons_);
     couponsApi_->registerRoutes(ctx.routes());
     Database& db = ctx.db();
+    addOrderSeedCommand(ctx.commands(), db, ctx.events(), ctx.clock(), config_, seedSources_);
     // A lapsed hold expires its pending order (at least once; expireHeld is
     // idempotent: an order no longer pending is left alone).
     ctx.events().subscribe("inventory.reservation_expired", "expire-orders", [this, &db](const Event& e) {
@@ -56,6 +60,7 @@ class OrdersPlugin final : public Plugin {
 
   void validate(Context& ctx) override {
     book_->use(ctx.services().get<cart::CartService>(), ctx.services().get<inventory::StockService>(), *coupons_);
+    seedSources_ = {ctx.services().find<catalog::VariantDirectory>(), ctx.services().find<auth::UserDirectory>()};
     if (verifiedEmailRequired_) {
       // Only requests use it, and they end before the services are dropped.
       const auto users = ctx.services().find<auth::UserDirectory>();
@@ -76,6 +81,7 @@ class OrdersPlugin final : public Plugin {
   std::unique_ptr<OrdersApi> api_;
   std::shared_ptr<CouponBook> coupons_;
   std::unique_ptr<CouponsApi> couponsApi_;
+  SeedSources seedSources_;
 };
 
 }  // namespace

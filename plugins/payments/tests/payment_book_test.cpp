@@ -38,6 +38,8 @@ class FakeOrders final : public orders::OrderService {
   std::optional<orders::OrderSummary> find(Tx&, const std::string& id) const override {
     return orders::OrderSummary{id, "AG-1", "u-ada", "pending", 3'250'000, "NGN", 1};
   }
+  std::vector<orders::OrderRecord> records(Tx&, const std::vector<std::string>&) const override { return {}; }
+  std::vector<orders::OrderRecord> walk(Tx&, const orders::OrderWalk&) const override { return {}; }
   orders::PaidResult markPaid(Tx&, const std::string& id, const std::string&, const std::string&) override {
     std::lock_guard lock(mutex_);
     return paid_.insert(id).second ? orders::PaidResult::Paid : orders::PaidResult::AlreadyPaid;

@@ -6,6 +6,7 @@
 //   auto& users = ctx.services().get<agape::auth::UserDirectory>();  // in validate/start
 //   db.run([&](agape::Tx& tx) { auto u = users.findById(tx, req.principal->id); ... });
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,13 @@ struct UserSummary {
   bool emailVerified = false;
 };
 
+// The address of the n-th customer `agape seed customers` adds (from 1):
+// "shopper-000042@example.com". Other plugins' seed commands find them by it.
+inline std::string seededCustomerEmail(int n) {
+  std::string digits = std::to_string(n);
+  return "shopper-" + std::string(digits.size() < 6 ? 6 - digits.size() : 0, '0') + digits + "@example.com";
+}
+
 class UserDirectory {
  public:
   static constexpr std::string_view kServiceId = "agape.auth.UserDirectory";
@@ -34,6 +42,10 @@ class UserDirectory {
   virtual std::optional<UserSummary> findById(Tx& tx, const std::string& userId) const = 0;
   // `email` is matched case-insensitively (addresses are stored lower-case).
   virtual std::optional<UserSummary> findByEmail(Tx& tx, const std::string& email) const = 0;
+  // The email addresses of the users among `ids` (id → address), in one
+  // query: reports and exports name thousands of customers at a time.
+  // Unknown ids are left out.
+  virtual std::map<std::string, std::string> emailsOf(Tx& tx, const std::vector<std::string>& ids) const = 0;
 };
 
 }  // namespace agape::auth

@@ -10,10 +10,12 @@
 //   });
 // Call it from handlers and jobs, never from a network thread.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace agape {
 class Tx;
@@ -29,6 +31,38 @@ struct OrderSummary {
   std::int64_t total = 0;  // minor units
   std::string currency;
   long long version = 0;
+};
+
+// A line as sold: copied from the catalogue at checkout, never looked up again.
+struct OrderLine {
+  std::string variantId;
+  std::string productId;
+  std::string sku;
+  std::string productName;
+  std::optional<std::string> size;
+  std::optional<std::string> color;
+  std::int64_t quantity = 0;
+  std::int64_t unitPrice = 0;  // minor units
+  std::int64_t lineTotal = 0;
+};
+
+// An order as the back office reads it: the summary, when it was placed,
+// what was refunded and its lines.
+struct OrderRecord {
+  OrderSummary order;
+  long long createdAt = 0;     // Unix ms
+  std::int64_t refunded = 0;   // minor units given back so far
+  std::vector<OrderLine> lines;
+};
+
+// A walk over orders by placement time, oldest first: [fromMs, toMs), after
+// the position of the last record of the previous page.
+struct OrderWalk {
+  long long fromMs = 0;
+  long long toMs = 0;
+  long long afterCreatedAt = 0;  // with afterId; both empty/0 for the first page
+  std::string afterId;
+  std::size_t limit = 500;
 };
 
 struct RefundProgress {
@@ -48,6 +82,12 @@ class OrderService {
   static constexpr std::string_view kServiceId = "agape.orders.OrderService";
   virtual ~OrderService() = default;
   virtual std::optional<OrderSummary> find(Tx& tx, const std::string& orderId) const = 0;
+  // The orders among `ids` with their lines, in no particular order; unknown
+  // ids are left out.
+  virtual std::vector<OrderRecord> records(Tx& tx, const std::vector<std::string>& ids) const = 0;
+  // One page of a walk over every order placed in a window (reports,
+  // exports, read models rebuilding themselves), lines included.
+  virtual std::vector<OrderRecord> walk(Tx& tx, const OrderWalk& walk) const = 0;
   // pending → paid: commits the order's stock reservation, publishes
   // order.paid and audits the change with `actor` and `reference`.
   // Idempotent, never throws for an order in another state (see PaidResult);
@@ -58,7 +98,8 @@ class OrderService {
   // shown on the order (`refund`: status and amount). Fully `refunded` also
   // moves the order to refunded (from paid, processing, shipped, delivered,
   // or cancelled after payment), publishing order.refunded and auditing it.
-  // Unknown orders are left alone. A second payment's refund (a duplicate,
+  // Any change bumps the order's version and publishes
+  // order.refund_changed. Unknown orders are left alone. A second payment's refund (a duplicate,
   // refund_due) must not come here: it never changes the order.
   virtual void refundChanged(Tx& tx, const std::string& orderId, const RefundProgress& progress,
                              const std::string& actor = "system") = 0;

@@ -1,0 +1,220 @@
+#include "sales_book.h"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+namespace agape::admin {
+namespace {
+
+const std::vector<std::string>& statuses() {
+  static const std::vector<std::string> names = {"pending",   "paid",      "processing", "shipped",
+                                                  "delivered", "cancelled", "expired",    "refunded"};
+  return names;
+}
+
+constexpr const char* kKeptIn = "('paid', 'processing', 'shipped', 'delivered')";
+
+// What one order adds to the model.
+struct Contribution {
+  std::string userId, status, currency;
+  int day = 0;
+  std::int64_t total = 0, refunded = 0, units = 0;
+  long long version = 0;
+};
+
+void addDaily(Tx& tx, const Contribution& c, int sign) {
+  tx.exec("INSERT INTO admin_daily_sales (day, currency, status, orders, gross, refunded, units) "
+          "VALUES (:day, :currency, :status, :orders, :gross, :refunded, :units) "
+          "ON CONFLICT (day, currency, status) DO UPDATE SET orders = admin_daily_sales.orders + excluded.orders, "
+          "gross = admin_daily_sales.gross + excluded.gross, refunded = admin_daily_sales.refunded + excluded.refunded, "
+          "units = admin_daily_sales.units + excluded.units",
+          {c.day, c.currency, c.status, sign, sign * c.total, sign * c.refunded, sign * c.units});
+}
+
+// Its lines' units and totals in or out of the products' days, by product
+// (in one order, so concurrent changes lock rows in the same order).
+void addProducts(Tx& tx, int day, const std::string& currency, const std::vector<orders::OrderLine>& lines,
+                 int sign) {
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> byProduct;
+  for (const auto& l : lines) {
+    auto& p = byProduct[l.productId];
+    p.first += l.quantity;
+    p.second += l.lineTotal;
+  }
+  for (const auto& [product, sold] : byProduct)
+    tx.exec("INSERT INTO admin_product_sales (day, product_id, currency, units, revenue) "
+            "VALUES (:day, :product, :currency, :units, :revenue) "
+            "ON CONFLICT (day, product_id, currency) DO UPDATE SET units = admin_product_sales.units + "
+            "excluded.units, revenue = admin_product_sales.revenue + excluded.revenue",
+            {day, product, currency, sign * sold.first, sign * sold.second});
+  if (sign < 0) return;
+  for (const auto& l : lines)
+    tx.exec("INSERT INTO admin_products (product_id, variant_id, name) VALUES (:product, :variant, :name) "
+            "ON CONFLICT (product_id) DO NOTHING",
+            {l.productId, l.variantId, l.productName});
+}
+
+// The customer's first day with a kept order, after this change. The
+// customer's row is locked first: two orders of one customer changing at
+// once take turns, and the second sees the first's result.
+void refreshCustomer(Tx& tx, const std::string& userId) {
+  tx.exec("INSERT INTO admin_customers (user_id, first_day) VALUES (:user, NULL) ON CONFLICT (user_id) DO NOTHING",
+          {userId});
+  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
+  tx.one("SELECT user_id FROM admin_customers WHERE user_id = :user" + lock, {userId});
+  tx.exec(std::string("UPDATE admin_customers SET first_day = (SELECT MIN(day) FROM admin_orders WHERE user_id = "
+                      ":user AND status IN ") +
+              kKeptIn + ") WHERE user_id = :user2",
+          {userId, userId});
+}
+
+}  // namespace
+
+bool SalesBook::isKept(const std::string& status) {
+  return status == "paid" || status == "processing" || status == "shipped" || status == "delivered";
+}
+
+bool SalesBook::apply(Tx& tx, const orders::OrderRecord& rec) const {
+  const orders::OrderSummary& o = rec.order;
+  Contribution next{o.userId, o.status, o.currency, calendar_.dayOf(rec.createdAt), o.total, rec.refunded, 0,
+                    o.version};
+  for (const auto& l : rec.lines) next.units += l.quantity;
+
+  // A first sight writes an empty row (version 0) that the lock below holds:
+  // concurrent deliveries of one order's events take turns on it.
+  tx.exec("INSERT INTO admin_orders (id, user_id, status, currency, day, total, refunded, units, version) "
+          "VALUES (:id, :user, '', :currency, :day, 0, 0, 0, 0) ON CONFLICT (id) DO NOTHING",
+          {o.id, o.userId, o.currency, next.day});
+  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
+  const auto row = tx.one(
+      "SELECT user_id, status, currency, day, total, refunded, units, version FROM admin_orders WHERE id = :id" + lock,
+      {o.id});
+  if (!row || row->integer("version") >= next.version) return false;
+  const bool known = row->integer("version") > 0;
+  const Contribution prev{row->text("user_id"), row->text("status"),   row->text("currency"),
+                          static_cast<int>(row->integer("day")), row->integer("total"), row->integer("refunded"),
+                          row->integer("units"), row->integer("version")};
+
+  // Daily rows in status order, whichever comes out and goes in.
+  std::vector<std::pair<const Contribution*, int>> daily;
+  if (known) daily.push_back({&prev, -1});
+  daily.push_back({&next, +1});
+  std::sort(daily.begin(), daily.end(), [](const auto& a, const auto& b) { return a.first->status < b.first->status; });
+  for (const auto& [c, sign] : daily) addDaily(tx, *c, sign);
+
+  const bool wasKept = known && isKept(prev.status);
+  const bool nowKept = isKept(next.status);
+  if (wasKept != nowKept) addProducts(tx, next.day, next.currency, rec.lines, nowKept ? +1 : -1);
+
+  tx.exec("UPDATE admin_orders SET status = :status, total = :total, refunded = :refunded, units = :units, "
+          "version = :version WHERE id = :id",
+          {next.status, next.total, next.refunded, next.units, next.version, o.id});
+  if (wasKept != nowKept) refreshCustomer(tx, o.userId);
+  return true;
+}
+
+void SalesBook::clear(Tx& tx, long long nowMs) const {
+  for (const char* table :
+       {"admin_orders", "admin_daily_sales", "admin_product_sales", "admin_products", "admin_customers"})
+    tx.exec(std::string("DELETE FROM ") + table);
+  for (const auto& [name, value] : {std::pair<const char*, std::string>{"timeZone", calendar_.timeZone()},
+                                    {"rebuiltAt", std::to_string(nowMs)}})
+    tx.exec("INSERT INTO admin_report_state (name, value) VALUES (:name, :value) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            {name, value});
+}
+
+std::optional<std::string> SalesBook::builtFor(Tx& tx) const {
+  const auto row = tx.one("SELECT value FROM admin_report_state WHERE name = 'timeZone'");
+  if (!row) return std::nullopt;
+  return row->text("value");
+}
+
+long long SalesBook::rebuiltAt(Tx& tx) const {
+  const auto row = tx.one("SELECT value FROM admin_report_state WHERE name = 'rebuiltAt'");
+  return row ? std::stoll(row->text("value")) : 0;
+}
+
+SalesFigures SalesBook::figures(Tx& tx, const DayRange& range) const {
+  SalesFigures f;
+  for (const auto& s : statuses()) f.ordersByStatus[s] = 0;
+  for (const auto& r : tx.query("SELECT status, SUM(orders) AS orders, SUM(gross) AS gross, SUM(refunded) AS refunded, "
+                                "SUM(units) AS units FROM admin_daily_sales WHERE day >= :from AND day <= :to AND "
+                                "currency = :currency GROUP BY status",
+                                {range.from, range.to, currency_})) {
+    const std::string status = r.text("status");
+    const long long n = r.integer("orders");
+    f.ordersByStatus[status] += n;
+    f.orders += n;
+    if (!isKept(status)) continue;
+    f.keptOrders += n;
+    f.revenue += r.integer("gross") - r.integer("refunded");
+    f.refunded += r.integer("refunded");
+    f.unitsSold += r.integer("units");
+  }
+  f.payingCustomers =
+      tx.one(std::string("SELECT COUNT(DISTINCT user_id) AS n FROM admin_orders WHERE day >= :from AND day <= :to "
+                         "AND status IN ") +
+                 kKeptIn,
+             {range.from, range.to})
+          ->integer("n");
+  f.newCustomers = tx.one("SELECT COUNT(*) AS n FROM admin_customers WHERE first_day >= :from AND first_day <= :to",
+                          {range.from, range.to})
+                       ->integer("n");
+  return f;
+}
+
+std::vector<TrendPoint> SalesBook::trend(Tx& tx, const DayRange& range, Bucket bucket) const {
+  std::vector<TrendPoint> points;
+  for (int day = ShopCalendar::bucketStart(range.from, bucket); day <= range.to;
+       day = ShopCalendar::nextBucket(day, bucket))
+    points.push_back(TrendPoint{.start = day});
+  // Buckets are ordered by their first day: the one holding `day` is the last starting at or before it.
+  auto at = [&](long long day) -> TrendPoint& {
+    auto it = std::upper_bound(points.begin(), points.end(), day,
+                               [](long long d, const TrendPoint& p) { return d < p.start; });
+    return *(it - 1);
+  };
+  for (const auto& r : tx.query("SELECT day, status, orders, gross, refunded, units FROM admin_daily_sales "
+                                "WHERE day >= :from AND day <= :to AND currency = :currency",
+                                {range.from, range.to, currency_})) {
+    TrendPoint& p = at(r.integer("day"));
+    p.orders += r.integer("orders");
+    if (!isKept(r.text("status"))) continue;
+    p.keptOrders += r.integer("orders");
+    p.revenue += r.integer("gross") - r.integer("refunded");
+    p.unitsSold += r.integer("units");
+  }
+  for (const auto& r : tx.query("SELECT first_day, COUNT(*) AS n FROM admin_customers WHERE first_day >= :from AND "
+                                "first_day <= :to GROUP BY first_day",
+                                {range.from, range.to}))
+    at(r.integer("first_day")).newCustomers += r.integer("n");
+  return points;
+}
+
+std::vector<ProductSales> SalesBook::topProducts(Tx& tx, const DayRange& range, bool byRevenue, int limit) const {
+  std::vector<ProductSales> top;
+  const std::string order = byRevenue ? "revenue DESC, units DESC" : "units DESC, revenue DESC";
+  for (const auto& r : tx.query("SELECT product_id, SUM(units) AS units, SUM(revenue) AS revenue FROM "
+                                "admin_product_sales WHERE day >= :from AND day <= :to AND currency = :currency "
+                                "GROUP BY product_id HAVING SUM(units) > 0 ORDER BY " +
+                                    order + ", product_id LIMIT :limit",
+                                {range.from, range.to, currency_, limit}))
+    top.push_back(ProductSales{r.text("product_id"), "", "", r.integer("units"), r.integer("revenue")});
+  if (top.empty()) return top;
+  std::string in;
+  Params ids;
+  for (const auto& p : top) {
+    in += (in.empty() ? ":p" : ", :p") + std::to_string(ids.size());
+    ids.push_back(p.productId);
+  }
+  std::map<std::string, std::pair<std::string, std::string>> known;
+  for (const auto& r : tx.query("SELECT product_id, variant_id, name FROM admin_products WHERE product_id IN (" + in + ")",
+                                ids))
+    known[r.text("product_id")] = {r.text("variant_id"), r.text("name")};
+  for (auto& p : top) std::tie(p.variantId, p.name) = known[p.productId];
+  return top;
+}
+
+}  // namespace agape::admin
