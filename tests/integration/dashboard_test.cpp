@@ -2,12 +2,16 @@
 // PostgreSQL, against orders placed, paid, refunded and cancelled in the
 // test: the figures of a period and the one before, trends by day, ISO week
 // and month with empty buckets, the best sellers, orders at Lagos midnight
-// on the right day, the model rebuilt from seeded history, and who may read.
+// on the right day, the model rebuilt from seeded history, the sales CSV
+// (read back by Python's csv module, awkward names and formulas included),
+// and who may read.
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
 
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -297,6 +301,106 @@ TEST_P(DashboardServe, SeededHistoryIsRebuiltAtStart) {
   for (const auto& p : trend["data"]) orders += p["orders"].get<long long>();
   EXPECT_GE(orders, 597);  // all but the first day or two of the 366
   EXPECT_EQ(report("/v1/admin/dashboard/top-products?limit=100&from=" + lagosToday(-366))["data"].size(), 40u);
+}
+
+std::string salesHeaderLine() {
+  return "order_number,placed_at,placed_on,status,customer_email,sku,product,size,color,quantity,unit_price,"
+         "line_total,order_total,refunded,currency\r\n";
+}
+
+// The records of a CSV file as Python's csv module reads them (strict:
+// a malformed quote fails).
+Json csvRecords(const std::string& file) {
+  const std::string command =
+      "python3 -c 'import csv, json, sys\n"
+      "with open(sys.argv[1], newline=\"\", encoding=\"utf-8\") as f:\n"
+      "    print(json.dumps(list(csv.reader(f, strict=True))))' " + file;
+  std::string out;
+  FILE* p = popen(command.c_str(), "r");
+  if (!p) return nullptr;
+  char buf[4096];
+  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  EXPECT_EQ(pclose(p), 0) << out;
+  return Json::parse(out, nullptr, false);
+}
+
+TEST_P(DashboardServe, TheSalesExportIsCsvThatSpreadsheetsReadSafely) {
+  start();
+  // A product whose name, SKU and colour need quoting or would be formulas.
+  const std::string awkward = "=HYPERLINK(\"http://x\"), Ada's \"Best\"\r\nDress";
+  const Json cat = ok(send("POST", "/v1/categories", Json{{"name", "Odd"}, {"slug", "odd"}}, {kAdmin}), 201);
+  const Json odd = ok(send("POST", "/v1/products",
+                           Json{{"name", awkward}, {"slug", "odd-one"}, {"categoryId", cat["id"]}, {"price", 1'250'050},
+                                {"status", "active"},
+                                {"variants", {{{"sku", "-AWK-1"}, {"size", "@M"}, {"color", "Red, Blue"}}}}},
+                           {kAdmin}),
+                      201);
+  ok(send("PATCH", "/v1/admin/inventory/" + odd["variants"][0]["id"].get<std::string>() + "/stock",
+          Json{{"quantity", 5}, {"reason", "count"}}, {kAdmin}));
+  ok(send("POST", "/v1/cart/items", Json{{"variantId", odd["variants"][0]["id"]}, {"quantity", 2}}, {kAda}));
+  const Json ada = order(kAda, {{0, 1}});
+  pay(ada);
+  const Json bola = order(kBola, {{1, 3}});  // pending: exported too, with its status
+  const Json old = order(kCustomer, {{2, 1}});
+  placeAt(old["id"], 1'795'478'400'000);  // 2026-11-24: outside the default period
+
+  const auto r = get("/v1/admin/reports/sales/export", {kFinance});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("content-type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(r.header("content-disposition"),
+            "attachment; filename=\"sales-" + lagosToday(-29) + "-to-" + lagosToday() + ".csv\"");
+  EXPECT_EQ(r.header("transfer-encoding"), "chunked");
+  EXPECT_EQ(r.header("cache-control"), "no-store");
+  EXPECT_FALSE(r.header("x-request-id").empty());
+  const std::string file = dir_.write("sales.csv", r.body);
+  const Json rows = csvRecords(file);
+  ASSERT_TRUE(rows.is_array()) << r.body;
+  ASSERT_EQ(rows.size(), 4u) << rows.dump();  // the header, Ada's two lines, Bola's one
+  EXPECT_EQ(rows[0], Json::parse(R"(["order_number","placed_at","placed_on","status","customer_email","sku","product",)"
+                                 R"("size","color","quantity","unit_price","line_total","order_total","refunded","currency"])"));
+  // Lines in the order they were sold, orders oldest first.
+  const Json& first = rows[1];
+  EXPECT_EQ(first[0], ada["number"]);
+  EXPECT_EQ(first[1], ada["createdAt"]);
+  EXPECT_EQ(first[2], lagosToday());
+  EXPECT_EQ(first[3], "paid");
+  EXPECT_EQ(first[4], "u-ada@example.ng");
+  EXPECT_EQ(first[5], "'-AWK-1");
+  EXPECT_EQ(first[6], "'" + awkward);
+  EXPECT_EQ(first[7], "'@M");
+  EXPECT_EQ(first[8], "Red, Blue");
+  EXPECT_EQ(first[9], "2");
+  EXPECT_EQ(first[10], "12500.50");
+  EXPECT_EQ(first[11], "25001.00");
+  EXPECT_EQ(first[14], "NGN");
+  EXPECT_EQ(rows[2][5], "ANK-1-S");
+  EXPECT_EQ(rows[2][6], "Ankara Wrap Dress");
+  EXPECT_EQ(rows[2][11], "15000.00");
+  const long long adaTotal = ada["totals"]["total"];
+  char total[32];
+  std::snprintf(total, sizeof total, "%lld.%02lld", adaTotal / 100, adaTotal % 100);
+  EXPECT_EQ(rows[2][12], total);
+  EXPECT_EQ(rows[3][0], bola["number"]);
+  EXPECT_EQ(rows[3][3], "pending");
+  EXPECT_EQ(rows[3][9], "3");
+  // Records end with CRLF; the CR/LF inside the name is quoted.
+  EXPECT_EQ(r.body.substr(r.body.size() - 2), "\r\n");
+
+  // The old order alone, by its Lagos day.
+  const Json past = csvRecords(dir_.write("past.csv", get("/v1/admin/reports/sales/export?from=2026-11-24&to=2026-11-24",
+                                                           {kAdmin}).body));
+  ASSERT_EQ(past.size(), 2u);
+  EXPECT_EQ(past[1][0], old["number"]);
+  EXPECT_EQ(past[1][2], "2026-11-24");
+  // An empty period is the header alone.
+  EXPECT_EQ(get("/v1/admin/reports/sales/export?from=2026-01-01&to=2026-01-02", {kAdmin}).body, salesHeaderLine());
+
+  EXPECT_EQ(get("/v1/admin/reports/sales/export").status, 401);
+  for (const auto& who : {kMerchant, kFulfilment, kCustomer})
+    EXPECT_EQ(get("/v1/admin/reports/sales/export", {who}).status, 403) << who;
+  const auto bad = get("/v1/admin/reports/sales/export?from=2026-11-31&format=xlsx", {kAdmin});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(fields(bad), (std::set<std::string>{"from", "format"}));
 }
 
 AGAPE_BACKENDS(DashboardServe);

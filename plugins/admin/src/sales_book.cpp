@@ -13,14 +13,11 @@ const std::vector<std::string>& statuses() {
   return names;
 }
 
-constexpr const char* kKeptIn = "('paid', 'processing', 'shipped', 'delivered')";
-
 // What one order adds to the model.
 struct Contribution {
-  std::string userId, status, currency;
+  std::string status, currency;
   int day = 0;
   std::int64_t total = 0, refunded = 0, units = 0;
-  long long version = 0;
 };
 
 void addDaily(Tx& tx, const Contribution& c, int sign) {
@@ -32,41 +29,55 @@ void addDaily(Tx& tx, const Contribution& c, int sign) {
           {c.day, c.currency, c.status, sign, sign * c.total, sign * c.refunded, sign * c.units});
 }
 
-// Its lines' units and totals in or out of the products' days, by product
-// (in one order, so concurrent changes lock rows in the same order).
+// The key of a row of `table` (admin_customers, admin_products) by its
+// outside id, made on first sight.
+long long keyOf(Tx& tx, const std::string& table, const std::string& column, const std::string& value,
+                const std::string& insert, const Params& params) {
+  tx.exec(insert, params);
+  return tx.one("SELECT id FROM " + table + " WHERE " + column + " = :value", {value})->integer("id");
+}
+
+long long customerKey(Tx& tx, const std::string& userId) {
+  return keyOf(tx, "admin_customers", "user_id", userId,
+               "INSERT INTO admin_customers (user_id, first_day) VALUES (:user, NULL) ON CONFLICT (user_id) DO NOTHING",
+               {userId});
+}
+
+// Its lines' units and totals in or out of the products' day, by product
+// (in product order, so concurrent changes lock rows in the same order).
 void addProducts(Tx& tx, int day, const std::string& currency, const std::vector<orders::OrderLine>& lines,
                  int sign) {
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> byProduct;
+  std::map<std::string, const orders::OrderLine*> firstLine;
   for (const auto& l : lines) {
     auto& p = byProduct[l.productId];
     p.first += l.quantity;
     p.second += l.lineTotal;
+    firstLine.emplace(l.productId, &l);
   }
-  for (const auto& [product, sold] : byProduct)
-    tx.exec("INSERT INTO admin_product_sales (day, product_id, currency, units, revenue) "
-            "VALUES (:day, :product, :currency, :units, :revenue) "
-            "ON CONFLICT (day, product_id, currency) DO UPDATE SET units = admin_product_sales.units + "
+  for (const auto& [product, sold] : byProduct) {
+    const orders::OrderLine& l = *firstLine[product];
+    const long long key = keyOf(tx, "admin_products", "product_id", product,
+                                "INSERT INTO admin_products (product_id, variant_id, name) VALUES (:product, "
+                                ":variant, :name) ON CONFLICT (product_id) DO NOTHING",
+                                {product, l.variantId, l.productName});
+    tx.exec("INSERT INTO admin_product_sales (day, currency, product, units, revenue) "
+            "VALUES (:day, :currency, :product, :units, :revenue) "
+            "ON CONFLICT (day, currency, product) DO UPDATE SET units = admin_product_sales.units + "
             "excluded.units, revenue = admin_product_sales.revenue + excluded.revenue",
-            {day, product, currency, sign * sold.first, sign * sold.second});
-  if (sign < 0) return;
-  for (const auto& l : lines)
-    tx.exec("INSERT INTO admin_products (product_id, variant_id, name) VALUES (:product, :variant, :name) "
-            "ON CONFLICT (product_id) DO NOTHING",
-            {l.productId, l.variantId, l.productName});
+            {day, currency, key, sign * sold.first, sign * sold.second});
+  }
 }
 
 // The customer's first day with a kept order, after this change. The
 // customer's row is locked first: two orders of one customer changing at
 // once take turns, and the second sees the first's result.
-void refreshCustomer(Tx& tx, const std::string& userId) {
-  tx.exec("INSERT INTO admin_customers (user_id, first_day) VALUES (:user, NULL) ON CONFLICT (user_id) DO NOTHING",
-          {userId});
+void refreshCustomer(Tx& tx, long long customer) {
   const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
-  tx.one("SELECT user_id FROM admin_customers WHERE user_id = :user" + lock, {userId});
-  tx.exec(std::string("UPDATE admin_customers SET first_day = (SELECT MIN(day) FROM admin_orders WHERE user_id = "
-                      ":user AND status IN ") +
-              kKeptIn + ") WHERE user_id = :user2",
-          {userId, userId});
+  tx.one("SELECT id FROM admin_customers WHERE id = :customer" + lock, {customer});
+  tx.exec("UPDATE admin_customers SET first_day = (SELECT MIN(day) FROM admin_orders WHERE customer = :customer "
+          "AND kept = 1) WHERE id = :customer2",
+          {customer, customer});
 }
 
 }  // namespace
@@ -77,24 +88,22 @@ bool SalesBook::isKept(const std::string& status) {
 
 bool SalesBook::apply(Tx& tx, const orders::OrderRecord& rec) const {
   const orders::OrderSummary& o = rec.order;
-  Contribution next{o.userId, o.status, o.currency, calendar_.dayOf(rec.createdAt), o.total, rec.refunded, 0,
-                    o.version};
+  Contribution next{o.status, o.currency, calendar_.dayOf(rec.createdAt), o.total, rec.refunded, 0};
   for (const auto& l : rec.lines) next.units += l.quantity;
+  const long long customer = customerKey(tx, o.userId);
 
   // A first sight writes an empty row (version 0) that the lock below holds:
   // concurrent deliveries of one order's events take turns on it.
-  tx.exec("INSERT INTO admin_orders (id, user_id, status, currency, day, total, refunded, units, version) "
-          "VALUES (:id, :user, '', :currency, :day, 0, 0, 0, 0) ON CONFLICT (id) DO NOTHING",
-          {o.id, o.userId, o.currency, next.day});
+  tx.exec("INSERT INTO admin_orders (id, customer, status, kept, currency, day, total, refunded, units, version) "
+          "VALUES (:id, :customer, '', 0, :currency, :day, 0, 0, 0, 0) ON CONFLICT (id) DO NOTHING",
+          {o.id, customer, o.currency, next.day});
   const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
   const auto row = tx.one(
-      "SELECT user_id, status, currency, day, total, refunded, units, version FROM admin_orders WHERE id = :id" + lock,
-      {o.id});
-  if (!row || row->integer("version") >= next.version) return false;
+      "SELECT status, currency, day, total, refunded, units, version FROM admin_orders WHERE id = :id" + lock, {o.id});
+  if (!row || row->integer("version") >= o.version) return false;
   const bool known = row->integer("version") > 0;
-  const Contribution prev{row->text("user_id"), row->text("status"),   row->text("currency"),
-                          static_cast<int>(row->integer("day")), row->integer("total"), row->integer("refunded"),
-                          row->integer("units"), row->integer("version")};
+  const Contribution prev{row->text("status"), row->text("currency"), static_cast<int>(row->integer("day")),
+                          row->integer("total"), row->integer("refunded"), row->integer("units")};
 
   // Daily rows in status order, whichever comes out and goes in.
   std::vector<std::pair<const Contribution*, int>> daily;
@@ -107,10 +116,10 @@ bool SalesBook::apply(Tx& tx, const orders::OrderRecord& rec) const {
   const bool nowKept = isKept(next.status);
   if (wasKept != nowKept) addProducts(tx, next.day, next.currency, rec.lines, nowKept ? +1 : -1);
 
-  tx.exec("UPDATE admin_orders SET status = :status, total = :total, refunded = :refunded, units = :units, "
-          "version = :version WHERE id = :id",
-          {next.status, next.total, next.refunded, next.units, next.version, o.id});
-  if (wasKept != nowKept) refreshCustomer(tx, o.userId);
+  tx.exec("UPDATE admin_orders SET status = :status, kept = :kept, total = :total, refunded = :refunded, "
+          "units = :units, version = :version WHERE id = :id",
+          {next.status, nowKept, next.total, next.refunded, next.units, o.version, o.id});
+  if (wasKept != nowKept) refreshCustomer(tx, customer);
   return true;
 }
 
@@ -153,12 +162,10 @@ SalesFigures SalesBook::figures(Tx& tx, const DayRange& range) const {
     f.refunded += r.integer("refunded");
     f.unitsSold += r.integer("units");
   }
-  f.payingCustomers =
-      tx.one(std::string("SELECT COUNT(DISTINCT user_id) AS n FROM admin_orders WHERE day >= :from AND day <= :to "
-                         "AND status IN ") +
-                 kKeptIn,
-             {range.from, range.to})
-          ->integer("n");
+  f.payingCustomers = tx.one("SELECT COUNT(DISTINCT customer) AS n FROM admin_orders WHERE day >= :from AND "
+                             "day <= :to AND kept = 1",
+                             {range.from, range.to})
+                          ->integer("n");
   f.newCustomers = tx.one("SELECT COUNT(*) AS n FROM admin_customers WHERE first_day >= :from AND first_day <= :to",
                           {range.from, range.to})
                        ->integer("n");
@@ -176,7 +183,7 @@ std::vector<TrendPoint> SalesBook::trend(Tx& tx, const DayRange& range, Bucket b
                                [](long long d, const TrendPoint& p) { return d < p.start; });
     return *(it - 1);
   };
-  const std::string kept = std::string("CASE WHEN status IN ") + kKeptIn;
+  const std::string kept = "CASE WHEN status IN ('paid', 'processing', 'shipped', 'delivered')";
   for (const auto& r : tx.query("SELECT day, SUM(orders) AS orders, SUM(" + kept + " THEN orders ELSE 0 END) AS kept, SUM(" +
                                     kept + " THEN gross - refunded ELSE 0 END) AS revenue, SUM(" + kept +
                                     " THEN units ELSE 0 END) AS units FROM admin_daily_sales WHERE day >= :from AND "
@@ -198,24 +205,14 @@ std::vector<TrendPoint> SalesBook::trend(Tx& tx, const DayRange& range, Bucket b
 std::vector<ProductSales> SalesBook::topProducts(Tx& tx, const DayRange& range, bool byRevenue, int limit) const {
   std::vector<ProductSales> top;
   const std::string order = byRevenue ? "revenue DESC, units DESC" : "units DESC, revenue DESC";
-  for (const auto& r : tx.query("SELECT product_id, SUM(units) AS units, SUM(revenue) AS revenue FROM "
-                                "admin_product_sales WHERE day >= :from AND day <= :to AND currency = :currency "
-                                "GROUP BY product_id HAVING SUM(units) > 0 ORDER BY " +
-                                    order + ", product_id LIMIT :limit",
+  for (const auto& r : tx.query("SELECT p.product_id, p.variant_id, p.name, t.units, t.revenue FROM (SELECT product, "
+                                "SUM(units) AS units, SUM(revenue) AS revenue FROM admin_product_sales WHERE day >= "
+                                ":from AND day <= :to AND currency = :currency GROUP BY product HAVING SUM(units) > 0 "
+                                "ORDER BY " + order + ", product LIMIT :limit) t JOIN admin_products p ON p.id = "
+                                "t.product ORDER BY " + order + ", t.product",
                                 {range.from, range.to, currency_, limit}))
-    top.push_back(ProductSales{r.text("product_id"), "", "", r.integer("units"), r.integer("revenue")});
-  if (top.empty()) return top;
-  std::string in;
-  Params ids;
-  for (const auto& p : top) {
-    in += (in.empty() ? ":p" : ", :p") + std::to_string(ids.size());
-    ids.push_back(p.productId);
-  }
-  std::map<std::string, std::pair<std::string, std::string>> known;
-  for (const auto& r : tx.query("SELECT product_id, variant_id, name FROM admin_products WHERE product_id IN (" + in + ")",
-                                ids))
-    known[r.text("product_id")] = {r.text("variant_id"), r.text("name")};
-  for (auto& p : top) std::tie(p.variantId, p.name) = known[p.productId];
+    top.push_back(ProductSales{r.text("product_id"), r.text("variant_id"), r.text("name"), r.integer("units"),
+                               r.integer("revenue")});
   return top;
 }
 
