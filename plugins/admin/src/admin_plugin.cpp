@@ -49,7 +49,12 @@ class AdminPlugin final : public Plugin {
 
   void provision(Context& ctx) override {
     Database& db = ctx.db();
-    calendar_ = std::make_unique<ShopCalendar>(config_.timeZone);
+    try {
+      calendar_ = std::make_unique<ShopCalendar>(config_.timeZone);
+    } catch (const std::exception& e) {  // a zone under $TZDIR that the system's tz database lacks
+      ctx.config().child("timeZone")->fail("\"" + config_.timeZone + "\" cannot be read from the system's tz database: " +
+                                           e.what());
+    }
     sales_ = std::make_unique<SalesBook>(*calendar_, config_.currency);
     dashboard_ = std::make_unique<DashboardApi>(db, *calendar_, *sales_);
     dashboard_->registerRoutes(ctx.routes());
