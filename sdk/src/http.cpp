@@ -94,6 +94,14 @@ Response Response::text(std::string body, std::string contentType, int status) {
   return r;
 }
 
+Response Response::stream(std::string contentType, BodyProducer producer, int status) {
+  Response r;
+  r.status = status;
+  r.contentType = std::move(contentType);
+  r.producer = std::move(producer);
+  return r;
+}
+
 Response Response::noContent() { return withStatus(204); }
 
 Response Response::withStatus(int code) {

@@ -4,11 +4,6 @@
 // server must still answer /healthz on a fresh connection at once. Every
 // read has a deadline, so a server that hangs fails the test instead of
 // stalling it.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -23,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "raw_client.h"
+#include "server_suite.h"
 #include "support/server_process.h"
 
 using namespace agape::test;
@@ -30,117 +27,6 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-struct RawResponse {
-  int status = 0;
-  std::map<std::string, std::string> headers;  // lower-case names
-  std::string body;
-  std::string header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? "" : it->second;
-  }
-};
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// One TCP connection, written and read byte for byte.
-class RawClient {
- public:
-  explicit RawClient(int port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    int one = 1;
-    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  }
-  ~RawClient() {
-    if (fd_ >= 0) close(fd_);
-  }
-  RawClient(const RawClient&) = delete;
-  RawClient& operator=(const RawClient&) = delete;
-  bool connected() const { return connected_; }
-
-  // False when the server has closed the connection.
-  bool send(std::string_view bytes) {
-    while (!bytes.empty()) {
-      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-
-  // The next response (an interim 100 included), or nullopt when none came
-  // in time or the connection ended first.
-  std::optional<RawResponse> read(std::chrono::milliseconds timeout = 3000ms) {
-    const auto deadline = Clock::now() + timeout;
-    std::size_t headEnd;
-    while ((headEnd = buf_.find("\r\n\r\n")) == std::string::npos)
-      if (!fill(deadline)) return std::nullopt;
-    RawResponse r;
-    std::istringstream head(buf_.substr(0, headEnd));
-    std::string line;
-    std::getline(head, line);
-    if (line.rfind("HTTP/1.", 0) != 0 || line.size() < 12) return std::nullopt;
-    r.status = std::stoi(line.substr(9, 3));
-    while (std::getline(head, line)) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      auto colon = line.find(':');
-      if (colon == std::string::npos) continue;
-      std::string value = line.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-      r.headers[lower(line.substr(0, colon))] = value;
-    }
-    const std::size_t length =
-        r.headers.count("content-length") ? std::stoul(r.headers["content-length"]) : 0;
-    while (buf_.size() < headEnd + 4 + length)
-      if (!fill(deadline)) return std::nullopt;
-    r.body = buf_.substr(headEnd + 4, length);
-    buf_.erase(0, headEnd + 4 + length);
-    return r;
-  }
-
-  // True when the server ends the connection within `timeout` (bytes that
-  // still arrive first are kept for read()).
-  bool closedWithin(std::chrono::milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    while (!eof_)
-      if (!fill(deadline) && !eof_) return false;
-    return true;
-  }
-
-  const std::string& unread() const { return buf_; }
-
- private:
-  bool fill(Clock::time_point deadline) {
-    if (eof_) return false;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return false;
-    pollfd p{fd_, POLLIN, 0};
-    if (poll(&p, 1, static_cast<int>(left)) <= 0) return false;
-    char chunk[16384];
-    ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
-    if (n <= 0) {
-      eof_ = true;
-      return false;
-    }
-    buf_.append(chunk, static_cast<std::size_t>(n));
-    return true;
-  }
-
-  int fd_ = -1;
-  bool connected_ = false;
-  bool eof_ = false;
-  std::string buf_;
-};
-
-std::string get(const std::string& path) { return "GET " + path + " HTTP/1.1\r\nHost: shop\r\n\r\n"; }
 
 std::string echoHead(const std::string& framing) {
   return "POST /v1/test/echo HTTP/1.1\r\nHost: shop\r\nContent-Type: application/json\r\n" + framing + "\r\n";
@@ -157,43 +43,12 @@ std::string chunked(const std::string& body, std::size_t chunkSize) {
   return out + "0\r\n\r\n";
 }
 
-// A server with short client deadlines, shared by the tests of a suite.
-class Hostile : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    port_ = freePort();
-    const std::string cfg = dir_->write("agape.yaml", testConfig(*dir_, port_, {"hello", "test.slow"}));
-    server_ = new ServerProcess({"serve", "--config", cfg, "--set", "server.headerTimeout=1s", "--set",
-                                 "server.bodyTimeout=1s", "--set", "server.keepAliveTimeout=2s"},
-                                port_);
-    ready_ = server_->waitReady();
+// Short client deadlines, so that slow and silent clients are cut off within a test's time.
+class Hostile : public ServerSuite<Hostile> {
+ public:
+  static std::vector<std::string> settings() {
+    return {"server.headerTimeout=1s", "server.bodyTimeout=1s", "server.keepAliveTimeout=2s"};
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete dir_;
-  }
-  void SetUp() override { ASSERT_TRUE(ready_) << server_->output(); }
-  void TearDown() override {
-    RawClient c(port_);
-    ASSERT_TRUE(c.send(get("/healthz")));
-    auto r = c.read(2000ms);
-    ASSERT_TRUE(r) << "the server stopped answering\n" << server_->output();
-    EXPECT_EQ(r->status, 200);
-  }
-
-  static void expectProblem(const std::optional<RawResponse>& r, int status) {
-    ASSERT_TRUE(r) << "no answer";
-    EXPECT_EQ(r->status, status) << r->body;
-    EXPECT_EQ(r->header("content-type"), "application/problem+json");
-    EXPECT_FALSE(r->header("x-request-id").empty());
-    EXPECT_NE(r->body.find("\"status\":" + std::to_string(status)), std::string::npos) << r->body;
-  }
-
-  static inline TempDir* dir_ = nullptr;
-  static inline ServerProcess* server_ = nullptr;
-  static inline int port_ = 0;
-  static inline bool ready_ = false;
 };
 
 TEST_F(Hostile, AChunkWhoseCrAndLfArriveInSeparateReadsIsAnswered) {
@@ -389,17 +244,6 @@ double cpuSeconds(pid_t pid) {
     if (i == 15) stime = std::stod(f);
   }
   return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-double metric(const std::string& text, const std::string& sample) {
-  auto pos = text.find("\n" + sample + " ");
-  return pos == std::string::npos ? -1 : std::stod(text.substr(pos + sample.size() + 2));
-}
-
-std::string metricsOver(RawClient& c) {
-  if (!c.send(get("/metrics"))) return "";
-  auto r = c.read();
-  return r ? r->body : "";
 }
 
 // A fresh server with a small descriptor limit: 256, as `ulimit -n 256`.

@@ -281,6 +281,7 @@ TEST(KernelConfigTest, DefaultsWithOnlyTheDatabase) {
   EXPECT_EQ(c.server.host, "127.0.0.1");
   EXPECT_EQ(c.server.port, 8080);
   EXPECT_EQ(c.server.maxBodyBytes, 1u << 20);
+  EXPECT_EQ(c.server.sendTimeout, 30s);
   EXPECT_TRUE(c.server.cors.allowedOrigins.empty());
   ASSERT_EQ(c.server.rateLimits.size(), 1u);
   EXPECT_EQ(c.server.rateLimits.at("default").requests, 100);
@@ -305,6 +306,7 @@ server:
   maxBodyBytes: 64KiB
   shutdownGrace: 250ms
   keepAliveTimeout: 2m
+  sendTimeout: 45s
   trustForwardedFor: true
   cors:
     allowedOrigins: [https://shop.example.ng, "http://localhost:3000"]
@@ -343,6 +345,7 @@ plugins:
   EXPECT_EQ(c.server.maxBodyBytes, 64u * 1024);
   EXPECT_EQ(c.server.shutdownGrace, 250ms);
   EXPECT_EQ(c.server.keepAliveTimeout, 2min);
+  EXPECT_EQ(c.server.sendTimeout, 45s);
   EXPECT_TRUE(c.server.trustForwardedFor);
   EXPECT_EQ(c.server.cors.allowedOrigins,
             (std::vector<std::string>{"https://shop.example.ng", "http://localhost:3000"}));
@@ -370,7 +373,7 @@ plugins:
   ASSERT_EQ(c.plugins.enabled.size(), 2u);
   EXPECT_EQ(c.plugins.enabled[0].id, "hello");
   EXPECT_EQ(c.plugins.enabled[0].file, "");
-  EXPECT_EQ(c.plugins.enabled[0].location, "agape.yaml:35:7");
+  EXPECT_EQ(c.plugins.enabled[0].location, "agape.yaml:36:7");
   EXPECT_EQ(c.plugins.enabled[1].id, "acme.loyalty");
   EXPECT_EQ(c.plugins.enabled[1].file, "/opt/agape/plugins/libacme_loyalty.so");
   EXPECT_EQ(c.plugins.enabled[1].migrations, "/opt/agape/acme-loyalty/migrations");
@@ -447,6 +450,8 @@ TEST(KernelConfigTest, BadDurationAndSize) {
             "server.shutdownGrace: must be a duration such as 250ms, 30s, 15m, 24h or 30d (agape.yaml:4:18)");
   EXPECT_EQ(decodeError(std::string(kMinimal) + "server:\n  keepAliveTimeout: 0s\n"),
             "server.keepAliveTimeout: must be greater than 0 (agape.yaml:4:21)");
+  EXPECT_EQ(decodeError(std::string(kMinimal) + "server:\n  sendTimeout: 0s\n"),
+            "server.sendTimeout: must be greater than 0 (agape.yaml:4:16)");
   EXPECT_EQ(decodeError(std::string(kMinimal) + "server:\n  maxBodyBytes: 1TB\n"),
             "server.maxBodyBytes: must be a size such as 4096, 64KiB or 1MiB (agape.yaml:4:17)");
   EXPECT_EQ(decodeError(std::string(kMinimal) + "server:\n  maxBodyBytes: 2GiB\n"),

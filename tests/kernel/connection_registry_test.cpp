@@ -122,3 +122,17 @@ TEST(ConnectionRegistry, TheSweeperRunsOnItsOwn) {
   reg.stopSweeper();
   EXPECT_EQ(reg.closedFor(Reason::BodyTimeout), 1);
 }
+
+TEST(ConnectionRegistry, AnAbortedResponseClosesAtOnceWithoutLingering) {
+  ConnectionRegistry reg(4);
+  Pair p;
+  auto a = reg.open(p.server);
+  a->clearDeadline();  // a streamed response being sent
+  reg.abort(a, false);
+  EXPECT_TRUE(p.clientSeesEnd());
+  EXPECT_EQ(reg.closedFor(Reason::Aborted), 1);
+  EXPECT_EQ(reg.sweep(ConnectionRegistry::Clock::now() + 1h), 0) << "no linger deadline left behind";
+  reg.closed(a);
+  reg.abort(a, true);  // after the network thread forgot it: nothing
+  EXPECT_EQ(reg.closedFor(Reason::Aborted), 1);
+}

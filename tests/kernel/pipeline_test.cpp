@@ -366,3 +366,61 @@ TEST(Pipeline, RoutesWithoutAFastPathAreNotTouched) {
   EXPECT_FALSE(f.pipeline->tryFastPath(ex));
   EXPECT_TRUE(ex.request.requestId.empty()) << "nothing ran";
 }
+
+TEST(Pipeline, AStreamedResponseIsCountedAndLoggedWhenItsStreamEnds) {
+  RouteTable t;
+  Route r;
+  r.method = Method::Get;
+  r.pathTemplate = "/v1/export";
+  r.pluginId = "test";
+  r.handler = [](Request&) {
+    return Response::stream("text/csv", [](BodyWriter& out) { out.write("a,b\n"); });
+  };
+  t.add(r);
+  Router router = std::move(t).freeze();
+  HttpMetrics metrics(router);
+  std::vector<std::unique_ptr<Middleware>> mw;
+  mw.push_back(makeRequestIdMiddleware());
+  mw.push_back(makeAccessLogMiddleware(metrics, false));
+  mw.push_back(makeSecurityHeadersMiddleware(false));
+  mw.push_back(makeProblemMiddleware());
+  mw.push_back(makeRouteMiddleware());
+  Pipeline pipeline(std::move(router), std::move(mw));
+  Exchange ex = resolved(pipeline, "/v1/export");
+  pipeline.run(ex);
+  ASSERT_TRUE(ex.response.producer);
+  EXPECT_EQ(ex.response.contentType, "text/csv");
+  EXPECT_EQ(ex.response.headers.get("X-Content-Type-Options"), "nosniff") << "headers apply as usual";
+  EXPECT_TRUE(ex.response.headers.has("X-Request-Id"));
+  std::string out;
+  metrics.render(out);
+  EXPECT_EQ(out.find("route=\"/v1/export\",status=\"200\""), std::string::npos)
+      << "not counted before the end";
+  EXPECT_NE(out.find("agape_http_requests_in_flight 1"), std::string::npos) << out;
+
+  ex.streamed = {.bytes = 4, .complete = true};  // what the server does once the last chunk is out
+  ex.streamEnded();
+  out.clear();
+  metrics.render(out);
+  EXPECT_NE(out.find("agape_http_requests_total{method=\"GET\",route=\"/v1/export\",status=\"200\"} 1"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("agape_http_requests_in_flight 0"), std::string::npos);
+  EXPECT_NE(out.find("agape_http_streamed_responses_total{outcome=\"complete\"} 1"), std::string::npos);
+  EXPECT_NE(out.find("agape_http_streamed_bytes_total 4"), std::string::npos);
+  EXPECT_TRUE(ex.atStreamEnd.empty()) << "run once";
+}
+
+TEST(Pipeline, AProblemReplacesAStreamWithAWholeBody) {
+  Exchange ex;
+  ex.response = Response::stream("text/csv", [](BodyWriter&) {});
+  try {
+    throw DbError(DbError::Kind::Unavailable, "connection refused");
+  } catch (const std::exception&) {
+    applyCurrentException(ex);
+  }
+  EXPECT_FALSE(ex.response.producer);
+  EXPECT_EQ(ex.response.status, 503);
+  EXPECT_EQ(ex.response.contentType, "application/problem+json");
+  EXPECT_EQ(ex.response.headers.get("Retry-After"), "1");
+}

@@ -46,6 +46,9 @@ struct ServerConfig {
   int maxConnections = 0;
   // A request that waited this long for a worker thread is answered 503.
   std::chrono::milliseconds workerQueueTimeout{5000};
+  // A streamed response whose client reads nothing for this long is cut
+  // off, so a client that stopped reading never holds a worker for ever.
+  std::chrono::milliseconds sendTimeout{30000};
   bool trustForwardedFor = false;  // take the client IP from X-Forwarded-For (behind nginx)
   CorsConfig cors;
   std::map<std::string, RateLimitClass> rateLimits;  // always has "default"

@@ -173,6 +173,8 @@ ServerConfig decodeServer(const ConfigView& section) {
   s.maxConnections = static_cast<int>(d.integer("maxConnections", s.maxConnections, 0, 1'000'000));
   s.workerQueueTimeout = d.duration("workerQueueTimeout", s.workerQueueTimeout);
   if (s.workerQueueTimeout.count() <= 0) section.child("workerQueueTimeout")->fail("must be greater than 0");
+  s.sendTimeout = d.duration("sendTimeout", s.sendTimeout);
+  if (s.sendTimeout.count() <= 0) section.child("sendTimeout")->fail("must be greater than 0");
   s.trustForwardedFor = d.boolean("trustForwardedFor", s.trustForwardedFor);
   s.cors = decodeCors(*d.section("cors"));
   s.rateLimits = decodeRateLimits(*d.section("rateLimits"));

@@ -38,6 +38,8 @@ const char* ConnectionRegistry::reasonName(Reason reason) {
       return "shed";
     case Reason::Refused:
       return "refused";
+    case Reason::Aborted:
+      return "aborted";
   }
   return "none";
 }
@@ -88,6 +90,19 @@ void ConnectionRegistry::finish(const std::shared_ptr<Entry>& entry, std::chrono
   if (!entry->open_) return;
   ::shutdown(entry->fd_, SHUT_WR);
   entry->setDeadline(Reason::Linger, Clock::now() + linger);
+}
+
+void ConnectionRegistry::abort(const std::shared_ptr<Entry>& entry, bool discardUnsent) {
+  std::lock_guard lock(mutex_);
+  if (!entry->open_) return;
+  if (discardUnsent) {
+    // Applies when the network thread closes the descriptor (after reading
+    // the end of stream shutdown(2) causes): a reset, not a FIN queued
+    // behind data nobody will read.
+    const linger reset{.l_onoff = 1, .l_linger = 0};
+    ::setsockopt(entry->fd_, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  }
+  shutDown(*entry, Reason::Aborted, SHUT_RDWR);
 }
 
 int ConnectionRegistry::sweep(Clock::time_point now) {

@@ -27,8 +27,17 @@ namespace agape::kernel {
 class ConnectionRegistry {
  public:
   using Clock = std::chrono::steady_clock;
-  enum class Reason : std::uint8_t { None, HeaderTimeout, BodyTimeout, IdleTimeout, Linger, Shed, Refused };
-  static constexpr std::size_t kReasons = 7;
+  enum class Reason : std::uint8_t {
+    None,
+    HeaderTimeout,
+    BodyTimeout,
+    IdleTimeout,
+    Linger,
+    Shed,
+    Refused,
+    Aborted
+  };
+  static constexpr std::size_t kReasons = 8;
   static const char* reasonName(Reason reason);  // "header_timeout"...
 
   // One connection's deadline, set by whoever changes its state.
@@ -64,6 +73,11 @@ class ConnectionRegistry {
   // for good after `linger` (or when the client closes first), so a client
   // still sending does not get a reset that destroys the response unread.
   void finish(const std::shared_ptr<Entry>& entry, std::chrono::milliseconds linger);
+  // A response cut short (a streamed body that failed or was not read):
+  // close now, without lingering, so the client sees the body end early
+  // rather than wait for more. `discardUnsent`: drop what the client has not
+  // read yet (reset), for a client that stopped reading.
+  void abort(const std::shared_ptr<Entry>& entry, bool discardUnsent);
   // Closes every connection whose deadline has passed; returns how many.
   int sweep(Clock::time_point now);
 

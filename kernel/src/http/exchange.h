@@ -1,7 +1,10 @@
 #pragma once
 #include <chrono>
+#include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "agape/http.h"
 #include "http/router.h"
@@ -25,6 +28,20 @@ struct Exchange {
     std::string limit, remaining, reset;
   };
   std::optional<Admission> admitted;
+
+  bool http10 = false;  // an HTTP/1.0 request: a streamed body is delimited by the close
+  // A streamed response (Response::producer) is still being sent when the
+  // chain returns, so what records its end (the access log line, metrics)
+  // waits here; the server runs it once the stream is over, however it ended.
+  std::vector<std::function<void(const Exchange&)>> atStreamEnd;
+  struct Streamed {
+    std::size_t bytes = 0;  // body bytes handed to the connection
+    bool complete = false;  // the whole body was sent
+  } streamed;
+  void streamEnded() {
+    for (auto& f : atStreamEnd) f(*this);
+    atStreamEnd.clear();
+  }
 
   const Route* route() const { return match.route; }
 };

@@ -35,6 +35,11 @@ void HttpMetrics::record(const Route* route, int status, std::chrono::nanosecond
                         std::memory_order_relaxed);
 }
 
+void HttpMetrics::recordStream(std::size_t bytes, bool complete) {
+  (complete ? streamsComplete_ : streamsCut_).fetch_add(1, std::memory_order_relaxed);
+  streamedBytes_.fetch_add(bytes, std::memory_order_relaxed);
+}
+
 void HttpMetrics::render(std::string& out) const {
   auto labelsOf = [&](std::size_t i) -> Labels {
     if (i < labels_.size()) return {{"method", labels_[i].first}, {"route", labels_[i].second}};
@@ -74,6 +79,17 @@ void HttpMetrics::render(std::string& out) const {
   out += "# HELP agape_http_requests_in_flight Requests being served now.\n"
          "# TYPE agape_http_requests_in_flight gauge\n";
   appendSample(out, "agape_http_requests_in_flight", "", static_cast<double>(inFlight_.load()));
+  out +=
+      "# HELP agape_http_streamed_responses_total Streamed responses ended, whole or cut short.\n"
+      "# TYPE agape_http_streamed_responses_total counter\n";
+  appendSample(out, "agape_http_streamed_responses_total", formatLabels({{"outcome", "complete"}}),
+               static_cast<double>(streamsComplete_.load()));
+  appendSample(out, "agape_http_streamed_responses_total", formatLabels({{"outcome", "cut"}}),
+               static_cast<double>(streamsCut_.load()));
+  out +=
+      "# HELP agape_http_streamed_bytes_total Body bytes of streamed responses sent.\n"
+      "# TYPE agape_http_streamed_bytes_total counter\n";
+  appendSample(out, "agape_http_streamed_bytes_total", "", static_cast<double>(streamedBytes_.load()));
 }
 
 }  // namespace agape::kernel

@@ -10,9 +10,12 @@
 
 #include <strings.h>
 #include <algorithm>
+#include <optional>
 #include <thread>
+#include <unordered_set>
 
 #include "agape/problem.h"
+#include "http/body_stream.h"
 #include "http/connection_registry.h"
 #include "http/middleware/middlewares.h"
 #include "http/request_reader.h"
@@ -96,6 +99,15 @@ class HeaderBlock final : public Http::Header::Header {
 #ifdef SAFE_HEADER_CAST
   std::uint64_t hash() const override { return 0x41676170654862ULL; }
 #endif
+  // Every line with its CRLF, for a head the kernel writes itself.
+  void appendTo(std::string& out) const {
+    for (const auto& [k, v] : lines_) {
+      appendClean(out, k);
+      out += ": ";
+      appendClean(out, v);
+      out += "\r\n";
+    }
+  }
 
  private:
   static void appendClean(std::string& out, const std::string& text) {
@@ -104,7 +116,69 @@ class HeaderBlock final : public Http::Header::Header {
   std::vector<std::pair<std::string, std::string>> lines_;
 };
 
+// The status line and headers of a streamed response. The kernel writes them
+// itself: Pistache's ResponseStream always says chunked (wrong for HTTP/1.0),
+// and its flush gives no promise to wait on, so no backpressure.
+std::string streamHead(const Exchange& ex, bool keepAlive, BodyStream::Framing framing) {
+  std::string head = ex.http10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  head += std::to_string(ex.response.status);
+  head += ' ';
+  head += Http::codeString(static_cast<Http::Code>(ex.response.status));
+  head += "\r\n";
+  HeaderBlock(ex.response.headers, ex.response.contentType).appendTo(head);
+  head += keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
+  // HEAD says what GET would, without the body.
+  if (framing == BodyStream::Framing::Chunked || (framing == BodyStream::Framing::None && !ex.http10))
+    head += "Transfer-Encoding: chunked\r\n";
+  head += "\r\n";
+  return head;
+}
+
+// A streamed body's way to the client: Pistache's write queue for the peer,
+// whose promise says when the bytes are in the socket. The peer is held
+// weakly: a client gone meanwhile fails the send, never crashes it.
+class PeerSink final : public StreamSink {
+ public:
+  explicit PeerSink(std::weak_ptr<Tcp::Peer> peer) : peer_(std::move(peer)) {}
+  void send(std::string bytes, std::function<void(bool)> done) override {
+    auto peer = peer_.lock();
+    if (!peer) return done(false);
+    const std::size_t size = bytes.size();
+    peer->send(Pistache::RawBuffer(std::move(bytes), size))
+        .then([done](ssize_t) { done(true); }, [done](std::exception_ptr) { done(false); });
+  }
+
+ private:
+  std::weak_ptr<Tcp::Peer> peer_;
+};
+
 }  // namespace
+
+// The streams being sent, so that a stop that cannot wait for them any more
+// cuts them off instead of leaving their workers waiting on a closed listener.
+class HttpServer::Streams {
+ public:
+  // Once the server has stopped streaming, a stream added is cancelled at once.
+  void add(BodyStream& stream) {
+    std::lock_guard lock(mutex_);
+    if (stopped_) stream.cancel("the server is stopping");
+    streams_.insert(&stream);
+  }
+  void remove(BodyStream& stream) {
+    std::lock_guard lock(mutex_);
+    streams_.erase(&stream);
+  }
+  void cancelAll() {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    for (BodyStream* s : streams_) s->cancel("the server is stopping");
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_set<BodyStream*> streams_;
+  bool stopped_ = false;
+};
 
 // Pistache's accept loop logs a failed accept(2) and tries again at once;
 // with no descriptor left (EMFILE, ENFILE) the listening socket stays
@@ -219,6 +293,7 @@ class HttpServer::Connection final : public std::enable_shared_from_this<Connect
   void disconnected() {
     std::lock_guard lock(mutex_);
     gone_ = true;
+    if (stream_) stream_->cancel("the client has gone");
     server_.connections_->closed(entry_);
   }
 
@@ -304,6 +379,7 @@ class HttpServer::Connection final : public std::enable_shared_from_this<Connect
     const std::optional<Method> method = parseMethod(in.method);
     const Http::Version version = in.minorVersion == 0 ? Http::Version::Http10 : Http::Version::Http11;
     bool keepAlive = in.keepAlive;
+    ex->http10 = version == Http::Version::Http10;
     ex->request.method = method.value_or(Method::Get);
     convert(std::move(in), *peer, ex->request);
     auto shared = std::make_shared<Http::ResponseWriter>(handler_.writer(version, peer));
@@ -320,32 +396,37 @@ class HttpServer::Connection final : public std::enable_shared_from_this<Connect
       pipeline.resolve(*ex);
       const bool runInline =
           ex->match.outcome != Router::Outcome::Found || ex->match.route->options.runInline;
-      if (!runInline && pipeline.tryFastPath(*ex)) {
-        reply(*shared, *ex, keepAlive);
-        return;
-      }
-      if (!runInline) {
-        auto self = shared_from_this();
-        const bool queued = server_.workers_.submit(
-            [ex, shared, keepAlive, done, self, &pipeline] {
-              pipeline.run(*ex);
-              self->reply(*shared, *ex, keepAlive);
-            },
-            [ex, shared, keepAlive, done, self] {
-              answer(*ex, Problem::unavailable("The server is too busy to answer in time; retry shortly.")
-                              .withHeader("Retry-After", "1"));
-              self->reply(*shared, *ex, keepAlive);
-            });
-        if (queued) return;
-        answer(
-            *ex,
-            Problem::unavailable("The server is overloaded; retry shortly.").withHeader("Retry-After", "1"));
-        reply(*shared, *ex, keepAlive);
-        return;
-      }
-      pipeline.run(*ex);
+      if (runInline)
+        pipeline.run(*ex);
+      else if (!pipeline.tryFastPath(*ex))
+        return toWorkers(ex, shared, keepAlive, done, true);
+      // A streamed body is produced on a worker, never on a network thread.
+      if (ex->response.producer) return toWorkers(ex, shared, keepAlive, done, false);
     }
     reply(*shared, *ex, keepAlive);
+  }
+
+  // Replies on the worker pool, after running the chain there when
+  // `runChain`. A full queue, or a request that waited longer than
+  // server.workerQueueTimeout, is answered 503 instead.
+  void toWorkers(const std::shared_ptr<Exchange>& ex, const std::shared_ptr<Http::ResponseWriter>& writer,
+                 bool keepAlive, const std::shared_ptr<void>& done, bool runChain) {
+    auto self = shared_from_this();
+    const Pipeline& pipeline = server_.pipeline_;
+    const bool queued = server_.workers_.submit(
+        [ex, writer, keepAlive, done, self, runChain, &pipeline] {
+          if (runChain) pipeline.run(*ex);
+          self->reply(*writer, *ex, keepAlive);
+        },
+        [ex, writer, keepAlive, done, self] {
+          answer(*ex, Problem::unavailable("The server is too busy to answer in time; retry shortly.")
+                          .withHeader("Retry-After", "1"));
+          self->reply(*writer, *ex, keepAlive);
+        });
+    if (queued) return;
+    answer(*ex,
+           Problem::unavailable("The server is overloaded; retry shortly.").withHeader("Retry-After", "1"));
+    reply(*writer, *ex, keepAlive);
   }
 
   // A problem answered outside the middleware chain, with the request id.
@@ -372,15 +453,21 @@ class HttpServer::Connection final : public std::enable_shared_from_this<Connect
   // propagated into Pistache's reactor or a worker thread), then goes on
   // with the next request, or closes once the response is out.
   void reply(Http::ResponseWriter& writer, Exchange& ex, bool keepAlive) noexcept {
-    try {
-      auto sent = writeOrThrow(writer, ex, keepAlive);
-      if (!keepAlive)
-        sent.then([self = shared_from_this()](ssize_t) { self->finish(); }, [](std::exception_ptr) {});
-    } catch (const std::exception& e) {
-      JsonLogger("http").warn("response not written",
-                              {{"error", e.what()}, {"requestId", ex.request.requestId}});
-      if (!keepAlive) finish();
+    const std::optional<bool> streamed = ex.response.producer ? stream(ex, keepAlive) : std::nullopt;
+    if (streamed) {
+      keepAlive = *streamed;
+    } else {  // a whole body, or a stream that failed before sending anything
+      try {
+        auto sent = writeOrThrow(writer, ex, keepAlive);
+        if (!keepAlive)
+          sent.then([self = shared_from_this()](ssize_t) { self->finish(); }, [](std::exception_ptr) {});
+      } catch (const std::exception& e) {
+        JsonLogger("http").warn("response not written",
+                                {{"error", e.what()}, {"requestId", ex.request.requestId}});
+        if (!keepAlive) finish();
+      }
     }
+    ex.streamEnded();
     {
       std::lock_guard lock(mutex_);
       answering_ = false;
@@ -392,6 +479,63 @@ class HttpServer::Connection final : public std::enable_shared_from_this<Connect
   }
 
   void finish() { server_.connections_->finish(entry_, kLinger); }
+
+  // Sends a streamed response, running its producer here (a worker thread):
+  // whether the connection goes on with the next request, or nullopt when
+  // the producer failed before anything was sent, and ex.response now holds
+  // the problem to answer whole instead.
+  std::optional<bool> stream(Exchange& ex, bool keepAlive) {
+    using Framing = BodyStream::Framing;
+    const bool head = ex.request.method == Method::Head;
+    const Framing framing = head ? Framing::None : ex.http10 ? Framing::UntilClose : Framing::Chunked;
+    const bool keep = keepAlive && framing != Framing::UntilClose;
+    PeerSink sink(peer_);
+    BodyStream body(sink, streamHead(ex, keep, framing), framing, server_.config_.sendTimeout);
+    {
+      std::lock_guard lock(mutex_);
+      if (gone_) body.cancel("the client has gone");
+      stream_ = &body;
+    }
+    server_.streams_->add(body);
+    struct Unregister {
+      Connection& c;
+      BodyStream& body;
+      ~Unregister() {
+        c.server_.streams_->remove(body);
+        std::lock_guard lock(c.mutex_);
+        c.stream_ = nullptr;
+      }
+    } unregister{*this, body};
+
+    JsonLogger log("http");
+    try {
+      if (!head) {
+        const RequestScope scope(ex.request);  // the producer's log lines carry the request id
+        ex.response.producer(body);
+      }
+      body.finish();
+      ex.streamed = {body.bytes(), true};
+      if (!keep) finish();
+      return keep;
+    } catch (const ClientGone& e) {
+      log.info("streamed response stopped: nobody reads it", {{"reason", e.what()},
+                                                              {"bytes", std::to_string(body.bytes())},
+                                                              {"requestId", ex.request.requestId}});
+    } catch (const std::exception& e) {
+      if (!body.started()) {
+        const RequestScope scope(ex.request);
+        applyCurrentException(ex);
+        return std::nullopt;
+      }
+      log.warn("streamed response cut short: its producer failed", {{"error", e.what()},
+                                                                    {"bytes", std::to_string(body.bytes())},
+                                                                    {"requestId", ex.request.requestId}});
+    }
+    // No last chunk: the client must see the body end early, not whole.
+    ex.streamed = {body.bytes(), false};
+    server_.connections_->abort(entry_, body.timedOut());
+    return false;
+  }
 
   static Pistache::Async::Promise<ssize_t> writeOrThrow(Http::ResponseWriter& writer, Exchange& ex,
                                                         bool keepAlive) {
@@ -420,6 +564,7 @@ class HttpServer::Connection final : public std::enable_shared_from_this<Connect
   bool closing_ = false;         // no more requests: the last response is being written
   bool gone_ = false;            // the client disconnected
   bool served_ = false;          // at least one response was written
+  BodyStream* stream_ = nullptr;  // the streamed body being sent, if any
   Clock::time_point headStart_;  // when the request being read began (or the connection opened)
   Clock::time_point idleSince_;
 };
@@ -450,7 +595,8 @@ HttpServer::HttpServer(const ServerConfig& config, const Pipeline& pipeline, Wor
       pipeline_(pipeline),
       workers_(workers),
       inFlight_(std::make_shared<std::atomic<unsigned long long>>(0)),
-      acceptGuard_(std::make_shared<AcceptGuard>()) {}
+      acceptGuard_(std::make_shared<AcceptGuard>()),
+      streams_(std::make_unique<Streams>()) {}
 
 HttpServer::~HttpServer() {
   if (running_) drainAndStop(std::chrono::milliseconds(0));
@@ -520,6 +666,7 @@ void HttpServer::drainAndStop(std::chrono::milliseconds grace) {
   if (inFlight_->load() > 0)
     JsonLogger("http").warn("shutdown grace expired with requests in flight",
                             {{"inFlight", std::to_string(inFlight_->load())}});
+  streams_->cancelAll();
   connections_->stopSweeper();
   listener_->shutdown();
   running_ = false;

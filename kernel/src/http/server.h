@@ -30,7 +30,9 @@ class HttpServer {
   void start();
   std::uint16_t port() const;
   // Graceful stop: new requests get 503 while in-flight ones finish (up to
-  // `grace`), then the listener and connections close.
+  // `grace`; a streamed response is in flight until its last chunk is out),
+  // then streams still running are cut off and the listener and connections
+  // close.
   void drainAndStop(std::chrono::milliseconds grace);
   bool draining() const { return draining_.load(); }
   unsigned long long inFlight() const { return inFlight_->load(); }
@@ -48,6 +50,7 @@ class HttpServer {
   class Handler;
   class Connection;
   class AcceptGuard;
+  class Streams;
   const ServerConfig& config_;
   const Pipeline& pipeline_;
   WorkerPool& workers_;
@@ -55,6 +58,7 @@ class HttpServer {
   std::shared_ptr<std::atomic<unsigned long long>> inFlight_;
   std::atomic<long long> malformed_{0};
   std::shared_ptr<AcceptGuard> acceptGuard_;
+  std::unique_ptr<Streams> streams_;
   std::unique_ptr<ConnectionRegistry> connections_;
   RequestReader::Limits readerLimits_;
   // Last, so it goes first: its threads use everything above.

@@ -5,10 +5,13 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "agape/version.h"
 
 namespace agape {
 
@@ -61,18 +64,43 @@ class Request {
   std::string_view requireParam(std::string_view name) const;
 };
 
+// The body of a streamed response, written by its producer on a worker thread.
+class BodyWriter {
+ public:
+  virtual ~BodyWriter() = default;
+  // Appends bytes. Buffers up to a chunk (~64 KiB) and sends it, waiting while
+  // the client is slow to read (at most one chunk in flight: memory stays flat).
+  // Throws agape::ClientGone when the client has gone or has not read for server.sendTimeout.
+  virtual void write(std::string_view bytes) = 0;
+};
+// Runs after the handler returned, on the worker thread that ran it.
+// OWNERSHIP: it must own (capture by value) what it reads; the Request stays
+// valid until it returns. Nothing is sent before its first chunk fills, so a
+// throw before that is answered like a handler's; a throw after it cuts the
+// body short and closes the connection.
+using BodyProducer = std::function<void(BodyWriter&)>;
+// Thrown by BodyWriter::write: nobody is reading any more, so stop producing.
+struct AGAPE_API ClientGone : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 class Response {
  public:
   int status = 200;
   Headers headers;
   std::string contentType;  // empty with an empty body
   std::string body;
+  BodyProducer producer;  // when set, the body is streamed and `body` is unused
 
   static Response json(std::string body, int status = 200);
   static Response text(std::string body, std::string contentType = "text/plain; charset=utf-8",
                        int status = 200);
   static Response noContent();
   static Response withStatus(int code);
+  // A body too large to hold in memory (an export): sent in chunks as
+  // `producer` writes it, never whole. Middleware sees headers and status
+  // only; HEAD sends the headers without running the producer.
+  static Response stream(std::string contentType, BodyProducer producer, int status = 200);
 };
 
 using Handler = std::function<Response(Request&)>;

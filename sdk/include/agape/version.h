@@ -5,7 +5,7 @@
 namespace agape {
 
 // Bumped on any change of a virtual interface or value type layout in the SDK.
-inline constexpr unsigned kAbiVersion = 4;
+inline constexpr unsigned kAbiVersion = 5;
 
 }  // namespace agape
 

@@ -14,11 +14,16 @@ class AccessLogMiddleware final : public Middleware {
   void handle(Exchange& ex, const Next& next) override {
     metrics_.begin();
     next();
-    metrics_.end();
-    if (ex.deferred) return;  // counted and logged once, by the pass that answers
-    auto latency = std::chrono::steady_clock::now() - ex.started;
-    metrics_.record(ex.route(), ex.response.status, latency);
-    if (logLines_) writeLine(ex, latency);
+    if (ex.deferred) {  // counted and logged once, by the pass that answers
+      metrics_.end();
+      return;
+    }
+    // A streamed body is in flight until it ends: its status, size and
+    // duration are known then.
+    if (ex.response.producer)
+      ex.atStreamEnd.emplace_back([this](const Exchange& done) { answered(done); });
+    else
+      answered(ex);
   }
 
  private:
@@ -30,7 +35,16 @@ class AccessLogMiddleware final : public Middleware {
     line += '"';
   }
 
-  void writeLine(const Exchange& ex, std::chrono::nanoseconds latency) const {
+  void answered(const Exchange& ex) {
+    metrics_.end();
+    auto latency = std::chrono::steady_clock::now() - ex.started;
+    const bool streamed = static_cast<bool>(ex.response.producer);
+    metrics_.record(ex.route(), ex.response.status, latency);
+    if (streamed) metrics_.recordStream(ex.streamed.bytes, ex.streamed.complete);
+    if (logLines_) writeLine(ex, latency, streamed);
+  }
+
+  void writeLine(const Exchange& ex, std::chrono::nanoseconds latency, bool streamed) const {
     const Request& r = ex.request;
     std::string line;
     line.reserve(320);
@@ -41,7 +55,9 @@ class AccessLogMiddleware final : public Middleware {
     field(line, "route", ex.route() ? std::string_view(ex.route()->pathTemplate) : "");
     line += ",\"status\":" + std::to_string(ex.response.status);
     line += ",\"durationMs\":" + std::to_string(std::chrono::duration<double, std::milli>(latency).count());
-    line += ",\"bytes\":" + std::to_string(ex.response.body.size());
+    line += ",\"bytes\":" + std::to_string(streamed ? ex.streamed.bytes : ex.response.body.size());
+    if (streamed)
+      line += ex.streamed.complete ? ",\"streamed\":true" : ",\"streamed\":true,\"complete\":false";
     field(line, "ip", r.clientIp);
     if (r.principal) field(line, "principal", r.principal->id);
     if (auto ua = r.headers.get("User-Agent")) field(line, "userAgent", ua->substr(0, 256));

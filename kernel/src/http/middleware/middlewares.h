@@ -41,6 +41,21 @@ std::unique_ptr<Middleware> makeAuthorizeMiddleware();
 // Writes `problem` into the exchange's response, keeping headers already set
 // (CORS, rate limit, request id).
 void applyProblem(Exchange& ex, const Problem& problem);
+// Inside a catch block: answers the exception being handled as the problem
+// middleware does (Problem as is, database errors 503 or 500, anything else
+// 500, logged). Also used for a streamed body that fails before it is sent.
+void applyCurrentException(Exchange& ex);
+
+// While alive, log lines and audit records on this thread carry the
+// request's id and client address; cleared after, even when unwinding, as
+// the thread serves other requests (and runs jobs) next.
+class RequestScope {
+ public:
+  explicit RequestScope(const Request& request);
+  ~RequestScope();
+  RequestScope(const RequestScope&) = delete;
+  RequestScope& operator=(const RequestScope&) = delete;
+};
 
 // A fresh time-ordered UUIDv7 string.
 std::string newRequestId();

@@ -10,7 +10,35 @@ void applyProblem(Exchange& ex, const Problem& p) {
   ex.response.status = p.status();
   ex.response.contentType = "application/problem+json";
   ex.response.body = p.toJson(ex.request.requestId);
+  ex.response.producer = nullptr;  // a problem is answered whole, never streamed
   for (const auto& [k, v] : p.headers()) ex.response.headers.set(k, v);
+}
+
+namespace {
+std::string routeOf(const Exchange& ex) { return ex.route() ? ex.route()->pathTemplate : ex.request.path; }
+}  // namespace
+
+void applyCurrentException(Exchange& ex) {
+  static JsonLogger logger("http");
+  try {
+    throw;
+  } catch (const Problem& p) {
+    applyProblem(ex, p);
+  } catch (const DbError& e) {
+    // Details of database failures stay in the log, never in the response.
+    // An outage is logged once by the pool, not once per request.
+    const bool transient = e.kind() == DbError::Kind::Unavailable || e.kind() == DbError::Kind::Retryable;
+    if (!dynamic_cast<const DatabaseDown*>(&e))
+      logger.log(transient ? LogLevel::Warn : LogLevel::Error, "database error",
+                 {{"error", e.what()}, {"route", routeOf(ex)}});
+    applyProblem(ex, transient
+                         ? Problem::unavailable("The service is temporarily unavailable; retry shortly.")
+                               .withHeader("Retry-After", "1")
+                         : Problem(500, "internal", "An unexpected error occurred."));
+  } catch (const std::exception& e) {
+    logger.error("unhandled exception", {{"error", e.what()}, {"route", routeOf(ex)}});
+    applyProblem(ex, Problem(500, "internal", "An unexpected error occurred."));
+  }
 }
 
 namespace {
@@ -23,27 +51,10 @@ class ProblemMiddleware final : public Middleware {
   void handle(Exchange& ex, const Next& next) override {
     try {
       next();
-    } catch (const Problem& p) {
-      applyProblem(ex, p);
-    } catch (const DbError& e) {
-      // Details of database failures stay in the log, never in the response.
-      // An outage is logged once by the pool, not once per request.
-      const bool transient = e.kind() == DbError::Kind::Unavailable || e.kind() == DbError::Kind::Retryable;
-      if (!dynamic_cast<const DatabaseDown*>(&e))
-        log_.log(transient ? LogLevel::Warn : LogLevel::Error, "database error",
-                 {{"error", e.what()}, {"route", routeOf(ex)}});
-      applyProblem(ex, transient ? Problem::unavailable("The service is temporarily unavailable; retry shortly.")
-                                       .withHeader("Retry-After", "1")
-                                 : Problem(500, "internal", "An unexpected error occurred."));
-    } catch (const std::exception& e) {
-      log_.error("unhandled exception", {{"error", e.what()}, {"route", routeOf(ex)}});
-      applyProblem(ex, Problem(500, "internal", "An unexpected error occurred."));
+    } catch (const std::exception&) {
+      applyCurrentException(ex);
     }
   }
-
- private:
-  static std::string routeOf(const Exchange& ex) { return ex.route() ? ex.route()->pathTemplate : ex.request.path; }
-  JsonLogger log_{"http"};
 };
 
 class RouteMiddleware final : public Middleware {

@@ -37,22 +37,23 @@ class RequestIdMiddleware final : public Middleware {
       auto given = ex.request.headers.get("X-Request-Id");
       ex.request.requestId = given && acceptableClientId(*given) ? std::string(*given) : newRequestId();
     }
-    setCurrentRequestId(ex.request.requestId);
-    setCurrentClientIp(ex.request.clientIp);
-    // Cleared even when the chain throws: the thread serves other requests
-    // (and runs jobs) next.
-    struct Reset {
-      ~Reset() {
-        setCurrentRequestId({});
-        setCurrentClientIp({});
-      }
-    } reset;
+    const RequestScope scope(ex.request);
     next();
     ex.response.headers.set("X-Request-Id", ex.request.requestId);
   }
 };
 
 }  // namespace
+
+RequestScope::RequestScope(const Request& request) {
+  setCurrentRequestId(request.requestId);
+  setCurrentClientIp(request.clientIp);
+}
+
+RequestScope::~RequestScope() {
+  setCurrentRequestId({});
+  setCurrentClientIp({});
+}
 
 std::string newRequestId() {
   using namespace std::chrono;
