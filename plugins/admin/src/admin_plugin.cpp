@@ -29,6 +29,7 @@
 #include "admin_config.h"
 #include "audit_api.h"
 #include "dashboard_api.h"
+#include "export_api.h"
 #include "jobs_api.h"
 #include "sales_book.h"
 #include "sales_rebuild.h"
@@ -58,6 +59,8 @@ class AdminPlugin final : public Plugin {
     sales_ = std::make_unique<SalesBook>(*calendar_, config_.currency);
     dashboard_ = std::make_unique<DashboardApi>(db, *calendar_, *sales_);
     dashboard_->registerRoutes(ctx.routes());
+    export_ = std::make_unique<ExportApi>(db, *calendar_);
+    export_->registerRoutes(ctx.routes());
     audit_ = std::make_unique<AuditApi>(ctx.audit());
     audit_->registerRoutes(ctx.routes());
     jobs_ = std::make_unique<JobsApi>(ctx.jobs(), ctx.audit(), db);
@@ -90,6 +93,7 @@ class AdminPlugin final : public Plugin {
 
   void validate(Context& ctx) override {
     orders_ = ctx.services().find<orders::OrderService>();
+    export_->use(orders_, ctx.services().find<auth::UserDirectory>());
     dashboard_->useCatalog(ctx.services().find<catalog::VariantDirectory>());
   }
 
@@ -109,6 +113,7 @@ class AdminPlugin final : public Plugin {
   std::unique_ptr<SalesBook> sales_;
   std::shared_ptr<orders::OrderService> orders_;
   std::unique_ptr<DashboardApi> dashboard_;
+  std::unique_ptr<ExportApi> export_;
   std::unique_ptr<AuditApi> audit_;
   std::unique_ptr<JobsApi> jobs_;
 };
