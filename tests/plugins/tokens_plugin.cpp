@@ -1,7 +1,8 @@
 // A test double for the auth plugin: an Authenticator that accepts
 //   Authorization: Bearer test:<userId>:<role>[,<role>...]
 // and refuses any other Authorization header with 401; and a UserDirectory
-// in which every user id exists, as <userId>@example.ng named <userId>.
+// in which every user id exists, as <userId>@example.ng named <userId>, and
+// each role has one holder, u-<role> (the ids the tests' tokens use).
 #include <agape/auth.h>
 #include <agape/auth/user_directory.h>
 #include <agape/context.h>
@@ -11,6 +12,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -51,6 +53,17 @@ class TestUsers final : public agape::auth::UserDirectory {
     const auto at = email.find("@example.ng");
     if (at == std::string::npos || at == 0) return std::nullopt;
     return findById(tx, email.substr(0, at));
+  }
+  std::vector<agape::auth::UserSummary> withRoles(agape::Tx& tx, const std::vector<std::string>& roles,
+                                                  std::size_t limit) const override {
+    std::vector<agape::auth::UserSummary> out;
+    for (const auto& role : roles) {
+      if (out.size() == limit) break;
+      auto user = *findById(tx, "u-" + role);
+      user.roles = {role};
+      out.push_back(std::move(user));
+    }
+    return out;
   }
 };
 

@@ -6,9 +6,12 @@
 namespace agape::auth {
 namespace {
 
+UserSummary summary(const UserRecord& u) {
+  return UserSummary{u.id, u.email, u.firstName, u.lastName, u.phone, u.roles, u.emailVerifiedAt.has_value()};
+}
 std::optional<UserSummary> summary(const std::optional<UserRecord>& u) {
   if (!u) return std::nullopt;
-  return UserSummary{u->id, u->email, u->firstName, u->lastName, u->phone, u->roles, u->emailVerifiedAt.has_value()};
+  return summary(*u);
 }
 
 }  // namespace
@@ -21,6 +24,13 @@ std::optional<UserSummary> UserDirectoryImpl::findByEmail(Tx& tx, const std::str
   std::string normalized = normalizeEmail(email);
   if (normalized.empty()) return std::nullopt;
   return summary(findUserByEmail(tx, normalized));
+}
+
+std::vector<UserSummary> UserDirectoryImpl::withRoles(Tx& tx, const std::vector<std::string>& roles,
+                                                      std::size_t limit) const {
+  std::vector<UserSummary> out;
+  for (const auto& u : findUsersWithRoles(tx, roles, limit)) out.push_back(summary(u));
+  return out;
 }
 
 }  // namespace agape::auth

@@ -6,6 +6,7 @@
 //   auto& users = ctx.services().get<agape::auth::UserDirectory>();  // in validate/start
 //   db.run([&](agape::Tx& tx) { auto u = users.findById(tx, req.principal->id); ... });
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,11 @@ class UserDirectory {
   virtual std::optional<UserSummary> findById(Tx& tx, const std::string& userId) const = 0;
   // `email` is matched case-insensitively (addresses are stored lower-case).
   virtual std::optional<UserSummary> findByEmail(Tx& tx, const std::string& email) const = 0;
+  // The users holding at least one of `roles` (exact role names), oldest
+  // account first, at most `limit`: staff to alert (notifications). Every
+  // account counts; the directory has no deactivated ones.
+  virtual std::vector<UserSummary> withRoles(Tx& tx, const std::vector<std::string>& roles,
+                                             std::size_t limit) const = 0;
 };
 
 }  // namespace agape::auth
