@@ -49,7 +49,7 @@ class NotificationsServe : public ApiTest {
   void start(const std::string& more = "") {
     resend_ = std::make_unique<FakeResend>(kKey);
     serve({"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"), pluginEntry("orders"),
-           pluginEntry("payments"), pluginEntry("notifications")},
+           pluginEntry("payments"), pluginEntry("notifications"), pluginEntry("admin")},
           "catalog:\n  seedDemo: false\n  cacheTtl: 0s\njobs:\n  pollInterval: 100ms\npayments:\n  provider: sandbox\n"
           "notifications:\n  provider: resend\n  apiKey: " + kKey + "\n  baseUrl: " + resend_->url() +
               "\n  from: Adire House <orders@adire.ng>\n  storefrontUrl: https://shop.adire.ng\n"
@@ -187,6 +187,11 @@ TEST_P(NotificationsServe, ResendWebhooksTrackDeliveriesAndSuppressAHardBounce) 
   EXPECT_EQ(send("DELETE", "/v1/admin/notifications/suppressions/u-ada@example.ng", nullptr, {kFinance}).status, 403);
   EXPECT_EQ(send("DELETE", "/v1/admin/notifications/suppressions/U-Ada@example.ng", nullptr, {kAdmin}).status, 204);
   EXPECT_EQ(send("DELETE", "/v1/admin/notifications/suppressions/u-ada@example.ng", nullptr, {kAdmin}).status, 404);
+  const Json audit = ok(get("/v1/admin/audit-logs?action=notification.suppression_lifted", {kAdmin}));
+  ASSERT_EQ(audit["meta"]["total"], 1);
+  EXPECT_EQ(audit["data"][0]["actor"], "u-admin");
+  EXPECT_EQ(audit["data"][0]["entityId"], "u-ada@example.ng");
+  EXPECT_EQ(audit["data"][0]["details"]["reason"], "bounced");
   paidOrder(kAda);
   ASSERT_TRUE(eventually([&] { return sentTo("u-ada@example.ng").size() == 2; }, 30s));
 }

@@ -13,17 +13,9 @@ const Json& object(const Json& j, const char* k) {
   return j.is_object() && j.contains(k) && j[k].is_object() ? j[k] : empty;
 }
 
-// What an event does to its delivery: the status it moves to, from which
-// statuses (a constant list: never backwards), why (last_error), and
-// whether the address goes on the suppression list.
-struct Change {
-  const char* status = nullptr;  // nullptr: the status stays (delivery_delayed, opened, clicked, ...)
-  const char* from = "";
-  std::string detail;
-  const char* suppress = nullptr;  // the suppression reason
-};
+}  // namespace
 
-Change changeFor(const std::string& type, const Json& data) {
+DeliveryChange deliveryChange(const std::string& type, const Json& data) {
   if (type == "email.delivered") return {"delivered", "'sent'", "", nullptr};
   if (type == "email.bounced") {
     const Json& b = object(data, "bounce");
@@ -47,8 +39,6 @@ Change changeFor(const std::string& type, const Json& data) {
   return {};
 }
 
-}  // namespace
-
 TrackedEvent DeliveryTracker::apply(Tx& tx, const std::string& svixId, const Json& event) {
   const long long now = epochMs(clock_.now());
   const std::string type = str(event, "type");
@@ -69,7 +59,7 @@ TrackedEvent DeliveryTracker::apply(Tx& tx, const std::string& svixId, const Jso
   }
   const std::string id = row->text("id");
   const long long at = parseTime(str(event, "created_at")).value_or(now);
-  const Change c = changeFor(type, data);
+  const DeliveryChange c = deliveryChange(type, data);
   if (c.status) {
     // The condition is the guard, evaluated on the row as it is when the
     // update takes it (after any concurrent change commits).

@@ -14,6 +14,18 @@
 
 namespace agape::notifications {
 
+// What an event does to its delivery: the status it moves to, from which
+// statuses (a constant SQL list, so never backwards), why (last_error), and
+// whether the address goes on the suppression list.
+struct DeliveryChange {
+  const char* status = nullptr;  // nullptr: the status stays (delivery_delayed, opened, clicked, ...)
+  const char* from = "";
+  std::string detail;
+  const char* suppress = nullptr;  // the suppression reason, or nullptr
+};
+// From the webhook's `type` and `data` (which may hold anything).
+DeliveryChange deliveryChange(const std::string& type, const Json& data);
+
 struct TrackedEvent {
   bool duplicate = false;  // this svix-id was applied before: nothing changed
   bool known = false;      // it named one of our deliveries
