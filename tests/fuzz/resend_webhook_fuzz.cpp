@@ -48,8 +48,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const std::string input(reinterpret_cast<const char*>(data) + 1, size - 1);
   switch (data[0] % 3) {
-    case 0: verify(input); break;
-    case 1: interpret(input); break;
+    case 0:
+      verify(input);
+      break;
+    case 1:
+      interpret(input);
+      break;
     default:
       (void)agape::notifications::svixKey(input);
       (void)agape::base64Decode(input);

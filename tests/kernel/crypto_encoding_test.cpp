@@ -8,8 +8,12 @@
 namespace {
 
 TEST(Base64Test, Rfc4648VectorsRoundTrip) {
-  const std::pair<const char*, const char*> vectors[] = {{"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},
-                                                         {"foo", "Zm9v"},  {"foob", "Zm9vYg=="},  {"fooba", "Zm9vYmE="},
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
                                                          {"foobar", "Zm9vYmFy"}};
   for (const auto& [plain, encoded] : vectors) {
     EXPECT_EQ(agape::base64Encode(plain), encoded);
@@ -21,7 +25,8 @@ TEST(Base64Test, Rfc4648VectorsRoundTrip) {
 }
 
 TEST(Base64Test, DecodingIsStrict) {
-  for (const char* bad : {"Zg", "Zg=", "Zm8", "Z===", "====", "Zm9v!", "-_-_", "Zh==", "Zm9=", "Zg==Zg==", " Zg=="})
+  for (const char* bad :
+       {"Zg", "Zg=", "Zm8", "Z===", "====", "Zm9v!", "-_-_", "Zh==", "Zm9=", "Zg==Zg==", " Zg=="})
     EXPECT_FALSE(agape::base64Decode(bad).has_value()) << bad;
   EXPECT_FALSE(agape::base64UrlDecode("+/+/").has_value());
 }

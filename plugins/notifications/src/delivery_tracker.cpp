@@ -26,7 +26,8 @@ DeliveryChange deliveryChange(const std::string& type, const Json& data) {
     // Only a permanent bounce says the address will never take mail.
     return {"bounced", "'sent', 'delivered'", detail, kind == "Permanent" ? "bounced" : nullptr};
   }
-  if (type == "email.complained") return {"complained", "'sent', 'delivered'", "marked as spam by the recipient", "complained"};
+  if (type == "email.complained")
+    return {"complained", "'sent', 'delivered'", "marked as spam by the recipient", "complained"};
   if (type == "email.failed") {
     const std::string reason = str(object(data, "failed"), "reason");
     return {"failed", "'sent'", "Resend could not send it" + (reason.empty() ? "" : ": " + reason), nullptr};
@@ -52,9 +53,11 @@ TrackedEvent DeliveryTracker::apply(Tx& tx, const std::string& svixId, const Jso
               {svixId, type, emailId, now}) == 0)
     return {.duplicate = true};
   if (type.rfind("email.", 0) != 0 || emailId.empty()) return {};
-  const auto row = tx.one("SELECT id, recipient FROM notifications_deliveries WHERE provider_message_id = :m", {emailId});
+  const auto row =
+      tx.one("SELECT id, recipient FROM notifications_deliveries WHERE provider_message_id = :m", {emailId});
   if (!row) {
-    log_.info("resend webhook for an email this server did not send; ignored", {{"type", type}, {"emailId", emailId}});
+    log_.info("resend webhook for an email this server did not send; ignored",
+              {{"type", type}, {"emailId", emailId}});
     return {};
   }
   const std::string id = row->text("id");
@@ -65,14 +68,16 @@ TrackedEvent DeliveryTracker::apply(Tx& tx, const std::string& svixId, const Jso
     // update takes it (after any concurrent change commits).
     const std::string where = std::string(" WHERE id = :id AND status IN (") + c.from + ")";
     if (c.detail.empty())
-      tx.exec("UPDATE notifications_deliveries SET status = :s, updated_at = :now" + where, {c.status, now, id});
+      tx.exec("UPDATE notifications_deliveries SET status = :s, updated_at = :now" + where,
+              {c.status, now, id});
     else
       tx.exec("UPDATE notifications_deliveries SET status = :s, last_error = :e, updated_at = :now" + where,
               {c.status, c.detail, now, id});
   }
-  tx.exec("UPDATE notifications_deliveries SET last_event = :type, last_event_at = :at "
-          "WHERE id = :id AND (last_event_at IS NULL OR last_event_at <= :at2)",
-          {type, at, id, at});
+  tx.exec(
+      "UPDATE notifications_deliveries SET last_event = :type, last_event_at = :at "
+      "WHERE id = :id AND (last_event_at IS NULL OR last_event_at <= :at2)",
+      {type, at, id, at});
   if (c.suppress) suppress(tx, row->text("recipient"), c.suppress, c.detail, id, now);
   return {.known = true};
 }

@@ -19,9 +19,14 @@ class NotificationsApi {
  public:
   // `verifier` is null when no webhook secret is configured: the webhook
   // then answers 401 to everything.
-  NotificationsApi(Database& db, Audit& audit, const Clock& clock, DeliveryBook& book, DeliveryTracker& tracker,
-                   std::unique_ptr<SvixVerifier> verifier)
-      : db_(db), audit_(audit), clock_(clock), book_(book), tracker_(tracker), verifier_(std::move(verifier)) {}
+  NotificationsApi(Database& db, Audit& audit, const Clock& clock, DeliveryBook& book,
+                   DeliveryTracker& tracker, std::unique_ptr<SvixVerifier> verifier)
+      : db_(db),
+        audit_(audit),
+        clock_(clock),
+        book_(book),
+        tracker_(tracker),
+        verifier_(std::move(verifier)) {}
 
   void registerRoutes(Routes& routes);
 

@@ -67,13 +67,16 @@ void StaffAlerts::lowStock(Tx& tx, const std::string& eventId, const Json& p) {
   const auto number = [&](const char* k) {
     return p.contains(k) && p[k].is_number_integer() ? p[k].get<long long>() : 0LL;
   };
-  const LowStockLine line{.variantId = p["variantId"].get<std::string>(), .available = number("available"),
-                          .threshold = number("threshold"), .lowAtMs = nowMs()};
+  const LowStockLine line{.variantId = p["variantId"].get<std::string>(),
+                          .available = number("available"),
+                          .threshold = number("threshold"),
+                          .lowAtMs = nowMs()};
   if (config_.lowStockDigest) {
-    tx.exec("INSERT INTO notifications_low_stock (variant_id, available, threshold, low_at, in_next_digest) "
-            "VALUES (:v, :a, :t, :at, 1) ON CONFLICT (variant_id) DO UPDATE SET available = excluded.available, "
-            "threshold = excluded.threshold, low_at = excluded.low_at, in_next_digest = 1",
-            {line.variantId, line.available, line.threshold, line.lowAtMs});
+    tx.exec(
+        "INSERT INTO notifications_low_stock (variant_id, available, threshold, low_at, in_next_digest) "
+        "VALUES (:v, :a, :t, :at, 1) ON CONFLICT (variant_id) DO UPDATE SET available = excluded.available, "
+        "threshold = excluded.threshold, low_at = excluded.low_at, in_next_digest = 1",
+        {line.variantId, line.available, line.threshold, line.lowAtMs});
     return;
   }
   // Claimed in one statement: the row is written or moved on only when the
@@ -84,7 +87,8 @@ void StaffAlerts::lowStock(Tx& tx, const std::string& eventId, const Json& p) {
               "VALUES (:v, :a, :t, :at, :alerted) ON CONFLICT (variant_id) DO UPDATE SET "
               "available = excluded.available, threshold = excluded.threshold, low_at = excluded.low_at, "
               "last_alert_at = excluded.last_alert_at "
-              "WHERE notifications_low_stock.last_alert_at IS NULL OR notifications_low_stock.last_alert_at <= :cutoff",
+              "WHERE notifications_low_stock.last_alert_at IS NULL OR notifications_low_stock.last_alert_at "
+              "<= :cutoff",
               {line.variantId, line.available, line.threshold, line.lowAtMs, line.lowAtMs, cutoff}) == 0) {
     log_.info("low stock: staff were alerted about this variant recently", {{"variant", line.variantId}});
     return;
@@ -94,16 +98,21 @@ void StaffAlerts::lowStock(Tx& tx, const std::string& eventId, const Json& p) {
 
 std::size_t StaffAlerts::digest(Tx& tx) {
   std::vector<LowStockLine> lines;
-  for (const auto& r : tx.query("SELECT variant_id, available, threshold, low_at FROM notifications_low_stock "
-                                "WHERE in_next_digest = 1 ORDER BY low_at, variant_id LIMIT :n",
-                                {kDigestLines + 1}))
-    lines.push_back({.variantId = r.text("variant_id"), .available = r.integer("available"),
-                     .threshold = r.integer("threshold"), .lowAtMs = r.integer("low_at")});
+  for (const auto& r :
+       tx.query("SELECT variant_id, available, threshold, low_at FROM notifications_low_stock "
+                "WHERE in_next_digest = 1 ORDER BY low_at, variant_id LIMIT :n",
+                {kDigestLines + 1}))
+    lines.push_back({.variantId = r.text("variant_id"),
+                     .available = r.integer("available"),
+                     .threshold = r.integer("threshold"),
+                     .lowAtMs = r.integer("low_at")});
   if (lines.empty()) return 0;
-  const long long more = static_cast<long long>(lines.size()) > kDigestLines
-                             ? tx.one("SELECT COUNT(*) AS n FROM notifications_low_stock WHERE in_next_digest = 1")
-                                       ->integer("n") - kDigestLines
-                             : 0;
+  const long long more =
+      static_cast<long long>(lines.size()) > kDigestLines
+          ? tx.one("SELECT COUNT(*) AS n FROM notifications_low_stock WHERE in_next_digest = 1")
+                    ->integer("n") -
+                kDigestLines
+          : 0;
   if (more > 0) lines.resize(kDigestLines);
   // Only the listed variants leave the list, each as it was read: one that
   // went low again since is listed next time.
@@ -116,8 +125,10 @@ std::size_t StaffAlerts::digest(Tx& tx) {
     params.emplace_back(l.variantId);
     params.emplace_back(l.lowAtMs);
   }
-  tx.exec("UPDATE notifications_low_stock SET in_next_digest = 0, last_alert_at = :now WHERE " + where, params);
-  toStaff(tx, "low-stock-digest:" + sha256Hex(key).substr(0, 32), lowStockDigestMessage(describe(tx, lines), more, store_));
+  tx.exec("UPDATE notifications_low_stock SET in_next_digest = 0, last_alert_at = :now WHERE " + where,
+          params);
+  toStaff(tx, "low-stock-digest:" + sha256Hex(key).substr(0, 32),
+          lowStockDigestMessage(describe(tx, lines), more, store_));
   return lines.size();
 }
 

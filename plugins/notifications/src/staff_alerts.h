@@ -24,7 +24,8 @@ namespace agape::notifications {
 
 class StaffAlerts {
  public:
-  StaffAlerts(StaffAlertsConfig config, DeliveryBook& book, const Clock& clock, Logger& log, std::string store)
+  StaffAlerts(StaffAlertsConfig config, DeliveryBook& book, const Clock& clock, Logger& log,
+              std::string store)
       : config_(std::move(config)), book_(book), clock_(clock), log_(log), store_(std::move(store)) {}
   // Validate: both optional (no users by role without auth; variants named
   // by id without the catalogue).

@@ -29,21 +29,25 @@ std::string text(const Json& j, const char* k) {
 }  // namespace
 
 Message lowStockMessage(const LowStockLine& l, const std::string& store) {
-  return compose("low_stock", "", "Low stock: " + (l.sku.empty() ? l.variantId : l.sku),
-                 {.paragraphs = {label(l) + " is down to " + units(l.available) + " available, below its threshold of " +
-                                     std::to_string(l.threshold) + ".",
-                                 "Restock it, or change its threshold, in the inventory."}},
-                 store);
+  return compose(
+      "low_stock", "", "Low stock: " + (l.sku.empty() ? l.variantId : l.sku),
+      {.paragraphs = {label(l) + " is down to " + units(l.available) + " available, below its threshold of " +
+                          std::to_string(l.threshold) + ".",
+                      "Restock it, or change its threshold, in the inventory."}},
+      store);
 }
 
-Message lowStockDigestMessage(const std::vector<LowStockLine>& lines, long long more, const std::string& store) {
+Message lowStockDigestMessage(const std::vector<LowStockLine>& lines, long long more,
+                              const std::string& store) {
   Letter letter{.paragraphs = {"These variants went below their low-stock threshold since the last digest:"}};
   for (const auto& l : lines)
     letter.items.push_back(label(l) + ": " + std::to_string(l.available) + " available (threshold " +
                            std::to_string(l.threshold) + ") since " + rfc3339(l.lowAtMs));
-  if (more > 0) letter.paragraphs.push_back("And " + plural(more, "more variant", "more variants") +
-                                            ", in the next digest.");
-  return compose("low_stock_digest", "", "Low stock: " + plural(static_cast<long long>(lines.size()) + more, "variant", "variants"),
+  if (more > 0)
+    letter.paragraphs.push_back("And " + plural(more, "more variant", "more variants") +
+                                ", in the next digest.");
+  return compose("low_stock_digest", "",
+                 "Low stock: " + plural(static_cast<long long>(lines.size()) + more, "variant", "variants"),
                  letter, store);
 }
 
@@ -59,13 +63,15 @@ Message paymentsAttentionMessage(const Json& p, const std::string& store) {
     for (const auto& pay : p["payments"]) {
       const std::string currency = text(pay, "currency");
       const bool refund = text(pay, "status") == "refund_due";
-      letter.items.push_back(text(pay, "reference") + " (order " + text(pay, "orderId") + "): " +
-                             (refund ? "refund due, " + currency + " " + formatMinorUnits(integer(pay, "outstanding")) +
-                                           " of " + formatMinorUnits(integer(pay, "amount")) + " not refunded yet"
-                                     : "amount mismatch, " + currency + " " + formatMinorUnits(integer(pay, "amount"))));
+      letter.items.push_back(
+          text(pay, "reference") + " (order " + text(pay, "orderId") + "): " +
+          (refund ? "refund due, " + currency + " " + formatMinorUnits(integer(pay, "outstanding")) + " of " +
+                        formatMinorUnits(integer(pay, "amount")) + " not refunded yet"
+                  : "amount mismatch, " + currency + " " + formatMinorUnits(integer(pay, "amount"))));
     }
-  letter.paragraphs.push_back("Refunds due are made from the payments list (status refund_due); an amount that did not "
-                              "match needs a look at the provider's records and a word with the customer.");
+  letter.paragraphs.push_back(
+      "Refunds due are made from the payments list (status refund_due); an amount that did not "
+      "match needs a look at the provider's records and a word with the customer.");
   if (p.is_object() && p.value("truncated", false)) letter.paragraphs.push_back("The most recent of them:");
   return compose("payments_attention", "",
                  "Payments needing attention: " + plural(due, "refund due", "refunds due") + ", " +

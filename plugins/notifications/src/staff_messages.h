@@ -25,7 +25,8 @@ struct LowStockLine {
 
 Message lowStockMessage(const LowStockLine& line, const std::string& store);
 // `lines` listed, `more` left out (they come in the next digest).
-Message lowStockDigestMessage(const std::vector<LowStockLine>& lines, long long more, const std::string& store);
+Message lowStockDigestMessage(const std::vector<LowStockLine>& lines, long long more,
+                              const std::string& store);
 // The payload of payments.attention_needed: {counts: {refundDue,
 // amountMismatch}, payments: [{reference, orderId, status, amount,
 // outstanding, currency}], truncated}.

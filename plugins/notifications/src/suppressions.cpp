@@ -33,18 +33,20 @@ std::string normalizeAddress(const std::string& address) {
 }
 
 std::optional<std::string> suppressedBecause(Tx& tx, const std::string& address) {
-  const auto row = tx.one("SELECT reason, detail, created_at FROM notifications_suppressions WHERE address = :a",
-                          {normalizeAddress(address)});
+  const auto row =
+      tx.one("SELECT reason, detail, created_at FROM notifications_suppressions WHERE address = :a",
+             {normalizeAddress(address)});
   if (!row) return std::nullopt;
-  return "suppressed: the address " + row->text("reason") + " on " + rfc3339(row->integer("created_at")) + " (" +
-         row->text("detail") + ")";
+  return "suppressed: the address " + row->text("reason") + " on " + rfc3339(row->integer("created_at")) +
+         " (" + row->text("detail") + ")";
 }
 
 void suppress(Tx& tx, const std::string& address, const std::string& reason, const std::string& detail,
               const std::string& deliveryId, long long nowMs) {
-  tx.exec("INSERT INTO notifications_suppressions (address, reason, detail, delivery_id, created_at) "
-          "VALUES (:a, :reason, :detail, :delivery, :now) ON CONFLICT (address) DO NOTHING",
-          {normalizeAddress(address), reason, detail, deliveryId, nowMs});
+  tx.exec(
+      "INSERT INTO notifications_suppressions (address, reason, detail, delivery_id, created_at) "
+      "VALUES (:a, :reason, :detail, :delivery, :now) ON CONFLICT (address) DO NOTHING",
+      {normalizeAddress(address), reason, detail, deliveryId, nowMs});
 }
 
 Json listSuppressions(Tx& tx, int page, int limit) {
@@ -60,9 +62,9 @@ Json listSuppressions(Tx& tx, int page, int limit) {
 
 std::optional<Json> liftSuppression(Tx& tx, const std::string& address) {
   // One of two concurrent lifts gets the row: the other finds nothing.
-  const auto rows = tx.query(std::string("DELETE FROM notifications_suppressions WHERE address = :a RETURNING ") +
-                                 kColumns,
-                             {normalizeAddress(address)});
+  const auto rows =
+      tx.query(std::string("DELETE FROM notifications_suppressions WHERE address = :a RETURNING ") + kColumns,
+               {normalizeAddress(address)});
   if (rows.empty()) return std::nullopt;
   return entry(rows.front());
 }

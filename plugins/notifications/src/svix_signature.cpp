@@ -41,7 +41,8 @@ std::string SvixVerifier::sign(std::string_view id, std::string_view timestamp, 
   return "v1," + base64Encode(hmacSha256(key_, content));
 }
 
-SvixVerifier::Result SvixVerifier::verify(std::optional<std::string_view> id, std::optional<std::string_view> timestamp,
+SvixVerifier::Result SvixVerifier::verify(std::optional<std::string_view> id,
+                                          std::optional<std::string_view> timestamp,
                                           std::optional<std::string_view> signatures, std::string_view body,
                                           long long nowSeconds) const {
   if (!id || id->empty() || !timestamp || timestamp->empty() || !signatures || signatures->empty())

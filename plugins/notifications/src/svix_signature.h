@@ -28,7 +28,8 @@ class SvixVerifier {
   // more than kSvixToleranceSeconds from `nowSeconds`; NoMatch: no v1
   // signature equals ours (compared in constant time).
   Result verify(std::optional<std::string_view> id, std::optional<std::string_view> timestamp,
-                std::optional<std::string_view> signatures, std::string_view body, long long nowSeconds) const;
+                std::optional<std::string_view> signatures, std::string_view body,
+                long long nowSeconds) const;
   // "v1,<base64>": the signature Svix would send for this content.
   std::string sign(std::string_view id, std::string_view timestamp, std::string_view body) const;
 

@@ -33,10 +33,14 @@ using kernel::testing::Backend;
 class FakeUsers final : public auth::UserDirectory {
  public:
   std::optional<auth::UserSummary> findById(Tx&, const std::string&) const override { return std::nullopt; }
-  std::optional<auth::UserSummary> findByEmail(Tx&, const std::string&) const override { return std::nullopt; }
-  std::vector<auth::UserSummary> withRoles(Tx&, const std::vector<std::string>& roles, std::size_t) const override {
+  std::optional<auth::UserSummary> findByEmail(Tx&, const std::string&) const override {
+    return std::nullopt;
+  }
+  std::vector<auth::UserSummary> withRoles(Tx&, const std::vector<std::string>& roles,
+                                           std::size_t) const override {
     for (const auto& r : roles)
-      if (r == "admin") return {auth::UserSummary{"u-1", "Tolu@Adire.ng", "Tolu", "Ade", std::nullopt, {"admin"}, true}};
+      if (r == "admin")
+        return {auth::UserSummary{"u-1", "Tolu@Adire.ng", "Tolu", "Ade", std::nullopt, {"admin"}, true}};
     return {};
   }
 };
@@ -48,7 +52,8 @@ class DeliveryTrackingTest : public kernel::testing::DbTest {
     if (IsSkipped()) return;
     kernel::setLogLevel(LogLevel::Warn);
     db_ = database().open(8);
-    kernel::Migrator(*db_, {kernel::Migrator::kernelSource(), {"notifications", AGAPE_NOTIFICATIONS_MIGRATIONS}})
+    kernel::Migrator(*db_,
+                     {kernel::Migrator::kernelSource(), {"notifications", AGAPE_NOTIFICATIONS_MIGRATIONS}})
         .up(log_);
     runner_ = std::make_unique<kernel::JobRunner>(*db_, clock_, metrics_, jobsConfig_);
     jobs_ = std::make_unique<kernel::PluginJobs>(*runner_, "notifications");
@@ -65,7 +70,9 @@ class DeliveryTrackingTest : public kernel::testing::DbTest {
     DbTest::TearDown();
   }
   void staff(bool digest) {
-    StaffAlertsConfig c{.addresses = {"tolu@adire.ng", "stock@adire.ng"}, .roles = {"admin"}, .lowStockEvery = 24h,
+    StaffAlertsConfig c{.addresses = {"tolu@adire.ng", "stock@adire.ng"},
+                        .roles = {"admin"},
+                        .lowStockEvery = 24h,
                         .lowStockDigest = digest};
     alerts_ = std::make_unique<StaffAlerts>(c, *book_, clock_, log_, "Adire House");
     alerts_->use(&users_, nullptr);
@@ -91,7 +98,8 @@ class DeliveryTrackingTest : public kernel::testing::DbTest {
     return db_->read([&](Tx& tx) { return tx.one(sql, params)->integer("n"); });
   }
   std::string statusOf(const std::string& messageId) {
-    return one("SELECT status AS v FROM notifications_deliveries WHERE provider_message_id = :m", {messageId});
+    return one("SELECT status AS v FROM notifications_deliveries WHERE provider_message_id = :m",
+               {messageId});
   }
 
   kernel::JsonLogger log_{"test"};
@@ -120,7 +128,8 @@ TEST_P(DeliveryTrackingTest, StatusesMoveForwardOnlyAndEachMessageOnce) {
   apply("msg_2", "email.bounced", m, "2026-11-24T10:00:05Z",
         {{"bounce", {{"type", "Permanent"}, {"subType", "General"}, {"message", "No such mailbox"}}}});
   EXPECT_EQ(statusOf(m), "bounced");
-  EXPECT_EQ(one("SELECT last_error AS v FROM notifications_deliveries"), "Permanent/General: No such mailbox");
+  EXPECT_EQ(one("SELECT last_error AS v FROM notifications_deliveries"),
+            "Permanent/General: No such mailbox");
   // A late (redelivered, reordered) delivered event does not undo the bounce,
   // nor take the place of the latest event.
   apply("msg_3", "email.delivered", m, "2026-11-24T10:00:02Z");
@@ -131,9 +140,11 @@ TEST_P(DeliveryTrackingTest, StatusesMoveForwardOnlyAndEachMessageOnce) {
   EXPECT_EQ(statusOf(m), "bounced");
   EXPECT_EQ(one("SELECT last_event AS v FROM notifications_deliveries"), "email.opened");
 
-  EXPECT_EQ(one("SELECT reason AS v FROM notifications_suppressions WHERE address = 'ada@example.ng'"), "bounced");
+  EXPECT_EQ(one("SELECT reason AS v FROM notifications_suppressions WHERE address = 'ada@example.ng'"),
+            "bounced");
   // An email this server did not send: recorded, nothing else.
-  const auto unknown = apply("msg_5", "email.delivered", "4ef9a417-02e9-4d39-ad75-9611e0fcc33c", "2026-11-24T10:00:00Z");
+  const auto unknown =
+      apply("msg_5", "email.delivered", "4ef9a417-02e9-4d39-ad75-9611e0fcc33c", "2026-11-24T10:00:00Z");
   EXPECT_FALSE(unknown.known);
   EXPECT_FALSE(unknown.duplicate);
   EXPECT_EQ(count("SELECT COUNT(*) AS n FROM notifications_webhook_events"), 5);
@@ -142,15 +153,19 @@ TEST_P(DeliveryTrackingTest, StatusesMoveForwardOnlyAndEachMessageOnce) {
   const std::string m2 = sent("bola@example.ng", "e-2");
   apply("msg_6", "email.bounced", m2, "2026-11-24T10:00:00Z", {{"bounce", {{"type", "Transient"}}}});
   EXPECT_EQ(statusOf(m2), "bounced");
-  EXPECT_EQ(count("SELECT COUNT(*) AS n FROM notifications_suppressions WHERE address = 'bola@example.ng'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) AS n FROM notifications_suppressions WHERE address = 'bola@example.ng'"),
+            0);
   const std::string m3 = sent("chi@example.ng", "e-3");
   apply("msg_7", "email.delivered", m3, "2026-11-24T10:00:00Z");
   apply("msg_8", "email.complained", m3, "2026-11-24T10:01:00Z");
   EXPECT_EQ(statusOf(m3), "complained");
-  EXPECT_EQ(one("SELECT reason AS v FROM notifications_suppressions WHERE address = 'chi@example.ng'"), "complained");
+  EXPECT_EQ(one("SELECT reason AS v FROM notifications_suppressions WHERE address = 'chi@example.ng'"),
+            "complained");
 
   clock_.advance(8 * 24h);
-  EXPECT_EQ(db_->run([&](Tx& tx) { return tracker_->purge(tx, epochMs(clock_.now()) - 7LL * 24 * 3600 * 1000); }), 8);
+  EXPECT_EQ(
+      db_->run([&](Tx& tx) { return tracker_->purge(tx, epochMs(clock_.now()) - 7LL * 24 * 3600 * 1000); }),
+      8);
 }
 
 TEST_P(DeliveryTrackingTest, ConcurrentDeliveriesOfOneMessageApplyOnce) {
@@ -181,7 +196,8 @@ TEST_P(DeliveryTrackingTest, ASuppressedAddressGetsEssentialMailOnly) {
   EXPECT_EQ(one("SELECT status AS v FROM notifications_deliveries WHERE kind = 'password_reset'"), "queued");
   EXPECT_EQ(count("SELECT COUNT(*) AS n FROM agape_jobs WHERE queue = 'notifications.send'"), 1);
 
-  EXPECT_EQ(db_->read([&](Tx& tx) { return listSuppressions(tx, 1, 20); })["data"][0]["address"], "ada@example.ng");
+  EXPECT_EQ(db_->read([&](Tx& tx) { return listSuppressions(tx, 1, 20); })["data"][0]["address"],
+            "ada@example.ng");
   EXPECT_TRUE(db_->run([&](Tx& tx) { return liftSuppression(tx, " ADA@example.ng"); }));
   EXPECT_FALSE(db_->run([&](Tx& tx) { return liftSuppression(tx, "ada@example.ng"); }));
   db_->run([&](Tx& tx) { book_->record(tx, "e-3", {"order_paid", "ada@example.ng", "Receipt", "t", "h"}); });
@@ -194,7 +210,8 @@ TEST_P(DeliveryTrackingTest, LowStockAlertsTheStaffAtMostOncePerInterval) {
   // Eight events for one variant at once (each a crossing): one alert.
   std::vector<std::thread> threads;
   for (int i = 0; i < 8; ++i)
-    threads.emplace_back([&, i] { db_->run([&](Tx& tx) { alerts_->lowStock(tx, "ev-" + std::to_string(i), low); }); });
+    threads.emplace_back(
+        [&, i] { db_->run([&](Tx& tx) { alerts_->lowStock(tx, "ev-" + std::to_string(i), low); }); });
   for (auto& t : threads) t.join();
   // The configured addresses and the admin's, each once.
   EXPECT_EQ(count("SELECT COUNT(*) AS n FROM notifications_deliveries WHERE kind = 'low_stock'"), 2);
@@ -205,7 +222,9 @@ TEST_P(DeliveryTrackingTest, LowStockAlertsTheStaffAtMostOncePerInterval) {
   clock_.advance(23h);
   db_->run([&](Tx& tx) { alerts_->lowStock(tx, "ev-later", low); });
   EXPECT_EQ(count("SELECT COUNT(*) AS n FROM notifications_deliveries"), 2);
-  db_->run([&](Tx& tx) { alerts_->lowStock(tx, "ev-other", Json{{"variantId", "v-2"}, {"available", 0}, {"threshold", 5}}); });
+  db_->run([&](Tx& tx) {
+    alerts_->lowStock(tx, "ev-other", Json{{"variantId", "v-2"}, {"available", 0}, {"threshold", 5}});
+  });
   EXPECT_EQ(count("SELECT COUNT(*) AS n FROM notifications_deliveries"), 4);
   clock_.advance(1h);
   db_->run([&](Tx& tx) { alerts_->lowStock(tx, "ev-next-day", low); });
@@ -225,18 +244,21 @@ TEST_P(DeliveryTrackingTest, TheDigestListsWhatWentLowOnce) {
   EXPECT_EQ(count("SELECT COUNT(*) AS n FROM notifications_deliveries"), 0);
   EXPECT_EQ(db_->run([&](Tx& tx) { return alerts_->digest(tx); }), 2u);
   EXPECT_EQ(count("SELECT COUNT(*) AS n FROM notifications_deliveries WHERE kind = 'low_stock_digest'"), 2);
-  const std::string text = one("SELECT text_body AS v FROM notifications_deliveries WHERE recipient = 'stock@adire.ng'");
+  const std::string text =
+      one("SELECT text_body AS v FROM notifications_deliveries WHERE recipient = 'stock@adire.ng'");
   EXPECT_NE(text.find("- Variant v-1: 2 available (threshold 5)"), std::string::npos) << text;
   EXPECT_NE(text.find("- Variant v-2: 0 available (threshold 3)"), std::string::npos) << text;
   EXPECT_EQ(db_->run([&](Tx& tx) { return alerts_->digest(tx); }), 0u);
   clock_.advance(1h);
-  db_->run([&](Tx& tx) { alerts_->lowStock(tx, "ev-4", Json{{"variantId", "v-2"}, {"available", 1}, {"threshold", 3}}); });
+  db_->run([&](Tx& tx) {
+    alerts_->lowStock(tx, "ev-4", Json{{"variantId", "v-2"}, {"available", 1}, {"threshold", 3}});
+  });
   EXPECT_EQ(db_->run([&](Tx& tx) { return alerts_->digest(tx); }), 1u);
   EXPECT_EQ(count("SELECT COUNT(*) AS n FROM notifications_deliveries"), 4);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, DeliveryTrackingTest, ::testing::Values(Backend::Sqlite, Backend::Postgres),
-                         kernel::testing::backendName);
+INSTANTIATE_TEST_SUITE_P(Backends, DeliveryTrackingTest,
+                         ::testing::Values(Backend::Sqlite, Backend::Postgres), kernel::testing::backendName);
 
 }  // namespace
 }  // namespace agape::notifications

@@ -7,13 +7,14 @@ Json AttentionCheck::report(Tx& tx) const {
   long long refundDue = 0, mismatch = 0;
   Json payments = Json::array();
   // Pending refunds count as refunded: someone is on it.
-  for (const Row& r : tx.query(
-           "SELECT id, reference, order_id, status, amount, currency, updated_at, "
-           "(SELECT COALESCE(SUM(r.amount), 0) FROM payments_refunds r WHERE r.payment_id = payments_payments.id "
-           "AND r.status <> 'failed') AS refunded FROM payments_payments "
-           "WHERE status = 'refund_due' OR (status = 'amount_mismatch' AND updated_at >= :since) "
-           "ORDER BY updated_at DESC, id DESC",
-           {since})) {
+  for (const Row& r :
+       tx.query("SELECT id, reference, order_id, status, amount, currency, updated_at, "
+                "(SELECT COALESCE(SUM(r.amount), 0) FROM payments_refunds r WHERE r.payment_id = "
+                "payments_payments.id "
+                "AND r.status <> 'failed') AS refunded FROM payments_payments "
+                "WHERE status = 'refund_due' OR (status = 'amount_mismatch' AND updated_at >= :since) "
+                "ORDER BY updated_at DESC, id DESC",
+                {since})) {
     const bool due = r.text("status") == "refund_due";
     const long long outstanding = due ? r.integer("amount") - r.integer("refunded") : 0;
     if (due && outstanding <= 0) continue;
