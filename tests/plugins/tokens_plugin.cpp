@@ -1,7 +1,8 @@
 // A test double for the auth plugin: an Authenticator that accepts
 //   Authorization: Bearer test:<userId>:<role>[,<role>...]
 // and refuses any other Authorization header with 401; and a UserDirectory
-// in which every user id exists, as <userId>@example.ng named <userId>.
+// in which every user id exists, as <userId>@example.ng named <userId>, and
+// each role has one holder, u-<role> (the ids the tests' tokens use).
 #include <agape/auth.h>
 #include <agape/auth/user_directory.h>
 #include <agape/context.h>
@@ -57,6 +58,17 @@ class TestUsers final : public agape::auth::UserDirectory {
   std::map<std::string, std::string> emailsOf(agape::Tx&, const std::vector<std::string>& ids) const override {
     std::map<std::string, std::string> out;
     for (const auto& id : ids) out.emplace(id, id + "@example.ng");
+    return out;
+  }
+  std::vector<agape::auth::UserSummary> withRoles(agape::Tx& tx, const std::vector<std::string>& roles,
+                                                  std::size_t limit) const override {
+    std::vector<agape::auth::UserSummary> out;
+    for (const auto& role : roles) {
+      if (out.size() == limit) break;
+      auto user = *findById(tx, "u-" + role);
+      user.roles = {role};
+      out.push_back(std::move(user));
+    }
     return out;
   }
 };

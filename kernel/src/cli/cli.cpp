@@ -42,6 +42,7 @@ Commands:
   jobs stats       jobs per queue: pending, running, done, failed, dead, oldest pending age
   jobs dead        list dead-lettered jobs [--queue Q] [--limit N]
   jobs retry ID    put a dead-lettered job back in its queue
+  jobs run P.NAME  run plugin P's schedule NAME now (a running server takes it)
   version          print the version, SDK ABI and build signature
 
 Plugins add commands of their own (e.g. agape users create); agape plugins
@@ -69,13 +70,17 @@ const std::map<std::string, std::string> kCommandHelp = {
     {"config", "Usage: agape config check [--config FILE] [--set PATH=VALUE]...\n\n"
                "Decodes the kernel sections and every enabled plugin's section strictly;\n"
                "prints the first error with its key path and file:line:col.\n"},
-    {"jobs", "Usage: agape jobs stats|dead|retry [ID] [--queue Q] [--limit N] [--config FILE] [--set PATH=VALUE]...\n\n"
+    {"jobs", "Usage: agape jobs stats|dead|retry ID|run PLUGIN.NAME [--queue Q] [--limit N] [--config FILE] [--set PATH=VALUE]...\n\n"
              "stats     one line per queue: pending (first run), running, done, failed (waiting\n"
              "          for a retry), dead, and the age of the oldest runnable pending job\n"
              "dead      dead-lettered jobs, newest first: id, queue, attempts, failed at, last\n"
              "          error (--queue Q: only that queue; --limit N: at most N, default 100)\n"
              "retry ID  puts dead job ID back to pending with a fresh attempt count; exit 1\n"
-             "          when no dead job has that id\n"},
+             "          when no dead job has that id\n"
+             "run PLUGIN.NAME\n"
+             "          makes the schedule's next tick now (e.g. payments.settle_refunds): a running\n"
+             "          server enqueues its job once within jobs.pollInterval, then the schedule\n"
+             "          goes on as before; exit 1 when no server has declared that schedule\n"},
     {"version", "Usage: agape version\n\nPrints the server version, SDK version, ABI version and build signature.\n"},
 };
 
@@ -85,7 +90,7 @@ struct Args {
   std::string config;
   std::vector<std::string> overrides;
   bool help = false;
-  std::string arg;  // a third positional argument (jobs retry ID)
+  std::string arg;  // a third positional argument (jobs retry ID, jobs run PLUGIN.NAME)
   std::string queue;
   int limit = 100;
 };
@@ -136,7 +141,8 @@ Args parse(int argc, char** argv) {
   if (positional.size() > 1) a.sub = positional[1];
   if (positional.size() > 2) a.arg = positional[2];
   if (positional.size() > 3) throw UsageError("unexpected argument " + positional[3]);
-  if (!a.arg.empty() && !(a.command == "jobs" && a.sub == "retry")) throw UsageError("unexpected argument " + a.arg);
+  if (!a.arg.empty() && !(a.command == "jobs" && (a.sub == "retry" || a.sub == "run")))
+    throw UsageError("unexpected argument " + a.arg);
   if ((!a.queue.empty() || a.limit != 100) && !(a.command == "jobs" && a.sub == "dead"))
     throw UsageError("--queue and --limit go with 'jobs dead'");
   if (a.config.empty()) {
@@ -245,8 +251,13 @@ std::string oneLine(std::string s) {
 }
 
 int jobs(const Args& a) {
-  if (a.sub != "stats" && a.sub != "dead" && a.sub != "retry") throw UsageError("jobs needs 'stats', 'dead' or 'retry'");
+  if (a.sub != "stats" && a.sub != "dead" && a.sub != "retry" && a.sub != "run")
+    throw UsageError("jobs needs 'stats', 'dead', 'retry' or 'run'");
   if (a.sub == "retry" && a.arg.empty()) throw UsageError("jobs retry needs a job id");
+  // Plugin ids may be dotted (acme.loyalty); schedule names are not.
+  const auto dot = a.arg.rfind('.');
+  if (a.sub == "run" && (dot == std::string::npos || dot == 0 || dot + 1 == a.arg.size()))
+    throw UsageError("jobs run needs PLUGIN.NAME, e.g. payments.settle_refunds");
   auto app = makeApp(a);
   app->openDatabase();
   JobRunner& runner = app->jobs();
@@ -262,6 +273,14 @@ int jobs(const Args& a) {
     for (const auto& d : runner.store().deadLetters(a.queue, a.limit))
       std::cout << d.id << '\t' << d.queue << '\t' << d.attempts << '\t' << formatUtc(d.failedAt) << '\t'
                 << oneLine(d.lastError) << "\n";
+    return kOk;
+  }
+  if (a.sub == "run") {
+    if (!runner.store().dueNow(a.arg.substr(0, dot), a.arg.substr(dot + 1))) {
+      std::cerr << "agape: no schedule " << a.arg << " (a server declares its plugins' schedules when it starts)\n";
+      return kFailure;
+    }
+    std::cout << "schedule " << a.arg << " is due now\n";
     return kOk;
   }
   if (!runner.retry(a.arg)) {

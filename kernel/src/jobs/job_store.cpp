@@ -241,6 +241,14 @@ bool JobStore::fireTick(const Schedule& s, long long dueMs, long long nextMs) {
   });
 }
 
+bool JobStore::dueNow(const std::string& plugin, const std::string& name) {
+  return db_.run([&](Tx& tx) {
+    const long long now = nowMs();
+    return tx.exec("UPDATE agape_cron SET next_run_at = :now, updated_at = :now2 WHERE plugin = :plugin AND name = :name",
+                   {now, now, plugin, name}) == 1;
+  });
+}
+
 JobStore::Pruned JobStore::prune(long long cutoffMs, long long limit) {
   Pruned out;
   db_.run([&](Tx& tx) {

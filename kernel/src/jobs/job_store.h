@@ -89,6 +89,10 @@ class JobStore {
   // Moves the schedule from `dueMs` to `nextMs` and enqueues its job, in one
   // transaction; false when another instance took this tick first.
   bool fireTick(const Schedule& schedule, long long dueMs, long long nextMs);
+  // Makes the schedule's next tick now, so that a running instance fires it
+  // (once, like any tick) within jobs.pollInterval and then goes on from the
+  // next tick after now; false when no instance has declared it.
+  bool dueNow(const std::string& plugin, const std::string& name);
 
  private:
   Database& db_;

@@ -10,9 +10,12 @@
 namespace agape::auth {
 namespace {
 
+UserSummary summary(const UserRecord& u) {
+  return UserSummary{u.id, u.email, u.firstName, u.lastName, u.phone, u.roles, u.emailVerifiedAt.has_value()};
+}
 std::optional<UserSummary> summary(const std::optional<UserRecord>& u) {
   if (!u) return std::nullopt;
-  return UserSummary{u->id, u->email, u->firstName, u->lastName, u->phone, u->roles, u->emailVerifiedAt.has_value()};
+  return summary(*u);
 }
 
 }  // namespace
@@ -41,6 +44,13 @@ std::map<std::string, std::string> UserDirectoryImpl::emailsOf(Tx& tx, const std
     for (const auto& r : tx.query("SELECT id, email FROM auth_users WHERE id IN (" + in + ")", params))
       out.emplace(r.text("id"), r.text("email"));
   }
+  return out;
+}
+
+std::vector<UserSummary> UserDirectoryImpl::withRoles(Tx& tx, const std::vector<std::string>& roles,
+                                                      std::size_t limit) const {
+  std::vector<UserSummary> out;
+  for (const auto& u : findUsersWithRoles(tx, roles, limit)) out.push_back(summary(u));
   return out;
 }
 

@@ -53,6 +53,32 @@ nlohmann::json UserRecord::toJson() const {
 std::optional<UserRecord> findUserByEmail(Tx& tx, const std::string& email) { return findBy(tx, "email", email); }
 std::optional<UserRecord> findUserById(Tx& tx, const std::string& id) { return findBy(tx, "id", id); }
 
+std::vector<UserRecord> findUsersWithRoles(Tx& tx, const std::vector<std::string>& roles, std::size_t limit) {
+  std::vector<UserRecord> out;
+  if (roles.empty() || limit == 0) return out;
+  // Roles are stored space-separated: a role is " <name> " inside
+  // " <roles> ". LIKE's own wildcards in a name are escaped.
+  std::string where;
+  Params params;
+  for (const auto& role : roles) {
+    std::string pattern = "% ";
+    for (char c : role) {
+      if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+      pattern += c;
+    }
+    pattern += " %";
+    where += where.empty() ? "" : " OR ";
+    where += "(' ' || roles || ' ') LIKE :role" + std::to_string(params.size()) + " ESCAPE '\\'";
+    params.emplace_back(std::move(pattern));
+  }
+  params.emplace_back(static_cast<long long>(limit));
+  for (const Row& r : tx.query(std::string("SELECT ") + kColumns + " FROM auth_users WHERE " + where +
+                                   " ORDER BY created_at, id LIMIT :limit",
+                               params))
+    out.push_back(fromRow(r));
+  return out;
+}
+
 void insertUser(Tx& tx, const NewUser& u, long long now) {
   tx.exec(
       "INSERT INTO auth_users (id, email, password_hash, first_name, last_name, phone, roles, created_at, updated_at) "

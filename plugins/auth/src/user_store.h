@@ -43,6 +43,8 @@ struct NewUser {
 
 std::optional<UserRecord> findUserByEmail(Tx& tx, const std::string& email);
 std::optional<UserRecord> findUserById(Tx& tx, const std::string& id);
+// The users holding at least one of `roles`, oldest account first, at most `limit`.
+std::vector<UserRecord> findUsersWithRoles(Tx& tx, const std::vector<std::string>& roles, std::size_t limit);
 // Throws DbError(UniqueViolation) for an email already registered.
 void insertUser(Tx& tx, const NewUser& user, long long now);
 

@@ -195,6 +195,30 @@ TEST_P(SessionStoreTest, UsersRoundTripAndEmailIsUnique) {
   EXPECT_EQ(again->toJson()["createdAt"], "2027-01-15T08:00:00Z");
 }
 
+// Staff by role for the notifications' alerts: exact role names (a role
+// that only contains another's name, or LIKE's wildcards, matches nothing),
+// oldest account first, at most `limit`.
+TEST_P(SessionStoreTest, UsersWithRolesAreFoundByExactRole) {
+  db_->run([&](Tx& tx) {
+    insertUser(tx, NewUser{"u3", "chi@example.ng", "h", "Chi", "Eze", std::nullopt}, kT0 + 5);
+    setRoles(tx, "u1", {"customer", "admin"}, kT0 + 1);
+    setRoles(tx, "u2", {"merchant"}, kT0 + 1);
+    setRoles(tx, "u3", {"superadmin", "finance"}, kT0 + 1);
+  });
+  const auto ids = [&](const std::vector<std::string>& roles, std::size_t limit = 10) {
+    std::vector<std::string> out;
+    for (const auto& u : db_->read([&](Tx& tx) { return findUsersWithRoles(tx, roles, limit); })) out.push_back(u.id);
+    return out;
+  };
+  EXPECT_EQ(ids({"admin"}), std::vector<std::string>{"u1"});
+  EXPECT_EQ(ids({"admin", "merchant"}), (std::vector<std::string>{"u1", "u2"}));
+  EXPECT_EQ(ids({"finance", "customer"}), (std::vector<std::string>{"u1", "u3"}));
+  EXPECT_EQ(ids({"admin", "merchant"}, 1), std::vector<std::string>{"u1"});
+  EXPECT_TRUE(ids({"%"}).empty());
+  EXPECT_TRUE(ids({"_dmin"}).empty());
+  EXPECT_TRUE(ids({}).empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SessionStoreTest, ::testing::Values(Backend::Sqlite, Backend::Postgres),
                          kernel::testing::backendName);
 

@@ -2,6 +2,8 @@
 
 #include <agape/crypto.h>
 
+#include "suppressions.h"
+
 namespace agape::notifications {
 namespace {
 
@@ -15,11 +17,19 @@ constexpr const char* kDropped = "[not kept after sending: it held a one-time li
 bool DeliveryBook::record(Tx& tx, const std::string& eventId, const Message& m) {
   const long long now = nowMs();
   const std::string id = uuidV7(now);
+  // Written, not sent, when the address is on the suppression list and the
+  // email is not one the account's security needs.
+  const auto suppressed = isEssential(m.kind) ? std::nullopt : suppressedBecause(tx, m.to);
   if (tx.exec("INSERT INTO notifications_deliveries (id, event_id, kind, recipient, subject, text_body, html_body, status, "
-              "provider, created_at, updated_at) VALUES (:id, :event, :kind, :to, :subject, :text, :html, 'queued', "
-              ":provider, :created, :updated) ON CONFLICT DO NOTHING",
-              {id, eventId, m.kind, m.to, m.subject, m.text, m.html, mailer_.name(), now, now}) == 0)
+              "provider, last_error, created_at, updated_at) VALUES (:id, :event, :kind, :to, :subject, :text, :html, "
+              ":status, :provider, :error, :created, :updated) ON CONFLICT DO NOTHING",
+              {id, eventId, m.kind, m.to, m.subject, m.text, m.html, suppressed ? "suppressed" : "queued", mailer_.name(),
+               suppressed, now, now}) == 0)
     return false;
+  if (suppressed) {
+    log_.info("email not sent: its address is on the suppression list", {{"delivery", id}, {"kind", m.kind}});
+    return true;
+  }
   jobs_.enqueue(kSendQueue, Json{{"deliveryId", id}}.dump(), {.maxAttempts = 8, .idempotencyKey = id}, tx);
   return true;
 }
@@ -76,7 +86,7 @@ Json DeliveryBook::list(Tx& tx, const std::optional<std::string>& status, const 
   params.push_back(static_cast<long long>(page - 1) * limit);
   Json data = Json::array();
   for (const auto& r : tx.query("SELECT id, event_id, kind, recipient, subject, text_body, status, provider, "
-                                "provider_message_id, attempts, last_error, created_at, updated_at "
+                                "provider_message_id, attempts, last_error, last_event, last_event_at, created_at, updated_at "
                                 "FROM notifications_deliveries " + where +
                                     " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset",
                                 params))
@@ -91,6 +101,8 @@ Json DeliveryBook::list(Tx& tx, const std::optional<std::string>& status, const 
                     {"providerMessageId", r.isNull("provider_message_id") ? Json(nullptr) : Json(r.text("provider_message_id"))},
                     {"attempts", r.integer("attempts")},
                     {"lastError", r.isNull("last_error") ? Json(nullptr) : Json(r.text("last_error"))},
+                    {"lastEvent", r.isNull("last_event") ? Json(nullptr) : Json(r.text("last_event"))},
+                    {"lastEventAt", r.isNull("last_event_at") ? Json(nullptr) : Json(rfc3339(r.integer("last_event_at")))},
                     {"createdAt", rfc3339(r.integer("created_at"))},
                     {"updatedAt", rfc3339(r.integer("updated_at"))}});
   return pageJson(std::move(data), page, limit, total);

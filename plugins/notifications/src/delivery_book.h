@@ -23,7 +23,9 @@ class DeliveryBook {
       : db_(db), jobs_(jobs), clock_(clock), mailer_(mailer), log_(log) {}
 
   // Records the message for `eventId` and enqueues its sending, in `tx`;
-  // false (nothing written) when this event's message was recorded before.
+  // false (nothing written) when this event's message to this recipient was
+  // recorded before. A non-essential message to a suppressed address is
+  // recorded `suppressed` and not sent.
   bool record(Tx& tx, const std::string& eventId, const Message& m);
   // The send job: sent once; a permanent failure marks it failed; other
   // failures are counted and rethrown, so the job is retried with backoff.
@@ -31,9 +33,9 @@ class DeliveryBook {
   // Admin view, newest first; bodies only while they are kept.
   Json list(Tx& tx, const std::optional<std::string>& status, const std::optional<std::string>& kind, int page,
             int limit) const;
+  long long nowMs() const { return epochMs(clock_.now()); }
 
  private:
-  long long nowMs() const { return epochMs(clock_.now()); }
 
   Database& db_;
   Jobs& jobs_;

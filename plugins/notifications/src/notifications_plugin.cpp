@@ -1,10 +1,14 @@
 // The notifications plugin: the emails the other plugins' events call for
 // (email verification, password reset and change from auth; the receipt and
-// the shipping notice from orders), each recorded once per event and sent by
-// a durable job through Resend or kept in a local outbox; the admin's list.
+// the shipping notice from orders; low stock from inventory and payments
+// needing attention from payments, to the staff), each recorded once per
+// event and recipient and sent by a durable job through Resend or kept in a
+// local outbox; what Resend's webhook reports about them, and the
+// suppression list it feeds; the admin's lists.
 #include <memory>
 
 #include <agape/auth/user_directory.h>
+#include <agape/catalog/variant_directory.h>
 #include <agape/config.h>
 #include <agape/context.h>
 #include <agape/db.h>
@@ -14,19 +18,26 @@
 #include <agape/json.h>
 #include <agape/logger.h>
 #include <agape/plugin.h>
-#include <agape/query.h>
 #include <agape/services.h>
 
 #include "delivery_book.h"
+#include "delivery_tracker.h"
 #include "mailer.h"
 #include "messages.h"
+#include "notifications_api.h"
 #include "notifications_config.h"
+#include "staff_alerts.h"
+#include "svix_signature.h"
 
 namespace agape::notifications {
 namespace {
 
-const std::vector<std::string> kKinds = {"email_verification", "password_reset", "password_changed", "order_paid",
-                                         "order_shipped"};
+constexpr const char* kDigestQueue = "notifications.low_stock_digest";
+constexpr const char* kPurgeQueue = "notifications.purge";
+// Svix retries a webhook for about 28 hours; its ids are kept well past that.
+constexpr long long kWebhookIdsKeptMs = 7LL * 24 * 3600 * 1000;
+
+Json payloadOf(const Event& e) { return Json::parse(e.payload, nullptr, false); }
 
 class NotificationsPlugin final : public Plugin {
  public:
@@ -39,7 +50,13 @@ class NotificationsPlugin final : public Plugin {
     else
       mailer_ = std::make_unique<OutboxMailer>();
     book_ = std::make_unique<DeliveryBook>(ctx.db(), ctx.jobs(), ctx.clock(), *mailer_, ctx.logger());
+    tracker_ = std::make_unique<DeliveryTracker>(ctx.clock(), ctx.logger());
     store_ = displayName(config_.from);
+    alerts_ = std::make_unique<StaffAlerts>(config_.staffAlerts, *book_, ctx.clock(), ctx.logger(), store_);
+    api_ = std::make_unique<NotificationsApi>(
+        ctx.db(), ctx.audit(), ctx.clock(), *book_, *tracker_,
+        config_.webhookSecret.empty() ? nullptr : std::make_unique<SvixVerifier>(config_.webhookSecret));
+    api_->registerRoutes(ctx.routes());
     Database& db = ctx.db();
 
     ctx.jobs().handle(kSendQueue, [this](const Job& job) {
@@ -48,12 +65,12 @@ class NotificationsPlugin final : public Plugin {
     }, {.concurrency = 2, .lease = std::chrono::minutes(2)});
 
     ctx.events().subscribe("user.*", "account-emails", [this, &db](const Event& e) {
-      const auto m = accountMessage(e.topic, Json::parse(e.payload, nullptr, false), store_);
+      const auto m = accountMessage(e.topic, payloadOf(e), store_);
       if (m) db.run([&](Tx& tx) { book_->record(tx, e.id, *m); });
     });
     ctx.events().subscribe("order.*", "order-emails", [this, &db](const Event& e) {
       if (e.topic != "order.paid" && e.topic != "order.shipped") return;
-      const Json p = Json::parse(e.payload, nullptr, false);
+      const Json p = payloadOf(e);
       if (!p.is_object() || !p.contains("userId") || !p["userId"].is_string() || !users_) return;
       db.run([&](Tx& tx) {
         const auto user = users_->findById(tx, p["userId"].get<std::string>());
@@ -63,40 +80,50 @@ class NotificationsPlugin final : public Plugin {
       });
     });
 
-    ctx.routes().get("/v1/admin/notifications", [this, &ctx](Request& req) {
-      QueryReader q(req, {"status", "kind", "page", "limit"});
-      const auto status = q.choice("status", {"queued", "sent", "failed"});
-      const auto kind = q.choice("kind", kKinds);
-      const PageRequest page = q.page();
-      q.finish();
-      return jsonResponse(ctx.db().read([&](Tx& tx) { return book_->list(tx, status, kind, page.page, page.limit); }));
-    }, {.access = Access::Roles, .roles = {"admin"},
-        .summary = "Email deliveries and their status, newest first",
-        .description = "Bodies holding a one-time link (verification, reset) are not kept once sent through a real "
-                       "provider.",
-        .tag = "notifications",
-        .responseSchema = R"({"type":"object","required":["data","meta"],"properties":{"data":{"type":"array","items":)"
-                          R"({"type":"object","properties":{"id":{"type":"string"},"eventId":{"type":"string"},)"
-                          R"("kind":{"type":"string"},"to":{"type":"string"},"subject":{"type":"string"},"text":{"type":"string"},)"
-                          R"("status":{"type":"string","enum":["queued","sent","failed"]},"provider":{"type":"string"},)"
-                          R"("providerMessageId":{"type":"string","nullable":true},"attempts":{"type":"integer"},)"
-                          R"("lastError":{"type":"string","nullable":true},"createdAt":{"type":"string","format":"date-time"},)"
-                          R"("updatedAt":{"type":"string","format":"date-time"}}}},"meta":{"type":"object"}}})",
-        .query = withPages({{.name = "status", .description = "one status", .allowed = {"queued", "sent", "failed"}},
-                            {.name = "kind", .description = "one kind of email", .allowed = kKinds}})});
+    // Staff alerts.
+    ctx.events().subscribe("inventory.low_stock", "low-stock-alerts", [this, &db](const Event& e) {
+      const Json p = payloadOf(e);
+      db.run([&](Tx& tx) { alerts_->lowStock(tx, e.id, p); });
+    });
+    ctx.events().subscribe("payments.attention_needed", "payment-alerts", [this, &db](const Event& e) {
+      const Json p = payloadOf(e);
+      // One email per run of payments' job, even if that run published twice.
+      const std::string key = p.is_object() && p.contains("runId") && p["runId"].is_string()
+                                  ? "payments.attention_needed:" + p["runId"].get<std::string>()
+                                  : e.id;
+      db.run([&](Tx& tx) { alerts_->paymentsAttention(tx, key, p); });
+    });
+    if (alerts_->digestMode()) {
+      ctx.jobs().handle(kDigestQueue, [this, &db](const Job&) { db.run([&](Tx& tx) { alerts_->digest(tx); }); });
+      ctx.jobs().schedule("low_stock_digest", "0 7 * * *", kDigestQueue, "{}");
+    }
+
+    ctx.jobs().handle(kPurgeQueue, [this, &db](const Job&) {
+      db.run([&](Tx& tx) { tracker_->purge(tx, book_->nowMs() - kWebhookIdsKeptMs); });
+    });
+    ctx.jobs().schedule("purge", "41 4 * * *", kPurgeQueue, "{}");
   }
 
-  void validate(Context& ctx) override { users_ = ctx.services().find<auth::UserDirectory>().get(); }
+  void validate(Context& ctx) override {
+    users_ = ctx.services().find<auth::UserDirectory>().get();
+    alerts_->use(users_, ctx.services().find<catalog::VariantDirectory>().get());
+  }
 
   void start(Context& ctx) override {
     ctx.logger().info("notifications provider", {{"provider", mailer_->name()}, {"from", config_.from}});
     if (!users_) ctx.logger().warn("notifications: auth is not enabled, so order emails have no recipient");
+    if (config_.provider == "resend" && config_.webhookSecret.empty())
+      ctx.logger().warn("notifications: no Resend webhook secret (notifications.resend.webhookSecret), so "
+                        "deliveries are not tracked and bounced addresses are not suppressed");
   }
 
  private:
   NotificationsConfig config_;
   std::unique_ptr<Mailer> mailer_;
   std::unique_ptr<DeliveryBook> book_;
+  std::unique_ptr<DeliveryTracker> tracker_;
+  std::unique_ptr<StaffAlerts> alerts_;
+  std::unique_ptr<NotificationsApi> api_;
   std::string store_;
   const auth::UserDirectory* users_ = nullptr;
 };
@@ -104,4 +131,4 @@ class NotificationsPlugin final : public Plugin {
 }  // namespace
 }  // namespace agape::notifications
 
-AGAPE_PLUGIN(agape::notifications::NotificationsPlugin, "notifications", "1.0.0", "?auth", "?orders")
+AGAPE_PLUGIN(agape::notifications::NotificationsPlugin, "notifications", "1.0.0", "?auth", "?orders", "?catalog")

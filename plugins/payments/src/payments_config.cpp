@@ -14,6 +14,7 @@ PaymentsConfig decodePaymentsConfig(const ConfigView& section) {
   c.refundSettleAfter = d.duration("refundSettleAfter", c.refundSettleAfter);
   c.refundCheckEvery = d.duration("refundCheckEvery", c.refundCheckEvery);
   c.retention = d.duration("retention", c.retention);
+  c.attentionLookback = d.duration("attentionLookback", c.attentionLookback);
   d.finish();
   if (c.provider == "paystack" && c.secretKey.rfind("sk_", 0) != 0) {
     // Named where the operator wrote something: the key, else the provider.
@@ -35,6 +36,8 @@ PaymentsConfig decodePaymentsConfig(const ConfigView& section) {
     section.child("refundCheckEvery")->fail("must be between 1m and 7d");
   if (c.retention < std::chrono::hours(96) || c.retention > std::chrono::hours(24 * 365))
     section.child("retention")->fail("must be between 4d (past the provider's 72h webhook retries) and 365d");
+  if (c.attentionLookback < std::chrono::hours(24) || c.attentionLookback > std::chrono::hours(24 * 365))
+    section.child("attentionLookback")->fail("must be between 1d and 365d");
   return c;
 }
 

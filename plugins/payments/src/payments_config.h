@@ -31,6 +31,9 @@ struct PaymentsConfig {
   // Idempotency-Keys and webhook keys are kept this long: past Paystack's
   // 72-hour webhook retries.
   std::chrono::milliseconds retention = std::chrono::hours(24 * 7);
+  // The daily payments.attention_needed lists amount mismatches changed
+  // this recently (refunds due until they are refunded).
+  std::chrono::milliseconds attentionLookback = std::chrono::hours(24 * 7);
 };
 
 inline constexpr const char* kSandboxSecret = "sk_test_agape_sandbox";

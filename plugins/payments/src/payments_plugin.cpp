@@ -2,7 +2,8 @@
 // built-in sandbox), the signed webhook applied once, verification, and the
 // payment and its order marked paid in one transaction; refunds (asked by
 // finance or by a paid order's cancellation) sent once and settled with the
-// provider when its answer was lost.
+// provider when its answer was lost; a daily word to the staff about the
+// payments that need someone.
 #include <memory>
 
 #include <agape/config.h>
@@ -16,6 +17,7 @@
 #include <agape/plugin.h>
 #include <agape/services.h>
 
+#include "attention.h"
 #include "payment_book.h"
 #include "payments_api.h"
 #include "payments_config.h"
@@ -70,6 +72,14 @@ class PaymentsPlugin final : public Plugin {
       db.run([&](Tx& tx) { book_->purge(tx, book_->nowMs() - static_cast<long long>(config_.retention.count())); });
     });
     ctx.jobs().schedule("purge", "47 3 * * *", kPurgeQueue, "{}");
+    // Refunds due and mismatched amounts, told to the staff every morning
+    // (notifications subscribes): an event, not a call, so payments needs
+    // no mailer.
+    attention_ = std::make_unique<AttentionCheck>(ctx.clock(), ctx.events(), config_.attentionLookback);
+    ctx.jobs().handle(kAttentionQueue, [this, &db](const Job& job) {
+      db.run([&](Tx& tx) { attention_->run(tx, job.id); });
+    });
+    ctx.jobs().schedule("attention", "0 8 * * *", kAttentionQueue, "{}");
 
     ctx.routes().post("/v1/admin/payments/reconcile", [this](Request&) {
       try {
@@ -118,6 +128,7 @@ class PaymentsPlugin final : public Plugin {
   std::unique_ptr<Refunds> refunds_;
   std::unique_ptr<PaymentsApi> api_;
   std::unique_ptr<Reconciler> reconciler_;
+  std::unique_ptr<AttentionCheck> attention_;
 };
 
 }  // namespace

@@ -32,6 +32,12 @@ std::string base64UrlEncode(std::string_view bytes);
 // Strict: only the base64url alphabet, no padding, no trailing bits set;
 // nullopt otherwise.
 std::optional<std::string> base64UrlDecode(std::string_view text);
+// Standard base64 (RFC 4648 section 4) with padding, as webhook signatures
+// and secrets use (Svix / Standard Webhooks: Resend's).
+std::string base64Encode(std::string_view bytes);
+// Strict: only the standard alphabet, padded to a multiple of four, no
+// trailing bits set; nullopt otherwise.
+std::optional<std::string> base64Decode(std::string_view text);
 std::string hexEncode(std::string_view bytes);  // lower-case
 
 }  // namespace agape

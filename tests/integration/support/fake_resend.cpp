@@ -1,7 +1,11 @@
 #include "support/fake_resend.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <ctime>
+
+#include <agape/crypto.h>
 
 namespace agape::test {
 namespace {
@@ -10,6 +14,20 @@ using Json = nlohmann::json;
 
 Json error(int status, const std::string& name, const std::string& message) {
   return {{"statusCode", status}, {"message", message}, {"name", name}};
+}
+
+// "2023-10-06T23:47:56.678Z", as Resend writes times.
+std::string isoNow() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  const long long ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  return buf;
 }
 
 }  // namespace
@@ -41,6 +59,66 @@ std::vector<FakeResend::Email> FakeResend::sent() const {
 int FakeResend::requests() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return requests_;
+}
+
+void FakeResend::webhooksTo(std::string url, std::string secret) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  webhookUrl_ = std::move(url);
+  webhookSecret_ = std::move(secret);
+}
+
+FakeResend::Webhook FakeResend::webhook(const std::string& type, const std::string& emailId, const Json& extra) const {
+  Json data = {{"email_id", emailId}, {"created_at", isoNow()}};
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& e : sent_)
+      if (e.id == emailId) {
+        data["from"] = e.body["from"];
+        data["to"] = e.body["to"].is_array() ? e.body["to"] : Json::array({e.body["to"]});
+        data["subject"] = e.body["subject"];
+        Json tags = Json::object();  // an array when sending, an object in webhooks
+        if (e.body.contains("tags"))
+          for (const auto& t : e.body["tags"]) tags[t["name"].get<std::string>()] = t["value"];
+        data["tags"] = tags;
+      }
+  }
+  for (const auto& [k, v] : extra.items()) data[k] = v;
+  const Json body = {{"type", type}, {"created_at", isoNow()}, {"data", data}};
+  const long long now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::string id;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    id = "msg_2f" + std::to_string(nextWebhook_++) + "KXc9Qw" + std::to_string(now % 100000);
+  }
+  return sign(id, std::to_string(now), body.dump());
+}
+
+FakeResend::Webhook FakeResend::sign(std::string id, std::string timestamp, std::string body) const {
+  std::string secret;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    secret = webhookSecret_;
+  }
+  const std::string prefix = "whsec_";
+  const auto key = agape::base64Decode(secret.rfind(prefix, 0) == 0 ? secret.substr(prefix.size()) : secret);
+  const std::string signature =
+      "v1," + agape::base64Encode(agape::hmacSha256(key.value_or(""), id + "." + timestamp + "." + body));
+  return {std::move(id), std::move(timestamp), signature, std::move(body)};
+}
+
+HttpResult FakeResend::deliver(const Webhook& w) const {
+  std::string url;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    url = webhookUrl_;
+  }
+  const auto path = url.find('/', url.find("://") + 3);
+  HttpClient client(url.substr(0, path));
+  return client
+      .request("POST", url.substr(path), w.body,
+               {"Content-Type: application/json", "svix-id: " + w.id, "svix-timestamp: " + w.timestamp,
+                "svix-signature: " + w.signature, "User-Agent: Svix-Webhooks/1.21.0"});
 }
 
 FakeResend::Reply FakeResend::handle(const std::string& method, const std::string& path, const std::string& authorization,

@@ -6,6 +6,7 @@
 //   auto& users = ctx.services().get<agape::auth::UserDirectory>();  // in validate/start
 //   db.run([&](agape::Tx& tx) { auto u = users.findById(tx, req.principal->id); ... });
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -46,6 +47,11 @@ class UserDirectory {
   // query: reports and exports name thousands of customers at a time.
   // Unknown ids are left out.
   virtual std::map<std::string, std::string> emailsOf(Tx& tx, const std::vector<std::string>& ids) const = 0;
+  // The users holding at least one of `roles` (exact role names), oldest
+  // account first, at most `limit`: staff to alert (notifications). Every
+  // account counts; the directory has no deactivated ones.
+  virtual std::vector<UserSummary> withRoles(Tx& tx, const std::vector<std::string>& roles,
+                                             std::size_t limit) const = 0;
 };
 
 }  // namespace agape::auth

@@ -1,0 +1,74 @@
+-- Delivery tracking from Resend's webhooks, the suppression list, and staff
+-- alerts.
+--
+-- Deliveries gain the statuses Resend reports (delivered, bounced,
+-- complained) and `suppressed` (not sent: the address bounced or complained
+-- before), the last webhook event and its time, and an index to find a
+-- delivery by Resend's message id. Staff alerts go to several recipients per
+-- event, so a delivery is unique per (event, kind, recipient).
+-- SQLite cannot change a CHECK or UNIQUE constraint in place: the table is
+-- rebuilt (nothing refers to it), with its indexes.
+CREATE TABLE notifications_deliveries_v2 (
+  id TEXT PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  text_body TEXT NOT NULL,
+  html_body TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'delivered', 'bounced', 'complained', 'failed', 'suppressed')),
+  provider TEXT NOT NULL,
+  provider_message_id TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  last_event TEXT,
+  last_event_at INTEGER,
+  CONSTRAINT notifications_one_per_recipient UNIQUE (event_id, kind, recipient)
+);
+INSERT INTO notifications_deliveries_v2 (id, event_id, kind, recipient, subject, text_body, html_body, status, provider,
+                                         provider_message_id, attempts, last_error, created_at, updated_at)
+  SELECT id, event_id, kind, recipient, subject, text_body, html_body, status, provider, provider_message_id, attempts,
+         last_error, created_at, updated_at
+  FROM notifications_deliveries;
+DROP TABLE notifications_deliveries;
+ALTER TABLE notifications_deliveries_v2 RENAME TO notifications_deliveries;
+CREATE INDEX notifications_deliveries_created ON notifications_deliveries (created_at, id);
+CREATE INDEX notifications_deliveries_status ON notifications_deliveries (status, created_at);
+CREATE INDEX notifications_deliveries_message ON notifications_deliveries (provider_message_id);
+
+-- Addresses that bounced for good or complained: non-essential mail to them
+-- is recorded `suppressed` instead of sent. Kept lower-case.
+CREATE TABLE notifications_suppressions (
+  address TEXT PRIMARY KEY,
+  reason TEXT NOT NULL CHECK (reason IN ('bounced', 'complained', 'provider')),
+  detail TEXT NOT NULL,
+  delivery_id TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX notifications_suppressions_created ON notifications_suppressions (created_at, address);
+
+-- Resend's webhook messages already applied (key: svix-id), so a
+-- redelivery changes nothing; purged after a week (Svix retries for about
+-- a day and a half).
+CREATE TABLE notifications_webhook_events (
+  svix_id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  email_id TEXT,
+  received_at INTEGER NOT NULL
+);
+CREATE INDEX notifications_webhook_events_received ON notifications_webhook_events (received_at);
+
+-- Low stock per variant: when staff were last told (at most one email per
+-- notifications.staffAlerts.lowStockEvery), and, in digest mode, whether it
+-- waits for the next daily digest.
+CREATE TABLE notifications_low_stock (
+  variant_id TEXT PRIMARY KEY,
+  available INTEGER NOT NULL,
+  threshold INTEGER NOT NULL,
+  low_at INTEGER NOT NULL,
+  last_alert_at INTEGER,
+  in_next_digest INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX notifications_low_stock_digest ON notifications_low_stock (low_at) WHERE in_next_digest = 1;

@@ -1,0 +1,30 @@
+#pragma once
+// The suppression list: addresses that bounced for good or complained.
+// Non-essential mail to them (receipts, shipping notices, staff alerts) is
+// recorded `suppressed` instead of sent; essential mail (the account's own
+// security: verification, password reset, password changed) still goes.
+#include <optional>
+#include <string>
+
+#include <agape/db.h>
+#include <agape/json.h>
+
+namespace agape::notifications {
+
+// Kinds sent whatever the list says.
+bool isEssential(const std::string& kind);
+// Trimmed, lower-case: how addresses are kept and compared.
+std::string normalizeAddress(const std::string& address);
+
+// Why `address` is on the list ("bounced: ..."), or nullopt.
+std::optional<std::string> suppressedBecause(Tx& tx, const std::string& address);
+// Puts `address` on the list unless it is there already (the first reason
+// stays). `reason`: bounced, complained or provider (Resend suppressed it).
+void suppress(Tx& tx, const std::string& address, const std::string& reason, const std::string& detail,
+              const std::string& deliveryId, long long nowMs);
+// Newest first: {data: [{address, reason, detail, deliveryId, createdAt}], meta}.
+Json listSuppressions(Tx& tx, int page, int limit);
+// Takes `address` off the list; the entry it removed, or nullopt.
+std::optional<Json> liftSuppression(Tx& tx, const std::string& address);
+
+}  // namespace agape::notifications
