@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <thread>
 #include <vector>
 
@@ -43,6 +44,7 @@ class FakeUsers final : public auth::UserDirectory {
         return {auth::UserSummary{"u-1", "Tolu@Adire.ng", "Tolu", "Ade", std::nullopt, {"admin"}, true}};
     return {};
   }
+  std::map<std::string, std::string> emailsOf(Tx&, const std::vector<std::string>&) const override { return {}; }
 };
 
 class DeliveryTrackingTest : public kernel::testing::DbTest {
