@@ -73,7 +73,9 @@ class SlowPlugin final : public agape::Plugin {
                 if (failAfter && *failAfter <= total) failOnPurpose(fail, end);
               });
         },
-        {.rateLimitClass = "none", .summary = "Streams a body of a..z"});
+        {.rateLimitClass = "none",
+         .summary = "Streams a body of a..z",
+         .successContentType = "text/plain; charset=utf-8"});
     ctx.routes().get("/v1/test/stream/runs",
                      [this](agape::Request&) {
                        return agape::Response::json("{\"runs\":" + std::to_string(runs_.load()) + "}");
