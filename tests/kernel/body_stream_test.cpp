@@ -47,6 +47,10 @@ class FakeSink final : public StreamSink {
     std::unique_lock lock(mutex_);
     cv_.wait(lock, [&] { return sent.size() >= n; });
   }
+  std::size_t sends() {
+    std::lock_guard lock(mutex_);
+    return sent.size();
+  }
   std::string all() const {
     std::string out;
     for (const auto& s : sent) out += s;
@@ -120,7 +124,7 @@ TEST(BodyStream, AtMostOneChunkIsInFlight) {
   // previous is completed.
   for (std::size_t i = 1; i <= 51; ++i) {
     sink.awaitSends(i);
-    EXPECT_EQ(sink.sent.size(), i) << "a chunk was sent while another was in flight";
+    EXPECT_EQ(sink.sends(), i) << "a chunk was sent while another was in flight";
     sink.complete(true);
   }
   producer.join();

@@ -7,6 +7,7 @@
 //     written K bytes at a time (default 8 KiB, at most 64 KiB); with
 //     failAfter, the producer throws once M bytes are written: a Problem 409
 //     `stream_failed` (default), a DbError Unavailable, or a runtime_error.
+//     contentLength=L sets a (false) Content-Length header on the response.
 //   GET /v1/test/stream/runs  {"runs": producers started so far}
 #include <agape/context.h>
 #include <agape/db.h>
@@ -56,7 +57,7 @@ class SlowPlugin final : public agape::Plugin {
           const std::optional<std::size_t> failAfter =
               req.query("failAfter") ? std::optional(sizeParam(req, "failAfter", 0)) : std::nullopt;
           const std::string fail(req.query("fail").value_or("problem"));
-          return agape::Response::stream(
+          auto response = agape::Response::stream(
               "text/plain; charset=utf-8", [this, total, chunk, failAfter, fail](agape::BodyWriter& out) {
                 ++runs_;
                 static const std::string pattern = [] {
@@ -72,8 +73,14 @@ class SlowPlugin final : public agape::Plugin {
                 }
                 if (failAfter && *failAfter <= total) failOnPurpose(fail, end);
               });
+          // A header the kernel must not pass on next to its own framing.
+          if (auto length = req.query("contentLength"))
+            response.headers.set("Content-Length", std::string(*length));
+          return response;
         },
-        {.rateLimitClass = "none", .summary = "Streams a body of a..z"});
+        {.rateLimitClass = "none",
+         .summary = "Streams a body of a..z",
+         .successContentType = "text/plain; charset=utf-8"});
     ctx.routes().get("/v1/test/stream/runs",
                      [this](agape::Request&) {
                        return agape::Response::json("{\"runs\":" + std::to_string(runs_.load()) + "}");

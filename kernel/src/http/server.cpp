@@ -125,7 +125,11 @@ std::string streamHead(const Exchange& ex, bool keepAlive, BodyStream::Framing f
   head += ' ';
   head += Http::codeString(static_cast<Http::Code>(ex.response.status));
   head += "\r\n";
-  HeaderBlock(ex.response.headers, ex.response.contentType).appendTo(head);
+  // The framing is the kernel's to say: a plugin's Content-Length next to
+  // chunked is the ambiguity request smuggling feeds on.
+  Headers headers = ex.response.headers;
+  for (const char* name : {"Content-Length", "Transfer-Encoding", "Connection"}) headers.remove(name);
+  HeaderBlock(headers, ex.response.contentType).appendTo(head);
   head += keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
   // HEAD says what GET would, without the body.
   if (framing == BodyStream::Framing::Chunked || (framing == BodyStream::Framing::None && !ex.http10))

@@ -1,5 +1,5 @@
-#include "agape/db.h"
 #include "agape/problem.h"
+#include "agape/db.h"
 #include "db/db_errors.h"
 #include "http/middleware/middlewares.h"
 #include "log/log.h"
@@ -15,30 +15,51 @@ void applyProblem(Exchange& ex, const Problem& p) {
 }
 
 namespace {
-std::string routeOf(const Exchange& ex) { return ex.route() ? ex.route()->pathTemplate : ex.request.path; }
-}  // namespace
 
-void applyCurrentException(Exchange& ex) {
-  static JsonLogger logger("http");
+std::string routeOf(const Exchange& ex) { return ex.route() ? ex.route()->pathTemplate : ex.request.path; }
+
+JsonLogger& problemLog() {
+  static JsonLogger log("http");
+  return log;
+}
+
+// Details of database failures stay in the log, never in the response. An
+// outage is logged once by the pool, not once per request.
+void applyDbError(Exchange& ex, const DbError& e) {
+  const bool transient = e.kind() == DbError::Kind::Unavailable || e.kind() == DbError::Kind::Retryable;
+  if (!dynamic_cast<const DatabaseDown*>(&e))
+    problemLog().log(transient ? LogLevel::Warn : LogLevel::Error, "database error",
+                     {{"error", e.what()}, {"route", routeOf(ex)}});
+  applyProblem(ex, transient ? Problem::unavailable("The service is temporarily unavailable; retry shortly.")
+                                   .withHeader("Retry-After", "1")
+                             : Problem(500, "internal", "An unexpected error occurred."));
+}
+
+void applyUnexpected(Exchange& ex, const std::exception& e) {
+  problemLog().error("unhandled exception", {{"error", e.what()}, {"route", routeOf(ex)}});
+  applyProblem(ex, Problem(500, "internal", "An unexpected error occurred."));
+}
+
+// Runs `body`, answering what it throws. The kinds are caught one by one,
+// never by rethrowing a std::exception: a second unwind would cost the hot
+// error paths (404, 401, 429) a fifth of their time.
+template <class Body>
+void answerExceptions(Exchange& ex, const Body& body) {
   try {
-    throw;
+    body();
   } catch (const Problem& p) {
     applyProblem(ex, p);
   } catch (const DbError& e) {
-    // Details of database failures stay in the log, never in the response.
-    // An outage is logged once by the pool, not once per request.
-    const bool transient = e.kind() == DbError::Kind::Unavailable || e.kind() == DbError::Kind::Retryable;
-    if (!dynamic_cast<const DatabaseDown*>(&e))
-      logger.log(transient ? LogLevel::Warn : LogLevel::Error, "database error",
-                 {{"error", e.what()}, {"route", routeOf(ex)}});
-    applyProblem(ex, transient
-                         ? Problem::unavailable("The service is temporarily unavailable; retry shortly.")
-                               .withHeader("Retry-After", "1")
-                         : Problem(500, "internal", "An unexpected error occurred."));
+    applyDbError(ex, e);
   } catch (const std::exception& e) {
-    logger.error("unhandled exception", {{"error", e.what()}, {"route", routeOf(ex)}});
-    applyProblem(ex, Problem(500, "internal", "An unexpected error occurred."));
+    applyUnexpected(ex, e);
   }
+}
+
+}  // namespace
+
+void applyCurrentException(Exchange& ex) {
+  answerExceptions(ex, [] { throw; });
 }
 
 namespace {
@@ -48,13 +69,7 @@ class ProblemMiddleware final : public Middleware {
   int priority() const override { return 35; }
   std::string_view name() const override { return "problem"; }
 
-  void handle(Exchange& ex, const Next& next) override {
-    try {
-      next();
-    } catch (const std::exception&) {
-      applyCurrentException(ex);
-    }
-  }
+  void handle(Exchange& ex, const Next& next) override { answerExceptions(ex, next); }
 };
 
 class RouteMiddleware final : public Middleware {
@@ -70,7 +85,8 @@ class RouteMiddleware final : public Middleware {
         next();
         return;
       case Router::Outcome::NotFound:
-        throw Problem::notFound("No route matches " + std::string(methodName(ex.request.method)) + " " + ex.request.path + ".");
+        throw Problem::notFound("No route matches " + std::string(methodName(ex.request.method)) + " " +
+                                ex.request.path + ".");
       case Router::Outcome::MethodNotAllowed: {
         std::string allow;
         for (Method m : ex.match.allowed) allow += (allow.empty() ? "" : ", ") + std::string(methodName(m));
