@@ -1,5 +1,7 @@
 #include "agape/idempotency.h"
 
+#include <stdexcept>
+
 #include "agape/db.h"
 #include "agape/problem.h"
 
@@ -42,6 +44,8 @@ std::optional<Response> claimIdempotencyKey(Tx& tx, std::string_view table, cons
 
 void storeIdempotentResponse(Tx& tx, std::string_view table, const std::string& owner, const std::string& key,
                              const Response& response) {
+  if (response.producer)
+    throw std::logic_error("a streamed response cannot be stored for an idempotent replay");
   tx.exec("UPDATE " + std::string(table) +
               " SET response_status = :status, response_body = :body WHERE user_id = :owner AND idem_key = :key",
           {response.status, response.body, owner, key});

@@ -139,6 +139,15 @@ TEST_F(Streaming, PipelinedRequestsBehindAStreamAreAnsweredAfterItInOrder) {
   EXPECT_EQ(c.readChunked().body, "abcdefghij");
 }
 
+TEST_F(Streaming, AStreamFromAnInlineRouteIsProducedOnAWorkerNotOnTheNetworkThread) {
+  RawClient c(port_);
+  ASSERT_TRUE(c.send(get("/v1/test/stream/thread")));
+  ASSERT_TRUE(c.readHead());
+  const std::string body = c.readChunked().body;
+  EXPECT_NE(body.find("handler=agape-io"), std::string::npos) << body;
+  EXPECT_NE(body.find("producer=agape-work"), std::string::npos) << body;
+}
+
 TEST_F(Streaming, HeadAnswersTheHeadersWithoutRunningTheProducer) {
   const int before = producerRuns();
   RawClient c(port_);

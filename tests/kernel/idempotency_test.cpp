@@ -60,6 +60,15 @@ TEST_P(IdempotencyTest, ReplaysMismatchesAndInProgress) {
   EXPECT_EQ(claim("h1", 9'000'000, 2min), "replay 201") << "an answered key is never taken over";
 }
 
+TEST_P(IdempotencyTest, AStreamedResponseIsNeverStoredForAReplay) {
+  EXPECT_EQ(claim("h1", 1000), "claimed");
+  EXPECT_THROW(db_->run([](Tx& tx) {
+    storeIdempotentResponse(tx, kTable, "u1", "k1", Response::stream("text/csv", [](BodyWriter&) {}));
+  }),
+               std::logic_error);
+  EXPECT_EQ(claim("h1", 1001), "409 idempotency_in_progress") << "nothing was stored";
+}
+
 TEST_P(IdempotencyTest, AnAbandonedClaimIsTakenOverOnceOnlyAfterTheBound) {
   EXPECT_EQ(claim("h1", 1000), "claimed");
   EXPECT_EQ(claim("h1", 1000 + 119'999, 2min), "409 idempotency_in_progress") << "it may still be running";

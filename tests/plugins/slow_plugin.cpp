@@ -9,11 +9,15 @@
 //     `stream_failed` (default), a DbError Unavailable, or a runtime_error.
 //     contentLength=L sets a (false) Content-Length header on the response.
 //   GET /v1/test/stream/runs  {"runs": producers started so far}
+//   GET /v1/test/stream/thread  an inline route's stream: "handler=<thread>
+//     producer=<thread>", the names of the threads that ran each
 #include <agape/context.h>
 #include <agape/db.h>
 #include <agape/http.h>
 #include <agape/plugin.h>
 #include <agape/problem.h>
+
+#include <pthread.h>
 
 #include <algorithm>
 #include <atomic>
@@ -28,6 +32,12 @@ namespace {
 std::size_t sizeParam(const agape::Request& req, std::string_view name, std::size_t fallback) {
   const auto v = req.query(name);
   return v ? std::stoull(std::string(*v)) : fallback;
+}
+
+std::string threadName() {
+  char name[16] = {};
+  pthread_getname_np(pthread_self(), name, sizeof name);
+  return name;
 }
 
 [[noreturn]] void failOnPurpose(const std::string& how, std::size_t written) {
@@ -81,6 +91,15 @@ class SlowPlugin final : public agape::Plugin {
         {.rateLimitClass = "none",
          .summary = "Streams a body of a..z",
          .successContentType = "text/plain; charset=utf-8"});
+    ctx.routes().get(
+        "/v1/test/stream/thread",
+        [](agape::Request&) {
+          return agape::Response::stream("text/plain; charset=utf-8",
+                                         [handler = threadName()](agape::BodyWriter& out) {
+                                           out.write("handler=" + handler + " producer=" + threadName());
+                                         });
+        },
+        {.rateLimitClass = "none", .runInline = true, .summary = "Where an inline route's stream runs"});
     ctx.routes().get("/v1/test/stream/runs",
                      [this](agape::Request&) {
                        return agape::Response::json("{\"runs\":" + std::to_string(runs_.load()) + "}");

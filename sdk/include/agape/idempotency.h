@@ -42,6 +42,8 @@ class Tx;
 std::optional<Response> claimIdempotencyKey(Tx& tx, std::string_view table, const std::string& owner,
                                             const std::string& key, const std::string& requestHash, long long nowMs,
                                             std::chrono::milliseconds takeOverAfter = std::chrono::milliseconds::zero());
+// A streamed response (Response::stream) has no whole body to replay, so
+// storing one is a bug: std::logic_error.
 void storeIdempotentResponse(Tx& tx, std::string_view table, const std::string& owner, const std::string& key,
                              const Response& response);
 // Gives a claimed key back, for work that failed after its claim was
