@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Reports load benchmark: a year of history (`agape seed bench`, `seed
-# customers`, `seed orders`), then wrk at 8 connections against one server:
-# GET /healthz (the floor), the dashboard's stats (the default 30 days and
-# the previous 30), a daily trend over a year and the top products; then the
-# sales CSV export of every order, streamed: bytes/s and the server's memory
-# before and after. Prints the seeding and rebuild times, median req/s and
-# p99 per target.
+# customers`, `seed orders`), then wrk at 8 connections: GET /healthz (the
+# floor), the dashboard's stats (the default 30 days and the previous 30), a
+# daily trend over a year and the top products, each against a server with
+# the report cache off (every request reads the model) and one with the
+# default 10 s cache; then the sales CSV export of every order, streamed:
+# bytes/s and the server's memory before and after. Prints the seeding and
+# rebuild times, median req/s and p99 per target.
 #
 #   benchmarks/load/reports.sh [--db sqlite|postgresql] [--pg-url URL] [--build DIR]
 #                              [--orders 100000] [--products 10000] [--customers 20000]
@@ -86,12 +87,17 @@ agape seed orders --count "$orders" --customers "$customers" >&2
 seed_s=$(seconds_since "$t0")
 printf '%s\n' "Bench-Admin-Pass-2026!" | agape users create --email admin@example.ng --password-stdin --role admin >&2
 
+start_server() {  # start_server NAME PORT SETS...: records the pid in server_pid
+  local name=$1 port=$2
+  shift 2
+  "$agape_bin" serve --config "$work/agape.yaml" --set "server.port=$port" "$@" >>"$work/$name.log" 2>&1 </dev/null &
+  server_pid=$!
+  pids+=("$server_pid")
+  wait_ready "$name" "$server_pid" "http://127.0.0.1:$port/healthz" "$work/$name.log" || die "$name failed to start"
+}
 port=$(free_port)
 t0=$(date +%s.%N)
-"$agape_bin" serve --config "$work/agape.yaml" --set "server.port=$port" >>"$work/server.log" 2>&1 </dev/null &
-server_pid=$!
-pids+=("$server_pid")
-wait_ready server "$server_pid" "http://127.0.0.1:$port/healthz" "$work/server.log" || die "the server failed to start"
+start_server uncached "$port" --set admin.reportCacheTtl=0s
 base="http://127.0.0.1:$port"
 token=$(curl -fsS -H 'Content-Type: application/json' \
   -d '{"email":"admin@example.ng","password":"Bench-Admin-Pass-2026!"}' "$base/v1/auth/login" |
@@ -108,20 +114,29 @@ until curl -fsS "${auth[@]}" "$base/v1/admin/dashboard/stats?from=$from&to=$to" 
   sleep 0.5
 done
 rebuild_s=$(seconds_since "$t0")
+uncached_pid=$server_pid
+cached_port=$(free_port)
+while [[ $cached_port == "$port" ]]; do cached_port=$(free_port); done
+start_server cached "$cached_port"
+cached="http://127.0.0.1:$cached_port"
+server_pid=$uncached_pid
 
 year_from=$(date -u -d '-364 days' +%F)
-names=(healthz stats trends top)
-urls=("$base/healthz" "$base/v1/admin/dashboard/stats"
+names=(healthz stats stats-cached trends trends-cached top top-cached)
+urls=("$base/healthz" "$base/v1/admin/dashboard/stats" "$cached/v1/admin/dashboard/stats"
       "$base/v1/admin/dashboard/trends?period=daily&from=$year_from"
-      "$base/v1/admin/dashboard/top-products?limit=10")
-labels=("GET /healthz" "GET /v1/admin/dashboard/stats (30 days)" "GET .../trends (daily, 365 points)"
-        "GET .../top-products (30 days, by units)")
+      "$cached/v1/admin/dashboard/trends?period=daily&from=$year_from"
+      "$base/v1/admin/dashboard/top-products?limit=10" "$cached/v1/admin/dashboard/top-products?limit=10")
+labels=("GET /healthz" "GET .../dashboard/stats (30 days)" "  the same, 10 s report cache"
+        "GET .../trends (daily, 365 points)" "  the same, 10 s report cache"
+        "GET .../top-products (30 days, by units)" "  the same, 10 s report cache")
 run_wrk() {  # run_wrk INDEX DURATION OUTFILE
   wrk -t"$threads" -c"$connections" -d"$2" --latency "${auth[@]}" "${urls[$1]}" >"$3" 2>&1 </dev/null || {
     cat "$3" >&2
     die "wrk failed against ${urls[$1]}"
   }
-  kill -0 "$server_pid" 2>/dev/null || die "the server died during the run against ${urls[$1]}"
+  local pid
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || die "a server died during the run against ${urls[$1]}"; done
 }
 
 echo

@@ -45,7 +45,7 @@ class DashboardServe : public ApiTest {
   void start() {
     serve({"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"), pluginEntry("orders"),
            "test.payer", pluginEntry("admin")},
-          "catalog:\n  seedDemo: false\n  cacheTtl: 0s\njobs:\n  pollInterval: 50ms\n");
+          "catalog:\n  seedDemo: false\n  cacheTtl: 0s\njobs:\n  pollInterval: 50ms\nadmin:\n  reportCacheTtl: 0s\n");
     product_ = stockedProduct({"S", "M", "L"}, 20);
   }
   std::string variant(int i) const { return product_["variants"][i]["id"]; }
@@ -258,7 +258,8 @@ TEST_P(DashboardServe, OnlyStaffWhoReadSalesReachTheReports) {
 // database: the reports rebuild themselves at start and count every order.
 TEST_P(DashboardServe, SeededHistoryIsRebuiltAtStart) {
   const int port = freePort();
-  const std::string shop = "catalog:\n  seedDemo: false\n  cacheTtl: 0s\njobs:\n  pollInterval: 50ms\n";
+  const std::string shop =
+      "catalog:\n  seedDemo: false\n  cacheTtl: 0s\njobs:\n  pollInterval: 50ms\nadmin:\n  reportCacheTtl: 0s\n";
   const std::vector<std::string> plugins = {pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"),
                                             pluginEntry("orders"), pluginEntry("admin")};
   // The seeds run with the real auth plugin (seeded customers), the server with test tokens.

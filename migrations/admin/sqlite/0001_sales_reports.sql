@@ -6,14 +6,18 @@
 -- thousands of them per request, and integers are what indexes do fastest.
 
 -- Each customer seen, with their first day with a kept order (NULL: none
--- kept now): the new customers of a period. A customer's row is also the
--- lock that orders their changes.
+-- kept now). A customer's row is also the lock that orders their changes.
 CREATE TABLE admin_customers (
   id INTEGER PRIMARY KEY,
   user_id TEXT NOT NULL UNIQUE,
   first_day INTEGER
 );
-CREATE INDEX admin_customers_first ON admin_customers (first_day);
+
+-- New customers per day: how many customers' first kept order is that day.
+CREATE TABLE admin_daily_customers (
+  day INTEGER PRIMARY KEY,
+  customers INTEGER NOT NULL
+);
 
 -- One row per order: what it adds to the tables below, so that a change
 -- takes its old figures out and puts its new ones in. `version` is the
@@ -56,19 +60,19 @@ CREATE TABLE admin_products (
   name TEXT NOT NULL
 );
 
--- Units and line totals per day and product, of kept orders only. The key
+-- Units and line totals per day and product, of kept orders in the
+-- reports' currency only. The key
 -- holds every column the best-sellers query reads.
 CREATE TABLE admin_product_sales (
   day INTEGER NOT NULL,
-  currency TEXT NOT NULL,
   product INTEGER NOT NULL,
-  units BIGINT NOT NULL,
+  units INTEGER NOT NULL,
   revenue BIGINT NOT NULL,
-  PRIMARY KEY (day, currency, product)
+  PRIMARY KEY (day, product)
 ) WITHOUT ROWID;
 
--- What the model was built for: the time zone its days are in, and when
--- its last rebuild began.
+-- What the model was built for: the time zone its days are in and the
+-- currency it sums, and when its last rebuild began.
 CREATE TABLE admin_report_state (
   name TEXT PRIMARY KEY,
   value TEXT NOT NULL

@@ -37,9 +37,12 @@ AdminConfig decodeAdminConfig(const ConfigView& section) {
   ConfigDecoder d(section);
   c.timeZone = d.string("timeZone", c.timeZone);
   c.currency = d.string("currency", c.currency);
+  c.reportCacheTtl = d.duration("reportCacheTtl", c.reportCacheTtl);
   d.finish();
   if (c.currency.size() != 3 || !std::all_of(c.currency.begin(), c.currency.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
     section.child("currency")->fail("must be an ISO 4217 code in capitals, such as NGN");
+  if (c.reportCacheTtl.count() < 0 || c.reportCacheTtl > std::chrono::minutes(10))
+    section.child("reportCacheTtl")->fail("must be 0 (off) to 10m");
   const std::string dir = zoneinfoDir();
   if (!isTimeZone(c.timeZone, dir)) {
     const auto key = section.child("timeZone");

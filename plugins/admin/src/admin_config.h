@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,8 @@ struct AdminConfig {
   std::string timeZone = "Africa/Lagos";
   // The shop's currency (as cart.currency): the reports sum orders in it.
   std::string currency = "NGN";
+  // How long the dashboard keeps an answer (0: never): see ReportCache.
+  std::chrono::milliseconds reportCacheTtl{10'000};
 };
 
 // Strict decode of the `admin:` section (absent or empty: the defaults);

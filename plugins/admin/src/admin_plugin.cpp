@@ -57,7 +57,7 @@ class AdminPlugin final : public Plugin {
                                            e.what());
     }
     sales_ = std::make_unique<SalesBook>(*calendar_, config_.currency);
-    dashboard_ = std::make_unique<DashboardApi>(db, *calendar_, *sales_);
+    dashboard_ = std::make_unique<DashboardApi>(db, *calendar_, *sales_, config_.reportCacheTtl);
     dashboard_->registerRoutes(ctx.routes());
     export_ = std::make_unique<ExportApi>(db, *calendar_);
     export_->registerRoutes(ctx.routes());
@@ -99,11 +99,12 @@ class AdminPlugin final : public Plugin {
 
   void start(Context& ctx) override {
     if (!orders_) return;
-    // A new model, or one whose days are in another time zone, is built anew.
+    // A new model, or one whose days are in another time zone (or whose sums
+    // are in another currency), is built anew.
     const auto builtFor = ctx.db().run([&](Tx& tx) { return sales_->builtFor(tx); }, {.readOnly = true});
-    if (builtFor == config_.timeZone) return;
+    if (builtFor == sales_->builtForKey()) return;
     ctx.jobs().enqueue(kRebuildQueue, rebuildRequest(ctx.clock().now()));
-    ctx.logger().info("sales reports will be rebuilt", {{"timeZone", config_.timeZone},
+    ctx.logger().info("sales reports will be rebuilt", {{"for", sales_->builtForKey()},
                                                         {"was", builtFor.value_or("never built")}});
   }
 

@@ -18,6 +18,9 @@ std::vector<QueryParam> withPeriod(std::vector<QueryParam> own) {
   return own;
 }
 
+// JSON text as jsonResponse writes it (bad UTF-8 replaced, never thrown).
+std::string text(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
 Json money(std::int64_t amount, const std::string& currency) { return {{"amount", amount}, {"currency", currency}}; }
 
 Json figuresJson(const SalesFigures& f, const DayRange& range, const std::string& currency) {
@@ -137,12 +140,14 @@ Response DashboardApi::stats(const Request& req) {
   const DayRange now = readDayRange(q, calendar_);
   q.finish();
   const DayRange before{now.from - now.days(), now.from - 1};
-  return db_.run(
-      [&](Tx& tx) {
-        return jsonResponse(statsJson(sales_.figures(tx, now), now, sales_.figures(tx, before), before, calendar_,
-                                      sales_.currency()));
-      },
-      {.readOnly = true});
+  return Response::json(cache_.get("stats " + std::to_string(now.from) + " " + std::to_string(now.to), [&] {
+    return text(db_.run(
+        [&](Tx& tx) {
+          return statsJson(sales_.figures(tx, now), now, sales_.figures(tx, before), before, calendar_,
+                           sales_.currency());
+        },
+        {.readOnly = true}));
+  }));
 }
 
 Response DashboardApi::trends(const Request& req) {
@@ -153,6 +158,11 @@ Response DashboardApi::trends(const Request& req) {
     q.fail("period", "daily covers at most " + std::to_string(kMaxDailyPoints) + " days: use weekly or monthly");
   q.finish();
   const Bucket bucket = period == "weekly" ? Bucket::Week : period == "monthly" ? Bucket::Month : Bucket::Day;
+  const std::string key = "trends " + period + " " + std::to_string(range.from) + " " + std::to_string(range.to);
+  return Response::json(cache_.get(key, [&] { return text(trendsJson(range, period, bucket)); }));
+}
+
+Json DashboardApi::trendsJson(const DayRange& range, const std::string& period, Bucket bucket) {
   const auto points = db_.run([&](Tx& tx) { return sales_.trend(tx, range, bucket); }, {.readOnly = true});
   Json data = Json::array();
   for (const TrendPoint& p : points)
@@ -163,11 +173,11 @@ Response DashboardApi::trends(const Request& req) {
                     {"revenue", money(p.revenue, sales_.currency())},
                     {"unitsSold", p.unitsSold},
                     {"newCustomers", p.newCustomers}});
-  return jsonResponse({{"timeZone", calendar_.timeZone()},
-                       {"period", period},
-                       {"from", ShopCalendar::isoDate(range.from)},
-                       {"to", ShopCalendar::isoDate(range.to)},
-                       {"data", std::move(data)}});
+  return {{"timeZone", calendar_.timeZone()},
+          {"period", period},
+          {"from", ShopCalendar::isoDate(range.from)},
+          {"to", ShopCalendar::isoDate(range.to)},
+          {"data", std::move(data)}};
 }
 
 Response DashboardApi::topProducts(const Request& req) {
@@ -176,6 +186,12 @@ Response DashboardApi::topProducts(const Request& req) {
   const std::string by = q.choice("by", {"units", "revenue"}).value_or("units");
   const int limit = static_cast<int>(q.integer("limit", 1, 100).value_or(10));
   q.finish();
+  const std::string key = "top " + by + " " + std::to_string(limit) + " " + std::to_string(range.from) + " " +
+                          std::to_string(range.to);
+  return Response::json(cache_.get(key, [&] { return text(topProductsJson(range, by, limit)); }));
+}
+
+Json DashboardApi::topProductsJson(const DayRange& range, const std::string& by, int limit) {
   Json data = Json::array();
   db_.run(
       [&](Tx& tx) {
@@ -198,11 +214,11 @@ Response DashboardApi::topProducts(const Request& req) {
         }
       },
       {.readOnly = true});
-  return jsonResponse({{"timeZone", calendar_.timeZone()},
-                       {"by", by},
-                       {"from", ShopCalendar::isoDate(range.from)},
-                       {"to", ShopCalendar::isoDate(range.to)},
-                       {"data", std::move(data)}});
+  return {{"timeZone", calendar_.timeZone()},
+          {"by", by},
+          {"from", ShopCalendar::isoDate(range.from)},
+          {"to", ShopCalendar::isoDate(range.to)},
+          {"data", std::move(data)}};
 }
 
 }  // namespace agape::admin

@@ -10,6 +10,7 @@
 #include <agape/json.h>
 #include <agape/query.h>
 
+#include "report_cache.h"
 #include "sales_book.h"
 #include "shop_calendar.h"
 
@@ -34,8 +35,8 @@ Json statsJson(const SalesFigures& current, const DayRange& now, const SalesFigu
 
 class DashboardApi {
  public:
-  DashboardApi(Database& db, const ShopCalendar& calendar, const SalesBook& sales)
-      : db_(db), calendar_(calendar), sales_(sales) {}
+  DashboardApi(Database& db, const ShopCalendar& calendar, const SalesBook& sales, std::chrono::milliseconds cacheTtl)
+      : db_(db), calendar_(calendar), sales_(sales), cache_(cacheTtl) {}
   // Current product names and slugs (optional: the names as sold otherwise).
   void useCatalog(std::shared_ptr<catalog::VariantDirectory> variants) { variants_ = std::move(variants); }
   void registerRoutes(Routes& routes);
@@ -44,11 +45,14 @@ class DashboardApi {
   Response stats(const Request& req);
   Response trends(const Request& req);
   Response topProducts(const Request& req);
+  Json trendsJson(const DayRange& range, const std::string& period, Bucket bucket);
+  Json topProductsJson(const DayRange& range, const std::string& by, int limit);
 
   Database& db_;
   const ShopCalendar& calendar_;
   const SalesBook& sales_;
   std::shared_ptr<catalog::VariantDirectory> variants_;
+  ReportCache cache_;
 };
 
 }  // namespace agape::admin

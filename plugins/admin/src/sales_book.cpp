@@ -45,8 +45,7 @@ long long customerKey(Tx& tx, const std::string& userId) {
 
 // Its lines' units and totals in or out of the products' day, by product
 // (in product order, so concurrent changes lock rows in the same order).
-void addProducts(Tx& tx, int day, const std::string& currency, const std::vector<orders::OrderLine>& lines,
-                 int sign) {
+void addProducts(Tx& tx, int day, const std::vector<orders::OrderLine>& lines, int sign) {
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> byProduct;
   std::map<std::string, const orders::OrderLine*> firstLine;
   for (const auto& l : lines) {
@@ -61,23 +60,40 @@ void addProducts(Tx& tx, int day, const std::string& currency, const std::vector
                                 "INSERT INTO admin_products (product_id, variant_id, name) VALUES (:product, "
                                 ":variant, :name) ON CONFLICT (product_id) DO NOTHING",
                                 {product, l.variantId, l.productName});
-    tx.exec("INSERT INTO admin_product_sales (day, currency, product, units, revenue) "
-            "VALUES (:day, :currency, :product, :units, :revenue) "
-            "ON CONFLICT (day, currency, product) DO UPDATE SET units = admin_product_sales.units + "
-            "excluded.units, revenue = admin_product_sales.revenue + excluded.revenue",
-            {day, currency, key, sign * sold.first, sign * sold.second});
+    tx.exec("INSERT INTO admin_product_sales (day, product, units, revenue) VALUES (:day, :product, :units, :revenue) "
+            "ON CONFLICT (day, product) DO UPDATE SET units = admin_product_sales.units + excluded.units, "
+            "revenue = admin_product_sales.revenue + excluded.revenue",
+            {day, key, sign * sold.first, sign * sold.second});
   }
 }
 
-// The customer's first day with a kept order, after this change. The
-// customer's row is locked first: two orders of one customer changing at
-// once take turns, and the second sees the first's result.
+void addNewCustomer(Tx& tx, int day, int sign) {
+  tx.exec("INSERT INTO admin_daily_customers (day, customers) VALUES (:day, :n) ON CONFLICT (day) DO UPDATE SET "
+          "customers = admin_daily_customers.customers + excluded.customers",
+          {day, sign});
+}
+
+// The customer's first day with a kept order, after this change, and the
+// days' new-customer counts with it. The customer's row is locked first:
+// two orders of one customer changing at once take turns, and the second
+// sees the first's result.
 void refreshCustomer(Tx& tx, long long customer) {
   const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
-  tx.one("SELECT id FROM admin_customers WHERE id = :customer" + lock, {customer});
-  tx.exec("UPDATE admin_customers SET first_day = (SELECT MIN(day) FROM admin_orders WHERE customer = :customer "
-          "AND kept = 1) WHERE id = :customer2",
-          {customer, customer});
+  const auto row = tx.one("SELECT first_day FROM admin_customers WHERE id = :customer" + lock, {customer});
+  const auto first = tx.one("SELECT MIN(day) AS day FROM admin_orders WHERE customer = :customer AND kept = 1",
+                            {customer});
+  const std::optional<int> was =
+      row && !row->isNull("first_day") ? std::optional<int>(static_cast<int>(row->integer("first_day"))) : std::nullopt;
+  const std::optional<int> now =
+      first && !first->isNull("day") ? std::optional<int>(static_cast<int>(first->integer("day"))) : std::nullopt;
+  if (was == now) return;
+  tx.exec("UPDATE admin_customers SET first_day = :day WHERE id = :customer", {now, customer});
+  // Lower day first, whichever leaves and which arrives.
+  std::vector<std::pair<int, int>> changes;
+  if (was) changes.push_back({*was, -1});
+  if (now) changes.push_back({*now, +1});
+  std::sort(changes.begin(), changes.end());
+  for (const auto& [day, sign] : changes) addNewCustomer(tx, day, sign);
 }
 
 }  // namespace
@@ -114,7 +130,8 @@ bool SalesBook::apply(Tx& tx, const orders::OrderRecord& rec) const {
 
   const bool wasKept = known && isKept(prev.status);
   const bool nowKept = isKept(next.status);
-  if (wasKept != nowKept) addProducts(tx, next.day, next.currency, rec.lines, nowKept ? +1 : -1);
+  // Best sellers are counted in the reports' currency only.
+  if (wasKept != nowKept && next.currency == currency_) addProducts(tx, next.day, rec.lines, nowKept ? +1 : -1);
 
   tx.exec("UPDATE admin_orders SET status = :status, kept = :kept, total = :total, refunded = :refunded, "
           "units = :units, version = :version WHERE id = :id",
@@ -125,9 +142,10 @@ bool SalesBook::apply(Tx& tx, const orders::OrderRecord& rec) const {
 
 void SalesBook::clear(Tx& tx, long long nowMs) const {
   for (const char* table :
-       {"admin_orders", "admin_daily_sales", "admin_product_sales", "admin_products", "admin_customers"})
+       {"admin_orders", "admin_daily_sales", "admin_product_sales", "admin_products", "admin_customers",
+        "admin_daily_customers"})
     tx.exec(std::string("DELETE FROM ") + table);
-  for (const auto& [name, value] : {std::pair<const char*, std::string>{"timeZone", calendar_.timeZone()},
+  for (const auto& [name, value] : {std::pair<const char*, std::string>{"builtFor", builtForKey()},
                                     {"rebuiltAt", std::to_string(nowMs)}})
     tx.exec("INSERT INTO admin_report_state (name, value) VALUES (:name, :value) "
             "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
@@ -135,7 +153,7 @@ void SalesBook::clear(Tx& tx, long long nowMs) const {
 }
 
 std::optional<std::string> SalesBook::builtFor(Tx& tx) const {
-  const auto row = tx.one("SELECT value FROM admin_report_state WHERE name = 'timeZone'");
+  const auto row = tx.one("SELECT value FROM admin_report_state WHERE name = 'builtFor'");
   if (!row) return std::nullopt;
   return row->text("value");
 }
@@ -166,9 +184,9 @@ SalesFigures SalesBook::figures(Tx& tx, const DayRange& range) const {
                              "day <= :to AND kept = 1",
                              {range.from, range.to})
                           ->integer("n");
-  f.newCustomers = tx.one("SELECT COUNT(*) AS n FROM admin_customers WHERE first_day >= :from AND first_day <= :to",
-                          {range.from, range.to})
-                       ->integer("n");
+  const auto fresh = tx.one("SELECT SUM(customers) AS n FROM admin_daily_customers WHERE day >= :from AND day <= :to",
+                            {range.from, range.to});
+  f.newCustomers = fresh && !fresh->isNull("n") ? fresh->integer("n") : 0;
   return f;
 }
 
@@ -195,10 +213,9 @@ std::vector<TrendPoint> SalesBook::trend(Tx& tx, const DayRange& range, Bucket b
     p.revenue += r.integer("revenue");
     p.unitsSold += r.integer("units");
   }
-  for (const auto& r : tx.query("SELECT first_day, COUNT(*) AS n FROM admin_customers WHERE first_day >= :from AND "
-                                "first_day <= :to GROUP BY first_day",
+  for (const auto& r : tx.query("SELECT day, customers FROM admin_daily_customers WHERE day >= :from AND day <= :to",
                                 {range.from, range.to}))
-    at(r.integer("first_day")).newCustomers += r.integer("n");
+    at(r.integer("day")).newCustomers += r.integer("customers");
   return points;
 }
 
@@ -207,10 +224,10 @@ std::vector<ProductSales> SalesBook::topProducts(Tx& tx, const DayRange& range, 
   const std::string order = byRevenue ? "revenue DESC, units DESC" : "units DESC, revenue DESC";
   for (const auto& r : tx.query("SELECT p.product_id, p.variant_id, p.name, t.units, t.revenue FROM (SELECT product, "
                                 "SUM(units) AS units, SUM(revenue) AS revenue FROM admin_product_sales WHERE day >= "
-                                ":from AND day <= :to AND currency = :currency GROUP BY product HAVING SUM(units) > 0 "
-                                "ORDER BY " + order + ", product LIMIT :limit) t JOIN admin_products p ON p.id = "
-                                "t.product ORDER BY " + order + ", t.product",
-                                {range.from, range.to, currency_, limit}))
+                                ":from AND day <= :to GROUP BY product HAVING SUM(units) > 0 ORDER BY " + order +
+                                    ", product LIMIT :limit) t JOIN admin_products p ON p.id = t.product ORDER BY " +
+                                    order + ", t.product",
+                                {range.from, range.to, limit}))
     top.push_back(ProductSales{r.text("product_id"), r.text("variant_id"), r.text("name"), r.integer("units"),
                                r.integer("revenue")});
   return top;

@@ -61,11 +61,15 @@ class SalesBook {
   // Records an order's current state. Returns false when the model already
   // had this version or a later one.
   bool apply(Tx& tx, const orders::OrderRecord& order) const;
-  // Empties the model and notes the time zone it will be rebuilt in and
-  // when (Unix ms) the rebuild began.
+  // Empties the model and notes what it will be rebuilt for (builtForKey)
+  // and when (Unix ms) the rebuild began.
   void clear(Tx& tx, long long nowMs) const;
-  // The time zone the model was last cleared for; nothing if never built.
+  // What the model was last cleared for; nothing if never built. When it is
+  // not builtForKey() (the time zone or the currency changed), the model
+  // must be rebuilt.
   std::optional<std::string> builtFor(Tx& tx) const;
+  // "Africa/Lagos NGN": the time zone of the model's days, and its currency.
+  std::string builtForKey() const { return calendar_.timeZone() + " " + currency_; }
   // When the last rebuild began (Unix ms); 0 if never.
   long long rebuiltAt(Tx& tx) const;
 

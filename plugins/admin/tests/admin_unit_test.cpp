@@ -15,6 +15,7 @@
 #include "csv.h"
 #include "dashboard_api.h"
 #include "jobs_api.h"
+#include "report_cache.h"
 #include "section_decode_support.h"
 #include "shop_calendar.h"
 
@@ -217,6 +218,32 @@ TEST(DashboardStats, ComparesWithThePreviousPeriod) {
   EXPECT_DOUBLE_EQ(j["change"]["averageOrderValue"].get<double>(), -0.25);
   EXPECT_DOUBLE_EQ(j["change"]["orders"].get<double>(), 2.0);
   EXPECT_TRUE(j["change"]["newCustomers"].is_null());  // nothing before
+}
+
+TEST(ReportCache, KeepsAnAnswerForItsTtlAndStaysSmall) {
+  int made = 0;
+  auto make = [&] { return "answer " + std::to_string(++made); };
+  ReportCache off(std::chrono::milliseconds(0));
+  EXPECT_EQ(off.get("stats", make), "answer 1");
+  EXPECT_EQ(off.get("stats", make), "answer 2");  // 0: every request reads the model
+
+  ReportCache hour(std::chrono::hours(1), 3);
+  made = 0;
+  EXPECT_EQ(hour.get("a", make), "answer 1");
+  EXPECT_EQ(hour.get("a", make), "answer 1");
+  EXPECT_EQ(hour.get("b", make), "answer 2");
+  EXPECT_EQ(hour.get("c", make), "answer 3");
+  EXPECT_EQ(hour.get("d", make), "answer 4");  // full: emptied, then d kept
+  EXPECT_EQ(hour.get("a", make), "answer 5");
+  EXPECT_EQ(hour.get("d", make), "answer 4");
+}
+
+TEST(AdminConfig, TheReportCacheTtlIsBounded) {
+  FakeZoneinfo tz;
+  EXPECT_EQ(decode("admin:\n  reportCacheTtl: 0s\n").reportCacheTtl.count(), 0);
+  EXPECT_EQ(decode("other: 1\n").reportCacheTtl, std::chrono::seconds(10));
+  EXPECT_NE(errorOf("admin:\n  reportCacheTtl: 1h\n").find("admin.reportCacheTtl"), std::string::npos);
+  EXPECT_NE(errorOf("admin:\n  currency: naira\n").find("admin.currency"), std::string::npos);
 }
 
 }  // namespace
