@@ -61,19 +61,11 @@ echo "seeding $products products into $db..." >&2
 "$agape_bin" seed bench --products "$products" --config "$work/agape.yaml" >&2 ||
   die "seeding failed (is the database empty?)"
 
-start_server() {  # start_server NAME PORT SETS...: records the pid in server_pid
-  local name=$1 port=$2
-  shift 2
-  "$agape_bin" serve --config "$work/agape.yaml" --set "server.port=$port" "$@" >>"$work/$name.log" 2>&1 </dev/null &
-  server_pid=$!
-  pids+=("$server_pid")
-  wait_ready "$name" "$server_pid" "http://127.0.0.1:$port/healthz" "$work/$name.log" || die "$name failed to start"
-}
 cached_port=$(free_port)
-start_server cached "$cached_port"
+scenario_server cached "$cached_port"
 uncached_port=$(free_port)
 while [[ $uncached_port == "$cached_port" ]]; do uncached_port=$(free_port); done
-start_server uncached "$uncached_port" --set catalog.cacheTtl=0s
+scenario_server uncached "$uncached_port" --set catalog.cacheTtl=0s
 
 base="http://127.0.0.1:$cached_port"
 slug=$(curl -fsS "$base/v1/products?page=1&limit=20" | grep -o '"slug":"[^"]*"' | sed -n 2p | cut -d'"' -f4)

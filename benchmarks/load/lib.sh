@@ -186,6 +186,17 @@ plugins:
   enabled: [$1]
 YAML
 }
+# scenario_server NAME PORT SETS...: `agape serve` on $work/agape.yaml and
+# PORT with extra --set options, its output in $work/NAME.log; waits until it
+# answers, records its pid in server_pid and in pids (for scenario_stop).
+scenario_server() {
+  local name=$1 port=$2
+  shift 2
+  "$agape_bin" serve --config "$work/agape.yaml" --set "server.port=$port" "$@" >>"$work/$name.log" 2>&1 </dev/null &
+  server_pid=$!
+  pids+=("$server_pid")
+  wait_ready "$name" "$server_pid" "http://127.0.0.1:$port/healthz" "$work/$name.log" || die "$name failed to start"
+}
 # scenario_traps: on exit, INT or TERM, runs the caller's scenario_stop (it
 # ends the processes it started, by PID), then scenario_cleanup, keeping the
 # exit status.

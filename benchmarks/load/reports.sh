@@ -87,17 +87,9 @@ agape seed orders --count "$orders" --customers "$customers" >&2
 seed_s=$(seconds_since "$t0")
 printf '%s\n' "Bench-Admin-Pass-2026!" | agape users create --email admin@example.ng --password-stdin --role admin >&2
 
-start_server() {  # start_server NAME PORT SETS...: records the pid in server_pid
-  local name=$1 port=$2
-  shift 2
-  "$agape_bin" serve --config "$work/agape.yaml" --set "server.port=$port" "$@" >>"$work/$name.log" 2>&1 </dev/null &
-  server_pid=$!
-  pids+=("$server_pid")
-  wait_ready "$name" "$server_pid" "http://127.0.0.1:$port/healthz" "$work/$name.log" || die "$name failed to start"
-}
 port=$(free_port)
 t0=$(date +%s.%N)
-start_server uncached "$port" --set admin.reportCacheTtl=0s
+scenario_server uncached "$port" --set admin.reportCacheTtl=0s
 base="http://127.0.0.1:$port"
 token=$(curl -fsS -H 'Content-Type: application/json' \
   -d '{"email":"admin@example.ng","password":"Bench-Admin-Pass-2026!"}' "$base/v1/auth/login" |
@@ -117,7 +109,7 @@ rebuild_s=$(seconds_since "$t0")
 uncached_pid=$server_pid
 cached_port=$(free_port)
 while [[ $cached_port == "$port" ]]; do cached_port=$(free_port); done
-start_server cached "$cached_port"
+scenario_server cached "$cached_port"
 cached="http://127.0.0.1:$cached_port"
 server_pid=$uncached_pid
 
