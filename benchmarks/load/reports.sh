@@ -138,13 +138,19 @@ measure_targets
 
 rss() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$server_pid/status"; }
 before=$(rss VmRSS)
-read -r size speed took code < <(curl -sS "${auth[@]}" -o "$work/sales.csv" \
-  -w '%{size_download} %{speed_download} %{time_total} %{http_code}\n' \
-  "$base/v1/admin/reports/sales/export?from=$from&to=$to")
-[[ $code == 200 ]] || die "the export answered $code"
+speeds=()
+for r in $(seq 1 "$repeat"); do
+  read -r size speed took code < <(curl -sS "${auth[@]}" -o "$work/sales.csv" \
+    -w '%{size_download} %{speed_download} %{time_total} %{http_code}\n' \
+    "$base/v1/admin/reports/sales/export?from=$from&to=$to")
+  [[ $code == 200 ]] || die "the export answered $code"
+  printf '  run %d/%d  sales export %6.1f MB/s\n' "$r" "$repeat" "$(awk -v v="$speed" 'BEGIN { print v / 1e6 }')" >&2
+  speeds+=("$speed")
+done
 after=$(rss VmRSS)
 rows=$(($(wc -l <"$work/sales.csv") - 1))
 echo
-awk -v s="$size" -v v="$speed" -v t="$took" -v r="$rows" -v b="$before" -v a="$after" -v h="$(rss VmHWM)" 'BEGIN {
-  printf "sales export: %d rows, %.1f MB in %.2f s = %.1f MB/s; server RSS %.0f MB before, %.0f MB after (peak %.0f MB)\n",
-    r, s / 1e6, t, v / 1e6, b / 1024, a / 1024, h / 1024 }'
+awk -v s="$size" -v v="$(median "${speeds[@]}")" -v n="$repeat" -v r="$rows" -v b="$before" -v a="$after" \
+  -v h="$(rss VmHWM)" 'BEGIN {
+  printf "sales export: %d rows, %.1f MB, median of %d runs %.1f MB/s; server RSS %.0f MB before, %.0f MB after (peak %.0f MB)\n",
+    r, s / 1e6, n, v / 1e6, b / 1024, a / 1024, h / 1024 }'
