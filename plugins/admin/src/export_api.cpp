@@ -1,6 +1,12 @@
 #include "export_api.h"
 
+#include <condition_variable>
+#include <exception>
+#include <functional>
 #include <limits>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <map>
 #include <unordered_map>
 #include <set>
@@ -43,6 +49,68 @@ void appendSalesCsv(std::string& out, const orders::OrderRecord& rec, const std:
   }
 }
 
+namespace {
+
+// Pages read and formatted on a thread of its own while the worker writes
+// the one before: the database and the client work at the same time. One
+// page waits at most, so memory stays flat; one thread per export keeps
+// its allocations in one malloc arena.
+class PageAhead {
+ public:
+  using Next = std::function<std::optional<std::string>()>;
+  explicit PageAhead(Next next) : thread_([this, next = std::move(next)]() mutable { run(next); }) {}
+  ~PageAhead() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+  // The next page, or nothing after the last; rethrows the reader's failure.
+  std::optional<std::string> take() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return slot_.has_value() || finished_; });
+    if (slot_) {
+      std::optional<std::string> page = std::move(slot_);
+      slot_.reset();
+      changed_.notify_all();
+      return page;
+    }
+    if (error_) std::rethrow_exception(error_);
+    return std::nullopt;
+  }
+
+ private:
+  void run(Next& next) {
+    try {
+      while (auto page = next()) {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return !slot_.has_value() || stop_; });
+        if (stop_) return;  // the client went away
+        slot_ = std::move(page);
+        changed_.notify_all();
+      }
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      error_ = std::current_exception();
+    }
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+    changed_.notify_all();
+  }
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::optional<std::string> slot_;
+  bool finished_ = false;
+  bool stop_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;  // last: it starts once the rest is ready
+};
+
+}  // namespace
+
 void ExportApi::registerRoutes(Routes& routes) {
   routes.get("/v1/admin/reports/sales/export", [this](Request& req) { return exportSales(req); },
              {.access = Access::Roles, .roles = {"admin", "finance"},
@@ -67,33 +135,39 @@ Response ExportApi::exportSales(const Request& req) {
   orders::OrderWalk walk{.fromMs = calendar_.startOf(range.from),
                          .toMs = calendar_.startOf(range.to + 1),
                          .limit = kExportPage};
-  Response response = Response::stream("text/csv; charset=utf-8", [this, walk](BodyWriter& body) mutable {
-    std::string chunk = salesCsvHeader();
-    // Customers come back page after page: their addresses are asked for
-    // once (up to kExportEmails of them, then the memo starts again).
-    std::unordered_map<std::string, std::string> emails;
-    for (;;) {
-      std::vector<orders::OrderRecord> page;
-      db_.run(
-          [&](Tx& tx) {
-            page = orders_->walk(tx, walk);
-            if (!users_) return;
-            std::set<std::string> unknown;
-            for (const auto& rec : page)
-              if (!emails.count(rec.order.userId)) unknown.insert(rec.order.userId);
-            if (unknown.empty()) return;
-            if (emails.size() + unknown.size() > kExportEmails) emails.clear();
-            for (auto& [id, email] : users_->emailsOf(tx, {unknown.begin(), unknown.end()})) emails[id] = std::move(email);
-            for (const auto& id : unknown) emails.try_emplace(id);  // unknown to auth: an empty cell
-          },
-          {.readOnly = true});
-      for (const auto& rec : page) appendSalesCsv(chunk, rec, emails[rec.order.userId], calendar_);
-      body.write(chunk);
-      chunk.clear();
-      if (page.size() < walk.limit) break;
+  // One page's CSV per call (the header first), nothing after the last page.
+  auto nextPage = [this, walk, header = true, done = false,
+                   emails = std::unordered_map<std::string, std::string>()]() mutable -> std::optional<std::string> {
+    if (done) return std::nullopt;
+    std::vector<orders::OrderRecord> page;
+    db_.run(
+        [&](Tx& tx) {
+          page = orders_->walk(tx, walk);
+          if (!users_) return;
+          // Customers come back page after page: each address is asked for
+          // once (up to kExportEmails of them, then the memo starts again).
+          std::set<std::string> unknown;
+          for (const auto& rec : page)
+            if (!emails.count(rec.order.userId)) unknown.insert(rec.order.userId);
+          if (unknown.empty()) return;
+          if (emails.size() + unknown.size() > kExportEmails) emails.clear();
+          for (auto& [id, email] : users_->emailsOf(tx, {unknown.begin(), unknown.end()})) emails[id] = std::move(email);
+          for (const auto& id : unknown) emails.try_emplace(id);  // unknown to auth: an empty cell
+        },
+        {.readOnly = true});
+    std::string text = header ? salesCsvHeader() : "";
+    header = false;
+    for (const auto& rec : page) appendSalesCsv(text, rec, emails[rec.order.userId], calendar_);
+    done = page.size() < walk.limit;
+    if (!done) {
       walk.afterCreatedAt = page.back().createdAt;
       walk.afterId = page.back().order.id;
     }
+    return text;
+  };
+  Response response = Response::stream("text/csv; charset=utf-8", [nextPage](BodyWriter& body) {
+    PageAhead pages(nextPage);
+    while (auto text = pages.take()) body.write(*text);
   });
   response.headers.set("Content-Disposition", "attachment; filename=\"sales-" + ShopCalendar::isoDate(range.from) +
                                                   "-to-" + ShopCalendar::isoDate(range.to) + ".csv\"");
