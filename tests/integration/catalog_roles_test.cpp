@@ -106,6 +106,16 @@ TEST_P(CatalogRoles, EveryWriteRouteAcceptsOnlyItsRoles) {
       {"PATCH", "/v1/products/" + id + "/variants/" + variant, Json{{"version", 4}, {"color", "Indigo"}}, none, 401},
       {"PATCH", "/v1/products/" + id + "/variants/" + variant, Json{{"version", 4}, {"color", "Indigo"}}, finance, 403},
       {"PATCH", "/v1/products/" + id + "/variants/" + variant, Json{{"version", 4}, {"color", "Indigo"}}, admin, 200},
+      // Archiving and restoring through PATCH is the admin's, as DELETE is;
+      // draft and active stay the editors'.
+      {"PATCH", "/v1/products/" + id, Json{{"version", 5}, {"status", "archived"}}, merchant, 403},
+      {"PATCH", "/v1/products/" + id, Json{{"version", 5}, {"status", "archived"}}, admin, 200},
+      {"PATCH", "/v1/products/" + id, Json{{"version", 6}, {"status", "active"}}, merchant, 403},
+      {"PATCH", "/v1/products/" + id, Json{{"version", 6}, {"status", "draft"}}, merchant, 403},
+      {"PATCH", "/v1/products/" + id, Json{{"version", 6}, {"price", 1'200'000}}, merchant, 200},
+      {"PATCH", "/v1/products/" + id, Json{{"version", 7}, {"status", "active"}}, admin, 200},
+      {"PATCH", "/v1/products/" + id, Json{{"version", 8}, {"status", "draft"}}, merchant, 200},
+      {"PATCH", "/v1/products/" + id, Json{{"version", 9}, {"status", "active"}}, merchant, 200},
       {"POST", "/v1/categories", Json{{"name", "Kids"}}, none, 401},
       {"POST", "/v1/categories", Json{{"name", "Kids"}}, customer, 403},
       {"POST", "/v1/categories", Json{{"name", "Kids"}}, merchant, 201},

@@ -151,7 +151,8 @@ void CatalogApi::registerRoutes(Routes& routes) {
     refuseQuery(req, {});
     const Json body = parseJsonObject(
         req, {"version", "name", "slug", "description", "categoryId", "price", "status", "images"});
-    return jsonResponse(products_.update(std::string(req.requireParam("id")), body, actorOf(req)));
+    const bool admin = req.principal && req.principal->hasRole("admin");
+    return jsonResponse(products_.update(std::string(req.requireParam("id")), body, actorOf(req), admin));
   }, {.access = Access::Roles, .roles = kEditors, .summary = "Updates a product (version required)", .tag = "catalog",
       .responseSchema = kProductSchema});
 

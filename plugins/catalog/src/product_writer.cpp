@@ -213,7 +213,7 @@ Json ProductWriter::create(const Json& body, const std::string& actor) {
   });
 }
 
-Json ProductWriter::update(const std::string& id, const Json& body, const std::string& actor) {
+Json ProductWriter::update(const std::string& id, const Json& body, const std::string& actor, bool mayArchive) {
   BodyErrors e;
   const auto expected = requiredVersion(body, e);
   auto name = stringField(body, "name", 200, e);
@@ -228,8 +228,11 @@ Json ProductWriter::update(const std::string& id, const Json& body, const std::s
   const long long version = *expected;
 
   return deps_.db.run([&](Tx& tx) {
-    auto current = tx.one("SELECT version FROM catalog_products WHERE id = :id", {id});
+    auto current = tx.one("SELECT version, status FROM catalog_products WHERE id = :id", {id});
     if (!current) throw Problem::notFound("No product with this id.");
+    const std::string was = current->text("status");
+    if (st && *st != was && (*st == "archived" || was == "archived") && !mayArchive)
+      throw Problem::forbidden("Only admins archive or restore products.");
     if (current->integer("version") != version)
       throw Problem::conflict("version_conflict", "The product changed since version " + std::to_string(version) +
                                                       "; it is now at version " +

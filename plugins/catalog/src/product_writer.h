@@ -16,7 +16,9 @@ class ProductWriter {
   // Validate: the media library, when that plugin is enabled.
   void useMedia(media::MediaLibrary* media) { deps_.media = media; }
   Json create(const Json& body, const std::string& actor);
-  Json update(const std::string& id, const Json& body, const std::string& actor);
+  // Archiving and restoring (a status to or from archived) is for admins
+  // only, as DELETE is: 403 for others (`mayArchive` false).
+  Json update(const std::string& id, const Json& body, const std::string& actor, bool mayArchive);
   void archive(const std::string& id, const std::string& actor);
   // Variants after creation: add one, change size/colour/price override, or
   // retire it (status "archived"). The SKU never changes: inventory and
