@@ -384,13 +384,15 @@ int runCliImpl(int argc, char** argv) {
     if (a.command == "version") return version();
     throw UsageError("unknown command '" + a.command + "'");
   } catch (const UsageError& e) {
-    std::cerr << "agape: " << e.what() << "\n(see agape --help)\n";
+    // Each message in one write: the logger's thread may be writing lines
+    // to the same terminal or file at the same moment.
+    std::cerr << std::string("agape: ") + e.what() + "\n(see agape --help)\n";
     return kUsage;
   } catch (const ConfigError& e) {
-    std::cerr << "agape: configuration error: " << e.what() << "\n";
+    std::cerr << std::string("agape: configuration error: ") + e.what() + "\n";
     return kUsage;
   } catch (const std::exception& e) {
-    std::cerr << "agape: " << e.what() << "\n";
+    std::cerr << std::string("agape: ") + e.what() + "\n";
     return kFailure;
   }
 }
