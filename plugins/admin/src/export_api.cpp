@@ -3,13 +3,11 @@
 #include <condition_variable>
 #include <exception>
 #include <functional>
-#include <limits>
 #include <mutex>
 #include <optional>
-#include <thread>
-#include <map>
-#include <unordered_map>
 #include <set>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include <agape/auth/user_directory.h>
@@ -159,10 +157,7 @@ Response ExportApi::exportSales(const Request& req) {
     header = false;
     for (const auto& rec : page) appendSalesCsv(text, rec, emails[rec.order.userId], calendar_);
     done = page.size() < walk.limit;
-    if (!done) {
-      walk.afterCreatedAt = page.back().createdAt;
-      walk.afterId = page.back().order.id;
-    }
+    if (!done) walk.continueAfter(page.back());
     return text;
   };
   Response response = Response::stream("text/csv; charset=utf-8", [nextPage](BodyWriter& body) {

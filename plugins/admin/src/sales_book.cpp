@@ -87,7 +87,10 @@ void refreshCustomer(Tx& tx, long long customer) {
   const std::optional<int> now =
       first && !first->isNull("day") ? std::optional<int>(static_cast<int>(first->integer("day"))) : std::nullopt;
   if (was == now) return;
-  tx.exec("UPDATE admin_customers SET first_day = :day WHERE id = :customer", {now, customer});
+  Params params;  // built step by step: GCC 12 misreads an optional in a braced list here
+  params.emplace_back(now ? Value(*now) : Value());
+  params.emplace_back(customer);
+  tx.exec("UPDATE admin_customers SET first_day = :day WHERE id = :customer", params);
   // Lower day first, whichever leaves and which arrives.
   std::vector<std::pair<int, int>> changes;
   if (was) changes.push_back({*was, -1});
@@ -98,6 +101,9 @@ void refreshCustomer(Tx& tx, long long customer) {
 
 }  // namespace
 
+// Kept orders: their money was taken and kept. isKept and the SQL list say the same.
+constexpr const char* kKeptSql = "('paid', 'processing', 'shipped', 'delivered')";
+
 bool SalesBook::isKept(const std::string& status) {
   return status == "paid" || status == "processing" || status == "shipped" || status == "delivered";
 }
@@ -106,17 +112,21 @@ bool SalesBook::apply(Tx& tx, const orders::OrderRecord& rec) const {
   const orders::OrderSummary& o = rec.order;
   Contribution next{o.status, o.currency, calendar_.dayOf(rec.createdAt), o.total, rec.refunded, 0};
   for (const auto& l : rec.lines) next.units += l.quantity;
-  const long long customer = customerKey(tx, o.userId);
 
-  // A first sight writes an empty row (version 0) that the lock below holds:
-  // concurrent deliveries of one order's events take turns on it.
-  tx.exec("INSERT INTO admin_orders (id, customer, status, kept, currency, day, total, refunded, units, version) "
-          "VALUES (:id, :customer, '', 0, :currency, :day, 0, 0, 0, 0) ON CONFLICT (id) DO NOTHING",
-          {o.id, customer, o.currency, next.day});
+  // The order's row, locked: concurrent deliveries of one order's events
+  // take turns on it. A first sight writes an empty one (version 0) first.
   const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
-  const auto row = tx.one(
-      "SELECT status, currency, day, total, refunded, units, version FROM admin_orders WHERE id = :id" + lock, {o.id});
+  const std::string select =
+      "SELECT customer, status, currency, day, total, refunded, units, version FROM admin_orders WHERE id = :id" + lock;
+  auto row = tx.one(select, {o.id});
+  if (!row) {
+    tx.exec("INSERT INTO admin_orders (id, customer, status, kept, currency, day, total, refunded, units, version) "
+            "VALUES (:id, :customer, '', 0, :currency, :day, 0, 0, 0, 0) ON CONFLICT (id) DO NOTHING",
+            {o.id, customerKey(tx, o.userId), o.currency, next.day});
+    row = tx.one(select, {o.id});
+  }
   if (!row || row->integer("version") >= o.version) return false;
+  const long long customer = row->integer("customer");
   const bool known = row->integer("version") > 0;
   const Contribution prev{row->text("status"), row->text("currency"), static_cast<int>(row->integer("day")),
                           row->integer("total"), row->integer("refunded"), row->integer("units")};
@@ -201,7 +211,7 @@ std::vector<TrendPoint> SalesBook::trend(Tx& tx, const DayRange& range, Bucket b
                                [](long long d, const TrendPoint& p) { return d < p.start; });
     return *(it - 1);
   };
-  const std::string kept = "CASE WHEN status IN ('paid', 'processing', 'shipped', 'delivered')";
+  const std::string kept = std::string("CASE WHEN status IN ") + kKeptSql;
   for (const auto& r : tx.query("SELECT day, SUM(orders) AS orders, SUM(" + kept + " THEN orders ELSE 0 END) AS kept, SUM(" +
                                     kept + " THEN gross - refunded ELSE 0 END) AS revenue, SUM(" + kept +
                                     " THEN units ELSE 0 END) AS units FROM admin_daily_sales WHERE day >= :from AND "

@@ -21,8 +21,7 @@ RebuildResult rebuildSales(Database& db, orders::OrderService& orders, const Sal
     });
     r.orders += static_cast<long long>(page.size());
     if (page.size() < walk.limit) break;
-    walk.afterCreatedAt = page.back().createdAt;
-    walk.afterId = page.back().order.id;
+    walk.continueAfter(page.back());
   }
   r.millis = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   return r;

@@ -63,6 +63,11 @@ struct OrderWalk {
   long long afterCreatedAt = 0;  // with afterId; both empty/0 for the first page
   std::string afterId;
   std::size_t limit = 500;
+  // The next page starts after `last`, the previous page's last record.
+  void continueAfter(const OrderRecord& last) {
+    afterCreatedAt = last.createdAt;
+    afterId = last.order.id;
+  }
 };
 
 struct RefundProgress {
