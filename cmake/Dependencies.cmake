@@ -12,6 +12,8 @@ find_package(Boost 1.74 REQUIRED)
 # Howard Hinnant's date library (C++20's <chrono> calendars and time zones,
 # which GCC 12 lacks), its tz part reading the system's tzdata.
 find_package(date REQUIRED)
+# UTF-8 validation of what clients send (header-only).
+find_package(utf8cpp REQUIRED)
 
 # SOCI 4.0.3 ships neither a CMake config nor a .pc file.
 find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)

@@ -1,5 +1,7 @@
 #include "auth_runtime.h"
 
+#include <agape/text.h>
+
 #include "crypto_random.h"
 
 namespace agape::auth {
@@ -60,9 +62,8 @@ void AuthRuntime::noteRevoked(const std::vector<std::string>& sessionIds, long l
 }
 
 std::string userAgentOf(const Request& request) {
-  std::string ua(request.header("User-Agent").value_or(""));
-  if (ua.size() > 512) ua.resize(512);
-  return ua;
+  // Kept for the user's list of sessions; stored as text, so made clean.
+  return cleanText(request.header("User-Agent").value_or("").substr(0, 512));
 }
 
 UserRecord requireUser(Tx& tx, const std::string& id) {

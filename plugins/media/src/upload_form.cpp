@@ -10,6 +10,7 @@
 #include <Poco/Net/NameValueCollection.h>
 
 #include <agape/problem.h>
+#include <agape/text.h>
 
 namespace agape::media {
 namespace {
@@ -77,7 +78,7 @@ UploadForm readUploadForm(std::string_view contentType, std::string_view body, s
         seen = true;
         (name == "alt" ? form.alt : form.folder) = readPart(reader.stream(), kMaxFieldBytes, 0);
       } else {
-        throw Problem::validation({{name, "is not a known field (file, alt, folder)"}});
+        throw Problem::validation({{cleanText(name), "is not a known field (file, alt, folder)"}});
       }
     }
   } catch (const Poco::Exception& e) {
@@ -86,6 +87,7 @@ UploadForm readUploadForm(std::string_view contentType, std::string_view body, s
   if (!haveFile) throw Problem::validation({{"file", "is required"}});
   if (form.file.empty()) throw Problem::validation({{"file", "is empty"}});
   if (form.alt.size() > 300) throw Problem::validation({{"alt", "must be at most 300 characters"}});
+  if (!isCleanText(form.alt)) throw Problem::validation({{"alt", "must be valid UTF-8 without NUL characters"}});
   return form;
 }
 

@@ -2,6 +2,7 @@
 
 #include <agape/json.h>
 #include <agape/problem.h>
+#include <agape/text.h>
 #include <agape/query.h>
 
 #include "suppressions.h"
@@ -102,7 +103,7 @@ Response NotificationsApi::webhook(const Request& req) {
       throw Problem::unauthorized("The webhook signature does not match.", "invalid_signature");
   }
   const std::string svixId(*req.header("svix-id"));
-  if (svixId.size() > 200) throw Problem::badRequest("svix-id is too long.");
+  if (svixId.size() > 200 || !isCleanText(svixId)) throw Problem::badRequest("svix-id is too long or not text.");
   const Json event = Json::parse(req.body, nullptr, false);
   if (!event.is_object() || !event.contains("type") || !event["type"].is_string())
     throw Problem::badRequest("A webhook is {\"type\": ..., \"data\": {...}}.");

@@ -1,5 +1,6 @@
 #include "agape/problem.h"
 #include "agape/db.h"
+#include "agape/text.h"
 #include "db/db_errors.h"
 #include "http/middleware/middlewares.h"
 #include "log/log.h"
@@ -64,6 +65,18 @@ void applyCurrentException(Exchange& ex) {
 
 namespace {
 
+// Invalid UTF-8 or NUL in a path or query parameter is the client's mistake,
+// answered here before any plugin binds it to SQL (PostgreSQL refuses both).
+void requireCleanParameters(const Request& request) {
+  std::vector<FieldError> errors;
+  for (const auto& [name, value] : request.pathParams)
+    if (!isCleanText(value)) errors.push_back({name, "must be valid UTF-8 without NUL characters"});
+  for (const auto& [name, value] : request.queryParams)
+    if (!isCleanText(name) || !isCleanText(value))
+      errors.push_back({isCleanText(name) ? name : cleanText(name), "must be valid UTF-8 without NUL characters"});
+  if (!errors.empty()) throw Problem::validation(std::move(errors));
+}
+
 class ProblemMiddleware final : public Middleware {
  public:
   int priority() const override { return 35; }
@@ -82,6 +95,7 @@ class RouteMiddleware final : public Middleware {
       case Router::Outcome::Found:
         ex.request.routeTemplate = ex.match.route->pathTemplate;
         ex.request.pathParams = ex.match.params;  // copied: a second pass needs them again
+        requireCleanParameters(ex.request);
         next();
         return;
       case Router::Outcome::NotFound:
