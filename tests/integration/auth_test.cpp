@@ -424,7 +424,8 @@ TEST_F(AuthApi, RoleRouteMatrixAndAuditedRoleChange) {
   auto audit = sql(server_->dbPath, "SELECT actor, details FROM agape_audit WHERE action = 'user.roles_changed' "
                                     "AND entity = 'user' AND entity_id = '" + targetId + "'");
   ASSERT_EQ(audit.size(), 1u);
-  EXPECT_EQ(json::parse(audit[0][1]), (json{{"before", {"customer"}}, {"after", {"customer", "merchant"}}}));
+  EXPECT_EQ(json::parse(audit[0][1]),
+            (json{{"before", {"customer"}}, {"after", {"customer", "merchant"}}, {"sessionsRevoked", 0}}));
   auto bad = call("PATCH", "/v1/admin/users/" + targetId + "/roles", {{"roles", {"emperor"}}}, tokens["admin"]);
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(call("PATCH", "/v1/admin/users/nobody/roles", {{"roles", {"admin"}}}, tokens["admin"]).status, 404);

@@ -162,22 +162,6 @@ class VerifiedEmail : public ApiTest {
     const Json pair = ok(send("POST", "/v1/auth/login", Json{{"email", email}, {"password", kPassword}}));
     return "Authorization: Bearer " + pair["accessToken"].get<std::string>();
   }
-  // One value from the server's database.
-  std::string queryText(const std::string& sql) {
-#ifdef AGAPE_WITH_PG
-    if (schema_) return schema_->text(sql);
-#endif
-    sqlite3* db = nullptr;
-    std::string out;
-    if (sqlite3_open_v2((dir_.path() + "/data/agape.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-      sqlite3_stmt* st = nullptr;
-      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-      sqlite3_finalize(st);
-    }
-    sqlite3_close(db);
-    return out;
-  }
 };
 
 TEST_P(VerifiedEmail, AnUnverifiedCustomerCannotOrderUntilVerified) {

@@ -86,12 +86,6 @@ void insertUser(Tx& tx, const NewUser& u, long long now) {
       {u.id, u.email, u.passwordHash, u.firstName, u.lastName, u.phone, "customer", now, now});
 }
 
-void recordLoginFailure(Tx& tx, const std::string& userId, int failedLogins, std::optional<long long> lockedUntil,
-                        long long now) {
-  tx.exec("UPDATE auth_users SET failed_logins = :n, locked_until = :until, updated_at = :now WHERE id = :id",
-          {failedLogins, lockedUntil, now, userId});
-}
-
 void clearLoginFailures(Tx& tx, const std::string& userId, long long now) {
   tx.exec("UPDATE auth_users SET failed_logins = 0, locked_until = NULL, updated_at = :now WHERE id = :id",
           {now, userId});
@@ -114,26 +108,30 @@ void setRoles(Tx& tx, const std::string& userId, const std::vector<std::string>&
   tx.exec("UPDATE auth_users SET roles = :roles, updated_at = :now WHERE id = :id", {joinRoles(roles), now, userId});
 }
 
+std::vector<std::string> adminIds(Tx& tx) {
+  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
+  std::vector<std::string> ids;
+  for (const auto& r : tx.query("SELECT id FROM auth_users WHERE (',' || roles || ',') LIKE '%,admin,%' ORDER BY id" + lock))
+    ids.push_back(r.text("id"));
+  return ids;
+}
+
 void setPendingTotp(Tx& tx, const std::string& userId, const std::optional<std::string>& secret, long long now) {
   tx.exec("UPDATE auth_users SET totp_pending_secret = :s, updated_at = :now WHERE id = :id", {secret, now, userId});
 }
 
-void activateTotp(Tx& tx, const std::string& userId, const std::string& secret, long long step, long long now) {
-  tx.exec(
-      "UPDATE auth_users SET totp_secret = :s, totp_pending_secret = NULL, totp_last_step = :step, updated_at = :now "
-      "WHERE id = :id",
-      {secret, step, now, userId});
+bool activateTotp(Tx& tx, const std::string& userId, const std::string& pending, long long step, long long now) {
+  return tx.exec("UPDATE auth_users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, "
+                 "totp_last_step = :step, updated_at = :now "
+                 "WHERE id = :id AND totp_secret IS NULL AND totp_pending_secret = :pending",
+                 {step, now, userId, pending}) == 1;
 }
 
-void setTotpLastStep(Tx& tx, const std::string& userId, long long step, long long now) {
-  tx.exec("UPDATE auth_users SET totp_last_step = :step, updated_at = :now WHERE id = :id", {step, now, userId});
-}
-
-void disableTotp(Tx& tx, const std::string& userId, long long now) {
-  tx.exec(
-      "UPDATE auth_users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL, "
-      "updated_at = :now WHERE id = :id",
-      {now, userId});
+bool disableTotp(Tx& tx, const std::string& userId, const std::string& secret, long long step, long long now) {
+  return tx.exec("UPDATE auth_users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL, "
+                 "updated_at = :now WHERE id = :id AND totp_secret = :secret "
+                 "AND (totp_last_step IS NULL OR totp_last_step < :step)",
+                 {now, userId, secret, step}) == 1;
 }
 
 std::string joinRoles(const std::vector<std::string>& roles) {

@@ -48,16 +48,17 @@ std::vector<UserRecord> findUsersWithRoles(Tx& tx, const std::vector<std::string
 // Throws DbError(UniqueViolation) for an email already registered.
 void insertUser(Tx& tx, const NewUser& user, long long now);
 
-void recordLoginFailure(Tx& tx, const std::string& userId, int failedLogins, std::optional<long long> lockedUntil,
-                        long long now);
 void clearLoginFailures(Tx& tx, const std::string& userId, long long now);
 void setPasswordHash(Tx& tx, const std::string& userId, const std::string& hash, long long now);
 void markEmailVerified(Tx& tx, const std::string& userId, long long now);
 void setRoles(Tx& tx, const std::string& userId, const std::vector<std::string>& roles, long long now);
+// The admins' ids, their rows locked until the transaction ends (PostgreSQL).
+std::vector<std::string> adminIds(Tx& tx);
 void setPendingTotp(Tx& tx, const std::string& userId, const std::optional<std::string>& secret, long long now);
-void activateTotp(Tx& tx, const std::string& userId, const std::string& secret, long long step, long long now);
-void setTotpLastStep(Tx& tx, const std::string& userId, long long step, long long now);
-void disableTotp(Tx& tx, const std::string& userId, long long now);
+// Conditional (false when the enrolment or the secret changed meanwhile, or
+// the code's step was used): the checks ran outside the transaction.
+bool activateTotp(Tx& tx, const std::string& userId, const std::string& pending, long long step, long long now);
+bool disableTotp(Tx& tx, const std::string& userId, const std::string& secret, long long step, long long now);
 
 std::string joinRoles(const std::vector<std::string>& roles);
 std::vector<std::string> splitRoles(const std::string& text);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include "support/backend_test.h"
 #include "support/http_client.h"
@@ -49,11 +50,17 @@ class ApiTest : public BackendTest {
 
   // A server with `plugins` and `extra` YAML, no rate limit in the way of
   // bursts from one address, a quiet access log; a client for it.
-  void serve(const std::vector<std::string>& plugins, const std::string& extra) {
+  // `sets` are more `--set key=value` overrides.
+  void serve(const std::vector<std::string>& plugins, const std::string& extra,
+             const std::vector<std::string>& sets = {}) {
     const int port = freePort();
-    const std::string cfg = dir_.write("agape.yaml", testConfig(dir_, port, plugins, extra, databaseUrl()));
-    serverArgs_ = {"serve", "--config", cfg, "--set", "logging.accessLog=false", "--set",
+    config_ = dir_.write("agape.yaml", testConfig(dir_, port, plugins, extra, databaseUrl()));
+    serverArgs_ = {"serve", "--config", config_, "--set", "logging.accessLog=false", "--set",
                    "server.rateLimits.default.requests=100000", "--set", "server.rateLimits.default.burst=100000"};
+    for (const auto& s : sets) {
+      serverArgs_.push_back("--set");
+      serverArgs_.push_back(s);
+    }
     server_ = std::make_unique<ServerProcess>(serverArgs_, port);
     ASSERT_TRUE(server_->waitReady()) << server_->output();
     client_ = std::make_unique<HttpClient>(server_->base());
@@ -99,10 +106,28 @@ class ApiTest : public BackendTest {
                 Json{{"quantity", stock}, {"reason", "count"}}, {admin}));
     return p;
   }
+  // One value from the server's database ("" when there is no row).
+  std::string queryText(const std::string& sql) {
+#ifdef AGAPE_WITH_PG
+    if (schema_) return schema_->text(sql);
+#endif
+    sqlite3* db = nullptr;
+    std::string out;
+    if (sqlite3_open_v2((dir_.path() + "/data/agape.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      sqlite3_stmt* st = nullptr;
+      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+          sqlite3_column_text(st, 0))
+        out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+      sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return out;
+  }
   static std::string code(const HttpResult& r) { return problemCode(r); }
   static std::set<std::string> fields(const HttpResult& r) { return problemFields(r); }
 
   TempDir dir_;
+  std::string config_;
   std::vector<std::string> serverArgs_;
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<HttpClient> client_;

@@ -7,6 +7,12 @@
 namespace agape::auth {
 namespace {
 
+bool sameRoles(std::vector<std::string> a, std::vector<std::string> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return a == b;
+}
+
 Response setUserRoles(AuthRuntime& rt, Request& req) {
   Json body = parseJsonObject(req, {"roles"});
   RequestFields f(body);
@@ -25,14 +31,29 @@ Response setUserRoles(AuthRuntime& rt, Request& req) {
   f.finish();
   const std::string id(req.requireParam("id"));
   const std::string actor = req.principal->id;
+  const bool staysAdmin = std::find(roles.begin(), roles.end(), "admin") != roles.end();
+  if (id == actor && !staysAdmin)
+    throw Problem(409, "cannot_demote_self", "You cannot remove your own admin role; ask another admin.");
   const long long now = rt.now();
+  std::vector<std::string> revoked;
   UserRecord user = rt.db().run([&](Tx& tx) {
+    revoked.clear();
+    // Every admin row locked (PostgreSQL; SQLite writes one at a time), so
+    // two admins demoting each other at once cannot leave the shop with none.
+    const auto admins = adminIds(tx);
     UserRecord before = requireUser(tx, id);
+    if (sameRoles(before.roles, roles)) return before;
+    const bool wasAdmin = std::find(admins.begin(), admins.end(), id) != admins.end();
+    if (wasAdmin && !staysAdmin && admins.size() == 1)
+      throw Problem(409, "last_admin", "This is the last admin; make another user admin first.");
     setRoles(tx, id, roles, now);
-    Json details = {{"before", before.roles}, {"after", roles}};
+    // Tokens carry roles: the user signs in again to get the new ones.
+    revoked = rt.sessions().revokeAll(tx, id, "roles_changed", now);
+    Json details = {{"before", before.roles}, {"after", roles}, {"sessionsRevoked", revoked.size()}};
     rt.audit().record(actor, "user.roles_changed", "user", id, details.dump(), tx);
     return requireUser(tx, id);
   });
+  rt.noteRevoked(revoked, now);
   return jsonResponse({{"user", user.toJson()}});
 }
 
@@ -42,7 +63,8 @@ void addAdminRoutes(Routes& routes, AuthRuntime& rt) {
   routes.patch("/v1/admin/users/:id/roles", [&rt](Request& r) { return setUserRoles(rt, r); },
                {.access = Access::Roles,
                 .roles = {"admin"},
-                .summary = "Replaces a user's roles (audited); takes effect in new access tokens",
+                .summary = "Replaces a user's roles (audited) and ends their sessions; never the last admin's or "
+                           "one's own admin role",
                 .tag = "admin",
                 .requestSchema = R"({"type":"object","required":["roles"],"additionalProperties":false,"properties":)"
                                  R"({"roles":{"type":"array","minItems":1,"items":{"type":"string","enum":)"

@@ -1,6 +1,7 @@
 // Login (password, lockout, TOTP), refresh-token rotation and logout.
 #include "auth_runtime.h"
 #include "base32.h"
+#include "handlers/attempt_guard.h"
 #include "request_fields.h"
 #include "totp.h"
 
@@ -14,35 +15,6 @@ constexpr const char* kPairSchema =
 
 Problem badCredentials() { return Problem::unauthorized("The email or password is not correct."); }
 
-Problem locked(long long until, long long now) {
-  Problem p(403, "account_locked", "Too many failed sign-in attempts; try again later.");
-  p.withHeader("Retry-After", std::to_string(std::max<long long>(1, until - now)));
-  return p;
-}
-
-// Counts a failed attempt; returns the lock end when this failure locked the account.
-std::optional<long long> recordFailure(AuthRuntime& rt, const std::string& userId, long long now) {
-  const auto& cfg = rt.config();
-  return rt.db().run([&](Tx& tx) -> std::optional<long long> {
-    // One statement, so that concurrent failures are all counted. An expired
-    // lock starts a new count.
-    tx.exec(
-        "UPDATE auth_users SET "
-        "failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= :now THEN 1 ELSE failed_logins + 1 END, "
-        "locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= :now2 THEN NULL ELSE locked_until END, "
-        "updated_at = :now3 WHERE id = :id",
-        {now, now, now, userId});
-    auto row = tx.one("SELECT failed_logins, locked_until FROM auth_users WHERE id = :id", {userId});
-    if (!row || row->integer("failed_logins") < cfg.lockoutThreshold || !row->isNull("locked_until"))
-      return std::nullopt;
-    const long long until = now + cfg.lockoutDuration.count();
-    recordLoginFailure(tx, userId, static_cast<int>(row->integer("failed_logins")), until, now);
-    Json details = {{"failedAttempts", row->integer("failed_logins")}, {"lockedUntil", rfc3339(until)}};
-    rt.audit().record("system", "user.locked", "user", userId, details.dump(), tx);
-    return until;
-  });
-}
-
 Response login(AuthRuntime& rt, Request& req) {
   Json body = parseJsonObject(req, {"email", "password", "totp"});
   RequestFields f(body);
@@ -55,28 +27,19 @@ Response login(AuthRuntime& rt, Request& req) {
 
   const long long now = rt.now();
   auto user = email.empty() ? std::nullopt : rt.db().read([&](Tx& tx) { return findUserByEmail(tx, email); });
-  // Unknown email, locked account and wrong password all cost one bcrypt check.
+  // An unknown email costs the bcrypt check a wrong password costs.
   if (!user) {
     rt.hasher().verifyDummy(password);
     throw badCredentials();
   }
-  if (user->lockedUntil && *user->lockedUntil > now) {
-    rt.hasher().verifyDummy(password);
-    throw locked(*user->lockedUntil, now);
-  }
-  if (!rt.hasher().verify(password, user->passwordHash)) {
-    if (auto until = recordFailure(rt, user->id, now)) throw locked(*until, now);
-    throw badCredentials();
-  }
+  const AttemptGuard attempt = AttemptGuard::claim(rt, user->id, now);
+  if (!rt.hasher().verify(password, user->passwordHash)) attempt.fail(badCredentials());
   std::optional<long long> step;
   if (user->twoFactorEnabled()) {
     if (!code || code->empty()) throw Problem::unauthorized("A one-time code from the authenticator app is required.", "totp_required");
     auto secret = base32Decode(*user->totpSecret);
     if (secret) step = matchTotp(*secret, *code, now, user->totpLastStep);
-    if (!step) {
-      if (auto until = recordFailure(rt, user->id, now)) throw locked(*until, now);
-      throw Problem::unauthorized("The one-time code is not valid.");
-    }
+    if (!step) attempt.fail(Problem::unauthorized("The one-time code is not valid."));
   }
   const std::string sessionId = rt.newId();
   const std::string ua = userAgentOf(req);

@@ -2,6 +2,7 @@
 #include "auth_runtime.h"
 #include "base32.h"
 #include "crypto_random.h"
+#include "handlers/attempt_guard.h"
 #include "otpauth.h"
 #include "request_fields.h"
 #include "totp.h"
@@ -34,34 +35,43 @@ Response enable(AuthRuntime& rt, Request& req) {
   return jsonResponse({{"secret", secret}, {"otpauthUrl", uri}, {"qrSvg", qrSvg(uri)}});
 }
 
+// Wrong codes count like wrong passwords (the same lockout): a stolen
+// access token must not be able to try every code.
 Response verify(AuthRuntime& rt, Request& req) {
   std::string code = readCode(req);
   const long long now = rt.now();
-  rt.db().run([&](Tx& tx) {
-    UserRecord u = requireUser(tx, req.principal->id);
-    if (u.twoFactorEnabled()) throw Problem(409, "invalid_transition", "Two-factor authentication is already on.");
-    if (!u.totpPendingSecret)
-      throw Problem(409, "invalid_transition", "Start with POST /v1/auth/2fa/enable.");
-    auto key = base32Decode(*u.totpPendingSecret);
-    auto step = key ? matchTotp(*key, code, now, std::nullopt) : std::nullopt;
-    if (!step) throw badCode();
+  const UserRecord u = rt.db().read([&](Tx& tx) { return requireUser(tx, req.principal->id); });
+  if (u.twoFactorEnabled()) throw Problem(409, "invalid_transition", "Two-factor authentication is already on.");
+  if (!u.totpPendingSecret) throw Problem(409, "invalid_transition", "Start with POST /v1/auth/2fa/enable.");
+  const AttemptGuard attempt = AttemptGuard::claim(rt, u.id, now);
+  auto key = base32Decode(*u.totpPendingSecret);
+  auto step = key ? matchTotp(*key, code, now, std::nullopt) : std::nullopt;
+  if (!step) attempt.fail(badCode());
+  const bool done = rt.db().run([&](Tx& tx) {
     // The code used here counts as used: it cannot also open a session.
-    activateTotp(tx, u.id, *u.totpPendingSecret, *step, now);
+    if (!activateTotp(tx, u.id, *u.totpPendingSecret, *step, now)) return false;
+    clearLoginFailures(tx, u.id, now);
+    return true;
   });
+  if (!done) throw Problem(409, "invalid_transition", "Two-factor enrolment changed meanwhile; start again.");
   return jsonResponse({{"twoFactorEnabled", true}});
 }
 
 Response disable(AuthRuntime& rt, Request& req) {
   std::string code = readCode(req);
   const long long now = rt.now();
-  rt.db().run([&](Tx& tx) {
-    UserRecord u = requireUser(tx, req.principal->id);
-    if (!u.twoFactorEnabled()) throw Problem(409, "invalid_transition", "Two-factor authentication is not on.");
-    auto key = base32Decode(*u.totpSecret);
-    auto step = key ? matchTotp(*key, code, now, u.totpLastStep) : std::nullopt;
-    if (!step) throw badCode();
-    disableTotp(tx, u.id, now);
+  const UserRecord u = rt.db().read([&](Tx& tx) { return requireUser(tx, req.principal->id); });
+  if (!u.twoFactorEnabled()) throw Problem(409, "invalid_transition", "Two-factor authentication is not on.");
+  const AttemptGuard attempt = AttemptGuard::claim(rt, u.id, now);
+  auto key = base32Decode(*u.totpSecret);
+  auto step = key ? matchTotp(*key, code, now, u.totpLastStep) : std::nullopt;
+  if (!step) attempt.fail(badCode());
+  const bool done = rt.db().run([&](Tx& tx) {
+    if (!disableTotp(tx, u.id, *u.totpSecret, *step, now)) return false;
+    clearLoginFailures(tx, u.id, now);
+    return true;
   });
+  if (!done) throw badCode();  // the same code used twice at once
   return jsonResponse({{"twoFactorEnabled", false}});
 }
 
@@ -79,11 +89,13 @@ void addTwoFactorRoutes(Routes& routes, AuthRuntime& rt) {
                                  R"("otpauthUrl":{"type":"string"},"qrSvg":{"type":"string"}}})"});
   routes.post("/v1/auth/2fa/verify", [&rt](Request& r) { return verify(rt, r); },
               {.access = Access::Authenticated,
+               .rateLimitClass = "auth",
                .summary = "Confirms enrolment with a first code; from now on login needs a code",
                .tag = "auth",
                .requestSchema = kCodeSchema});
   routes.post("/v1/auth/2fa/disable", [&rt](Request& r) { return disable(rt, r); },
               {.access = Access::Authenticated,
+               .rateLimitClass = "auth",
                .summary = "Turns two-factor authentication off (needs a current code)",
                .tag = "auth",
                .requestSchema = kCodeSchema});
