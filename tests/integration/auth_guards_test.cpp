@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <ctime>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -102,6 +103,42 @@ TEST_P(AuthGuards, WrongTwoFactorCodesLockTheAccountLikeWrongPasswords) {
   EXPECT_EQ(audits("user.locked", userId("bola@shop.ng")), 1);
   // The routes are in the "auth" rate class.
   EXPECT_EQ(send("POST", "/v1/auth/2fa/disable", Json{{"code", right}}, {auth}).header("ratelimit-limit"), "100000");
+}
+
+// TOTP secrets are sealed at rest (AES-256-GCM, agape/secret_box.h): the
+// database never holds one in clear. A secret stored in clear before (or
+// under an older key, after `agape secrets rotate`) is sealed again at start.
+TEST_P(AuthGuards, TotpSecretsAreSealedAtRestAndMovedToTheNewestKeyAtStart) {
+  start();
+  createUser("femi@shop.ng", "customer");
+  const std::string auth = bearer("femi@shop.ng"), id = userId("femi@shop.ng");
+  const std::string secret = ok(send("POST", "/v1/auth/2fa/enable", nullptr, {auth})).value("secret", "");
+  const std::string pending = queryText("SELECT totp_pending_secret FROM auth_users WHERE id = '" + id + "'");
+  EXPECT_EQ(pending.rfind("sb1.", 0), 0u) << pending;
+  EXPECT_EQ(pending.find(secret), std::string::npos);
+  const auto key = auth::base32Decode(secret);
+  ASSERT_TRUE(key);
+  const long long step = std::time(nullptr) / auth::kTotpStepSeconds;
+  ASSERT_EQ(send("POST", "/v1/auth/2fa/verify", Json{{"code", auth::hotp(*key, step)}}, {auth}).status, 200);
+  const std::string sealed = queryText("SELECT totp_secret FROM auth_users WHERE id = '" + id + "'");
+  EXPECT_EQ(sealed.rfind("sb1.", 0), 0u) << sealed;
+
+  // As stored before sealing: in clear. A new key, then a restart.
+  EXPECT_EQ(queryText("UPDATE auth_users SET totp_secret = '" + secret + "' WHERE id = '" + id + "' RETURNING id"), id);
+  const auto rotated = runAgape({"secrets", "rotate", "--config", config_});
+  ASSERT_EQ(rotated.exitCode, 0) << rotated.output;
+  const std::string newKey = std::filesystem::path(rotated.output.substr(rotated.output.find(": ") + 2,
+                                                                         rotated.output.find('\n') - rotated.output.find(": ") - 2))
+                                 .stem()
+                                 .string();
+  restart();
+  const std::string resealed = queryText("SELECT totp_secret FROM auth_users WHERE id = '" + id + "'");
+  EXPECT_EQ(resealed.rfind("sb1." + newKey + ".", 0), 0u) << resealed << " " << rotated.output;
+  // The next code signs in.
+  const HttpResult signedIn = client_->request(
+      "POST", "/v1/auth/login",
+      Json{{"email", "femi@shop.ng"}, {"password", kPassword}, {"totp", auth::hotp(*key, step + 1)}}.dump(), {kJson});
+  EXPECT_EQ(signedIn.status, 200) << signedIn.body;
 }
 
 TEST_P(AuthGuards, RoleChangesKeepAnAdminAndEndTheChangedUsersSessions) {

@@ -351,14 +351,21 @@ AGAPE_BACKENDS(StaffAlertsServe);
 
 // With the real auth plugin: registration and password reset send their
 // one-time links, which are not kept once sent.
-class AccountEmailsServe : public ApiTest {};
+// The real auth plugin with notifications through a fake Resend.
+class AccountEmailsServe : public ApiTest {
+ protected:
+  // `more`: further YAML of the notifications section (two-space indent).
+  void start(const FakeResend& resend, const std::string& more = "") {
+    serve({pluginEntry("auth"), pluginEntry("notifications")},
+          "jobs:\n  pollInterval: 100ms\nauth:\n  bcryptCost: 4\n  generateKeys: true\n  keysDir: " + dir_.path() +
+              "/keys\n  publicBaseUrl: https://shop.test\nnotifications:\n  provider: resend\n  apiKey: " + kKey +
+              "\n  baseUrl: " + resend.url() + "\n  from: Adire House <hello@adire.ng>\n" + more);
+  }
+};
 
 TEST_P(AccountEmailsServe, VerificationAndResetLinksAreSentAndNotKept) {
   FakeResend resend(kKey);
-  serve({pluginEntry("auth"), pluginEntry("notifications")},
-        "jobs:\n  pollInterval: 100ms\nauth:\n  bcryptCost: 4\n  generateKeys: true\n  keysDir: " + dir_.path() +
-            "/keys\n  publicBaseUrl: https://shop.test\nnotifications:\n  provider: resend\n  apiKey: " + kKey +
-            "\n  baseUrl: " + resend.url() + "\n  from: Adire House <hello@adire.ng>\n");
+  start(resend);
   const std::string password = "Kente-weaver-2026!";
   ok(send("POST", "/v1/auth/register",
           Json{{"email", "ada@example.ng"}, {"password", password}, {"firstName", "Ada"}, {"lastName", "Obi"}}),
@@ -392,14 +399,66 @@ TEST_P(AccountEmailsServe, VerificationAndResetLinksAreSentAndNotKept) {
   EXPECT_EQ(resend.sent().size(), 2u);
 }
 
+// One-time links travel sealed in the event, wait sealed in the delivery
+// (here while Resend fails), and are dropped once sent: at no moment does
+// the database or the admin API show a token that works — the tokens found
+// in the emails still work after every look.
+TEST_P(AccountEmailsServe, NoWorkingLinkIsReadableInTheDatabaseOrTheAdminApi) {
+  FakeResend resend(kKey);
+  start(resend);
+  const std::string password = "Kente-weaver-2026!";
+  auto created = runAgape({"users", "create", "--config", config_, "--email", "ops@example.ng", "--password-stdin",
+                           "--role", "admin"},
+                          {}, password + "\n");
+  ASSERT_EQ(created.exitCode, 0) << created.output;
+  const Json login = ok(send("POST", "/v1/auth/login", Json{{"email", "ops@example.ng"}, {"password", password}}));
+  const std::string admin = "Authorization: Bearer " + login["accessToken"].get<std::string>();
+  std::vector<std::string> looks;  // what a reader of the database or the admin API saw, at each moment
+  auto look = [&] {
+    looks.push_back(databaseDump());
+    looks.push_back(get("/v1/admin/notifications", {admin}).body);
+  };
+
+  resend.failNext(4);  // the two emails wait, queued, through a few retries
+  ok(send("POST", "/v1/auth/register",
+          Json{{"email", "ada@example.ng"}, {"password", password}, {"firstName", "Ada"}, {"lastName", "Obi"}}),
+     201);
+  EXPECT_EQ(send("POST", "/v1/auth/password-reset-request", Json{{"email", "ada@example.ng"}}).status, 202);
+  ASSERT_TRUE(eventually([&] { return resend.requests() >= 2; }, 30s)) << server_->output();
+  look();
+  const Json waiting = ok(get("/v1/admin/notifications?kind=password_reset", {admin}));
+  ASSERT_EQ(waiting["data"].size(), 1u);
+  EXPECT_EQ(waiting["data"][0]["text"], "[sealed: it holds a one-time link]") << waiting.dump();
+  ASSERT_TRUE(eventually([&] { return resend.sent().size() == 2; }, 60s)) << server_->output();
+  look();
+
+  auto tokenIn = [&](const std::string& subject) {
+    for (const auto& e : resend.sent())
+      if (e.body["subject"] == subject) {
+        const std::string text = e.body["text"];
+        const auto at = text.find("token=") + 6;
+        return text.substr(at, text.find_first_of(" \n", at) - at);
+      }
+    return std::string();
+  };
+  const std::string verifyToken = tokenIn("Confirm your email address"), resetToken = tokenIn("Reset your password");
+  ASSERT_EQ(verifyToken.size(), 43u);
+  ASSERT_EQ(resetToken.size(), 43u);
+  for (const auto& seen : looks) {
+    ASSERT_FALSE(seen.empty());
+    EXPECT_EQ(seen.find(verifyToken), std::string::npos) << seen;
+    EXPECT_EQ(seen.find(resetToken), std::string::npos) << seen;
+  }
+  EXPECT_NE(looks[0].find("sealedLink"), std::string::npos) << "the events were looked at";
+  // Both tokens worked all along.
+  ok(send("POST", "/v1/auth/verify-email", Json{{"token", verifyToken}}));
+  ok(send("POST", "/v1/auth/password-reset", Json{{"token", resetToken}, {"password", "Adire-indigo-2027!"}}));
+}
+
 // A suppressed address still gets the mail its account's security needs.
 TEST_P(AccountEmailsServe, ASuppressedAddressStillGetsItsPasswordReset) {
   FakeResend resend(kKey);
-  serve({pluginEntry("auth"), pluginEntry("notifications")},
-        "jobs:\n  pollInterval: 100ms\nauth:\n  bcryptCost: 4\n  generateKeys: true\n  keysDir: " + dir_.path() +
-            "/keys\n  publicBaseUrl: https://shop.test\nnotifications:\n  provider: resend\n  apiKey: " + kKey +
-            "\n  baseUrl: " + resend.url() + "\n  from: Adire House <hello@adire.ng>\n  resend:\n    webhookSecret: " +
-            kWebhookSecret + "\n");
+  start(resend, "  resend:\n    webhookSecret: " + kWebhookSecret + "\n");
   resend.webhooksTo(server_->base() + "/v1/webhooks/resend", kWebhookSecret);
   ok(send("POST", "/v1/auth/register",
           Json{{"email", "ada@example.ng"}, {"password", "Kente-weaver-2026!"}, {"firstName", "Ada"}, {"lastName", "Obi"}}),

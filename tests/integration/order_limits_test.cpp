@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/api_test.h"
+#include "support/sealed_link.h"
 
 namespace agape::test {
 namespace {
@@ -190,7 +191,7 @@ TEST_P(VerifiedEmail, AnUnverifiedCustomerCannotOrderUntilVerified) {
   // The link the verification email carries (its event in the outbox).
   const Json requested = Json::parse(queryText("SELECT payload FROM agape_events WHERE topic = "
                                                 "'user.email_verification_requested' ORDER BY occurred_at DESC LIMIT 1"));
-  const std::string link = requested["link"];
+  const std::string link = openedLink(dir_.path() + "/data", requested);
   ok(send("POST", "/v1/auth/verify-email", Json{{"token", link.substr(link.find("token=") + 6)}}));
   const Json order = ok(send("POST", "/v1/orders", kOrder, {ada}), 201);
   EXPECT_EQ(order["status"], "pending");

@@ -6,6 +6,8 @@
 // them. A shop with a live key starts.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <chrono>
 #include <memory>
 #include <string>
@@ -28,7 +30,10 @@ class ProductionServe : public ::testing::Test {
  protected:
   void SetUp() override {
     port_ = freePort();
-    // In production the SQLite database is the operator's to create.
+    // In production the sealing keys are the operator's to make, and so is the SQLite database.
+    const CommandResult key =
+        runAgape({"secrets", "rotate", "--config", config(kPaystack), "--set", "environment=production"});
+    ASSERT_EQ(key.exitCode, 0) << key.output;
     const CommandResult migrated =
         runAgape({"migrate", "up", "--config", config(kPaystack), "--set", "environment=production"},
                  {"PAYSTACK_SECRET_KEY=" + kLiveKey});
@@ -104,6 +109,18 @@ TEST_F(ProductionServe, PaystackNeedsALiveKey) {
   EXPECT_EQ(c.request("POST", "/v1/sandbox/checkout/any/pay").status, 404) << "no sandbox routes";
   EXPECT_EQ(live->terminate(), 0) << live->output();
   EXPECT_EQ(live->output().find(kLiveKey), std::string::npos) << "never the key itself";
+}
+
+// Development makes its own sealing key; production is given one (a key made
+// by a server would differ on every instance and be lost with a container).
+TEST_F(ProductionServe, SealingKeysAreTheOperatorsToMake) {
+  std::filesystem::remove_all(dir_.path() + "/data/secrets");
+  const std::string missing = refused(config(kPaystack), {"PAYSTACK_SECRET_KEY=" + kLiveKey});
+  EXPECT_NE(missing.find("agape: configuration error: no sealing key in " + dir_.path() + "/data/secrets: create one "
+                         "with `agape secrets rotate`"),
+            std::string::npos)
+      << missing;
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/data/secrets"));
 }
 
 TEST_F(ProductionServe, VerifiedEmailsAreRequiredAndNeedTheAuthPlugin) {

@@ -7,6 +7,7 @@
 #include "http/middleware/middlewares.h"
 #include "http/openapi.h"
 #include "log/log.h"
+#include "secrets/sealing_keys.h"
 
 namespace agape::kernel {
 
@@ -74,6 +75,9 @@ void Application::provision(bool withDatabase) {
   jobs_ = std::make_unique<JobRunner>(db, clock_, metrics_, config_.jobs);
   events_ = std::make_unique<EventBus>(*jobs_);
   audit_ = std::make_unique<AuditLog>(db, clock_);
+  // Development makes its first sealing key; production is given its keys.
+  host_->services().provide<SecretBox>(
+      SealingKeys::load(config_.secretsDir, config_.environment != "production"));
   host_->provision([&](const PluginInfo& p) {
     auto ctx = std::make_unique<PluginContext>(
         p.id, doc_.section(p.id),

@@ -16,6 +16,7 @@
 #include "agape/version.h"
 #include "app/application.h"
 #include "log/log.h"
+#include "secrets/sealing_keys.h"
 
 namespace agape::kernel {
 
@@ -43,6 +44,7 @@ Commands:
   jobs dead        list dead-lettered jobs [--queue Q] [--limit N]
   jobs retry ID    put a dead-lettered job back in its queue
   jobs run P.NAME  run plugin P's schedule NAME now (a running server takes it)
+  secrets rotate   write a new sealing key (2FA secrets, one-time links)
   version          print the version, SDK ABI and build signature
 
 Plugins add commands of their own (e.g. agape users create); agape plugins
@@ -81,6 +83,11 @@ const std::map<std::string, std::string> kCommandHelp = {
              "          makes the schedule's next tick now (e.g. payments.settle_refunds): a running\n"
              "          server enqueues its job once within jobs.pollInterval, then the schedule\n"
              "          goes on as before; exit 1 when no server has declared that schedule\n"},
+    {"secrets", "Usage: agape secrets rotate [--config FILE] [--set PATH=VALUE]...\n\n"
+                "Writes a new sealing key (AES-256, mode 0600) into secretsDir (default\n"
+                "<dataDir>/secrets). Copy it to every instance's secretsDir (or use a shared\n"
+                "directory); each instance seals with it from its next restart, and opens values\n"
+                "sealed with it at once. Keep the older keys: they still open what they sealed.\n"},
     {"version", "Usage: agape version\n\nPrints the server version, SDK version, ABI version and build signature.\n"},
 };
 
@@ -225,6 +232,15 @@ int pluginsList(const Args& a) {
   return kOk;
 }
 
+int secrets(const Args& a) {
+  if (a.sub != "rotate") throw UsageError("secrets needs 'rotate'");
+  ConfigDocument doc = ConfigDocument::load(a.config, a.overrides);
+  const KernelConfig cfg = decodeKernelConfig(doc);
+  std::cout << "new sealing key: " << SealingKeys::addKey(cfg.secretsDir).string()
+            << "\ncopy it to every instance's secretsDir, then restart them; keep the older keys\n";
+  return kOk;
+}
+
 int configCheck(const Args& a) {
   if (a.sub != "check") throw UsageError("config needs 'check'");
   auto app = makeApp(a);
@@ -341,7 +357,7 @@ int pluginCommand(int argc, char** argv) {
 }
 
 bool isKernelCommand(const std::string& word) {
-  for (const char* k : {"serve", "migrate", "plugins", "config", "jobs", "version"})
+  for (const char* k : {"serve", "migrate", "plugins", "config", "jobs", "secrets", "version"})
     if (word == k) return true;
   return false;
 }
@@ -381,6 +397,7 @@ int runCliImpl(int argc, char** argv) {
     if (a.command == "plugins") return pluginsList(a);
     if (a.command == "config") return configCheck(a);
     if (a.command == "jobs") return jobs(a);
+    if (a.command == "secrets") return secrets(a);
     if (a.command == "version") return version();
     throw UsageError("unknown command '" + a.command + "'");
   } catch (const UsageError& e) {

@@ -107,6 +107,8 @@ struct JobsConfig {
 struct KernelConfig {
   std::string environment = "development";  // development|production
   std::string dataDir = "data";
+  // The sealing keys of SecretBox (secrets/sealing_keys.h); "" = <dataDir>/secrets.
+  std::string secretsDir;
   ServerConfig server;
   DatabaseConfig database;
   PluginsConfig plugins;

@@ -318,8 +318,8 @@ PluginsConfig decodePlugins(const ConfigView& section, const std::string& baseDi
 }  // namespace
 
 const std::vector<std::string>& kernelSectionNames() {
-  static const std::vector<std::string> names = {"environment", "dataDir", "server", "database", "logging",
-                                                   "plugins",     "jobs"};
+  static const std::vector<std::string> names = {"environment", "dataDir", "secretsDir", "server", "database",
+                                                   "logging",     "plugins", "jobs"};
   return names;
 }
 
@@ -346,6 +346,7 @@ KernelConfig decodeKernelConfig(const ConfigDocument& doc) {
   ConfigDecoder d(*root);
   c.environment = d.choice("environment", c.environment, {"development", "production"});
   c.dataDir = resolvePath(doc.baseDir(), nonEmptyString(d, "dataDir", c.dataDir));
+  c.secretsDir = resolvePath(doc.baseDir(), d.string("secretsDir", c.dataDir + "/secrets"));
   c.server = decodeServer(*d.section("server"));
   c.database = decodeDatabase(*d.section("database"), doc.baseDir());
   c.logging = decodeLogging(*d.section("logging"));

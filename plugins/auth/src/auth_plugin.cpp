@@ -3,6 +3,7 @@
 #include <agape/config.h>
 #include <agape/context.h>
 #include <agape/plugin.h>
+#include <agape/secret_box.h>
 #include <agape/services.h>
 
 #include "auth_commands.h"
@@ -30,7 +31,8 @@ class AuthPlugin final : public Plugin {
                       {{"activeKid", keys->active().kid()}, {"keys", std::to_string(keys->files().size())}});
 
     runtime_ = std::make_unique<AuthRuntime>(
-        config_, keys, AuthServices{ctx.db(), ctx.events(), ctx.audit(), ctx.clock(), ctx.logger()});
+        config_, keys, AuthServices{ctx.db(), ctx.events(), ctx.audit(), ctx.clock(), ctx.logger(),
+                                     ctx.services().get<SecretBox>()});
     ctx.services().provide<Authenticator>(std::make_shared<TokenAuthenticator>(
         keys, runtime_->tokenRules(), ctx.clock(), std::const_pointer_cast<const RevocationList>(runtime_->revocations())));
     ctx.services().provide<UserDirectory>(std::make_shared<UserDirectoryImpl>());
@@ -45,7 +47,9 @@ class AuthPlugin final : public Plugin {
     addAuthCommands(ctx.commands(), *runtime_);
   }
 
-  void start(Context&) override {
+  void start(Context& ctx) override {
+    if (const int n = runtime_->resealTotpSecrets(); n > 0)
+      ctx.logger().info("auth: TOTP secrets sealed under the newest key", {{"count", std::to_string(n)}});
     poller_ = std::make_unique<RevocationPoller>(*runtime_);
     poller_->start();
   }

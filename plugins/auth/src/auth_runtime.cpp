@@ -2,6 +2,7 @@
 
 #include <agape/text.h>
 
+#include "base32.h"
 #include "crypto_random.h"
 
 namespace agape::auth {
@@ -13,6 +14,8 @@ namespace {
 std::string successorSecret(const KeySet& keys) {
   return hmacSha256(keys.active().privatePem(), "agape.auth refresh-token successor v1");
 }
+
+std::string totpPurpose(const std::string& userId) { return "auth.totp:" + userId; }
 
 }  // namespace
 
@@ -46,19 +49,71 @@ Json AuthRuntime::tokenPair(const UserRecord& user, const std::string& sessionId
           {"user", user.toJson()}};
 }
 
-void AuthRuntime::publishUserEvent(Tx& tx, std::string_view topic, const UserRecord& user, const std::string& link,
-                                   long long expiresAt) const {
-  Json payload = {{"userId", user.id},
-                  {"email", user.email},
-                  {"name", user.firstName + " " + user.lastName},
-                  {"firstName", user.firstName}};
+namespace {
+
+Json userPayload(const UserRecord& user) {
+  return {{"userId", user.id},
+          {"email", user.email},
+          {"name", user.firstName + " " + user.lastName},
+          {"firstName", user.firstName}};
+}
+
+}  // namespace
+
+void AuthRuntime::publishUserEvent(Tx& tx, std::string_view topic, const UserRecord& user,
+                                   const std::string& link) const {
+  Json payload = userPayload(user);
   if (!link.empty()) payload["link"] = link;
-  if (expiresAt > 0) payload["expiresAt"] = rfc3339(expiresAt);
+  services_.events.publish(topic, payload.dump(), tx);
+}
+
+void AuthRuntime::publishOneTimeLink(Tx& tx, std::string_view topic, const UserRecord& user, const std::string& link,
+                                     long long expiresAt) const {
+  Json payload = userPayload(user);
+  payload["sealedLink"] = services_.secrets.seal(link, "mail.link:" + user.id);
+  payload["expiresAt"] = rfc3339(expiresAt);
   services_.events.publish(topic, payload.dump(), tx);
 }
 
 void AuthRuntime::noteRevoked(const std::vector<std::string>& sessionIds, long long at) const {
   for (const auto& id : sessionIds) revocations_->add(id, at);
+}
+
+std::string AuthRuntime::sealTotp(const std::string& userId, const std::string& base32Secret) const {
+  return services_.secrets.seal(base32Secret, totpPurpose(userId));
+}
+
+std::optional<std::string> AuthRuntime::totpKey(const std::string& userId, const std::string& stored) const {
+  const auto secret = services_.secrets.open(stored, totpPurpose(userId));
+  if (!secret) {
+    log().warn("a TOTP secret does not open: its sealing key is missing or it was altered", {{"userId", userId}});
+    return std::nullopt;
+  }
+  return base32Decode(*secret);
+}
+
+int AuthRuntime::resealTotpSecrets() const {
+  const SecretBox& box = services_.secrets;
+  int resealed = 0;
+  db().run([&](Tx& tx) {
+    resealed = 0;
+    for (const auto& r : tx.query("SELECT id, totp_secret, totp_pending_secret FROM auth_users "
+                                  "WHERE totp_secret IS NOT NULL OR totp_pending_secret IS NOT NULL")) {
+      const std::string id = r.text("id");
+      for (const char* column : {"totp_secret", "totp_pending_secret"}) {
+        if (r.isNull(column)) continue;
+        const std::string stored = r.text(column);
+        if (box.isCurrent(stored)) continue;
+        // In clear from before sealing, or under an older key.
+        const auto secret = stored.rfind("sb1.", 0) == 0 ? box.open(stored, totpPurpose(id)) : std::optional(stored);
+        if (!secret) continue;
+        resealed += static_cast<int>(tx.exec(std::string("UPDATE auth_users SET ") + column + " = :sealed WHERE id = :id AND " +
+                                                 column + " = :stored",
+                                             {box.seal(*secret, totpPurpose(id)), id, stored}));
+      }
+    }
+  });
+  return resealed;
 }
 
 std::string userAgentOf(const Request& request) {

@@ -12,6 +12,7 @@
 #include <agape/http.h>
 #include <agape/json.h>
 #include <agape/logger.h>
+#include <agape/secret_box.h>
 
 #include "auth_config.h"
 #include "jwt.h"
@@ -30,6 +31,7 @@ struct AuthServices {
   Audit& audit;
   const Clock& clock;
   Logger& log;
+  const SecretBox& secrets;
 };
 
 class AuthRuntime {
@@ -55,8 +57,19 @@ class AuthRuntime {
   // {accessToken, refreshToken, tokenType, expiresIn, user}
   Json tokenPair(const UserRecord& user, const std::string& sessionId, const std::string& refreshToken) const;
   // Publishes a user.* event carrying the recipient; `link` may be empty.
-  void publishUserEvent(Tx& tx, std::string_view topic, const UserRecord& user, const std::string& link,
-                        long long expiresAt = 0) const;
+  void publishUserEvent(Tx& tx, std::string_view topic, const UserRecord& user, const std::string& link) const;
+  // A user.* event with a one-time link (verification, reset): the link
+  // travels sealed as `sealedLink` (purpose "mail.link:<user id>"), so the
+  // events and jobs tables never hold one that works.
+  void publishOneTimeLink(Tx& tx, std::string_view topic, const UserRecord& user, const std::string& link,
+                          long long expiresAt) const;
+  // TOTP secrets (base32) are stored sealed, bound to their user.
+  std::string sealTotp(const std::string& userId, const std::string& base32Secret) const;
+  // The raw TOTP key of a stored secret; nullopt when it does not open.
+  std::optional<std::string> totpKey(const std::string& userId, const std::string& stored) const;
+  // Seals TOTP secrets still in clear (stored before sealing) or under an
+  // older key; returns how many were sealed again.
+  int resealTotpSecrets() const;
   // Session revocations take effect at once for this instance's authenticator.
   void noteRevoked(const std::vector<std::string>& sessionIds, long long at) const;
 

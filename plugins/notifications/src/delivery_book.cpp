@@ -7,10 +7,12 @@
 namespace agape::notifications {
 namespace {
 
-// One-time links (verification, reset) are not kept once sent: the email
-// was the only place they were needed.
+// One-time links (verification, reset) are kept sealed until sent and not
+// at all afterwards: the email was the only place they were needed.
 bool holdsSecret(const std::string& kind) { return kind == "email_verification" || kind == "password_reset"; }
 constexpr const char* kDropped = "[not kept after sending: it held a one-time link]";
+constexpr const char* kSealed = "[sealed: it holds a one-time link]";
+std::string bodyPurpose(const std::string& deliveryId) { return "notifications.body:" + deliveryId; }
 
 }  // namespace
 
@@ -20,10 +22,13 @@ bool DeliveryBook::record(Tx& tx, const std::string& eventId, const Message& m) 
   // Written, not sent, when the address is on the suppression list and the
   // email is not one the account's security needs.
   const auto suppressed = isEssential(m.kind) ? std::nullopt : suppressedBecause(tx, m.to);
+  const bool seal = holdsSecret(m.kind);
+  const std::string text = seal ? secrets_.seal(m.text, bodyPurpose(id)) : m.text;
+  const std::string html = seal ? secrets_.seal(m.html, bodyPurpose(id)) : m.html;
   if (tx.exec("INSERT INTO notifications_deliveries (id, event_id, kind, recipient, subject, text_body, html_body, status, "
               "provider, last_error, created_at, updated_at) VALUES (:id, :event, :kind, :to, :subject, :text, :html, "
               ":status, :provider, :error, :created, :updated) ON CONFLICT DO NOTHING",
-              {id, eventId, m.kind, m.to, m.subject, m.text, m.html, suppressed ? "suppressed" : "queued", mailer_.name(),
+              {id, eventId, m.kind, m.to, m.subject, text, html, suppressed ? "suppressed" : "queued", mailer_.name(),
                suppressed, now, now}) == 0)
     return false;
   if (suppressed) {
@@ -41,11 +46,19 @@ void DeliveryBook::send(const std::string& deliveryId) {
                   {deliveryId});
   });
   if (!row || row->text("status") != "queued") return;  // sent or failed before (a retried job)
-  const Message m{row->text("kind"), row->text("recipient"), row->text("subject"), row->text("text_body"),
-                  row->text("html_body")};
+  Message m{row->text("kind"), row->text("recipient"), row->text("subject"), row->text("text_body"),
+            row->text("html_body")};
+  const bool sealed = holdsSecret(m.kind);
+  if (sealed) {
+    auto text = secrets_.open(m.text, bodyPurpose(deliveryId)), html = secrets_.open(m.html, bodyPurpose(deliveryId));
+    // Retried: another instance, or this one after a restart, may hold the key.
+    if (!text || !html) throw std::runtime_error("the email's sealed body does not open with this server's keys");
+    m.text = std::move(*text);
+    m.html = std::move(*html);
+  }
   try {
     const std::string messageId = mailer_.send(m, deliveryId);
-    const bool drop = holdsSecret(m.kind) && mailer_.name() != "outbox";
+    const bool drop = sealed;
     db_.run([&](Tx& tx) {
       tx.exec("UPDATE notifications_deliveries SET status = 'sent', provider_message_id = :mid, attempts = attempts + 1, "
               "last_error = NULL, text_body = CASE WHEN :drop = 1 THEN :dropped ELSE text_body END, "
@@ -95,7 +108,7 @@ Json DeliveryBook::list(Tx& tx, const std::optional<std::string>& status, const 
                     {"kind", r.text("kind")},
                     {"to", r.text("recipient")},
                     {"subject", r.text("subject")},
-                    {"text", r.text("text_body")},
+                    {"text", holdsSecret(r.text("kind")) && r.text("text_body") != kDropped ? kSealed : r.text("text_body")},
                     {"status", r.text("status")},
                     {"provider", r.text("provider")},
                     {"providerMessageId", r.isNull("provider_message_id") ? Json(nullptr) : Json(r.text("provider_message_id"))},

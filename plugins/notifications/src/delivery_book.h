@@ -9,6 +9,7 @@
 #include <agape/jobs.h>
 #include <agape/json.h>
 #include <agape/logger.h>
+#include <agape/secret_box.h>
 
 #include "mailer.h"
 #include "messages.h"
@@ -19,10 +20,12 @@ inline constexpr const char* kSendQueue = "notifications.send";
 
 class DeliveryBook {
  public:
-  DeliveryBook(Database& db, Jobs& jobs, const Clock& clock, Mailer& mailer, Logger& log)
-      : db_(db), jobs_(jobs), clock_(clock), mailer_(mailer), log_(log) {}
+  DeliveryBook(Database& db, Jobs& jobs, const Clock& clock, Mailer& mailer, Logger& log, const SecretBox& secrets)
+      : db_(db), jobs_(jobs), clock_(clock), mailer_(mailer), log_(log), secrets_(secrets) {}
 
   // Records the message for `eventId` and enqueues its sending, in `tx`;
+  // the bodies of emails with a one-time link are stored sealed, opened only
+  // to send them, and dropped once sent;
   // false (nothing written) when this event's message to this recipient was
   // recorded before. A non-essential message to a suppressed address is
   // recorded `suppressed` and not sent.
@@ -30,7 +33,8 @@ class DeliveryBook {
   // The send job: sent once; a permanent failure marks it failed; other
   // failures are counted and rethrown, so the job is retried with backoff.
   void send(const std::string& deliveryId);
-  // Admin view, newest first; bodies only while they are kept.
+  // Admin view, newest first; bodies only while they are kept, never those
+  // holding a one-time link.
   Json list(Tx& tx, const std::optional<std::string>& status, const std::optional<std::string>& kind, int page,
             int limit) const;
   long long nowMs() const { return epochMs(clock_.now()); }
@@ -42,6 +46,7 @@ class DeliveryBook {
   const Clock& clock_;
   Mailer& mailer_;
   Logger& log_;
+  const SecretBox& secrets_;
 };
 
 }  // namespace agape::notifications

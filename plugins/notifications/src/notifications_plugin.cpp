@@ -18,6 +18,7 @@
 #include <agape/json.h>
 #include <agape/logger.h>
 #include <agape/plugin.h>
+#include <agape/secret_box.h>
 #include <agape/services.h>
 
 #include "delivery_book.h"
@@ -43,13 +44,28 @@ class NotificationsPlugin final : public Plugin {
  public:
   void configure(const ConfigView& section) override { config_ = decodeNotificationsConfig(section); }
 
+  // An account event's one-time link arrives sealed (agape/secret_box.h);
+  // opened here, in memory, for the email only.
+  Json withOpenedLink(Json p) const {
+    if (!p.is_object() || !p.contains("sealedLink")) return p;
+    const auto link = p["sealedLink"].is_string() && p.value("userId", "") != ""
+                          ? secrets_->open(p["sealedLink"].get<std::string>(), "mail.link:" + p.value("userId", ""))
+                          : std::nullopt;
+    // Retried, then dead-lettered: a key missing on this instance is an operator's fix.
+    if (!link) throw std::runtime_error("the event's sealed link does not open with this server's keys");
+    p["link"] = *link;
+    p.erase("sealedLink");
+    return p;
+  }
+
   void provision(Context& ctx) override {
     if (config_.provider == "resend")
       mailer_ = std::make_unique<ResendMailer>(config_.baseUrl, config_.apiKey, config_.from, config_.replyTo,
                                                config_.timeout);
     else
       mailer_ = std::make_unique<OutboxMailer>();
-    book_ = std::make_unique<DeliveryBook>(ctx.db(), ctx.jobs(), ctx.clock(), *mailer_, ctx.logger());
+    secrets_ = &ctx.services().get<SecretBox>();
+    book_ = std::make_unique<DeliveryBook>(ctx.db(), ctx.jobs(), ctx.clock(), *mailer_, ctx.logger(), *secrets_);
     tracker_ = std::make_unique<DeliveryTracker>(ctx.clock(), ctx.logger());
     store_ = displayName(config_.from);
     alerts_ = std::make_unique<StaffAlerts>(config_.staffAlerts, *book_, ctx.clock(), ctx.logger(), store_);
@@ -65,7 +81,7 @@ class NotificationsPlugin final : public Plugin {
     }, {.concurrency = 2, .lease = std::chrono::minutes(2)});
 
     ctx.events().subscribe("user.*", "account-emails", [this, &db](const Event& e) {
-      const auto m = accountMessage(e.topic, payloadOf(e), store_);
+      const auto m = accountMessage(e.topic, withOpenedLink(payloadOf(e)), store_);
       if (m) db.run([&](Tx& tx) { book_->record(tx, e.id, *m); });
     });
     ctx.events().subscribe("order.*", "order-emails", [this, &db](const Event& e) {
@@ -121,6 +137,7 @@ class NotificationsPlugin final : public Plugin {
   NotificationsConfig config_;
   std::unique_ptr<Mailer> mailer_;
   std::unique_ptr<DeliveryBook> book_;
+  const SecretBox* secrets_ = nullptr;
   std::unique_ptr<DeliveryTracker> tracker_;
   std::unique_ptr<StaffAlerts> alerts_;
   std::unique_ptr<NotificationsApi> api_;

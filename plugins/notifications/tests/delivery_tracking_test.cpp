@@ -21,6 +21,7 @@
 #include "log/log.h"
 #include "metrics/registry.h"
 #include "migrate/migrator.h"
+#include "secrets/sealing_keys.h"
 #include "staff_alerts.h"
 #include "suppressions.h"
 
@@ -59,7 +60,8 @@ class DeliveryTrackingTest : public kernel::testing::DbTest {
         .up(log_);
     runner_ = std::make_unique<kernel::JobRunner>(*db_, clock_, metrics_, jobsConfig_);
     jobs_ = std::make_unique<kernel::PluginJobs>(*runner_, "notifications");
-    book_ = std::make_unique<DeliveryBook>(*db_, *jobs_, clock_, mailer_, log_);
+    secrets_ = kernel::SealingKeys::load(keysDir_.path(), true);
+    book_ = std::make_unique<DeliveryBook>(*db_, *jobs_, clock_, mailer_, log_, *secrets_);
     tracker_ = std::make_unique<DeliveryTracker>(clock_, log_);
   }
   void TearDown() override {
@@ -113,6 +115,8 @@ class DeliveryTrackingTest : public kernel::testing::DbTest {
   std::unique_ptr<kernel::DbPool> db_;
   std::unique_ptr<kernel::JobRunner> runner_;
   std::unique_ptr<kernel::PluginJobs> jobs_;
+  kernel::testing::TempDir keysDir_;
+  std::shared_ptr<kernel::SealingKeys> secrets_;
   std::unique_ptr<DeliveryBook> book_;
   std::unique_ptr<DeliveryTracker> tracker_;
   std::unique_ptr<StaffAlerts> alerts_;

@@ -3,6 +3,7 @@
 // tokens ("test:<user id>:<role>"), plugin entries with their migrations from
 // the source tree, and a fixture (on SQLite and PostgreSQL) with JSON request
 // helpers and problem+json readers.
+#include <cstdio>
 #include <memory>
 #include <set>
 #include <string>
@@ -106,14 +107,16 @@ class ApiTest : public BackendTest {
                 Json{{"quantity", stock}, {"reason", "count"}}, {admin}));
     return p;
   }
-  // One value from the server's database ("" when there is no row).
+  // One value from the server's database ("" when there is no row); also
+  // for a change with RETURNING.
   std::string queryText(const std::string& sql) {
 #ifdef AGAPE_WITH_PG
     if (schema_) return schema_->text(sql);
 #endif
     sqlite3* db = nullptr;
     std::string out;
-    if (sqlite3_open_v2((dir_.path() + "/data/agape.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    if (sqlite3_open_v2((dir_.path() + "/data/agape.db").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
+      sqlite3_busy_timeout(db, 5000);
       sqlite3_stmt* st = nullptr;
       if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
           sqlite3_column_text(st, 0))
@@ -121,6 +124,23 @@ class ApiTest : public BackendTest {
       sqlite3_finalize(st);
     }
     sqlite3_close(db);
+    return out;
+  }
+  // Every row of every table of the server's database, as text: to show
+  // that something is stored nowhere.
+  std::string databaseDump() {
+#ifdef AGAPE_WITH_PG
+    if (schema_)
+      return schema_->text(
+          "SELECT string_agg(query_to_xml(format('SELECT * FROM %I', table_name), true, false, '')::text, E'\\n') "
+          "FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'");
+#endif
+    std::string out;
+    if (FILE* p = ::popen(("sqlite3 -readonly '" + dir_.path() + "/data/agape.db' .dump").c_str(), "r")) {
+      char buf[65536];
+      for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+      ::pclose(p);
+    }
     return out;
   }
   static std::string code(const HttpResult& r) { return problemCode(r); }

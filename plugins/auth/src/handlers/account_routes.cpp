@@ -43,8 +43,8 @@ Response registerUser(AuthRuntime& rt, Request& req) {
       long long expires = now + rt.config().emailVerificationTtl.count();
       std::string token = issueOneTimeToken(tx, u.id, TokenPurpose::VerifyEmail, now, rt.config().emailVerificationTtl.count());
       rt.publishUserEvent(tx, "user.registered", u, "");
-      rt.publishUserEvent(tx, "user.email_verification_requested", u,
-                          rt.config().publicBaseUrl + "/verify-email?token=" + token, expires);
+      rt.publishOneTimeLink(tx, "user.email_verification_requested", u,
+                            rt.config().publicBaseUrl + "/verify-email?token=" + token, expires);
       return u;
     });
   } catch (const DbError& e) {
@@ -83,8 +83,8 @@ Response requestPasswordReset(AuthRuntime& rt, Request& req) {
     auto user = findUserByEmail(tx, email);
     if (!user) return;
     std::string token = issueOneTimeToken(tx, user->id, TokenPurpose::PasswordReset, now, ttl);
-    rt.publishUserEvent(tx, "user.password_reset_requested", *user,
-                        rt.config().publicBaseUrl + "/reset-password?token=" + token, now + ttl);
+    rt.publishOneTimeLink(tx, "user.password_reset_requested", *user,
+                          rt.config().publicBaseUrl + "/reset-password?token=" + token, now + ttl);
   });
   return Response::withStatus(202);
 }

@@ -1,6 +1,5 @@
 // Login (password, lockout, TOTP), refresh-token rotation and logout.
 #include "auth_runtime.h"
-#include "base32.h"
 #include "handlers/attempt_guard.h"
 #include "request_fields.h"
 #include "totp.h"
@@ -37,7 +36,7 @@ Response login(AuthRuntime& rt, Request& req) {
   std::optional<long long> step;
   if (user->twoFactorEnabled()) {
     if (!code || code->empty()) throw Problem::unauthorized("A one-time code from the authenticator app is required.", "totp_required");
-    auto secret = base32Decode(*user->totpSecret);
+    auto secret = rt.totpKey(user->id, *user->totpSecret);
     if (secret) step = matchTotp(*secret, *code, now, user->totpLastStep);
     if (!step) attempt.fail(Problem::unauthorized("The one-time code is not valid."));
   }

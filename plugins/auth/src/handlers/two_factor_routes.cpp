@@ -28,7 +28,7 @@ Response enable(AuthRuntime& rt, Request& req) {
     UserRecord u = requireUser(tx, req.principal->id);
     if (u.twoFactorEnabled())
       throw Problem(409, "invalid_transition", "Two-factor authentication is already on; disable it first.");
-    setPendingTotp(tx, u.id, secret, now);
+    setPendingTotp(tx, u.id, rt.sealTotp(u.id, secret), now);
     return u;
   });
   std::string uri = otpauthUri(rt.config().issuer, user.email, secret);
@@ -44,7 +44,7 @@ Response verify(AuthRuntime& rt, Request& req) {
   if (u.twoFactorEnabled()) throw Problem(409, "invalid_transition", "Two-factor authentication is already on.");
   if (!u.totpPendingSecret) throw Problem(409, "invalid_transition", "Start with POST /v1/auth/2fa/enable.");
   const AttemptGuard attempt = AttemptGuard::claim(rt, u.id, now);
-  auto key = base32Decode(*u.totpPendingSecret);
+  auto key = rt.totpKey(u.id, *u.totpPendingSecret);
   auto step = key ? matchTotp(*key, code, now, std::nullopt) : std::nullopt;
   if (!step) attempt.fail(badCode());
   const bool done = rt.db().run([&](Tx& tx) {
@@ -63,7 +63,7 @@ Response disable(AuthRuntime& rt, Request& req) {
   const UserRecord u = rt.db().read([&](Tx& tx) { return requireUser(tx, req.principal->id); });
   if (!u.twoFactorEnabled()) throw Problem(409, "invalid_transition", "Two-factor authentication is not on.");
   const AttemptGuard attempt = AttemptGuard::claim(rt, u.id, now);
-  auto key = base32Decode(*u.totpSecret);
+  auto key = rt.totpKey(u.id, *u.totpSecret);
   auto step = key ? matchTotp(*key, code, now, u.totpLastStep) : std::nullopt;
   if (!step) attempt.fail(badCode());
   const bool done = rt.db().run([&](Tx& tx) {
