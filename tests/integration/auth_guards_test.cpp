@@ -11,12 +11,16 @@
 #include <thread>
 #include <vector>
 
+#include <agape/crypto.h>
+
 #include "base32.h"
 #include "support/api_test.h"
 #include "totp.h"
 
 namespace agape::test {
 namespace {
+
+using namespace std::chrono_literals;
 
 constexpr const char* kPassword = "Aso-oke-loom-2026!";
 
@@ -187,6 +191,51 @@ TEST_P(AuthGuards, RoleChangesKeepAnAdminAndEndTheChangedUsersSessions) {
   // The demoted admin's token no longer opens admin routes.
   const std::string demoted = answers[0].status == 200 ? bisi : ade;
   EXPECT_EQ(roles(demoted, chidiId, Json::array({"merchant"})).status, 401);
+}
+
+// The kid in an access token's header.
+std::string kidOf(const std::string& accessToken) {
+  const auto header = base64UrlDecode(accessToken.substr(0, accessToken.find('.')));
+  return header ? nlohmann::json::parse(*header, nullptr, false).value("kid", "") : "";
+}
+
+// `agape keys rotate` reaches two running servers sharing the key directory
+// without a restart: both publish the new key, then sign with it; tokens
+// signed before, and tokens of the other server, keep verifying.
+TEST_P(AuthGuards, ARotatedSigningKeyReachesEveryRunningServerWithoutARestart) {
+  serve({pluginEntry("auth")},
+        "auth:\n  bcryptCost: 4\n  generateKeys: true\n  keysDir: " + dir_.path() +
+            "/keys\n  revocationPoll: 200ms\n  keysReload: 1s\n  keyActivation: 3s\n",
+        {"server.rateLimits.auth.requests=100000", "server.rateLimits.auth.burst=100000"});
+  const int otherPort = freePort();
+  std::vector<std::string> otherArgs = serverArgs_;
+  otherArgs.insert(otherArgs.end(), {"--set", "server.port=" + std::to_string(otherPort)});
+  ServerProcess other(otherArgs, otherPort);
+  ASSERT_TRUE(other.waitReady()) << other.output();
+  HttpClient b(other.base());
+  createUser("gbenga@shop.ng", "customer");
+  const std::string before = ok(login("gbenga@shop.ng", kPassword)).value("accessToken", "");
+  const std::string oldKid = kidOf(before);
+
+  const auto rotated = runAgape({"keys", "rotate", "--config", config_});
+  ASSERT_EQ(rotated.exitCode, 0) << rotated.output;
+  const auto at = rotated.output.find("(kid ") + 5;
+  const std::string newKid = rotated.output.substr(at, rotated.output.find(')', at) - at);
+  ASSERT_NE(newKid, oldKid);
+  auto publishes = [&](HttpClient& c) { return c.get("/.well-known/jwks.json").body.find(newKid) != std::string::npos; };
+  ASSERT_TRUE(eventually([&] { return publishes(*client_) && publishes(b); }, 60s));
+  ASSERT_TRUE(eventually([&] { return kidOf(ok(login("gbenga@shop.ng", kPassword)).value("accessToken", "")) == newKid; },
+                         60s));
+  std::string after;  // the other server signs with it too, within one reload of the first
+  EXPECT_TRUE(eventually([&] {
+    after = ok(login("gbenga@shop.ng", kPassword, &b)).value("accessToken", "");
+    return kidOf(after) == newKid;
+  }, 5s));
+  for (const auto& token : {before, after}) {
+    EXPECT_EQ(get("/v1/auth/me", {"Authorization: Bearer " + token}).status, 200);
+    EXPECT_EQ(b.get("/v1/auth/me", {"Authorization: Bearer " + token}).status, 200);
+  }
+  EXPECT_EQ(other.terminate(), 0);
 }
 
 AGAPE_BACKENDS(AuthGuards);

@@ -29,9 +29,11 @@ const char* kUsersCreateHelp =
 
 const char* kKeysRotateHelp =
     "Usage: agape keys rotate\n\n"
-    "Writes a new RSA signing key (mode 0600) into auth.keysDir. With newest-key-wins (no auth.activeKey)\n"
-    "servers sign with it once restarted; the older public keys stay in /.well-known/jwks.json so tokens\n"
-    "they signed keep verifying. Retire them with `agape keys prune` after one access-token lifetime.\n";
+    "Writes a new RSA signing key (mode 0600) into auth.keysDir. Running servers that share the directory\n"
+    "(or get a copy) publish it in /.well-known/jwks.json within auth.keysReload and, with newest-key-wins\n"
+    "(no auth.activeKey), sign with it once it is auth.keyActivation old; no restart. The older public keys\n"
+    "stay published so tokens they signed keep verifying. Retire them with `agape keys prune` after one\n"
+    "access-token lifetime.\n";
 
 const char* kKeysPruneHelp =
     "Usage: agape keys prune\n\n"
@@ -142,10 +144,11 @@ int seedCustomers(AuthRuntime& rt, const CommandIo& io) {
 int keysRotate(AuthRuntime& rt, const CommandIo& io) {
   if (!io.args.empty()) return usage(io, "unexpected argument " + io.args.front(), kKeysRotateHelp);
   auto path = writeNewSigningKey(rt.config().keysDir);
-  auto keys = loadKeySet(KeyStoreOptions{rt.config().keysDir, rt.config().activeKey, false});
-  io.out << "new signing key " << path.string() << "\n";
-  io.out << "signing key after restart: " << keys->active().kid() << " (" << keys->files().size()
-         << " keys published in the JWKS)\n";
+  auto keys = loadKeySet(KeyStoreOptions{.dir = rt.config().keysDir});  // no delay: the newest, the one just written
+  io.out << "new signing key " << path.string() << " (kid " << keys->active().kid() << ")\n";
+  io.out << "running servers publish it within " << rt.config().keysReload.count() << " s and sign with it "
+         << rt.config().keyActivation.count() << " s from now; " << keys->files().size()
+         << " keys published in the JWKS\n";
   return kOk;
 }
 

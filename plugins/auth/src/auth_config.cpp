@@ -74,6 +74,11 @@ AuthConfig decodeAuthConfig(const ConfigView& section) {
   c.revocationPoll = d.duration("revocationPoll", c.revocationPoll);
   if (c.revocationPoll < milliseconds(100) || c.revocationPoll > milliseconds(60000))
     section.child("revocationPoll")->fail("must be between 100ms and 1m");
+  c.keysReload = durationIn(d, "keysReload", c.keysReload, seconds(1), seconds(300), "1s and 5m");
+  c.keyActivation = durationIn(d, "keyActivation", c.keyActivation, seconds(0), seconds(3600), "0s and 1h");
+  if (c.keyActivation < 2 * c.keysReload)
+    section.child("keyActivation")->fail("must be at least twice keysReload, so every instance publishes a new key "
+                                         "before any signs with it");
   d.finish();
   return c;
 }

@@ -27,6 +27,10 @@ struct AuthConfig {
   std::chrono::seconds passwordResetTtl{3600};
   std::string publicBaseUrl = "http://localhost:3000";  // storefront links in emails, no trailing '/'
   std::chrono::milliseconds revocationPoll{5000};
+  // Running servers read keysDir again this often; a new key signs once it
+  // has been there keyActivation (by then every instance publishes it).
+  std::chrono::seconds keysReload{10};
+  std::chrono::seconds keyActivation{30};
 };
 
 // Relative paths in the section resolve against the directory of the file

@@ -25,16 +25,21 @@ class AuthPlugin final : public Plugin {
     for (const auto& e : std::filesystem::exists(config_.keysDir) ? std::filesystem::directory_iterator(config_.keysDir)
                                                                    : std::filesystem::directory_iterator())
       hadKey = hadKey || e.path().extension() == ".pem";
-    auto keys = loadKeySet(KeyStoreOptions{config_.keysDir, config_.activeKey, config_.generateKeys});
+    const KeyStoreOptions keyOptions{.dir = config_.keysDir,
+                                     .activeKey = config_.activeKey,
+                                     .generateIfMissing = config_.generateKeys,
+                                     .activationDelay = config_.keyActivation};
+    auto keys = std::make_shared<KeyRing>(keyOptions, loadKeySet(keyOptions));
     if (!hadKey) ctx.logger().warn("auth: generated a development signing key", {{"dir", config_.keysDir.string()}});
     ctx.logger().info("auth: signing keys loaded",
-                      {{"activeKid", keys->active().kid()}, {"keys", std::to_string(keys->files().size())}});
+                      {{"activeKid", keys->current()->active().kid()},
+                       {"keys", std::to_string(keys->current()->files().size())}});
 
     runtime_ = std::make_unique<AuthRuntime>(
         config_, keys, AuthServices{ctx.db(), ctx.events(), ctx.audit(), ctx.clock(), ctx.logger(),
                                      ctx.services().get<SecretBox>()});
     ctx.services().provide<Authenticator>(std::make_shared<TokenAuthenticator>(
-        keys, runtime_->tokenRules(), ctx.clock(), std::const_pointer_cast<const RevocationList>(runtime_->revocations())));
+        runtime_->sharedKeyRing(), runtime_->tokenRules(), ctx.clock(), std::const_pointer_cast<const RevocationList>(runtime_->revocations())));
     ctx.services().provide<UserDirectory>(std::make_shared<UserDirectoryImpl>());
 
     Routes& routes = ctx.routes();

@@ -8,9 +8,11 @@
 namespace agape::auth {
 namespace {
 
-// The successor secret of refresh tokens is derived from the active signing
-// key, so that every instance sharing the key directory derives the same one
-// with no further secret to distribute.
+// The successor secret of refresh tokens is derived from the signing key at
+// start, so that every instance sharing the key directory derives the same
+// one with no further secret to distribute. (Across a key rotation, a twin
+// refresh within the grace window that lands on an instance started on the
+// other side of it ends the session: the user signs in again.)
 std::string successorSecret(const KeySet& keys) {
   return hmacSha256(keys.active().privatePem(), "agape.auth refresh-token successor v1");
 }
@@ -19,12 +21,12 @@ std::string totpPurpose(const std::string& userId) { return "auth.totp:" + userI
 
 }  // namespace
 
-AuthRuntime::AuthRuntime(AuthConfig config, std::shared_ptr<const KeySet> keys, AuthServices services)
+AuthRuntime::AuthRuntime(AuthConfig config, std::shared_ptr<KeyRing> keys, AuthServices services)
     : config_(std::move(config)),
       keys_(std::move(keys)),
       services_(services),
       hasher_(config_.bcryptCost),
-      sessions_(successorSecret(*keys_), config_.refreshTokenTtl.count(), config_.refreshReuseGrace.count()) {}
+      sessions_(successorSecret(*keys_->current()), config_.refreshTokenTtl.count(), config_.refreshReuseGrace.count()) {}
 
 TokenRules AuthRuntime::tokenRules() const {
   return TokenRules{config_.tokenIssuer, config_.tokenAudience, config_.clockLeeway};
@@ -42,7 +44,7 @@ Json AuthRuntime::tokenPair(const UserRecord& user, const std::string& sessionId
                             const std::string& refreshToken) const {
   const long long issued = now();
   AccessClaims c{user.id, sessionId, user.roles, newId(), issued, issued + config_.accessTokenTtl.count()};
-  return {{"accessToken", signAccessToken(keys_->active(), tokenRules(), c)},
+  return {{"accessToken", signAccessToken(keys_->current()->active(), tokenRules(), c)},
           {"refreshToken", refreshToken},
           {"tokenType", "Bearer"},
           {"expiresIn", config_.accessTokenTtl.count()},

@@ -36,11 +36,13 @@ struct AuthServices {
 
 class AuthRuntime {
  public:
-  AuthRuntime(AuthConfig config, std::shared_ptr<const KeySet> keys, AuthServices services);
+  AuthRuntime(AuthConfig config, std::shared_ptr<KeyRing> keys, AuthServices services);
 
   const AuthConfig& config() const { return config_; }
-  const KeySet& keys() const { return *keys_; }
-  std::shared_ptr<const KeySet> sharedKeys() const { return keys_; }
+  // The signing and published keys now (a snapshot: hold it while using it).
+  std::shared_ptr<const KeySet> keys() const { return keys_->current(); }
+  KeyRing& keyRing() const { return *keys_; }
+  std::shared_ptr<const KeyRing> sharedKeyRing() const { return keys_; }
   const PasswordHasher& hasher() const { return hasher_; }
   const PasswordPolicy& policy() const { return policy_; }
   const SessionStore& sessions() const { return sessions_; }
@@ -75,7 +77,7 @@ class AuthRuntime {
 
  private:
   AuthConfig config_;
-  std::shared_ptr<const KeySet> keys_;
+  std::shared_ptr<KeyRing> keys_;
   AuthServices services_;
   PasswordHasher hasher_;
   PasswordPolicy policy_;

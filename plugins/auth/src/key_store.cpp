@@ -70,6 +70,7 @@ KeySet::KeySet(std::vector<KeyFile> files, std::size_t activeIndex) : files_(std
     for (const auto& k : jwks_["keys"]) duplicate = duplicate || k["kid"] == files_[i].key.kid();
     if (!duplicate) jwks_["keys"].push_back(files_[i].key.publicJwk());
   }
+  jwksText_ = jwks_.dump();
 }
 
 const RsaKey* KeySet::find(std::string_view kid) const {
@@ -98,12 +99,35 @@ std::shared_ptr<const KeySet> loadKeySet(const KeyStoreOptions& options) {
     if (!files[*active].key.hasPrivate())
       throw std::runtime_error("auth.activeKey: " + files[*active].path.string() + " holds no private key");
   } else {
-    for (std::size_t i = 0; i < files.size(); ++i)
-      if (files[i].key.hasPrivate()) active = i;  // the newest wins
+    // The newest private key that has been published long enough, else the
+    // oldest (a first key, or every key newer than the delay).
+    const auto ripe = fs::file_time_type::clock::now() - options.activationDelay;
+    std::optional<std::size_t> oldest;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      if (!files[i].key.hasPrivate()) continue;
+      if (!oldest) oldest = i;
+      if (files[i].modified <= ripe) active = i;
+    }
+    if (!active) active = oldest;
   }
   if (files[*active].key.bits() < 2048)
     throw std::runtime_error("auth: signing key " + files[*active].path.string() + " is shorter than 2048 bits");
   return std::make_shared<const KeySet>(std::move(files), *active);
+}
+
+std::string KeySet::fingerprint() const {
+  std::string out = active().kid();
+  for (const auto& f : files_) out += "," + f.key.kid();
+  return out;
+}
+
+bool KeyRing::reload() {
+  KeyStoreOptions options = options_;
+  options.generateIfMissing = false;
+  auto next = loadKeySet(options);
+  if (next->fingerprint() == current()->fingerprint()) return false;
+  current_.store(std::move(next));
+  return true;
 }
 
 fs::path writeNewSigningKey(const fs::path& dir, int bits) {

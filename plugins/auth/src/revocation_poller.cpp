@@ -1,5 +1,6 @@
 #include "revocation_poller.h"
 
+#include <chrono>
 #include <utility>
 
 namespace agape::auth {
@@ -13,12 +14,26 @@ void RevocationPoller::pollOnce() {
   rt_.revocations()->pruneBefore(horizon);
 }
 
+void RevocationPoller::reloadKeysIfDue() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < nextKeysReload_) return;
+  nextKeysReload_ = now + rt_.config().keysReload;
+  try {
+    if (rt_.keyRing().reload())
+      rt_.log().info("auth: signing keys changed", {{"activeKid", rt_.keys()->active().kid()},
+                                                     {"keys", std::to_string(rt_.keys()->files().size())}});
+  } catch (const std::exception& e) {
+    rt_.log().warn("auth: the key directory is not usable; keeping the keys loaded", {{"error", e.what()}});
+  }
+}
+
 void RevocationPoller::start() {
   pollOnce();
   thread_ = std::thread([this] {
     std::unique_lock lock(mutex_);
     while (!wake_.wait_for(lock, rt_.config().revocationPoll, [this] { return stopping_; })) {
       lock.unlock();
+      reloadKeysIfDue();
       try {
         pollOnce();
         if (std::exchange(failing_, false)) rt_.log().info("auth: revocation poll works again");

@@ -1,6 +1,7 @@
 #pragma once
 // Keeps the in-memory revocation list in step with auth_sessions, for
-// sessions revoked by other server instances.
+// sessions revoked by other server instances; and, every auth.keysReload,
+// the signing keys in step with keysDir (rotation without a restart).
 
 #include <condition_variable>
 #include <mutex>
@@ -25,7 +26,9 @@ class RevocationPoller {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  void reloadKeysIfDue();
   bool failing_ = false;  // the poller thread's own: logged once per failure streak
+  std::chrono::steady_clock::time_point nextKeysReload_ = std::chrono::steady_clock::now();
   std::thread thread_;
 };
 

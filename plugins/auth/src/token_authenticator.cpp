@@ -30,9 +30,10 @@ std::optional<Principal> TokenAuthenticator::authenticate(const Request& request
   const long long now =
       std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
   AccessClaims claims;
+  const auto keys = keys_->current();  // one snapshot for the whole check
   try {
     claims = verifyAccessToken(
-        token, [this](std::string_view kid) { return keys_->find(kid); }, rules_, now);
+        token, [&keys](std::string_view kid) { return keys->find(kid); }, rules_, now);
   } catch (const JwtError& e) {
     if (e.reason() == JwtError::Reason::Expired) throw invalidToken("The access token has expired.", "token_expired");
     throw invalidToken("The access token is not valid.");

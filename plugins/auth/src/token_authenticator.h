@@ -16,14 +16,14 @@ namespace agape::auth {
 
 class TokenAuthenticator final : public Authenticator {
  public:
-  TokenAuthenticator(std::shared_ptr<const KeySet> keys, TokenRules rules, const Clock& clock,
+  TokenAuthenticator(std::shared_ptr<const KeyRing> keys, TokenRules rules, const Clock& clock,
                      std::shared_ptr<const RevocationList> revocations)
       : keys_(std::move(keys)), rules_(std::move(rules)), clock_(clock), revocations_(std::move(revocations)) {}
 
   std::optional<Principal> authenticate(const Request& request) const override;
 
  private:
-  std::shared_ptr<const KeySet> keys_;
+  std::shared_ptr<const KeyRing> keys_;
   TokenRules rules_;
   const Clock& clock_;
   std::shared_ptr<const RevocationList> revocations_;

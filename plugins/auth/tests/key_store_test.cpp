@@ -63,6 +63,35 @@ TEST(KeyStore, NewestKeySignsAndOlderKeysStayInTheJwks) {
   EXPECT_THROW(loadKeySet({dir, "nope", false, 2048}), std::runtime_error);
 }
 
+// Rotation without a restart: a new key is published at the next reload and
+// signs only once it is activationDelay old, by then on every instance.
+TEST(KeyStore, ANewKeyIsPublishedAtOnceAndSignsAfterTheActivationDelay) {
+  TempDir tmp;
+  fs::path dir = tmp.path() / "keys";
+  fs::path first = writeNewSigningKey(dir);
+  const KeyStoreOptions options{.dir = dir, .activationDelay = std::chrono::seconds(30)};
+  KeyRing ring(options, loadKeySet(options));
+  EXPECT_EQ(ring.current()->activePath(), first) << "a first key signs at once";
+  EXPECT_FALSE(ring.reload());
+  fs::path second = writeNewSigningKey(dir);
+  ASSERT_TRUE(ring.reload());
+  EXPECT_EQ(ring.current()->activePath(), first) << "of two new keys, the older signs";
+  fs::last_write_time(first, fs::file_time_type::clock::now() - std::chrono::hours(1));
+  EXPECT_FALSE(ring.reload());
+  auto published = ring.current();
+  EXPECT_EQ(published->activePath(), first) << "published, not yet signing";
+  EXPECT_EQ(published->jwks()["keys"].size(), 2u);
+  EXPECT_NE(published->find(loadKeySet({.dir = dir})->active().kid()), nullptr);
+  fs::last_write_time(second, fs::file_time_type::clock::now() - std::chrono::seconds(31));
+  ASSERT_TRUE(ring.reload());
+  EXPECT_EQ(ring.current()->activePath(), second);
+  EXPECT_EQ(published->activePath(), first) << "a snapshot taken before stays whole";
+  // A broken directory keeps the keys loaded.
+  tmp.write("keys/broken.pem", "-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----\n");
+  EXPECT_THROW(ring.reload(), std::runtime_error);
+  EXPECT_EQ(ring.current()->activePath(), second);
+}
+
 TEST(KeyStore, RetiredKeysArePrunedOnlyAfterTheirTokensExpired) {
   TempDir tmp;
   fs::path dir = tmp.path() / "keys";
@@ -89,7 +118,8 @@ TEST(TokenAuthenticator, BearerTokensBecomePrincipalsAndRevokedSessionsAreRefuse
   testing::ManualClock clock;
   auto revoked = std::make_shared<RevocationList>();
   TokenRules rules{"agape", "agape", std::chrono::seconds(30)};
-  TokenAuthenticator auth(keys, rules, clock, revoked);
+  TokenAuthenticator auth(std::make_shared<KeyRing>(KeyStoreOptions{.dir = tmp.path() / "keys"}, keys), rules, clock,
+                          revoked);
   const long long now = std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
   std::string token = signAccessToken(keys->active(), rules, {"u1", "s1", {"admin"}, "j1", now, now + 900});
 

@@ -73,12 +73,13 @@ void addAdminRoutes(Routes& routes, AuthRuntime& rt) {
 }
 
 void addJwksRoute(Routes& routes, AuthRuntime& rt) {
-  // Serialised once: the key set is fixed for the life of the process.
-  auto body = std::make_shared<const std::string>(rt.keys().jwks().dump());
+  // Serialised once per key set. Cached by clients for less than half the
+  // key activation delay, so they see a new key before it signs.
   routes.get("/.well-known/jwks.json",
-             [body](Request&) {
-               Response r = Response::json(*body);
-               r.headers.set("Cache-Control", "public, max-age=300");
+             [&rt](Request&) {
+               Response r = Response::json(rt.keys()->jwksText());
+               const auto maxAge = std::max<long long>(rt.config().keyActivation.count() / 2 - 1, 0);
+               r.headers.set("Cache-Control", "public, max-age=" + std::to_string(maxAge));
                return r;
              },
              {.runInline = true,
