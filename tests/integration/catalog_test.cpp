@@ -185,7 +185,11 @@ TEST_P(CatalogServe, QueryParametersAreValidated) {
                            "/v1/products?page=0", "/v1/products?sort=cheapest", "/v1/products?minPrice=-1",
                            "/v1/products?minPrice=5&maxPrice=4", "/v1/products?inStock=maybe",
                            "/v1/products/search", "/v1/products/search?q=", "/v1/products/search?q=a&sort=name",
-                           "/v1/products/categories?x=1"}) {
+                           "/v1/products/categories?x=1",
+                           // Cost bounds: rows skipped by paging, words searched.
+                           "/v1/products?page=101&limit=100", "/v1/products?page=10001",
+                           "/v1/products/search?q=sneakers&page=501&limit=20",
+                           "/v1/products/search?q=a+b+c+d+e+f+g+h+i+j+k"}) {
     auto r = get(path);
     EXPECT_EQ(r.status, 400) << path << " " << r.body;
     EXPECT_EQ(r.header("content-type"), "application/problem+json") << path;
@@ -194,6 +198,8 @@ TEST_P(CatalogServe, QueryParametersAreValidated) {
     EXPECT_FALSE(j["errors"].empty()) << path;
   }
   EXPECT_EQ(get("/v1/products/search?q=" + std::string(201, 'a')).status, 400);
+  EXPECT_EQ(get("/v1/products?page=100&limit=100").status, 200) << "10,000 rows deep is allowed";
+  EXPECT_EQ(get("/v1/products/search?q=a+b+c+d+e+f+g+h+i+j").status, 200) << "ten words are allowed";
   // No inventory has reported: "in stock" cannot be answered.
   auto r = get("/v1/products?inStock=true");
   EXPECT_EQ(r.status, 400) << r.body;
@@ -210,6 +216,9 @@ TEST_P(CatalogServe, SearchRanksNameAboveCategoryAboveDescription) {
   EXPECT_EQ(names(ok(get("/v1/products/search?q=dresses"))), (std::vector<std::string>{"Ankara Wrap Dress"}));
   EXPECT_EQ(ok(get("/v1/products/search?q=agbada"))["meta"]["total"], 0);
   EXPECT_EQ(ok(get("/v1/products/search?q=%22%3A*%28"))["meta"]["total"], 0);  // syntax is not passed through
+  // One letter is matched as a whole word, not as the prefix of every word starting with it.
+  EXPECT_EQ(ok(get("/v1/products/search?q=l"))["meta"]["total"], 0);
+  EXPECT_EQ(names(ok(get("/v1/products/search?q=la"))), (std::vector<std::string>{"Lagos Sneakers"}));
   auto paged = ok(get("/v1/products/search?q=sneakers&limit=1&page=2"));
   EXPECT_EQ(names(paged), (std::vector<std::string>{"Blue Kaftan"}));
   EXPECT_EQ(paged["meta"]["totalPages"], 2);

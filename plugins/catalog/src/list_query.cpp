@@ -6,6 +6,8 @@
 
 #include <agape/problem.h>
 
+#include "text_util.h"
+
 namespace agape::catalog {
 namespace {
 
@@ -55,9 +57,14 @@ class Reader {
     errors_.push_back({std::string(name), "must be true or false"});
     return std::nullopt;
   }
+  // Deep pages cost the database the whole skipped prefix (OFFSET) for
+  // every request, so a client walks at most kMaxPagedRows rows deep.
   void paging(ListQuery& q) {
     q.page = static_cast<int>(integer("page", 1, 1'000'000).value_or(1));
     q.limit = static_cast<int>(integer("limit", 1, 100).value_or(20));
+    if (static_cast<long long>(q.page) * q.limit > kMaxPagedRows)
+      fail("page", "page × limit must be at most " + std::to_string(kMaxPagedRows) +
+                       ": narrow the search or the filters to see further");
   }
   void fail(std::string field, std::string message) { errors_.push_back({std::move(field), std::move(message)}); }
   void finish() {
@@ -100,6 +107,8 @@ ListQuery parseSearchQuery(const Request& request) {
   auto text = request.query("q");
   if (!text || text->empty() || text->size() > 200)
     r.fail("q", "is required, 1 to 200 characters");
+  else if (searchWordCount(*text) > kMaxSearchWords)
+    r.fail("q", "must have at most " + std::to_string(kMaxSearchWords) + " words");
   else
     q.q = std::string(*text);
   r.paging(q);

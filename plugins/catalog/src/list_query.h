@@ -19,6 +19,11 @@ struct ListQuery {
   int limit = 20;
 };
 
+// Bounds on what one request may ask of the database: rows skipped by
+// paging (page × limit) and words searched.
+inline constexpr long long kMaxPagedRows = 10'000;
+inline constexpr std::size_t kMaxSearchWords = 10;
+
 ListQuery parseListQuery(const Request& request);
 ListQuery parseSearchQuery(const Request& request);
 

@@ -215,7 +215,8 @@ std::string searchProducts(Tx& tx, const ListQuery& q) {
     // Each term as a quoted prefix: "sneak" finds "sneakers"; quoting keeps
     // FTS5 syntax out of user input. Weights: name 10, category 5, description 1.
     std::string match;
-    for (const auto& t : terms) match += (match.empty() ? "\"" : " \"") + t + "\"*";
+    for (const auto& t : terms)
+      match += (match.empty() ? "\"" : " \"") + t + (t.size() >= kMinPrefixLength ? "\"*" : "\"");
     // The index holds active products only: count (a window over the
     // matches) and rank inside it, then join the one page of products.
     // (bm25 cannot sit in the same SELECT as a window function.)
@@ -241,7 +242,7 @@ std::string searchProducts(Tx& tx, const ListQuery& q) {
     // count is its own statement: a window over the matches would copy them
     // all into a tuple store. Ties are broken by id in byte order.
     std::string prefix;
-    for (const auto& t : terms) prefix += (prefix.empty() ? "" : " & ") + t + ":*";
+    for (const auto& t : terms) prefix += (prefix.empty() ? "" : " & ") + t + (t.size() >= kMinPrefixLength ? ":*" : "");
     const std::string matches =
         "WITH m AS MATERIALIZED (SELECT websearch_to_tsquery('english', :q) || to_tsquery('english', :prefix) AS q) ";
     const Params matchParams{q.q, prefix};

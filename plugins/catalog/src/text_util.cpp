@@ -68,6 +68,17 @@ bool isValidSku(std::string_view sku) {
   return true;
 }
 
+std::size_t searchWordCount(std::string_view text) {
+  std::size_t n = 0;
+  bool inWord = false;
+  for (unsigned char c : text) {
+    const bool word = std::isalnum(c);
+    if (word && !inWord) ++n;
+    inWord = word;
+  }
+  return n;
+}
+
 std::vector<std::string> searchTerms(std::string_view text) {
   std::vector<std::string> out;
   std::string cur;

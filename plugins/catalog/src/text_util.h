@@ -21,6 +21,11 @@ bool isValidSlug(std::string_view slug);
 bool isValidSku(std::string_view sku);  // ^[A-Z0-9][A-Z0-9-]{2,63}$
 // Lower-case alphanumeric words of free text, for search queries.
 std::vector<std::string> searchTerms(std::string_view text);
+// How many words searchTerms finds, before its cap.
+std::size_t searchWordCount(std::string_view text);
+// Words shorter than this match whole only, not as prefixes ("a" would
+// match most of the catalogue).
+inline constexpr std::size_t kMinPrefixLength = 2;
 // Strong ETag value (quoted) over a body.
 std::string etagOf(std::string_view body);
 
