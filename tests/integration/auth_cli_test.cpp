@@ -24,7 +24,7 @@ struct AuthDir {
              fs::copy_options::recursive);
     cfg = dir.write("agape.yaml", testConfig(dir, port, {"auth"},
                                              "auth:\n  bcryptCost: 4\n  generateKeys: true\n  keysDir: " + dir.path() +
-                                                 "/keys\n"));
+                                                 "/keys\n  revocationPoll: 200ms\n  keysReload: 1s\n  keyActivation: 2s\n"));
   }
   std::unique_ptr<ServerProcess> serve() {
     auto s = std::make_unique<ServerProcess>(std::vector<std::string>{"serve", "--config", cfg}, port);
@@ -112,7 +112,9 @@ TEST(AuthCli, KeysRotateKeepsIssuedTokensValidAndSignsWithTheNewKey) {
   HttpClient c(second->base());
   auto jwks = json::parse(c.get("/.well-known/jwks.json").body);
   ASSERT_EQ(jwks["keys"].size(), 2u);
-  EXPECT_NE(jwks["keys"][0]["kid"], oldKid);  // the active (new) key is listed first
+  // The new key signs once it is keyActivation old: then it is listed first.
+  ASSERT_TRUE(eventually([&] { return json::parse(c.get("/.well-known/jwks.json").body)["keys"][0]["kid"] != oldKid; },
+                         std::chrono::seconds(10)));
   // A token signed by the old key still verifies...
   auto me = c.get("/v1/auth/me", {"Authorization: Bearer " + oldToken});
   EXPECT_EQ(me.status, 200) << me.body;

@@ -84,6 +84,9 @@ TEST_F(SqliteStorage, ARemovedDataDirectoryRefusesWritesAndProductionNeverRecrea
   }
   const CommandResult migrated = runAgape({"migrate", "up", "--config", config_, "--set", "environment=production"});
   ASSERT_EQ(migrated.exitCode, 0) << migrated.output;
+  // So are its sealing keys, gone with the directory.
+  const CommandResult sealed = runAgape({"secrets", "rotate", "--config", config_, "--set", "environment=production"});
+  ASSERT_EQ(sealed.exitCode, 0) << sealed.output;
   ASSERT_TRUE(fs::exists(database()));
   auto server = serve("production");
   ASSERT_TRUE(server->waitReady()) << server->output();
