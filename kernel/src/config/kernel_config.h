@@ -49,7 +49,11 @@ struct ServerConfig {
   // A streamed response whose client reads nothing for this long is cut
   // off, so a client that stopped reading never holds a worker for ever.
   std::chrono::milliseconds sendTimeout{30000};
-  bool trustForwardedFor = false;  // take the client IP from X-Forwarded-For (behind nginx)
+  // Proxies (CIDR networks) whose X-Forwarded-For entries are believed:
+  // the client is the first address, right to left, not among them.
+  std::vector<std::string> trustedProxies;
+  // Clients (CIDR networks) that may read /metrics; others get 404.
+  std::vector<std::string> metricsAllow = {"127.0.0.0/8", "::1/128"};
   CorsConfig cors;
   std::map<std::string, RateLimitClass> rateLimits;  // always has "default"
 };
