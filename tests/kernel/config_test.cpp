@@ -291,6 +291,10 @@ TEST(KernelConfigTest, DefaultsWithOnlyTheDatabase) {
   EXPECT_EQ(c.database.poolSize, 8);
   EXPECT_TRUE(c.database.autoMigrate);
   EXPECT_TRUE(c.database.preparedStatements);
+  EXPECT_EQ(c.database.keepalivesIdle, 10s);
+  EXPECT_EQ(c.database.keepalivesInterval, 5s);
+  EXPECT_EQ(c.database.keepalivesCount, 3);
+  EXPECT_EQ(c.database.tcpUserTimeout, 10s);
   EXPECT_TRUE(c.server.trustedProxies.empty());
   EXPECT_EQ(c.server.metricsAllow, (std::vector<std::string>{"127.0.0.0/8", "::1/128"}));
   EXPECT_EQ(c.logging.level, "info");
@@ -325,6 +329,10 @@ database:
   poolSize: 32
   busyTimeout: 1s
   acquireTimeout: 3s
+  keepalivesIdle: 30s
+  keepalivesInterval: 2s
+  keepalivesCount: 5
+  tcpUserTimeout: 4s
   autoMigrate: false
   preparedStatements: false
 logging:
@@ -368,6 +376,10 @@ plugins:
   EXPECT_EQ(c.database.poolSize, 32);
   EXPECT_EQ(c.database.busyTimeout, 1s);
   EXPECT_EQ(c.database.acquireTimeout, 3s);
+  EXPECT_EQ(c.database.keepalivesIdle, 30s);
+  EXPECT_EQ(c.database.keepalivesInterval, 2s);
+  EXPECT_EQ(c.database.keepalivesCount, 5);
+  EXPECT_EQ(c.database.tcpUserTimeout, 4s);
   EXPECT_FALSE(c.database.autoMigrate);
   EXPECT_FALSE(c.database.preparedStatements);
   EXPECT_EQ(c.logging.level, "warn");
@@ -377,7 +389,7 @@ plugins:
   ASSERT_EQ(c.plugins.enabled.size(), 2u);
   EXPECT_EQ(c.plugins.enabled[0].id, "hello");
   EXPECT_EQ(c.plugins.enabled[0].file, "");
-  EXPECT_EQ(c.plugins.enabled[0].location, "agape.yaml:37:7");
+  EXPECT_EQ(c.plugins.enabled[0].location, "agape.yaml:41:7");
   EXPECT_EQ(c.plugins.enabled[1].id, "acme.loyalty");
   EXPECT_EQ(c.plugins.enabled[1].file, "/opt/agape/plugins/libacme_loyalty.so");
   EXPECT_EQ(c.plugins.enabled[1].migrations, "/opt/agape/acme-loyalty/migrations");
@@ -544,6 +556,16 @@ TEST(KernelConfigTest, NetworkListsAreCheckedWhereTheyAreWritten) {
   auto c = decodeKernelConfig(
       parseDoc(std::string(kMinimal) + "server:\n  trustedProxies: [192.0.2.7, \"2001:db8::/32\"]\n"));
   EXPECT_EQ(c.server.trustedProxies, (std::vector<std::string>{"192.0.2.7", "2001:db8::/32"}));
+}
+
+TEST(KernelConfigTest, DatabaseNetworkTimeouts) {
+  const std::string db = "database:\n  url: sqlite:///var/lib/agape/agape.db\n";
+  EXPECT_EQ(decodeError(db + "  tcpUserTimeout: 500ms\n"),
+            "database.tcpUserTimeout: must be between 1s and 10m (agape.yaml:3:19)");
+  EXPECT_EQ(decodeError(db + "  keepalivesIdle: 0s\n"),
+            "database.keepalivesIdle: must be between 1s and 2h (agape.yaml:3:19)");
+  EXPECT_EQ(decodeError(db + "  keepalivesCount: 0\n"),
+            "database.keepalivesCount: must be between 1 and 100 (agape.yaml:3:20)");
 }
 
 TEST(KernelConfigTest, SectionsMustBeMaps) {

@@ -68,6 +68,15 @@ struct DatabaseConfig {
   // one statement (0: no limit). A route may raise them (TxOptions).
   std::chrono::milliseconds lockTimeout{5000};
   std::chrono::milliseconds statementTimeout{30000};
+  // PostgreSQL, TCP: keep-alive probes on an idle connection (after
+  // keepalivesIdle, every keepalivesInterval, keepalivesCount of them), and
+  // how long sent data may stay unacknowledged (tcp_user_timeout). The last
+  // also bounds how long past a statement's own limit a round trip waits for
+  // its answer before the connection is given up as dead.
+  std::chrono::milliseconds keepalivesIdle{10000};
+  std::chrono::milliseconds keepalivesInterval{5000};
+  int keepalivesCount = 3;
+  std::chrono::milliseconds tcpUserTimeout{10000};
   bool autoMigrate = true;  // `agape serve` applies pending migrations first
   bool preparedStatements = true;  // PostgreSQL: keep queries prepared per connection
 };

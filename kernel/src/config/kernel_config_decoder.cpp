@@ -227,6 +227,19 @@ DatabaseConfig decodeDatabase(const ConfigView& section, const std::string& base
   if (db.connectTimeout.count() < 1000) section.child("connectTimeout")->fail("must be at least 1s");
   db.lockTimeout = d.duration("lockTimeout", db.lockTimeout);
   db.statementTimeout = d.duration("statementTimeout", db.statementTimeout);
+  // libpq counts keep-alive times in whole seconds.
+  auto seconds = [&](std::string_view key, std::chrono::milliseconds fallback) {
+    auto v = d.duration(key, fallback);
+    if (v < std::chrono::seconds(1) || v > std::chrono::hours(2))
+      section.child(key)->fail("must be between 1s and 2h");
+    return v;
+  };
+  db.keepalivesIdle = seconds("keepalivesIdle", db.keepalivesIdle);
+  db.keepalivesInterval = seconds("keepalivesInterval", db.keepalivesInterval);
+  db.keepalivesCount = static_cast<int>(d.integer("keepalivesCount", db.keepalivesCount, 1, 100));
+  db.tcpUserTimeout = d.duration("tcpUserTimeout", db.tcpUserTimeout);
+  if (db.tcpUserTimeout < std::chrono::seconds(1) || db.tcpUserTimeout > std::chrono::minutes(10))
+    section.child("tcpUserTimeout")->fail("must be between 1s and 10m");
   db.autoMigrate = d.boolean("autoMigrate", db.autoMigrate);
   db.preparedStatements = d.boolean("preparedStatements", db.preparedStatements);
   d.finish();
