@@ -72,6 +72,7 @@ struct Stack {
       mw.push_back(makeSecurityHeadersMiddleware(false));
       mw.push_back(makeProblemMiddleware());
       mw.push_back(makeCorsMiddleware(cors));
+      mw.push_back(makeClientAllowMiddleware({"/metrics"}, CidrSet({"127.0.0.0/8", "::1/128"})));
       mw.push_back(makeRouteMiddleware());
       mw.push_back(makeBodyLimitMiddleware(1 << 20));
       mw.push_back(makeContentTypeMiddleware());

@@ -1,8 +1,9 @@
 -- wrk script for benchmarks/load/flood.sh: every request claims to come
--- from a client address (X-Forwarded-For, which the server trusts in this
--- scenario). CLIENTS=fixed: one of 64 addresses; CLIENTS=distinct: a new
--- address on every request (each wrk thread counts in its own range,
--- from OFFSET on, so that successive runs do not repeat addresses).
+-- from a client address (X-Forwarded-For, which the server believes in this
+-- scenario: loopback is a trusted proxy). CLIENTS=fixed: one of 64
+-- addresses; CLIENTS=distinct: a new address on every request (each wrk
+-- thread counts in its own range, from OFFSET on, so that successive runs do
+-- not repeat addresses).
 local mode = os.getenv("CLIENTS") or "fixed"
 local offset = tonumber(os.getenv("OFFSET") or "0")
 local threads = 0

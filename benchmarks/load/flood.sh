@@ -2,9 +2,10 @@
 # The rate limiter under a flood of distinct client addresses: requests per
 # second of a rate-limited route (GET /v1/hello/ada) from 64 known clients on
 # a fresh server, then a flood of FLOOD requests each from a new address
-# (X-Forwarded-For, trusted here), then the 64 known clients again. Prints
-# both rates, the server's CPU time per request (steadier than the rate on
-# a shared machine), their ratios and the server's resident memory.
+# (X-Forwarded-For, believed from loopback here), then the 64 known clients
+# again. Prints both rates, the server's CPU time per request (steadier
+# than the rate on a shared machine), their ratios and the server's
+# resident memory.
 #
 #   benchmarks/load/flood.sh [--build DIR] [--flood 1000000] [--duration 10s]
 #
@@ -23,7 +24,7 @@ while (($#)); do
     --build) build=${2:?}; shift 2 ;;
     --flood) flood=${2:?}; shift 2 ;;
     --duration) duration=${2:?}; shift 2 ;;
-    *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 for tool in wrk curl; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
@@ -39,7 +40,7 @@ dataDir: $work/data
 server:
   host: 127.0.0.1
   port: $port
-  trustForwardedFor: true
+  trustedProxies: [127.0.0.1/32]
   rateLimits:
     # Never refused, and each address's bucket stays for ten minutes (it is
     # not full again before): the limiter must hold every one of them.

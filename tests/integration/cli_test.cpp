@@ -66,10 +66,11 @@ TEST(Cli, MigrateUpStatusAndModifiedRefused) {
   // The kernel's own schema (jobs, events, audit) comes first.
   EXPECT_NE(pending.output.find("kernel\t1\tjobs_events_audit\tpending"), std::string::npos) << pending.output;
   EXPECT_NE(pending.output.find("kernel\t2\tjob_retention\tpending"), std::string::npos) << pending.output;
-  EXPECT_LT(pending.output.find("kernel\t2"), pending.output.find("hello\t1")) << pending.output;
+  EXPECT_NE(pending.output.find("kernel\t3\topen_jobs\tpending"), std::string::npos) << pending.output;
+  EXPECT_LT(pending.output.find("kernel\t3"), pending.output.find("hello\t1")) << pending.output;
   auto up = runAgape({"migrate", "up", "--config", cfg});
   EXPECT_EQ(up.exitCode, 0) << up.output;
-  EXPECT_NE(up.output.find("applied 3 migrations"), std::string::npos) << up.output;
+  EXPECT_NE(up.output.find("applied 4 migrations"), std::string::npos) << up.output;
   auto again = runAgape({"migrate", "up", "--config", cfg});
   EXPECT_NE(again.output.find("applied 0 migrations"), std::string::npos) << again.output;
   auto status = runAgape({"migrate", "status", "--config", cfg});

@@ -7,7 +7,10 @@
 // was told is saved is lost, no stock reservation is lost or doubled, every
 // job is done afterwards, and the outage is logged once. Also on the shared
 // test server: a row lock held for long makes checkouts 503 after
-// database.lockTimeout while reads, /readyz and /metrics keep answering.
+// database.lockTimeout while reads, /readyz and /metrics keep answering; and
+// a database behind a proxy that black-holes the connections (drops
+// everything, closes nothing) makes requests 503 within a stated bound, and
+// the server recovers by itself when packets flow again.
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 
@@ -27,6 +30,7 @@
 
 #include "common/own_postgres.h"
 #include "support/api_test.h"
+#include "support/blackhole_proxy.h"
 #include "support/pg_schema.h"
 
 namespace agape::test {
@@ -515,6 +519,75 @@ TEST_F(OutageServe, AHeldRowLockMakesCheckouts503WhileTheRestAnswers) {
           {customer("u-lock-0"), "Idempotency-Key: lock-0"}),
      201);
   EXPECT_EQ(server->terminate(), 0) << server->output();
+}
+
+// The server reaches PostgreSQL through a proxy that then black-holes every
+// connection: it stops forwarding and reading without closing anything, as
+// a network that drops packets (the server's kernel still sees its bytes
+// taken, so TCP's own timeouts cannot help; the kernel's deadline on each
+// round trip does). Short timeouts keep the test quick: a statement may
+// take 3 s, the network 2 s more, a connection 2 s to open.
+TEST_F(OutageServe, ABlackHoledDatabaseAnswers503InBoundedTimeAndRecoversByItself) {
+  PgSchema schema(std::getenv("AGAPE_TEST_PG_URL"));
+  PgConn probe = pgConnect(schema.url());
+  ASSERT_EQ(PQstatus(probe.get()), CONNECTION_OK);
+  const std::string pgPort = PQport(probe.get());
+  probe.reset();
+  BlackHoleProxy proxy("127.0.0.1", std::stoi(pgPort));
+  std::string url = schema.url();
+  const std::string hostPort = "127.0.0.1:" + pgPort;
+  ASSERT_NE(url.find(hostPort), std::string::npos) << url;
+  url.replace(url.find(hostPort), hostPort.size(), "127.0.0.1:" + std::to_string(proxy.port()));
+  const auto statementTimeout = 3s, tcpUserTimeout = 2s, connectTimeout = 2s;
+  auto server = serve(
+      url, {"database.statementTimeout=3s", "database.tcpUserTimeout=2s", "database.connectTimeout=2s",
+            "database.keepalivesIdle=1s", "database.keepalivesInterval=1s", "database.keepalivesCount=2"});
+  ASSERT_TRUE(client_) << server->output();
+  const std::string ada = customer("u-ada");
+  ASSERT_EQ(client_->get("/v1/cart", {ada}).status, 200);
+  ASSERT_EQ(client_->get("/readyz").status, 200);
+
+  ProbeLoop probes(server->base());
+  proxy.blackHole(true);
+  const auto holed = Clock::now();
+  // A request that needs the database: its statement's deadline (3 s + 2 s)
+  // or the pool marking the database down ends its wait.
+  HttpClient c(server->base());
+  auto t0 = Clock::now();
+  HttpResult cart = tryRequest(c, "GET", "/v1/cart", "", {ada});
+  const double firstMs = msSince(t0);
+  EXPECT_EQ(cart.status, 503) << cart.body;
+  EXPECT_EQ(problemCode(cart), "unavailable");
+  const auto bound = statementTimeout + tcpUserTimeout + connectTimeout;
+  const double boundMs = std::chrono::duration<double, std::milli>(bound).count();
+  EXPECT_LT(firstMs, boundMs) << server->output();
+  ASSERT_TRUE(eventually([&] { return probes.lastReady() == 503; }, 10s)) << server->output();
+  const double to503 = msSince(holed);
+  // Known down now: fast.
+  t0 = Clock::now();
+  EXPECT_EQ(tryRequest(c, "GET", "/v1/cart", "", {ada}).status, 503);
+  const double downMs = msSince(t0);
+  EXPECT_LT(downMs, 1000);
+  std::this_thread::sleep_for(2s);  // a while in the black hole
+  ASSERT_TRUE(server->running()) << server->output();
+
+  proxy.blackHole(false);
+  const auto flowing = Clock::now();
+  ASSERT_TRUE(eventually([&] { return tryRequest(c, "GET", "/v1/cart", "", {ada}).status == 200; }, 10s))
+      << server->output();
+  const double toServed = msSince(flowing);
+  ASSERT_TRUE(eventually([&] { return probes.lastReady() == 200; }, 5s)) << server->output();
+  probes.stop();
+  EXPECT_EQ(probes.healthFailures(), 0);
+  EXPECT_LT(probes.slowestMs(), 1000) << "/healthz and /readyz never wait for the database";
+  std::cout << "black hole: first request 503 after " << firstMs << " ms (bound " << bound.count()
+            << " s); /readyz 503 " << to503 << " ms after it began; then 503 in " << downMs
+            << " ms; served again " << toServed << " ms after packets flowed; slowest probe "
+            << probes.slowestMs() << " ms\n";
+  EXPECT_EQ(server->terminate(), 0) << server->output();
+  const std::string log = server->output();
+  EXPECT_EQ(countOf(log, "\"database unavailable;"), 1u) << log;
+  EXPECT_EQ(countOf(log, "\"database recovered\""), 1u) << log;
 }
 
 }  // namespace

@@ -291,6 +291,12 @@ TEST(KernelConfigTest, DefaultsWithOnlyTheDatabase) {
   EXPECT_EQ(c.database.poolSize, 8);
   EXPECT_TRUE(c.database.autoMigrate);
   EXPECT_TRUE(c.database.preparedStatements);
+  EXPECT_EQ(c.database.keepalivesIdle, 10s);
+  EXPECT_EQ(c.database.keepalivesInterval, 5s);
+  EXPECT_EQ(c.database.keepalivesCount, 3);
+  EXPECT_EQ(c.database.tcpUserTimeout, 10s);
+  EXPECT_TRUE(c.server.trustedProxies.empty());
+  EXPECT_EQ(c.server.metricsAllow, (std::vector<std::string>{"127.0.0.0/8", "::1/128"}));
   EXPECT_EQ(c.logging.level, "info");
   EXPECT_TRUE(c.plugins.enabled.empty());
 }
@@ -307,7 +313,8 @@ server:
   shutdownGrace: 250ms
   keepAliveTimeout: 2m
   sendTimeout: 45s
-  trustForwardedFor: true
+  trustedProxies: [127.0.0.1/32, 10.0.0.0/8, "::1/128"]
+  metricsAllow: []
   cors:
     allowedOrigins: [https://shop.example.ng, "http://localhost:3000"]
     allowedHeaders: [Authorization]
@@ -322,6 +329,10 @@ database:
   poolSize: 32
   busyTimeout: 1s
   acquireTimeout: 3s
+  keepalivesIdle: 30s
+  keepalivesInterval: 2s
+  keepalivesCount: 5
+  tcpUserTimeout: 4s
   autoMigrate: false
   preparedStatements: false
 logging:
@@ -346,7 +357,8 @@ plugins:
   EXPECT_EQ(c.server.shutdownGrace, 250ms);
   EXPECT_EQ(c.server.keepAliveTimeout, 2min);
   EXPECT_EQ(c.server.sendTimeout, 45s);
-  EXPECT_TRUE(c.server.trustForwardedFor);
+  EXPECT_EQ(c.server.trustedProxies, (std::vector<std::string>{"127.0.0.1/32", "10.0.0.0/8", "::1/128"}));
+  EXPECT_TRUE(c.server.metricsAllow.empty());
   EXPECT_EQ(c.server.cors.allowedOrigins,
             (std::vector<std::string>{"https://shop.example.ng", "http://localhost:3000"}));
   EXPECT_EQ(c.server.cors.allowedHeaders, (std::vector<std::string>{"Authorization"}));
@@ -364,6 +376,10 @@ plugins:
   EXPECT_EQ(c.database.poolSize, 32);
   EXPECT_EQ(c.database.busyTimeout, 1s);
   EXPECT_EQ(c.database.acquireTimeout, 3s);
+  EXPECT_EQ(c.database.keepalivesIdle, 30s);
+  EXPECT_EQ(c.database.keepalivesInterval, 2s);
+  EXPECT_EQ(c.database.keepalivesCount, 5);
+  EXPECT_EQ(c.database.tcpUserTimeout, 4s);
   EXPECT_FALSE(c.database.autoMigrate);
   EXPECT_FALSE(c.database.preparedStatements);
   EXPECT_EQ(c.logging.level, "warn");
@@ -373,7 +389,7 @@ plugins:
   ASSERT_EQ(c.plugins.enabled.size(), 2u);
   EXPECT_EQ(c.plugins.enabled[0].id, "hello");
   EXPECT_EQ(c.plugins.enabled[0].file, "");
-  EXPECT_EQ(c.plugins.enabled[0].location, "agape.yaml:36:7");
+  EXPECT_EQ(c.plugins.enabled[0].location, "agape.yaml:41:7");
   EXPECT_EQ(c.plugins.enabled[1].id, "acme.loyalty");
   EXPECT_EQ(c.plugins.enabled[1].file, "/opt/agape/plugins/libacme_loyalty.so");
   EXPECT_EQ(c.plugins.enabled[1].migrations, "/opt/agape/acme-loyalty/migrations");
@@ -513,6 +529,45 @@ TEST(KernelConfigTest, RateLimitRules) {
             "server.rateLimits.auth: must be a map such as {requests: 100, per: 1s, burst: 200} (agape.yaml:5:11)");
 }
 
+TEST(KernelConfigTest, TrustForwardedForNamesItsReplacement) {
+  for (const char* value : {"true", "false"})
+    EXPECT_EQ(
+        decodeError(std::string(kMinimal) + "server:\n  trustForwardedFor: " + value + "\n"),
+        "server.trustForwardedFor: was replaced by server.trustedProxies (CIDR list): name the proxies whose "
+        "X-Forwarded-For is believed, e.g. trustedProxies: [127.0.0.1/32] behind nginx on the same host "
+        "(agape.yaml:4:22)");
+}
+
+TEST(KernelConfigTest, NetworkListsAreCheckedWhereTheyAreWritten) {
+  EXPECT_EQ(
+      decodeError(std::string(kMinimal) + "server:\n  trustedProxies: [10.0.0.0/8, 10.0.0.1/8]\n"),
+      "server.trustedProxies[1]: \"10.0.0.1/8\" has address bits set beyond its prefix length (a network is "
+      "written with them zero, such as 10.0.0.0/8; a single address without a prefix) (agape.yaml:4:32)");
+  EXPECT_EQ(decodeError(std::string(kMinimal) + "server:\n  trustedProxies: [10.0.0.0/33]\n"),
+            "server.trustedProxies[0]: \"10.0.0.0/33\" has a prefix length that is not a number from 0 to 32 "
+            "(agape.yaml:4:20)");
+  EXPECT_EQ(decodeError(std::string(kMinimal) + "server:\n  metricsAllow: [localhost]\n"),
+            "server.metricsAllow[0]: \"localhost\" is not an IP network such as 10.0.0.0/8, 192.0.2.7 or "
+            "\"::1/128\" (agape.yaml:4:18)");
+  EXPECT_EQ(
+      decodeError(std::string(kMinimal) + "server:\n  trustedProxies: 127.0.0.1/32\n"),
+      "server.trustedProxies: must be a list of IP networks such as [127.0.0.1/32, 10.0.0.0/8, \"::1/128\"] "
+      "(agape.yaml:4:19)");
+  auto c = decodeKernelConfig(
+      parseDoc(std::string(kMinimal) + "server:\n  trustedProxies: [192.0.2.7, \"2001:db8::/32\"]\n"));
+  EXPECT_EQ(c.server.trustedProxies, (std::vector<std::string>{"192.0.2.7", "2001:db8::/32"}));
+}
+
+TEST(KernelConfigTest, DatabaseNetworkTimeouts) {
+  const std::string db = "database:\n  url: sqlite:///var/lib/agape/agape.db\n";
+  EXPECT_EQ(decodeError(db + "  tcpUserTimeout: 500ms\n"),
+            "database.tcpUserTimeout: must be between 1s and 10m (agape.yaml:3:19)");
+  EXPECT_EQ(decodeError(db + "  keepalivesIdle: 0s\n"),
+            "database.keepalivesIdle: must be between 1s and 2h (agape.yaml:3:19)");
+  EXPECT_EQ(decodeError(db + "  keepalivesCount: 0\n"),
+            "database.keepalivesCount: must be between 1 and 100 (agape.yaml:3:20)");
+}
+
 TEST(KernelConfigTest, SectionsMustBeMaps) {
   EXPECT_EQ(decodeError(std::string(kMinimal) + "server: 8080\n"), "server: must be a map (agape.yaml:3:9)");
   EXPECT_EQ(decodeError(std::string(kMinimal) + "plugins:\n  enabled: hello\n"),
@@ -590,7 +645,7 @@ TEST(ShippedConfigTest, ProductionFileLoadsAndDecodes) {
   EXPECT_EQ(c.environment, "production");
   EXPECT_EQ(c.database.url, "postgresql://agape:pw@db:5432/agape");
   EXPECT_EQ(c.server.host, "0.0.0.0");
-  EXPECT_TRUE(c.server.trustForwardedFor);
+  EXPECT_EQ(c.server.trustedProxies, (std::vector<std::string>{"127.0.0.1/32", "::1/128"}));
   EXPECT_EQ(c.server.cors.allowedOrigins, (std::vector<std::string>{"https://shop.example.ng"}));
   EXPECT_LT(c.server.rateLimits.at("auth").requests, c.server.rateLimits.at("default").requests);
   EXPECT_EQ(c.plugins.paths, (std::vector<std::string>{"/usr/lib/agape/plugins"}));

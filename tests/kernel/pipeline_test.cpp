@@ -42,6 +42,8 @@ struct Fixture {
   std::unique_ptr<HttpMetrics> metrics;
   std::unique_ptr<RateLimiter> limiter;
   int fastCalls = 0;
+  std::string clientIp = "10.1.1.1";  // of the next call
+  bool forwardedUnverified = false;
 
   Fixture() {
     RouteTable t;
@@ -78,6 +80,7 @@ struct Fixture {
     add(Method::Get, "/v1/boom", [](Request&) -> Response { throw std::runtime_error("SELECT secret FROM users"); });
     add(Method::Get, "/v1/db", [](Request&) -> Response { throw DbError(DbError::Kind::Unavailable, "connection refused to 10.0.0.3"); });
     add(Method::Get, "/v1/conflict", [](Request&) -> Response { throw Problem::conflict("version_conflict", "stale"); });
+    add(Method::Get, "/metrics", echo, {.rateLimitClass = "none"});
     Router router = std::move(t).freeze();
 
     std::map<std::string, RateLimitClass> classes{{"default", {}}, {"tight", {2, std::chrono::seconds(1), 2}}};
@@ -93,6 +96,7 @@ struct Fixture {
     mw.push_back(makeBodyLimitMiddleware(1024));
     mw.push_back(makeRouteMiddleware());
     mw.push_back(makeCorsMiddleware(cors));
+    mw.push_back(makeClientAllowMiddleware({"/metrics"}, CidrSet({"127.0.0.0/8", "::1/128"})));
     mw.push_back(makeProblemMiddleware());
     mw.push_back(makeSecurityHeadersMiddleware(false));
     mw.push_back(makeRequestIdMiddleware());
@@ -107,7 +111,8 @@ struct Fixture {
     ex.request.method = m;
     ex.request.path = std::move(path);
     ex.request.body = std::move(body);
-    ex.request.clientIp = "10.1.1.1";
+    ex.request.clientIp = clientIp;
+    ex.forwardedUnverified = forwardedUnverified;
     for (auto& [k, v] : headers) ex.request.headers.add(k, v);
     pipeline->resolve(ex);
     pipeline->run(ex);
@@ -133,8 +138,9 @@ Exchange resolved(const Pipeline& pipeline, std::string path,
 
 TEST(Pipeline, OrderIsByPriority) {
   Fixture f;
-  std::vector<std::string> expected{"request-id", "security-headers", "problem", "cors", "route", "body-limit",
-                                    "content-type", "rate-limit", "authenticate", "authorize"};
+  std::vector<std::string> expected{
+      "request-id", "security-headers", "problem",    "cors",         "client-allow", "route",
+      "body-limit", "content-type",     "rate-limit", "authenticate", "authorize"};
   EXPECT_EQ(f.pipeline->order(), expected);
 }
 
@@ -200,6 +206,43 @@ TEST(Pipeline, RateLimitHeadersAnd429WithRetryAfter) {
   EXPECT_EQ(c.response.headers.get("RateLimit-Remaining"), "0");
   f.now += std::chrono::milliseconds(500);  // 2 per second: one token back
   EXPECT_EQ(f.call(Method::Get, "/v1/limited").response.status, 200);
+}
+
+TEST(Pipeline, IPv6ClientsAreCountedPerSlash64) {
+  Fixture f;
+  f.clientIp = "2001:db8:1:2::1";
+  EXPECT_EQ(f.call(Method::Get, "/v1/limited").response.status, 200);
+  f.clientIp = "2001:db8:1:2:a:b:c:d";  // another address of the same /64
+  EXPECT_EQ(f.call(Method::Get, "/v1/limited").response.status, 200);
+  f.clientIp = "2001:db8:1:2:ffff::9";
+  EXPECT_EQ(f.call(Method::Get, "/v1/limited").response.status, 429);
+  f.clientIp = "2001:db8:1:3::1";  // the next /64
+  EXPECT_EQ(f.call(Method::Get, "/v1/limited").response.status, 200);
+  f.clientIp = "10.1.1.2";  // IPv4: per address
+  EXPECT_EQ(f.call(Method::Get, "/v1/limited").response.status, 200);
+}
+
+TEST(Pipeline, ARestrictedPathDoesNotExistForOtherClients) {
+  Fixture f;
+  for (Method m : {Method::Get, Method::Post, Method::Options, Method::Delete}) {
+    auto ex = f.call(m, "/metrics");
+    EXPECT_EQ(ex.response.status, 404) << methodName(m);
+    EXPECT_EQ(body(ex)["code"], "not_found");
+    EXPECT_FALSE(ex.response.headers.has("Allow"));
+  }
+  for (const char* allowed : {"127.0.0.1", "127.8.9.10", "::1"}) {
+    f.clientIp = allowed;
+    EXPECT_EQ(f.call(Method::Get, "/metrics").response.status, 200) << allowed;
+    EXPECT_EQ(f.call(Method::Post, "/metrics").response.status, 405) << allowed;
+  }
+  // Through a proxy the server does not trust: the address is the proxy's,
+  // the client's own is unknown.
+  f.clientIp = "127.0.0.1";
+  f.forwardedUnverified = true;
+  EXPECT_EQ(f.call(Method::Get, "/metrics").response.status, 404);
+  f.forwardedUnverified = false;
+  f.clientIp = "10.1.1.1";
+  EXPECT_EQ(f.call(Method::Get, "/v1/things/1").response.status, 200) << "other paths are anyone's";
 }
 
 TEST(Pipeline, AuthenticationAndRoles) {

@@ -1,10 +1,12 @@
 #include <gtest/gtest.h>
 #include <malloc.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cstddef>
+#include <iostream>
 #include <map>
 #include <string>
 #include <thread>
@@ -163,6 +165,67 @@ TEST(RateLimiter, ActiveClientStaysRefusedThroughAFloodBeyondTheCap) {
   }
   EXPECT_EQ(admitted, 0);
   EXPECT_LE(limiter.trackedClients(), RateLimiter::kDefaultMaxBuckets);
+}
+
+// A million distinct clients through a limiter capped at 1,600 buckets, the
+// client under attack silent meanwhile: its bucket is evicted, yet it comes
+// back owing what it owed. Evicting a bucket must not be a way to reset it.
+TEST(RateLimiter, AClientEvictedAtTheCapComesBackOwingItsDebt) {
+  TestClock clock;
+  const RateLimitClass hourly{1, std::chrono::hours(1), 2};
+  RateLimiter limiter({{"default", hourly}, {"other", hourly}}, clock.fn(), 1600);
+  EXPECT_TRUE(limiter.take("default", "198.51.100.7").allowed);
+  EXPECT_TRUE(limiter.take("default", "198.51.100.7").allowed);
+  EXPECT_FALSE(limiter.take("default", "198.51.100.7").allowed);
+  std::size_t most = 0;
+  for (std::size_t i = 0; i < 1'000'000; ++i) {
+    limiter.take("default", client(i));
+    if (i % 10'000 == 0) most = std::max(most, limiter.trackedClients());
+  }
+  EXPECT_LE(std::max(most, limiter.trackedClients()), 1600u);
+  auto d = limiter.take("default", "198.51.100.7");
+  EXPECT_FALSE(d.allowed) << "eviction reset the attacked client's bucket";
+  EXPECT_GT(d.retryAfterSeconds, 3500) << "an hour per token, less a moment";
+  // The flood's debts stay in its class: newcomers to another class get
+  // their whole burst.
+  int admitted = 0;
+  for (std::size_t i = 0; i < 1000; ++i) {
+    const std::string newcomer = "192.0.2." + std::to_string(i);
+    admitted += limiter.take("other", newcomer).allowed && limiter.take("other", newcomer).allowed;
+  }
+  EXPECT_EQ(admitted, 1000);
+  clock.now += std::chrono::hours(2);  // the debt is repaid
+  EXPECT_TRUE(limiter.take("default", "198.51.100.7").allowed);
+}
+
+// In the flooded class the sketch is conservative: a newcomer whose cells
+// all hold debts starts owing, here a whole burst until it is repaid (an
+// hour a token). Memory stays within the cap meanwhile.
+TEST(RateLimiter, AfterAFloodBeyondTheCapNewcomersToThatClassStartOwing) {
+  TestClock clock;
+  RateLimiter limiter(slow(1), clock.fn(), 1600);
+  for (std::size_t i = 0; i < 1'000'000; ++i) limiter.take("default", client(i));
+  EXPECT_LE(limiter.trackedClients(), 1600u);
+  EXPECT_FALSE(limiter.take("default", "192.0.2.1").allowed);
+  clock.now += std::chrono::hours(1);
+  EXPECT_TRUE(limiter.take("default", "192.0.2.2").allowed);
+}
+
+// For a class whose buckets refill in seconds (the default: 100 a second,
+// bursts of 200) the debts are small: a million one-request clients at one
+// instant, far beyond the cap, leave a newcomer most of its burst.
+TEST(RateLimiter, AFloodInAFastClassCostsNewcomersLittle) {
+  TestClock clock;  // frozen: nothing refills during the flood
+  RateLimiter limiter({{"default", {100, std::chrono::seconds(1), 200}}}, clock.fn(), 1600);
+  for (std::size_t i = 0; i < 1'000'000; ++i) limiter.take("default", client(i));
+  double fewest = 200;
+  for (std::size_t i = 0; i < 1000; ++i) {
+    const auto d = limiter.take("default", "192.0.2." + std::to_string(i));
+    EXPECT_TRUE(d.allowed);
+    fewest = std::min(fewest, d.remaining);
+  }
+  EXPECT_GE(fewest, 100) << "a newcomer lost more than half its burst";
+  std::cout << "fewest tokens left to a newcomer after the flood: " << fewest << " of 200\n";
 }
 
 TEST(RateLimiter, ConcurrentTakesNeitherLoseNorInventTokens) {

@@ -98,6 +98,7 @@ void Application::provision(bool withDatabase) {
   chain.push_back(makeSecurityHeadersMiddleware(config_.environment == "production"));
   chain.push_back(makeProblemMiddleware());
   chain.push_back(makeCorsMiddleware(config_.server.cors));
+  chain.push_back(makeClientAllowMiddleware({"/metrics"}, CidrSet(config_.server.metricsAllow)));
   chain.push_back(makeRouteMiddleware());
   chain.push_back(makeBodyLimitMiddleware(config_.server.maxBodyBytes));
   chain.push_back(makeContentTypeMiddleware());

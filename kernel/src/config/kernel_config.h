@@ -49,7 +49,11 @@ struct ServerConfig {
   // A streamed response whose client reads nothing for this long is cut
   // off, so a client that stopped reading never holds a worker for ever.
   std::chrono::milliseconds sendTimeout{30000};
-  bool trustForwardedFor = false;  // take the client IP from X-Forwarded-For (behind nginx)
+  // Proxies (CIDR networks) whose X-Forwarded-For entries are believed:
+  // the client is the first address, right to left, not among them.
+  std::vector<std::string> trustedProxies;
+  // Clients (CIDR networks) that may read /metrics; others get 404.
+  std::vector<std::string> metricsAllow = {"127.0.0.0/8", "::1/128"};
   CorsConfig cors;
   std::map<std::string, RateLimitClass> rateLimits;  // always has "default"
 };
@@ -64,6 +68,15 @@ struct DatabaseConfig {
   // one statement (0: no limit). A route may raise them (TxOptions).
   std::chrono::milliseconds lockTimeout{5000};
   std::chrono::milliseconds statementTimeout{30000};
+  // PostgreSQL, TCP: keep-alive probes on an idle connection (after
+  // keepalivesIdle, every keepalivesInterval, keepalivesCount of them), and
+  // how long sent data may stay unacknowledged (tcp_user_timeout). The last
+  // also bounds how long past a statement's own limit a round trip waits for
+  // its answer before the connection is given up as dead.
+  std::chrono::milliseconds keepalivesIdle{10000};
+  std::chrono::milliseconds keepalivesInterval{5000};
+  int keepalivesCount = 3;
+  std::chrono::milliseconds tcpUserTimeout{10000};
   bool autoMigrate = true;  // `agape serve` applies pending migrations first
   bool preparedStatements = true;  // PostgreSQL: keep queries prepared per connection
 };

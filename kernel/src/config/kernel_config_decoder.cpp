@@ -6,6 +6,7 @@
 
 #include "config/path_resolution.h"
 #include "config/tree_config_view.h"
+#include "http/client_address.h"
 #include "jobs/cron.h"
 
 namespace agape::kernel {
@@ -69,6 +70,24 @@ std::vector<std::string> checkedStrings(ConfigDecoder& d, std::string_view key, 
     if (item->kind() != Kind::Scalar) item->fail("must be a string");
     std::string s = item->scalar();
     if (!valid(s)) item->fail(describeValue(*item) + " " + std::string(problem));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+// A list of IP networks (CIDR), each checked where it is written.
+std::vector<std::string> cidrList(ConfigDecoder& d, std::string_view key, std::vector<std::string> fallback) {
+  auto list = d.section(key);
+  if (!list->present()) return fallback;
+  if (list->kind() != Kind::Sequence)
+    list->fail("must be a list of IP networks such as [127.0.0.1/32, 10.0.0.0/8, \"::1/128\"]");
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    auto item = list->at(i);
+    if (item->kind() != Kind::Scalar) item->fail("must be an IP network such as 10.0.0.0/8");
+    std::string s = item->scalar();
+    std::string why;
+    if (!Cidr::parse(s, &why)) item->fail(describeValue(*item) + " " + why);
     out.push_back(std::move(s));
   }
   return out;
@@ -155,6 +174,10 @@ std::map<std::string, RateLimitClass> decodeRateLimits(const ConfigView& section
 
 ServerConfig decodeServer(const ConfigView& section) {
   ServerConfig s;
+  if (auto old = section.child("trustForwardedFor"); old->present())
+    old->fail(
+        "was replaced by server.trustedProxies (CIDR list): name the proxies whose X-Forwarded-For is "
+        "believed, e.g. trustedProxies: [127.0.0.1/32] behind nginx on the same host");
   ConfigDecoder d(section);
   s.host = nonEmptyString(d, "host", s.host);
   s.port = static_cast<int>(d.integer("port", s.port, 0, 65535));
@@ -175,7 +198,8 @@ ServerConfig decodeServer(const ConfigView& section) {
   if (s.workerQueueTimeout.count() <= 0) section.child("workerQueueTimeout")->fail("must be greater than 0");
   s.sendTimeout = d.duration("sendTimeout", s.sendTimeout);
   if (s.sendTimeout.count() <= 0) section.child("sendTimeout")->fail("must be greater than 0");
-  s.trustForwardedFor = d.boolean("trustForwardedFor", s.trustForwardedFor);
+  s.trustedProxies = cidrList(d, "trustedProxies", s.trustedProxies);
+  s.metricsAllow = cidrList(d, "metricsAllow", s.metricsAllow);
   s.cors = decodeCors(*d.section("cors"));
   s.rateLimits = decodeRateLimits(*d.section("rateLimits"));
   d.finish();
@@ -203,6 +227,19 @@ DatabaseConfig decodeDatabase(const ConfigView& section, const std::string& base
   if (db.connectTimeout.count() < 1000) section.child("connectTimeout")->fail("must be at least 1s");
   db.lockTimeout = d.duration("lockTimeout", db.lockTimeout);
   db.statementTimeout = d.duration("statementTimeout", db.statementTimeout);
+  // libpq counts keep-alive times in whole seconds.
+  auto seconds = [&](std::string_view key, std::chrono::milliseconds fallback) {
+    auto v = d.duration(key, fallback);
+    if (v < std::chrono::seconds(1) || v > std::chrono::hours(2))
+      section.child(key)->fail("must be between 1s and 2h");
+    return v;
+  };
+  db.keepalivesIdle = seconds("keepalivesIdle", db.keepalivesIdle);
+  db.keepalivesInterval = seconds("keepalivesInterval", db.keepalivesInterval);
+  db.keepalivesCount = static_cast<int>(d.integer("keepalivesCount", db.keepalivesCount, 1, 100));
+  db.tcpUserTimeout = d.duration("tcpUserTimeout", db.tcpUserTimeout);
+  if (db.tcpUserTimeout < std::chrono::seconds(1) || db.tcpUserTimeout > std::chrono::minutes(10))
+    section.child("tcpUserTimeout")->fail("must be between 1s and 10m");
   db.autoMigrate = d.boolean("autoMigrate", db.autoMigrate);
   db.preparedStatements = d.boolean("preparedStatements", db.preparedStatements);
   d.finish();

@@ -38,6 +38,8 @@ class Connection {
   // connection is then closed: healthy() is false, rollback() does nothing
   // and every statement throws DbError(Unavailable) until a reconnect works.
   virtual void reconnect() = 0;
+  // One round trip that runs nothing (SELECT 1); throws like a statement.
+  virtual void ping() { query("SELECT 1", {}); }
 };
 
 // `path` as given (relative to the cwd); the parent directory must exist.
@@ -54,6 +56,11 @@ struct PgSettings {
   std::chrono::milliseconds connectTimeout{3000};
   std::chrono::milliseconds lockTimeout{5000};        // 0: no limit
   std::chrono::milliseconds statementTimeout{30000};  // 0: no limit
+  // TCP keep-alives and tcp_user_timeout (libpq keywords; the URL's win).
+  std::chrono::milliseconds keepalivesIdle{10000};
+  std::chrono::milliseconds keepalivesInterval{5000};
+  int keepalivesCount = 3;
+  std::chrono::milliseconds tcpUserTimeout{10000};
 };
 // Throws DbError(Unavailable) when it cannot connect.
 std::unique_ptr<Connection> openPgConnection(const PgSettings& settings);

@@ -111,8 +111,17 @@ std::unique_ptr<DbPool> DbPool::open(const DatabaseConfig& cfg, bool createSqlit
     for (int i = 0; i < cfg.poolSize; ++i) connections.push_back(openSqliteConnection(url.sqlitePath, cfg.busyTimeout));
   } else {
 #ifdef AGAPE_WITH_PG
-    const PgSettings settings{url.conninfo,          url.redacted,       url.password,         cfg.preparedStatements,
-                              cfg.connectTimeout,    cfg.lockTimeout,    cfg.statementTimeout};
+    const PgSettings settings{.conninfo = url.conninfo,
+                              .redactedUrl = url.redacted,
+                              .password = url.password,
+                              .preparedStatements = cfg.preparedStatements,
+                              .connectTimeout = cfg.connectTimeout,
+                              .lockTimeout = cfg.lockTimeout,
+                              .statementTimeout = cfg.statementTimeout,
+                              .keepalivesIdle = cfg.keepalivesIdle,
+                              .keepalivesInterval = cfg.keepalivesInterval,
+                              .keepalivesCount = cfg.keepalivesCount,
+                              .tcpUserTimeout = cfg.tcpUserTimeout};
     for (int i = 0; i < cfg.poolSize; ++i) connections.push_back(openPgConnection(settings));
 #endif
   }
@@ -341,11 +350,11 @@ void DbPool::markUp() {
 
 void DbPool::pingOn(Connection& connection) {
   try {
-    connection.query("SELECT 1", {});
+    connection.ping();
   } catch (const DbError& e) {
     if (e.kind() != DbError::Kind::Unavailable || connection.healthy()) throw;
     reconnect(connection);
-    connection.query("SELECT 1", {});
+    connection.ping();
   }
   noteAnswer();
 }

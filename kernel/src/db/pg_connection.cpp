@@ -7,8 +7,20 @@
 // A connection whose (re)connect failed is closed: it holds no handle, and
 // every method checks for that, so a database that went away can only ever
 // produce DbError(Unavailable), never a dangling pointer.
+//
+// Every round trip has a deadline. libpq waits for an answer for ever, and
+// TCP keeps a connection alive as long as something acknowledges its
+// packets (a stalled pooler or proxy, a frozen server), so the socket is
+// non-blocking and each wait for a result is a poll(2) bounded by the
+// statement's own limit plus database.tcpUserTimeout. A connection that
+// misses it is closed as dead: the transaction fails with
+// DbError(Unavailable), as in any outage.
 #ifdef AGAPE_WITH_PG
 #include <libpq-fe.h>
+#include <poll.h>
+
+#include <cerrno>
+#include <climits>
 
 #include <algorithm>
 #include <chrono>
@@ -30,6 +42,8 @@ namespace {
 
 using ResultPtr = std::unique_ptr<PGresult, void (*)(PGresult*)>;
 using ConnPtr = std::unique_ptr<PGconn, void (*)(PGconn*)>;
+using Steady = std::chrono::steady_clock;
+using std::chrono::milliseconds;
 
 std::string firstLine(std::string_view s) {
   auto eol = s.find('\n');
@@ -98,6 +112,22 @@ std::string connectTimeoutSeconds(std::chrono::milliseconds timeout) {
   return std::to_string(std::max<long long>(2, (timeout.count() + 999) / 1000));
 }
 
+std::string wholeSeconds(std::chrono::milliseconds d) {
+  return std::to_string(std::max<long long>(1, (d.count() + 999) / 1000));
+}
+
+// Keywords the kernel sets before the URL's: the URL's come later and win.
+// TCP keep-alives find a database host that vanished without a reset (a
+// dead machine, a dropped route) while a connection is idle;
+// tcp_user_timeout ends one whose sent data goes unacknowledged.
+std::string kernelConninfo(const PgSettings& s) {
+  return "connect_timeout=" + connectTimeoutSeconds(s.connectTimeout) +
+         " keepalives=1 keepalives_idle=" + wholeSeconds(s.keepalivesIdle) +
+         " keepalives_interval=" + wholeSeconds(s.keepalivesInterval) +
+         " keepalives_count=" + std::to_string(s.keepalivesCount) +
+         " tcp_user_timeout=" + std::to_string(s.tcpUserTimeout.count()) + " ";
+}
+
 // Sent once per (re)connect in one round trip; the timeouts as session
 // defaults cost nothing per transaction. Integers are milliseconds; 0 is
 // no limit.
@@ -153,15 +183,13 @@ bool preparable(std::string_view sql) {
 class PgConnection final : public Connection {
  public:
   explicit PgConnection(const PgSettings& settings)
-      // TCP keep-alives find a database host that vanished without a reset
-      // (a dead machine, a dropped route) in about 25 s instead of the
-      // kernel's two hours. Keywords in the URL come later and win.
-      : conninfo_("connect_timeout=" + connectTimeoutSeconds(settings.connectTimeout) +
-                  " keepalives=1 keepalives_idle=10 keepalives_interval=5 keepalives_count=3 " + settings.conninfo),
+      : conninfo_(kernelConninfo(settings) + settings.conninfo),
         redactedUrl_(settings.redactedUrl),
         password_(settings.password),
         setUpSql_(sessionSetUp(settings)),
-        prepare_(settings.preparedStatements) {
+        prepare_(settings.preparedStatements),
+        statementTimeout_(settings.statementTimeout),
+        networkGrace_(settings.tcpUserTimeout) {
     connect();
   }
 
@@ -175,6 +203,7 @@ class PgConnection final : public Connection {
   void begin(bool readOnly, std::chrono::milliseconds statementTimeout) override {
     requireOpen();
     beginFailed_ = false;
+    txStatementTimeout_ = std::max(milliseconds(0), statementTimeout);
     const std::string beginSql = readOnly ? "BEGIN READ ONLY" : "BEGIN";
     if (statementTimeout.count() <= 0) {
       pendingBegin_ = beginSql;
@@ -186,6 +215,10 @@ class PgConnection final : public Connection {
 
   void commit() override {
     requireOpen();
+    struct EndOfTx {
+      milliseconds& timeout;
+      ~EndOfTx() { timeout = milliseconds(0); }
+    } end{txStatementTimeout_};
     if (!pendingBegin_.empty()) {  // nothing ran: nothing to commit
       pendingBegin_.clear();
       return;
@@ -209,8 +242,12 @@ class PgConnection final : public Connection {
   void rollback() override {
     pendingBegin_.clear();
     beginFailed_ = false;
-    if (!conn_ || PQstatus(conn()) != CONNECTION_OK || PQtransactionStatus(conn()) == PQTRANS_IDLE) return;
+    if (!conn_ || PQstatus(conn()) != CONNECTION_OK || PQtransactionStatus(conn()) == PQTRANS_IDLE) {
+      txStatementTimeout_ = milliseconds(0);
+      return;
+    }
     command("ROLLBACK");
+    txStatementTimeout_ = milliseconds(0);
   }
 
   long long exec(std::string_view sql, const Params& params) override {
@@ -240,6 +277,13 @@ class PgConnection final : public Connection {
 
   void reconnect() override { connect(); }
 
+  // Nothing to run, so no statement time: only the network's grace.
+  void ping() override {
+    requireOpen();
+    ResultPtr res = roundTrip([](PGconn* c) { return PQsendQuery(c, "SELECT 1"); }, networkGrace_);
+    if (!res || PQresultStatus(res.get()) != PGRES_TUPLES_OK) failWith(res.get(), "SELECT 1", {});
+  }
+
  private:
   // Prepared statements kept per connection, least recently used dropped
   // past this many (statement texts with generated IN lists vary).
@@ -257,13 +301,15 @@ class PgConnection final : public Connection {
     prepared_.clear();  // a new server session has none of them
     pendingBegin_.clear();
     beginFailed_ = false;
+    txStatementTimeout_ = milliseconds(0);
     ConnPtr fresh(PQconnectdb(conninfo_.c_str()), PQfinish);
     if (!fresh) throw unavailable("out of memory");
     if (PQstatus(fresh.get()) != CONNECTION_OK) throw unavailable(primaryMessage(PQerrorMessage(fresh.get())));
+    if (PQsetnonblocking(fresh.get(), 1) != 0) throw unavailable(primaryMessage(PQerrorMessage(fresh.get())));
     PQsetNoticeProcessor(fresh.get(), logNotice, nullptr);
     conn_ = std::move(fresh);
     try {
-      command(setUpSql_);
+      command(setUpSql_, networkGrace_);  // SETs: no statement time
     } catch (const DbError& e) {
       conn_.reset();
       throw unavailable(e.what());
@@ -285,14 +331,83 @@ class PgConnection final : public Connection {
     return DbError(DbError::Kind::Unavailable, "cannot connect to PostgreSQL at " + redactedUrl_ + ": " + reason);
   }
 
-  // Statements without parameters or results, straight through libpq. The
-  // simple query protocol accepts several statements in one string.
-  void command(const std::string& sql) {
+  // How long a round trip may go without an answer: the statement's own
+  // limit, which PostgreSQL enforces and reports, plus the network's grace;
+  // no limit (0) when statements have none.
+  milliseconds answerWithin() const {
+    const milliseconds limit = txStatementTimeout_.count() > 0 ? txStatementTimeout_ : statementTimeout_;
+    return limit.count() > 0 ? limit + networkGrace_ : milliseconds(0);
+  }
+
+  // Sends what libpq holds and waits until PQgetResult will not block, for
+  // at most `within` (0: no limit); past it the connection is given up.
+  void awaitResult(milliseconds within) {
+    PGconn* c = conn();
+    const auto deadline = Steady::now() + within;
+    for (;;) {
+      const int flushed = PQflush(c);
+      if (flushed < 0 || PQsocket(c) < 0) return;  // the result reports the failure
+      if (flushed == 0 && !PQisBusy(c)) return;
+      int timeout = -1;
+      if (within.count() > 0) {
+        const long long left = std::chrono::ceil<milliseconds>(deadline - Steady::now()).count();
+        if (left <= 0) giveUp(within);
+        timeout = static_cast<int>(std::min<long long>(left, INT_MAX));
+      }
+      pollfd p{PQsocket(c), static_cast<short>(POLLIN | (flushed == 1 ? POLLOUT : 0)), 0};
+      const int ready = ::poll(&p, 1, timeout);
+      if (ready < 0 && errno != EINTR) return;
+      if (ready > 0 && (p.revents & (POLLIN | POLLERR | POLLHUP)) && PQconsumeInput(c) == 0) return;
+    }
+  }
+
+  // The server did not answer in time: the connection is closed, as if the
+  // server had dropped it.
+  [[noreturn]] void giveUp(milliseconds waited) {
+    conn_.reset();
+    prepared_.clear();
+    pendingBegin_.clear();
+    beginFailed_ = false;
+    txStatementTimeout_ = milliseconds(0);
+    throw DbError(DbError::Kind::Unavailable, "PostgreSQL at " + redactedUrl_ + " did not answer within " +
+                                                  std::to_string(waited.count()) +
+                                                  " ms; the connection was closed");
+  }
+
+  ResultPtr nextResult(milliseconds within) {
+    awaitResult(within);
+    return ResultPtr(PQgetResult(conn()), PQclear);
+  }
+
+  // Sends one command with `send` (a PQsend* call) and reads its results:
+  // the first failure, else the last result; nullptr when it could not be
+  // sent (PQerrorMessage says why). Each result may take `within`.
+  template <class Send>
+  ResultPtr roundTrip(Send send, milliseconds within) {
+    if (send(conn()) != 1) return ResultPtr(nullptr, PQclear);
+    ResultPtr kept(nullptr, PQclear);
+    for (ResultPtr r = nextResult(within); r; r = nextResult(within)) {
+      const bool keptFailed = kept && PQresultStatus(kept.get()) == PGRES_FATAL_ERROR;
+      if (!keptFailed) kept = std::move(r);
+    }
+    return kept;
+  }
+
+  // Statements without parameters or results. The simple query protocol
+  // accepts several statements in one string (each has its own limit).
+  void command(const std::string& sql) { command(sql, answerWithin()); }
+  void command(const std::string& sql, milliseconds within) {
     requireOpen();
-    ResultPtr res(PQexec(conn(), sql.c_str()), PQclear);
+    ResultPtr res = roundTrip([&](PGconn* c) { return PQsendQuery(c, sql.c_str()); }, within);
     const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) return;
     failWith(res.get(), sql, {});
+  }
+
+  // A command whose failure changes nothing (DEALLOCATE): ignored, unless
+  // the connection died on it.
+  void bestEffort(const std::string& sql) {
+    roundTrip([&](PGconn* c) { return PQsendQuery(c, sql.c_str()); }, answerWithin());
   }
 
   // The kept statement for `sql` (its use recorded), or nullptr.
@@ -314,7 +429,9 @@ class PgConnection final : public Connection {
                                   const Params& params) {
     if (const Prepared* kept = findPrepared(sql)) return kept->name;
     std::string name = newStatementName();
-    ResultPtr res(PQprepare(conn(), name.c_str(), sql.c_str(), paramCount, nullptr), PQclear);
+    ResultPtr res =
+        roundTrip([&](PGconn* c) { return PQsendPrepare(c, name.c_str(), sql.c_str(), paramCount, nullptr); },
+                  answerWithin());
     if (!res || PQresultStatus(res.get()) != PGRES_COMMAND_OK) failWith(res.get(), original, params);
     return prepared_.emplace(sql, Prepared{std::move(name), ++useClock_}).first->second.name;
   }
@@ -325,14 +442,13 @@ class PgConnection final : public Connection {
       if (it->second.lastUse < oldest->second.lastUse) oldest = it;
     // DEALLOCATE is refused inside a failed transaction; the name is then
     // only forgotten here (it is never reused) and freed with the session.
-    if (PQtransactionStatus(conn()) != PQTRANS_INERROR)
-      ResultPtr(PQexec(conn(), ("DEALLOCATE " + oldest->second.name).c_str()), PQclear);
+    if (PQtransactionStatus(conn()) != PQTRANS_INERROR) bestEffort("DEALLOCATE " + oldest->second.name);
     prepared_.erase(oldest);
   }
 
   void forgetPrepared() {
     if (prepared_.empty()) return;
-    if (PQtransactionStatus(conn()) != PQTRANS_INERROR) ResultPtr(PQexec(conn(), "DEALLOCATE ALL"), PQclear);
+    if (PQtransactionStatus(conn()) != PQTRANS_INERROR) bestEffort("DEALLOCATE ALL");
     prepared_.clear();
   }
 
@@ -365,9 +481,18 @@ class PgConnection final : public Connection {
         res = beginAndRun(positional.sql, named, n, values.data(), sql, params);
       } else if (named) {
         const std::string& name = preparedName(positional.sql, n, sql, params);
-        res.reset(PQexecPrepared(conn(), name.c_str(), n, values.data(), nullptr, nullptr, 0));
+        res = roundTrip(
+            [&](PGconn* c) {
+              return PQsendQueryPrepared(c, name.c_str(), n, values.data(), nullptr, nullptr, 0);
+            },
+            answerWithin());
       } else {
-        res.reset(PQexecParams(conn(), positional.sql.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0));
+        res = roundTrip(
+            [&](PGconn* c) {
+              return PQsendQueryParams(c, positional.sql.c_str(), n, nullptr, values.data(), nullptr, nullptr,
+                                       0);
+            },
+            answerWithin());
       }
     };
     execute();
@@ -417,16 +542,18 @@ class PgConnection final : public Connection {
                          : PQsendQueryParams(c, sql.c_str(), n, nullptr, values, nullptr, nullptr, 0)) == 1 &&
                   PQpipelineSync(c) == 1;
       const int commands = 2 + (freshName.empty() ? 0 : 1);
+      const milliseconds within = answerWithin();
       std::vector<ResultPtr> results;
       if (sent) {
         for (int k = 0; k < commands; ++k) {
-          ResultPtr r(PQgetResult(c), PQclear);
+          ResultPtr r = nextResult(within);
           if (!r) break;
-          while (PGresult* extra = PQgetResult(c)) PQclear(extra);  // a command ends with a null
+          while (nextResult(within)) {  // a command ends with a null
+          }
           results.push_back(std::move(r));
         }
         if (results.size() == static_cast<std::size_t>(commands)) {
-          ResultPtr sync(PQgetResult(c), PQclear);
+          ResultPtr sync = nextResult(within);
           sent = sync && PQresultStatus(sync.get()) == PGRES_PIPELINE_SYNC;
         } else {
           sent = false;
@@ -514,6 +641,9 @@ class PgConnection final : public Connection {
   const std::string password_;
   const std::string setUpSql_;
   const bool prepare_;
+  const milliseconds statementTimeout_;  // the session's (0: no limit)
+  const milliseconds networkGrace_;      // database.tcpUserTimeout
+  milliseconds txStatementTimeout_{0};   // the open transaction's own, if it has one
   ConnPtr conn_{nullptr, PQfinish};
   std::unordered_map<std::string, Prepared> prepared_;  // by statement text
   std::string pendingBegin_;  // BEGIN not yet sent: it goes with the first statement

@@ -29,6 +29,10 @@ struct Exchange {
   };
   std::optional<Admission> admitted;
 
+  // X-Forwarded-For named addresses beyond request.clientIp that no trusted
+  // proxy vouched for (see resolveClient).
+  bool forwardedUnverified = false;
+
   bool http10 = false;  // an HTTP/1.0 request: a streamed body is delimited by the close
   // A streamed response (Response::producer) is still being sent when the
   // chain returns, so what records its end (the access log line, metrics)

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <random>
 
 namespace agape::kernel {
@@ -21,6 +22,12 @@ constexpr std::size_t kMinCompact = 1024;  // slab size below which a shard is n
 // Least recently used buckets checked for idleness per request: more than the
 // one bucket a request can add, so the table drains once a flood stops.
 constexpr int kIdleChecksPerTake = 2;
+// The debts of buckets evicted at the cap: a count-min sketch per shard and
+// class of kDebtRows rows of kDebtCells cells (128 KiB; 2 MiB over the 16
+// shards for each class that ever reaches the cap, made at its first
+// eviction there).
+constexpr std::size_t kDebtRows = 4;
+constexpr std::size_t kDebtCells = 4096;  // a power of two
 
 // Drawn once per process: a client that picks its own address string (an
 // IPv6 range, a forwarded address) cannot aim at one slot of the tables.
@@ -44,6 +51,21 @@ std::uint64_t hashKey(std::uint32_t cls, std::string_view client) {
 
 // 64 bytes, plus a heap buffer for a client longer than std::string's
 // in-place buffer (15 bytes: most IPv6 addresses).
+// The sketch's cells for a client: independent of the bits that chose its
+// shard and slot.
+std::uint64_t debtHash(std::uint64_t h) {
+  h ^= 0xD6E8FEB86659FD93ULL;
+  h ^= h >> 32;
+  h *= 0xD6E8FEB86659FD93ULL;
+  h ^= h >> 32;
+  return h;
+}
+
+// A client's cell in one row of a sketch: 12 bits of its debt hash per row.
+std::size_t debtCell(std::uint64_t h, std::size_t row) {
+  return row * kDebtCells + ((h >> (row * 16)) & (kDebtCells - 1));
+}
+
 struct Bucket {
   std::string client;
   double tokens;
@@ -109,8 +131,38 @@ class alignas(64) RateLimiter::Shard {
     link(i);
   }
 
-  void dropLeastRecent() {
-    if (tail_ != kNone) erase(tail_);
+  // Drops the least recently used bucket, still refilling, to make room.
+  // Its debt (when it will be full again) goes into the sketch, so that the
+  // client it belonged to comes back owing it.
+  void evictLeastRecent(const std::vector<Rate>& rates) {
+    if (tail_ == kNone) return;
+    const Bucket& b = buckets_[tail_];
+    const Rate& r = rates[b.cls];
+    const TimePoint fullAt =
+        b.updated + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                        std::chrono::duration<double>(std::min(1e9, (r.burst - b.tokens) / r.perSecond)));
+    if (debts_.size() <= b.cls) debts_.resize(b.cls + 1);
+    std::vector<TimePoint>& sketch = debts_[b.cls];
+    if (sketch.empty()) sketch.assign(kDebtRows * kDebtCells, TimePoint::min());
+    const std::uint64_t h = debtHash(hashKey(b.cls, b.client));  // recomputed: a bucket keeps 32 bits of it
+    for (std::size_t row = 0; row < kDebtRows; ++row) {
+      TimePoint& cell = sketch[debtCell(h, row)];
+      cell = std::max(cell, fullAt);
+    }
+    erase(tail_);
+  }
+
+  // When a client not in the table will be full again at the latest, if it
+  // was evicted while refilling: the earliest of its cells (each is the
+  // latest of the debts hashed there, its own included). A client never
+  // evicted gets another's debt only where all its cells collide.
+  std::optional<TimePoint> debtOf(std::uint32_t cls, std::uint64_t fullHash) const {
+    if (debts_.size() <= cls || debts_[cls].empty()) return std::nullopt;
+    const std::uint64_t h = debtHash(fullHash);
+    TimePoint fullAt = TimePoint::max();
+    for (std::size_t row = 0; row < kDebtRows; ++row)
+      fullAt = std::min(fullAt, debts_[cls][debtCell(h, row)]);
+    return fullAt;
   }
 
   // Drops least recently used buckets that are full again (a full bucket is
@@ -224,6 +276,10 @@ class alignas(64) RateLimiter::Shard {
   std::uint32_t checkedTail_ = kNone;  // the tail when tailFullAt_ was computed
   TimePoint tailFullAt_{};
   std::size_t size_ = 0;
+  // By class: kDebtRows x kDebtCells, empty until the class's first eviction
+  // here. Per class, so that a flood in one class (a slow one, where the cap
+  // is reachable) never charges the clients of another.
+  std::vector<std::vector<TimePoint>> debts_;
 };
 
 RateLimiter::RateLimiter(std::map<std::string, RateLimitClass> classes, Clock clock, std::size_t maxBuckets)
@@ -254,13 +310,25 @@ RateLimiter::Decision RateLimiter::take(std::string_view cls, std::string_view c
   shard.dropIdle(now, rates_, kIdleChecksPerTake);
   std::uint32_t i = shard.find(hash, ci, client);
   if (i == kNone) {
-    // At the cap every bucket is refilling. The least recently used one goes:
-    // its client starts again from a full bucket, which is at most `burst`
-    // requests more than it was owed. Refusing new clients instead would turn
-    // a flood into a denial of service for every newcomer, and not tracking
-    // them would exempt them from any limit.
-    if (shard.size() >= maxPerShard_) shard.dropLeastRecent();
-    i = shard.insert(hash, ci, client, r.burst, now);
+    // At the cap every bucket is refilling. The least recently used one goes,
+    // and what it owed goes into the shard's sketch of debts for its class. A
+    // client that is not in the table starts from a full bucket less the
+    // debt its cells hold: an evicted client gets back at most what it had
+    // (plus the refill since), so a flood of other addresses cannot reset
+    // anyone's count. The price is conservative: where a newcomer's cells
+    // all hold other clients' debts it starts owing the least of them (and
+    // passes that on when it is evicted in turn), so while a flood beyond
+    // the cap lasts, new clients of that class may get its rate rather than
+    // its burst. Refusing new clients at the cap would lock every newcomer
+    // out; not tracking them would exempt them from any limit.
+    if (shard.size() >= maxPerShard_) shard.evictLeastRecent(rates_);
+    double tokens = r.burst;
+    // (A billionth of a token forgiven: the debt went through a time and
+    // back, and a rounding error must not cost a whole request.)
+    if (auto fullAt = shard.debtOf(ci, h); fullAt && *fullAt > now)
+      tokens =
+          std::max(0.0, r.burst - std::chrono::duration<double>(*fullAt - now).count() * r.perSecond + 1e-9);
+    i = shard.insert(hash, ci, client, tokens, now);
   } else {
     Bucket& b = shard[i];
     // Another thread may have stamped a later `now` first: never refill backwards.

@@ -3,7 +3,9 @@
 // request stay bounded under a flood of distinct clients: each of the 16
 // shards keeps its buckets in recency order, drops buckets idle long enough
 // to be full again (they carry no state), and holds at most its share of a
-// hard cap, beyond which the least recently used bucket makes room.
+// hard cap, beyond which the least recently used bucket makes room. What an
+// evicted bucket still owed is kept in a fixed-size sketch, so its client
+// comes back owing it: a flood cannot reset anyone's count.
 
 #include <chrono>
 #include <cstddef>
@@ -30,7 +32,8 @@ class RateLimiter {
     double retryAfterSeconds;  // until one token is available (when refused)
   };
 
-  // About 84 bytes each (measured, see docs/performance.md): ~85 MB at the cap.
+  // About 84 bytes each (measured, see docs/performance.md): ~85 MB at the
+  // cap, plus 2 MiB per class that reaches it for the evicted buckets' debts.
   static constexpr std::size_t kDefaultMaxBuckets = 1'000'000;
 
   // maxBuckets is rounded down to a multiple of the shard count (16), and is

@@ -44,15 +44,6 @@ void splitQuery(std::string_view query, std::vector<std::pair<std::string, std::
   }
 }
 
-// The right-most X-Forwarded-For entry is the one our trusted proxy added.
-std::string forwardedClient(std::string_view header) {
-  auto comma = header.rfind(',');
-  std::string_view last = comma == std::string_view::npos ? header : header.substr(comma + 1);
-  while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
-  while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
-  return std::string(last);
-}
-
 // Pistache 0.0.5 writes only typed headers (raw ones are dropped), typed
 // headers have compile-time names, and each one costs an allocation and a
 // stream write. So the whole header block of a response travels as ONE typed
@@ -385,7 +376,7 @@ class HttpServer::Connection final : public std::enable_shared_from_this<Connect
     bool keepAlive = in.keepAlive;
     ex->http10 = version == Http::Version::Http10;
     ex->request.method = method.value_or(Method::Get);
-    convert(std::move(in), *peer, ex->request);
+    convert(std::move(in), *peer, *ex);
     auto shared = std::make_shared<Http::ResponseWriter>(handler_.writer(version, peer));
     const Pipeline& pipeline = server_.pipeline_;
 
@@ -440,17 +431,22 @@ class HttpServer::Connection final : public std::enable_shared_from_this<Connect
     ex.response.headers.set("X-Request-Id", ex.request.requestId);
   }
 
-  // Copies the rest of what the pipeline needs out of the request read off the wire.
-  void convert(ReadRequest&& in, Tcp::Peer& peer, Request& out) const {
+  // Copies the rest of what the pipeline needs out of the request read off
+  // the wire. The client address is the peer's, or what the trusted proxies
+  // in front of it say (server.trustedProxies).
+  void convert(ReadRequest&& in, Tcp::Peer& peer, Exchange& ex) const {
+    Request& out = ex.request;
     out.path = std::move(in.path);
     splitQuery(in.query, out.queryParams);
     out.rawQuery = std::move(in.query);
     out.body = std::move(in.body);
     for (auto& [name, value] : in.headers) out.headers.add(std::move(name), std::move(value));
-    out.clientIp = peer.address().host();
-    if (server_.config_.trustForwardedFor)
-      if (auto fwd = out.headers.get("X-Forwarded-For"); fwd && !fwd->empty())
-        out.clientIp = forwardedClient(*fwd);
+    std::vector<std::string_view> forwarded;
+    for (const auto& [name, value] : out.headers.all())
+      if (strcasecmp(name.c_str(), "X-Forwarded-For") == 0) forwarded.emplace_back(value);
+    ClientAddress client = resolveClient(peer.address().host(), forwarded, server_.trustedProxies_);
+    out.clientIp = std::move(client.ip);
+    ex.forwardedUnverified = client.unverified;
   }
 
   // Writes the response (never throws: a failed write is logged, not
@@ -596,6 +592,7 @@ void HttpServer::Handler::onDisconnection(const std::shared_ptr<Tcp::Peer>& peer
 
 HttpServer::HttpServer(const ServerConfig& config, const Pipeline& pipeline, WorkerPool& workers)
     : config_(config),
+      trustedProxies_(config.trustedProxies),
       pipeline_(pipeline),
       workers_(workers),
       inFlight_(std::make_shared<std::atomic<unsigned long long>>(0)),

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "config/kernel_config.h"
+#include "http/client_address.h"
 #include "http/connection_registry.h"
 #include "http/pipeline.h"
 #include "http/request_reader.h"
@@ -52,6 +53,7 @@ class HttpServer {
   class AcceptGuard;
   class Streams;
   const ServerConfig& config_;
+  const CidrSet trustedProxies_;
   const Pipeline& pipeline_;
   WorkerPool& workers_;
   std::atomic<bool> draining_{false};

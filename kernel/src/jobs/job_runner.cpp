@@ -530,7 +530,7 @@ void JobRunner::schedulerLoop() {
 }
 
 void JobRunner::refreshStats() {
-  std::vector<QueueStats> fresh = store_.stats();
+  std::vector<QueueStats> fresh = store_.stats(/*countDone=*/false);
   std::lock_guard lock(statsMutex_);
   stats_ = std::move(fresh);
 }

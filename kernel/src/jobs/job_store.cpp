@@ -138,20 +138,24 @@ bool JobStore::renew(const ClaimedJob& job, const std::string& worker, long long
   });
 }
 
-std::vector<QueueStats> JobStore::stats() {
+std::vector<QueueStats> JobStore::stats(bool countDone) {
+  // Without the done jobs the count reads the agape_jobs_open index only,
+  // however many finished jobs jobs.retention keeps.
+  static const std::string kCount =
+      "SELECT queue,"
+      " SUM(CASE WHEN status = 'pending' AND attempts = 0 THEN 1 ELSE 0 END) AS pending,"
+      " SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END) AS running,"
+      " SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS done,"
+      " SUM(CASE WHEN status = 'pending' AND attempts > 0 THEN 1 ELSE 0 END) AS failed,"
+      " SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END) AS dead,"
+      " MIN(CASE WHEN status = 'pending' AND run_at <= :now THEN run_at END) AS oldest "
+      "FROM agape_jobs";
+  static const std::string kAll = kCount + " GROUP BY queue ORDER BY queue";
+  static const std::string kOpen = kCount + " WHERE status <> 'done' GROUP BY queue ORDER BY queue";
   return db_.read([&](Tx& tx) {
     const long long now = nowMs();
     std::vector<QueueStats> out;
-    for (const Row& r : tx.query(
-             "SELECT queue,"
-             " SUM(CASE WHEN status = 'pending' AND attempts = 0 THEN 1 ELSE 0 END) AS pending,"
-             " SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END) AS running,"
-             " SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS done,"
-             " SUM(CASE WHEN status = 'pending' AND attempts > 0 THEN 1 ELSE 0 END) AS failed,"
-             " SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END) AS dead,"
-             " MIN(CASE WHEN status = 'pending' AND run_at <= :now THEN run_at END) AS oldest "
-             "FROM agape_jobs GROUP BY queue ORDER BY queue",
-             {now})) {
+    for (const Row& r : tx.query(countDone ? kAll : kOpen, {now})) {
       QueueStats s;
       s.queue = r.text("queue");
       s.pending = r.integer("pending");

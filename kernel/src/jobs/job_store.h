@@ -59,7 +59,9 @@ class JobStore {
   // Still running here: the lease moves on to `untilMs`.
   bool renew(const ClaimedJob& job, const std::string& worker, long long untilMs);
 
-  std::vector<QueueStats> stats();
+  // Per queue; without `countDone`, done is 0 and the finished jobs kept
+  // for jobs.retention are not read (what /metrics needs, every few seconds).
+  std::vector<QueueStats> stats(bool countDone = true);
   std::vector<DeadJob> deadLetters(std::string_view queue, int limit);
   bool retryDead(std::string_view jobId);
 

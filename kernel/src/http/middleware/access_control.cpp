@@ -1,5 +1,8 @@
 #include <cmath>
 
+#include <algorithm>
+
+#include "http/client_address.h"
 #include "http/middleware/middlewares.h"
 #include "http/rate_limiter.h"
 
@@ -23,7 +26,8 @@ class RateLimitMiddleware final : public Middleware {
       h.set("RateLimit-Reset", ex.admitted->reset);
       return next();
     }
-    auto d = limiter_.take(cls, ex.request.clientIp);
+    std::string buffer;  // an IPv6 client is counted per /64
+    auto d = limiter_.take(cls, rateLimitKey(ex.request.clientIp, buffer));
     h.set("RateLimit-Limit", seconds(d.limit));
     h.set("RateLimit-Remaining", seconds(d.remaining));
     h.set("RateLimit-Reset", seconds(d.resetSeconds));
@@ -37,6 +41,35 @@ class RateLimitMiddleware final : public Middleware {
 
  private:
   RateLimiter& limiter_;
+};
+
+// Paths only some clients may reach: to anyone else they do not exist, and
+// the route middleware answers 404 whatever the method. A client must be in
+// `allow`, and must not have come through proxies the server does not trust
+// (X-Forwarded-For entries left unverified): a proxy in front of the server
+// that is missing from server.trustedProxies would otherwise make every
+// client look like the proxy's own address.
+class ClientAllowMiddleware final : public Middleware {
+ public:
+  ClientAllowMiddleware(std::vector<std::string> paths, CidrSet allow)
+      : paths_(std::move(paths)), allow_(std::move(allow)) {}
+  int priority() const override { return 42; }
+  std::string_view name() const override { return "client-allow"; }
+  void handle(Exchange& ex, const Next& next) override {
+    if (std::find(paths_.begin(), paths_.end(), ex.request.path) != paths_.end() && !allowed(ex))
+      ex.match = Router::Match{};
+    next();
+  }
+
+ private:
+  bool allowed(const Exchange& ex) const {
+    if (ex.forwardedUnverified) return false;
+    auto client = IpAddress::parse(ex.request.clientIp);
+    return client && allow_.contains(*client);
+  }
+
+  std::vector<std::string> paths_;
+  CidrSet allow_;
 };
 
 class AuthenticateMiddleware final : public Middleware {
@@ -78,6 +111,9 @@ class AuthorizeMiddleware final : public Middleware {
 }  // namespace
 
 std::unique_ptr<Middleware> makeRateLimitMiddleware(RateLimiter& l) { return std::make_unique<RateLimitMiddleware>(l); }
+std::unique_ptr<Middleware> makeClientAllowMiddleware(std::vector<std::string> paths, CidrSet allow) {
+  return std::make_unique<ClientAllowMiddleware>(std::move(paths), std::move(allow));
+}
 std::unique_ptr<Middleware> makeAuthenticateMiddleware(std::shared_ptr<const Authenticator> a) {
   return std::make_unique<AuthenticateMiddleware>(std::move(a));
 }

@@ -5,6 +5,7 @@
 //   30 security-headers  nosniff, frame-ancestors, referrer policy, HSTS in production
 //   35 problem           every exception → one application/problem+json response
 //   40 cors              allow-listed origins, preflight
+//   42 client-allow      paths (/metrics) only some client addresses reach; 404 for others
 //   45 route             404, 405 with Allow, OPTIONS
 //   50 body-limit        413
 //   60 content-type      415
@@ -17,6 +18,7 @@
 #include "agape/auth.h"
 #include "agape/problem.h"
 #include "config/kernel_config.h"
+#include "http/client_address.h"
 #include "http/middleware.h"
 
 namespace agape::kernel {
@@ -33,6 +35,9 @@ std::unique_ptr<Middleware> makeRouteMiddleware();
 std::unique_ptr<Middleware> makeBodyLimitMiddleware(std::size_t defaultLimit);
 std::unique_ptr<Middleware> makeContentTypeMiddleware();
 std::unique_ptr<Middleware> makeRateLimitMiddleware(RateLimiter& limiter);
+// `paths` answer 404 (any method) to a client not in `allow`, or one that
+// came through proxies not in server.trustedProxies.
+std::unique_ptr<Middleware> makeClientAllowMiddleware(std::vector<std::string> paths, CidrSet allow);
 // `authenticator` may be null (no auth plugin enabled): credentials are then
 // never accepted.
 std::unique_ptr<Middleware> makeAuthenticateMiddleware(std::shared_ptr<const Authenticator> authenticator);
