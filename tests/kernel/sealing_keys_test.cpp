@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 #include <agape/config.h>
 
@@ -61,6 +62,20 @@ TEST(SealingKeysTest, ANewerKeySealsAfterARestartAndOlderValuesStillOpen) {
   EXPECT_EQ(second->open(old, "p"), "s");
   EXPECT_TRUE(second->isCurrent(fresh));
   EXPECT_FALSE(second->isCurrent(old));
+}
+
+// Servers starting together in development: none reads half a key, and
+// each opens what the others sealed.
+TEST(SealingKeysTest, ServersStartingTogetherShareTheirFirstKeys) {
+  testing::TempDir dir;
+  std::vector<std::shared_ptr<SealingKeys>> loaded(8);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < loaded.size(); ++i)
+    threads.emplace_back([&, i] { loaded[i] = SealingKeys::load(dir.path() / "secrets", true); });
+  for (auto& t : threads) t.join();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  for (const auto& a : loaded)
+    for (const auto& b : loaded) EXPECT_EQ(b->open(a->seal("x", "p"), "p"), "x");
 }
 
 TEST(SealingKeysTest, ProductionNeedsAKeyAndABrokenKeyFileIsAConfigError) {

@@ -1,8 +1,11 @@
 #include "secrets/sealing_keys.h"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -75,14 +78,26 @@ fs::path SealingKeys::addKey(const fs::path& dir) {
   std::tm utc{};
   gmtime_r(&now, &utc);
   std::strftime(name, sizeof name, "%Y%m%dT%H%M%SZ", &utc);
+  // Written whole under a temporary name, then linked in place: a server
+  // starting beside this one never reads half a key, and link(2) never
+  // replaces a key another process wrote the same second.
+  std::string tmpName(1, '.');  // appended, not "." + ...: GCC 12's false -Wrestrict
+  tmpName += hexEncode(randomBytes(8));
+  tmpName += ".partial";
+  const fs::path tmp = dir / tmpName;
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("cannot create a sealing key in " + dir.string());
+  const std::string text = base64Encode(randomBytes(kKeyBytes)) + "\n";
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
   fs::path file = dir / (std::string(name) + ".key");
-  for (int n = 2; fs::exists(file); ++n) file = dir / (std::string(name) + "-" + std::to_string(n) + ".key");
-  const mode_t old = ::umask(077);
-  {
-    std::ofstream out(file);
-    out << base64Encode(randomBytes(kKeyBytes)) << "\n";
+  for (int n = 2; written && ::link(tmp.c_str(), file.c_str()) != 0; ++n) {
+    if (errno != EEXIST) break;
+    file = dir / (std::string(name) + "-" + std::to_string(n) + ".key");
   }
-  ::umask(old);
+  const bool linked = written && fs::exists(file) && fs::equivalent(tmp, file);
+  fs::remove(tmp);
+  if (!linked) throw std::runtime_error("cannot write a sealing key in " + dir.string());
   return file;
 }
 
