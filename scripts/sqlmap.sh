@@ -22,7 +22,9 @@
 #
 # Prints a summary (routes and parameters tested, findings, time) and exits
 # 1 when sqlmap reports an injectable parameter, when a marked parameter was
-# not tested, or when the server died. Not run by CI (scripts/test.sh).
+# not tested, when the server answered 5xx (its log is kept with --out), or
+# when it died. Not run by CI (scripts/test.sh): about 4 minutes on SQLite
+# and 7 on PostgreSQL on two cores.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 

@@ -5,10 +5,10 @@ Run by scripts/sqlmap.sh, which starts the server and creates the accounts
 admin@, merchant@, customer@ and spare@sqlmap.test. This script logs in, makes
 the objects the paths need (a cart line, an order, a payment, a coupon, ...),
 reads /openapi.json, marks every path parameter, query parameter and JSON body
-field with sqlmap's `*`, runs sqlmap in batch mode on each route with a fresh
+field (and the X-Cart-Token and Idempotency-Key headers) with sqlmap's `*`, runs sqlmap in batch mode on each route with a fresh
 token of the role the route wants, and prints a summary. Exit status 1 when
-sqlmap reports an injection point, when a marked parameter was not tested, or
-when the server died.
+sqlmap reports an injection point, when a marked parameter was not tested, when
+the server answered 5xx, or when it died.
 """
 
 import argparse
@@ -182,6 +182,8 @@ BODY_VALUES = {
     "phone": "08035550101", "token": "not-a-token", "totp": "123456", "code": "123456", "reason": "sqlmap",
     "trackingNumber": "TRK-1", "status": "processing", "kind": "percent", "fullName": "Ada Obi",
     "line1": "12 Admiralty Way", "line2": "Flat 2", "city": "Lekki", "state": "Lagos", "country": "NG",
+    "postalCode": "101233", "shippingMethod": "express", "startsAt": "2026-01-01T00:00:00Z",
+    "endsAt": "2030-12-31T23:59:59Z",
 }
 
 
@@ -203,7 +205,7 @@ def example(f, route, name, schema):
     if "enum" in schema:
         return schema["enum"][0]
     special = {"variantId": f["variantId"], "cartToken": f["cartToken"], "orderId": f["orderId"],
-               "refreshToken": f["spareRefresh"]}
+               "refreshToken": f["spareRefresh"], "couponCode": f["couponCode"]}
     if name in special:
         return special[name]
     if route == ("POST", "/v1/auth/register") and name == "email":
@@ -336,21 +338,23 @@ def scan(t, i, args, api):
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL)
     with open(os.path.join(out_dir, "stdout.txt"), "w") as log:
         log.write(" ".join(cmd[:3]) + "\n" + p.stdout)
-    deep = len(NOT_INJECTABLE.findall(p.stdout)) + len(INJECTABLE.findall(p.stdout))
-    return {"name": t["name"], "planned": len(t["params"]), "tested": deep,
+    tested = len(NOT_INJECTABLE.findall(p.stdout)) + len(INJECTABLE.findall(p.stdout))
+    return {"name": t["name"], "planned": len(t["params"]), "tested": tested,
             "found": FOUND in p.stdout, "falsePositives": p.stdout.count(FALSE_POSITIVE),
             "injectable": INJECTABLE.findall(p.stdout), "rc": p.returncode, "seconds": time.time() - started,
             "dir": out_dir, "critical": [l for l in p.stdout.splitlines() if "[CRITICAL]" in l][:3]}
 
 
-def server_errors(api):
-    text = api.call("GET", "/metrics")
-    total = 0
-    for line in text.splitlines():
-        m = re.match(r'agape_http_requests_total\{[^}]*status="5\d\d"[^}]*\} (\S+)', line)
+def request_counts(api):
+    """(requests, 5xx answers) so far, from /metrics."""
+    total = errors = 0
+    for line in api.call("GET", "/metrics").splitlines():
+        m = re.match(r'agape_http_requests_total\{([^}]*)\} (\S+)', line)
         if m:
-            total += int(float(m.group(1)))
-    return total
+            n = int(float(m.group(2)))
+            total += n
+            errors += n if re.search(r'status="5\d\d"', m.group(1)) else 0
+    return total, errors
 
 
 def main():
@@ -377,7 +381,7 @@ def main():
     todo, skipped = targets(spec, f, args.base, args.only)
     with open(os.path.join(args.work, "targets.json"), "w") as out:
         json.dump(todo, out, indent=1)
-    errors_before = server_errors(api)
+    requests_before, errors_before = request_counts(api)
     print(f"sqlmap {args.dbms}: {len(todo)} of {routes} routes take parameters, "
           f"{sum(len(t['params']) for t in todo)} parameters; level {args.level}, risk {args.risk}"
           f", {args.jobs} at a time", flush=True)
@@ -403,7 +407,10 @@ def main():
         os.kill(args.server_pid, 0)
     except OSError:
         alive = False
-    errors = server_errors(api) - errors_before if alive else None
+    requests = errors = None
+    if alive:
+        requests, errors = request_counts(api)
+        requests, errors = requests - requests_before, errors - errors_before
 
     found = [r for r in results if r["found"]]
     untested = [r for r in results if r["tested"] < r["planned"]]
@@ -417,7 +424,8 @@ def main():
         + f"; {sum(r['falsePositives'] for r in results)} candidates dropped by sqlmap's false-positive check",
         f"findings: {len(found)}" + "".join(f"\n  {r['name']}: {', '.join(r['injectable']) or 'see ' + r['dir']}"
                                           for r in found),
-        f"server: {'alive' if alive else 'DIED'}; 5xx answers during the scan: {errors if alive else 'unknown'}",
+        f"server: {'alive' if alive else 'DIED'}; "
+        + (f"{requests} requests answered during the scan, {errors} of them 5xx" if alive else "no counts"),
         f"time: {elapsed:.0f} s",
     ]
     if untested:
@@ -427,7 +435,9 @@ def main():
     print("\n" + text)
     with open(os.path.join(args.work, "summary.txt"), "w") as out:
         out.write(text + "\n")
-    return 1 if found or untested or not alive else 0
+    # A 5xx on hostile input is a fault of its own (an SQL error, a crash in
+    # a handler), injectable or not: the server's log says which.
+    return 1 if found or untested or not alive or errors else 0
 
 
 if __name__ == "__main__":
