@@ -3,8 +3,8 @@
 #   deps → Release build → throwaway PostgreSQL on a free port →
 #   unit + integration tests (each DB test on SQLite and PostgreSQL) →
 #   the SDK installed and used out of tree → OpenAPI lint with a standard
-#   validator → unit tests again under AddressSanitizer + UBSan → a short
-#   run of every fuzz target.
+#   validator → the kernel's and the plugins' unit tests again under
+#   AddressSanitizer + UBSan → a short run of every fuzz target.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${AGAPE_BUILD_DIR:-$root/build}
@@ -45,12 +45,24 @@ test -s "$AGAPE_OPENAPI_OUT"
 scripts/openapi-of-default.sh "$build" > "$build/openapi-default.json"
 npx --yes @redocly/cli@2.77.0 lint --format=stylish "$AGAPE_OPENAPI_OUT" "$build/openapi-default.json"
 
-step "unit tests under AddressSanitizer + UBSan"
+step "unit tests under AddressSanitizer + UBSan: the kernel's and every plugin's"
 t0=$(date +%s)
 cmake -S "$root" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAGAPE_SANITIZE=ON -DAGAPE_BENCH=OFF >/dev/null
-ninja -C "$asan" -j"${AGAPE_JOBS:-2}" kernel_tests
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  "$asan/bin/kernel_tests" --gtest_brief=1
+# Every binary of the tests labelled "unit" in the Release build (the
+# kernel's, each plugin's); their database cases run on SQLite and on the
+# PostgreSQL above.
+mapfile -t unit_tests < <(ctest --test-dir "$build" -N -V -L unit |
+  sed -n 's|^[0-9]*: Test command: .*/bin/\([^ /]*\) .*|\1|p' | sort -u)
+((${#unit_tests[@]} > 1)) || { echo "no unit test binaries found in $build" >&2; exit 1; }
+echo "${unit_tests[*]}"
+ninja -C "$asan" -j"${AGAPE_JOBS:-2}" "${unit_tests[@]}"
+echo "sanitizer build took $(( $(date +%s) - t0 )) s"
+for t in "${unit_tests[@]}"; do
+  t1=$(date +%s)
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$asan/bin/$t" --gtest_brief=1
+  echo "$t took $(( $(date +%s) - t1 )) s under the sanitizers"
+done
 echo "sanitizer build and run took $(( $(date +%s) - t0 )) s"
 
 step "fuzz targets (libFuzzer, ${AGAPE_FUZZ_SECONDS:-10} s each)"

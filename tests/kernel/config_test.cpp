@@ -13,6 +13,7 @@
 #include "agape/config.h"
 #include "config/config_document.h"
 #include "config/kernel_config_decoder.h"
+#include "config/yaml_tree.h"
 
 namespace agape::kernel {
 namespace {
@@ -143,6 +144,107 @@ TEST(ConfigSyntaxTest, DuplicateKeysAreRefused) {
 TEST(ConfigSyntaxTest, OnlyOneDocument) {
   EXPECT_EQ(errorOf([] { parseDoc("a: 1\n---\nb: 2\n"); }),
             "(root): only one YAML document is allowed (agape.yaml:3:1)");
+}
+
+// ---- Bounds on hostile YAML, checked before yaml-cpp builds a node ----
+
+std::string nestedLists(std::size_t levels) { return std::string(levels, '[') + std::string(levels, ']'); }
+
+TEST(ConfigBoundsTest, NestingDeeperThan64LevelsIsRefused) {
+  // The root map is level 1: 63 lists under it are the most.
+  auto doc = parseDoc("a: " + nestedLists(kMaxConfigDepth - 1) + "\n");
+  EXPECT_EQ(doc.root()->child("a")->kind(), Kind::Sequence);
+  EXPECT_EQ(errorOf([] { parseDoc("a: " + nestedLists(kMaxConfigDepth) + "\n"); }),
+            "too deep: more than 64 levels of nested maps and lists (aliases expanded) (agape.yaml:1:67)");
+  // Block maps count alike; so does a nesting yaml-cpp's own recursion
+  // could not survive.
+  std::string block;
+  for (std::size_t i = 0; i < kMaxConfigDepth; ++i) block += std::string(i, ' ') + "k" + std::to_string(i) + ":\n";
+  block += std::string(kMaxConfigDepth, ' ') + "v: 1\n";
+  EXPECT_EQ(errorOf([&] { parseDoc(block); }),
+            "too deep: more than 64 levels of nested maps and lists (aliases expanded) (agape.yaml:65:65)");
+  EXPECT_EQ(errorOf([] { parseDoc("a: " + nestedLists(200000) + "\n"); }),
+            "too deep: more than 64 levels of nested maps and lists (aliases expanded) (agape.yaml:1:67)");
+}
+
+TEST(ConfigBoundsTest, DepthCountsAliasesExpanded) {
+  // Each text is 40 levels deep at most, but the alias puts 40 levels under 30.
+  std::string anchored = "base: &deep " + nestedLists(39) + "\n";
+  std::string shallow = "use: " + std::string(29, '[') + "*deep" + std::string(29, ']') + "\n";
+  EXPECT_EQ(errorOf([&] { parseDoc(anchored + shallow); }),
+            "too deep: more than 64 levels of nested maps and lists (aliases expanded) (agape.yaml:2:35)");
+  std::string fits = "use: " + std::string(23, '[') + "*deep" + std::string(23, ']') + "\n";
+  EXPECT_NO_THROW(parseDoc(anchored + fits));
+}
+
+TEST(ConfigBoundsTest, BillionLaughsIsRefused) {
+  // Ten levels of nine aliases each: 90 aliases in 700 bytes name 9^10 nodes.
+  std::string yaml = "l0: &l0 [x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i <= 9; ++i) {
+    std::string name = std::to_string(i), prev = std::to_string(i - 1);
+    yaml.append("l").append(name).append(": &l").append(name).append(" [");
+    for (int j = 0; j < 9; ++j) {
+      yaml.append(j ? ", *l" : "*l").append(prev);
+    }
+    yaml += "]\n";
+  }
+  std::string e = errorOf([&] { parseDoc(yaml); });
+  EXPECT_EQ(e.rfind("too large: more than 100000 keys and values (an alias counts as everything it names) (agape.yaml:", 0),
+            0u)
+      << e;
+}
+
+TEST(ConfigBoundsTest, TooManyAliasesAreRefused) {
+  std::string yaml = "a: &a 1\nlist: [";
+  for (std::size_t i = 0; i < kMaxConfigAliases; ++i) yaml += "*a, ";
+  EXPECT_NO_THROW(parseDoc(yaml + "1]\n"));
+  EXPECT_EQ(errorOf([&] { parseDoc(yaml + "*a]\n"); }),
+            "too many aliases: more than 1000 uses of *name (agape.yaml:2:" +
+                std::to_string(7 + 4 * kMaxConfigAliases + 1) + ")");
+}
+
+TEST(ConfigBoundsTest, AnAliasInsideItsOwnAnchorIsRefused) {
+  // yaml-cpp would build a cycle, and converting it would never end.
+  EXPECT_EQ(errorOf([] { parseDoc("a: &loop [1, *loop]\n"); }),
+            "an alias inside the node it names (agape.yaml:1:14)");
+  EXPECT_EQ(errorOf([] { parseDoc("a: &loop\n  b: *loop\n"); }),
+            "an alias inside the node it names (agape.yaml:2:6)");
+}
+
+TEST(ConfigBoundsTest, AliasesWithinTheBoundsStillWork) {
+  auto doc = parseDoc("base: &limits {requests: 5, per: 1s}\nauth: *limits\n");
+  EXPECT_EQ(doc.section("auth")->child("requests")->scalar(), "5");
+}
+
+TEST(ConfigBoundsTest, FilesOverOneMebibyteAreRefused) {
+  std::string head = "a: 1\n#";
+  std::string exact = head + std::string(kMaxConfigBytes - head.size() - 1, 'x') + "\n";
+  ASSERT_EQ(exact.size(), kMaxConfigBytes);
+  EXPECT_EQ(parseDoc(exact).root()->child("a")->scalar(), "1");
+  EXPECT_EQ(errorOf([&] { parseDoc(exact + "\n"); }), "too large: more than 1048576 bytes (1 MiB) (agape.yaml)");
+  // Nodes are bounded too, whatever the bytes: 100,001 short list items.
+  std::string many = "a: [";
+  for (std::size_t i = 0; i < kMaxConfigNodes; ++i) many += "1,";
+  EXPECT_EQ(errorOf([&] { parseDoc(many + "1]\n"); }).rfind("too large: more than 100000 keys and values", 0), 0u);
+
+  // From disk: a large file, and a device that never ends, are read no
+  // further than one byte past the bound.
+  auto dir = std::filesystem::temp_directory_path() / ("agape-config-bounds-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto big = (dir / "big.yaml").string();
+  {
+    std::ofstream out(big, std::ios::binary);
+    out << exact << std::string(kMaxConfigBytes, '\n');
+  }
+  EXPECT_EQ(errorOf([&] { ConfigDocument::load(big); }), "too large: more than 1048576 bytes (1 MiB) (" + big + ")");
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(errorOf([] { ConfigDocument::load("/dev/zero"); }),
+            "too large: more than 1048576 bytes (1 MiB) (/dev/zero)");
+}
+
+TEST(ConfigBoundsTest, SetValuesAreBoundedWithoutQuotingThem) {
+  EXPECT_EQ(errorOf([] { parseDoc(kMinimal, {"server.cors.allowedOrigins=" + nestedLists(100)}); }),
+            "--set server.cors.allowedOrigins: too deep: more than 64 levels of nested maps and lists (aliases expanded)");
 }
 
 TEST(ConfigSyntaxTest, MissingFileIsAConfigError) {

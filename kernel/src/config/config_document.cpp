@@ -4,7 +4,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "config/config_overrides.h"
 #include "config/path_resolution.h"
@@ -27,11 +26,14 @@ ConfigDocument ConfigDocument::load(const std::string& file, const std::vector<s
     throw agape::ConfigError("cannot read configuration file " + file + ": it is a directory");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw agape::ConfigError("cannot read configuration file " + file + ": " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
+  // One byte past the bound is enough for parse() to refuse the file; a
+  // huge file (or /dev/zero) is never read in full.
+  std::string text(kMaxConfigBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad()) throw agape::ConfigError("cannot read configuration file " + file + ": " + std::strerror(errno));
+  text.resize(static_cast<std::size_t>(in.gcount()));
   std::string dir = std::filesystem::path(file).parent_path().string();
-  return parse(text.str(), file, overrides, std::move(env), dir.empty() ? "." : dir);
+  return parse(text, file, overrides, std::move(env), dir.empty() ? "." : dir);
 }
 
 ConfigDocument ConfigDocument::parse(std::string_view yaml, std::string displayName,

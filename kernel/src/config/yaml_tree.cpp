@@ -1,7 +1,11 @@
 #include "config/yaml_tree.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <sstream>
+#include <unordered_map>
 #include <vector>
 
 namespace agape::kernel {
@@ -92,6 +96,108 @@ std::shared_ptr<ConfigNode> convert(const YAML::Node& node, std::string location
   return out;
 }
 
+// A bound the text goes past, where it does.
+struct BoundExceeded {
+  std::string message;
+  YAML::Mark mark;
+};
+
+// Counts yaml-cpp's parse events as if aliases were expanded (the tree
+// convert() would build): nesting depth, alias uses and nodes. Throws
+// BoundExceeded at the first event past a bound, so the parser's own
+// recursion stops there too.
+class BoundsCheck final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override { anchored_.clear(); }  // anchors are per document
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { leaf(mark, anchor); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, const std::string&) override {
+    leaf(mark, anchor);
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (++aliases_ > kMaxConfigAliases)
+      throw BoundExceeded{"too many aliases: more than " + std::to_string(kMaxConfigAliases) + " uses of *name",
+                          mark};
+    auto it = anchored_.find(anchor);
+    // yaml-cpp knows the anchor (it refuses unknown names), but its node is
+    // still open: the alias would make the tree infinite.
+    if (it == anchored_.end()) throw BoundExceeded{"an alias inside the node it names", mark};
+    count(it->second.nodes, mark);
+    reach(open_.size() + it->second.height, mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(mark, anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(mark, anchor);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Size {
+    std::size_t nodes;   // the node and everything under it, aliases expanded
+    std::size_t height;  // levels of maps and lists it spans (0 for a scalar)
+  };
+  struct Open {
+    YAML::anchor_t anchor;
+    std::size_t nodesBefore;  // nodes_ before this one
+    std::size_t deepest;      // the deepest level reached inside it
+  };
+
+  void leaf(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    count(1, mark);
+    if (anchor != YAML::NullAnchor) anchored_[anchor] = Size{1, 0};
+  }
+  void open(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    std::size_t before = nodes_;
+    count(1, mark);
+    reach(open_.size() + 1, mark);
+    open_.push_back(Open{anchor, before, open_.size() + 1});
+  }
+  void close() {
+    if (open_.empty()) return;
+    Open done = open_.back();
+    open_.pop_back();
+    if (done.anchor != YAML::NullAnchor)
+      anchored_[done.anchor] = Size{nodes_ - done.nodesBefore, done.deepest - open_.size()};
+    if (!open_.empty()) open_.back().deepest = std::max(open_.back().deepest, done.deepest);
+  }
+  void count(std::size_t n, const YAML::Mark& mark) {
+    nodes_ += n;
+    if (nodes_ > kMaxConfigNodes)
+      throw BoundExceeded{"too large: more than " + std::to_string(kMaxConfigNodes) +
+                              " keys and values (an alias counts as everything it names)",
+                          mark};
+  }
+  void reach(std::size_t depth, const YAML::Mark& mark) {
+    if (depth > kMaxConfigDepth)
+      throw BoundExceeded{"too deep: more than " + std::to_string(kMaxConfigDepth) +
+                              " levels of nested maps and lists (aliases expanded)",
+                          mark};
+    if (!open_.empty()) open_.back().deepest = std::max(open_.back().deepest, depth);
+  }
+
+  std::vector<Open> open_;
+  std::unordered_map<YAML::anchor_t, Size> anchored_;
+  std::size_t nodes_ = 0;
+  std::size_t aliases_ = 0;
+};
+
+// Throws BoundExceeded (or a YAML::Exception on a syntax error) before
+// yaml-cpp builds any node.
+void checkBounds(std::string_view yaml) {
+  if (yaml.size() > kMaxConfigBytes)
+    throw BoundExceeded{"too large: more than " + std::to_string(kMaxConfigBytes) + " bytes (1 MiB)", YAML::Mark::null_mark()};
+  std::istringstream in{std::string(yaml)};
+  YAML::Parser parser(in);
+  BoundsCheck check;
+  while (parser.HandleNextDocument(check)) {
+  }
+}
+
 [[noreturn]] void rethrowSyntaxError(const YAML::Exception& e, const Locator& loc) {
   std::string where = e.mark.is_null() ? "" : " (" + loc.at(e.mark) + ")";
   throw agape::ConfigError("syntax error: " + e.msg + where);
@@ -103,7 +209,10 @@ std::shared_ptr<ConfigNode> parseYamlDocument(std::string_view yaml, const std::
   Locator loc = Locator::file(displayName);
   std::vector<YAML::Node> docs;
   try {
+    checkBounds(yaml);
     docs = YAML::LoadAll(std::string(yaml));
+  } catch (const BoundExceeded& e) {
+    throw agape::ConfigError(e.message + " (" + (e.mark.is_null() ? displayName : loc.at(e.mark)) + ")");
   } catch (const YAML::Exception& e) {
     rethrowSyntaxError(e, loc);
   }
@@ -118,7 +227,10 @@ std::shared_ptr<ConfigNode> parseYamlValue(std::string_view yaml, const std::str
   Locator loc = Locator::fixed(location);
   YAML::Node node;
   try {
+    checkBounds(yaml);
     node = YAML::Load(std::string(yaml));
+  } catch (const BoundExceeded& e) {
+    throw agape::ConfigError(what + ": " + e.message);
   } catch (const YAML::Exception& e) {
     // No mark: the value may be a secret given on the command line.
     throw agape::ConfigError(what + ": syntax error: " + e.msg);
