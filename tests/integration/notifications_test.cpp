@@ -134,6 +134,7 @@ TEST_P(NotificationsServe, ResendWebhooksTrackDeliveriesAndSuppressAHardBounce) 
   start();
   paidOrder(kAda);
   ASSERT_TRUE(eventually([&] { return sentTo("u-ada@example.ng").size() == 1; }, 30s)) << server_->output();
+  ASSERT_TRUE(eventually([&] { return deliveries("?status=sent")["meta"]["total"] == 1; }, 30s));
   const std::string emailId = sentTo("u-ada@example.ng")[0].id;
 
   const auto delivered = resend_->webhook("email.delivered", emailId);
@@ -200,6 +201,8 @@ TEST_P(NotificationsServe, AWebhookDeliveredManyTimesAtOnceIsAppliedOnce) {
   start();
   paidOrder(kAda);
   ASSERT_TRUE(eventually([&] { return sentTo("u-ada@example.ng").size() == 1; }, 30s)) << server_->output();
+  // The delivery knows Resend's id once its send is committed; webhooks come after.
+  ASSERT_TRUE(eventually([&] { return deliveries("?status=sent")["meta"]["total"] == 1; }, 30s));
   const auto complaint = resend_->webhook("email.complained", sentTo("u-ada@example.ng")[0].id);
   std::atomic<int> applied{0}, duplicates{0}, other{0};
   std::vector<std::thread> threads;
