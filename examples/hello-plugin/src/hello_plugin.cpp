@@ -1,11 +1,18 @@
-// The smallest useful plugin: one configurable greeting route.
+// The smallest useful plugin: one configurable greeting route, declared
+// with its contract (what it takes and what it answers).
 #include <agape/config.h>
 #include <agape/context.h>
-#include <agape/http.h>
-#include <agape/json.h>
+#include <agape/contract.h>
 #include <agape/plugin.h>
 
 namespace {
+
+struct GreetingQuery {
+  std::optional<std::string> title;  // "Dr", "Chief"
+};
+struct Greeting {
+  std::string message;
+};
 
 class HelloPlugin final : public agape::Plugin {
  public:
@@ -16,15 +23,16 @@ class HelloPlugin final : public agape::Plugin {
   }
 
   void provision(agape::Context& ctx) override {
-    ctx.routes().get(
-        "/v1/hello/:name",
-        [this](agape::Request& req) {
-          return agape::jsonResponse({{"message", greeting_ + ", " + std::string(req.requireParam("name")) + "!"}});
-        },
-        {.runInline = true,
-         .summary = "Greets someone by name",
-         .tag = "hello",
-         .responseSchema = R"({"type":"object","required":["message"],"properties":{"message":{"type":"string"}}})"});
+    using namespace agape;
+    ctx.routes().get("/v1/hello/:name",
+                     Contract()
+                         .query(Schema<GreetingQuery>().field("title", &GreetingQuery::title, {.maxLength = 20}))
+                         .returns(Schema<Greeting>().field("message", &Greeting::message)),
+                     {.runInline = true, .summary = "Greets someone by name", .tag = "hello"},
+                     [this](Call<None, GreetingQuery>& call) {
+                       const std::string title = call.query.title ? *call.query.title + " " : "";
+                       return Greeting{greeting_ + ", " + title + std::string(call.param("name")) + "!"};
+                     });
   }
 
  private:

@@ -105,6 +105,7 @@ void Application::provision(bool withDatabase) {
   chain.push_back(makeRateLimitMiddleware(*rateLimiter_));
   chain.push_back(makeAuthenticateMiddleware(authenticator));
   chain.push_back(makeAuthorizeMiddleware());
+  if (config_.server.checkResponses) chain.push_back(makeContractCheckMiddleware());
   httpMetrics_ = std::make_unique<HttpMetrics>(router);
   chain.push_back(makeAccessLogMiddleware(*httpMetrics_, config_.logging.accessLog));
   pipeline_ = std::make_unique<Pipeline>(std::move(router), std::move(chain));

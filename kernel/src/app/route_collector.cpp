@@ -26,6 +26,9 @@ void RouteCollector::add(Method method, std::string pathTemplate, Handler handle
         throw std::invalid_argument("plugin \"" + pluginId_ + "\": route " + what + " declares query parameter \"" +
                                     q.name + "\" twice");
   }
+  if (options.contract && (!options.requestSchema.empty() || !options.responseSchema.empty() || !options.query.empty()))
+    throw std::invalid_argument("plugin \"" + pluginId_ + "\": route " + what +
+                                " has a contract: its schemas and query come from it alone");
   if (options.access == Access::Roles && options.roles.empty())
     throw std::invalid_argument("plugin \"" + pluginId_ + "\": route " + what + " requires roles but names none");
   Route r;

@@ -54,6 +54,10 @@ struct ServerConfig {
   std::vector<std::string> trustedProxies;
   // Clients (CIDR networks) that may read /metrics; others get 404.
   std::vector<std::string> metricsAllow = {"127.0.0.0/8", "::1/128"};
+  // Every success response of a typed route is checked against the schema
+  // its contract declares; a mismatch is logged and answered 500. For test
+  // servers: it parses every JSON response once more.
+  bool checkResponses = false;
   CorsConfig cors;
   std::map<std::string, RateLimitClass> rateLimits;  // always has "default"
 };

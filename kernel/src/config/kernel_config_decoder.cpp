@@ -200,6 +200,7 @@ ServerConfig decodeServer(const ConfigView& section) {
   if (s.sendTimeout.count() <= 0) section.child("sendTimeout")->fail("must be greater than 0");
   s.trustedProxies = cidrList(d, "trustedProxies", s.trustedProxies);
   s.metricsAllow = cidrList(d, "metricsAllow", s.metricsAllow);
+  s.checkResponses = d.boolean("checkResponses", s.checkResponses);
   s.cors = decodeCors(*d.section("cors"));
   s.rateLimits = decodeRateLimits(*d.section("rateLimits"));
   d.finish();

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "agape/contract.h"
+
 namespace agape::kernel {
 
 namespace {
@@ -97,6 +99,8 @@ std::string buildOpenApi(const Router& router, const OpenApiInfo& info) {
       params.push_back({{"name", name}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}});
     }
     const bool hasPathParams = !params.empty();
+    if (o.contract && o.contract->query)
+      for (auto& param : Json::parse(schema::openApiQuery(*o.contract->query))) params.push_back(std::move(param));
     for (const QueryParam& q : o.query) {
       Json schema = {{"type", q.type}};
       if (!q.allowed.empty()) schema["enum"] = q.allowed;
@@ -106,8 +110,10 @@ std::string buildOpenApi(const Router& router, const OpenApiInfo& info) {
     }
     if (!params.empty()) op["parameters"] = params;
 
-    if (carriesBody(r.method)) {
-      Json schema = o.requestSchema.empty() ? Json{{"type", "object"}} : Json::parse(o.requestSchema);
+    if (carriesBody(r.method) && !(o.contract && !o.contract->body && o.requestSchema.empty())) {
+      Json schema = o.contract && o.contract->body ? Json::parse(schema::openApi(*o.contract->body, true))
+                    : o.requestSchema.empty()        ? Json{{"type", "object"}}
+                                                     : Json::parse(o.requestSchema);
       std::string media = o.consumes.empty() ? "application/json" : o.consumes.front();
       op["requestBody"] = {{"required", true}, {"content", {{media, {{"schema", schema}}}}}};
     }
@@ -115,7 +121,9 @@ std::string buildOpenApi(const Router& router, const OpenApiInfo& info) {
     Json responses = Json::object();
     Json success = {{"description", "Success"}};
     if (r.options.successStatus != 204) {
-      Json schema = o.responseSchema.empty() ? Json::object() : Json::parse(o.responseSchema);
+      Json schema = o.contract && o.contract->response ? Json::parse(schema::openApi(*o.contract->response, false))
+                    : o.responseSchema.empty()            ? Json::object()
+                                                          : Json::parse(o.responseSchema);
       success["content"] = {{o.successContentType, {{"schema", schema}}}};
     }
     responses[std::to_string(o.successStatus)] = success;
@@ -130,7 +138,8 @@ std::string buildOpenApi(const Router& router, const OpenApiInfo& info) {
       responses["403"] = errorResponse("The caller's role is not allowed");
       op["x-roles"] = o.roles;
     }
-    if (hasPathParams) responses["404"] = errorResponse("Not found");
+    if (o.access == Access::Owner) op["x-owner-or-roles"] = o.roles;
+    if (hasPathParams || o.access == Access::Owner) responses["404"] = errorResponse("Not found");
     if (carriesBody(r.method)) {
       responses["413"] = errorResponse("Body too large");
       responses["415"] = errorResponse("Unsupported content type");

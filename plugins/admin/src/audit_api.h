@@ -3,7 +3,7 @@
 // actions), filtered and paged, newest first.
 #include <agape/audit.h>
 #include <agape/http.h>
-#include <agape/json.h>
+#include <agape/schema.h>
 
 namespace agape::admin {
 
@@ -13,13 +13,25 @@ class AuditApi {
   void registerRoutes(Routes& routes);
 
  private:
-  Response list(const Request& req);
 
   Audit& audit_;
 };
 
-// One entry as the API writes it: `at` in RFC 3339, `details` parsed (null
-// when the text is not JSON), an empty request id or IP as null.
-Json auditEntryJson(const AuditEntry& entry);
+struct AuditEntryView {
+  std::string id;
+  Timestamp at;
+  std::string actor;
+  std::string action;
+  std::string entity;
+  std::string entityId;
+  JsonText details;  // null when the text is not JSON
+  std::optional<std::string> requestId;
+  std::optional<std::string> ip;
+};
+
+// One entry as the API writes it: `details` as JSON (null when the text is
+// not JSON), an empty request id or IP as null.
+AuditEntryView auditEntryView(const AuditEntry& entry);
+Schema<AuditEntryView> auditEntrySchema();
 
 }  // namespace agape::admin

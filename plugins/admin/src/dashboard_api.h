@@ -7,8 +7,8 @@
 
 #include <agape/db.h>
 #include <agape/http.h>
-#include <agape/json.h>
-#include <agape/query.h>
+#include <agape/money.h>
+#include <agape/schema.h>
 
 #include "report_cache.h"
 #include "sales_book.h"
@@ -25,13 +25,51 @@ namespace agape::admin {
 inline constexpr int kMaxReportDays = 3660;
 inline constexpr int kMaxDailyPoints = 1100;
 
+// The `from` and `to` query parameters of every report.
+struct PeriodQuery {
+  std::optional<std::string> from;
+  std::optional<std::string> to;
+};
+// A day of the shop's calendar, as `from` and `to` take it.
+std::string dayProblem(const std::string& text);
+template <class Q>  // a PeriodQuery, or a query that extends it
+Schema<Q>& withPeriod(Schema<Q>& query) {
+  return query
+      .field("from", &PeriodQuery::from,
+             {.maxLength = 40,
+              .verify = dayProblem,
+              .description = "first day, in the shop's time zone: 2026-11-01 (default: 29 days before to)"})
+      .field("to", &PeriodQuery::to,
+             {.maxLength = 40, .verify = dayProblem, .description = "last day, included: 2026-11-30 (default: today in the shop)"});
+}
 // `from` and `to` (local dates, both included) of a report: by default the
-// 30 days ending today. Problems go to the reader.
-DayRange readDayRange(QueryReader& q, const ShopCalendar& calendar);
+// 30 days ending today. Throws 400 validation_failed naming the parameter.
+DayRange dayRangeOf(const PeriodQuery& q, const ShopCalendar& calendar);
 
-// GET /v1/admin/dashboard/stats's answer.
-Json statsJson(const SalesFigures& current, const DayRange& now, const SalesFigures& previous,
-               const DayRange& before, const ShopCalendar& calendar, const std::string& currency);
+struct Figures {
+  std::string from;  // local dates
+  std::string to;
+  Money revenue;
+  Money refunded;
+  long long orders = 0;
+  std::map<std::string, long long> ordersByStatus;
+  long long paidOrders = 0;
+  Money averageOrderValue;
+  long long unitsSold = 0;
+  long long newCustomers = 0;
+  long long payingCustomers = 0;
+};
+struct DashboardStats {
+  std::string timeZone;
+  Figures current;
+  Figures previous;
+  std::map<std::string, std::optional<double>> change;  // null when the previous figure is 0
+};
+
+// GET /v1/admin/dashboard/stats's answer, and how it is written.
+DashboardStats dashboardStats(const SalesFigures& current, const DayRange& now, const SalesFigures& previous,
+                              const DayRange& before, const ShopCalendar& calendar, const std::string& currency);
+Schema<DashboardStats> dashboardStatsSchema();
 
 class DashboardApi {
  public:
@@ -42,11 +80,6 @@ class DashboardApi {
   void registerRoutes(Routes& routes);
 
  private:
-  Response stats(const Request& req);
-  Response trends(const Request& req);
-  Response topProducts(const Request& req);
-  Json trendsJson(const DayRange& range, const std::string& period, Bucket bucket);
-  Json topProductsJson(const DayRange& range, const std::string& by, int limit);
 
   Database& db_;
   const ShopCalendar& calendar_;

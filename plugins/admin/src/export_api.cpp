@@ -14,7 +14,8 @@
 #include <agape/clock.h>
 #include <agape/orders/order_service.h>
 #include <agape/problem.h>
-#include <agape/query.h>
+#include <agape/contract.h>
+#include <agape/roles.h>
 
 #include "csv.h"
 #include "dashboard_api.h"
@@ -110,8 +111,10 @@ class PageAhead {
 }  // namespace
 
 void ExportApi::registerRoutes(Routes& routes) {
-  routes.get("/v1/admin/reports/sales/export", [this](Request& req) { return exportSales(req); },
-             {.access = Access::Roles, .roles = {"admin", "finance"},
+  Schema<PeriodQuery> query;
+  withPeriod(query);
+  routes.get("/v1/admin/reports/sales/export", Contract().query(query),
+             {.access = Access::Roles, .roles = {std::string(roles::admin), std::string(roles::finance)},
               .summary = "The sales of a period as CSV, one row per order line, streamed",
               .description = "`text/csv; charset=utf-8` (RFC 4180, CRLF), as an attachment: order number, "
                              "placement time (UTC) and day (the shop's), status, customer email, SKU, product, "
@@ -121,14 +124,11 @@ void ExportApi::registerRoutes(Routes& routes) {
                              "(=, +, -, @, tab, CR first) start with an apostrophe. `from` and `to` are days of the "
                              "shop's calendar, both included (default: the 30 days ending today).",
               .tag = "admin",
-              .query = {{.name = "from", .description = "first day: 2026-11-01"},
-                        {.name = "to", .description = "last day, included: 2026-11-30"}}});
+              .successContentType = "text/csv; charset=utf-8"},
+             [this](Call<None, PeriodQuery>& call) { return exportSales(dayRangeOf(call.query, calendar_)); });
 }
 
-Response ExportApi::exportSales(const Request& req) {
-  QueryReader q(req, {"from", "to"});
-  const DayRange range = readDayRange(q, calendar_);
-  q.finish();
+Response ExportApi::exportSales(const DayRange& range) {
   if (!orders_) throw Problem(404, "not_found", "There are no orders to export: the orders plugin is not enabled.");
   orders::OrderWalk walk{.fromMs = calendar_.startOf(range.from),
                          .toMs = calendar_.startOf(range.to + 1),

@@ -9,6 +9,7 @@
 #include <agape/db.h>
 #include <agape/http.h>
 
+#include "sales_book.h"
 #include "shop_calendar.h"
 
 namespace agape::orders {
@@ -41,7 +42,7 @@ class ExportApi {
   void registerRoutes(Routes& routes);
 
  private:
-  Response exportSales(const Request& req);
+  Response exportSales(const DayRange& range);
 
   Database& db_;
   const ShopCalendar& calendar_;

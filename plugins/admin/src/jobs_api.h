@@ -9,8 +9,7 @@
 #include <agape/db.h>
 #include <agape/http.h>
 #include <agape/jobs.h>
-#include <agape/json.h>
-#include <agape/query.h>
+#include <agape/schema.h>
 
 namespace agape::admin {
 
@@ -24,18 +23,33 @@ class JobsApi {
   void registerRoutes(Routes& routes);
 
  private:
-  Response overview(const Request& req);
-  Response retry(const Request& req);
+  // Retries the dead job `id`, audited as `actor`'s.
+  void retry(const std::string& id, const std::string& actor);
 
   Jobs& jobs_;
   Audit& audit_;
   Database& db_;
 };
 
+struct DeadLetter {
+  std::string id;
+  std::string queue;
+  JsonText payload;  // as enqueued: the JSON itself, or the text as a string
+  long long attempts = 0;
+  std::string lastError;
+  Timestamp failedAt;
+};
+
+struct JobsOverview {
+  std::vector<QueueStats> queues;
+  Page<DeadLetter> deadLetters;
+};
+
 // GET /v1/admin/jobs's answer: the queues (only `queue` when not empty) and
 // page `page` of `newest`, the newest dead letters of those queues, whose
-// total is the queues' dead count. Payloads are parsed when they are JSON.
-Json jobsOverview(const std::vector<QueueStats>& stats, const std::vector<DeadJob>& newest, std::string_view queue,
-                  PageRequest page);
+// total is the queues' dead count.
+JobsOverview jobsOverview(const std::vector<QueueStats>& stats, const std::vector<DeadJob>& newest,
+                          std::string_view queue, int page, int limit);
+Schema<JobsOverview> jobsOverviewSchema();
 
 }  // namespace agape::admin

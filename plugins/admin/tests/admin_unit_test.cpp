@@ -10,6 +10,8 @@
 
 #include <unistd.h>
 
+#include <agape/json.h>
+
 #include "admin_config.h"
 #include "audit_api.h"
 #include "csv.h"
@@ -92,7 +94,7 @@ TEST(AuditEntryJson, ParsesDetailsAndNullsWhatIsMissing) {
   AuditEntry e{.id = "7", .at = std::chrono::system_clock::time_point(std::chrono::milliseconds(1'795'515'300'250)),
                .actor = "u-1", .action = "product.update", .entity = "product", .entityId = "p-1",
                .details = R"({"price":1500000})", .requestId = "req-1", .ip = "10.0.0.9"};
-  Json j = auditEntryJson(e);
+  Json j = Json::parse(auditEntrySchema().encode(auditEntryView(e)));
   EXPECT_EQ(j["at"], "2026-11-24T10:15:00.250Z");
   EXPECT_EQ(j["details"]["price"], 1'500'000);
   EXPECT_EQ(j["requestId"], "req-1");
@@ -100,7 +102,7 @@ TEST(AuditEntryJson, ParsesDetailsAndNullsWhatIsMissing) {
   e.details = "not json";
   e.requestId.clear();
   e.ip.clear();
-  j = auditEntryJson(e);
+  j = Json::parse(auditEntrySchema().encode(auditEntryView(e)));
   EXPECT_TRUE(j["details"].is_null());
   EXPECT_TRUE(j["requestId"].is_null());
   EXPECT_TRUE(j["ip"].is_null());
@@ -113,7 +115,10 @@ TEST(JobsOverview, FiltersTheQueuesAndCutsThePage) {
   const std::vector<DeadJob> newest = {{"3", "a", R"({"n":3})", 5, "boom", at},
                                        {"2", "b", "plain text", 1, "bang", at},
                                        {"1", "a", "[1]", 5, "boom", at}};
-  Json all = jobsOverview(stats, newest, "", {.page = 1, .limit = 2});
+  const auto overview = [&](const std::vector<DeadJob>& jobs, std::string_view queue, int page, int limit) {
+    return Json::parse(jobsOverviewSchema().encode(jobsOverview(stats, jobs, queue, page, limit)));
+  };
+  Json all = overview(newest, "", 1, 2);
   ASSERT_EQ(all["queues"].size(), 2u);
   EXPECT_EQ(all["queues"][0], Json::parse(R"({"queue":"a","pending":1,"running":0,"done":0,"failed":0,"dead":2,)"
                                           R"("oldestPendingSeconds":1.5})"));
@@ -122,16 +127,16 @@ TEST(JobsOverview, FiltersTheQueuesAndCutsThePage) {
                                                        R"("lastError":"boom","failedAt":"2026-11-24T00:00:00Z"})"));
   EXPECT_EQ(all["deadLetters"]["data"][1]["payload"], "plain text");
   EXPECT_EQ(all["deadLetters"]["meta"], Json::parse(R"({"page":1,"limit":2,"total":3,"totalPages":2})"));
-  const Json second = jobsOverview(stats, newest, "", {.page = 2, .limit = 2});
+  const Json second = overview(newest, "", 2, 2);
   ASSERT_EQ(second["deadLetters"]["data"].size(), 1u);
   EXPECT_EQ(second["deadLetters"]["data"][0]["payload"], Json::array({1}));
-  EXPECT_TRUE(jobsOverview(stats, newest, "", {.page = 3, .limit = 2})["deadLetters"]["data"].empty());
+  EXPECT_TRUE(overview(newest, "", 3, 2)["deadLetters"]["data"].empty());
 
-  const Json b = jobsOverview(stats, {newest[1]}, "b", {.page = 1, .limit = 20});
+  const Json b = overview({newest[1]}, "b", 1, 20);
   ASSERT_EQ(b["queues"].size(), 1u);
   EXPECT_EQ(b["queues"][0]["queue"], "b");
   EXPECT_EQ(b["deadLetters"]["meta"]["total"], 1);
-  EXPECT_TRUE(jobsOverview(stats, {}, "none", {})["queues"].empty());
+  EXPECT_TRUE(overview({}, "none", 1, 20)["queues"].empty());
 }
 
 // 2026-11-24T00:00:00Z as Unix ms, and the day number of 2026-11-24.
@@ -207,7 +212,8 @@ TEST(DashboardStats, ComparesWithThePreviousPeriod) {
   before.keptOrders = 1;
   before.revenue = 20'000;
   before.orders = 1;
-  const Json j = statsJson(now, {kNov24 - 29, kNov24}, before, {kNov24 - 59, kNov24 - 30}, lagos, "NGN");
+  const Json j = Json::parse(dashboardStatsSchema().encode(
+      dashboardStats(now, {kNov24 - 29, kNov24}, before, {kNov24 - 59, kNov24 - 30}, lagos, "NGN")));
   EXPECT_EQ(j["timeZone"], "Africa/Lagos");
   EXPECT_EQ(j["current"]["from"], "2026-10-26");
   EXPECT_EQ(j["current"]["to"], "2026-11-24");

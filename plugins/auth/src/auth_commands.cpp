@@ -9,7 +9,7 @@
 
 #include "agape/auth/user_directory.h"
 #include "key_store.h"
-#include "request_fields.h"
+#include "contact_text.h"
 #include "user_store.h"
 
 namespace agape::auth {

@@ -40,15 +40,12 @@ std::string AuthRuntime::newId() const {
   return uuidV7(std::chrono::duration_cast<std::chrono::milliseconds>(services_.clock.now().time_since_epoch()).count());
 }
 
-Json AuthRuntime::tokenPair(const UserRecord& user, const std::string& sessionId,
-                            const std::string& refreshToken) const {
+TokenPair AuthRuntime::tokenPair(const UserRecord& user, const std::string& sessionId,
+                                 const std::string& refreshToken) const {
   const long long issued = now();
   AccessClaims c{user.id, sessionId, user.roles, newId(), issued, issued + config_.accessTokenTtl.count()};
-  return {{"accessToken", signAccessToken(keys_->current()->active(), tokenRules(), c)},
-          {"refreshToken", refreshToken},
-          {"tokenType", "Bearer"},
-          {"expiresIn", config_.accessTokenTtl.count()},
-          {"user", user.toJson()}};
+  return {signAccessToken(keys_->current()->active(), tokenRules(), c), refreshToken, config_.accessTokenTtl.count(),
+          user};
 }
 
 namespace {

@@ -25,6 +25,13 @@
 
 namespace agape::auth {
 
+struct TokenPair {
+  std::string accessToken;
+  std::string refreshToken;
+  long long expiresIn = 0;  // seconds
+  UserRecord user;
+};
+
 struct AuthServices {
   Database& db;
   Events& events;
@@ -56,8 +63,8 @@ class AuthRuntime {
 
   long long now() const;
   std::string newId() const;
-  // {accessToken, refreshToken, tokenType, expiresIn, user}
-  Json tokenPair(const UserRecord& user, const std::string& sessionId, const std::string& refreshToken) const;
+  // A new access token for the session, beside its refresh token.
+  TokenPair tokenPair(const UserRecord& user, const std::string& sessionId, const std::string& refreshToken) const;
   // Publishes a user.* event carrying the recipient; `link` may be empty.
   void publishUserEvent(Tx& tx, std::string_view topic, const UserRecord& user, const std::string& link) const;
   // A user.* event with a one-time link (verification, reset): the link

@@ -4,7 +4,7 @@
 
 #include <agape/db.h>
 
-#include "request_fields.h"
+#include "contact_text.h"
 #include "user_store.h"
 
 namespace agape::auth {

@@ -37,19 +37,6 @@ std::optional<UserRecord> findBy(Tx& tx, const char* column, const std::string& 
 
 }  // namespace
 
-nlohmann::json UserRecord::toJson() const {
-  nlohmann::json j = {{"id", id},
-                      {"email", email},
-                      {"firstName", firstName},
-                      {"lastName", lastName},
-                      {"phone", phone ? nlohmann::json(*phone) : nlohmann::json(nullptr)},
-                      {"roles", roles},
-                      {"emailVerified", emailVerifiedAt.has_value()},
-                      {"twoFactorEnabled", twoFactorEnabled()},
-                      {"createdAt", rfc3339(createdAt)}};
-  return j;
-}
-
 std::optional<UserRecord> findUserByEmail(Tx& tx, const std::string& email) { return findBy(tx, "email", email); }
 std::optional<UserRecord> findUserById(Tx& tx, const std::string& id) { return findBy(tx, "id", id); }
 

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include <agape/db.h>
-#include <nlohmann/json.hpp>
 
 namespace agape::auth {
 
@@ -32,8 +31,6 @@ struct UserRecord {
   long long createdAt = 0;
 
   bool twoFactorEnabled() const { return totpSecret.has_value(); }
-  // The public shape of API.md: id, email, names, phone, roles, emailVerified, twoFactorEnabled, createdAt.
-  nlohmann::json toJson() const;
 };
 
 struct NewUser {

@@ -192,7 +192,7 @@ TEST_P(SessionStoreTest, UsersRoundTripAndEmailIsUnique) {
   db_->run([&](Tx& tx) { setRoles(tx, "u1", {"customer", "admin"}, kT0 + 1); });
   auto again = db_->read([&](Tx& tx) { return findUserById(tx, "u1"); });
   EXPECT_EQ(again->roles, (std::vector<std::string>{"customer", "admin"}));
-  EXPECT_EQ(again->toJson()["createdAt"], "2027-01-15T08:00:00Z");
+  EXPECT_EQ(agape::auth::rfc3339(again->createdAt), "2027-01-15T08:00:00Z");
 }
 
 // Staff by role for the notifications' alerts: exact role names (a role

@@ -14,14 +14,15 @@ class CartApi {
   void registerRoutes(Routes& routes);
 
  private:
-  Response get(const Request& req);
-  Response addItem(const Request& req);
-  Response updateItem(const Request& req);
-  Response removeItem(const Request& req);
-  Response empty(const Request& req);
-  Response merge(const Request& req);
-  Response totals(const Request& req);
-  Response shippingMethods(const Request& req);
+  Cart get(const Request& req);
+  // The cart and, when this call created a guest cart, its new token.
+  std::pair<Cart, std::optional<std::string>> addItem(const Request& req, const std::string& variantId,
+                                                      long long quantity);
+  Cart updateItem(const Request& req, long long quantity);
+  void removeItem(const Request& req);
+  void empty(const Request& req);
+  Cart merge(const std::string& userId, const std::string& token);
+  Totals totals(const Request& req, const std::optional<std::string>& coupon, const std::string& method);
   // 409 out_of_stock unless the stock covers `quantity` (inventory enabled).
   void requireStock(Tx& tx, const catalog::VariantSummary& v, long long quantity) const;
 

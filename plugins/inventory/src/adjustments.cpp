@@ -5,48 +5,9 @@
 #include <numeric>
 #include <set>
 
+#include <agape/json.h>
+
 namespace agape::inventory {
-namespace {
-
-constexpr long long kMaxUnits = 1'000'000'000;
-constexpr long long kMaxUnitCost = 1'000'000'000'000LL;
-constexpr long long kMaxThreshold = 1'000'000;
-
-std::optional<long long> integerField(const Json& o, const char* key, long long min, long long max,
-                                      const std::string& prefix, std::vector<FieldError>& errors) {
-  if (!o.contains(key)) return std::nullopt;
-  const Json& v = o[key];
-  if (!v.is_number_integer() || v.get<long long>() < min || v.get<long long>() > max) {
-    errors.push_back({prefix + key, "must be an integer between " + std::to_string(min) + " and " + std::to_string(max)});
-    return std::nullopt;
-  }
-  return v.get<long long>();
-}
-
-}  // namespace
-
-void readAdjustment(const Json& o, const std::string& prefix, Adjustment& out, std::vector<FieldError>& errors) {
-  const bool hasDelta = o.contains("delta"), hasQuantity = o.contains("quantity");
-  if (hasDelta == hasQuantity)
-    errors.push_back({prefix + (hasDelta ? "quantity" : "delta"),
-                      "give exactly one of delta (a change) and quantity (the new on-hand count)"});
-  out.delta = integerField(o, "delta", -kMaxUnits, kMaxUnits, prefix, errors);
-  out.quantity = integerField(o, "quantity", 0, kMaxUnits, prefix, errors);
-  if (!o.contains("reason"))
-    errors.push_back({prefix + "reason", "is required: why the stock changed (1 to 200 characters)"});
-  else if (!o["reason"].is_string() || o["reason"].get_ref<const std::string&>().empty() ||
-           o["reason"].get_ref<const std::string&>().size() > 200)
-    errors.push_back({prefix + "reason", "must be a string of 1 to 200 characters"});
-  else
-    out.reason = o["reason"].get<std::string>();
-  out.version = integerField(o, "version", 0, std::numeric_limits<long long>::max(), prefix, errors);
-  out.unitCost = integerField(o, "unitCost", 0, kMaxUnitCost, prefix, errors);
-  if (o.contains("lowStockThreshold")) {
-    out.setsThreshold = true;
-    if (!o["lowStockThreshold"].is_null())
-      out.lowStockThreshold = integerField(o, "lowStockThreshold", 0, kMaxThreshold, prefix, errors);
-  }
-}
 
 AdjustmentResult Adjuster::apply(Tx& tx, const catalog::VariantDirectory& variants,
                                  const std::vector<Adjustment>& lines, const std::string& actor,
@@ -116,7 +77,7 @@ AdjustmentResult Adjuster::apply(Tx& tx, const catalog::VariantDirectory& varian
                     "low_stock_threshold = CASE WHEN CAST(:set AS INTEGER) = 1 THEN CAST(:t AS BIGINT) "
                     "ELSE low_stock_threshold END WHERE variant_id = :v RETURNING ") +
             kLevelColumns,
-        {target, now, a.unitCost, a.setsThreshold ? 1 : 0, a.lowStockThreshold, ids[i]});
+        {target, now, a.unitCost, a.lowStockThreshold.given ? 1 : 0, a.lowStockThreshold.value, ids[i]});
     LevelChange change{levelFromRow(rows.front()), target - cur.onHand, 0, cur.available()};
     ledger_.record(tx, {change}, Movement{MovementKind::Adjust, a.reason, actor, requestId});
     Json details{{"reason", a.reason},
@@ -124,7 +85,8 @@ AdjustmentResult Adjuster::apply(Tx& tx, const catalog::VariantDirectory& varian
                  {"version", change.after.version}};
     if (a.delta) details["delta"] = *a.delta;
     if (a.unitCost) details["unitCost"] = *a.unitCost;
-    if (a.setsThreshold) details["lowStockThreshold"] = a.lowStockThreshold ? Json(*a.lowStockThreshold) : Json();
+    if (a.lowStockThreshold.given)
+      details["lowStockThreshold"] = a.lowStockThreshold.value ? Json(*a.lowStockThreshold.value) : Json();
     audit_.record(actor, auditAction, "inventory_level", ids[i], details.dump(), tx);
     result.levels[i] = change.after;
   }

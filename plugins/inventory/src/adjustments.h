@@ -9,8 +9,8 @@
 
 #include <agape/audit.h>
 #include <agape/catalog/variant_directory.h>
-#include <agape/json.h>
 #include <agape/problem.h>
+#include <agape/schema.h>
 
 #include "stock_ledger.h"
 
@@ -23,17 +23,13 @@ struct Adjustment {
   std::string reason;
   std::optional<long long> version;  // the level's version the caller last read (0: no level yet)
   std::optional<long long> unitCost;
-  bool setsThreshold = false;
-  std::optional<long long> lowStockThreshold;  // with setsThreshold: null goes back to the default
+  Patch<long long> lowStockThreshold;  // given as null: back to the default
 };
 
-// The fields an adjustment object may carry (besides variantId in a bulk line).
-inline constexpr std::string_view kAdjustmentFields[] = {"delta",   "quantity", "reason",
-                                                         "version", "unitCost", "lowStockThreshold"};
-
-// Reads the fields of one adjustment object into `out`; problems are added
-// to `errors` as `<prefix><field>`.
-void readAdjustment(const Json& object, const std::string& prefix, Adjustment& out, std::vector<FieldError>& errors);
+// Bounds of an adjustment's numbers.
+inline constexpr long long kMaxUnits = 1'000'000'000;
+inline constexpr long long kMaxUnitCost = 1'000'000'000'000LL;
+inline constexpr long long kMaxThreshold = 1'000'000;
 
 // Why a line cannot be applied to the stock as it is.
 struct AdjustmentFailure {

@@ -3,60 +3,96 @@
 #include <set>
 #include <stdexcept>
 
+#include <agape/contract.h>
 #include <agape/db.h>
-#include <agape/json.h>
 #include <agape/problem.h>
-#include <agape/query.h>
+#include <agape/roles.h>
 
 namespace agape::inventory {
 namespace {
 
-const std::vector<std::string> kReaders = {"admin", "merchant", "fulfilment"};
-const std::vector<std::string> kEditors = {"admin", "merchant"};
+const std::vector<std::string> kReaders = {std::string(roles::admin), std::string(roles::merchant),
+                                           std::string(roles::fulfilment)};
+const std::vector<std::string> kEditors = {std::string(roles::admin), std::string(roles::merchant)};
 constexpr std::size_t kMaxBulkLines = 500;
 constexpr int kMovementsShown = 20;
 
-// The contract's level shape, as the OpenAPI document shows it.
-constexpr const char* kLevelProperties =
-    R"("variantId":{"type":"string"},"sku":{"type":"string","nullable":true},)"
-    R"("productName":{"type":"string","nullable":true},"onHand":{"type":"integer"},"reserved":{"type":"integer"},)"
-    R"("available":{"type":"integer"},"version":{"type":"integer"},"lowStockThreshold":{"type":"integer"},)"
-    R"("unitCost":{"type":"integer","nullable":true},"updatedAt":{"type":"string","format":"date-time","nullable":true})";
-constexpr const char* kLevelRequired =
-    R"(["variantId","sku","productName","onHand","reserved","available","version","lowStockThreshold","updatedAt"])";
+struct LowStockQuery {
+  int page = 1;
+  int limit = 20;
+  std::optional<long long> threshold;
+};
+struct BulkAdjustment {
+  std::vector<Adjustment> items;
+};
+struct Levels {
+  std::vector<LevelView> data;
+};
 
-std::string levelSchema(const std::string& extraProperties = "") {
-  return std::string(R"({"type":"object","required":)") + kLevelRequired + R"(,"properties":{)" + kLevelProperties +
-         extraProperties + "}}";
+template <class T>  // LevelView or LevelDetail
+Schema<T> levelSchema() {
+  return Schema<T>()
+      .field("variantId", &LevelView::variantId)
+      .field("sku", &LevelView::sku)
+      .field("productName", &LevelView::productName)
+      .field("onHand", &LevelView::onHand)
+      .field("reserved", &LevelView::reserved)
+      .field("available", &LevelView::available)
+      .field("version", &LevelView::version)
+      .field("lowStockThreshold", &LevelView::lowStockThreshold)
+      .field("unitCost", &LevelView::unitCost)
+      .field("updatedAt", &LevelView::updatedAt);
 }
-std::string pageSchema() {
-  return std::string(R"({"type":"object","required":["data","meta"],"properties":{"data":{"type":"array","items":)") +
-         levelSchema() +
-         R"(},"meta":{"type":"object","required":["page","limit","total","totalPages"],"properties":{)"
-         R"("page":{"type":"integer"},"limit":{"type":"integer"},"total":{"type":"integer"},"totalPages":{"type":"integer"}}}}})";
+
+Schema<LevelDetail> levelDetailSchema() {
+  return levelSchema<LevelDetail>().field("movements", &LevelDetail::movements,
+                                          Schema<MovementView>()
+                                              .field("kind", &MovementView::kind)
+                                              .field("onHandDelta", &MovementView::onHandDelta)
+                                              .field("reservedDelta", &MovementView::reservedDelta)
+                                              .field("reason", &MovementView::reason)
+                                              .field("actor", &MovementView::actor)
+                                              .field("reference", &MovementView::reference)
+                                              .field("version", &MovementView::version)
+                                              .field("at", &MovementView::at));
 }
-constexpr const char* kAdjustmentProperties =
-    R"("delta":{"type":"integer","minimum":-1000000000,"maximum":1000000000,"description":"change of the on-hand count"},)"
-    R"("quantity":{"type":"integer","minimum":0,"maximum":1000000000,"description":"the new on-hand count"},)"
-    R"("reason":{"type":"string","minLength":1,"maxLength":200},)"
-    R"("version":{"type":"integer","minimum":0,"description":"the level version last read; 409 version_conflict when it moved"},)"
-    R"("unitCost":{"type":"integer","minimum":0,"description":"cost price per unit in kobo"},)"
-    R"("lowStockThreshold":{"type":"integer","minimum":0,"maximum":1000000,"nullable":true,"description":"null: the default"})";
-std::string adjustSchema() {
-  return std::string(R"({"type":"object","required":["reason"],"additionalProperties":false,"properties":{)") +
-         kAdjustmentProperties + "}}";
+
+// The fields of one adjustment (a bulk line adds its variantId first).
+Schema<Adjustment>& adjustmentFields(Schema<Adjustment>& s) {
+  return s
+      .field("delta", &Adjustment::delta,
+             {.min = -kMaxUnits, .max = kMaxUnits, .description = "change of the on-hand count"})
+      .field("quantity", &Adjustment::quantity, {.min = 0, .max = kMaxUnits, .description = "the new on-hand count"})
+      .field("reason", &Adjustment::reason, {.minLength = 1, .maxLength = 200, .description = "why the stock changed"})
+      .field("version", &Adjustment::version,
+             {.min = 0, .description = "the level version last read; 409 version_conflict when it moved"})
+      .field("unitCost", &Adjustment::unitCost, {.min = 0, .max = kMaxUnitCost, .description = "cost price per unit in kobo"})
+      .field("lowStockThreshold", &Adjustment::lowStockThreshold,
+             {.min = 0, .max = kMaxThreshold, .description = "null: the default"})
+      .check([](const Adjustment& a, std::vector<FieldError>& errors) {
+        if (a.delta.has_value() == a.quantity.has_value())
+          errors.push_back({a.delta ? "quantity" : "delta",
+                            "give exactly one of delta (a change) and quantity (the new on-hand count)"});
+      });
 }
-std::string bulkSchema() {
-  return std::string(R"({"type":"object","required":["items"],"additionalProperties":false,"properties":{"items":)"
-                     R"({"type":"array","minItems":1,"maxItems":500,"items":{"type":"object","required":["variantId","reason"],)"
-                     R"("additionalProperties":false,"properties":{"variantId":{"type":"string"},)") +
-         kAdjustmentProperties + "}}}}}";
+
+Schema<Adjustment> adjustmentSchema() {
+  Schema<Adjustment> s;
+  return adjustmentFields(s);
 }
-constexpr const char* kStatsSchema =
-    R"({"type":"object","required":["unitsOnHand","unitsReserved","unitsAvailable","valueAtCost","outOfStockCount","variantCount"],)"
-    R"("properties":{"unitsOnHand":{"type":"integer"},"unitsReserved":{"type":"integer"},"unitsAvailable":{"type":"integer"},)"
-    R"("valueAtCost":{"type":"object","nullable":true,"required":["amount","currency"],"properties":{"amount":{"type":"integer"},)"
-    R"("currency":{"type":"string"}}},"outOfStockCount":{"type":"integer"},"variantCount":{"type":"integer"}}})";
+
+Schema<BulkAdjustment> bulkSchema() {
+  Schema<Adjustment> line;
+  line.field("variantId", &Adjustment::variantId, {.minLength = 1, .maxLength = 100});
+  return Schema<BulkAdjustment>()
+      .field("items", &BulkAdjustment::items, adjustmentFields(line), {.minItems = 1, .maxItems = kMaxBulkLines})
+      .check([](const BulkAdjustment& b, std::vector<FieldError>& errors) {
+        std::set<std::string> seen;
+        for (std::size_t i = 0; i < b.items.size(); ++i)
+          if (!b.items[i].variantId.empty() && !seen.insert(b.items[i].variantId).second)
+            errors.push_back({"items[" + std::to_string(i) + "].variantId", "is given twice; one line per variant"});
+      });
+}
 
 Problem problemOf(const AdjustmentFailure& f) {
   switch (f.kind) {
@@ -78,140 +114,94 @@ const catalog::VariantDirectory& InventoryApi::variants() const {
 }
 
 void InventoryApi::registerRoutes(Routes& routes) {
-  routes.get("/v1/admin/inventory/low-stock", [this](Request& req) { return lowStock(req); },
+  Schema<LowStockQuery> lowStockQuery;
+  withPages(lowStockQuery)
+      .field("threshold", &LowStockQuery::threshold,
+             {.min = 0, .max = 1'000'000, .description = "one threshold for every variant"});
+  routes.get("/v1/admin/inventory/low-stock", Contract().query(lowStockQuery).returns(pageSchema(levelSchema<LevelView>())),
              {.access = Access::Roles, .roles = kReaders,
               .summary = "Variants whose available stock is below a threshold, lowest first",
               .description = "`threshold` applies one threshold to every variant; without it each variant's own "
                              "(or the default inventory.lowStockThreshold) applies. Paginated with `page` and `limit`.",
-              .tag = "inventory", .responseSchema = pageSchema(),
-              .query = withPages({{.name = "threshold", .type = "integer", .description = "one threshold for every variant"}})});
+              .tag = "inventory"},
+             [this](Call<None, LowStockQuery>& call) {
+               const auto& q = call.query;
+               return ctx_.db().read(
+                   [&](Tx& tx) { return queries_.lowStock(tx, variants(), q.threshold, q.page, q.limit); });
+             });
 
-  routes.get("/v1/admin/inventory/stats", [this](Request& req) { return stats(req); },
+  routes.get("/v1/admin/inventory/stats",
+             Contract().returns(Schema<StockStats>()
+                                    .field("unitsOnHand", &StockStats::unitsOnHand)
+                                    .field("unitsReserved", &StockStats::unitsReserved)
+                                    .field("unitsAvailable", &StockStats::unitsAvailable)
+                                    .field("valueAtCost", &StockStats::valueAtCost, moneySchema())
+                                    .field("outOfStockCount", &StockStats::outOfStockCount)
+                                    .field("variantCount", &StockStats::variantCount)),
              {.access = Access::Roles, .roles = kEditors,
               .summary = "Units on hand, reserved and available, stock value at cost, out-of-stock count",
               .description = "`valueAtCost` counts the units of variants whose cost price is known; null when none is.",
-              .tag = "inventory", .responseSchema = kStatsSchema});
+              .tag = "inventory"},
+             [this](Call<>&) { return ctx_.db().read([&](Tx& tx) { return queries_.stats(tx); }); });
 
-  routes.get("/v1/admin/inventory/:variantId", [this](Request& req) { return level(req); },
+  routes.get("/v1/admin/inventory/:variantId", Contract().returns(levelDetailSchema()),
              {.access = Access::Roles, .roles = kReaders,
               .summary = "One variant's stock level and its latest movements",
               .description = "A variant the inventory has never stocked shows zeros at version 0.",
-              .tag = "inventory",
-              .responseSchema = levelSchema(R"(,"movements":{"type":"array","items":{"type":"object"}})")});
+              .tag = "inventory"},
+             [this](Call<>& call) { return level(std::string(call.param("variantId"))); });
 
-  routes.patch("/v1/admin/inventory/:variantId/stock", [this](Request& req) { return adjust(req); },
+  routes.patch("/v1/admin/inventory/:variantId/stock", Contract().body(adjustmentSchema()).returns(levelSchema<LevelView>()),
                {.access = Access::Roles, .roles = kEditors,
                 .summary = "Adjusts one variant's stock by a delta or to an absolute count",
                 .description = "Exactly one of `delta` and `quantity`. 404 for an unknown variant; 409 "
                                "`version_conflict` when `version` is stale; 409 `invalid_adjustment` when on hand "
                                "would drop below zero or below the units reserved. Audited.",
-                .tag = "inventory", .requestSchema = adjustSchema(), .responseSchema = levelSchema()});
+                .tag = "inventory"},
+               [this](Call<Adjustment>& call) {
+                 call.body.variantId = std::string(call.param("variantId"));
+                 return adjust(call.request, {call.body}, "inventory.adjust", false).at(0);
+               });
 
-  routes.post("/v1/admin/inventory/bulk-adjust", [this](Request& req) { return bulkAdjust(req); },
-              {.access = Access::Roles, .roles = {"admin"},
+  routes.post("/v1/admin/inventory/bulk-adjust",
+              Contract().body(bulkSchema()).returns(Schema<Levels>().field("data", &Levels::data, levelSchema<LevelView>())),
+              {.access = Access::Roles, .roles = {std::string(roles::admin)},
                .summary = "Adjusts many variants at once, all or nothing",
                .description = "1 to 500 lines, each variant once. 400 `validation_failed` for malformed lines, 409 "
                               "`invalid_adjustment` for lines the stock refuses (unknown variant, stale version, "
                               "too few units); either way every bad line is listed in `errors` and nothing is written.",
-               .tag = "inventory", .requestSchema = bulkSchema(),
-               .responseSchema = R"({"type":"object","required":["data"],"properties":{"data":{"type":"array","items":)" +
-                                 levelSchema() + "}}}"});
+               .tag = "inventory"},
+              [this](Call<BulkAdjustment>& call) {
+                return Levels{adjust(call.request, call.body.items, "inventory.bulk_adjust", true)};
+              });
 }
 
-Response InventoryApi::level(const Request& req) {
-  QueryReader(req, {}).finish();
-  const std::string id(req.requireParam("variantId"));
-  return jsonResponse(ctx_.db().read([&](Tx& tx) {
+LevelDetail InventoryApi::level(const std::string& id) {
+  return ctx_.db().read([&](Tx& tx) {
     if (variants().lookup(tx, {id}).empty()) throw Problem::notFound("No variant with this id.");
     const Level level = queries_.find(tx, id).value_or(Level{id});
-    Json out = queries_.render(tx, variants(), {level}).at(0);
-    out["movements"] = queries_.movements(tx, id, kMovementsShown);
+    LevelDetail out{queries_.view(tx, variants(), {level}).at(0), queries_.movements(tx, id, kMovementsShown)};
     return out;
-  }));
+  });
 }
 
-Response InventoryApi::lowStock(const Request& req) {
-  QueryReader q(req, {"threshold", "page", "limit"});
-  const auto threshold = q.integer("threshold", 0, 1'000'000);
-  const PageRequest page = q.page();
-  q.finish();
-  return jsonResponse(
-      ctx_.db().read([&](Tx& tx) { return queries_.lowStock(tx, variants(), threshold, page.page, page.limit); }));
-}
-
-Response InventoryApi::stats(const Request& req) {
-  QueryReader(req, {}).finish();
-  return jsonResponse(ctx_.db().read([&](Tx& tx) { return queries_.stats(tx); }));
-}
-
-Response InventoryApi::adjust(const Request& req) {
-  QueryReader(req, {}).finish();
-  const Json body = parseJsonObject(req, {"delta", "quantity", "reason", "version", "unitCost", "lowStockThreshold"});
-  Adjustment a;
-  a.variantId = std::string(req.requireParam("variantId"));
-  std::vector<FieldError> errors;
-  readAdjustment(body, "", a, errors);
-  if (!errors.empty()) throw Problem::validation(std::move(errors));
-  return jsonResponse(ctx_.db().run([&](Tx& tx) {
-    const AdjustmentResult r =
-        adjuster_.apply(tx, variants(), {a}, req.principal->id, req.requestId, "inventory.adjust");
-    if (!r.failures.empty()) throw problemOf(r.failures.front());
-    return queries_.render(tx, variants(), r.levels).at(0);
-  }));
-}
-
-Response InventoryApi::bulkAdjust(const Request& req) {
-  QueryReader(req, {}).finish();
-  const Json body = parseJsonObject(req, {"items"});
-  std::vector<FieldError> errors;
-  std::vector<Adjustment> lines;
-  const Json& items = body.contains("items") ? body["items"] : Json();
-  if (!items.is_array() || items.empty() || items.size() > kMaxBulkLines) {
-    errors.push_back({"items", "must be an array of 1 to " + std::to_string(kMaxBulkLines) + " adjustments"});
-  } else {
-    std::set<std::string> seen;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      const std::string prefix = "items[" + std::to_string(i) + "].";
-      const Json& line = items[i];
-      if (!line.is_object()) {
-        errors.push_back({"items[" + std::to_string(i) + "]", "must be an object {variantId, delta or quantity, reason}"});
-        continue;
-      }
-      for (const auto& [key, _] : line.items()) {
-        bool known = key == "variantId";
-        for (auto f : kAdjustmentFields) known = known || key == f;
-        if (!known) errors.push_back({prefix + key, "is not a known field"});
-      }
-      Adjustment a;
-      if (!line.contains("variantId") || !line["variantId"].is_string() || line["variantId"].get_ref<const std::string&>().empty())
-        errors.push_back({prefix + "variantId", "is required: the variant's id"});
-      else if (!seen.insert(line["variantId"].get<std::string>()).second)
-        errors.push_back({prefix + "variantId", "is given twice; one line per variant"});
-      else
-        a.variantId = line["variantId"].get<std::string>();
-      readAdjustment(line, prefix, a, errors);
-      lines.push_back(std::move(a));
+std::vector<LevelView> InventoryApi::adjust(const Request& req, const std::vector<Adjustment>& lines,
+                                            std::string_view auditAction, bool bulk) {
+  return ctx_.db().run([&](Tx& tx) {
+    const AdjustmentResult r = adjuster_.apply(tx, variants(), lines, req.principal->id, req.requestId, auditAction);
+    if (r.failures.empty()) return queries_.view(tx, variants(), r.levels);
+    if (!bulk) throw problemOf(r.failures.front());
+    std::vector<FieldError> lineErrors;
+    std::set<std::size_t> badLines;
+    for (const auto& f : r.failures) {
+      lineErrors.push_back({"items[" + std::to_string(f.line) + "]." + f.field, f.message});
+      badLines.insert(f.line);
     }
-  }
-  if (!errors.empty()) throw Problem::validation(std::move(errors), "Some lines are not valid; nothing was changed.");
-
-  return jsonResponse(ctx_.db().run([&](Tx& tx) {
-    const AdjustmentResult r =
-        adjuster_.apply(tx, variants(), lines, req.principal->id, req.requestId, "inventory.bulk_adjust");
-    if (!r.failures.empty()) {
-      std::vector<FieldError> lineErrors;
-      std::set<std::size_t> badLines;
-      for (const auto& f : r.failures) {
-        lineErrors.push_back({"items[" + std::to_string(f.line) + "]." + f.field, f.message});
-        badLines.insert(f.line);
-      }
-      throw Problem(409, "invalid_adjustment",
-                    std::to_string(badLines.size()) + " of " + std::to_string(lines.size()) +
-                        " lines cannot be applied; nothing was changed.",
-                    std::move(lineErrors));
-    }
-    return Json{{"data", queries_.render(tx, variants(), r.levels)}};
-  }));
+    throw Problem(409, "invalid_adjustment",
+                  std::to_string(badLines.size()) + " of " + std::to_string(lines.size()) +
+                      " lines cannot be applied; nothing was changed.",
+                  std::move(lineErrors));
+  });
 }
 
 }  // namespace agape::inventory

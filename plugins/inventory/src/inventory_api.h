@@ -22,11 +22,11 @@ class InventoryApi {
 
  private:
   const catalog::VariantDirectory& variants() const;
-  Response level(const Request& req);
-  Response lowStock(const Request& req);
-  Response stats(const Request& req);
-  Response adjust(const Request& req);
-  Response bulkAdjust(const Request& req);
+  LevelDetail level(const std::string& variantId);
+  // Applies every line or none: the levels after, or Problem 404/409 (a bulk
+  // request's 409 names every line the stock refuses).
+  std::vector<LevelView> adjust(const Request& req, const std::vector<Adjustment>& lines, std::string_view auditAction,
+                                bool bulk);
 
   Context& ctx_;
   LevelQueries queries_;

@@ -2,29 +2,25 @@
 
 #include <map>
 
-#include "time_text.h"
 
 namespace agape::inventory {
 
-Json LevelQueries::render(Tx& tx, const catalog::VariantDirectory& variants, const std::vector<Level>& levels) const {
+std::vector<LevelView> LevelQueries::view(Tx& tx, const catalog::VariantDirectory& variants,
+                                          const std::vector<Level>& levels) const {
   std::vector<std::string> ids;
   for (const auto& l : levels) ids.push_back(l.variantId);
   std::map<std::string, catalog::VariantSummary> names;
   for (auto& v : variants.lookup(tx, ids)) names.emplace(v.id, std::move(v));
-  Json out = Json::array();
+  std::vector<LevelView> out;
   for (const auto& l : levels) {
-    const auto it = names.find(l.variantId);
-    const bool named = it != names.end();
-    out.push_back({{"variantId", l.variantId},
-                   {"sku", named ? Json(it->second.sku) : Json()},
-                   {"productName", named ? Json(it->second.productName) : Json()},
-                   {"onHand", l.onHand},
-                   {"reserved", l.reserved},
-                   {"available", l.available()},
-                   {"version", l.version},
-                   {"lowStockThreshold", ledger_.thresholdOf(l)},
-                   {"unitCost", l.unitCost ? Json(*l.unitCost) : Json()},
-                   {"updatedAt", l.version > 0 ? Json(rfc3339Utc(l.updatedAt)) : Json()}});
+    LevelView v{l.variantId, std::nullopt, std::nullopt, l.onHand, l.reserved, l.available(), l.version,
+                ledger_.thresholdOf(l), l.unitCost, std::nullopt};
+    if (const auto it = names.find(l.variantId); it != names.end()) {
+      v.sku = it->second.sku;
+      v.productName = it->second.productName;
+    }
+    if (l.version > 0) v.updatedAt = Timestamp{l.updatedAt};
+    out.push_back(std::move(v));
   }
   return out;
 }
@@ -35,26 +31,19 @@ std::optional<Level> LevelQueries::find(Tx& tx, const std::string& variantId) co
   return levelFromRow(*row);
 }
 
-Json LevelQueries::movements(Tx& tx, const std::string& variantId, int limit) const {
-  Json out = Json::array();
+std::vector<MovementView> LevelQueries::movements(Tx& tx, const std::string& variantId, int limit) const {
+  std::vector<MovementView> out;
   for (const Row& r : tx.query("SELECT kind, on_hand_delta, reserved_delta, reason, actor, reference, level_version, "
                                "created_at FROM inventory_movements WHERE variant_id = :v ORDER BY id DESC LIMIT :n",
-                               {variantId, limit})) {
-    const auto reference = r.optText("reference");
-    out.push_back({{"kind", r.text("kind")},
-                   {"onHandDelta", r.integer("on_hand_delta")},
-                   {"reservedDelta", r.integer("reserved_delta")},
-                   {"reason", r.text("reason")},
-                   {"actor", r.text("actor")},
-                   {"reference", reference ? Json(*reference) : Json()},
-                   {"version", r.integer("level_version")},
-                   {"at", rfc3339Utc(r.integer("created_at"))}});
-  }
+                               {variantId, limit}))
+    out.push_back({r.text("kind"), r.integer("on_hand_delta"), r.integer("reserved_delta"), r.text("reason"),
+                   r.text("actor"), r.optText("reference"), r.integer("level_version"),
+                   Timestamp{r.integer("created_at")}});
   return out;
 }
 
-Json LevelQueries::lowStock(Tx& tx, const catalog::VariantDirectory& variants, std::optional<long long> threshold,
-                            int page, int limit) const {
+Page<LevelView> LevelQueries::lowStock(Tx& tx, const catalog::VariantDirectory& variants,
+                                       std::optional<long long> threshold, int page, int limit) const {
   // Either the caller's threshold for every level, or each level's own
   // (NULL: the default); both are bound values.
   const std::string where =
@@ -67,10 +56,10 @@ Json LevelQueries::lowStock(Tx& tx, const catalog::VariantDirectory& variants, s
                                    " ORDER BY on_hand - reserved, variant_id LIMIT :limit OFFSET :offset",
                                {t, limit, static_cast<long long>(page - 1) * limit}))
     levels.push_back(levelFromRow(r));
-  return pageJson(render(tx, variants, levels), page, limit, total);
+  return {view(tx, variants, levels), page, limit, total};
 }
 
-Json LevelQueries::stats(Tx& tx) const {
+StockStats LevelQueries::stats(Tx& tx) const {
   // SUM of BIGINT is NUMERIC on PostgreSQL: cast back so both databases
   // answer with integers.
   const Row r = *tx.one(
@@ -80,13 +69,9 @@ Json LevelQueries::stats(Tx& tx) const {
       "CAST(COALESCE(SUM(on_hand * unit_cost), 0) AS BIGINT) AS value, COUNT(unit_cost) AS costed "
       "FROM inventory_levels");
   const long long onHand = r.integer("on_hand"), reserved = r.integer("reserved");
-  return Json{{"unitsOnHand", onHand},
-              {"unitsReserved", reserved},
-              {"unitsAvailable", onHand - reserved},
-              {"valueAtCost", r.integer("costed") > 0 ? Json{{"amount", r.integer("value")}, {"currency", kStoreCurrency}}
-                                                      : Json()},
-              {"outOfStockCount", r.integer("out_of_stock")},
-              {"variantCount", r.integer("variants")}};
+  StockStats out{onHand, reserved, onHand - reserved, std::nullopt, r.integer("out_of_stock"), r.integer("variants")};
+  if (r.integer("costed") > 0) out.valueAtCost = Money{r.integer("value"), kStoreCurrency};
+  return out;
 }
 
 }  // namespace agape::inventory

@@ -125,13 +125,12 @@ TEST_P(AdjustmentsTest, CostAndThresholdAreKeptWithTheLevel) {
   variants_.ids = {"a"};
   Adjustment a = line("a", std::nullopt, 3);
   a.unitCost = 4'500;
-  a.setsThreshold = true;
-  a.lowStockThreshold = 2;
+  a.lowStockThreshold = {true, 2};
   ASSERT_TRUE(apply({a}).failures.empty());
   EXPECT_EQ(level("a").unitCost, 4'500);
   EXPECT_EQ(level("a").lowStockThreshold, 2);
   Adjustment b = line("a", 0, std::nullopt);  // a count that confirms the stock, and back to the default threshold
-  b.setsThreshold = true;
+  b.lowStockThreshold.given = true;
   ASSERT_TRUE(apply({b}).failures.empty());
   EXPECT_EQ(level("a").unitCost, 4'500) << "kept when not given";
   EXPECT_FALSE(level("a").lowStockThreshold.has_value());
@@ -150,36 +149,39 @@ TEST_P(AdjustmentsTest, LowStockListAndStatistics) {
   LevelQueries queries(*ledger_);
   auto page = db_->read([&](Tx& tx) { return queries.lowStock(tx, variants_, std::nullopt, 1, 20); });
   std::vector<std::string> ids;
-  for (const auto& l : page["data"]) ids.push_back(l["variantId"]);
+  for (const auto& l : page.data) ids.push_back(l.variantId);
   EXPECT_EQ(ids, (std::vector<std::string>{"a", "b", "c"}));
-  EXPECT_EQ(page["meta"], (Json{{"page", 1}, {"limit", 20}, {"total", 3}, {"totalPages", 1}}));
-  EXPECT_EQ(page["data"][2]["lowStockThreshold"], 10);
-  EXPECT_EQ(page["data"][1]["sku"], "SKU-b");
-  EXPECT_EQ(page["data"][1]["productName"], "Product b");
+  EXPECT_EQ(page.meta.page, 1);
+  EXPECT_EQ(page.meta.limit, 20);
+  EXPECT_EQ(page.meta.total, 3);
+  EXPECT_EQ(page.meta.totalPages, 1);
+  EXPECT_EQ(page.data[2].lowStockThreshold, 10);
+  EXPECT_EQ(page.data[1].sku, "SKU-b");
+  EXPECT_EQ(page.data[1].productName, "Product b");
 
   page = db_->read([&](Tx& tx) { return queries.lowStock(tx, variants_, 6, 2, 2); });
   ids.clear();
-  for (const auto& l : page["data"]) ids.push_back(l["variantId"]);
-  EXPECT_EQ(ids, (std::vector<std::string>{"d"})) << page.dump();
-  EXPECT_EQ(page["meta"]["total"], 3);
-  EXPECT_EQ(page["meta"]["totalPages"], 2);
+  for (const auto& l : page.data) ids.push_back(l.variantId);
+  EXPECT_EQ(ids, (std::vector<std::string>{"d"}));
+  EXPECT_EQ(page.meta.total, 3);
+  EXPECT_EQ(page.meta.totalPages, 2);
 
-  const Json stats = db_->read([&](Tx& tx) { return queries.stats(tx); });
-  EXPECT_EQ(stats, (Json{{"unitsOnHand", 61},
-                         {"unitsReserved", 45},
-                         {"unitsAvailable", 16},
-                         {"valueAtCost", {{"amount", 50'000}, {"currency", "NGN"}}},
-                         {"outOfStockCount", 1},
-                         {"variantCount", 4}}));
+  const StockStats stats = db_->read([&](Tx& tx) { return queries.stats(tx); });
+  EXPECT_EQ(stats.unitsOnHand, 61);
+  EXPECT_EQ(stats.unitsReserved, 45);
+  EXPECT_EQ(stats.unitsAvailable, 16);
+  EXPECT_EQ(stats.valueAtCost, (Money{50'000, "NGN"}));
+  EXPECT_EQ(stats.outOfStockCount, 1);
+  EXPECT_EQ(stats.variantCount, 4);
 }
 
 TEST_P(AdjustmentsTest, StatisticsWithoutAnyCostHaveNoValue) {
   LevelQueries queries(*ledger_);
-  const Json empty = db_->read([&](Tx& tx) { return queries.stats(tx); });
-  EXPECT_TRUE(empty["valueAtCost"].is_null());
-  EXPECT_EQ(empty["variantCount"], 0);
+  const StockStats empty = db_->read([&](Tx& tx) { return queries.stats(tx); });
+  EXPECT_FALSE(empty.valueAtCost);
+  EXPECT_EQ(empty.variantCount, 0);
   stock("a", 2);
-  EXPECT_TRUE(db_->read([&](Tx& tx) { return queries.stats(tx); })["valueAtCost"].is_null());
+  EXPECT_FALSE(db_->read([&](Tx& tx) { return queries.stats(tx); }).valueAtCost);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AdjustmentsTest, ::testing::Values(Backend::Sqlite, Backend::Postgres),

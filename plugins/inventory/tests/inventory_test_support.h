@@ -100,8 +100,7 @@ class InventoryDbTest : public kernel::testing::DbTest {
     a.variantId = variantId;
     a.quantity = quantity;
     a.reason = "stocktake";
-    a.setsThreshold = threshold.has_value();
-    a.lowStockThreshold = threshold;
+    a.lowStockThreshold = {threshold.has_value(), threshold};
     db_->run([&](Tx& tx) {
       auto r = adjuster_->apply(tx, variants_, {a}, "u-admin", "req-1", "inventory.adjust");
       ASSERT_TRUE(r.failures.empty()) << r.failures.front().message;

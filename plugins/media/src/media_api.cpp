@@ -7,8 +7,10 @@
 #include <agape/crypto.h>
 #include <agape/db.h>
 #include <agape/logger.h>
+#include <agape/contract.h>
+#include <agape/json.h>
 #include <agape/problem.h>
-#include <agape/query.h>
+#include <agape/roles.h>
 
 #include "upload_form.h"
 
@@ -19,13 +21,43 @@ constexpr const char* kTag = "media";
 // A pending record this old belongs to an upload that died.
 constexpr long long kInterruptedAfterMs = 15 * 60 * 1000;
 
-constexpr const char* kMediaSchema =
-    R"({"type":"object","properties":{"id":{"type":"string"},"publicId":{"type":"string"},)"
-    R"("provider":{"type":"string","enum":["local","cloudinary"]},"url":{"type":"string"},"thumbnailUrl":{"type":"string"},)"
-    R"("thumbnails":{"type":"array","items":{"type":"object","properties":{"width":{"type":"integer"},)"
-    R"("height":{"type":"integer"},"url":{"type":"string"}}}},"width":{"type":"integer"},"height":{"type":"integer"},)"
-    R"("format":{"type":"string","enum":["jpg","png","webp"]},"bytes":{"type":"integer"},"alt":{"type":"string"},)"
-    R"("folder":{"type":"string"},"uploadedBy":{"type":"string"},"createdAt":{"type":"string","format":"date-time"}}})";
+struct FolderQuery {
+  std::optional<std::string> folder;
+};
+struct ListQuery {
+  int page = 1;
+  int limit = 20;
+  std::optional<std::string> folder;
+};
+struct RemoveQuery {
+  bool force = false;
+};
+// The query of a signed direct-upload URL (local provider).
+struct SignedQuery {
+  std::string folder;
+  std::string uploader;
+  long long expires = 0;
+  std::string nonce;
+  std::string signature;
+};
+
+Schema<MediaRecord> mediaSchema() {
+  return Schema<MediaRecord>()
+      .field("id", &MediaRecord::id)
+      .field("publicId", &MediaRecord::publicId)
+      .field("provider", &MediaRecord::provider, {.oneOf = {"local", "cloudinary"}})
+      .field("url", &MediaRecord::url)
+      .field("thumbnailUrl", &MediaRecord::thumbnailUrl)
+      .field("thumbnails", &MediaRecord::thumbnails, {.description = "[{width, height, url}]"})
+      .field("width", &MediaRecord::width)
+      .field("height", &MediaRecord::height)
+      .field("format", &MediaRecord::format, {.oneOf = {"jpg", "png", "webp"}})
+      .field("bytes", &MediaRecord::bytes)
+      .field("alt", &MediaRecord::alt)
+      .field("folder", &MediaRecord::folder)
+      .field("uploadedBy", &MediaRecord::uploadedBy)
+      .field("createdAt", &MediaRecord::createdAt);
+}
 
 constexpr const char* kUploadDescription =
     "`multipart/form-data`: `file` (JPEG, PNG or WebP — told by its bytes, not its name), optional `alt` and "
@@ -48,51 +80,103 @@ std::string MediaApi::folderOf(const std::string& given) const {
 }
 
 void MediaApi::registerRoutes(Routes& routes) {
-  const std::vector<std::string> staff = {"admin", "merchant"};
+  const std::vector<std::string> staff = {std::string(roles::admin), std::string(roles::merchant)};
   // The file and a little for the multipart framing and fields.
   const std::size_t bodyLimit = config_.maxUploadBytes + 64 * 1024;
-  routes.post("/v1/media/upload", [this](Request& req) { return upload(req); },
+  const auto media = mediaSchema();
+  // Multipart bodies are read by the upload form, not by a JSON schema.
+  routes.post("/v1/media/upload", Contract().returns(media),
               {.access = Access::Roles, .roles = staff, .bodyLimit = bodyLimit, .consumes = {"multipart/form-data"},
-               .summary = "Uploads an image", .description = kUploadDescription, .tag = kTag,
-               .responseSchema = kMediaSchema, .successStatus = 201});
-  routes.get("/v1/media/upload-url", [this](Request& req) { return uploadUrl(req); },
+               .summary = "Uploads an image", .description = kUploadDescription, .tag = kTag, .successStatus = 201},
+              [this](Call<>& call) {
+                const Request& req = call.request;
+                const UploadForm form =
+                    readUploadForm(req.header("Content-Type").value_or(""), req.body, config_.maxUploadBytes);
+                return accept(form.file, form.alt, folderOf(form.folder), call.principal().id);
+              });
+  routes.get("/v1/media/upload-url",
+             Contract().query(Schema<FolderQuery>().field(
+                 "folder", &FolderQuery::folder,
+                 {.maxLength = 64, .description = "where the upload goes (default media.defaultFolder)"})),
              {.access = Access::Roles, .roles = staff,
               .summary = "Signed parameters for a direct upload from the browser",
               .description = "Cloudinary: {uploadUrl, apiKey, timestamp, signature, folder, eager} signed with the "
                              "API secret (good for an hour); the browser posts exactly these fields and `file`. "
                              "Local: a signed URL of this server, good for media.directUploadValidity and one upload.",
-              .tag = kTag,
-              .query = {{.name = "folder", .description = "where the upload goes (default media.defaultFolder)"}}});
-  routes.get("/v1/media", [this](Request& req) { return list(req); },
-             {.access = Access::Roles, .roles = staff, .summary = "Uploaded images, newest first", .tag = kTag,
-              .responseSchema = std::string(R"({"type":"object","properties":{"data":{"type":"array","items":)") +
-                                kMediaSchema + R"(},"meta":{"type":"object"}}})",
-              .query = withPages({{.name = "folder", .description = "one folder's images"}})});
-  routes.get("/v1/media/:id", [this](Request& req) { return get(req); },
+              .tag = kTag},
+             [this](Call<None, FolderQuery>& call) {
+               // The provider's own shape: Cloudinary's fields, or a URL of this server.
+               const std::string folder = folderOf(call.query.folder.value_or(""));
+               return jsonResponse(provider_.directUpload(folder, call.principal().id, nowSeconds()));
+             });
+  Schema<ListQuery> listQuery;
+  withPages(listQuery).field("folder", &ListQuery::folder, {.maxLength = 64, .description = "one folder's images"});
+  routes.get("/v1/media", Contract().query(listQuery).returns(pageSchema(media)),
+             {.access = Access::Roles, .roles = staff, .summary = "Uploaded images, newest first", .tag = kTag},
+             [this](Call<None, ListQuery>& call) {
+               const auto& q = call.query;
+               return ctx_.db().read([&](Tx& tx) { return book_.list(tx, q.page, q.limit, q.folder); });
+             });
+  routes.get("/v1/media/:id", Contract().returns(media),
              {.access = Access::Roles, .roles = staff, .summary = "One image, by id or (URL-encoded) public id",
-              .tag = kTag, .responseSchema = kMediaSchema});
-  routes.del("/v1/media/:publicId", [this](Request& req) { return remove(req); },
+              .tag = kTag},
+             [this](Call<>& call) {
+               const std::string key(call.param("id"));
+               const auto record = ctx_.db().read([&](Tx& tx) { return book_.get(tx, key); });
+               if (!record) throw Problem::notFound("No image with this id.");
+               return *record;
+             });
+  routes.del("/v1/media/:publicId",
+             Contract().query(Schema<RemoveQuery>().field(
+                 "force", &RemoveQuery::force, {.optional = true, .description = "delete even if a product shows it"})),
              {.access = Access::Roles, .roles = staff,
               .summary = "Deletes an image: its files (or Cloudinary asset) and its record",
               .description = "By public id (URL-encode its '/') or id. 409 `in_use` while a product shows it, unless "
                              "`force=true`. 204; 503 when the provider cannot be reached (nothing deleted). Audited.",
-              .tag = kTag, .successStatus = 204,
-              .query = {{.name = "force", .type = "boolean", .description = "delete even if a product shows it"}}});
+              .tag = kTag},
+             [this](Call<None, RemoveQuery>& call) {
+               remove(std::string(call.param("publicId")), call.query.force, call.principal().id);
+             });
   if (local_) {
-    routes.post("/v1/media/upload/signed", [this](Request& req) { return signedUpload(req); },
+    routes.post("/v1/media/upload/signed",
+                Contract()
+                    .query(Schema<SignedQuery>()
+                               .field("folder", &SignedQuery::folder, {.optional = true, .maxLength = 64})
+                               .field("uploader", &SignedQuery::uploader, {.optional = true, .maxLength = 100})
+                               .field("expires", &SignedQuery::expires, {.optional = true, .min = 0, .max = 1LL << 40})
+                               .field("nonce", &SignedQuery::nonce, {.optional = true, .maxLength = 64})
+                               .field("signature", &SignedQuery::signature, {.optional = true, .maxLength = 64}))
+                    .returns(media),
                 {.bodyLimit = bodyLimit, .consumes = {"multipart/form-data"},
                  .summary = "A direct upload through a URL from GET /v1/media/upload-url (local provider)",
                  .description = std::string("The URL's signature stands for the staff member who asked for it; it "
                                             "works once, until it expires (401 otherwise). ") + kUploadDescription,
-                 .tag = kTag, .responseSchema = kMediaSchema, .successStatus = 201});
-    routes.get("/v1/media/files/:file", [this](Request& req) { return file(req); },
+                 .tag = kTag, .successStatus = 201},
+                [this](Call<None, SignedQuery>& call) {
+                  const auto& q = call.query;
+                  const LocalStorage::SignedUpload s{q.folder, q.uploader, q.nonce, q.expires, q.signature};
+                  if (!local_->verify(s, nowSeconds()))
+                    throw Problem::unauthorized("This upload URL is not valid (or has expired); ask for a new one.",
+                                                "invalid_signature");
+                  const Request& req = call.request;
+                  const UploadForm form =
+                      readUploadForm(req.header("Content-Type").value_or(""), req.body, config_.maxUploadBytes);
+                  if (!form.folder.empty() && form.folder != s.folder)
+                    throw Problem::validation({{"folder", "must be the folder the URL was signed for (" + s.folder + ")"}});
+                  // Once: the nonce is taken before the work (a refused upload needs a new URL).
+                  if (!ctx_.db().run([&](Tx& tx) { return book_.useNonce(tx, s.nonce); }))
+                    throw Problem::unauthorized("This upload URL was used already; ask for a new one.", "invalid_signature");
+                  return accept(form.file, form.alt, s.folder, s.uploader);
+                });
+    routes.get("/v1/media/files/:file", Contract(),
                {.rateLimitClass = "none", .summary = "A stored image or thumbnail (local provider)",
                 .description = "Immutable: a name is never reused, so it is cached for a year. ETag; If-None-Match → 304.",
-                .tag = kTag, .successContentType = "image/*"});
+                .tag = kTag, .successContentType = "image/*"},
+               [this](Call<>& call) { return file(call.request); });
   }
 }
 
-Json MediaApi::accept(std::string_view bytes, const std::string& alt, const std::string& folder,
+MediaRecord MediaApi::accept(std::string_view bytes, const std::string& alt, const std::string& folder,
                       const std::string& uploader, const std::string& name) {
   // A big upload frees tens of megabytes of buffers in whichever worker's
   // heap it ran; the kernel keeps up to 64 MiB free per heap for small
@@ -142,64 +226,11 @@ Json MediaApi::accept(std::string_view bytes, const std::string& alt, const std:
   }
 }
 
-Response MediaApi::upload(const Request& req) {
-  QueryReader(req, {}).finish();
-  const UploadForm form = readUploadForm(req.header("Content-Type").value_or(""), req.body, config_.maxUploadBytes);
-  return jsonResponse(accept(form.file, form.alt, folderOf(form.folder), req.principal->id), 201);
-}
-
-Response MediaApi::signedUpload(const Request& req) {
-  QueryReader q(req, {"folder", "uploader", "expires", "nonce", "signature"});
-  LocalStorage::SignedUpload s;
-  s.folder = q.text("folder", 64).value_or("");
-  s.uploader = q.text("uploader", 100).value_or("");
-  s.expires = q.integer("expires", 0, 1LL << 40).value_or(0);
-  s.nonce = q.text("nonce", 64).value_or("");
-  s.signature = q.text("signature", 64).value_or("");
-  q.finish();
-  if (!local_->verify(s, nowSeconds()))
-    throw Problem::unauthorized("This upload URL is not valid (or has expired); ask for a new one.", "invalid_signature");
-  const UploadForm form = readUploadForm(req.header("Content-Type").value_or(""), req.body, config_.maxUploadBytes);
-  if (!form.folder.empty() && form.folder != s.folder)
-    throw Problem::validation({{"folder", "must be the folder the URL was signed for (" + s.folder + ")"}});
-  // Once: the nonce is taken before the work (a refused upload needs a new URL).
-  if (!ctx_.db().run([&](Tx& tx) { return book_.useNonce(tx, s.nonce); }))
-    throw Problem::unauthorized("This upload URL was used already; ask for a new one.", "invalid_signature");
-  return jsonResponse(accept(form.file, form.alt, s.folder, s.uploader), 201);
-}
-
-Response MediaApi::uploadUrl(const Request& req) {
-  QueryReader q(req, {"folder"});
-  const std::string folder = folderOf(q.text("folder", 64).value_or(""));
-  q.finish();
-  return jsonResponse(provider_.directUpload(folder, req.principal->id, nowSeconds()));
-}
-
-Response MediaApi::list(const Request& req) {
-  QueryReader q(req, {"folder", "page", "limit"});
-  const auto folder = q.text("folder", 64);
-  const PageRequest page = q.page();
-  q.finish();
-  return jsonResponse(ctx_.db().read([&](Tx& tx) { return book_.list(tx, page.page, page.limit, folder); }));
-}
-
-Response MediaApi::get(const Request& req) {
-  QueryReader(req, {}).finish();
-  const std::string key(req.requireParam("id"));
-  const auto record = ctx_.db().read([&](Tx& tx) { return book_.get(tx, key); });
-  if (!record) throw Problem::notFound("No image with this id.");
-  return jsonResponse(*record);
-}
-
-Response MediaApi::remove(const Request& req) {
-  QueryReader q(req, {"force"});
-  const auto force = q.choice("force", {"true", "false"});
-  q.finish();
-  const std::string key(req.requireParam("publicId"));
-  const auto record = ctx_.db().read([&](Tx& tx) -> std::optional<Json> {
+void MediaApi::remove(const std::string& key, bool force, const std::string& actor) {
+  const auto record = ctx_.db().read([&](Tx& tx) -> std::optional<MediaRecord> {
     auto r = book_.get(tx, key);
-    if (r && force.value_or("false") != "true") {
-      const auto users = book_.usedBy(tx, (*r)["id"], 5);
+    if (r && !force) {
+      const auto users = book_.usedBy(tx, r->id, 5);
       if (!users.empty()) {
         std::string list;
         for (const auto& u : users) list += (list.empty() ? "" : ", ") + u;
@@ -212,13 +243,12 @@ Response MediaApi::remove(const Request& req) {
   // The provider first: should it fail, the record stays and the delete can
   // be asked again.
   try {
-    provider_.remove((*record)["publicId"], (*record)["format"]);
+    provider_.remove(record->publicId, record->format);
   } catch (const MediaProviderError& e) {
-    ctx_.logger().warn("media provider could not delete", {{"publicId", (*record)["publicId"].get<std::string>()}, {"error", e.what()}});
+    ctx_.logger().warn("media provider could not delete", {{"publicId", record->publicId}, {"error", e.what()}});
     throw Problem::unavailable("The media storage cannot be reached; try again shortly.");
   }
-  ctx_.db().run([&](Tx& tx) { book_.remove(tx, (*record)["id"], req.principal->id); });
-  return Response::noContent();
+  ctx_.db().run([&](Tx& tx) { book_.remove(tx, record->id, actor); });
 }
 
 Response MediaApi::file(const Request& req) {

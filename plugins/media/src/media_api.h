@@ -28,7 +28,7 @@ class MediaApi final : public MediaLibrary {
   // Problems: 415, 422 image_too_large / corrupt_image / upload_refused,
   // 503 when the provider cannot be reached. `name` ("" → random) is the
   // last part of the public id.
-  Json accept(std::string_view bytes, const std::string& alt, const std::string& folder, const std::string& uploader,
+  MediaRecord accept(std::string_view bytes, const std::string& alt, const std::string& folder, const std::string& uploader,
               const std::string& name = "");
   // Interrupted uploads (pending for over 15 minutes) removed at the
   // provider and forgotten; used nonces and temporary files purged.
@@ -39,12 +39,7 @@ class MediaApi final : public MediaLibrary {
   MediaItem demoPicture(const DemoPicture& picture) override;
 
  private:
-  Response upload(const Request& req);
-  Response signedUpload(const Request& req);
-  Response uploadUrl(const Request& req);
-  Response list(const Request& req);
-  Response get(const Request& req);
-  Response remove(const Request& req);
+  void remove(const std::string& idOrPublicId, bool force, const std::string& actor);
   Response file(const Request& req);
   std::string folderOf(const std::string& given) const;
 

@@ -1,6 +1,7 @@
 #include "media_book.h"
 
 #include <agape/crypto.h>
+#include <agape/json.h>
 
 namespace agape::media {
 namespace {
@@ -9,21 +10,22 @@ constexpr const char* kColumns =
     "SELECT id, public_id, provider, url, thumbnail_url, thumbnails, width, height, format, bytes, alt, folder, "
     "uploaded_by, created_at FROM media_media ";
 
-Json recordJson(const Row& r) {
-  return {{"id", r.text("id")},
-          {"publicId", r.text("public_id")},
-          {"provider", r.text("provider")},
-          {"url", r.text("url")},
-          {"thumbnailUrl", r.text("thumbnail_url")},
-          {"thumbnails", Json::parse(r.text("thumbnails"), nullptr, false)},
-          {"width", r.integer("width")},
-          {"height", r.integer("height")},
-          {"format", r.text("format")},
-          {"bytes", r.integer("bytes")},
-          {"alt", r.text("alt")},
-          {"folder", r.text("folder")},
-          {"uploadedBy", r.text("uploaded_by")},
-          {"createdAt", rfc3339(r.integer("created_at"))}};
+MediaRecord recordOf(const Row& r) {
+  const std::string thumbnails = r.text("thumbnails");
+  return {r.text("id"),
+          r.text("public_id"),
+          r.text("provider"),
+          r.text("url"),
+          r.text("thumbnail_url"),
+          JsonText{Json::accept(thumbnails) ? thumbnails : "[]"},
+          r.integer("width"),
+          r.integer("height"),
+          r.text("format"),
+          r.integer("bytes"),
+          r.text("alt"),
+          r.text("folder"),
+          r.text("uploaded_by"),
+          Timestamp{r.integer("created_at")}};
 }
 
 // An id is a UUID; anything with a '/' or of another shape is a public id.
@@ -43,16 +45,15 @@ std::string MediaBook::begin(Tx& tx, const NewMedia& m) const {
   return id;
 }
 
-Json MediaBook::complete(Tx& tx, const std::string& id, const StoredImage& s) const {
+MediaRecord MediaBook::complete(Tx& tx, const std::string& id, const StoredImage& s) const {
   Json thumbs = Json::array();
   for (const auto& t : s.thumbnails) thumbs.push_back({{"width", t.width}, {"height", t.height}, {"url", t.url}});
   tx.exec("UPDATE media_media SET status = 'ready', url = :url, thumbnail_url = :thumb, thumbnails = :thumbs, "
           "extra = :extra, updated_at = :now WHERE id = :id",
           {s.url, s.thumbnails.empty() ? s.url : s.thumbnails.front().url, thumbs.dump(), s.extra.dump(), nowMs(), id});
-  Json record = *get(tx, id);
-  audit_.record(record["uploadedBy"].get<std::string>(), "media.upload", "media", id,
-                Json{{"publicId", record["publicId"]}, {"bytes", record["bytes"]}, {"format", record["format"]}}.dump(),
-                tx);
+  MediaRecord record = *get(tx, id);
+  audit_.record(record.uploadedBy, "media.upload", "media", id,
+                Json{{"publicId", record.publicId}, {"bytes", record.bytes}, {"format", record.format}}.dump(), tx);
   return record;
 }
 
@@ -65,10 +66,10 @@ std::optional<Row> MediaBook::ready(Tx& tx, std::string_view key) const {
   return tx.one(std::string(kColumns) + "WHERE " + keyColumn(key) + " = :key AND status = 'ready'", {std::string(key)});
 }
 
-std::optional<Json> MediaBook::get(Tx& tx, std::string_view key) const {
+std::optional<MediaRecord> MediaBook::get(Tx& tx, std::string_view key) const {
   const auto r = ready(tx, key);
   if (!r) return std::nullopt;
-  return recordJson(*r);
+  return recordOf(*r);
 }
 
 std::optional<MediaItem> MediaBook::item(Tx& tx, std::string_view key) const {
@@ -79,7 +80,7 @@ std::optional<MediaItem> MediaBook::item(Tx& tx, std::string_view key) const {
                    r->integer("bytes"), r->text("alt")};
 }
 
-Json MediaBook::list(Tx& tx, int page, int limit, const std::optional<std::string>& folder) const {
+Page<MediaRecord> MediaBook::list(Tx& tx, int page, int limit, const std::optional<std::string>& folder) const {
   std::string where = "WHERE status = 'ready'";
   Params params;
   if (folder) {
@@ -89,11 +90,11 @@ Json MediaBook::list(Tx& tx, int page, int limit, const std::optional<std::strin
   const long long total = tx.one("SELECT COUNT(*) AS n FROM media_media " + where, params)->integer("n");
   params.push_back(static_cast<long long>(limit));
   params.push_back(static_cast<long long>(page - 1) * limit);
-  Json data = Json::array();
+  std::vector<MediaRecord> data;
   for (const auto& r :
        tx.query(std::string(kColumns) + where + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset", params))
-    data.push_back(recordJson(r));
-  return pageJson(std::move(data), page, limit, total);
+    data.push_back(recordOf(r));
+  return {std::move(data), page, limit, total};
 }
 
 std::vector<std::string> MediaBook::usedBy(Tx& tx, const std::string& id, int limit) const {

@@ -9,7 +9,7 @@
 #include <agape/audit.h>
 #include <agape/clock.h>
 #include <agape/db.h>
-#include <agape/json.h>
+#include <agape/schema.h>
 #include <agape/media/media_library.h>
 
 #include "media_provider.h"
@@ -28,19 +28,37 @@ struct NewMedia {
   std::string uploadedBy;
 };
 
+// A record as staff see it.
+struct MediaRecord {
+  std::string id;
+  std::string publicId;
+  std::string provider;  // local | cloudinary
+  std::string url;
+  std::string thumbnailUrl;
+  JsonText thumbnails;  // [{width, height, url}], as the provider made them
+  long long width = 0;
+  long long height = 0;
+  std::string format;  // jpg | png | webp
+  long long bytes = 0;
+  std::string alt;
+  std::string folder;
+  std::string uploadedBy;
+  Timestamp createdAt;
+};
+
 class MediaBook {
  public:
   MediaBook(const Clock& clock, Audit& audit) : clock_(clock), audit_(audit) {}
 
   // The pending row; its id.
   std::string begin(Tx& tx, const NewMedia& media) const;
-  // The provider stored it: ready, audited; the record as JSON.
-  Json complete(Tx& tx, const std::string& id, const StoredImage& stored) const;
+  // The provider stored it: ready, audited; the record.
+  MediaRecord complete(Tx& tx, const std::string& id, const StoredImage& stored) const;
   void forget(Tx& tx, const std::string& id) const;
 
-  std::optional<Json> get(Tx& tx, std::string_view idOrPublicId) const;
+  std::optional<MediaRecord> get(Tx& tx, std::string_view idOrPublicId) const;
   std::optional<MediaItem> item(Tx& tx, std::string_view idOrPublicId) const;
-  Json list(Tx& tx, int page, int limit, const std::optional<std::string>& folder) const;
+  Page<MediaRecord> list(Tx& tx, int page, int limit, const std::optional<std::string>& folder) const;
   // Who uses it ("product:<id>"), at most `limit`.
   std::vector<std::string> usedBy(Tx& tx, const std::string& id, int limit) const;
   void setUsage(Tx& tx, const std::string& owner, const std::vector<std::string>& mediaIds) const;

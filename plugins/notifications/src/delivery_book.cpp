@@ -1,6 +1,7 @@
 #include "delivery_book.h"
 
 #include <agape/crypto.h>
+#include <agape/json.h>
 
 #include "suppressions.h"
 
@@ -82,8 +83,8 @@ void DeliveryBook::send(const std::string& deliveryId) {
   }
 }
 
-Json DeliveryBook::list(Tx& tx, const std::optional<std::string>& status, const std::optional<std::string>& kind,
-                        int page, int limit) const {
+Page<Delivery> DeliveryBook::list(Tx& tx, const std::optional<std::string>& status,
+                                  const std::optional<std::string>& kind, int page, int limit) const {
   std::string where = "WHERE 1 = 1";
   Params params;
   if (status) {
@@ -97,28 +98,19 @@ Json DeliveryBook::list(Tx& tx, const std::optional<std::string>& status, const 
   const long long total = tx.one("SELECT COUNT(*) AS n FROM notifications_deliveries " + where, params)->integer("n");
   params.push_back(static_cast<long long>(limit));
   params.push_back(static_cast<long long>(page - 1) * limit);
-  Json data = Json::array();
+  std::vector<Delivery> data;
   for (const auto& r : tx.query("SELECT id, event_id, kind, recipient, subject, text_body, status, provider, "
                                 "provider_message_id, attempts, last_error, last_event, last_event_at, created_at, updated_at "
                                 "FROM notifications_deliveries " + where +
                                     " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset",
                                 params))
-    data.push_back({{"id", r.text("id")},
-                    {"eventId", r.text("event_id")},
-                    {"kind", r.text("kind")},
-                    {"to", r.text("recipient")},
-                    {"subject", r.text("subject")},
-                    {"text", holdsSecret(r.text("kind")) && r.text("text_body") != kDropped ? kSealed : r.text("text_body")},
-                    {"status", r.text("status")},
-                    {"provider", r.text("provider")},
-                    {"providerMessageId", r.isNull("provider_message_id") ? Json(nullptr) : Json(r.text("provider_message_id"))},
-                    {"attempts", r.integer("attempts")},
-                    {"lastError", r.isNull("last_error") ? Json(nullptr) : Json(r.text("last_error"))},
-                    {"lastEvent", r.isNull("last_event") ? Json(nullptr) : Json(r.text("last_event"))},
-                    {"lastEventAt", r.isNull("last_event_at") ? Json(nullptr) : Json(rfc3339(r.integer("last_event_at")))},
-                    {"createdAt", rfc3339(r.integer("created_at"))},
-                    {"updatedAt", rfc3339(r.integer("updated_at"))}});
-  return pageJson(std::move(data), page, limit, total);
+    data.push_back({r.text("id"), r.text("event_id"), r.text("kind"), r.text("recipient"), r.text("subject"),
+                    holdsSecret(r.text("kind")) && r.text("text_body") != kDropped ? kSealed : r.text("text_body"),
+                    r.text("status"), r.text("provider"), r.optText("provider_message_id"), r.integer("attempts"),
+                    r.optText("last_error"), r.optText("last_event"),
+                    r.isNull("last_event_at") ? std::nullopt : std::optional<Timestamp>(Timestamp{r.integer("last_event_at")}),
+                    Timestamp{r.integer("created_at")}, Timestamp{r.integer("updated_at")}});
+  return {std::move(data), page, limit, total};
 }
 
 }  // namespace agape::notifications

@@ -7,7 +7,7 @@
 #include <agape/clock.h>
 #include <agape/db.h>
 #include <agape/jobs.h>
-#include <agape/json.h>
+#include <agape/schema.h>
 #include <agape/logger.h>
 #include <agape/secret_box.h>
 
@@ -17,6 +17,25 @@
 namespace agape::notifications {
 
 inline constexpr const char* kSendQueue = "notifications.send";
+
+// A delivery as admins see it.
+struct Delivery {
+  std::string id;
+  std::string eventId;
+  std::string kind;
+  std::string to;
+  std::string subject;
+  std::string text;  // or a note saying why it is not shown
+  std::string status;
+  std::string provider;
+  std::optional<std::string> providerMessageId;
+  long long attempts = 0;
+  std::optional<std::string> lastError;
+  std::optional<std::string> lastEvent;
+  std::optional<Timestamp> lastEventAt;
+  Timestamp createdAt;
+  Timestamp updatedAt;
+};
 
 class DeliveryBook {
  public:
@@ -35,8 +54,8 @@ class DeliveryBook {
   void send(const std::string& deliveryId);
   // Admin view, newest first; bodies only while they are kept, never those
   // holding a one-time link.
-  Json list(Tx& tx, const std::optional<std::string>& status, const std::optional<std::string>& kind, int page,
-            int limit) const;
+  Page<Delivery> list(Tx& tx, const std::optional<std::string>& status, const std::optional<std::string>& kind,
+                      int page, int limit) const;
   long long nowMs() const { return epochMs(clock_.now()); }
 
  private:

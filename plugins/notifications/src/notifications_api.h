@@ -31,10 +31,8 @@ class NotificationsApi {
   void registerRoutes(Routes& routes);
 
  private:
-  Response webhook(const Request& req);
-  Response deliveries(const Request& req);
-  Response suppressions(const Request& req);
-  Response liftSuppression(const Request& req);
+  // Applies a signed Resend event; true when it was a redelivery.
+  bool webhook(const Request& req);
 
   Database& db_;
   Audit& audit_;

@@ -8,12 +8,9 @@
 namespace agape::notifications {
 namespace {
 
-Json entry(const Row& r) {
-  return {{"address", r.text("address")},
-          {"reason", r.text("reason")},
-          {"detail", r.text("detail")},
-          {"deliveryId", r.isNull("delivery_id") ? Json(nullptr) : Json(r.text("delivery_id"))},
-          {"createdAt", rfc3339(r.integer("created_at"))}};
+Suppression entry(const Row& r) {
+  return {r.text("address"), r.text("reason"), r.text("detail"), r.optText("delivery_id"),
+          Timestamp{r.integer("created_at")}};
 }
 
 constexpr const char* kColumns = "address, reason, detail, delivery_id, created_at";
@@ -49,18 +46,18 @@ void suppress(Tx& tx, const std::string& address, const std::string& reason, con
       {normalizeAddress(address), reason, detail, deliveryId, nowMs});
 }
 
-Json listSuppressions(Tx& tx, int page, int limit) {
+Page<Suppression> listSuppressions(Tx& tx, int page, int limit) {
   const long long total = tx.one("SELECT COUNT(*) AS n FROM notifications_suppressions")->integer("n");
-  Json data = Json::array();
+  std::vector<Suppression> data;
   for (const auto& r : tx.query(std::string("SELECT ") + kColumns +
                                     " FROM notifications_suppressions ORDER BY created_at DESC, address "
                                     "LIMIT :limit OFFSET :offset",
                                 {static_cast<long long>(limit), static_cast<long long>(page - 1) * limit}))
     data.push_back(entry(r));
-  return pageJson(std::move(data), page, limit, total);
+  return {std::move(data), page, limit, total};
 }
 
-std::optional<Json> liftSuppression(Tx& tx, const std::string& address) {
+std::optional<Suppression> liftSuppression(Tx& tx, const std::string& address) {
   // One of two concurrent lifts gets the row: the other finds nothing.
   const auto rows =
       tx.query(std::string("DELETE FROM notifications_suppressions WHERE address = :a RETURNING ") + kColumns,

@@ -7,7 +7,7 @@
 #include <string>
 
 #include <agape/db.h>
-#include <agape/json.h>
+#include <agape/schema.h>
 
 namespace agape::notifications {
 
@@ -22,9 +22,17 @@ std::optional<std::string> suppressedBecause(Tx& tx, const std::string& address)
 // stays). `reason`: bounced, complained or provider (Resend suppressed it).
 void suppress(Tx& tx, const std::string& address, const std::string& reason, const std::string& detail,
               const std::string& deliveryId, long long nowMs);
-// Newest first: {data: [{address, reason, detail, deliveryId, createdAt}], meta}.
-Json listSuppressions(Tx& tx, int page, int limit);
+struct Suppression {
+  std::string address;
+  std::string reason;  // bounced, complained or provider
+  std::string detail;
+  std::optional<std::string> deliveryId;
+  Timestamp createdAt;
+};
+
+// Newest first.
+Page<Suppression> listSuppressions(Tx& tx, int page, int limit);
 // Takes `address` off the list; the entry it removed, or nullopt.
-std::optional<Json> liftSuppression(Tx& tx, const std::string& address);
+std::optional<Suppression> liftSuppression(Tx& tx, const std::string& address);
 
 }  // namespace agape::notifications

@@ -202,7 +202,7 @@ TEST_P(DeliveryTrackingTest, ASuppressedAddressGetsEssentialMailOnly) {
   EXPECT_EQ(one("SELECT status AS v FROM notifications_deliveries WHERE kind = 'password_reset'"), "queued");
   EXPECT_EQ(count("SELECT COUNT(*) AS n FROM agape_jobs WHERE queue = 'notifications.send'"), 1);
 
-  EXPECT_EQ(db_->read([&](Tx& tx) { return listSuppressions(tx, 1, 20); })["data"][0]["address"],
+  EXPECT_EQ(db_->read([&](Tx& tx) { return listSuppressions(tx, 1, 20); }).data.at(0).address,
             "ada@example.ng");
   EXPECT_TRUE(db_->run([&](Tx& tx) { return liftSuppression(tx, " ADA@example.ng"); }));
   EXPECT_FALSE(db_->run([&](Tx& tx) { return liftSuppression(tx, "ada@example.ng"); }));

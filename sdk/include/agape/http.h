@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -110,7 +111,13 @@ enum class Access {
   Public,         // anyone; a valid token still attaches the principal
   Authenticated,  // any signed-in user
   Roles,          // signed-in with one of RouteOptions::roles
+  // Signed in; the object belongs to a user, and the handler names that user
+  // through Call::authorizeOwner (agape/contract.h): the owner and holders of
+  // RouteOptions::roles pass, anybody else gets 404.
+  Owner,
 };
+
+struct RouteContract;
 
 // A query parameter a route reads, for its OpenAPI operation (the handler
 // still validates what it gets).
@@ -154,6 +161,10 @@ struct RouteOptions {
 
   // OpenAPI: the query parameters the route reads.
   std::vector<QueryParam> query;
+
+  // Set by a typed declaration (Routes::post & co. with a Contract): the
+  // request and response schemas, for OpenAPI and response checks.
+  std::shared_ptr<const RouteContract> contract;
 };
 
 // Route registration, open during provision only. Path templates use
@@ -170,6 +181,26 @@ class Routes {
   void put(std::string p, Handler h, RouteOptions o = {}) { add(Method::Put, std::move(p), std::move(h), std::move(o)); }
   void patch(std::string p, Handler h, RouteOptions o = {}) { add(Method::Patch, std::move(p), std::move(h), std::move(o)); }
   void del(std::string p, Handler h, RouteOptions o = {}) { add(Method::Delete, std::move(p), std::move(h), std::move(o)); }
+
+  // A typed route: `contract` is an agape::Contract (agape/contract.h), which
+  // decodes the request for `handler` and encodes what it returns.
+  template <class C, class F>
+  void get(std::string p, const C& contract, RouteOptions o, F handler) { declare(Method::Get, std::move(p), contract, std::move(o), std::move(handler)); }
+  template <class C, class F>
+  void post(std::string p, const C& contract, RouteOptions o, F handler) { declare(Method::Post, std::move(p), contract, std::move(o), std::move(handler)); }
+  template <class C, class F>
+  void put(std::string p, const C& contract, RouteOptions o, F handler) { declare(Method::Put, std::move(p), contract, std::move(o), std::move(handler)); }
+  template <class C, class F>
+  void patch(std::string p, const C& contract, RouteOptions o, F handler) { declare(Method::Patch, std::move(p), contract, std::move(o), std::move(handler)); }
+  template <class C, class F>
+  void del(std::string p, const C& contract, RouteOptions o, F handler) { declare(Method::Delete, std::move(p), contract, std::move(o), std::move(handler)); }
+
+ private:
+  template <class C, class F>
+  void declare(Method m, std::string p, const C& contract, RouteOptions o, F handler) {
+    Handler h = bindContract(contract, o, std::move(handler));  // found with C, in agape/contract.h
+    add(m, std::move(p), std::move(h), std::move(o));
+  }
 };
 
 }  // namespace agape

@@ -36,9 +36,11 @@ class LoopbackHttpServer {
   LoopbackHttpServer(Handler handler, int threads = 8);
   ~LoopbackHttpServer();
   std::string url() const;  // http://127.0.0.1:<port>
+  struct Gate;
 
  private:
   Handler handler_;
+  std::shared_ptr<Gate> gate_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
 };
 

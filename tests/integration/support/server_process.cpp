@@ -200,7 +200,7 @@ std::string testConfig(const TempDir& dir, int port, const std::vector<std::stri
   std::ostringstream y;
   y << "environment: development\n"
     << "dataDir: " << dir.path() << "/data\n"
-    << "server:\n  host: 127.0.0.1\n  port: " << port << "\n  shutdownGrace: 5s\n"
+    << "server:\n  host: 127.0.0.1\n  port: " << port << "\n  shutdownGrace: 5s\n  checkResponses: true\n"
     << "database:\n  url: " << (databaseUrl.empty() ? "sqlite://" + dir.path() + "/data/agape.db" : databaseUrl) << "\n"
     << "logging:\n  level: info\n  accessLog: true\n"
     << "plugins:\n  paths: [" << AGAPE_PLUGIN_DIR << "]\n  migrationPaths: [" << dir.path() << "/migrations]\n"

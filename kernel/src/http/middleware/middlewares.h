@@ -12,6 +12,7 @@
 //   70 rate-limit        token buckets, RateLimit-* headers, 429 + Retry-After
 //   80 authenticate      the Authenticator service (auth plugin) → principal
 //   90 authorize         route access: 401 / 403
+//   95 contract-check    (server.checkResponses) a typed route's response against its schema
 
 #include <memory>
 
@@ -42,6 +43,7 @@ std::unique_ptr<Middleware> makeClientAllowMiddleware(std::vector<std::string> p
 // never accepted.
 std::unique_ptr<Middleware> makeAuthenticateMiddleware(std::shared_ptr<const Authenticator> authenticator);
 std::unique_ptr<Middleware> makeAuthorizeMiddleware();
+std::unique_ptr<Middleware> makeContractCheckMiddleware();
 
 // Writes `problem` into the exchange's response, keeping headers already set
 // (CORS, rate limit, request id).

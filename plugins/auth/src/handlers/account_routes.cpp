@@ -1,36 +1,44 @@
 // Registration, email verification and password reset.
+#include <agape/contract.h>
+
 #include "auth_runtime.h"
 #include "crypto_random.h"
+#include "handlers/auth_wire.h"
 #include "one_time_tokens.h"
-#include "request_fields.h"
+#include "contact_text.h"
 
 namespace agape::auth {
 namespace {
 
-constexpr const char* kUserSchema =
-    R"({"type":"object","required":["id","email","firstName","lastName","roles","emailVerified","twoFactorEnabled"],)"
-    R"("properties":{"id":{"type":"string"},"email":{"type":"string"},"firstName":{"type":"string"},)"
-    R"("lastName":{"type":"string"},"phone":{"type":"string","nullable":true},"roles":{"type":"array","items":{"type":"string"}},)"
-    R"("emailVerified":{"type":"boolean"},"twoFactorEnabled":{"type":"boolean"},"createdAt":{"type":"string"}}})";
+struct Registration {
+  std::string email;
+  std::string password;
+  std::string firstName;
+  std::string lastName;
+  std::optional<std::string> phone;
+};
+struct TokenBody {
+  std::string token;
+};
+struct EmailBody {
+  std::string email;
+};
+struct NewPassword {
+  std::string token;
+  std::string password;
+};
 
-std::string wrapUser() { return std::string(R"({"type":"object","required":["user"],"properties":{"user":)") + kUserSchema + "}}"; }
+const Rules kEmail{.trim = true, .minLength = 1, .maxLength = 254};
+const Rules kPassword{.minLength = 1, .maxLength = 1024, .description = "at least 10 characters, not a common password"};
+const Rules kToken{.trim = true, .minLength = 1, .maxLength = 128};
 
-Response registerUser(AuthRuntime& rt, Request& req) {
-  Json body = parseJsonObject(req, {"email", "password", "firstName", "lastName", "phone"});
-  RequestFields f(body);
-  std::string rawEmail = f.required("email", 254);
-  auto password = body.contains("password") && body["password"].is_string() ? body["password"].get<std::string>()
-                                                                              : std::string();
-  if (password.empty()) f.error("password", "is required");
-  std::string first = f.required("firstName", 100);
-  std::string last = f.required("lastName", 100);
-  auto phone = f.optional("phone", 20);
-  std::string email = normalizeEmail(rawEmail);
-  if (!rawEmail.empty() && email.empty()) f.error("email", "is not a valid email address");
-  if (phone && !phone->empty() && !plausiblePhone(*phone)) f.error("phone", "is not a valid phone number");
+UserRecord registerUser(AuthRuntime& rt, const Registration& in) {
+  const std::string email = normalizeEmail(in.email);
+  const std::string& password = in.password;
+  const std::string& first = in.firstName;
+  const std::string& last = in.lastName;
+  std::optional<std::string> phone = in.phone;
   if (phone && phone->empty()) phone.reset();
-  if (!password.empty()) f.add(rt.policy().check(password, email));
-  f.finish();
 
   // Hashing before the transaction keeps the slow part out of any database lock.
   NewUser nu{rt.newId(), email, rt.hasher().hash(password), first, last, phone};
@@ -51,14 +59,10 @@ Response registerUser(AuthRuntime& rt, Request& req) {
     if (e.kind() != DbError::Kind::UniqueViolation) throw;
     throw Problem(409, "duplicate", "An account with this email already exists.", {{"email", "is already registered"}});
   }
-  return jsonResponse({{"user", user.toJson()}}, 201);
+  return user;
 }
 
-Response verifyEmail(AuthRuntime& rt, Request& req) {
-  Json body = parseJsonObject(req, {"token"});
-  RequestFields f(body);
-  std::string token = f.required("token", 128);
-  f.finish();
+UserRecord verifyEmail(AuthRuntime& rt, const std::string& token) {
   const long long now = rt.now();
   auto user = rt.db().run([&](Tx& tx) -> std::optional<UserRecord> {
     auto userId = consumeOneTimeToken(tx, token, TokenPurpose::VerifyEmail, now);
@@ -67,16 +71,13 @@ Response verifyEmail(AuthRuntime& rt, Request& req) {
     return requireUser(tx, *userId);
   });
   if (!user) throw Problem::validation({{"token", "is invalid, used or expired"}});
-  return jsonResponse({{"user", user->toJson()}});
+  return *user;
 }
 
-Response requestPasswordReset(AuthRuntime& rt, Request& req) {
-  Json body = parseJsonObject(req, {"email"});
-  RequestFields f(body);
-  std::string email = normalizeEmail(f.required("email", 254));
-  f.finish();
+void requestPasswordReset(AuthRuntime& rt, const std::string& rawEmail) {
+  const std::string email = normalizeEmail(rawEmail);
   // The same 202 whether or not the address is known: no account enumeration.
-  if (email.empty()) return Response::withStatus(202);
+  if (email.empty()) return;
   const long long now = rt.now();
   const long long ttl = rt.config().passwordResetTtl.count();
   rt.db().run([&](Tx& tx) {
@@ -86,25 +87,16 @@ Response requestPasswordReset(AuthRuntime& rt, Request& req) {
     rt.publishOneTimeLink(tx, "user.password_reset_requested", *user,
                           rt.config().publicBaseUrl + "/reset-password?token=" + token, now + ttl);
   });
-  return Response::withStatus(202);
 }
 
-Response resetPassword(AuthRuntime& rt, Request& req) {
-  Json body = parseJsonObject(req, {"token", "password"});
-  RequestFields f(body);
-  std::string token = f.required("token", 128);
-  std::string password =
-      body.contains("password") && body["password"].is_string() ? body["password"].get<std::string>() : std::string();
-  if (password.empty()) f.error("password", "is required");
-  f.finish();
+UserRecord resetPassword(AuthRuntime& rt, const std::string& token, const std::string& password) {
   const long long now = rt.now();
   auto owner = rt.db().read([&](Tx& tx) -> std::optional<UserRecord> {
     auto id = peekOneTimeToken(tx, token, TokenPurpose::PasswordReset, now);
     return id ? findUserById(tx, *id) : std::nullopt;
   });
   if (!owner) throw Problem::validation({{"token", "is invalid, used or expired"}});
-  f.add(rt.policy().check(password, owner->email));
-  f.finish();
+  if (auto weak = rt.policy().check(password, owner->email); !weak.empty()) throw Problem::validation(std::move(weak));
   std::string hash = rt.hasher().hash(password);
   std::vector<std::string> revoked;
   auto user = rt.db().run([&](Tx& tx) -> std::optional<UserRecord> {
@@ -118,41 +110,55 @@ Response resetPassword(AuthRuntime& rt, Request& req) {
   });
   if (!user) throw Problem::validation({{"token", "is invalid, used or expired"}});
   rt.noteRevoked(revoked, now);
-  return jsonResponse({{"user", user->toJson()}});
+  return *user;
 }
 
 }  // namespace
 
 void addAccountRoutes(Routes& routes, AuthRuntime& rt) {
-  routes.post("/v1/auth/register", [&rt](Request& r) { return registerUser(rt, r); },
+  const auto user = userEnvelopeSchema();
+  const auto registration =
+      Schema<Registration>()
+          .field("email", &Registration::email,
+                 {.trim = true, .minLength = 1, .maxLength = 254, .verify = [](const std::string& e) {
+                    return normalizeEmail(e).empty() ? "is not a valid email address" : "";
+                  }})
+          .field("password", &Registration::password, kPassword)
+          .field("firstName", &Registration::firstName, {.trim = true, .minLength = 1, .maxLength = 100})
+          .field("lastName", &Registration::lastName, {.trim = true, .minLength = 1, .maxLength = 100})
+          .field("phone", &Registration::phone, {.trim = true, .maxLength = 20, .verify = [](const std::string& p) {
+                                                    return p.empty() || plausiblePhone(p) ? "" : "is not a valid phone number";
+                                                  }})
+          .check([&rt](const Registration& r, std::vector<FieldError>& errors) {
+            for (auto& e : rt.policy().check(r.password, normalizeEmail(r.email))) errors.push_back(std::move(e));
+          });
+  routes.post("/v1/auth/register", Contract().body(registration).returns(user),
               {.rateLimitClass = "auth",
                .summary = "Registers a customer account and mails an email verification link",
                .tag = "auth",
-               .requestSchema = R"({"type":"object","required":["email","password","firstName","lastName"],"additionalProperties":false,)"
-                                R"("properties":{"email":{"type":"string"},"password":{"type":"string","minLength":10},)"
-                                R"("firstName":{"type":"string"},"lastName":{"type":"string"},"phone":{"type":"string"}}})",
-               .responseSchema = wrapUser(),
-               .successStatus = 201});
-  routes.post("/v1/auth/verify-email", [&rt](Request& r) { return verifyEmail(rt, r); },
-              {.rateLimitClass = "auth",
-               .summary = "Confirms an email address with the mailed token",
-               .tag = "auth",
-               .requestSchema = R"({"type":"object","required":["token"],"additionalProperties":false,"properties":{"token":{"type":"string"}}})",
-               .responseSchema = wrapUser()});
-  routes.post("/v1/auth/password-reset-request", [&rt](Request& r) { return requestPasswordReset(rt, r); },
+               .successStatus = 201},
+              [&rt](Call<Registration>& call) { return envelopeOf(registerUser(rt, call.body)); });
+  routes.post("/v1/auth/verify-email",
+              Contract().body(Schema<TokenBody>().field("token", &TokenBody::token, kToken)).returns(user),
+              {.rateLimitClass = "auth", .summary = "Confirms an email address with the mailed token", .tag = "auth"},
+              [&rt](Call<TokenBody>& call) { return envelopeOf(verifyEmail(rt, call.body.token)); });
+  routes.post("/v1/auth/password-reset-request",
+              Contract().body(Schema<EmailBody>().field("email", &EmailBody::email, kEmail)),
               {.rateLimitClass = "auth",
                .summary = "Mails a password reset link if the address is registered (always 202)",
                .tag = "auth",
-               .requestSchema = R"({"type":"object","required":["email"],"additionalProperties":false,"properties":{"email":{"type":"string"}}})",
                .successStatus = 202,
-               .successContentType = ""});
-  routes.post("/v1/auth/password-reset", [&rt](Request& r) { return resetPassword(rt, r); },
-              {.rateLimitClass = "auth",
-               .summary = "Sets a new password with a reset token; ends every session",
-               .tag = "auth",
-               .requestSchema = R"({"type":"object","required":["token","password"],"additionalProperties":false,)"
-                                R"("properties":{"token":{"type":"string"},"password":{"type":"string","minLength":10}}})",
-               .responseSchema = wrapUser()});
+               .successContentType = ""},
+              [&rt](Call<EmailBody>& call) { requestPasswordReset(rt, call.body.email); });
+  routes.post("/v1/auth/password-reset",
+              Contract()
+                  .body(Schema<NewPassword>()
+                            .field("token", &NewPassword::token, kToken)
+                            .field("password", &NewPassword::password, kPassword))
+                  .returns(user),
+              {.rateLimitClass = "auth", .summary = "Sets a new password with a reset token; ends every session",
+               .tag = "auth"},
+              [&rt](Call<NewPassword>& call) { return envelopeOf(resetPassword(rt, call.body.token, call.body.password)); });
 }
 
 }  // namespace agape::auth

@@ -1,28 +1,33 @@
 // Login (password, lockout, TOTP), refresh-token rotation and logout.
+#include <agape/contract.h>
+
 #include "auth_runtime.h"
 #include "handlers/attempt_guard.h"
-#include "request_fields.h"
+#include "handlers/auth_wire.h"
+#include "contact_text.h"
 #include "totp.h"
 
 namespace agape::auth {
 namespace {
 
-constexpr const char* kPairSchema =
-    R"({"type":"object","required":["accessToken","refreshToken","tokenType","expiresIn","user"],)"
-    R"("properties":{"accessToken":{"type":"string"},"refreshToken":{"type":"string"},)"
-    R"("tokenType":{"type":"string","enum":["Bearer"]},"expiresIn":{"type":"integer"},"user":{"type":"object"}}})";
+struct Login {
+  std::string email;
+  std::string password;
+  std::optional<std::string> totp;
+};
+struct Refresh {
+  std::string refreshToken;
+};
+struct Logout {
+  std::optional<std::string> refreshToken;
+};
 
 Problem badCredentials() { return Problem::unauthorized("The email or password is not correct."); }
 
-Response login(AuthRuntime& rt, Request& req) {
-  Json body = parseJsonObject(req, {"email", "password", "totp"});
-  RequestFields f(body);
-  std::string email = normalizeEmail(f.required("email", 254));
-  std::string password =
-      body.contains("password") && body["password"].is_string() ? body["password"].get<std::string>() : std::string();
-  if (password.empty()) f.error("password", "is required");
-  auto code = f.optional("totp", 16);
-  f.finish();
+TokenPair login(AuthRuntime& rt, const Request& req, const Login& in) {
+  const std::string email = normalizeEmail(in.email);
+  const std::string& password = in.password;
+  const auto& code = in.totp;
 
   const long long now = rt.now();
   auto user = email.empty() ? std::nullopt : rt.db().read([&](Tx& tx) { return findUserByEmail(tx, email); });
@@ -56,14 +61,10 @@ Response login(AuthRuntime& rt, Request& req) {
     return std::make_pair(requireUser(tx, user->id), s);
   });
   if (!issued) throw Problem::unauthorized("The one-time code is not valid.");
-  return jsonResponse(rt.tokenPair(issued->first, issued->second.sessionId, issued->second.refreshToken));
+  return rt.tokenPair(issued->first, issued->second.sessionId, issued->second.refreshToken);
 }
 
-Response refresh(AuthRuntime& rt, Request& req) {
-  Json body = parseJsonObject(req, {"refreshToken"});
-  RequestFields f(body);
-  std::string token = f.required("refreshToken", 128);
-  f.finish();
+TokenPair refresh(AuthRuntime& rt, const Request& req, const std::string& token) {
   const long long now = rt.now();
   const std::string ua = userAgentOf(req);
   auto [result, user] = rt.db().run([&](Tx& tx) {
@@ -78,15 +79,10 @@ Response refresh(AuthRuntime& rt, Request& req) {
     throw Problem::unauthorized("The refresh token was already used; the session has been ended.");
   }
   if (result.status == RefreshStatus::Invalid || !user) throw Problem::unauthorized("The refresh token is not valid.");
-  return jsonResponse(rt.tokenPair(*user, result.sessionId, result.refreshToken));
+  return rt.tokenPair(*user, result.sessionId, result.refreshToken);
 }
 
-Response logout(AuthRuntime& rt, Request& req) {
-  Json body = parseOptionalJsonObject(req, {"refreshToken"});
-  RequestFields f(body);
-  auto token = f.optional("refreshToken", 128);
-  f.finish();
-  const Principal& me = *req.principal;
+void logout(AuthRuntime& rt, const Principal& me, const std::optional<std::string>& token) {
   const long long now = rt.now();
   std::vector<std::string> revoked;
   rt.db().run([&](Tx& tx) {
@@ -97,32 +93,39 @@ Response logout(AuthRuntime& rt, Request& req) {
         if (rt.sessions().revoke(tx, *other, "logout", now)) revoked.push_back(*other);
   });
   rt.noteRevoked(revoked, now);
-  return Response::noContent();
 }
 
 }  // namespace
 
 void addLoginRoutes(Routes& routes, AuthRuntime& rt) {
-  routes.post("/v1/auth/login", [&rt](Request& r) { return login(rt, r); },
+  const auto pair = tokenPairSchema();
+  routes.post("/v1/auth/login",
+              Contract()
+                  .body(Schema<Login>()
+                            .field("email", &Login::email, {.trim = true, .minLength = 1, .maxLength = 254})
+                            .field("password", &Login::password, {.minLength = 1, .maxLength = 1024})
+                            .field("totp", &Login::totp,
+                                   {.trim = true, .maxLength = 16, .description = "the authenticator's code, when 2FA is on"}))
+                  .returns(pair),
               {.rateLimitClass = "auth",
                .summary = "Signs in with email and password (and a TOTP code when 2FA is on)",
-               .tag = "auth",
-               .requestSchema = R"({"type":"object","required":["email","password"],"additionalProperties":false,)"
-                                R"("properties":{"email":{"type":"string"},"password":{"type":"string"},"totp":{"type":"string"}}})",
-               .responseSchema = kPairSchema});
-  routes.post("/v1/auth/refresh", [&rt](Request& r) { return refresh(rt, r); },
-              {.summary = "Exchanges a refresh token for a new token pair (the old one is used up)",
-               .tag = "auth",
-               .requestSchema = R"({"type":"object","required":["refreshToken"],"additionalProperties":false,)"
-                                R"("properties":{"refreshToken":{"type":"string"}}})",
-               .responseSchema = kPairSchema});
-  routes.post("/v1/auth/logout", [&rt](Request& r) { return logout(rt, r); },
+               .tag = "auth"},
+              [&rt](Call<Login>& call) { return viewOf(login(rt, call.request, call.body)); });
+  routes.post("/v1/auth/refresh",
+              Contract()
+                  .body(Schema<Refresh>().field("refreshToken", &Refresh::refreshToken,
+                                                {.trim = true, .minLength = 1, .maxLength = 128}))
+                  .returns(pair),
+              {.summary = "Exchanges a refresh token for a new token pair (the old one is used up)", .tag = "auth"},
+              [&rt](Call<Refresh>& call) { return viewOf(refresh(rt, call.request, call.body.refreshToken)); });
+  routes.post("/v1/auth/logout",
+              Contract().body(Schema<Logout>().field("refreshToken", &Logout::refreshToken,
+                                                     {.trim = true, .maxLength = 128,
+                                                      .description = "another session of the caller's to end too"})),
               {.access = Access::Authenticated,
                .summary = "Ends the current session (and the one of the given refresh token)",
-               .tag = "auth",
-               .requestSchema = R"({"type":"object","additionalProperties":false,"properties":{"refreshToken":{"type":"string"}}})",
-               .successStatus = 204,
-               .successContentType = ""});
+               .tag = "auth"},
+              [&rt](Call<Logout>& call) { logout(rt, call.principal(), call.body.refreshToken); });
 }
 
 }  // namespace agape::auth

@@ -1,31 +1,35 @@
 // The signed-in user and their sessions.
+#include <agape/contract.h>
+
 #include "auth_runtime.h"
+#include "handlers/auth_wire.h"
 
 namespace agape::auth {
 namespace {
 
-Response me(AuthRuntime& rt, Request& req) {
-  UserRecord user = rt.db().read([&](Tx& tx) { return requireUser(tx, req.principal->id); });
-  return jsonResponse(user.toJson());
-}
+struct SessionView {
+  std::string id;
+  std::string userAgent;
+  std::string ip;
+  Timestamp createdAt;
+  Timestamp lastUsedAt;
+  bool current = false;
+};
+struct Sessions {
+  std::vector<SessionView> data;
+};
 
-Response listSessions(AuthRuntime& rt, Request& req) {
-  const Principal& p = *req.principal;
+Sessions listSessions(AuthRuntime& rt, const Principal& p) {
   auto sessions = rt.db().read([&](Tx& tx) { return rt.sessions().listActive(tx, p.id, rt.now()); });
-  Json data = Json::array();
+  Sessions out;
+  // The session store keeps times in seconds.
   for (const auto& s : sessions)
-    data.push_back({{"id", s.id},
-                    {"userAgent", s.userAgent},
-                    {"ip", s.ip},
-                    {"createdAt", rfc3339(s.createdAt)},
-                    {"lastUsedAt", rfc3339(s.lastUsedAt)},
-                    {"current", s.id == p.sessionId}});
-  return jsonResponse({{"data", data}});
+    out.data.push_back({s.id, s.userAgent, s.ip, Timestamp{s.createdAt * 1000}, Timestamp{s.lastUsedAt * 1000},
+                        s.id == p.sessionId});
+  return out;
 }
 
-Response revokeSession(AuthRuntime& rt, Request& req) {
-  const Principal& p = *req.principal;
-  const std::string id(req.requireParam("id"));
+void revokeSession(AuthRuntime& rt, const Principal& p, const std::string& id) {
   const long long now = rt.now();
   bool revoked = rt.db().run([&](Tx& tx) {
     auto s = rt.sessions().find(tx, id);
@@ -35,31 +39,31 @@ Response revokeSession(AuthRuntime& rt, Request& req) {
   });
   if (!revoked) throw Problem::notFound("No active session with this id.");
   rt.noteRevoked({id}, now);
-  return Response::noContent();
 }
 
 }  // namespace
 
 void addSessionRoutes(Routes& routes, AuthRuntime& rt) {
-  routes.get("/v1/auth/me", [&rt](Request& r) { return me(rt, r); },
-             {.access = Access::Authenticated, .summary = "The signed-in user", .tag = "auth",
-              .responseSchema = R"({"type":"object","required":["id","email","roles","emailVerified","twoFactorEnabled"],"properties":{)"
-                                R"("id":{"type":"string"},"email":{"type":"string"},"roles":{"type":"array","items":{"type":"string"}},)"
-                                R"("emailVerified":{"type":"boolean"},"twoFactorEnabled":{"type":"boolean"}}})"});
-  routes.get("/v1/auth/sessions", [&rt](Request& r) { return listSessions(rt, r); },
-             {.access = Access::Authenticated,
-              .summary = "The signed-in user's active sessions",
-              .tag = "auth",
-              .responseSchema = R"({"type":"object","required":["data"],"properties":{"data":{"type":"array","items":)"
-                                R"({"type":"object","required":["id","userAgent","ip","createdAt","lastUsedAt","current"],"properties":{)"
-                                R"("id":{"type":"string"},"userAgent":{"type":"string"},"ip":{"type":"string"},)"
-                                R"("createdAt":{"type":"string"},"lastUsedAt":{"type":"string"},"current":{"type":"boolean"}}}}}})"});
-  routes.del("/v1/auth/sessions/:id", [&rt](Request& r) { return revokeSession(rt, r); },
+  routes.get("/v1/auth/me", Contract().returns(userSchema()),
+             {.access = Access::Authenticated, .summary = "The signed-in user", .tag = "auth"}, [&rt](Call<>& call) {
+               return viewOf(rt.db().read([&](Tx& tx) { return requireUser(tx, call.principal().id); }));
+             });
+  const auto session = Schema<SessionView>()
+                           .field("id", &SessionView::id)
+                           .field("userAgent", &SessionView::userAgent)
+                           .field("ip", &SessionView::ip)
+                           .field("createdAt", &SessionView::createdAt)
+                           .field("lastUsedAt", &SessionView::lastUsedAt)
+                           .field("current", &SessionView::current, {.description = "the session of this request"});
+  routes.get("/v1/auth/sessions", Contract().returns(Schema<Sessions>().field("data", &Sessions::data, session)),
+             {.access = Access::Authenticated, .summary = "The signed-in user's active sessions", .tag = "auth"},
+             [&rt](Call<>& call) { return listSessions(rt, call.principal()); });
+  routes.del("/v1/auth/sessions/:id", Contract(),
              {.access = Access::Authenticated,
               .summary = "Ends one of the signed-in user's sessions",
               .tag = "auth",
-              .successStatus = 204,
-              .successContentType = ""});
+              .successContentType = ""},
+             [&rt](Call<>& call) { revokeSession(rt, call.principal(), std::string(call.param("id"))); });
 }
 
 }  // namespace agape::auth
