@@ -59,7 +59,8 @@ class ItemsDatabase {
       for (int i = 0; i < kRows; ++i)
         tx.exec("INSERT INTO bench_items (id, name, price, stock, version, updated_at) "
                 "VALUES (:id, :name, :price, :stock, 1, 0)",
-                {itemId(i), "Item " + std::to_string(i), 1000 + i, 50});
+                {{"id", itemId(i)}, {"name", "Item " + std::to_string(i)}, {"price", 1000 + i},
+                 {"stock", 50}});
     });
   }
   ~ItemsDatabase() {
@@ -101,15 +102,16 @@ void BM_Statement(benchmark::State& state) {
       const std::string& id = ids[static_cast<std::size_t>(n % kRows)];
       if (kind == 0) {
         auto row = tx.one("SELECT id, name, price, stock FROM bench_items WHERE id = :id AND stock >= :min",
-                          {id, 0});
+                          {{"id", id}, {"min", 0}});
         benchmark::DoNotOptimize(row);
       } else if (kind == 1) {
         tx.exec("UPDATE bench_items SET price = :price, stock = :stock, updated_at = :now, version = version + 1 "
                 "WHERE id = :id AND version >= :version",
-                {1000 + n % 7, 50 + n % 3, n, id, 0});
+                {{"price", 1000 + n % 7}, {"stock", 50 + n % 3}, {"now", n}, {"id", id}, {"version", 0}});
       } else {
         Params params;
-        for (int k = 0; k < kInList; ++k) params.emplace_back(ids[static_cast<std::size_t>((n + k) % kRows)]);
+        for (int k = 0; k < kInList; ++k)
+          params.emplace_back("id" + std::to_string(k), ids[static_cast<std::size_t>((n + k) % kRows)]);
         auto rows = tx.query(inSql, params);
         benchmark::DoNotOptimize(rows);
       }

@@ -74,10 +74,10 @@ AdjustmentResult Adjuster::apply(Tx& tx, const catalog::VariantDirectory& varian
     // other's outcome instead of failing on the primary key.
     tx.exec("INSERT INTO inventory_levels (variant_id, on_hand, reserved, version, updated_at) "
             "VALUES (:v, 0, 0, 0, :now) ON CONFLICT (variant_id) DO NOTHING",
-            {ids[i], now});
+            {{"v", ids[i]}, {"now", now}});
     auto row = tx.one(std::string("SELECT ") + kLevelColumns + " FROM inventory_levels WHERE variant_id = :v" +
                           lockSuffix,
-                      {ids[i]});
+                      {{"v", ids[i]}});
     current[i] = levelFromRow(*row);
   }
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -116,7 +116,8 @@ AdjustmentResult Adjuster::apply(Tx& tx, const catalog::VariantDirectory& varian
                     "low_stock_threshold = CASE WHEN CAST(:set AS INTEGER) = 1 THEN CAST(:t AS BIGINT) "
                     "ELSE low_stock_threshold END WHERE variant_id = :v RETURNING ") +
             kLevelColumns,
-        {target, now, a.unitCost, a.setsThreshold ? 1 : 0, a.lowStockThreshold, ids[i]});
+        {{"n", target}, {"now", now}, {"cost", a.unitCost}, {"set", a.setsThreshold ? 1 : 0},
+         {"t", a.lowStockThreshold}, {"v", ids[i]}});
     LevelChange change{levelFromRow(rows.front()), target - cur.onHand, 0, cur.available()};
     ledger_.record(tx, {change}, Movement{MovementKind::Adjust, a.reason, actor, requestId});
     Json details{{"reason", a.reason},

@@ -35,7 +35,7 @@ std::string normalizeAddress(const std::string& address) {
 std::optional<std::string> suppressedBecause(Tx& tx, const std::string& address) {
   const auto row =
       tx.one("SELECT reason, detail, created_at FROM notifications_suppressions WHERE address = :a",
-             {normalizeAddress(address)});
+             {{"a", normalizeAddress(address)}});
   if (!row) return std::nullopt;
   return "suppressed: the address " + row->text("reason") + " on " + rfc3339(row->integer("created_at")) +
          " (" + row->text("detail") + ")";
@@ -46,7 +46,8 @@ void suppress(Tx& tx, const std::string& address, const std::string& reason, con
   tx.exec(
       "INSERT INTO notifications_suppressions (address, reason, detail, delivery_id, created_at) "
       "VALUES (:a, :reason, :detail, :delivery, :now) ON CONFLICT (address) DO NOTHING",
-      {normalizeAddress(address), reason, detail, deliveryId, nowMs});
+      {{"a", normalizeAddress(address)}, {"reason", reason}, {"detail", detail}, {"delivery", deliveryId},
+       {"now", nowMs}});
 }
 
 Json listSuppressions(Tx& tx, int page, int limit) {
@@ -55,7 +56,8 @@ Json listSuppressions(Tx& tx, int page, int limit) {
   for (const auto& r : tx.query(std::string("SELECT ") + kColumns +
                                     " FROM notifications_suppressions ORDER BY created_at DESC, address "
                                     "LIMIT :limit OFFSET :offset",
-                                {static_cast<long long>(limit), static_cast<long long>(page - 1) * limit}))
+                                {{"limit", static_cast<long long>(limit)},
+                                 {"offset", static_cast<long long>(page - 1) * limit}}))
     data.push_back(entry(r));
   return pageJson(std::move(data), page, limit, total);
 }
@@ -64,7 +66,7 @@ std::optional<Json> liftSuppression(Tx& tx, const std::string& address) {
   // One of two concurrent lifts gets the row: the other finds nothing.
   const auto rows =
       tx.query(std::string("DELETE FROM notifications_suppressions WHERE address = :a RETURNING ") + kColumns,
-               {normalizeAddress(address)});
+               {{"a", normalizeAddress(address)}});
   if (rows.empty()) return std::nullopt;
   return entry(rows.front());
 }
