@@ -80,8 +80,7 @@ void addNewCustomer(Tx& tx, int day, int sign) {
 // two orders of one customer changing at once take turns, and the second
 // sees the first's result.
 void refreshCustomer(Tx& tx, long long customer) {
-  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
-  const auto row = tx.one("SELECT first_day FROM admin_customers WHERE id = :customer" + lock,
+  const auto row = tx.one("SELECT first_day FROM admin_customers WHERE id = :customer" + forUpdate(tx),
                           {{"customer", customer}});
   const auto first = tx.one("SELECT MIN(day) AS day FROM admin_orders WHERE customer = :customer AND kept = 1",
                             {{"customer", customer}});
@@ -114,9 +113,9 @@ bool SalesBook::apply(Tx& tx, const orders::OrderRecord& rec) const {
 
   // The order's row, locked: concurrent deliveries of one order's events
   // take turns on it. A first sight writes an empty one (version 0) first.
-  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
   const std::string select =
-      "SELECT customer, status, currency, day, total, refunded, units, version FROM admin_orders WHERE id = :id" + lock;
+      "SELECT customer, status, currency, day, total, refunded, units, version FROM admin_orders WHERE id = :id" +
+      forUpdate(tx);
   auto row = tx.one(select, {{"id", o.id}});
   if (!row) {
     tx.exec("INSERT INTO admin_orders (id, customer, status, kept, currency, day, total, refunded, units, version) "

@@ -113,9 +113,9 @@ void setRoles(Tx& tx, const std::string& userId, const std::vector<std::string>&
 }
 
 std::vector<std::string> adminIds(Tx& tx) {
-  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
   std::vector<std::string> ids;
-  for (const auto& r : tx.query("SELECT id FROM auth_users WHERE (',' || roles || ',') LIKE '%,admin,%' ORDER BY id" + lock))
+  for (const auto& r : tx.query("SELECT id FROM auth_users WHERE (',' || roles || ',') LIKE '%,admin,%' ORDER BY id" +
+                                forUpdate(tx)))
     ids.push_back(r.text("id"));
   return ids;
 }

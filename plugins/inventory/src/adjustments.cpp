@@ -63,7 +63,6 @@ AdjustmentResult Adjuster::apply(Tx& tx, const catalog::VariantDirectory& varian
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
   const long long now = ledger_.nowMs();
-  const std::string lockSuffix = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
   std::vector<std::optional<Level>> current(lines.size());
   for (std::size_t i : order) {
     if (!known.count(ids[i])) {
@@ -76,7 +75,7 @@ AdjustmentResult Adjuster::apply(Tx& tx, const catalog::VariantDirectory& varian
             "VALUES (:v, 0, 0, 0, :now) ON CONFLICT (variant_id) DO NOTHING",
             {{"v", ids[i]}, {"now", now}});
     auto row = tx.one(std::string("SELECT ") + kLevelColumns + " FROM inventory_levels WHERE variant_id = :v" +
-                          lockSuffix,
+                          forUpdate(tx),
                       {{"v", ids[i]}});
     current[i] = levelFromRow(*row);
   }

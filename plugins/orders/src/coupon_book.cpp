@@ -138,8 +138,7 @@ Json CouponBook::create(Tx& tx, const CouponFields& f, const std::string& actor)
 
 Json CouponBook::update(Tx& tx, const std::string& id, const CouponFields& f, std::optional<long long> expectedVersion,
                         const std::string& actor) const {
-  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
-  const auto row = tx.one(std::string(kColumns) + "WHERE id = :id" + lock, {{"id", id}});
+  const auto row = tx.one(std::string(kColumns) + "WHERE id = :id" + forUpdate(tx), {{"id", id}});
   if (!row) throw Problem::notFound("No coupon with this id.");
   if (expectedVersion && *expectedVersion != row->integer("version"))
     throw Problem(409, "version_conflict", "The coupon changed since you read it.",

@@ -250,8 +250,7 @@ Json OrderBook::stats(Tx& tx, const StatsQuery& q) const {
 }
 
 Json OrderBook::change(Tx& tx, const std::string& id, const Change& c) {
-  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
-  const auto row = tx.one(std::string(kOrderColumns) + "WHERE id = :id" + lock, {{"id", id}});
+  const auto row = tx.one(std::string(kOrderColumns) + "WHERE id = :id" + forUpdate(tx), {{"id", id}});
   if (!row) throw Problem::notFound("No order with this id.");
   const Status from = statusOf(*row);
   const long long version = row->integer("version");
@@ -390,8 +389,8 @@ PaidResult OrderBook::markPaid(Tx& tx, const std::string& orderId, const std::st
                                const std::string& actor) {
   // Locked first: a second confirmation of the same order waits here and
   // then finds it paid.
-  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
-  const auto row = tx.one("SELECT status FROM orders_orders WHERE id = :id" + lock, {{"id", orderId}});
+  const auto row =
+      tx.one("SELECT status FROM orders_orders WHERE id = :id" + forUpdate(tx), {{"id", orderId}});
   if (!row) return PaidResult::NotPayable;
   const Status status = statusOf(*row);
   if (status == Status::Cancelled || status == Status::Expired || status == Status::Refunded)
@@ -406,8 +405,8 @@ PaidResult OrderBook::markPaid(Tx& tx, const std::string& orderId, const std::st
 }
 
 void OrderBook::refundChanged(Tx& tx, const std::string& orderId, const RefundProgress& p, const std::string& actor) {
-  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
-  const auto row = tx.one("SELECT status FROM orders_orders WHERE id = :id" + lock, {{"id", orderId}});
+  const auto row =
+      tx.one("SELECT status FROM orders_orders WHERE id = :id" + forUpdate(tx), {{"id", orderId}});
   if (!row) return;
   tx.exec("UPDATE orders_orders SET refund_status = :status, refunded_amount = :amount, version = version + 1, "
           "updated_at = :now WHERE id = :id",

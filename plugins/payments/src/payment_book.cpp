@@ -91,9 +91,8 @@ void PaymentBook::setStatus(Tx& tx, const std::string& id, const std::string& st
 Applied PaymentBook::apply(Tx& tx, const Charge& charge) {
   if (!orders_) throw std::logic_error("payments: the OrderService was not set at validate");
   // Locked first: concurrent deliveries of one result queue here.
-  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
-  const auto row = tx.one(std::string(kColumns) + "WHERE reference = :ref" + lock,
-                          {{"ref", charge.reference}});
+  const auto row =
+      tx.one(std::string(kColumns) + "WHERE reference = :ref" + forUpdate(tx), {{"ref", charge.reference}});
   if (!row) return Applied::Unknown;
   const std::string status = row->text("status");
   if (status == "success" || status == "refund_due" || status == "amount_mismatch") return Applied::AlreadyApplied;
@@ -131,8 +130,8 @@ bool PaymentBook::recordWebhook(Tx& tx, const std::string& key, const std::strin
 }
 
 std::optional<Json> PaymentBook::createRefund(Tx& tx, const RefundAsk& ask) {
-  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
-  const auto p = tx.one("SELECT id, status, amount, reference, currency FROM payments_payments WHERE id = :id" + lock,
+  const auto p = tx.one("SELECT id, status, amount, reference, currency FROM payments_payments WHERE id = :id" +
+                            forUpdate(tx),
                         {{"id", ask.paymentId}});
   if (!p) throw Problem::notFound("No payment with this id.");
   // Under the payment's lock: of concurrent askers with one origin, one writes.

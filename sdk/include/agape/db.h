@@ -131,6 +131,10 @@ class Tx {
   virtual void afterCommit(std::function<void()> fn) = 0;
 };
 
+// " FOR UPDATE" on PostgreSQL, "" on SQLite (a write transaction there holds
+// the whole database already): `"SELECT ... WHERE id = :id" + forUpdate(tx)`.
+inline std::string forUpdate(const Tx& tx) { return tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : ""; }
+
 // The placeholders of an IN list, ":<name>0, :<name>1, ...", one for each of
 // `values` (not empty), whose values are added to `params` under those names:
 //   "WHERE id IN (" + inList(params, "id", ids) + ")".
