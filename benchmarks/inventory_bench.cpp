@@ -100,7 +100,7 @@ class InventoryBench {
         for (int i = 0; i < n; ++i)
           tx.exec("INSERT INTO inventory_levels (variant_id, on_hand, reserved, version, updated_at) "
                   "VALUES (:v, 1000000000000, 0, 1, 0)",
-                  {variantId(kind, i)});
+                  {{"v", variantId(kind, i)}});
     });
   }
   ~InventoryBench() {
@@ -201,7 +201,7 @@ void BM_ConditionalUpdateOnly(benchmark::State& state) {
     bench->db().run([&](Tx& tx) {
       tx.exec("UPDATE inventory_levels SET reserved = reserved + 1 - 1, version = version + 1 "
               "WHERE variant_id = :v AND on_hand - reserved >= 1",
-              {variantId("spread", pick(rng))});
+              {{"v", variantId("spread", pick(rng))}});
     });
   state.SetLabel("spread, 1 statement");
 }

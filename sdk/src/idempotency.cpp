@@ -19,11 +19,11 @@ std::optional<Response> claimIdempotencyKey(Tx& tx, std::string_view table, cons
   const std::string t(table);
   if (tx.exec("INSERT INTO " + t + " (user_id, idem_key, request_hash, created_at) VALUES (:owner, :key, :hash, :now) "
               "ON CONFLICT DO NOTHING",
-              {owner, key, requestHash, nowMs}) > 0)
+              {{"owner", owner}, {"key", key}, {"hash", requestHash}, {"now", nowMs}}) > 0)
     return std::nullopt;
   const auto seen = tx.one("SELECT request_hash, response_status, response_body FROM " + t +
                                " WHERE user_id = :owner AND idem_key = :key",
-                           {owner, key});
+                           {{"owner", owner}, {"key", key}});
   if (!seen) throw Problem(409, "idempotency_in_progress", "A request with this Idempotency-Key is in progress.");
   if (seen->text("request_hash") != requestHash)
     throw Problem(409, "idempotency_mismatch",
@@ -33,7 +33,8 @@ std::optional<Response> claimIdempotencyKey(Tx& tx, std::string_view table, cons
     if (takeOverAfter.count() > 0 &&
         tx.exec("UPDATE " + t + " SET created_at = :now WHERE user_id = :owner AND idem_key = :key "
                 "AND response_status IS NULL AND created_at < :before",
-                {nowMs, owner, key, nowMs - static_cast<long long>(takeOverAfter.count())}) > 0)
+                {{"now", nowMs}, {"owner", owner}, {"key", key},
+                 {"before", nowMs - static_cast<long long>(takeOverAfter.count())}}) > 0)
       return std::nullopt;
     throw Problem(409, "idempotency_in_progress", "A request with this Idempotency-Key is in progress; retry shortly.");
   }
@@ -48,11 +49,12 @@ void storeIdempotentResponse(Tx& tx, std::string_view table, const std::string& 
     throw std::logic_error("a streamed response cannot be stored for an idempotent replay");
   tx.exec("UPDATE " + std::string(table) +
               " SET response_status = :status, response_body = :body WHERE user_id = :owner AND idem_key = :key",
-          {response.status, response.body, owner, key});
+          {{"status", response.status}, {"body", response.body}, {"owner", owner}, {"key", key}});
 }
 
 void releaseIdempotencyKey(Tx& tx, std::string_view table, const std::string& owner, const std::string& key) {
-  tx.exec("DELETE FROM " + std::string(table) + " WHERE user_id = :owner AND idem_key = :key", {owner, key});
+  tx.exec("DELETE FROM " + std::string(table) + " WHERE user_id = :owner AND idem_key = :key",
+          {{"owner", owner}, {"key", key}});
 }
 
 }  // namespace agape

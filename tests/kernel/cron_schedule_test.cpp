@@ -62,7 +62,8 @@ TEST_P(CronScheduleTest, EachTickFiresOnceAcrossTwoInstances) {
     EXPECT_EQ(tickBoth(*a, *b), 0) << "minute " << minute << " already fired";
   }
   EXPECT_EQ(digestJobs(), 5);
-  EXPECT_EQ(count("SELECT count(*) AS n FROM agape_jobs WHERE payload = :p", {R"({"kind":"digest"})"}), 5);
+  EXPECT_EQ(count("SELECT count(*) AS n FROM agape_jobs WHERE payload = :p", {{"p", R"({"kind":"digest"})"}}),
+            5);
 }
 
 TEST_P(CronScheduleTest, TicksMissedWhileDownFireOnceNotAsABurst) {

@@ -92,13 +92,14 @@ class PgOutage : public ::testing::Test {
 TEST_F(PgOutage, AConnectionWhoseServerStoppedIsClosedAndEveryMethodIsSafe) {
   auto c = openPgConnection(settings());
   c->begin(false, 0ms);
-  EXPECT_EQ(c->query("SELECT CAST(:x AS BIGINT) + 1 AS y", {41}).at(0).integer("y"), 42);
+  EXPECT_EQ(c->query("SELECT CAST(:x AS BIGINT) + 1 AS y", {{"x", 41}}).at(0).integer("y"), 42);
   c->commit();
   EXPECT_EQ(preparedCount(*c), 1);
 
   pg_->halt("fast");
   c->begin(false, 0ms);
-  expectUnavailable([&] { c->query("SELECT CAST(:x AS BIGINT) + 1 AS y", {1}); }, "query after the server stopped");
+  expectUnavailable([&] { c->query("SELECT CAST(:x AS BIGINT) + 1 AS y",
+                                   {{"x", 1}}); }, "query after the server stopped");
   EXPECT_FALSE(c->healthy());
   EXPECT_NO_THROW(c->rollback());
   expectUnavailable([&] { c->reconnect(); }, "reconnect");
@@ -119,7 +120,8 @@ TEST_F(PgOutage, AConnectionWhoseServerStoppedIsClosedAndEveryMethodIsSafe) {
   EXPECT_TRUE(c->healthy());
   EXPECT_EQ(preparedCount(*c), 0) << "a new server session has none of the old statements";
   c->begin(false, 0ms);
-  EXPECT_EQ(c->query("SELECT CAST(:x AS BIGINT) + 1 AS y", {1}).at(0).integer("y"), 2) << "prepared again";
+  EXPECT_EQ(c->query("SELECT CAST(:x AS BIGINT) + 1 AS y",
+                     {{"x", 1}}).at(0).integer("y"), 2) << "prepared again";
   c->commit();
   EXPECT_EQ(preparedCount(*c), 1);
 }
@@ -147,7 +149,7 @@ TEST_F(PgOutage, ThePoolFailsFastWhileTheDatabaseIsDownAndRecoversByItself) {
     for (int i = 0; i < 4; ++i)
       threads.emplace_back([&, i] {
         db->transact([&](Tx& tx) {
-          tx.exec("INSERT INTO t (v) VALUES (:v)", {i});
+          tx.exec("INSERT INTO t (v) VALUES (:v)", {{"v", i}});
           go.wait(2000ms);  // hold the connection so that all four are in use
         });
       });
@@ -186,7 +188,7 @@ TEST_F(PgOutage, ThePoolFailsFastWhileTheDatabaseIsDownAndRecoversByItself) {
   for (int i = 0; i < 8; ++i)
     threads.emplace_back([&, i] {
       try {
-        db->transact([&](Tx& tx) { tx.exec("INSERT INTO t (v) VALUES (:v)", {100 + i}); });
+        db->transact([&](Tx& tx) { tx.exec("INSERT INTO t (v) VALUES (:v)", {{"v", 100 + i}}); });
       } catch (const std::exception& e) {
         ++failures;
         ADD_FAILURE() << e.what();
@@ -308,7 +310,7 @@ TEST(SqliteOutage, AFullDiskIsUnavailableAndReportedUntilAWriteSucceeds) {
   bool full = false;
   for (int i = 0; i < 20 && !full; ++i) {
     try {
-      db->transact([&](Tx& tx) { tx.exec("INSERT INTO blobs (b) VALUES (:b)", {big}); });
+      db->transact([&](Tx& tx) { tx.exec("INSERT INTO blobs (b) VALUES (:b)", {{"b", big}}); });
     } catch (const DbError& e) {
       EXPECT_EQ(e.kind(), DbError::Kind::Unavailable) << e.what();
       EXPECT_NE(dynamic_cast<const StorageFailure*>(&e), nullptr) << e.what();
@@ -323,7 +325,7 @@ TEST(SqliteOutage, AFullDiskIsUnavailableAndReportedUntilAWriteSucceeds) {
   EXPECT_TRUE(db->health().writesFailing);
   db->transact([&](Tx& tx) { tx.query("PRAGMA max_page_count = 1000000"); });
   EXPECT_FALSE(db->health().writesFailing);
-  db->transact([&](Tx& tx) { tx.exec("INSERT INTO blobs (b) VALUES (:b)", {big}); });
+  db->transact([&](Tx& tx) { tx.exec("INSERT INTO blobs (b) VALUES (:b)", {{"b", big}}); });
   EXPECT_TRUE(db->health().ready());
 }
 

@@ -50,7 +50,8 @@ TEST_P(EventsTest, EveryMatchingSubscriberGetsTheEventOnce) {
   EXPECT_EQ(paid[0].occurredAt, std::chrono::time_point_cast<std::chrono::milliseconds>(clock_.now()));
   EXPECT_EQ(paid[0].attempt, 1);
   EXPECT_EQ(count("SELECT count(*) AS n FROM agape_jobs WHERE queue = 'events.mail.receipt'"), 1);
-  EXPECT_EQ(count("SELECT count(*) AS n FROM agape_events WHERE id = :id AND deliveries = 2", {id}), 1);
+  EXPECT_EQ(count("SELECT count(*) AS n FROM agape_events WHERE id = :id AND deliveries = 2", {{"id", id}}),
+            1);
   EXPECT_EQ(runner.runDue(), 0);
 }
 

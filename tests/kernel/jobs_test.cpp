@@ -401,7 +401,8 @@ TEST_P(JobsTest, TwoRunnersOnOneDatabaseRunEveryJobExactlyOnce) {
     return [&](const Job& j) {
       ++calls;
       // A second run of the same job would violate the primary key.
-      db.run([&](Tx& tx) { tx.exec("INSERT INTO processed (job_id) VALUES (:id)", {std::stoll(j.id)}); });
+      db.run([&](Tx& tx) { tx.exec("INSERT INTO processed (job_id) VALUES (:id)",
+                                   {{"id", std::stoll(j.id)}}); });
     };
   };
   JobRunner& one = newRunner();
@@ -440,7 +441,7 @@ TEST_P(JobsTest, FinishedJobsAndOldEventsAreDeletedAfterTheRetention) {
   EXPECT_EQ(runner.runDue(), 2);
   db_->run([&](Tx& tx) {
     tx.exec("INSERT INTO agape_events (id, topic, payload, occurred_at, deliveries) VALUES ('e1', 't', '{}', :at, 0)",
-            {nowMs()});
+            {{"at", nowMs()}});
   });
   clock_.advance(23h);
   JobOptions later;

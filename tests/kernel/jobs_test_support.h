@@ -48,7 +48,7 @@ class JobsDbTest : public DbTest {
   Row jobRow(const std::string& id) {
     return db_->read([&](Tx& tx) {
       return *tx.one("SELECT status, attempts, run_at, last_error, locked_by FROM agape_jobs WHERE id = :id",
-                     {std::stoll(id)});
+                     {{"id", std::stoll(id)}});
     });
   }
   long long nowMs() const {

@@ -26,7 +26,7 @@ namespace {
 void recordDone(agape::Database& db, const std::string& jobId, const std::string& queue) {
   db.run([&](agape::Tx& tx) {
     tx.exec("INSERT INTO test_jobs_done (job_id, queue, pid) VALUES (:id, :queue, :pid)",
-            {jobId, queue, static_cast<long long>(getpid())});
+            {{"id", jobId}, {"queue", queue}, {"pid", static_cast<long long>(getpid())}});
   });
 }
 
@@ -44,7 +44,8 @@ class JobsPlugin final : public agape::Plugin {
     jobs.handle("test.fast", [&db](const agape::Job& j) { recordDone(db, j.id, j.queue); }, {.concurrency = 4});
     jobs.handle("test.slow", [&db](const agape::Job& j) {
       db.run([&](agape::Tx& tx) {
-        tx.exec("INSERT INTO test_jobs_started (job_id, attempt) VALUES (:id, :attempt)", {j.id, j.attempt});
+        tx.exec("INSERT INTO test_jobs_started (job_id, attempt) VALUES (:id, :attempt)",
+                {{"id", j.id}, {"attempt", j.attempt}});
       });
       const int ms = std::stoi(j.payload);
       std::this_thread::sleep_for(std::chrono::milliseconds(ms));

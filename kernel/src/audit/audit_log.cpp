@@ -29,8 +29,9 @@ void AuditLog::record(std::string_view actor, std::string_view action, std::stri
   if (!nlohmann::json::accept(details)) throw std::invalid_argument("audit: details are not JSON");
   tx.exec("INSERT INTO agape_audit (at, actor, action, entity, entity_id, details, request_id, ip)"
           " VALUES (:at, :actor, :action, :entity, :entity_id, :details, :request_id, :ip)",
-          {toMs(clock_.now()), actor, action, entity, entityId, details, optional(currentRequestId()),
-           optional(currentClientIp())});
+          {{"at", toMs(clock_.now())}, {"actor", actor}, {"action", action}, {"entity", entity},
+           {"entity_id", entityId}, {"details", details}, {"request_id", optional(currentRequestId())},
+           {"ip", optional(currentClientIp())}});
 }
 
 AuditPage AuditLog::query(const AuditQuery& q) {
@@ -39,29 +40,29 @@ AuditPage AuditLog::query(const AuditQuery& q) {
   // Fixed fragments only; every value is a parameter.
   std::string where = " WHERE 1 = 1";
   Params params;
-  auto filter = [&](const std::string& value, const char* fragment) {
+  auto filter = [&](const std::string& value, const char* column) {
     if (value.empty()) return;
-    where += fragment;
-    params.emplace_back(value);
+    where.append(" AND ").append(column).append(" = :").append(column);
+    params.emplace_back(column, value);
   };
-  filter(q.actor, " AND actor = :actor");
-  filter(q.action, " AND action = :action");
-  filter(q.entity, " AND entity = :entity");
-  filter(q.entityId, " AND entity_id = :entity_id");
+  filter(q.actor, "actor");
+  filter(q.action, "action");
+  filter(q.entity, "entity");
+  filter(q.entityId, "entity_id");
   if (q.from) {
     where += " AND at >= :from";
-    params.emplace_back(toMs(*q.from));
+    params.emplace_back("from", toMs(*q.from));
   }
   if (q.to) {
     where += " AND at < :to";
-    params.emplace_back(toMs(*q.to));
+    params.emplace_back("to", toMs(*q.to));
   }
   return db_.read([&](Tx& tx) {
     AuditPage page;
     page.total = tx.one("SELECT count(*) AS n FROM agape_audit" + where, params)->integer("n");
     Params pageParams = params;
-    pageParams.emplace_back(q.limit);
-    pageParams.emplace_back(static_cast<long long>(q.page - 1) * q.limit);
+    pageParams.emplace_back("limit", q.limit);
+    pageParams.emplace_back("offset", static_cast<long long>(q.page - 1) * q.limit);
     for (const Row& r : tx.query("SELECT id, at, actor, action, entity, entity_id, details, request_id, ip"
                                  " FROM agape_audit" + where + " ORDER BY at DESC, id DESC LIMIT :limit OFFSET :offset",
                                  pageParams)) {

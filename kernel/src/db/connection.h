@@ -24,7 +24,8 @@ class Connection {
   // Ends the transaction if one is open; a no-op on a dead connection.
   virtual void rollback() = 0;
 
-  // One statement with named placeholders bound in order from `params`.
+  // One statement, its named placeholders bound by name from `params`
+  // (std::logic_error, before anything runs, when they do not match).
   virtual long long exec(std::string_view sql, const Params& params) = 0;
   virtual std::vector<Row> query(std::string_view sql, const Params& params) = 0;
   // Several `;`-separated statements without parameters, split by the

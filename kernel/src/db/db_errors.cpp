@@ -71,9 +71,9 @@ DbError::Kind kindForSqliteCode(int code) {
 }
 
 std::string scrubParams(std::string message, const Params& params) {
-  for (const Value& p : params) {
-    if (p.isNull()) continue;
-    const std::string v = p.asString();
+  for (const Param& p : params) {
+    if (p.value.isNull()) continue;
+    const std::string v = p.value.asString();
     if (v.empty()) continue;
     replaceAll(message, "\"" + v + "\"", "\"***\"");
     replaceAll(message, "'" + v + "'", "'***'");

@@ -28,7 +28,6 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -285,20 +284,17 @@ class PgConnection final : public Connection {
   }
 
  private:
-  // Prepared statements kept per connection, least recently used dropped
-  // past this many (statement texts with generated IN lists vary).
+  // Statements kept (parsed, and prepared when preparable) per connection,
+  // least recently used dropped past this many (statement texts with
+  // generated IN lists vary).
   static constexpr std::size_t kMaxPrepared = 256;
-  struct Prepared {
-    std::string name;
-    unsigned long long lastUse = 0;
-  };
 
   PGconn* conn() const { return conn_.get(); }
 
   // Replaces the connection with a new one, or leaves it closed and throws.
   void connect() {
     conn_.reset();
-    prepared_.clear();  // a new server session has none of them
+    statements_.forgetPrepared();  // a new server session has none of them
     pendingBegin_.clear();
     beginFailed_ = false;
     txStatementTimeout_ = milliseconds(0);
@@ -365,7 +361,7 @@ class PgConnection final : public Connection {
   // server had dropped it.
   [[noreturn]] void giveUp(milliseconds waited) {
     conn_.reset();
-    prepared_.clear();
+    statements_.forgetPrepared();
     pendingBegin_.clear();
     beginFailed_ = false;
     txStatementTimeout_ = milliseconds(0);
@@ -410,87 +406,79 @@ class PgConnection final : public Connection {
     roundTrip([&](PGconn* c) { return PQsendQuery(c, sql.c_str()); }, answerWithin());
   }
 
-  // The kept statement for `sql` (its use recorded), or nullptr.
-  const Prepared* findPrepared(const std::string& sql) {
-    auto it = prepared_.find(sql);
-    if (it == prepared_.end()) return nullptr;
-    it->second.lastUse = ++useClock_;
-    return &it->second;
-  }
+  // A name for a statement about to be prepared; names are never reused.
+  std::string newStatementName() { return "agape_" + std::to_string(++statementSerial_); }
 
-  // A name for a statement about to be prepared, making room for it.
-  std::string newStatementName() {
-    if (prepared_.size() >= kMaxPrepared) evictOldest();
-    return "agape_" + std::to_string(++statementSerial_);
-  }
-
-  // The server-side name of `sql`, prepared on first use.
-  const std::string& preparedName(const std::string& sql, int paramCount, std::string_view original,
+  // The server-side name of `statement`, prepared on first use.
+  const std::string& preparedName(StatementCache::Entry& statement, int paramCount, std::string_view original,
                                   const Params& params) {
-    if (const Prepared* kept = findPrepared(sql)) return kept->name;
+    if (!statement.preparedName.empty()) return statement.preparedName;
     std::string name = newStatementName();
-    ResultPtr res =
-        roundTrip([&](PGconn* c) { return PQsendPrepare(c, name.c_str(), sql.c_str(), paramCount, nullptr); },
-                  answerWithin());
+    ResultPtr res = roundTrip(
+        [&](PGconn* c) {
+          return PQsendPrepare(c, name.c_str(), statement.positional.sql.c_str(), paramCount, nullptr);
+        },
+        answerWithin());
     if (!res || PQresultStatus(res.get()) != PGRES_COMMAND_OK) failWith(res.get(), original, params);
-    return prepared_.emplace(sql, Prepared{std::move(name), ++useClock_}).first->second.name;
+    statement.preparedName = std::move(name);
+    return statement.preparedName;
   }
 
-  void evictOldest() {
-    auto oldest = prepared_.begin();
-    for (auto it = prepared_.begin(); it != prepared_.end(); ++it)
-      if (it->second.lastUse < oldest->second.lastUse) oldest = it;
-    // DEALLOCATE is refused inside a failed transaction; the name is then
-    // only forgotten here (it is never reused) and freed with the session.
-    if (PQtransactionStatus(conn()) != PQTRANS_INERROR) bestEffort("DEALLOCATE " + oldest->second.name);
-    prepared_.erase(oldest);
+  // A statement dropped from the cache. DEALLOCATE is refused inside a
+  // failed transaction; the name is then only forgotten (it is never
+  // reused) and freed with the session.
+  void deallocate(const std::string& name) {
+    if (PQtransactionStatus(conn()) != PQTRANS_INERROR) bestEffort("DEALLOCATE " + name);
   }
 
   void forgetPrepared() {
-    if (prepared_.empty()) return;
+    if (statements_.forgetPrepared() == 0) return;
     if (PQtransactionStatus(conn()) != PQTRANS_INERROR) bestEffort("DEALLOCATE ALL");
-    prepared_.clear();
   }
 
   void run(std::string_view sql, const Params& params, std::vector<Row>* rows, long long* affected) {
     requireOpen();
-    const PositionalSql positional = toPositional(sql, PlaceholderStyle::Dollar);
-    if (positional.count != params.size())
-      throw DbError(DbError::Kind::Other,
-                    describeFailure("statement has " + std::to_string(positional.count) + " placeholders but " +
-                                        std::to_string(params.size()) + " parameters were given",
-                                    "", sql));
-    std::vector<std::string> texts(params.size());
-    std::vector<const char*> values(params.size(), nullptr);  // nullptr is SQL NULL
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      const auto& s = params[i].storage();
+    std::string dropped;
+    StatementCache::Entry& statement = statements_.get(sql, dropped);
+    if (!dropped.empty()) deallocate(dropped);
+    const std::string& positional = statement.positional.sql;
+    bindByName(statement.positional, params, sql, bound_);
+    const std::size_t count = bound_.size();
+    if (texts_.size() < count) texts_.resize(count);
+    values_.assign(count, nullptr);  // nullptr is SQL NULL
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto& s = bound_[i]->storage();
       if (std::holds_alternative<std::monostate>(s)) continue;
+      if (auto* t = std::get_if<std::string>(&s)) {
+        values_[i] = t->c_str();  // the caller's value outlives the call
+        continue;
+      }
       if (auto* d = std::get_if<double>(&s))
-        texts[i] = formatDouble(*d);
+        texts_[i] = formatDouble(*d);
       else
-        texts[i] = params[i].asString();
-      values[i] = texts[i].c_str();
+        texts_[i] = bound_[i]->asString();
+      values_[i] = texts_[i].c_str();
     }
-    const int n = static_cast<int>(params.size());
+    const int n = static_cast<int>(count);
+    const char* const* values = values_.data();
     if (beginFailed_)
       throw DbError(DbError::Kind::Other, describeFailure("the transaction could not be started", "", sql));
-    const bool named = prepare_ && preparable(positional.sql);
+    const bool named = prepare_ && preparable(positional);
     ResultPtr res(nullptr, PQclear);
     auto execute = [&] {
       if (!pendingBegin_.empty()) {
-        res = beginAndRun(positional.sql, named, n, values.data(), sql, params);
+        res = beginAndRun(statement, named, n, values, sql, params);
       } else if (named) {
-        const std::string& name = preparedName(positional.sql, n, sql, params);
+        const std::string& name = preparedName(statement, n, sql, params);
         res = roundTrip(
             [&](PGconn* c) {
-              return PQsendQueryPrepared(c, name.c_str(), n, values.data(), nullptr, nullptr, 0);
+              return PQsendQueryPrepared(c, name.c_str(), n, values, nullptr, nullptr, 0);
             },
             answerWithin());
       } else {
         res = roundTrip(
             [&](PGconn* c) {
-              return PQsendQueryParams(c, positional.sql.c_str(), n, nullptr, values.data(), nullptr, nullptr,
-                                       0);
+              return PQsendQueryParams(c, positional.c_str(), n, nullptr, values, nullptr, nullptr, 0);
             },
             answerWithin());
       }
@@ -501,7 +489,7 @@ class PgConnection final : public Connection {
       // (a migration by another instance): it is prepared afresh. Outside
       // a transaction at once; inside one, which the error has aborted, by
       // running the transaction again (no effect has escaped it).
-      prepared_.erase(positional.sql);
+      statement.preparedName.clear();
       if (PQtransactionStatus(conn()) != PQTRANS_IDLE)
         throw DbError(DbError::Kind::Retryable,
                       describeFailure("a prepared statement outlived a change to its tables", "0A000", sql));
@@ -520,15 +508,16 @@ class PgConnection final : public Connection {
   // pipeline: one round trip. A connection the server dropped is noticed
   // here; nothing has run in the transaction yet, so it is reopened and the
   // pipeline sent once more.
-  ResultPtr beginAndRun(const std::string& sql, bool named, int n, const char* const* values,
+  ResultPtr beginAndRun(StatementCache::Entry& statement, bool named, int n, const char* const* values,
                         std::string_view original, const Params& params) {
     const std::string beginSql = std::exchange(pendingBegin_, {});
+    const std::string& sql = statement.positional.sql;
     for (int attemptNo = 1;; ++attemptNo) {
       std::string freshName;
       const std::string* name = nullptr;
       if (named) {
-        if (const Prepared* kept = findPrepared(sql)) {
-          name = &kept->name;
+        if (!statement.preparedName.empty()) {
+          name = &statement.preparedName;
         } else {
           freshName = newStatementName();
           name = &freshName;
@@ -580,7 +569,7 @@ class PgConnection final : public Connection {
       }
       if (!freshName.empty()) {
         if (PQresultStatus(results[1].get()) != PGRES_COMMAND_OK) failWith(results[1].get(), original, params);
-        prepared_.emplace(sql, Prepared{std::move(freshName), ++useClock_});
+        statement.preparedName = std::move(freshName);
       }
       return std::move(results.back());
     }
@@ -645,11 +634,15 @@ class PgConnection final : public Connection {
   const milliseconds networkGrace_;      // database.tcpUserTimeout
   milliseconds txStatementTimeout_{0};   // the open transaction's own, if it has one
   ConnPtr conn_{nullptr, PQfinish};
-  std::unordered_map<std::string, Prepared> prepared_;  // by statement text
+  StatementCache statements_{PlaceholderStyle::Dollar, kMaxPrepared};
+  // The statement being run: its values by parameter number, and as text
+  // for libpq (numbers formatted into texts_).
+  std::vector<const Value*> bound_;
+  std::vector<std::string> texts_;
+  std::vector<const char*> values_;
   std::string pendingBegin_;  // BEGIN not yet sent: it goes with the first statement
   bool beginFailed_ = false;
   unsigned long long statementSerial_ = 0;
-  unsigned long long useClock_ = 0;
 };
 
 }  // namespace

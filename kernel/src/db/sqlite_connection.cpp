@@ -150,21 +150,20 @@ class SqliteConnection final : public Connection {
 
   StmtPtr prepare(std::string_view sql, const Params& params) {
     requireOpen();
-    const PositionalSql positional = toPositional(sql, PlaceholderStyle::Question);
-    if (positional.count != params.size())
-      throw DbError(DbError::Kind::Other,
-                    describeFailure("statement has " + std::to_string(positional.count) + " placeholders but " +
-                                        std::to_string(params.size()) + " parameters were given",
-                                    "", sql));
-    const char* begin = positional.sql.c_str();
-    const char* end = begin + positional.sql.size();
+    std::string unused;  // nothing is prepared on a server
+    const StatementCache::Entry& statement = statements_.get(sql, unused);
+    bindByName(statement.positional, params, sql, bound_);
+    const std::string& text = statement.positional.sql;
+    const char* begin = text.c_str();
+    const char* end = begin + text.size();
     sqlite3_stmt* raw = nullptr;
     const char* tail = nullptr;
     if (sqlite3_prepare_v2(db_, begin, static_cast<int>(end - begin), &raw, &tail) != SQLITE_OK) fail(sql, params);
     StmtPtr stmt(raw);
     if (!stmt) throw DbError(DbError::Kind::Other, describeFailure("no statement to run", "", sql));
     rejectTrailingStatement(tail, end, sql);
-    for (std::size_t i = 0; i < params.size(); ++i) bind(stmt.get(), static_cast<int>(i + 1), params[i], sql, params);
+    for (std::size_t i = 0; i < bound_.size(); ++i)
+      bind(stmt.get(), static_cast<int>(i + 1), *bound_[i], sql, params);
     return stmt;
   }
 
@@ -218,8 +217,13 @@ class SqliteConnection final : public Connection {
     throw DbError(kindForSqliteCode(code), text);
   }
 
+  // Statements parsed per connection: at most this many kept.
+  static constexpr std::size_t kMaxStatements = 256;
+
   std::string path_;
   std::chrono::milliseconds busyTimeout_;
+  StatementCache statements_{PlaceholderStyle::Question, kMaxStatements};
+  std::vector<const Value*> bound_;  // the values of the statement being prepared, by parameter number
   std::unique_ptr<soci::session> session_;
   sqlite3* db_ = nullptr;  // owned by session_
 };

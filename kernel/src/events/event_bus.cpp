@@ -69,8 +69,9 @@ std::string EventBus::publish(Tx& tx, std::string_view topic, std::string_view p
     if (matches(s.pattern, topic)) targets.push_back(&s);
   tx.exec("INSERT INTO agape_events (id, topic, payload, occurred_at, request_id, deliveries)"
           " VALUES (:id, :topic, :payload, :at, :request_id, :deliveries)",
-          {id, topic, payloadJson, now, requestId.empty() ? Value() : Value(requestId),
-           static_cast<long long>(targets.size())});
+          {{"id", id}, {"topic", topic}, {"payload", payloadJson}, {"at", now},
+           {"request_id", requestId.empty() ? Value() : Value(requestId)},
+           {"deliveries", static_cast<long long>(targets.size())}});
   if (targets.empty()) return id;
   nlohmann::json delivery = {{"id", id}, {"topic", topic}, {"payload", payloadJson}, {"occurredAt", now}};
   if (!requestId.empty()) delivery["requestId"] = requestId;

@@ -23,13 +23,13 @@ constexpr const char* kClaimPg =
     "  WHERE queue = :queue AND status IN ('pending', 'running') AND run_at <= :now"
     "  ORDER BY run_at, id LIMIT :limit FOR UPDATE SKIP LOCKED) "
     "UPDATE agape_jobs j SET status = 'running', attempts = j.attempts + 1, locked_by = :worker,"
-    "  locked_until = :until, run_at = :until2, updated_at = :now2 "
+    "  locked_until = :until, run_at = :until, updated_at = :now "
     "FROM picked WHERE j.id = picked.id "
     "RETURNING j.id, j.queue, j.payload, j.attempts, j.max_attempts, j.created_at";
 
 constexpr const char* kClaimSqlite =
     "UPDATE agape_jobs SET status = 'running', attempts = attempts + 1, locked_by = :worker,"
-    "  locked_until = :until, run_at = :until2, updated_at = :now2 "
+    "  locked_until = :until, run_at = :until, updated_at = :now "
     "WHERE id IN (SELECT id FROM agape_jobs"
     "  WHERE queue = :queue AND status IN ('pending', 'running') AND run_at <= :now"
     "  ORDER BY run_at, id LIMIT :limit) "
@@ -48,12 +48,13 @@ long long JobStore::enqueue(Tx& tx, std::string_view queue, std::string_view pay
   const Value key = options.idempotencyKey.empty() ? Value() : Value(options.idempotencyKey);
   auto row = tx.one(
       "INSERT INTO agape_jobs (queue, payload, status, attempts, max_attempts, run_at, idempotency_key, created_at,"
-      " updated_at) VALUES (:queue, :payload, 'pending', 0, :max, :run_at, :key, :created, :updated) "
+      " updated_at) VALUES (:queue, :payload, 'pending', 0, :max, :run_at, :key, :now, :now) "
       "ON CONFLICT (queue, idempotency_key) DO NOTHING RETURNING id",
-      {queue, payload, std::max(1, options.maxAttempts), runAt, key, now, now});
+      {{"queue", queue}, {"payload", payload}, {"max", std::max(1, options.maxAttempts)}, {"run_at", runAt},
+       {"key", key}, {"now", now}});
   if (row) return row->integer("id");
   auto existing = tx.one("SELECT id FROM agape_jobs WHERE queue = :queue AND idempotency_key = :key",
-                         {queue, options.idempotencyKey});
+                         {{"queue", queue}, {"key", options.idempotencyKey}});
   if (!existing) throw DbError(DbError::Kind::Retryable, "idempotent job vanished while enqueueing; retrying");
   return existing->integer("id");
 }
@@ -64,9 +65,8 @@ std::vector<ClaimedJob> JobStore::claim(const std::string& queue, int limit, con
     const long long now = nowMs();
     const long long until = now + lease.count();
     std::vector<Row> rows =
-        tx.dialect() == Dialect::Postgres
-            ? tx.query(kClaimPg, {queue, now, limit, worker, until, until, now})
-            : tx.query(kClaimSqlite, {worker, until, until, now, queue, now, limit});
+        tx.query(tx.dialect() == Dialect::Postgres ? kClaimPg : kClaimSqlite,
+                 {{"queue", queue}, {"now", now}, {"limit", limit}, {"worker", worker}, {"until", until}});
     std::vector<ClaimedJob> out;
     out.reserve(rows.size());
     for (const Row& r : rows)
@@ -82,7 +82,7 @@ bool JobStore::complete(const ClaimedJob& job, const std::string& worker) {
   return db_.run([&](Tx& tx) {
     return tx.exec(std::string("UPDATE agape_jobs SET status = 'done', locked_by = NULL, locked_until = NULL,"
                                " updated_at = :now") + kMine,
-                   {nowMs(), job.id, worker, job.attempt}) == 1;
+                   {{"now", nowMs()}, {"id", job.id}, {"worker", worker}, {"attempt", job.attempt}}) == 1;
   });
 }
 
@@ -92,12 +92,12 @@ long long JobStore::completeAll(const std::vector<ClaimedJob>& jobs, const std::
   // never the values.
   std::string sql = "UPDATE agape_jobs SET status = 'done', locked_by = NULL, locked_until = NULL, updated_at = :now"
                     " WHERE status = 'running' AND locked_by = :worker AND (";
-  Params params{nowMs(), worker};
+  Params params{{"now", nowMs()}, {"worker", worker}};
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const std::string n = std::to_string(i);
     sql += (i ? " OR " : "") + std::string("(id = :id") + n + " AND attempts = :attempt" + n + ")";
-    params.emplace_back(jobs[i].id);
-    params.emplace_back(jobs[i].attempt);
+    params.emplace_back("id" + n, jobs[i].id);
+    params.emplace_back("attempt" + n, jobs[i].attempt);
   }
   sql += ")";
   return db_.run([&](Tx& tx) { return tx.exec(sql, params); });
@@ -108,7 +108,8 @@ bool JobStore::failForRetry(const ClaimedJob& job, const std::string& worker, co
   return db_.run([&](Tx& tx) {
     return tx.exec(std::string("UPDATE agape_jobs SET status = 'pending', run_at = :run_at, locked_by = NULL,"
                                " locked_until = NULL, last_error = :error, updated_at = :now") + kMine,
-                   {retryAtMs, error, nowMs(), job.id, worker, job.attempt}) == 1;
+                   {{"run_at", retryAtMs}, {"error", error}, {"now", nowMs()}, {"id", job.id},
+                    {"worker", worker}, {"attempt", job.attempt}}) == 1;
   });
 }
 
@@ -116,25 +117,27 @@ bool JobStore::failDead(const ClaimedJob& job, const std::string& worker, const 
   return db_.run([&](Tx& tx) {
     return tx.exec(std::string("UPDATE agape_jobs SET status = 'dead', locked_by = NULL, locked_until = NULL,"
                                " last_error = :error, updated_at = :now") + kMine,
-                   {error, nowMs(), job.id, worker, job.attempt}) == 1;
+                   {{"error", error}, {"now", nowMs()}, {"id", job.id}, {"worker", worker},
+                    {"attempt", job.attempt}}) == 1;
   });
 }
 
 bool JobStore::release(const ClaimedJob& job, const std::string& worker) {
   return db_.run([&](Tx& tx) {
     const long long now = nowMs();
-    return tx.exec(std::string("UPDATE agape_jobs SET status = 'pending', attempts = attempts - 1, run_at = :run_at,"
+    return tx.exec(std::string("UPDATE agape_jobs SET status = 'pending', attempts = attempts - 1, run_at = :now,"
                                " locked_by = NULL, locked_until = NULL, updated_at = :now") + kMine,
-                   {now, now, job.id, worker, job.attempt}) == 1;
+                   {{"now", now}, {"id", job.id}, {"worker", worker}, {"attempt", job.attempt}}) == 1;
   });
 }
 
 bool JobStore::renew(const ClaimedJob& job, const std::string& worker, long long untilMs) {
   return db_.run([&](Tx& tx) {
     // run_at follows locked_until: a running job is claimable again from then.
-    return tx.exec(std::string("UPDATE agape_jobs SET locked_until = :until, run_at = :until2, updated_at = :now") +
+    return tx.exec(std::string("UPDATE agape_jobs SET locked_until = :until, run_at = :until, updated_at = :now") +
                        kMine,
-                   {untilMs, untilMs, nowMs(), job.id, worker, job.attempt}) == 1;
+                   {{"until", untilMs}, {"now", nowMs()}, {"id", job.id}, {"worker", worker},
+                    {"attempt", job.attempt}}) == 1;
   });
 }
 
@@ -155,7 +158,7 @@ std::vector<QueueStats> JobStore::stats(bool countDone) {
   return db_.read([&](Tx& tx) {
     const long long now = nowMs();
     std::vector<QueueStats> out;
-    for (const Row& r : tx.query(countDone ? kAll : kOpen, {now})) {
+    for (const Row& r : tx.query(countDone ? kAll : kOpen, {{"now", now}})) {
       QueueStats s;
       s.queue = r.text("queue");
       s.pending = r.integer("pending");
@@ -177,10 +180,10 @@ std::vector<DeadJob> JobStore::deadLetters(std::string_view queue, int limit) {
         queue.empty()
             ? tx.query("SELECT id, queue, payload, attempts, last_error, updated_at FROM agape_jobs"
                        " WHERE status = 'dead' ORDER BY updated_at DESC, id DESC LIMIT :limit",
-                       {n})
+                       {{"limit", n}})
             : tx.query("SELECT id, queue, payload, attempts, last_error, updated_at FROM agape_jobs"
                        " WHERE status = 'dead' AND queue = :queue ORDER BY updated_at DESC, id DESC LIMIT :limit",
-                       {queue, n});
+                       {{"queue", queue}, {"limit", n}});
     std::vector<DeadJob> out;
     for (const Row& r : rows)
       out.push_back(DeadJob{r.text("id"), r.text("queue"), r.text("payload"), static_cast<int>(r.integer("attempts")),
@@ -195,28 +198,30 @@ bool JobStore::retryDead(std::string_view jobId) {
   if (ec != std::errc() || end != jobId.data() + jobId.size()) return false;
   return db_.run([&](Tx& tx) {
     const long long now = nowMs();
-    return tx.exec("UPDATE agape_jobs SET status = 'pending', attempts = 0, run_at = :run_at, updated_at = :now"
+    return tx.exec("UPDATE agape_jobs SET status = 'pending', attempts = 0, run_at = :now, updated_at = :now"
                    " WHERE id = :id AND status = 'dead'",
-                   {now, now, id}) == 1;
+                   {{"now", now}, {"id", id}}) == 1;
   });
 }
 
 void JobStore::upsertSchedule(const Schedule& s, long long nextMs) {
   db_.run([&](Tx& tx) {
     auto row = tx.one("SELECT expression, queue, payload FROM agape_cron WHERE plugin = :plugin AND name = :name",
-                      {s.plugin, s.name});
+                      {{"plugin", s.plugin}, {"name", s.name}});
     if (!row) {
       tx.exec("INSERT INTO agape_cron (plugin, name, expression, queue, payload, next_run_at, updated_at)"
               " VALUES (:plugin, :name, :expression, :queue, :payload, :next, :now)"
               " ON CONFLICT (plugin, name) DO NOTHING",
-              {s.plugin, s.name, s.expression, s.queue, s.payload, nextMs, nowMs()});
+              {{"plugin", s.plugin}, {"name", s.name}, {"expression", s.expression}, {"queue", s.queue},
+               {"payload", s.payload}, {"next", nextMs}, {"now", nowMs()}});
       return;
     }
     if (row->text("expression") == s.expression && row->text("queue") == s.queue && row->text("payload") == s.payload)
       return;
     tx.exec("UPDATE agape_cron SET expression = :expression, queue = :queue, payload = :payload, next_run_at = :next,"
             " updated_at = :now WHERE plugin = :plugin AND name = :name",
-            {s.expression, s.queue, s.payload, nextMs, nowMs(), s.plugin, s.name});
+            {{"expression", s.expression}, {"queue", s.queue}, {"payload", s.payload}, {"next", nextMs},
+             {"now", nowMs()}, {"plugin", s.plugin}, {"name", s.name}});
   });
 }
 
@@ -224,7 +229,7 @@ std::vector<JobStore::DueTick> JobStore::dueTicks() {
   return db_.read([&](Tx& tx) {
     std::vector<DueTick> out;
     for (const Row& r : tx.query("SELECT plugin, name, next_run_at FROM agape_cron WHERE next_run_at <= :now",
-                                 {nowMs()}))
+                                 {{"now", nowMs()}}))
       out.push_back(DueTick{r.text("plugin"), r.text("name"), r.integer("next_run_at")});
     return out;
   });
@@ -235,8 +240,9 @@ bool JobStore::fireTick(const Schedule& s, long long dueMs, long long nextMs) {
     // The conditional update is the claim: of all instances that saw this
     // tick due, exactly one moves next_run_at away from it.
     if (tx.exec("UPDATE agape_cron SET next_run_at = :next, last_run_at = :due, updated_at = :now"
-                " WHERE plugin = :plugin AND name = :name AND next_run_at = :due2",
-                {nextMs, dueMs, nowMs(), s.plugin, s.name, dueMs}) != 1)
+                " WHERE plugin = :plugin AND name = :name AND next_run_at = :due",
+                {{"next", nextMs}, {"due", dueMs}, {"now", nowMs()}, {"plugin", s.plugin},
+                 {"name", s.name}}) != 1)
       return false;
     JobOptions options;
     options.idempotencyKey = "cron:" + s.plugin + "/" + s.name + "@" + std::to_string(dueMs);
@@ -248,8 +254,8 @@ bool JobStore::fireTick(const Schedule& s, long long dueMs, long long nextMs) {
 bool JobStore::dueNow(const std::string& plugin, const std::string& name) {
   return db_.run([&](Tx& tx) {
     const long long now = nowMs();
-    return tx.exec("UPDATE agape_cron SET next_run_at = :now, updated_at = :now2 WHERE plugin = :plugin AND name = :name",
-                   {now, now, plugin, name}) == 1;
+    return tx.exec("UPDATE agape_cron SET next_run_at = :now, updated_at = :now WHERE plugin = :plugin AND name = :name",
+                   {{"now", now}, {"plugin", plugin}, {"name", name}}) == 1;
   });
 }
 
@@ -259,11 +265,11 @@ JobStore::Pruned JobStore::prune(long long cutoffMs, long long limit) {
     out.jobs = tx.exec(
         "DELETE FROM agape_jobs WHERE id IN (SELECT id FROM agape_jobs WHERE status = 'done' AND updated_at < :cutoff "
         "ORDER BY updated_at LIMIT :n)",
-        {cutoffMs, limit});
+        {{"cutoff", cutoffMs}, {"n", limit}});
     out.events = tx.exec(
         "DELETE FROM agape_events WHERE id IN (SELECT id FROM agape_events WHERE occurred_at < :cutoff "
         "ORDER BY occurred_at LIMIT :n)",
-        {cutoffMs, limit});
+        {{"cutoff", cutoffMs}, {"n", limit}});
   });
   return out;
 }

@@ -67,7 +67,7 @@ bool Migrator::tableExists() {
                           ? "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() "
                             "AND table_name = :name"
                           : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name";
-    return tx.one(sql, {kTable}).has_value();
+    return tx.one(sql, {{"name", kTable}}).has_value();
   });
 }
 
@@ -154,7 +154,7 @@ bool Migrator::apply(const MigrationFile& f) {
       lockMigrations(tx);
       // Re-read under the lock: another instance may have applied it since we looked.
       auto row = tx.one(std::string("SELECT checksum FROM ") + kTable + " WHERE plugin = :plugin AND version = :version",
-                        {f.pluginId, f.version});
+                        {{"plugin", f.pluginId}, {"version", f.version}});
       if (row) {
         if (row->text("checksum") != f.checksum) throw modifiedError(f);
         return;
@@ -164,7 +164,8 @@ bool Migrator::apply(const MigrationFile& f) {
       pooled->execScript(f.sql);
       tx.exec(std::string("INSERT INTO ") + kTable +
                   " (plugin, version, name, checksum, applied_at) VALUES (:plugin, :version, :name, :checksum, :at)",
-              {f.pluginId, f.version, f.name, f.checksum, utcNow()});
+              {{"plugin", f.pluginId}, {"version", f.version}, {"name", f.name}, {"checksum", f.checksum},
+               {"at", utcNow()}});
       applied = true;
     });
   } catch (const DbError& e) {

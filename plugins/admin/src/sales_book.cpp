@@ -26,7 +26,8 @@ void addDaily(Tx& tx, const Contribution& c, int sign) {
           "ON CONFLICT (day, currency, status) DO UPDATE SET orders = admin_daily_sales.orders + excluded.orders, "
           "gross = admin_daily_sales.gross + excluded.gross, refunded = admin_daily_sales.refunded + excluded.refunded, "
           "units = admin_daily_sales.units + excluded.units",
-          {c.day, c.currency, c.status, sign, sign * c.total, sign * c.refunded, sign * c.units});
+          {{"day", c.day}, {"currency", c.currency}, {"status", c.status}, {"orders", sign},
+           {"gross", sign * c.total}, {"refunded", sign * c.refunded}, {"units", sign * c.units}});
 }
 
 // The key of a row of `table` (admin_customers, admin_products) by its
@@ -34,13 +35,14 @@ void addDaily(Tx& tx, const Contribution& c, int sign) {
 long long keyOf(Tx& tx, const std::string& table, const std::string& column, const std::string& value,
                 const std::string& insert, const Params& params) {
   tx.exec(insert, params);
-  return tx.one("SELECT id FROM " + table + " WHERE " + column + " = :value", {value})->integer("id");
+  return tx.one("SELECT id FROM " + table + " WHERE " + column + " = :value",
+                {{"value", value}})->integer("id");
 }
 
 long long customerKey(Tx& tx, const std::string& userId) {
   return keyOf(tx, "admin_customers", "user_id", userId,
                "INSERT INTO admin_customers (user_id, first_day) VALUES (:user, NULL) ON CONFLICT (user_id) DO NOTHING",
-               {userId});
+               {{"user", userId}});
 }
 
 // Its lines' units and totals in or out of the products' day, by product
@@ -59,18 +61,18 @@ void addProducts(Tx& tx, int day, const std::vector<orders::OrderLine>& lines, i
     const long long key = keyOf(tx, "admin_products", "product_id", product,
                                 "INSERT INTO admin_products (product_id, variant_id, name) VALUES (:product, "
                                 ":variant, :name) ON CONFLICT (product_id) DO NOTHING",
-                                {product, l.variantId, l.productName});
+                                {{"product", product}, {"variant", l.variantId}, {"name", l.productName}});
     tx.exec("INSERT INTO admin_product_sales (day, product, units, revenue) VALUES (:day, :product, :units, :revenue) "
             "ON CONFLICT (day, product) DO UPDATE SET units = admin_product_sales.units + excluded.units, "
             "revenue = admin_product_sales.revenue + excluded.revenue",
-            {day, key, sign * sold.first, sign * sold.second});
+            {{"day", day}, {"product", key}, {"units", sign * sold.first}, {"revenue", sign * sold.second}});
   }
 }
 
 void addNewCustomer(Tx& tx, int day, int sign) {
   tx.exec("INSERT INTO admin_daily_customers (day, customers) VALUES (:day, :n) ON CONFLICT (day) DO UPDATE SET "
           "customers = admin_daily_customers.customers + excluded.customers",
-          {day, sign});
+          {{"day", day}, {"n", sign}});
 }
 
 // The customer's first day with a kept order, after this change, and the
@@ -78,23 +80,19 @@ void addNewCustomer(Tx& tx, int day, int sign) {
 // two orders of one customer changing at once take turns, and the second
 // sees the first's result.
 void refreshCustomer(Tx& tx, long long customer) {
-  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
-  const auto row = tx.one("SELECT first_day FROM admin_customers WHERE id = :customer" + lock, {customer});
+  const auto row = tx.one("SELECT first_day FROM admin_customers WHERE id = :customer" + forUpdate(tx),
+                          {{"customer", customer}});
   const auto first = tx.one("SELECT MIN(day) AS day FROM admin_orders WHERE customer = :customer AND kept = 1",
-                            {customer});
-  const std::optional<int> was =
-      row && !row->isNull("first_day") ? std::optional<int>(static_cast<int>(row->integer("first_day"))) : std::nullopt;
-  const std::optional<int> now =
-      first && !first->isNull("day") ? std::optional<int>(static_cast<int>(first->integer("day"))) : std::nullopt;
-  if (was == now) return;
-  Params params;  // built step by step: GCC 12 misreads an optional in a braced list here
-  params.emplace_back(now ? Value(*now) : Value());
-  params.emplace_back(customer);
-  tx.exec("UPDATE admin_customers SET first_day = :day WHERE id = :customer", params);
-  // Lower day first, whichever leaves and which arrives.
+                            {{"customer", customer}});
+  // The first day as it was (leaving: -1) and as it is now (arriving: +1).
   std::vector<std::pair<int, int>> changes;
-  if (was) changes.push_back({*was, -1});
-  if (now) changes.push_back({*now, +1});
+  if (row && !row->isNull("first_day")) changes.push_back({static_cast<int>(row->integer("first_day")), -1});
+  if (first && !first->isNull("day")) changes.push_back({static_cast<int>(first->integer("day")), +1});
+  if (changes.empty() || (changes.size() == 2 && changes[0].first == changes[1].first)) return;
+  const bool arrives = changes.back().second > 0;
+  tx.exec("UPDATE admin_customers SET first_day = :day WHERE id = :customer",
+          {{"day", arrives ? Value(changes.back().first) : Value()}, {"customer", customer}});
+  // Lower day first, whichever leaves and which arrives.
   std::sort(changes.begin(), changes.end());
   for (const auto& [day, sign] : changes) addNewCustomer(tx, day, sign);
 }
@@ -115,15 +113,16 @@ bool SalesBook::apply(Tx& tx, const orders::OrderRecord& rec) const {
 
   // The order's row, locked: concurrent deliveries of one order's events
   // take turns on it. A first sight writes an empty one (version 0) first.
-  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
   const std::string select =
-      "SELECT customer, status, currency, day, total, refunded, units, version FROM admin_orders WHERE id = :id" + lock;
-  auto row = tx.one(select, {o.id});
+      "SELECT customer, status, currency, day, total, refunded, units, version FROM admin_orders WHERE id = :id" +
+      forUpdate(tx);
+  auto row = tx.one(select, {{"id", o.id}});
   if (!row) {
     tx.exec("INSERT INTO admin_orders (id, customer, status, kept, currency, day, total, refunded, units, version) "
             "VALUES (:id, :customer, '', 0, :currency, :day, 0, 0, 0, 0) ON CONFLICT (id) DO NOTHING",
-            {o.id, customerKey(tx, o.userId), o.currency, next.day});
-    row = tx.one(select, {o.id});
+            {{"id", o.id}, {"customer", customerKey(tx, o.userId)}, {"currency", o.currency},
+             {"day", next.day}});
+    row = tx.one(select, {{"id", o.id}});
   }
   if (!row || row->integer("version") >= o.version) return false;
   const long long customer = row->integer("customer");
@@ -145,7 +144,8 @@ bool SalesBook::apply(Tx& tx, const orders::OrderRecord& rec) const {
 
   tx.exec("UPDATE admin_orders SET status = :status, kept = :kept, total = :total, refunded = :refunded, "
           "units = :units, version = :version WHERE id = :id",
-          {next.status, nowKept, next.total, next.refunded, next.units, o.version, o.id});
+          {{"status", next.status}, {"kept", nowKept}, {"total", next.total}, {"refunded", next.refunded},
+           {"units", next.units}, {"version", o.version}, {"id", o.id}});
   if (wasKept != nowKept) refreshCustomer(tx, customer);
   return true;
 }
@@ -159,7 +159,7 @@ void SalesBook::clear(Tx& tx, long long nowMs) const {
                                     {"rebuiltAt", std::to_string(nowMs)}})
     tx.exec("INSERT INTO admin_report_state (name, value) VALUES (:name, :value) "
             "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            {name, value});
+            {{"name", name}, {"value", value}});
 }
 
 std::optional<std::string> SalesBook::builtFor(Tx& tx) const {
@@ -179,7 +179,7 @@ SalesFigures SalesBook::figures(Tx& tx, const DayRange& range) const {
   for (const auto& r : tx.query("SELECT status, SUM(orders) AS orders, SUM(gross) AS gross, SUM(refunded) AS refunded, "
                                 "SUM(units) AS units FROM admin_daily_sales WHERE day >= :from AND day <= :to AND "
                                 "currency = :currency GROUP BY status",
-                                {range.from, range.to, currency_})) {
+                                {{"from", range.from}, {"to", range.to}, {"currency", currency_}})) {
     const std::string status = r.text("status");
     const long long n = r.integer("orders");
     f.ordersByStatus[status] += n;
@@ -192,10 +192,10 @@ SalesFigures SalesBook::figures(Tx& tx, const DayRange& range) const {
   }
   f.payingCustomers = tx.one("SELECT COUNT(DISTINCT customer) AS n FROM admin_orders WHERE day >= :from AND "
                              "day <= :to AND kept = 1",
-                             {range.from, range.to})
+                             {{"from", range.from}, {"to", range.to}})
                           ->integer("n");
   const auto fresh = tx.one("SELECT SUM(customers) AS n FROM admin_daily_customers WHERE day >= :from AND day <= :to",
-                            {range.from, range.to});
+                            {{"from", range.from}, {"to", range.to}});
   f.newCustomers = fresh && !fresh->isNull("n") ? fresh->integer("n") : 0;
   return f;
 }
@@ -216,7 +216,7 @@ std::vector<TrendPoint> SalesBook::trend(Tx& tx, const DayRange& range, Bucket b
                                     kept + " THEN gross - refunded ELSE 0 END) AS revenue, SUM(" + kept +
                                     " THEN units ELSE 0 END) AS units FROM admin_daily_sales WHERE day >= :from AND "
                                     "day <= :to AND currency = :currency GROUP BY day",
-                                {range.from, range.to, currency_})) {
+                                {{"from", range.from}, {"to", range.to}, {"currency", currency_}})) {
     TrendPoint& p = at(r.integer("day"));
     p.orders += r.integer("orders");
     p.keptOrders += r.integer("kept");
@@ -224,7 +224,7 @@ std::vector<TrendPoint> SalesBook::trend(Tx& tx, const DayRange& range, Bucket b
     p.unitsSold += r.integer("units");
   }
   for (const auto& r : tx.query("SELECT day, customers FROM admin_daily_customers WHERE day >= :from AND day <= :to",
-                                {range.from, range.to}))
+                                {{"from", range.from}, {"to", range.to}}))
     at(r.integer("day")).newCustomers += r.integer("customers");
   return points;
 }
@@ -237,7 +237,7 @@ std::vector<ProductSales> SalesBook::topProducts(Tx& tx, const DayRange& range, 
                                 ":from AND day <= :to GROUP BY product HAVING SUM(units) > 0 ORDER BY " + order +
                                     ", product LIMIT :limit) t JOIN admin_products p ON p.id = t.product ORDER BY " +
                                     order + ", t.product",
-                                {range.from, range.to, limit}))
+                                {{"from", range.from}, {"to", range.to}, {"limit", limit}}))
     top.push_back(ProductSales{r.text("product_id"), r.text("variant_id"), r.text("name"), r.integer("units"),
                                r.integer("revenue")});
   return top;

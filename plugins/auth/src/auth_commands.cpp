@@ -133,8 +133,9 @@ int seedCustomers(AuthRuntime& rt, const CommandIo& io) {
         added += static_cast<int>(tx.exec(
             "INSERT INTO auth_users (id, email, password_hash, first_name, last_name, phone, roles, "
             "email_verified_at, created_at, updated_at) VALUES (:id, :email, '!', :first, :last, NULL, "
-            "'customer', :verified, :created, :updated) ON CONFLICT (email) DO NOTHING",
-            {rt.newId(), seededCustomerEmail(n), kFirst[n % 12], kLast[(n / 12) % 10], created, created, created}));
+            "'customer', :created, :created, :created) ON CONFLICT (email) DO NOTHING",
+            {{"id", rt.newId()}, {"email", seededCustomerEmail(n)}, {"first", kFirst[n % 12]},
+             {"last", kLast[(n / 12) % 10]}, {"created", created}}));
       }
     });
   io.out << "added " << added << " customers (" << count - added << " were there)\n";

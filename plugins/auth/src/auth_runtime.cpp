@@ -108,7 +108,8 @@ int AuthRuntime::resealTotpSecrets() const {
         if (!secret) continue;
         resealed += static_cast<int>(tx.exec(std::string("UPDATE auth_users SET ") + column + " = :sealed WHERE id = :id AND " +
                                                  column + " = :stored",
-                                             {box.seal(*secret, totpPurpose(id)), id, stored}));
+                                             {{"sealed", box.seal(*secret, totpPurpose(id))}, {"id", id},
+                                              {"stored", stored}}));
       }
     }
   });

@@ -14,7 +14,8 @@ std::string issueOneTimeToken(Tx& tx, const std::string& userId, TokenPurpose pu
   tx.exec(
       "INSERT INTO auth_one_time_tokens (token_hash, user_id, purpose, created_at, expires_at) "
       "VALUES (:h, :u, :p, :now, :exp)",
-      {sha256Hex(token), userId, purposeName(purpose), now, now + ttlSeconds});
+      {{"h", sha256Hex(token)}, {"u", userId}, {"p", purposeName(purpose)}, {"now", now},
+       {"exp", now + ttlSeconds}});
   return token;
 }
 
@@ -23,18 +24,18 @@ std::optional<std::string> consumeOneTimeToken(Tx& tx, const std::string& token,
   auto row = tx.one(
       "SELECT user_id FROM auth_one_time_tokens "
       "WHERE token_hash = :h AND purpose = :p AND used_at IS NULL AND expires_at > :now",
-      {hash, purposeName(purpose), now});
+      {{"h", hash}, {"p", purposeName(purpose)}, {"now", now}});
   if (!row) return std::nullopt;
   // Conditional, so that two concurrent uses cannot both succeed.
   if (tx.exec("UPDATE auth_one_time_tokens SET used_at = :now WHERE token_hash = :h AND used_at IS NULL",
-              {now, hash}) != 1)
+              {{"now", now}, {"h", hash}}) != 1)
     return std::nullopt;
   std::string userId = row->text("user_id");
   if (purpose == TokenPurpose::PasswordReset)
     tx.exec(
         "UPDATE auth_one_time_tokens SET used_at = :now "
         "WHERE user_id = :u AND purpose = :p AND used_at IS NULL",
-        {now, userId, purposeName(purpose)});
+        {{"now", now}, {"u", userId}, {"p", purposeName(purpose)}});
   return userId;
 }
 
@@ -46,7 +47,7 @@ std::optional<std::string> peekOneTimeToken(Tx& tx, const std::string& token, To
   auto row = tx.one(
       "SELECT user_id FROM auth_one_time_tokens "
       "WHERE token_hash = :h AND purpose = :p AND used_at IS NULL AND expires_at > :now",
-      {sha256Hex(token), purposeName(purpose), now});
+      {{"h", sha256Hex(token)}, {"p", purposeName(purpose)}, {"now", now}});
   if (!row) return std::nullopt;
   return row->text("user_id");
 }

@@ -24,10 +24,11 @@ NewSession SessionStore::create(Tx& tx, const std::string& sessionId, const std:
   NewSession s{sessionId, newOpaqueToken()};
   tx.exec(
       "INSERT INTO auth_sessions (id, user_id, user_agent, ip, created_at, last_used_at, expires_at) "
-      "VALUES (:id, :user, :ua, :ip, :created, :used, :expires)",
-      {sessionId, userId, userAgent, ip, now, now, now + ttl_});
+      "VALUES (:id, :user, :ua, :ip, :now, :now, :expires)",
+      {{"id", sessionId}, {"user", userId}, {"ua", userAgent}, {"ip", ip}, {"now", now},
+       {"expires", now + ttl_}});
   tx.exec("INSERT INTO auth_refresh_tokens (token_hash, session_id, issued_at) VALUES (:h, :s, :at)",
-          {sha256Hex(s.refreshToken), sessionId, now});
+          {{"h", sha256Hex(s.refreshToken)}, {"s", sessionId}, {"at", now}});
   return s;
 }
 
@@ -38,7 +39,7 @@ RefreshResult SessionStore::refresh(Tx& tx, const std::string& presented, const 
   auto row = tx.one(
       "SELECT t.rotated_at, t.successor_hash, s.id, s.user_id, s.expires_at, s.revoked_at "
       "FROM auth_refresh_tokens t JOIN auth_sessions s ON s.id = t.session_id WHERE t.token_hash = :h",
-      {hash});
+      {{"h", hash}});
   if (!row) return out;
   out.sessionId = row->text("id");
   out.userId = row->text("user_id");
@@ -52,19 +53,20 @@ RefreshResult SessionStore::refresh(Tx& tx, const std::string& presented, const 
     long long won = tx.exec(
         "UPDATE auth_refresh_tokens SET rotated_at = :now, successor_hash = :next "
         "WHERE token_hash = :h AND rotated_at IS NULL",
-        {now, nextHash, hash});
+        {{"now", now}, {"next", nextHash}, {"h", hash}});
     if (won == 1) {
       tx.exec("INSERT INTO auth_refresh_tokens (token_hash, session_id, issued_at) VALUES (:h, :s, :at)",
-              {nextHash, out.sessionId, now});
+              {{"h", nextHash}, {"s", out.sessionId}, {"at", now}});
       tx.exec(
           "UPDATE auth_sessions SET last_used_at = :now, expires_at = :expires, user_agent = :ua, ip = :ip "
           "WHERE id = :id",
-          {now, now + ttl_, userAgent, ip, out.sessionId});
+          {{"now", now}, {"expires", now + ttl_}, {"ua", userAgent}, {"ip", ip}, {"id", out.sessionId}});
       out.status = RefreshStatus::Rotated;
       out.refreshToken = next;
       return out;
     }
-    row = tx.one("SELECT rotated_at, successor_hash FROM auth_refresh_tokens WHERE token_hash = :h", {hash});
+    row = tx.one("SELECT rotated_at, successor_hash FROM auth_refresh_tokens WHERE token_hash = :h",
+                 {{"h", hash}});
     if (!row) return out;
   }
 
@@ -73,7 +75,8 @@ RefreshResult SessionStore::refresh(Tx& tx, const std::string& presented, const 
   const auto successorHash = row->optText("successor_hash");
   const std::string candidate = successorOf(presented);
   if (now - rotatedAt <= grace_ && successorHash && sha256Hex(candidate) == *successorHash) {
-    auto successor = tx.one("SELECT rotated_at FROM auth_refresh_tokens WHERE token_hash = :h", {*successorHash});
+    auto successor = tx.one("SELECT rotated_at FROM auth_refresh_tokens WHERE token_hash = :h",
+                            {{"h", *successorHash}});
     if (successor && successor->isNull("rotated_at")) {
       out.status = RefreshStatus::Repeated;
       out.refreshToken = candidate;
@@ -90,7 +93,7 @@ std::optional<std::string> SessionStore::sessionOfToken(Tx& tx, const std::strin
   auto row = tx.one(
       "SELECT s.id FROM auth_refresh_tokens t JOIN auth_sessions s ON s.id = t.session_id "
       "WHERE t.token_hash = :h AND s.user_id = :u",
-      {sha256Hex(token), userId});
+      {{"h", sha256Hex(token)}, {"u", userId}});
   if (!row) return std::nullopt;
   return row->text("id");
 }
@@ -99,22 +102,24 @@ bool SessionStore::revoke(Tx& tx, const std::string& sessionId, const std::strin
   return tx.exec(
              "UPDATE auth_sessions SET revoked_at = :now, revoked_reason = :reason "
              "WHERE id = :id AND revoked_at IS NULL",
-             {now, reason, sessionId}) == 1;
+             {{"now", now}, {"reason", reason}, {"id", sessionId}}) == 1;
 }
 
 std::vector<std::string> SessionStore::revokeAll(Tx& tx, const std::string& userId, const std::string& reason,
                                                  long long now) const {
   std::vector<std::string> ids;
-  for (const auto& r : tx.query("SELECT id FROM auth_sessions WHERE user_id = :u AND revoked_at IS NULL", {userId}))
+  for (const auto& r : tx.query("SELECT id FROM auth_sessions WHERE user_id = :u AND revoked_at IS NULL",
+                                {{"u", userId}}))
     ids.push_back(r.text("id"));
   tx.exec(
       "UPDATE auth_sessions SET revoked_at = :now, revoked_reason = :reason WHERE user_id = :u AND revoked_at IS NULL",
-      {now, reason, userId});
+      {{"now", now}, {"reason", reason}, {"u", userId}});
   return ids;
 }
 
 std::optional<SessionInfo> SessionStore::find(Tx& tx, const std::string& sessionId) const {
-  auto row = tx.one(std::string("SELECT ") + kSessionColumns + " FROM auth_sessions WHERE id = :id", {sessionId});
+  auto row = tx.one(std::string("SELECT ") + kSessionColumns + " FROM auth_sessions WHERE id = :id",
+                    {{"id", sessionId}});
   if (!row) return std::nullopt;
   return sessionFromRow(*row);
 }
@@ -124,14 +129,15 @@ std::vector<SessionInfo> SessionStore::listActive(Tx& tx, const std::string& use
   for (const auto& r : tx.query(std::string("SELECT ") + kSessionColumns +
                                     " FROM auth_sessions WHERE user_id = :u AND revoked_at IS NULL AND expires_at > :now "
                                     "ORDER BY last_used_at DESC, id",
-                                {userId, now}))
+                                {{"u", userId}, {"now", now}}))
     out.push_back(sessionFromRow(r));
   return out;
 }
 
 std::vector<std::pair<std::string, long long>> SessionStore::revokedSince(Tx& tx, long long since) {
   std::vector<std::pair<std::string, long long>> out;
-  for (const auto& r : tx.query("SELECT id, revoked_at FROM auth_sessions WHERE revoked_at >= :since", {since}))
+  for (const auto& r : tx.query("SELECT id, revoked_at FROM auth_sessions WHERE revoked_at >= :since",
+                                {{"since", since}}))
     out.emplace_back(r.text("id"), r.integer("revoked_at"));
   return out;
 }

@@ -1,6 +1,7 @@
 #include "user_directory_impl.h"
 
 #include <algorithm>
+#include <span>
 
 #include <agape/db.h>
 
@@ -35,12 +36,8 @@ std::map<std::string, std::string> UserDirectoryImpl::emailsOf(Tx& tx, const std
   // In slices, under SQLite's and libpq's parameter limits.
   constexpr std::size_t kSlice = 500;
   for (std::size_t at = 0; at < ids.size(); at += kSlice) {
-    std::string in;
     Params params;
-    for (std::size_t i = at; i < std::min(ids.size(), at + kSlice); ++i) {
-      in += (in.empty() ? ":u" : ", :u") + std::to_string(params.size());
-      params.push_back(ids[i]);
-    }
+    const std::string in = inList(params, "u", std::span(ids).subspan(at, std::min(kSlice, ids.size() - at)));
     for (const auto& r : tx.query("SELECT id, email FROM auth_users WHERE id IN (" + in + ")", params))
       out.emplace(r.text("id"), r.text("email"));
   }

@@ -30,7 +30,8 @@ UserRecord fromRow(const Row& r) {
 }
 
 std::optional<UserRecord> findBy(Tx& tx, const char* column, const std::string& value) {
-  auto row = tx.one(std::string("SELECT ") + kColumns + " FROM auth_users WHERE " + column + " = :v", {value});
+  auto row = tx.one(std::string("SELECT ") + kColumns + " FROM auth_users WHERE " + column + " = :v",
+                    {{"v", value}});
   if (!row) return std::nullopt;
   return fromRow(*row);
 }
@@ -55,10 +56,11 @@ std::vector<UserRecord> findUsersWithRoles(Tx& tx, const std::vector<std::string
     }
     pattern += " %";
     where += where.empty() ? "" : " OR ";
-    where += "(' ' || roles || ' ') LIKE :role" + std::to_string(params.size()) + " ESCAPE '\\'";
-    params.emplace_back(std::move(pattern));
+    const std::string name = "role" + std::to_string(params.size());
+    where += "(' ' || roles || ' ') LIKE :" + name + " ESCAPE '\\'";
+    params.emplace_back(name, std::move(pattern));
   }
-  params.emplace_back(static_cast<long long>(limit));
+  params.emplace_back("limit", static_cast<long long>(limit));
   for (const Row& r : tx.query(std::string("SELECT ") + kColumns + " FROM auth_users WHERE " + where +
                                    " ORDER BY created_at, id LIMIT :limit",
                                params))
@@ -69,56 +71,59 @@ std::vector<UserRecord> findUsersWithRoles(Tx& tx, const std::vector<std::string
 void insertUser(Tx& tx, const NewUser& u, long long now) {
   tx.exec(
       "INSERT INTO auth_users (id, email, password_hash, first_name, last_name, phone, roles, created_at, updated_at) "
-      "VALUES (:id, :email, :hash, :first, :last, :phone, :roles, :created, :updated)",
-      {u.id, u.email, u.passwordHash, u.firstName, u.lastName, u.phone, "customer", now, now});
+      "VALUES (:id, :email, :hash, :first, :last, :phone, :roles, :now, :now)",
+      {{"id", u.id}, {"email", u.email}, {"hash", u.passwordHash}, {"first", u.firstName},
+       {"last", u.lastName}, {"phone", u.phone}, {"roles", "customer"}, {"now", now}});
 }
 
 void clearLoginFailures(Tx& tx, const std::string& userId, long long now) {
   tx.exec("UPDATE auth_users SET failed_logins = 0, locked_until = NULL, updated_at = :now WHERE id = :id",
-          {now, userId});
+          {{"now", now}, {"id", userId}});
 }
 
 void setPasswordHash(Tx& tx, const std::string& userId, const std::string& hash, long long now) {
   tx.exec(
       "UPDATE auth_users SET password_hash = :h, failed_logins = 0, locked_until = NULL, updated_at = :now "
       "WHERE id = :id",
-      {hash, now, userId});
+      {{"h", hash}, {"now", now}, {"id", userId}});
 }
 
 void markEmailVerified(Tx& tx, const std::string& userId, long long now) {
   tx.exec(
-      "UPDATE auth_users SET email_verified_at = COALESCE(email_verified_at, :at), updated_at = :now WHERE id = :id",
-      {now, now, userId});
+      "UPDATE auth_users SET email_verified_at = COALESCE(email_verified_at, :now), updated_at = :now WHERE id = :id",
+      {{"now", now}, {"id", userId}});
 }
 
 void setRoles(Tx& tx, const std::string& userId, const std::vector<std::string>& roles, long long now) {
-  tx.exec("UPDATE auth_users SET roles = :roles, updated_at = :now WHERE id = :id", {joinRoles(roles), now, userId});
+  tx.exec("UPDATE auth_users SET roles = :roles, updated_at = :now WHERE id = :id",
+          {{"roles", joinRoles(roles)}, {"now", now}, {"id", userId}});
 }
 
 std::vector<std::string> adminIds(Tx& tx) {
-  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
   std::vector<std::string> ids;
-  for (const auto& r : tx.query("SELECT id FROM auth_users WHERE (',' || roles || ',') LIKE '%,admin,%' ORDER BY id" + lock))
+  for (const auto& r : tx.query("SELECT id FROM auth_users WHERE (',' || roles || ',') LIKE '%,admin,%' ORDER BY id" +
+                                forUpdate(tx)))
     ids.push_back(r.text("id"));
   return ids;
 }
 
 void setPendingTotp(Tx& tx, const std::string& userId, const std::optional<std::string>& secret, long long now) {
-  tx.exec("UPDATE auth_users SET totp_pending_secret = :s, updated_at = :now WHERE id = :id", {secret, now, userId});
+  tx.exec("UPDATE auth_users SET totp_pending_secret = :s, updated_at = :now WHERE id = :id",
+          {{"s", secret}, {"now", now}, {"id", userId}});
 }
 
 bool activateTotp(Tx& tx, const std::string& userId, const std::string& pending, long long step, long long now) {
   return tx.exec("UPDATE auth_users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, "
                  "totp_last_step = :step, updated_at = :now "
                  "WHERE id = :id AND totp_secret IS NULL AND totp_pending_secret = :pending",
-                 {step, now, userId, pending}) == 1;
+                 {{"step", step}, {"now", now}, {"id", userId}, {"pending", pending}}) == 1;
 }
 
 bool disableTotp(Tx& tx, const std::string& userId, const std::string& secret, long long step, long long now) {
   return tx.exec("UPDATE auth_users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL, "
                  "updated_at = :now WHERE id = :id AND totp_secret = :secret "
                  "AND (totp_last_step IS NULL OR totp_last_step < :step)",
-                 {now, userId, secret, step}) == 1;
+                 {{"now", now}, {"id", userId}, {"secret", secret}, {"step", step}}) == 1;
 }
 
 std::string joinRoles(const std::vector<std::string>& roles) {

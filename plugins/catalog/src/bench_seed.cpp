@@ -52,8 +52,13 @@ class BatchInsert {
  public:
   BatchInsert(Tx& tx, std::string head, int columns, BatchInsert* parent = nullptr)
       : tx_(tx), head_(std::move(head)), columns_(columns), parent_(parent) {}
-  void add(Params row) {
-    for (auto& v : row) params_.push_back(std::move(v));
+  // One row's values, in column order: named :p0, :p1 ... across the batch.
+  void add(std::vector<Value> row) {
+    for (auto& v : row) {
+      std::string name = "p";
+      name += std::to_string(params_.size());
+      params_.emplace_back(std::move(name), std::move(v));
+    }
     if (++rows_ == kBatch) flush();
   }
   void flush() {
@@ -92,9 +97,9 @@ SeedResult seedBenchCatalogue(Tx& tx, int products) {
     const auto& c = kCategories[i];
     categoryIds.push_back(fixedId(kBaseMs, 0x50000 + i));
     tx.exec("INSERT INTO catalog_categories (id, slug, name, parent_id, created_at, updated_at) "
-            "VALUES (:id, :slug, :name, :parent, :created, :updated)",
-            {categoryIds.back(), c.slug, c.name, c.parent < 0 ? Value(nullptr) : Value(categoryIds[c.parent]), kBaseMs,
-             kBaseMs});
+            "VALUES (:id, :slug, :name, :parent, :created, :created)",
+            {{"id", categoryIds.back()}, {"slug", c.slug}, {"name", c.name},
+             {"parent", c.parent < 0 ? Value(nullptr) : Value(categoryIds[c.parent])}, {"created", kBaseMs}});
     ++out.categories;
   }
   std::vector<std::size_t> leaves;

@@ -215,7 +215,8 @@ void CatalogApi::applyLevelChanged(const Event& event) {
   const long long now =
       std::chrono::duration_cast<std::chrono::milliseconds>(ctx_.clock().now().time_since_epoch()).count();
   ctx_.db().run([&](Tx& tx) {
-    if (!tx.one("SELECT 1 AS x FROM catalog_variants WHERE id = :id", {variantId})) return;  // not ours
+    if (!tx.one("SELECT 1 AS x FROM catalog_variants WHERE id = :id",
+                {{"id", variantId}})) return;  // not ours
     // A level older than the one already applied (events can be delivered
     // out of order) changes nothing.
     const long long n = tx.exec(
@@ -225,7 +226,7 @@ void CatalogApi::applyLevelChanged(const Event& event) {
         "level_version = excluded.level_version, updated_at = excluded.updated_at "
         "WHERE catalog_availability.level_version IS NULL OR excluded.level_version IS NULL "
         "OR catalog_availability.level_version < excluded.level_version",
-        {variantId, available, version, now});
+        {{"id", variantId}, {"available", available}, {"version", version}, {"now", now}});
     if (n == 0) return;
     tx.exec("UPDATE catalog_cache_version SET version = version + 1 WHERE id = 1");
     tx.afterCommit([this] { cache_.invalidate(); });

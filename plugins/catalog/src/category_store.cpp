@@ -8,14 +8,15 @@ namespace agape::catalog {
 namespace {
 
 Json render(Tx& tx, const std::string& id) {
-  auto r = tx.one("SELECT id, slug, name, parent_id FROM catalog_categories WHERE id = :id", {id});
+  auto r = tx.one("SELECT id, slug, name, parent_id FROM catalog_categories WHERE id = :id", {{"id", id}});
   const auto parent = r->optText("parent_id");
   return Json{{"id", r->text("id")}, {"slug", r->text("slug")}, {"name", r->text("name")},
               {"parentId", parent ? Json(*parent) : Json()}};
 }
 
 void requireFreeSlug(Tx& tx, const std::string& slug, const std::string& exceptId) {
-  if (tx.one("SELECT 1 AS x FROM catalog_categories WHERE slug = :slug AND id <> :id", {slug, exceptId}))
+  if (tx.one("SELECT 1 AS x FROM catalog_categories WHERE slug = :slug AND id <> :id",
+             {{"slug", slug}, {"id", exceptId}}))
     throw Problem::conflict("duplicate", "A category with slug \"" + slug + "\" already exists.");
 }
 
@@ -47,8 +48,8 @@ Json CategoryStore::create(const Json& body, const std::string& actor) {
     requireFreeSlug(tx, finalSlug, id);
     if (parentId) requireParent(tx, *parentId, id);
     tx.exec("INSERT INTO catalog_categories (id, slug, name, parent_id, created_at, updated_at) "
-            "VALUES (:id, :slug, :name, :parent, :created, :updated)",
-            {id, finalSlug, *name, parentId, now, now});
+            "VALUES (:id, :slug, :name, :parent, :now, :now)",
+            {{"id", id}, {"slug", finalSlug}, {"name", *name}, {"parent", parentId}, {"now", now}});
     const Json out = render(tx, id);
     deps_.audit.record(actor, "category.create", "category", id, out.dump(), tx);
     deps_.events.publish("category.created", out.dump(), tx);
@@ -67,16 +68,18 @@ Json CategoryStore::update(const std::string& id, const Json& body, const std::s
   if (parentGiven && !body["parentId"].is_null()) parentId = stringField(body, "parentId", 64, e);
   e.throwIfAny();
   return deps_.db.run([&](Tx& tx) {
-    if (!tx.one("SELECT 1 AS x FROM catalog_categories WHERE id = :id", {id}))
+    if (!tx.one("SELECT 1 AS x FROM catalog_categories WHERE id = :id", {{"id", id}}))
       throw Problem::notFound("No category with this id.");
     if (slug) requireFreeSlug(tx, *slug, id);
     if (parentId) requireParent(tx, *parentId, id);
     const long long now = deps_.nowMs();
-    if (name) tx.exec("UPDATE catalog_categories SET name = :name, updated_at = :now WHERE id = :id", {*name, now, id});
-    if (slug) tx.exec("UPDATE catalog_categories SET slug = :slug, updated_at = :now WHERE id = :id", {*slug, now, id});
+    if (name) tx.exec("UPDATE catalog_categories SET name = :name, updated_at = :now WHERE id = :id",
+                      {{"name", *name}, {"now", now}, {"id", id}});
+    if (slug) tx.exec("UPDATE catalog_categories SET slug = :slug, updated_at = :now WHERE id = :id",
+                      {{"slug", *slug}, {"now", now}, {"id", id}});
     if (parentGiven)
       tx.exec("UPDATE catalog_categories SET parent_id = :parent, updated_at = :now WHERE id = :id",
-              {parentId, now, id});
+              {{"parent", parentId}, {"now", now}, {"id", id}});
     if (name) reindexCategory(tx, id);  // the category name is searchable
     const Json out = render(tx, id);
     deps_.audit.record(actor, "category.update", "category", id, body.dump(), tx);
@@ -89,24 +92,27 @@ Json CategoryStore::update(const std::string& id, const Json& body, const std::s
 void CategoryStore::remove(const std::string& id, const std::optional<std::string>& reassignTo,
                            const std::string& actor) {
   deps_.db.run([&](Tx& tx) {
-    auto current = tx.one("SELECT parent_id FROM catalog_categories WHERE id = :id", {id});
+    auto current = tx.one("SELECT parent_id FROM catalog_categories WHERE id = :id", {{"id", id}});
     if (!current) throw Problem::notFound("No category with this id.");
     const long long products =
-        tx.one("SELECT COUNT(*) AS n FROM catalog_products WHERE category_id = :id", {id})->integer("n");
+        tx.one("SELECT COUNT(*) AS n FROM catalog_products WHERE category_id = :id",
+               {{"id", id}})->integer("n");
     if (products > 0) {
       if (!reassignTo)
         throw Problem::conflict("category_not_empty", std::to_string(products) +
                                                           " products use this category; pass reassignTo to move them.");
-      if (*reassignTo == id || !tx.one("SELECT 1 AS x FROM catalog_categories WHERE id = :id", {*reassignTo}))
+      if (*reassignTo == id || !tx.one("SELECT 1 AS x FROM catalog_categories WHERE id = :id",
+                                       {{"id", *reassignTo}}))
         throw Problem::validation({{"reassignTo", "must be another existing category"}});
       tx.exec("UPDATE catalog_products SET category_id = :to, version = version + 1, updated_at = :now "
               "WHERE category_id = :id",
-              {*reassignTo, deps_.nowMs(), id});
+              {{"to", *reassignTo}, {"now", deps_.nowMs()}, {"id", id}});
       reindexCategory(tx, *reassignTo);
     }
     // Subcategories move up to the deleted category's parent.
-    tx.exec("UPDATE catalog_categories SET parent_id = :parent WHERE parent_id = :id", {current->optText("parent_id"), id});
-    tx.exec("DELETE FROM catalog_categories WHERE id = :id", {id});
+    tx.exec("UPDATE catalog_categories SET parent_id = :parent WHERE parent_id = :id",
+            {{"parent", current->optText("parent_id")}, {"id", id}});
+    tx.exec("DELETE FROM catalog_categories WHERE id = :id", {{"id", id}});
     const Json details{{"id", id}, {"reassignTo", reassignTo ? Json(*reassignTo) : Json()}, {"products", products}};
     deps_.audit.record(actor, "category.delete", "category", id, details.dump(), tx);
     deps_.events.publish("category.deleted", details.dump(), tx);

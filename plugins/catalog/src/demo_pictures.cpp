@@ -39,7 +39,7 @@ int dressDemoProducts(Database& db, media::MediaLibrary& media) {
     db.run([&](Tx& tx) {
       // Only while it still has none: an image set meanwhile wins.
       if (tx.exec("UPDATE catalog_products SET images = :images, version = version + 1 WHERE id = :id AND images = '[]'",
-                  {images.dump(), look.productId}) == 0)
+                  {{"images", images.dump()}, {"id", look.productId}}) == 0)
         return;
       media.setUsage(tx, "product:" + look.productId, {picture.id});
       ++dressed;

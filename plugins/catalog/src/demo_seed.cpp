@@ -109,8 +109,8 @@ SeedResult seedDemoCatalogue(Tx& tx) {
   auto insertCategory = [&](const std::string& slug, const std::string& name, const Value& parent) {
     const std::string id = fixedId(kBaseMs, 0x10000 + static_cast<std::uint64_t>(++n));
     tx.exec("INSERT INTO catalog_categories (id, slug, name, parent_id, created_at, updated_at) "
-            "VALUES (:id, :slug, :name, :parent, :created, :updated)",
-            {id, slug, name, parent, kBaseMs, kBaseMs});
+            "VALUES (:id, :slug, :name, :parent, :created, :created)",
+            {{"id", id}, {"slug", slug}, {"name", name}, {"parent", parent}, {"created", kBaseMs}});
     ++out.categories;
     return id;
   };
@@ -138,8 +138,9 @@ SeedResult seedDemoCatalogue(Tx& tx) {
     const Json images = Json::array();
     tx.exec("INSERT INTO catalog_products (id, name, slug, description, category_id, price, status, images, version, "
             "created_at, updated_at) VALUES (:id, :name, :slug, :description, :category, :price, 'active', :images, 1, "
-            ":created, :updated)",
-            {id, name, slug, description, categoryId, price, images.dump(), created, created});
+            ":created, :created)",
+            {{"id", id}, {"name", name}, {"slug", slug}, {"description", description},
+             {"category", categoryId}, {"price", price}, {"images", images.dump()}, {"created", created}});
     ++out.products;
     // Three consecutive sizes (fewer when the range is smaller) in two colours.
     int position = 0;
@@ -157,8 +158,9 @@ SeedResult seedDemoCatalogue(Tx& tx) {
         const Value override = (size == "XXL" || size == "45") ? Value(price + price / 10) : Value(nullptr);
         tx.exec("INSERT INTO catalog_variants (id, product_id, sku, size, color, price, status, position) "
                 "VALUES (:id, :product, :sku, :size, :color, :price, 'active', :position)",
-                {fixedId(created, 0x30000 + static_cast<std::uint64_t>(productIndex * 16 + position)), id, upper,
-                 size, colour, override, position});
+                {{"id", fixedId(created, 0x30000 + static_cast<std::uint64_t>(productIndex * 16 + position))},
+                 {"product", id}, {"sku", upper}, {"size", size}, {"color", colour}, {"price", override},
+                 {"position", position}});
         ++position;
         ++out.variants;
       }

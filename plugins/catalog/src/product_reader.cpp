@@ -25,12 +25,6 @@ std::string orderBy(const std::string& sort) {
   return " ORDER BY p.created_at DESC, p.id DESC";
 }
 
-std::string placeholders(const std::string& prefix, std::size_t n) {
-  std::string s;
-  for (std::size_t i = 0; i < n; ++i) s += (i ? ", :" : ":") + prefix + std::to_string(i);
-  return s;
-}
-
 // Responses are written straight to text (keys in the order a JSON object
 // dump would give them), not built as a document first: a page of twenty
 // products is most of a list or search request's own work.
@@ -77,14 +71,15 @@ void appendProduct(std::string& out, const Row& r, std::string_view variants) {
 // the active variants, and for staff the retired ones too.
 std::string renderProducts(Tx& tx, const std::vector<Row>& rows, bool withRetired = false) {
   if (rows.empty()) return "[]";
-  Params ids;
-  for (const auto& r : rows) ids.emplace_back(r.text("id"));
+  std::vector<std::string> ids;
+  for (const auto& r : rows) ids.push_back(r.text("id"));
+  Params params;
   const auto variants = tx.query(
       "SELECT v.id, v.product_id, v.sku, v.size, v.color, v.status, v.effective_price AS price, a.available "
       "FROM catalog_variants v LEFT JOIN catalog_availability a ON a.variant_id = v.id "
       "WHERE " + std::string(withRetired ? "" : "v.status = 'active' AND ") + "v.product_id IN (" +
-          placeholders("id", ids.size()) + ") ORDER BY v.product_id, v.position, v.sku",
-      ids);
+          inList(params, "id", ids) + ") ORDER BY v.product_id, v.position, v.sku",
+      params);
   std::unordered_map<std::string, std::string> byProduct;  // product id -> JSON array text
   for (const auto& v : variants) {
     std::string& list = byProduct[v.text("product_id")];
@@ -164,26 +159,25 @@ std::string listProducts(Tx& tx, const ListQuery& q) {
   if (q.category) {
     const auto ids = categoryAndDescendants(loadCategories(tx), *q.category);
     if (ids.empty()) return page("[]", q, 0);
-    where += " AND p.category_id IN (" + placeholders("cat", ids.size()) + ")";
-    for (const auto& id : ids) params.emplace_back(id);
+    where += " AND p.category_id IN (" + inList(params, "cat", ids) + ")";
   }
   // Every variant condition applies to the same variant: "a red one in M".
   std::string variantCond;
   if (q.minPrice) {
     variantCond += " AND v.effective_price >= :minPrice";
-    params.emplace_back(*q.minPrice);
+    params.emplace_back("minPrice", *q.minPrice);
   }
   if (q.maxPrice) {
     variantCond += " AND v.effective_price <= :maxPrice";
-    params.emplace_back(*q.maxPrice);
+    params.emplace_back("maxPrice", *q.maxPrice);
   }
   if (q.size) {
     variantCond += " AND v.size = :size";
-    params.emplace_back(*q.size);
+    params.emplace_back("size", *q.size);
   }
   if (q.color) {
     variantCond += " AND LOWER(v.color) = LOWER(:color)";
-    params.emplace_back(*q.color);
+    params.emplace_back("color", *q.color);
   }
   if (q.inStock && *q.inStock)
     variantCond += " AND EXISTS (SELECT 1 FROM catalog_availability a WHERE a.variant_id = v.id AND a.available > 0)";
@@ -196,8 +190,8 @@ std::string listProducts(Tx& tx, const ListQuery& q) {
 
   const long long total = tx.one("SELECT COUNT(*) AS n FROM catalog_products p" + where, params)->integer("n");
   Params pageParams = params;
-  pageParams.emplace_back(static_cast<long long>(q.limit));
-  pageParams.emplace_back(static_cast<long long>(q.page - 1) * q.limit);
+  pageParams.emplace_back("limit", static_cast<long long>(q.limit));
+  pageParams.emplace_back("offset", static_cast<long long>(q.page - 1) * q.limit);
   const auto rows = tx.query(std::string("SELECT ") + kProductColumns +
                                  " FROM catalog_products p JOIN catalog_categories c ON c.id = p.category_id" + where +
                                  orderBy(q.sort) + " LIMIT :limit OFFSET :offset",
@@ -226,11 +220,12 @@ std::string searchProducts(Tx& tx, const ListQuery& q) {
                         "WHERE catalog_search MATCH :match) ORDER BY score, product_id LIMIT :limit OFFSET :offset) s "
                         "JOIN catalog_products p ON p.id = s.product_id "
                         "JOIN catalog_categories c ON c.id = p.category_id ORDER BY s.score, p.id",
-                    {match, limit, offset});
+                    {{"match", match}, {"limit", limit}, {"offset", offset}});
     if (!rows.empty())
       total = rows.front().integer("total");
     else if (offset > 0)  // a page past the end: count on its own
-      total = tx.one("SELECT COUNT(*) AS n FROM catalog_search WHERE catalog_search MATCH :match", {match})
+      total = tx.one("SELECT COUNT(*) AS n FROM catalog_search WHERE catalog_search MATCH :match",
+                     {{"match", match}})
                   ->integer("n");
   } else {
     // websearch_to_tsquery for the text as typed (quoted phrases, "or",
@@ -245,10 +240,10 @@ std::string searchProducts(Tx& tx, const ListQuery& q) {
     for (const auto& t : terms) prefix += (prefix.empty() ? "" : " & ") + t + (t.size() >= kMinPrefixLength ? ":*" : "");
     const std::string matches =
         "WITH m AS MATERIALIZED (SELECT websearch_to_tsquery('english', :q) || to_tsquery('english', :prefix) AS q) ";
-    const Params matchParams{q.q, prefix};
+    const Params matchParams{{"q", q.q}, {"prefix", prefix}};
     Params pageParams = matchParams;
-    pageParams.emplace_back(limit);
-    pageParams.emplace_back(offset);
+    pageParams.emplace_back("limit", limit);
+    pageParams.emplace_back("offset", offset);
     rows = tx.query(matches +
                         ", top AS (SELECT s.product_id AS id, ts_rank(s.search, m.q) AS rank FROM m, "
                         "catalog_search_index s WHERE s.search @@ m.q ORDER BY rank DESC, s.product_id COLLATE \"C\" "
@@ -270,8 +265,8 @@ std::string searchProducts(Tx& tx, const ListQuery& q) {
 std::optional<std::string> productJson(Tx& tx, const std::string& idOrSlug, bool staff) {
   auto rows = tx.query(std::string("SELECT ") + kProductColumns +
                            " FROM catalog_products p JOIN catalog_categories c ON c.id = p.category_id "
-                           "WHERE p.id = :id OR p.slug = :slug",
-                       {idOrSlug, idOrSlug});
+                           "WHERE p.id = :key OR p.slug = :key",
+                       {{"key", idOrSlug}});
   if (rows.empty()) return std::nullopt;
   if (!staff && rows.front().text("status") != "active") return std::nullopt;
   std::string array = renderProducts(tx, {rows.front()}, staff);

@@ -81,12 +81,13 @@ void checkSlug(std::optional<std::string>& slug, BodyErrors& e) {
 }
 
 void requireCategory(Tx& tx, const std::string& id) {
-  if (!tx.one("SELECT 1 AS x FROM catalog_categories WHERE id = :id", {id}))
+  if (!tx.one("SELECT 1 AS x FROM catalog_categories WHERE id = :id", {{"id", id}}))
     throw Problem::validation({{"categoryId", "is not a known category"}});
 }
 
 void requireFreeSlug(Tx& tx, const std::string& slug, const std::string& exceptId) {
-  if (tx.one("SELECT 1 AS x FROM catalog_products WHERE slug = :slug AND id <> :id", {slug, exceptId}))
+  if (tx.one("SELECT 1 AS x FROM catalog_products WHERE slug = :slug AND id <> :id",
+             {{"slug", slug}, {"id", exceptId}}))
     throw Problem::conflict("duplicate", "A product with slug \"" + slug + "\" already exists.");
 }
 
@@ -114,20 +115,20 @@ VariantIn variantIn(const Json& v, const std::string& f, BodyErrors& e,
 }
 
 void requireFreeSku(Tx& tx, const std::string& sku) {
-  if (tx.one("SELECT 1 AS x FROM catalog_variants WHERE sku = :sku", {sku}))
+  if (tx.one("SELECT 1 AS x FROM catalog_variants WHERE sku = :sku", {{"sku", sku}}))
     throw Problem::conflict("duplicate", "SKU " + sku + " already exists.").withTitle("Duplicate SKU");
 }
 
 // Checks the product exists and is at `version`, then bumps it.
 void bumpVersion(Tx& tx, const std::string& productId, long long version, long long now) {
-  auto current = tx.one("SELECT version FROM catalog_products WHERE id = :id", {productId});
+  auto current = tx.one("SELECT version FROM catalog_products WHERE id = :id", {{"id", productId}});
   if (!current) throw Problem::notFound("No product with this id.");
   if (current->integer("version") != version)
     throw Problem::conflict("version_conflict", "The product changed since version " + std::to_string(version) +
                                                     "; it is now at version " +
                                                     std::to_string(current->integer("version")) + ".");
   if (tx.exec("UPDATE catalog_products SET version = version + 1, updated_at = :now WHERE id = :id AND version = :v",
-              {now, productId, version}) != 1)
+              {{"now", now}, {"id", productId}, {"v", version}}) != 1)
     throw Problem::conflict("version_conflict", "The product changed while it was being updated.");
 }
 
@@ -196,13 +197,15 @@ Json ProductWriter::create(const Json& body, const std::string& actor) {
     const std::string imageJson = imgs ? resolveImages(tx, *imgs, deps_.media, id) : "[]";
     tx.exec("INSERT INTO catalog_products (id, name, slug, description, category_id, price, status, images, version, "
             "created_at, updated_at) VALUES (:id, :name, :slug, :description, :category, :price, :status, :images, 1, "
-            ":created, :updated)",
-            {id, *name, finalSlug, description.value_or(""), *categoryId, *basePrice, st.value_or("active"),
-             imageJson, now, now});
+            ":now, :now)",
+            {{"id", id}, {"name", *name}, {"slug", finalSlug}, {"description", description.value_or("")},
+             {"category", *categoryId}, {"price", *basePrice}, {"status", st.value_or("active")},
+             {"images", imageJson}, {"now", now}});
     for (std::size_t i = 0; i < vars.size(); ++i)
       tx.exec("INSERT INTO catalog_variants (id, product_id, sku, size, color, price, status, position) "
               "VALUES (:id, :product, :sku, :size, :color, :price, 'active', :position)",
-              {newId(now), id, vars[i].sku, vars[i].size, vars[i].color, vars[i].price, static_cast<long long>(i)});
+              {{"id", newId(now)}, {"product", id}, {"sku", vars[i].sku}, {"size", vars[i].size},
+               {"color", vars[i].color}, {"price", vars[i].price}, {"position", static_cast<long long>(i)}});
     reindexProduct(tx, id);
     refreshPrices(tx, id);
     const Json event{{"id", id}, {"slug", finalSlug}, {"version", 1}};
@@ -228,7 +231,7 @@ Json ProductWriter::update(const std::string& id, const Json& body, const std::s
   const long long version = *expected;
 
   return deps_.db.run([&](Tx& tx) {
-    auto current = tx.one("SELECT version, status FROM catalog_products WHERE id = :id", {id});
+    auto current = tx.one("SELECT version, status FROM catalog_products WHERE id = :id", {{"id", id}});
     if (!current) throw Problem::notFound("No product with this id.");
     const std::string was = current->text("status");
     if (st && *st != was && (*st == "archived" || was == "archived") && !mayArchive)
@@ -246,7 +249,7 @@ Json ProductWriter::update(const std::string& id, const Json& body, const std::s
     auto assign = [&](const char* column, const char* field, const auto& value) {
       if (!value) return;
       set += std::string(", ") + column + " = :" + column;
-      params.emplace_back(*value);
+      params.emplace_back(column, *value);
       changed[field] = *value;
     };
     assign("name", "name", name);
@@ -258,9 +261,9 @@ Json ProductWriter::update(const std::string& id, const Json& body, const std::s
     const std::optional<std::string> imageJson =
         imgs ? std::optional<std::string>(resolveImages(tx, *imgs, deps_.media, id)) : std::nullopt;
     assign("images", "images", imageJson);
-    params.emplace_back(deps_.nowMs());
-    params.emplace_back(id);
-    params.emplace_back(version);
+    params.emplace_back("updated", deps_.nowMs());
+    params.emplace_back("id", id);
+    params.emplace_back("version", version);
     const long long n = tx.exec("UPDATE catalog_products SET version = version + 1" + set +
                                     ", updated_at = :updated WHERE id = :id AND version = :version",
                                 params);
@@ -277,11 +280,11 @@ Json ProductWriter::update(const std::string& id, const Json& body, const std::s
 
 void ProductWriter::archive(const std::string& id, const std::string& actor) {
   deps_.db.run([&](Tx& tx) {
-    auto current = tx.one("SELECT status, version FROM catalog_products WHERE id = :id", {id});
+    auto current = tx.one("SELECT status, version FROM catalog_products WHERE id = :id", {{"id", id}});
     if (!current) throw Problem::notFound("No product with this id.");
     if (current->text("status") == "archived") return;  // archiving twice changes nothing
     tx.exec("UPDATE catalog_products SET status = 'archived', version = version + 1, updated_at = :now WHERE id = :id",
-            {deps_.nowMs(), id});
+            {{"now", deps_.nowMs()}, {"id", id}});
     reindexProduct(tx, id);
     deps_.audit.record(actor, "product.archive", "product", id, "{}", tx);
     deps_.events.publish("product.archived",
@@ -300,11 +303,12 @@ Json ProductWriter::addVariant(const std::string& productId, const Json& body, c
     bumpVersion(tx, productId, *version, now);
     requireFreeSku(tx, in.sku);
     const auto last = tx.one("SELECT COALESCE(MAX(position), -1) AS n FROM catalog_variants WHERE product_id = :p",
-                             {productId});
+                             {{"p", productId}});
     const std::string id = newId(now);
     tx.exec("INSERT INTO catalog_variants (id, product_id, sku, size, color, price, status, position) "
             "VALUES (:id, :product, :sku, :size, :color, :price, 'active', :position)",
-            {id, productId, in.sku, in.size, in.color, in.price, last->integer("n") + 1});
+            {{"id", id}, {"product", productId}, {"sku", in.sku}, {"size", in.size}, {"color", in.color},
+             {"price", in.price}, {"position", last->integer("n") + 1}});
     refreshPrices(tx, productId);
     const Json details{{"variantId", id}, {"sku", in.sku}};
     deps_.audit.record(actor, "product.variant.add", "product", productId, details.dump(), tx);
@@ -342,7 +346,8 @@ Json ProductWriter::updateVariant(const std::string& productId, const std::strin
   return deps_.db.run([&](Tx& tx) {
     const long long now = deps_.nowMs();
     bumpVersion(tx, productId, *version, now);
-    if (!tx.one("SELECT 1 AS x FROM catalog_variants WHERE id = :id AND product_id = :p", {variantId, productId}))
+    if (!tx.one("SELECT 1 AS x FROM catalog_variants WHERE id = :id AND product_id = :p",
+                {{"id", variantId}, {"p", productId}}))
       throw Problem::notFound("No variant with this id on this product.");
     // Column names come from this fixed list; only values are bound.
     std::string set;
@@ -351,7 +356,7 @@ Json ProductWriter::updateVariant(const std::string& productId, const std::strin
     auto assign = [&](const char* column, const std::optional<Value>& value, Json shown) {
       if (!value) return;
       set += std::string(set.empty() ? "" : ", ") + column + " = :" + column;
-      params.push_back(*value);
+      params.emplace_back(column, *value);
       changed[column] = std::move(shown);
     };
     auto shown = [](const std::optional<Value>& v) -> Json {
@@ -364,7 +369,7 @@ Json ProductWriter::updateVariant(const std::string& productId, const std::strin
     assign("price", overridePrice, shown(overridePrice));
     assign("status", st ? std::optional<Value>(Value(*st)) : std::nullopt, st ? Json(*st) : Json());
     if (!set.empty()) {
-      params.emplace_back(variantId);
+      params.emplace_back("id", variantId);
       tx.exec("UPDATE catalog_variants SET " + set + " WHERE id = :id", params);
       refreshPrices(tx, productId);
     }

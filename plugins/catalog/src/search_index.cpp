@@ -27,8 +27,8 @@ constexpr const char* kProductMinPrice =
 }  // namespace
 
 void refreshPrices(Tx& tx, const std::string& productId) {
-  tx.exec(std::string(kVariantPrices) + " WHERE product_id = :id", {productId});
-  tx.exec(std::string(kProductMinPrice) + " WHERE id = :id", {productId});
+  tx.exec(std::string(kVariantPrices) + " WHERE product_id = :id", {{"id", productId}});
+  tx.exec(std::string(kProductMinPrice) + " WHERE id = :id", {{"id", productId}});
 }
 
 void refreshAllPrices(Tx& tx) {
@@ -40,8 +40,8 @@ void reindexProduct(Tx& tx, const std::string& productId) {
   const bool sqlite = tx.dialect() == Dialect::Sqlite;
   tx.exec(sqlite ? "DELETE FROM catalog_search WHERE product_id = :id"
                  : "DELETE FROM catalog_search_index WHERE product_id = :id",
-          {productId});
-  tx.exec(std::string(sqlite ? kSqliteInsert : kPostgresInsert) + " AND p.id = :id", {productId});
+          {{"id", productId}});
+  tx.exec(std::string(sqlite ? kSqliteInsert : kPostgresInsert) + " AND p.id = :id", {{"id", productId}});
 }
 
 void reindexAll(Tx& tx) {
@@ -51,7 +51,8 @@ void reindexAll(Tx& tx) {
 }
 
 void reindexCategory(Tx& tx, const std::string& categoryId) {
-  for (const auto& r : tx.query("SELECT id FROM catalog_products WHERE category_id = :c", {categoryId}))
+  for (const auto& r : tx.query("SELECT id FROM catalog_products WHERE category_id = :c",
+                                {{"c", categoryId}}))
     reindexProduct(tx, r.text("id"));
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <span>
 
 #include <agape/db.h>
 
@@ -42,11 +43,7 @@ std::vector<VariantSummary> lookupBy(Tx& tx, const std::vector<std::string>& key
   for (std::size_t start = 0; start < unique.size(); start += kChunk) {
     const std::size_t end = std::min(unique.size(), start + kChunk);
     Params params;
-    std::string list;
-    for (std::size_t i = start; i < end; ++i) {
-      list += (i == start ? ":k" : ", :k") + std::to_string(i - start);
-      params.emplace_back(unique[i]);
-    }
+    const std::string list = inList(params, "k", std::span(unique).subspan(start, end - start));
     const auto rows = tx.query(std::string(kSelect) + "WHERE v." + column + " IN (" + list + ")", params);
     for (const auto& r : rows) {
       VariantSummary s = summaryOf(r);
@@ -70,7 +67,8 @@ std::vector<VariantSummary> CatalogVariantDirectory::page(Tx& tx, const std::str
                                                           std::size_t limit) const {
   std::vector<VariantSummary> out;
   for (const auto& r : tx.query(std::string(kSelect) + "WHERE v.id > :after ORDER BY v.id LIMIT :limit",
-                                {afterId, static_cast<long long>(std::min<std::size_t>(limit, 10'000))}))
+                                {{"after", afterId},
+                                 {"limit", static_cast<long long>(std::min<std::size_t>(limit, 10'000))}}))
     out.push_back(summaryOf(r));
   return out;
 }

@@ -24,7 +24,6 @@ AdjustmentResult Adjuster::apply(Tx& tx, const catalog::VariantDirectory& varian
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
   const long long now = ledger_.nowMs();
-  const std::string lockSuffix = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
   std::vector<std::optional<Level>> current(lines.size());
   for (std::size_t i : order) {
     if (!known.count(ids[i])) {
@@ -35,10 +34,10 @@ AdjustmentResult Adjuster::apply(Tx& tx, const catalog::VariantDirectory& varian
     // other's outcome instead of failing on the primary key.
     tx.exec("INSERT INTO inventory_levels (variant_id, on_hand, reserved, version, updated_at) "
             "VALUES (:v, 0, 0, 0, :now) ON CONFLICT (variant_id) DO NOTHING",
-            {ids[i], now});
+            {{"v", ids[i]}, {"now", now}});
     auto row = tx.one(std::string("SELECT ") + kLevelColumns + " FROM inventory_levels WHERE variant_id = :v" +
-                          lockSuffix,
-                      {ids[i]});
+                          forUpdate(tx),
+                      {{"v", ids[i]}});
     current[i] = levelFromRow(*row);
   }
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -77,7 +76,8 @@ AdjustmentResult Adjuster::apply(Tx& tx, const catalog::VariantDirectory& varian
                     "low_stock_threshold = CASE WHEN CAST(:set AS INTEGER) = 1 THEN CAST(:t AS BIGINT) "
                     "ELSE low_stock_threshold END WHERE variant_id = :v RETURNING ") +
             kLevelColumns,
-        {target, now, a.unitCost, a.lowStockThreshold.given ? 1 : 0, a.lowStockThreshold.value, ids[i]});
+        {{"n", target}, {"now", now}, {"cost", a.unitCost}, {"set", a.lowStockThreshold.given ? 1 : 0},
+         {"t", a.lowStockThreshold.value}, {"v", ids[i]}});
     LevelChange change{levelFromRow(rows.front()), target - cur.onHand, 0, cur.available()};
     ledger_.record(tx, {change}, Movement{MovementKind::Adjust, a.reason, actor, requestId});
     Json details{{"reason", a.reason},

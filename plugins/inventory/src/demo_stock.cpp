@@ -28,7 +28,7 @@ int seedDemoStock(Tx& tx, const catalog::VariantDirectory& variants, const Stock
       // the same time): that row stays, this one is skipped.
       if (tx.exec("INSERT INTO inventory_levels (variant_id, on_hand, reserved, version, unit_cost, updated_at) "
                   "VALUES (:v, :q, 0, 1, :cost, :now) ON CONFLICT (variant_id) DO NOTHING",
-                  {v.id, quantity, cost, now}) == 0)
+                  {{"v", v.id}, {"q", quantity}, {"cost", cost}, {"now", now}}) == 0)
         continue;
       Level level{v.id, quantity, 0, 1, std::nullopt, cost, now};
       ledger.record(tx, {LevelChange{level, quantity, 0, 0}}, Movement{MovementKind::Adjust, "demo stock", "system", ""});

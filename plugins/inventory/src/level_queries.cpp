@@ -26,7 +26,8 @@ std::vector<LevelView> LevelQueries::view(Tx& tx, const catalog::VariantDirector
 }
 
 std::optional<Level> LevelQueries::find(Tx& tx, const std::string& variantId) const {
-  auto row = tx.one(std::string("SELECT ") + kLevelColumns + " FROM inventory_levels WHERE variant_id = :v", {variantId});
+  auto row = tx.one(std::string("SELECT ") + kLevelColumns + " FROM inventory_levels WHERE variant_id = :v",
+                    {{"v", variantId}});
   if (!row) return std::nullopt;
   return levelFromRow(*row);
 }
@@ -35,7 +36,7 @@ std::vector<MovementView> LevelQueries::movements(Tx& tx, const std::string& var
   std::vector<MovementView> out;
   for (const Row& r : tx.query("SELECT kind, on_hand_delta, reserved_delta, reason, actor, reference, level_version, "
                                "created_at FROM inventory_movements WHERE variant_id = :v ORDER BY id DESC LIMIT :n",
-                               {variantId, limit}))
+                               {{"v", variantId}, {"n", limit}}))
     out.push_back({r.text("kind"), r.integer("on_hand_delta"), r.integer("reserved_delta"), r.text("reason"),
                    r.text("actor"), r.optText("reference"), r.integer("level_version"),
                    Timestamp{r.integer("created_at")}});
@@ -50,11 +51,12 @@ Page<LevelView> LevelQueries::lowStock(Tx& tx, const catalog::VariantDirectory& 
       threshold ? " WHERE on_hand - reserved < CAST(:t AS BIGINT)"
                 : " WHERE on_hand - reserved < COALESCE(low_stock_threshold, CAST(:t AS BIGINT))";
   const long long t = threshold.value_or(ledger_.defaultThreshold());
-  const long long total = tx.one("SELECT COUNT(*) AS n FROM inventory_levels" + where, {t})->integer("n");
+  const long long total = tx.one("SELECT COUNT(*) AS n FROM inventory_levels" + where, {{"t", t}})->integer("n");
   std::vector<Level> levels;
   for (const Row& r : tx.query(std::string("SELECT ") + kLevelColumns + " FROM inventory_levels" + where +
                                    " ORDER BY on_hand - reserved, variant_id LIMIT :limit OFFSET :offset",
-                               {t, limit, static_cast<long long>(page - 1) * limit}))
+                               {{"t", t}, {"limit", limit},
+                                {"offset", static_cast<long long>(page - 1) * limit}}))
     levels.push_back(levelFromRow(r));
   return {view(tx, variants, levels), page, limit, total};
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 #include <set>
+#include <span>
 #include <stdexcept>
 
 #include <agape/json.h>
@@ -76,7 +77,8 @@ std::vector<std::size_t> lockOrder(const std::vector<StockItem>& items) {
 
 std::vector<StockItem> holdItems(Tx& tx, const std::string& holder) {
   std::vector<StockItem> items;
-  for (const Row& r : tx.query("SELECT variant_id, quantity FROM inventory_hold_items WHERE holder = :h", {holder}))
+  for (const Row& r : tx.query("SELECT variant_id, quantity FROM inventory_hold_items WHERE holder = :h",
+                               {{"h", holder}}))
     items.push_back({r.text("variant_id"), r.integer("quantity")});
   std::sort(items.begin(), items.end(), [](const StockItem& a, const StockItem& b) { return a.variantId < b.variantId; });
   return items;
@@ -84,13 +86,12 @@ std::vector<StockItem> holdItems(Tx& tx, const std::string& holder) {
 
 void insertHoldItems(Tx& tx, const std::string& holder, const std::vector<StockItem>& sorted) {
   std::string sql = "INSERT INTO inventory_hold_items (holder, variant_id, quantity) VALUES ";
-  Params params;
+  Params params{{"h", holder}};
   for (std::size_t i = 0; i < sorted.size(); ++i) {
     const std::string n = std::to_string(i);
-    sql += (i ? ", (:h" : "(:h") + n + ", :v" + n + ", :q" + n + ")";
-    params.emplace_back(holder);
-    params.emplace_back(sorted[i].variantId);
-    params.emplace_back(sorted[i].quantity);
+    sql += (i ? ", (:h, :v" : "(:h, :v") + n + ", :q" + n + ")";
+    params.emplace_back("v" + n, sorted[i].variantId);
+    params.emplace_back("q" + n, sorted[i].quantity);
   }
   tx.exec(sql, params);
 }
@@ -132,8 +133,8 @@ Reservation ReservationBook::reserve(Tx& tx, const std::string& holder, const st
   // insert waits for the other's outcome).
   const long long inserted = tx.exec(
       "INSERT INTO inventory_holds (holder, status, expires_at, created_at, updated_at) "
-      "VALUES (:h, 'active', :exp, :now, :now2) ON CONFLICT (holder) DO NOTHING",
-      {holder, expiresAt, now, now});
+      "VALUES (:h, 'active', :exp, :now, :now) ON CONFLICT (holder) DO NOTHING",
+      {{"h", holder}, {"exp", expiresAt}, {"now", now}});
   if (inserted == 0) {
     if (multi) tx.exec(std::string("RELEASE SAVEPOINT ") + kSavepoint);
     auto existing = find(tx, holder);
@@ -153,15 +154,15 @@ Reservation ReservationBook::reserve(Tx& tx, const std::string& holder, const st
   for (const StockItem& item : sorted) {
     const auto rows = tx.query(
         std::string("UPDATE inventory_levels SET reserved = reserved + :q, version = version + 1, updated_at = :now "
-                    "WHERE variant_id = :v AND on_hand - reserved >= :q2 RETURNING ") +
+                    "WHERE variant_id = :v AND on_hand - reserved >= :q RETURNING ") +
             kLevelColumns,
-        {item.quantity, now, item.variantId, item.quantity});
+        {{"q", item.quantity}, {"now", now}, {"v", item.variantId}});
     if (rows.empty()) {
       if (multi) {
         tx.exec(std::string("ROLLBACK TO SAVEPOINT ") + kSavepoint);
         tx.exec(std::string("RELEASE SAVEPOINT ") + kSavepoint);
       } else {
-        tx.exec("DELETE FROM inventory_holds WHERE holder = :h", {holder});
+        tx.exec("DELETE FROM inventory_holds WHERE holder = :h", {{"h", holder}});
       }
       throwShortage(tx, items);
     }
@@ -225,9 +226,9 @@ bool ReservationBook::settle(Tx& tx, const std::string& holder, MovementKind kin
   const long long won =
       dueAtMs ? tx.exec("UPDATE inventory_holds SET status = :s, updated_at = :now "
                         "WHERE holder = :h AND status = 'active' AND expires_at <= :due",
-                        {statusText(kind), now, holder, *dueAtMs})
+                        {{"s", statusText(kind)}, {"now", now}, {"h", holder}, {"due", *dueAtMs}})
               : tx.exec("UPDATE inventory_holds SET status = :s, updated_at = :now WHERE holder = :h AND status = 'active'",
-                        {statusText(kind), now, holder});
+                        {{"s", statusText(kind)}, {"now", now}, {"h", holder}});
   if (won == 0) return false;
 
   const std::vector<StockItem> items = holdItems(tx, holder);
@@ -240,7 +241,7 @@ bool ReservationBook::settle(Tx& tx, const std::string& holder, MovementKind kin
         std::string("UPDATE inventory_levels SET on_hand = on_hand + :oh, reserved = reserved - :q, "
                     "version = version + 1, updated_at = :now WHERE variant_id = :v RETURNING ") +
             kLevelColumns,
-        {onHandDelta, item.quantity, now, item.variantId});
+        {{"oh", onHandDelta}, {"q", item.quantity}, {"now", now}, {"v", item.variantId}});
     if (rows.empty()) throw std::logic_error("inventory level missing for a held variant: " + item.variantId);
     LevelChange c{levelFromRow(rows.front()), onHandDelta, -item.quantity, 0};
     c.availableBefore = c.after.available() - (onHandDelta + item.quantity);
@@ -263,16 +264,16 @@ bool ReservationBook::settle(Tx& tx, const std::string& holder, MovementKind kin
 bool ReservationBook::restock(Tx& tx, const std::string& holder) {
   const long long now = ledger_.nowMs();
   // Once: of concurrent or repeated calls only one finds it not returned yet.
-  if (tx.exec("UPDATE inventory_holds SET returned_at = :returned, updated_at = :now WHERE holder = :h "
+  if (tx.exec("UPDATE inventory_holds SET returned_at = :now, updated_at = :now WHERE holder = :h "
               "AND status = 'committed' AND returned_at IS NULL",
-              {now, now, holder}) == 0)
+              {{"now", now}, {"h", holder}}) == 0)
     return false;
   std::vector<LevelChange> changes;
   for (const StockItem& item : holdItems(tx, holder)) {
     const auto rows = tx.query(std::string("UPDATE inventory_levels SET on_hand = on_hand + :q, version = version + 1, "
                                            "updated_at = :now WHERE variant_id = :v RETURNING ") +
                                    kLevelColumns,
-                               {item.quantity, now, item.variantId});
+                               {{"q", item.quantity}, {"now", now}, {"v", item.variantId}});
     if (rows.empty()) throw std::logic_error("inventory level missing for a held variant: " + item.variantId);
     LevelChange c{levelFromRow(rows.front()), item.quantity, 0, 0};
     c.availableBefore = c.after.available() - item.quantity;
@@ -283,7 +284,8 @@ bool ReservationBook::restock(Tx& tx, const std::string& holder) {
 }
 
 std::optional<Reservation> ReservationBook::find(Tx& tx, const std::string& holder) const {
-  auto hold = tx.one("SELECT status, expires_at, returned_at FROM inventory_holds WHERE holder = :h", {holder});
+  auto hold = tx.one("SELECT status, expires_at, returned_at FROM inventory_holds WHERE holder = :h",
+                     {{"h", holder}});
   if (!hold) return std::nullopt;
   const ReservationStatus status = hold->isNull("returned_at") ? statusOf(hold->text("status")) : ReservationStatus::Returned;
   return Reservation{holder, holdItems(tx, holder), fromEpochMs(hold->integer("expires_at")), status};
@@ -296,12 +298,8 @@ std::map<std::string, long long> ReservationBook::available(Tx& tx, const std::v
   for (const auto& [id, _] : out) unique.push_back(id);
   for (std::size_t start = 0; start < unique.size(); start += kChunk) {
     const std::size_t end = std::min(unique.size(), start + kChunk);
-    std::string list;
     Params params;
-    for (std::size_t i = start; i < end; ++i) {
-      list += (i == start ? ":v" : ", :v") + std::to_string(i - start);
-      params.emplace_back(unique[i]);
-    }
+    const std::string list = inList(params, "v", std::span(unique).subspan(start, end - start));
     for (const Row& r : tx.query("SELECT variant_id, on_hand - reserved AS available FROM inventory_levels "
                                  "WHERE variant_id IN (" + list + ")",
                                  params))
@@ -314,7 +312,7 @@ std::vector<std::string> ReservationBook::due(Tx& tx, long long atMs, long long 
   std::vector<std::string> holders;
   for (const Row& r : tx.query("SELECT holder FROM inventory_holds WHERE status = 'active' AND expires_at <= :at "
                                "ORDER BY expires_at, holder LIMIT :n",
-                               {atMs, limit}))
+                               {{"at", atMs}, {"n", limit}}))
     holders.push_back(r.text("holder"));
   return holders;
 }

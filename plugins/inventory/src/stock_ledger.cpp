@@ -36,30 +36,25 @@ void StockLedger::record(Tx& tx, const std::vector<LevelChange>& changes, const 
   if (changes.empty()) return;
   const long long now = nowMs();
   // One multi-row INSERT: the statement is built from the number of rows
-  // only; every value is bound.
+  // only; every value is bound, the movement's own once for all rows.
   std::string sql =
       "INSERT INTO inventory_movements (variant_id, kind, on_hand_delta, reserved_delta, reason, actor, reference, "
       "level_version, created_at) VALUES ";
-  Params params;
-  params.reserve(changes.size() * 9);
+  Params params{{"kind", movementKindName(movement.kind)},
+                {"why", movement.reason},
+                {"who", movement.actor},
+                {"ref", movement.reference.empty() ? Value() : Value(movement.reference)},
+                {"now", now}};
+  params.reserve(params.size() + changes.size() * 4);
   for (std::size_t i = 0; i < changes.size(); ++i) {
     const std::string n = std::to_string(i);
     sql += (i ? ", (" : "(");
-    sql += ":v" + n + ", :k" + n + ", :o" + n + ", :r" + n + ", :why" + n + ", :who" + n + ", :ref" + n + ", :ver" +
-           n + ", :at" + n + ")";
+    sql += ":v" + n + ", :kind, :o" + n + ", :r" + n + ", :why, :who, :ref, :ver" + n + ", :now)";
     const LevelChange& c = changes[i];
-    params.emplace_back(c.after.variantId);
-    params.emplace_back(movementKindName(movement.kind));
-    params.emplace_back(c.onHandDelta);
-    params.emplace_back(c.reservedDelta);
-    params.emplace_back(movement.reason);
-    params.emplace_back(movement.actor);
-    if (movement.reference.empty())
-      params.emplace_back(nullptr);
-    else
-      params.emplace_back(movement.reference);
-    params.emplace_back(c.after.version);
-    params.emplace_back(now);
+    params.emplace_back("v" + n, c.after.variantId);
+    params.emplace_back("o" + n, c.onHandDelta);
+    params.emplace_back("r" + n, c.reservedDelta);
+    params.emplace_back("ver" + n, c.after.version);
   }
   tx.exec(sql, params);
 

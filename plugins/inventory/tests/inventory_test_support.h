@@ -109,7 +109,7 @@ class InventoryDbTest : public kernel::testing::DbTest {
   Level level(const std::string& variantId) {
     return db_->read([&](Tx& tx) {
       return levelFromRow(*tx.one(std::string("SELECT ") + kLevelColumns + " FROM inventory_levels WHERE variant_id = :v",
-                                  {variantId}));
+                                  {{"v", variantId}}));
     });
   }
   long long count(const std::string& sqlWithCountAsN, const Params& params = {}) {
@@ -119,7 +119,8 @@ class InventoryDbTest : public kernel::testing::DbTest {
   std::vector<Json> events(const std::string& topic) {
     std::vector<Json> out;
     db_->read([&](Tx& tx) {
-      for (const Row& r : tx.query("SELECT payload FROM agape_events WHERE topic = :t ORDER BY occurred_at, id", {topic}))
+      for (const Row& r : tx.query("SELECT payload FROM agape_events WHERE topic = :t ORDER BY occurred_at, id",
+                                   {{"t", topic}}))
         out.push_back(Json::parse(r.text("payload")));
     });
     return out;
@@ -129,7 +130,7 @@ class InventoryDbTest : public kernel::testing::DbTest {
     return db_->read([&](Tx& tx) {
       auto r = tx.one("SELECT CAST(COALESCE(SUM(on_hand_delta), 0) AS BIGINT) AS o, "
                       "CAST(COALESCE(SUM(reserved_delta), 0) AS BIGINT) AS r FROM inventory_movements WHERE variant_id = :v",
-                      {variantId});
+                      {{"v", variantId}});
       return std::make_pair(r->integer("o"), r->integer("r"));
     });
   }

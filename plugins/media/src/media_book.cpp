@@ -40,8 +40,10 @@ std::string MediaBook::begin(Tx& tx, const NewMedia& m) const {
   const std::string id = uuidV7(now);
   tx.exec("INSERT INTO media_media (id, public_id, provider, status, width, height, format, bytes, alt, folder, "
           "uploaded_by, created_at, updated_at) VALUES (:id, :public, :provider, 'pending', :w, :h, :format, :bytes, "
-          ":alt, :folder, :by, :created, :updated)",
-          {id, m.publicId, m.provider, m.width, m.height, m.format, m.bytes, m.alt, m.folder, m.uploadedBy, now, now});
+          ":alt, :folder, :by, :now, :now)",
+          {{"id", id}, {"public", m.publicId}, {"provider", m.provider}, {"w", m.width}, {"h", m.height},
+           {"format", m.format}, {"bytes", m.bytes}, {"alt", m.alt}, {"folder", m.folder},
+           {"by", m.uploadedBy}, {"now", now}});
   return id;
 }
 
@@ -50,7 +52,8 @@ MediaRecord MediaBook::complete(Tx& tx, const std::string& id, const StoredImage
   for (const auto& t : s.thumbnails) thumbs.push_back({{"width", t.width}, {"height", t.height}, {"url", t.url}});
   tx.exec("UPDATE media_media SET status = 'ready', url = :url, thumbnail_url = :thumb, thumbnails = :thumbs, "
           "extra = :extra, updated_at = :now WHERE id = :id",
-          {s.url, s.thumbnails.empty() ? s.url : s.thumbnails.front().url, thumbs.dump(), s.extra.dump(), nowMs(), id});
+          {{"url", s.url}, {"thumb", s.thumbnails.empty() ? s.url : s.thumbnails.front().url},
+           {"thumbs", thumbs.dump()}, {"extra", s.extra.dump()}, {"now", nowMs()}, {"id", id}});
   MediaRecord record = *get(tx, id);
   audit_.record(record.uploadedBy, "media.upload", "media", id,
                 Json{{"publicId", record.publicId}, {"bytes", record.bytes}, {"format", record.format}}.dump(), tx);
@@ -58,12 +61,13 @@ MediaRecord MediaBook::complete(Tx& tx, const std::string& id, const StoredImage
 }
 
 void MediaBook::forget(Tx& tx, const std::string& id) const {
-  tx.exec("DELETE FROM media_usages WHERE media_id = :id", {id});
-  tx.exec("DELETE FROM media_media WHERE id = :id", {id});
+  tx.exec("DELETE FROM media_usages WHERE media_id = :id", {{"id", id}});
+  tx.exec("DELETE FROM media_media WHERE id = :id", {{"id", id}});
 }
 
 std::optional<Row> MediaBook::ready(Tx& tx, std::string_view key) const {
-  return tx.one(std::string(kColumns) + "WHERE " + keyColumn(key) + " = :key AND status = 'ready'", {std::string(key)});
+  return tx.one(std::string(kColumns) + "WHERE " + keyColumn(key) + " = :key AND status = 'ready'",
+                {{"key", std::string(key)}});
 }
 
 std::optional<MediaRecord> MediaBook::get(Tx& tx, std::string_view key) const {
@@ -85,11 +89,11 @@ Page<MediaRecord> MediaBook::list(Tx& tx, int page, int limit, const std::option
   Params params;
   if (folder) {
     where += " AND folder = :folder";
-    params.emplace_back(*folder);
+    params.emplace_back("folder", *folder);
   }
   const long long total = tx.one("SELECT COUNT(*) AS n FROM media_media " + where, params)->integer("n");
-  params.push_back(static_cast<long long>(limit));
-  params.push_back(static_cast<long long>(page - 1) * limit);
+  params.emplace_back("limit", static_cast<long long>(limit));
+  params.emplace_back("offset", static_cast<long long>(page - 1) * limit);
   std::vector<MediaRecord> data;
   for (const auto& r :
        tx.query(std::string(kColumns) + where + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset", params))
@@ -100,21 +104,21 @@ Page<MediaRecord> MediaBook::list(Tx& tx, int page, int limit, const std::option
 std::vector<std::string> MediaBook::usedBy(Tx& tx, const std::string& id, int limit) const {
   std::vector<std::string> out;
   for (const auto& r : tx.query("SELECT owner FROM media_usages WHERE media_id = :id ORDER BY owner LIMIT :n",
-                                {id, static_cast<long long>(limit)}))
+                                {{"id", id}, {"n", static_cast<long long>(limit)}}))
     out.push_back(r.text("owner"));
   return out;
 }
 
 void MediaBook::setUsage(Tx& tx, const std::string& owner, const std::vector<std::string>& mediaIds) const {
-  tx.exec("DELETE FROM media_usages WHERE owner = :owner", {owner});
+  tx.exec("DELETE FROM media_usages WHERE owner = :owner", {{"owner", owner}});
   for (const auto& id : mediaIds)
     tx.exec("INSERT INTO media_usages (media_id, owner) SELECT id, :owner FROM media_media WHERE id = :id "
             "ON CONFLICT DO NOTHING",
-            {owner, id});
+            {{"owner", owner}, {"id", id}});
 }
 
 void MediaBook::remove(Tx& tx, const std::string& id, const std::string& actor) const {
-  const auto r = tx.one("SELECT public_id, bytes FROM media_media WHERE id = :id", {id});
+  const auto r = tx.one("SELECT public_id, bytes FROM media_media WHERE id = :id", {{"id", id}});
   forget(tx, id);
   if (r)
     audit_.record(actor, "media.delete", "media", id, Json{{"publicId", r->text("public_id")}}.dump(), tx);
@@ -124,18 +128,18 @@ std::vector<MediaBook::Interrupted> MediaBook::interrupted(Tx& tx, long long bef
   std::vector<Interrupted> out;
   for (const auto& r : tx.query("SELECT id, public_id, format FROM media_media WHERE status = 'pending' "
                                 "AND created_at < :before ORDER BY created_at LIMIT 200",
-                                {beforeMs}))
+                                {{"before", beforeMs}}))
     out.push_back({r.text("id"), r.text("public_id"), r.text("format")});
   return out;
 }
 
 bool MediaBook::useNonce(Tx& tx, const std::string& nonce) const {
   return tx.exec("INSERT INTO media_upload_nonces (nonce, used_at) VALUES (:nonce, :now) ON CONFLICT DO NOTHING",
-                 {nonce, nowMs()}) > 0;
+                 {{"nonce", nonce}, {"now", nowMs()}}) > 0;
 }
 
 long long MediaBook::purgeNonces(Tx& tx, long long beforeMs) const {
-  return tx.exec("DELETE FROM media_upload_nonces WHERE used_at < :before", {beforeMs});
+  return tx.exec("DELETE FROM media_upload_nonces WHERE used_at < :before", {{"before", beforeMs}});
 }
 
 }  // namespace agape::media

@@ -28,9 +28,10 @@ bool DeliveryBook::record(Tx& tx, const std::string& eventId, const Message& m) 
   const std::string html = seal ? secrets_.seal(m.html, bodyPurpose(id)) : m.html;
   if (tx.exec("INSERT INTO notifications_deliveries (id, event_id, kind, recipient, subject, text_body, html_body, status, "
               "provider, last_error, created_at, updated_at) VALUES (:id, :event, :kind, :to, :subject, :text, :html, "
-              ":status, :provider, :error, :created, :updated) ON CONFLICT DO NOTHING",
-              {id, eventId, m.kind, m.to, m.subject, text, html, suppressed ? "suppressed" : "queued", mailer_.name(),
-               suppressed, now, now}) == 0)
+              ":status, :provider, :error, :now, :now) ON CONFLICT DO NOTHING",
+              {{"id", id}, {"event", eventId}, {"kind", m.kind}, {"to", m.to}, {"subject", m.subject},
+               {"text", text}, {"html", html}, {"status", suppressed ? "suppressed" : "queued"},
+               {"provider", mailer_.name()}, {"error", suppressed}, {"now", now}}) == 0)
     return false;
   if (suppressed) {
     log_.info("email not sent: its address is on the suppression list", {{"delivery", id}, {"kind", m.kind}});
@@ -44,7 +45,7 @@ void DeliveryBook::send(const std::string& deliveryId) {
   const auto row = db_.read([&](Tx& tx) {
     return tx.one("SELECT kind, recipient, subject, text_body, html_body, status FROM notifications_deliveries "
                   "WHERE id = :id",
-                  {deliveryId});
+                  {{"id", deliveryId}});
   });
   if (!row || row->text("status") != "queued") return;  // sent or failed before (a retried job)
   Message m{row->text("kind"), row->text("recipient"), row->text("subject"), row->text("text_body"),
@@ -63,21 +64,22 @@ void DeliveryBook::send(const std::string& deliveryId) {
     db_.run([&](Tx& tx) {
       tx.exec("UPDATE notifications_deliveries SET status = 'sent', provider_message_id = :mid, attempts = attempts + 1, "
               "last_error = NULL, text_body = CASE WHEN :drop = 1 THEN :dropped ELSE text_body END, "
-              "html_body = CASE WHEN :drop2 = 1 THEN :dropped2 ELSE html_body END, updated_at = :now WHERE id = :id",
-              {messageId, drop, kDropped, drop, kDropped, nowMs(), deliveryId});
+              "html_body = CASE WHEN :drop = 1 THEN :dropped ELSE html_body END, updated_at = :now WHERE id = :id",
+              {{"mid", messageId}, {"drop", drop}, {"dropped", kDropped}, {"now", nowMs()},
+               {"id", deliveryId}});
     });
   } catch (const PermanentFailure& e) {
     log_.warn("email not sent: the provider refused it", {{"delivery", deliveryId}, {"kind", m.kind}, {"error", e.what()}});
     db_.run([&](Tx& tx) {
       tx.exec("UPDATE notifications_deliveries SET status = 'failed', attempts = attempts + 1, last_error = :e, "
               "updated_at = :now WHERE id = :id",
-              {std::string(e.what()), nowMs(), deliveryId});
+              {{"e", std::string(e.what())}, {"now", nowMs()}, {"id", deliveryId}});
     });
   } catch (const std::exception& e) {
     db_.run([&](Tx& tx) {
       tx.exec("UPDATE notifications_deliveries SET attempts = attempts + 1, last_error = :e, updated_at = :now "
               "WHERE id = :id",
-              {std::string(e.what()), nowMs(), deliveryId});
+              {{"e", std::string(e.what())}, {"now", nowMs()}, {"id", deliveryId}});
     });
     throw;  // the job runner retries with backoff
   }
@@ -89,15 +91,15 @@ Page<Delivery> DeliveryBook::list(Tx& tx, const std::optional<std::string>& stat
   Params params;
   if (status) {
     where += " AND status = :status";
-    params.push_back(*status);
+    params.emplace_back("status", *status);
   }
   if (kind) {
     where += " AND kind = :kind";
-    params.push_back(*kind);
+    params.emplace_back("kind", *kind);
   }
   const long long total = tx.one("SELECT COUNT(*) AS n FROM notifications_deliveries " + where, params)->integer("n");
-  params.push_back(static_cast<long long>(limit));
-  params.push_back(static_cast<long long>(page - 1) * limit);
+  params.emplace_back("limit", static_cast<long long>(limit));
+  params.emplace_back("offset", static_cast<long long>(page - 1) * limit);
   std::vector<Delivery> data;
   for (const auto& r : tx.query("SELECT id, event_id, kind, recipient, subject, text_body, status, provider, "
                                 "provider_message_id, attempts, last_error, last_event, last_event_at, created_at, updated_at "

@@ -50,11 +50,12 @@ TrackedEvent DeliveryTracker::apply(Tx& tx, const std::string& svixId, const Jso
   // writers are serial).
   if (tx.exec("INSERT INTO notifications_webhook_events (svix_id, type, email_id, received_at) "
               "VALUES (:id, :type, :email, :now) ON CONFLICT (svix_id) DO NOTHING",
-              {svixId, type, emailId, now}) == 0)
+              {{"id", svixId}, {"type", type}, {"email", emailId}, {"now", now}}) == 0)
     return {.duplicate = true};
   if (type.rfind("email.", 0) != 0 || emailId.empty()) return {};
   const auto row =
-      tx.one("SELECT id, recipient FROM notifications_deliveries WHERE provider_message_id = :m", {emailId});
+      tx.one("SELECT id, recipient FROM notifications_deliveries WHERE provider_message_id = :m",
+             {{"m", emailId}});
   if (!row) {
     log_.info("resend webhook for an email this server did not send; ignored",
               {{"type", type}, {"emailId", emailId}});
@@ -69,21 +70,22 @@ TrackedEvent DeliveryTracker::apply(Tx& tx, const std::string& svixId, const Jso
     const std::string where = std::string(" WHERE id = :id AND status IN (") + c.from + ")";
     if (c.detail.empty())
       tx.exec("UPDATE notifications_deliveries SET status = :s, updated_at = :now" + where,
-              {c.status, now, id});
+              {{"s", c.status}, {"now", now}, {"id", id}});
     else
       tx.exec("UPDATE notifications_deliveries SET status = :s, last_error = :e, updated_at = :now" + where,
-              {c.status, c.detail, now, id});
+              {{"s", c.status}, {"e", c.detail}, {"now", now}, {"id", id}});
   }
   tx.exec(
       "UPDATE notifications_deliveries SET last_event = :type, last_event_at = :at "
-      "WHERE id = :id AND (last_event_at IS NULL OR last_event_at <= :at2)",
-      {type, at, id, at});
+      "WHERE id = :id AND (last_event_at IS NULL OR last_event_at <= :at)",
+      {{"type", type}, {"at", at}, {"id", id}});
   if (c.suppress) suppress(tx, row->text("recipient"), c.suppress, c.detail, id, now);
   return {.known = true};
 }
 
 long long DeliveryTracker::purge(Tx& tx, long long beforeMs) const {
-  return tx.exec("DELETE FROM notifications_webhook_events WHERE received_at < :before", {beforeMs});
+  return tx.exec("DELETE FROM notifications_webhook_events WHERE received_at < :before",
+                 {{"before", beforeMs}});
 }
 
 }  // namespace agape::notifications

@@ -76,7 +76,7 @@ void StaffAlerts::lowStock(Tx& tx, const std::string& eventId, const Json& p) {
         "INSERT INTO notifications_low_stock (variant_id, available, threshold, low_at, in_next_digest) "
         "VALUES (:v, :a, :t, :at, 1) ON CONFLICT (variant_id) DO UPDATE SET available = excluded.available, "
         "threshold = excluded.threshold, low_at = excluded.low_at, in_next_digest = 1",
-        {line.variantId, line.available, line.threshold, line.lowAtMs});
+        {{"v", line.variantId}, {"a", line.available}, {"t", line.threshold}, {"at", line.lowAtMs}});
     return;
   }
   // Claimed in one statement: the row is written or moved on only when the
@@ -84,12 +84,13 @@ void StaffAlerts::lowStock(Tx& tx, const std::string& eventId, const Json& p) {
   // variant waits for this row and then finds it recent.
   const long long cutoff = line.lowAtMs - static_cast<long long>(config_.lowStockEvery.count());
   if (tx.exec("INSERT INTO notifications_low_stock (variant_id, available, threshold, low_at, last_alert_at) "
-              "VALUES (:v, :a, :t, :at, :alerted) ON CONFLICT (variant_id) DO UPDATE SET "
+              "VALUES (:v, :a, :t, :at, :at) ON CONFLICT (variant_id) DO UPDATE SET "
               "available = excluded.available, threshold = excluded.threshold, low_at = excluded.low_at, "
               "last_alert_at = excluded.last_alert_at "
               "WHERE notifications_low_stock.last_alert_at IS NULL OR notifications_low_stock.last_alert_at "
               "<= :cutoff",
-              {line.variantId, line.available, line.threshold, line.lowAtMs, line.lowAtMs, cutoff}) == 0) {
+              {{"v", line.variantId}, {"a", line.available}, {"t", line.threshold}, {"at", line.lowAtMs},
+               {"cutoff", cutoff}}) == 0) {
     log_.info("low stock: staff were alerted about this variant recently", {{"variant", line.variantId}});
     return;
   }
@@ -101,7 +102,7 @@ std::size_t StaffAlerts::digest(Tx& tx) {
   for (const auto& r :
        tx.query("SELECT variant_id, available, threshold, low_at FROM notifications_low_stock "
                 "WHERE in_next_digest = 1 ORDER BY low_at, variant_id LIMIT :n",
-                {kDigestLines + 1}))
+                {{"n", kDigestLines + 1}}))
     lines.push_back({.variantId = r.text("variant_id"),
                      .available = r.integer("available"),
                      .threshold = r.integer("threshold"),
@@ -117,13 +118,14 @@ std::size_t StaffAlerts::digest(Tx& tx) {
   // Only the listed variants leave the list, each as it was read: one that
   // went low again since is listed next time.
   std::string key, where;
-  Params params{nowMs()};
+  Params params{{"now", nowMs()}};
   for (const auto& l : lines) {
     key += l.variantId + "@" + std::to_string(l.lowAtMs) + ";";
-    where += std::string(where.empty() ? "" : " OR ") + "(variant_id = :v" + std::to_string(params.size()) +
-             " AND low_at = :at" + std::to_string(params.size()) + ")";
-    params.emplace_back(l.variantId);
-    params.emplace_back(l.lowAtMs);
+    const std::string n = std::to_string(params.size());
+    where += std::string(where.empty() ? "" : " OR ") + "(variant_id = :v" + n + " AND low_at = :at" + n +
+             ")";
+    params.emplace_back("v" + n, l.variantId);
+    params.emplace_back("at" + n, l.lowAtMs);
   }
   tx.exec("UPDATE notifications_low_stock SET in_next_digest = 0, last_alert_at = :now WHERE " + where,
           params);

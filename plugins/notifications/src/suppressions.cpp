@@ -32,7 +32,7 @@ std::string normalizeAddress(const std::string& address) {
 std::optional<std::string> suppressedBecause(Tx& tx, const std::string& address) {
   const auto row =
       tx.one("SELECT reason, detail, created_at FROM notifications_suppressions WHERE address = :a",
-             {normalizeAddress(address)});
+             {{"a", normalizeAddress(address)}});
   if (!row) return std::nullopt;
   return "suppressed: the address " + row->text("reason") + " on " + rfc3339(row->integer("created_at")) +
          " (" + row->text("detail") + ")";
@@ -43,7 +43,8 @@ void suppress(Tx& tx, const std::string& address, const std::string& reason, con
   tx.exec(
       "INSERT INTO notifications_suppressions (address, reason, detail, delivery_id, created_at) "
       "VALUES (:a, :reason, :detail, :delivery, :now) ON CONFLICT (address) DO NOTHING",
-      {normalizeAddress(address), reason, detail, deliveryId, nowMs});
+      {{"a", normalizeAddress(address)}, {"reason", reason}, {"detail", detail}, {"delivery", deliveryId},
+       {"now", nowMs}});
 }
 
 Page<Suppression> listSuppressions(Tx& tx, int page, int limit) {
@@ -52,7 +53,8 @@ Page<Suppression> listSuppressions(Tx& tx, int page, int limit) {
   for (const auto& r : tx.query(std::string("SELECT ") + kColumns +
                                     " FROM notifications_suppressions ORDER BY created_at DESC, address "
                                     "LIMIT :limit OFFSET :offset",
-                                {static_cast<long long>(limit), static_cast<long long>(page - 1) * limit}))
+                                {{"limit", static_cast<long long>(limit)},
+                                 {"offset", static_cast<long long>(page - 1) * limit}}))
     data.push_back(entry(r));
   return {std::move(data), page, limit, total};
 }
@@ -61,7 +63,7 @@ std::optional<Suppression> liftSuppression(Tx& tx, const std::string& address) {
   // One of two concurrent lifts gets the row: the other finds nothing.
   const auto rows =
       tx.query(std::string("DELETE FROM notifications_suppressions WHERE address = :a RETURNING ") + kColumns,
-               {normalizeAddress(address)});
+               {{"a", normalizeAddress(address)}});
   if (rows.empty()) return std::nullopt;
   return entry(rows.front());
 }

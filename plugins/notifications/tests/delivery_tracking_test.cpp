@@ -84,7 +84,8 @@ class DeliveryTrackingTest : public kernel::testing::DbTest {
   // An order_paid email to `to`, sent through the outbox; its provider message id.
   std::string sent(const std::string& to, const std::string& event = "e-1") {
     db_->run([&](Tx& tx) { book_->record(tx, event, {"order_paid", to, "Receipt", "text", "<p>html</p>"}); });
-    const std::string id = one("SELECT id AS v FROM notifications_deliveries WHERE event_id = :e", {event});
+    const std::string id = one("SELECT id AS v FROM notifications_deliveries WHERE event_id = :e",
+                               {{"e", event}});
     book_->send(id);
     return "outbox-" + id;
   }
@@ -103,7 +104,7 @@ class DeliveryTrackingTest : public kernel::testing::DbTest {
   }
   std::string statusOf(const std::string& messageId) {
     return one("SELECT status AS v FROM notifications_deliveries WHERE provider_message_id = :m",
-               {messageId});
+               {{"m", messageId}});
   }
 
   kernel::JsonLogger log_{"test"};

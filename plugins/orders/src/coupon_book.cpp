@@ -56,7 +56,8 @@ std::optional<std::string> CouponBook::normalise(std::string_view code) {
 
 cart::CouponDiscount CouponBook::evaluate(Tx& tx, const cart::CouponRequest& request) const {
   const auto code = normalise(request.code);
-  const auto row = code ? tx.one(std::string(kColumns) + "WHERE code = :code", {*code}) : std::nullopt;
+  const auto row = code ? tx.one(std::string(kColumns) + "WHERE code = :code",
+                                 {{"code", *code}}) : std::nullopt;
   if (!row || row->integer("active") == 0) invalid("\"" + request.code + "\" is not a valid coupon.");
   const long long now = nowMs();
   if (!row->isNull("starts_at") && now < row->integer("starts_at")) invalid(*code + " is not valid yet.");
@@ -68,7 +69,7 @@ cart::CouponDiscount CouponBook::evaluate(Tx& tx, const cart::CouponRequest& req
     invalid(*code + " has been used up.");
   if (request.userId && !row->isNull("per_user_limit")) {
     const long long mine = tx.one("SELECT COUNT(*) AS n FROM orders_coupon_redemptions WHERE coupon_id = :c AND user_id = :u",
-                                  {row->text("id"), *request.userId})->integer("n");
+                                  {{"c", row->text("id")}, {"u", *request.userId}})->integer("n");
     if (mine >= row->integer("per_user_limit")) invalid("You have already used " + *code + ".");
   }
   std::int64_t amount = row->integer("value");
@@ -85,28 +86,31 @@ void CouponBook::redeem(Tx& tx, const std::string& code, const std::string& user
   // only as many as the limit allows get past this update.
   if (tx.exec("UPDATE orders_coupons SET times_used = times_used + 1 WHERE code = :code "
               "AND (usage_limit IS NULL OR times_used < usage_limit)",
-              {code}) == 0)
+              {{"code", code}}) == 0)
     invalid(code + " has been used up.");
-  const auto c = tx.one("SELECT id, per_user_limit FROM orders_coupons WHERE code = :code", {code});
+  const auto c = tx.one("SELECT id, per_user_limit FROM orders_coupons WHERE code = :code", {{"code", code}});
   if (!c->isNull("per_user_limit")) {
     const long long mine = tx.one("SELECT COUNT(*) AS n FROM orders_coupon_redemptions WHERE coupon_id = :c AND user_id = :u",
-                                  {c->text("id"), userId})->integer("n");
+                                  {{"c", c->text("id")}, {"u", userId}})->integer("n");
     if (mine >= c->integer("per_user_limit")) invalid("You have already used " + code + ".");
   }
   tx.exec("INSERT INTO orders_coupon_redemptions (order_id, coupon_id, user_id, amount, created_at) "
           "VALUES (:order, :coupon, :user, :amount, :now)",
-          {orderId, c->text("id"), userId, amount, nowMs()});
+          {{"order", orderId}, {"coupon", c->text("id")}, {"user", userId}, {"amount", amount},
+           {"now", nowMs()}});
 }
 
 void CouponBook::release(Tx& tx, const std::string& orderId) const {
-  const auto r = tx.one("SELECT coupon_id FROM orders_coupon_redemptions WHERE order_id = :order", {orderId});
+  const auto r = tx.one("SELECT coupon_id FROM orders_coupon_redemptions WHERE order_id = :order",
+                        {{"order", orderId}});
   if (!r) return;
-  tx.exec("DELETE FROM orders_coupon_redemptions WHERE order_id = :order", {orderId});
-  tx.exec("UPDATE orders_coupons SET times_used = times_used - 1 WHERE id = :id AND times_used > 0", {r->text("coupon_id")});
+  tx.exec("DELETE FROM orders_coupon_redemptions WHERE order_id = :order", {{"order", orderId}});
+  tx.exec("UPDATE orders_coupons SET times_used = times_used - 1 WHERE id = :id AND times_used > 0",
+          {{"id", r->text("coupon_id")}});
 }
 
 std::optional<Json> CouponBook::get(Tx& tx, const std::string& id) const {
-  const auto r = tx.one(std::string(kColumns) + "WHERE id = :id", {id});
+  const auto r = tx.one(std::string(kColumns) + "WHERE id = :id", {{"id", id}});
   if (!r) return std::nullopt;
   return couponJson(*r);
 }
@@ -117,10 +121,12 @@ Json CouponBook::create(Tx& tx, const CouponFields& f, const std::string& actor)
   try {
   tx.exec("INSERT INTO orders_coupons (id, code, kind, value, max_discount, min_order, usage_limit, per_user_limit, "
           "starts_at, ends_at, active, times_used, version, created_at, updated_at) VALUES (:id, :code, :kind, :value, "
-          ":max, :min, :usage, :perUser, :starts, :ends, :active, 0, 1, :created, :updated)",
-          {id, *f.code, *f.kind, *f.value, f.maxDiscount.value_or(std::nullopt), f.minOrder.value_or(0),
-           f.usageLimit.value_or(std::nullopt), f.perUserLimit.value_or(std::nullopt), f.startsAt.value_or(std::nullopt),
-           f.endsAt.value_or(std::nullopt), f.active.value_or(true), now, now});
+          ":max, :min, :usage, :perUser, :starts, :ends, :active, 0, 1, :now, :now)",
+          {{"id", id}, {"code", *f.code}, {"kind", *f.kind}, {"value", *f.value},
+           {"max", f.maxDiscount.value_or(std::nullopt)}, {"min", f.minOrder.value_or(0)},
+           {"usage", f.usageLimit.value_or(std::nullopt)}, {"perUser", f.perUserLimit.value_or(std::nullopt)},
+           {"starts", f.startsAt.value_or(std::nullopt)}, {"ends", f.endsAt.value_or(std::nullopt)},
+           {"active", f.active.value_or(true)}, {"now", now}});
   } catch (const DbError& e) {
     if (e.kind() != DbError::Kind::UniqueViolation) throw;
     throw Problem(409, "duplicate", "A coupon with the code " + *f.code + " exists.", {{"code", "is taken"}});
@@ -132,8 +138,7 @@ Json CouponBook::create(Tx& tx, const CouponFields& f, const std::string& actor)
 
 Json CouponBook::update(Tx& tx, const std::string& id, const CouponFields& f, std::optional<long long> expectedVersion,
                         const std::string& actor) const {
-  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
-  const auto row = tx.one(std::string(kColumns) + "WHERE id = :id" + lock, {id});
+  const auto row = tx.one(std::string(kColumns) + "WHERE id = :id" + forUpdate(tx), {{"id", id}});
   if (!row) throw Problem::notFound("No coupon with this id.");
   if (expectedVersion && *expectedVersion != row->integer("version"))
     throw Problem(409, "version_conflict", "The coupon changed since you read it.",
@@ -154,10 +159,11 @@ Json CouponBook::update(Tx& tx, const std::string& id, const CouponFields& f, st
   tx.exec("UPDATE orders_coupons SET kind = :kind, value = :value, max_discount = :max, min_order = :min, "
           "usage_limit = :usage, per_user_limit = :perUser, starts_at = :starts, ends_at = :ends, active = :active, "
           "version = version + 1, updated_at = :now WHERE id = :id",
-          {kind, value, f.maxDiscount ? *f.maxDiscount : rowOpt("max_discount"),
-           f.minOrder.value_or(row->integer("min_order")), usageLimit,
-           f.perUserLimit ? *f.perUserLimit : rowOpt("per_user_limit"), starts, ends,
-           f.active.value_or(row->integer("active") != 0), nowMs(), id});
+          {{"kind", kind}, {"value", value}, {"max", f.maxDiscount ? *f.maxDiscount : rowOpt("max_discount")},
+           {"min", f.minOrder.value_or(row->integer("min_order"))}, {"usage", usageLimit},
+           {"perUser", f.perUserLimit ? *f.perUserLimit : rowOpt("per_user_limit")}, {"starts", starts},
+           {"ends", ends}, {"active", f.active.value_or(row->integer("active") != 0)}, {"now", nowMs()},
+           {"id", id}});
   Json out = *get(tx, id);
   audit_.record(actor, "coupon.update", "coupon", id, out.dump(), tx);
   return out;
@@ -167,7 +173,8 @@ Json CouponBook::list(Tx& tx, int page, int limit) const {
   const long long total = tx.one("SELECT COUNT(*) AS n FROM orders_coupons")->integer("n");
   Json data = Json::array();
   for (const auto& r : tx.query(std::string(kColumns) + "ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset",
-                                {static_cast<long long>(limit), static_cast<long long>(page - 1) * limit}))
+                                {{"limit", static_cast<long long>(limit)},
+                                 {"offset", static_cast<long long>(page - 1) * limit}}))
     data.push_back(couponJson(r));
   return pageJson(std::move(data), page, limit, total);
 }

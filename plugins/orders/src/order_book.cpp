@@ -76,10 +76,12 @@ Json OrderBook::place(Tx& tx, const PlaceInput& in) {
     tx.exec("INSERT INTO orders_orders (id, number, user_id, status, currency, subtotal, discount, shipping, tax, total, "
             "tax_inclusive, shipping_method, shipping_address, coupon_code, reservation_expires_at, tracking_number, "
             "version, created_at, updated_at) VALUES (:id, :number, :user, 'pending', :currency, :subtotal, :discount, "
-            ":shipping, :tax, :total, :incl, :method, :address, :coupon, :expires, NULL, 1, :created, :updated)",
-            {id, number, in.userId, totals.currency, totals.subtotal, totals.discount, totals.shipping, totals.tax,
-             totals.total, totals.taxInclusive, totals.shippingMethod, in.shippingAddress.dump(), totals.couponCode,
-             expiresAt, now, now});
+            ":shipping, :tax, :total, :incl, :method, :address, :coupon, :expires, NULL, 1, :now, :now)",
+            {{"id", id}, {"number", number}, {"user", in.userId}, {"currency", totals.currency},
+             {"subtotal", totals.subtotal}, {"discount", totals.discount}, {"shipping", totals.shipping},
+             {"tax", totals.tax}, {"total", totals.total}, {"incl", totals.taxInclusive},
+             {"method", totals.shippingMethod}, {"address", in.shippingAddress.dump()},
+             {"coupon", totals.couponCode}, {"expires", expiresAt}, {"now", now}});
   } catch (const DbError& e) {
     // Six random characters a day: two orders can draw the same number. The
     // whole transaction runs again (the kernel retries Retryable), with a new one.
@@ -91,8 +93,9 @@ Json OrderBook::place(Tx& tx, const PlaceInput& in) {
     tx.exec("INSERT INTO orders_items (order_id, line, variant_id, product_id, sku, product_name, size, color, quantity, "
             "unit_price, line_total) VALUES (:order, :line, :variant, :product, :sku, :name, :size, :color, :q, :price, "
             ":total)",
-            {id, ++line, l.variantId, l.productId, l.sku, l.productName, l.size, l.color, l.quantity, l.currentPrice,
-             l.lineTotal});
+            {{"order", id}, {"line", ++line}, {"variant", l.variantId}, {"product", l.productId},
+             {"sku", l.sku}, {"name", l.productName}, {"size", l.size}, {"color", l.color}, {"q", l.quantity},
+             {"price", l.currentPrice}, {"total", l.lineTotal}});
   // The coupon's use is taken now, atomically: of concurrent orders only as
   // many as its limit allows get one.
   if (totals.couponCode) coupons_->redeem(tx, *totals.couponCode, in.userId, id, totals.discount);
@@ -108,12 +111,10 @@ Json OrderBook::place(Tx& tx, const PlaceInput& in) {
 Json OrderBook::render(Tx& tx, const std::vector<Row>& orders) const {
   Json out = Json::array();
   if (orders.empty()) return out;
-  std::string in;
+  std::vector<std::string> orderIds;
+  for (const auto& o : orders) orderIds.push_back(o.text("id"));
   Params ids;
-  for (const auto& o : orders) {
-    in += (in.empty() ? ":o" : ", :o") + std::to_string(ids.size());
-    ids.push_back(o.text("id"));
-  }
+  const std::string in = inList(ids, "o", orderIds);
   std::map<std::string, Json> items;
   for (const auto& r : tx.query("SELECT order_id, variant_id, product_id, sku, product_name, size, color, quantity, "
                                 "unit_price, line_total FROM orders_items WHERE order_id IN (" + in +
@@ -154,7 +155,7 @@ Json OrderBook::render(Tx& tx, const std::vector<Row>& orders) const {
 }
 
 std::optional<Json> OrderBook::get(Tx& tx, const std::string& id) const {
-  auto row = tx.one(std::string(kOrderColumns) + "WHERE id = :id", {id});
+  auto row = tx.one(std::string(kOrderColumns) + "WHERE id = :id", {{"id", id}});
   if (!row) return std::nullopt;
   return render(tx, {*row}).at(0);
 }
@@ -164,24 +165,24 @@ Json OrderBook::list(Tx& tx, const ListFilter& f) const {
   Params params;
   if (f.userId) {
     where += " AND user_id = :user";
-    params.push_back(*f.userId);
+    params.emplace_back("user", *f.userId);
   }
   if (f.status) {
     where += " AND status = :status";
-    params.push_back(statusName(*f.status));
+    params.emplace_back("status", statusName(*f.status));
   }
   if (f.fromMs) {
     where += " AND created_at >= :from";
-    params.push_back(*f.fromMs);
+    params.emplace_back("from", *f.fromMs);
   }
   if (f.toMs) {
     where += " AND created_at < :to";
-    params.push_back(*f.toMs);
+    params.emplace_back("to", *f.toMs);
   }
   const long long total = tx.one("SELECT COUNT(*) AS n FROM orders_orders " + where, params)->integer("n");
   Params pageParams = params;
-  pageParams.push_back(static_cast<long long>(f.limit));
-  pageParams.push_back(static_cast<long long>(f.page - 1) * f.limit);
+  pageParams.emplace_back("limit", static_cast<long long>(f.limit));
+  pageParams.emplace_back("offset", static_cast<long long>(f.page - 1) * f.limit);
   const auto rows = tx.query(std::string(kOrderColumns) + where +
                                  " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset",
                              pageParams);
@@ -200,7 +201,7 @@ Json OrderBook::stats(Tx& tx, const StatsQuery& q) const {
                                 "SUM(total - refunded_amount) AS kept "
                                 "FROM orders_orders WHERE created_at >= :from AND created_at < :to "
                                 "GROUP BY created_at / 86400000, status, currency",
-                                {q.fromMs, q.toMs})) {
+                                {{"from", q.fromMs}, {"to", q.toMs}})) {
     const std::string status = r.text("status");
     auto& s = byStatus[status];
     s.first += r.integer("n");
@@ -249,8 +250,7 @@ Json OrderBook::stats(Tx& tx, const StatsQuery& q) const {
 }
 
 Json OrderBook::change(Tx& tx, const std::string& id, const Change& c) {
-  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
-  const auto row = tx.one(std::string(kOrderColumns) + "WHERE id = :id" + lock, {id});
+  const auto row = tx.one(std::string(kOrderColumns) + "WHERE id = :id" + forUpdate(tx), {{"id", id}});
   if (!row) throw Problem::notFound("No order with this id.");
   const Status from = statusOf(*row);
   const long long version = row->integer("version");
@@ -291,7 +291,7 @@ Json OrderBook::change(Tx& tx, const std::string& id, const Change& c) {
   const long long now = nowMs();
   tx.exec("UPDATE orders_orders SET status = :status, version = version + 1, updated_at = :now, "
           "tracking_number = COALESCE(:tracking, tracking_number) WHERE id = :id",
-          {statusName(c.to), now, c.trackingNumber, id});
+          {{"status", statusName(c.to)}, {"now", now}, {"tracking", c.trackingNumber}, {"id", id}});
   Json details{{"from", statusName(from)}, {"to", statusName(c.to)}};
   if (c.trackingNumber) details["trackingNumber"] = *c.trackingNumber;
   if (c.reason) details["reason"] = *c.reason;
@@ -319,12 +319,12 @@ bool OrderBook::expireHeld(Tx& tx, const std::string& holder) {
 
 long long OrderBook::purgeIdempotencyKeys(Tx& tx) const {
   return tx.exec("DELETE FROM orders_idempotency WHERE created_at < :before",
-                 {nowMs() - static_cast<long long>(config_.idempotencyKeyTtl.count())});
+                 {{"before", nowMs() - static_cast<long long>(config_.idempotencyKeyTtl.count())}});
 }
 
 std::optional<OrderSummary> OrderBook::find(Tx& tx, const std::string& orderId) const {
   auto r = tx.one("SELECT id, number, user_id, status, total, currency, version FROM orders_orders WHERE id = :id",
-                  {orderId});
+                  {{"id", orderId}});
   if (!r) return std::nullopt;
   return OrderSummary{r->text("id"), r->text("number"), r->text("user_id"), r->text("status"),
                       r->integer("total"), r->text("currency"), r->integer("version")};
@@ -343,12 +343,8 @@ constexpr const char* kRecordColumns =
 
 std::vector<OrderRecord> OrderBook::records(Tx& tx, const std::vector<std::string>& ids) const {
   if (ids.empty()) return {};
-  std::string in;
   Params params;
-  for (const auto& id : ids) {
-    in += (in.empty() ? ":o" : ", :o") + std::to_string(params.size());
-    params.push_back(id);
-  }
+  const std::string in = inList(params, "o", ids);
   return recordsOf(tx, tx.query(std::string(kRecordColumns) + "WHERE id IN (" + in + ")", params));
 }
 
@@ -360,15 +356,15 @@ std::vector<OrderRecord> OrderBook::walk(Tx& tx, const OrderWalk& w) const {
   return recordsOf(tx, tx.query(std::string(kRecordColumns) +
                                     "WHERE created_at >= :from AND created_at < :to AND (created_at, id) > (:after, "
                                     ":afterId) ORDER BY created_at, id LIMIT :limit",
-                                {w.fromMs, w.toMs, w.afterCreatedAt, w.afterId, static_cast<long long>(w.limit)}));
+                                {{"from", w.fromMs}, {"to", w.toMs}, {"after", w.afterCreatedAt},
+                                 {"afterId", w.afterId}, {"limit", static_cast<long long>(w.limit)}}));
 }
 
 std::vector<OrderRecord> OrderBook::recordsOf(Tx& tx, const std::vector<Row>& rows) const {
   std::vector<OrderRecord> out;
   if (rows.empty()) return out;
   std::map<std::string, std::size_t> index;
-  std::string in;
-  Params ids;
+  std::vector<std::string> orderIds;
   for (const auto& r : rows) {
     OrderRecord rec;
     rec.order = OrderSummary{r.text("id"), r.text("number"), r.text("user_id"), r.text("status"),
@@ -376,10 +372,11 @@ std::vector<OrderRecord> OrderBook::recordsOf(Tx& tx, const std::vector<Row>& ro
     rec.createdAt = r.integer("created_at");
     rec.refunded = r.integer("refunded_amount");
     index[rec.order.id] = out.size();
-    in += (in.empty() ? ":o" : ", :o") + std::to_string(ids.size());
-    ids.push_back(rec.order.id);
+    orderIds.push_back(rec.order.id);
     out.push_back(std::move(rec));
   }
+  Params ids;
+  const std::string in = inList(ids, "o", orderIds);
   for (const auto& r : tx.query("SELECT order_id, variant_id, product_id, sku, product_name, size, color, quantity, "
                                 "unit_price, line_total FROM orders_items WHERE order_id IN (" + in +
                                     ") ORDER BY order_id, line",
@@ -392,8 +389,8 @@ PaidResult OrderBook::markPaid(Tx& tx, const std::string& orderId, const std::st
                                const std::string& actor) {
   // Locked first: a second confirmation of the same order waits here and
   // then finds it paid.
-  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
-  const auto row = tx.one("SELECT status FROM orders_orders WHERE id = :id" + lock, {orderId});
+  const auto row =
+      tx.one("SELECT status FROM orders_orders WHERE id = :id" + forUpdate(tx), {{"id", orderId}});
   if (!row) return PaidResult::NotPayable;
   const Status status = statusOf(*row);
   if (status == Status::Cancelled || status == Status::Expired || status == Status::Refunded)
@@ -408,12 +405,12 @@ PaidResult OrderBook::markPaid(Tx& tx, const std::string& orderId, const std::st
 }
 
 void OrderBook::refundChanged(Tx& tx, const std::string& orderId, const RefundProgress& p, const std::string& actor) {
-  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
-  const auto row = tx.one("SELECT status FROM orders_orders WHERE id = :id" + lock, {orderId});
+  const auto row =
+      tx.one("SELECT status FROM orders_orders WHERE id = :id" + forUpdate(tx), {{"id", orderId}});
   if (!row) return;
   tx.exec("UPDATE orders_orders SET refund_status = :status, refunded_amount = :amount, version = version + 1, "
           "updated_at = :now WHERE id = :id",
-          {p.status, p.refunded, nowMs(), orderId});
+          {{"status", p.status}, {"amount", p.refunded}, {"now", nowMs()}, {"id", orderId}});
   events_.publish("order.refund_changed",
                   Json{{"orderId", orderId}, {"refundStatus", p.status}, {"refunded", p.refunded}}.dump(), tx);
   if (p.status == "refunded" && canTransition(statusOf(*row), Status::Refunded))

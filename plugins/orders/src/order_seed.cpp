@@ -184,16 +184,20 @@ int seedOrders(Database& db, Events& events, const Clock& clock, const OrdersCon
                 "tracking_number, version, created_at, updated_at, refund_status, refunded_amount) VALUES (:id, "
                 ":number, :user, :status, :currency, :subtotal, 0, :shipping, 0, :total, 1, 'standard', :address, "
                 "NULL, :expires, NULL, :version, :created, :updated, :refundStatus, :refunded)",
-                {id, numberOf(config.numberPrefix, created, i), buyer, status, kCurrency, subtotal, shipping, total,
-                 address, created + 15 * 60'000, static_cast<long long>(1 + stepsTo(status)), created, updated,
-                 refundStatus, refunded});
+                {{"id", id}, {"number", numberOf(config.numberPrefix, created, i)}, {"user", buyer},
+                 {"status", status}, {"currency", kCurrency}, {"subtotal", subtotal}, {"shipping", shipping},
+                 {"total", total}, {"address", address}, {"expires", created + 15 * 60'000},
+                 {"version", static_cast<long long>(1 + stepsTo(status))}, {"created", created},
+                 {"updated", updated}, {"refundStatus", refundStatus}, {"refunded", refunded}});
         for (std::size_t l = 0; l < picked.size(); ++l) {
           const auto* v = picked[l];
           tx.exec("INSERT INTO orders_items (order_id, line, variant_id, product_id, sku, product_name, size, color, "
                   "quantity, unit_price, line_total) VALUES (:order, :line, :variant, :product, :sku, :name, :size, "
                   ":color, :q, :price, :total)",
-                  {id, static_cast<long long>(l + 1), v->id, v->productId, v->sku, v->productName, v->size, v->color,
-                   quantities[l], v->price, quantities[l] * v->price});
+                  {{"order", id}, {"line", static_cast<long long>(l + 1)}, {"variant", v->id},
+                   {"product", v->productId}, {"sku", v->sku}, {"name", v->productName}, {"size", v->size},
+                   {"color", v->color}, {"q", quantities[l]}, {"price", v->price},
+                   {"total", quantities[l] * v->price}});
         }
         batchLines += static_cast<long long>(picked.size());
       }

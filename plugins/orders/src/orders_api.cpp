@@ -245,7 +245,7 @@ void OrdersApi::refuseOverPendingCap(Tx& tx, const std::string& userId, int plac
   const auto row = tx.one(
       "SELECT COUNT(*) AS n, MIN(reservation_expires_at) AS first_expiry FROM orders_orders "
       "WHERE user_id = :user AND status = 'pending' AND reservation_expires_at > :now",
-      {userId, now});
+      {{"user", userId}, {"now", now}});
   const long long pending = row ? row->integer("n") - placed : 0;
   if (pending < cap) return;
   const long long retryAfter = std::max<long long>(1, (row->integer("first_expiry") - now + 999) / 1000);

@@ -14,7 +14,7 @@ Json AttentionCheck::report(Tx& tx) const {
                 "AND r.status <> 'failed') AS refunded FROM payments_payments "
                 "WHERE status = 'refund_due' OR (status = 'amount_mismatch' AND updated_at >= :since) "
                 "ORDER BY updated_at DESC, id DESC",
-                {since})) {
+                {{"since", since}})) {
     const bool due = r.text("status") == "refund_due";
     const long long outstanding = due ? r.integer("amount") - r.integer("refunded") : 0;
     if (due && outstanding <= 0) continue;

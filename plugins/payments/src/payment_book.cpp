@@ -64,34 +64,35 @@ Json PaymentBook::create(Tx& tx, const orders::OrderSummary& order, const std::s
   const std::string reference = "AGP-" + hexEncode(randomBytes(12));
   tx.exec("INSERT INTO payments_payments (id, order_id, user_id, reference, provider, status, amount, currency, "
           "created_at, updated_at) VALUES (:id, :order, :user, :ref, :provider, 'initialized', :amount, :currency, "
-          ":created, :updated)",
-          {id, order.id, userId, reference, provider, order.total, order.currency, now, now});
+          ":now, :now)",
+          {{"id", id}, {"order", order.id}, {"user", userId}, {"ref", reference}, {"provider", provider},
+           {"amount", order.total}, {"currency", order.currency}, {"now", now}});
   return *get(tx, id);
 }
 
 void PaymentBook::attach(Tx& tx, const std::string& paymentId, const InitResult& init) const {
   tx.exec("UPDATE payments_payments SET authorization_url = :url, access_code = :code, updated_at = :now WHERE id = :id",
-          {init.authorizationUrl, init.accessCode, nowMs(), paymentId});
+          {{"url", init.authorizationUrl}, {"code", init.accessCode}, {"now", nowMs()}, {"id", paymentId}});
 }
 
 void PaymentBook::fail(Tx& tx, const std::string& paymentId, const std::string& why) const {
   tx.exec("UPDATE payments_payments SET status = 'failed', failure = :why, updated_at = :now WHERE id = :id",
-          {why, nowMs(), paymentId});
+          {{"why", why}, {"now", nowMs()}, {"id", paymentId}});
 }
 
 void PaymentBook::setStatus(Tx& tx, const std::string& id, const std::string& status, const Charge* c) const {
   tx.exec("UPDATE payments_payments SET status = :status, provider_transaction_id = COALESCE(:pid, provider_transaction_id), "
           "channel = COALESCE(:channel, channel), paid_at = COALESCE(:paid, paid_at), updated_at = :now WHERE id = :id",
-          {status, c && !c->providerId.empty() ? Value(c->providerId) : Value(),
-           c && !c->channel.empty() ? Value(c->channel) : Value(), c && !c->paidAt.empty() ? Value(c->paidAt) : Value(),
-           nowMs(), id});
+          {{"status", status}, {"pid", c && !c->providerId.empty() ? Value(c->providerId) : Value()},
+           {"channel", c && !c->channel.empty() ? Value(c->channel) : Value()},
+           {"paid", c && !c->paidAt.empty() ? Value(c->paidAt) : Value()}, {"now", nowMs()}, {"id", id}});
 }
 
 Applied PaymentBook::apply(Tx& tx, const Charge& charge) {
   if (!orders_) throw std::logic_error("payments: the OrderService was not set at validate");
   // Locked first: concurrent deliveries of one result queue here.
-  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
-  const auto row = tx.one(std::string(kColumns) + "WHERE reference = :ref" + lock, {charge.reference});
+  const auto row =
+      tx.one(std::string(kColumns) + "WHERE reference = :ref" + forUpdate(tx), {{"ref", charge.reference}});
   if (!row) return Applied::Unknown;
   const std::string status = row->text("status");
   if (status == "success" || status == "refund_due" || status == "amount_mismatch") return Applied::AlreadyApplied;
@@ -125,16 +126,17 @@ bool PaymentBook::recordWebhook(Tx& tx, const std::string& key, const std::strin
                                 const std::string& payload) const {
   return tx.exec("INSERT INTO payments_webhook_events (event_key, event, payload, received_at) "
                  "VALUES (:key, :event, :payload, :now) ON CONFLICT DO NOTHING",
-                 {key, event, payload, nowMs()}) > 0;
+                 {{"key", key}, {"event", event}, {"payload", payload}, {"now", nowMs()}}) > 0;
 }
 
 std::optional<Json> PaymentBook::createRefund(Tx& tx, const RefundAsk& ask) {
-  const std::string lock = tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : "";
-  const auto p = tx.one("SELECT id, status, amount, reference, currency FROM payments_payments WHERE id = :id" + lock,
-                        {ask.paymentId});
+  const auto p = tx.one("SELECT id, status, amount, reference, currency FROM payments_payments WHERE id = :id" +
+                            forUpdate(tx),
+                        {{"id", ask.paymentId}});
   if (!p) throw Problem::notFound("No payment with this id.");
   // Under the payment's lock: of concurrent askers with one origin, one writes.
-  if (!ask.origin.empty() && tx.one("SELECT id FROM payments_refunds WHERE origin = :origin", {ask.origin}))
+  if (!ask.origin.empty() && tx.one("SELECT id FROM payments_refunds WHERE origin = :origin",
+                                    {{"origin", ask.origin}}))
     return std::nullopt;
   // A payment whose order could not take it (refund_due) is refundable too.
   if (p->text("status") != "success" && p->text("status") != "refund_due")
@@ -142,7 +144,7 @@ std::optional<Json> PaymentBook::createRefund(Tx& tx, const RefundAsk& ask) {
   // Pending refunds count: their outcome may still be a refund.
   const std::int64_t taken = tx.one("SELECT COALESCE(SUM(amount), 0) AS n FROM payments_refunds WHERE payment_id = :id "
                                     "AND status <> 'failed'",
-                                    {ask.paymentId})->integer("n");
+                                    {{"id", ask.paymentId}})->integer("n");
   const std::int64_t left = p->integer("amount") - taken;
   const std::int64_t want = ask.amount.value_or(left);
   if (left <= 0) throw Problem(409, "already_refunded", "This payment is refunded (or being refunded) in full.");
@@ -151,10 +153,10 @@ std::optional<Json> PaymentBook::createRefund(Tx& tx, const RefundAsk& ask) {
   const long long now = nowMs();
   const std::string id = uuidV7(now);
   tx.exec("INSERT INTO payments_refunds (id, payment_id, amount, reason, status, requested_by, created_at, updated_at, "
-          "sent_at, attempts, origin) VALUES (:id, :payment, :amount, :reason, 'pending', :actor, :created, :updated, "
-          ":sent, 1, :origin)",
-          {id, ask.paymentId, want, ask.reason, ask.actor, now, now, now,
-           ask.origin.empty() ? Value() : Value(ask.origin)});
+          "sent_at, attempts, origin) VALUES (:id, :payment, :amount, :reason, 'pending', :actor, :now, :now, "
+          ":now, 1, :origin)",
+          {{"id", id}, {"payment", ask.paymentId}, {"amount", want}, {"reason", ask.reason},
+           {"actor", ask.actor}, {"now", now}, {"origin", ask.origin.empty() ? Value() : Value(ask.origin)}});
   Json out = *findRefund(tx, id);
   audit_.record(ask.actor, "payment.refund_requested", "payment", ask.paymentId, out.dump(), tx);
   showOnOrder(tx, ask.paymentId);
@@ -165,13 +167,14 @@ std::optional<Json> PaymentBook::findRefund(Tx& tx, const std::string& refundId)
   auto out = refund(tx, refundId);
   if (!out) return std::nullopt;
   (*out)["reference"] = tx.one("SELECT reference FROM payments_payments WHERE id = :id",
-                               {(*out)["paymentId"].get<std::string>()})->text("reference");
+                               {{"id", (*out)["paymentId"].get<std::string>()}})->text("reference");
   return out;
 }
 
 std::optional<std::string> PaymentBook::payingPayment(Tx& tx, const std::string& orderId) const {
   // At most one: a second success for a paid order is refund_due.
-  const auto r = tx.one("SELECT id FROM payments_payments WHERE order_id = :order AND status = 'success'", {orderId});
+  const auto r = tx.one("SELECT id FROM payments_payments WHERE order_id = :order AND status = 'success'",
+                        {{"order", orderId}});
   if (!r) return std::nullopt;
   return r->text("id");
 }
@@ -179,8 +182,9 @@ std::optional<std::string> PaymentBook::payingPayment(Tx& tx, const std::string&
 Json PaymentBook::refundAnswered(Tx& tx, const std::string& refundId, const RefundResult& result) {
   const long long now = nowMs();
   tx.exec("UPDATE payments_refunds SET provider_refund_id = COALESCE(:pid, provider_refund_id), failure = NULL, "
-          "checked_at = :checked, updated_at = :now WHERE id = :id",
-          {result.providerRefundId.empty() ? Value() : Value(result.providerRefundId), now, now, refundId});
+          "checked_at = :now, updated_at = :now WHERE id = :id",
+          {{"pid", result.providerRefundId.empty() ? Value() : Value(result.providerRefundId)}, {"now", now},
+           {"id", refundId}});
   if (result.status == "processed") processed(tx, refundId);
   if (result.status == "failed") refundFailed(tx, refundId, "the provider reported the refund failed");
   return *findRefund(tx, refundId);
@@ -189,9 +193,9 @@ Json PaymentBook::refundAnswered(Tx& tx, const std::string& refundId, const Refu
 void PaymentBook::refundFailed(Tx& tx, const std::string& refundId, const std::string& why) {
   if (tx.exec("UPDATE payments_refunds SET status = 'failed', failure = :why, updated_at = :now WHERE id = :id "
               "AND status = 'pending'",
-              {why, nowMs(), refundId}) == 0)
+              {{"why", why}, {"now", nowMs()}, {"id", refundId}}) == 0)
     return;
-  const auto r = tx.one("SELECT payment_id, amount FROM payments_refunds WHERE id = :id", {refundId});
+  const auto r = tx.one("SELECT payment_id, amount FROM payments_refunds WHERE id = :id", {{"id", refundId}});
   const Json event = {{"refundId", refundId}, {"paymentId", r->text("payment_id")}, {"amount", r->integer("amount")},
                       {"failure", why}};
   events_.publish("payment.refund_failed", event.dump(), tx);
@@ -201,20 +205,21 @@ void PaymentBook::refundFailed(Tx& tx, const std::string& refundId, const std::s
 
 void PaymentBook::refundUnknown(Tx& tx, const std::string& refundId, const std::string& why) const {
   tx.exec("UPDATE payments_refunds SET failure = :why, updated_at = :now WHERE id = :id AND status = 'pending'",
-          {"no answer from the provider (" + why + "); its outcome is being checked", nowMs(), refundId});
+          {{"why", "no answer from the provider (" + why + "); its outcome is being checked"},
+           {"now", nowMs()}, {"id", refundId}});
 }
 
 void PaymentBook::processed(Tx& tx, const std::string& refundId) {
   if (tx.exec("UPDATE payments_refunds SET status = 'processed', failure = NULL, updated_at = :now WHERE id = :id "
               "AND status = 'pending'",
-              {nowMs(), refundId}) == 0)
+              {{"now", nowMs()}, {"id", refundId}}) == 0)
     return;
   const auto r = tx.one("SELECT p.id, p.order_id, p.user_id, p.reference, p.amount, p.currency, f.amount AS refund "
                         "FROM payments_refunds f JOIN payments_payments p ON p.id = f.payment_id WHERE f.id = :id",
-                        {refundId});
+                        {{"id", refundId}});
   const std::int64_t refunded = tx.one("SELECT COALESCE(SUM(amount), 0) AS n FROM payments_refunds WHERE payment_id = :p "
                                        "AND status = 'processed'",
-                                       {r->text("id")})->integer("n");
+                                       {{"p", r->text("id")}})->integer("n");
   const Json event = {{"paymentId", r->text("id")}, {"orderId", r->text("order_id")}, {"userId", r->text("user_id")},
                       {"reference", r->text("reference")}, {"refundId", refundId}, {"amount", r->integer("refund")},
                       {"refundedAmount", refunded}, {"currency", r->text("currency")}};
@@ -225,14 +230,15 @@ void PaymentBook::processed(Tx& tx, const std::string& refundId) {
 
 void PaymentBook::showOnOrder(Tx& tx, const std::string& paymentId) {
   if (!orders_) throw std::logic_error("payments: the OrderService was not set at validate");
-  const auto p = tx.one("SELECT order_id, reference, status, amount FROM payments_payments WHERE id = :id", {paymentId});
+  const auto p = tx.one("SELECT order_id, reference, status, amount FROM payments_payments WHERE id = :id",
+                        {{"id", paymentId}});
   if (!p || p->text("status") != "success") return;
   std::int64_t processed = 0;
   bool pending = false;
   std::string latest;  // the newest refund's status
   for (const auto& r : tx.query("SELECT status, amount FROM payments_refunds WHERE payment_id = :id "
                                 "ORDER BY created_at, id",
-                                {paymentId})) {
+                                {{"id", paymentId}})) {
     const std::string status = r.text("status");
     if (status == "processed") processed += r.integer("amount");
     pending = pending || status == "pending";
@@ -250,7 +256,7 @@ void PaymentBook::showOnOrder(Tx& tx, const std::string& paymentId) {
 PaymentBook::Settled PaymentBook::settleRefund(Tx& tx, const std::string& reference, std::int64_t amount, bool ok) {
   const auto rows = tx.query("SELECT f.id FROM payments_refunds f JOIN payments_payments p ON p.id = f.payment_id "
                              "WHERE p.reference = :ref AND f.amount = :amount AND f.status = 'pending' LIMIT 2",
-                             {reference, amount});
+                             {{"ref", reference}, {"amount", amount}});
   if (rows.empty()) return Settled::NoMatch;
   if (rows.size() > 1) return Settled::Ambiguous;
   if (ok) processed(tx, rows[0].text("id"));
@@ -265,12 +271,13 @@ std::vector<PaymentBook::PendingRefund> PaymentBook::refundsToSettle(Tx& tx, lon
       "FROM payments_refunds f JOIN payments_payments p ON p.id = f.payment_id WHERE f.status = 'pending' AND "
       "((f.provider_refund_id IS NULL AND COALESCE(f.sent_at, f.created_at) < :sent) OR "
       "(f.provider_refund_id IS NOT NULL AND COALESCE(f.checked_at, f.created_at) < :checked)) ";
-  Params params{sentBefore, reference.empty() ? checkedBefore : std::numeric_limits<long long>::max()};
+  Params params{{"sent", sentBefore},
+                {"checked", reference.empty() ? checkedBefore : std::numeric_limits<long long>::max()},
+                {"n", static_cast<long long>(limit)}};
   if (!reference.empty()) {
     sql += "AND p.reference = :ref ";
-    params.push_back(reference);
+    params.emplace_back("ref", reference);
   }
-  params.push_back(static_cast<long long>(limit));
   std::vector<PendingRefund> out;
   for (const auto& r : tx.query(sql + "ORDER BY f.created_at, f.id LIMIT :n", params))
     out.push_back({r.text("id"), r.text("payment_id"), r.text("reference"),
@@ -283,38 +290,39 @@ std::vector<std::string> PaymentBook::providerRefundIds(Tx& tx, const std::strin
   std::vector<std::string> out;
   for (const auto& r : tx.query("SELECT provider_refund_id FROM payments_refunds WHERE payment_id = :p "
                                 "AND provider_refund_id IS NOT NULL",
-                                {paymentId}))
+                                {{"p", paymentId}}))
     out.push_back(r.text("provider_refund_id"));
   return out;
 }
 
 void PaymentBook::recordProviderRefund(Tx& tx, const std::string& refundId, const ProviderRefund& found) {
   const long long now = nowMs();
-  tx.exec("UPDATE payments_refunds SET provider_refund_id = :pid, failure = NULL, checked_at = :checked, "
+  tx.exec("UPDATE payments_refunds SET provider_refund_id = :pid, failure = NULL, checked_at = :now, "
           "updated_at = :now WHERE id = :id AND status = 'pending'",
-          {found.id, now, now, refundId});
+          {{"pid", found.id}, {"now", now}, {"id", refundId}});
   if (found.status == "processed") processed(tx, refundId);
   else if (found.status == "failed") refundFailed(tx, refundId, "the provider reported the refund failed");
   else if (found.status == "needs-attention")
     tx.exec("UPDATE payments_refunds SET failure = :why WHERE id = :id",
-            {"the provider needs the customer's account details (retry it from the provider's dashboard)", refundId});
+            {{"why", "the provider needs the customer's account details (retry it from the provider's dashboard)"},
+             {"id", refundId}});
 }
 
 bool PaymentBook::claimResend(Tx& tx, const std::string& refundId, long long sentBefore) const {
   const long long now = nowMs();
-  return tx.exec("UPDATE payments_refunds SET sent_at = :sent, attempts = attempts + 1, updated_at = :now "
+  return tx.exec("UPDATE payments_refunds SET sent_at = :now, attempts = attempts + 1, updated_at = :now "
                  "WHERE id = :id AND status = 'pending' AND provider_refund_id IS NULL "
                  "AND COALESCE(sent_at, created_at) < :before",
-                 {now, now, refundId, sentBefore}) > 0;
+                 {{"now", now}, {"id", refundId}, {"before", sentBefore}}) > 0;
 }
 
 Json PaymentBook::listRefunds(Tx& tx, const std::optional<std::string>& status, int page, int limit) const {
   const std::string where = status ? "WHERE status = :status " : "";
   Params params;
-  if (status) params.push_back(*status);
+  if (status) params.emplace_back("status", *status);
   const long long total = tx.one("SELECT COUNT(*) AS n FROM payments_refunds " + where, params)->integer("n");
-  params.push_back(static_cast<long long>(limit));
-  params.push_back(static_cast<long long>(page - 1) * limit);
+  params.emplace_back("limit", static_cast<long long>(limit));
+  params.emplace_back("offset", static_cast<long long>(page - 1) * limit);
   Json data = Json::array();
   for (const auto& r : tx.query(std::string(kRefundColumns) + where + "ORDER BY created_at DESC, id DESC "
                                 "LIMIT :limit OFFSET :offset",
@@ -324,24 +332,24 @@ Json PaymentBook::listRefunds(Tx& tx, const std::optional<std::string>& status, 
 }
 
 long long PaymentBook::purge(Tx& tx, long long beforeMs) const {
-  return tx.exec("DELETE FROM payments_idempotency WHERE created_at < :before", {beforeMs}) +
-         tx.exec("DELETE FROM payments_webhook_events WHERE received_at < :before", {beforeMs});
+  return tx.exec("DELETE FROM payments_idempotency WHERE created_at < :before", {{"before", beforeMs}}) +
+         tx.exec("DELETE FROM payments_webhook_events WHERE received_at < :before", {{"before", beforeMs}});
 }
 
 std::optional<Json> PaymentBook::refund(Tx& tx, const std::string& id) const {
-  const auto r = tx.one(std::string(kRefundColumns) + "WHERE id = :id", {id});
+  const auto r = tx.one(std::string(kRefundColumns) + "WHERE id = :id", {{"id", id}});
   if (!r) return std::nullopt;
   return refundJson(*r);
 }
 
 std::optional<Json> PaymentBook::get(Tx& tx, const std::string& id) const {
-  const auto r = tx.one(std::string(kColumns) + "WHERE id = :id", {id});
+  const auto r = tx.one(std::string(kColumns) + "WHERE id = :id", {{"id", id}});
   if (!r) return std::nullopt;
   return paymentJson(*r);
 }
 
 std::optional<Json> PaymentBook::byReference(Tx& tx, const std::string& reference) const {
-  const auto r = tx.one(std::string(kColumns) + "WHERE reference = :ref", {reference});
+  const auto r = tx.one(std::string(kColumns) + "WHERE reference = :ref", {{"ref", reference}});
   if (!r) return std::nullopt;
   return paymentJson(*r);
 }
@@ -351,19 +359,19 @@ Json PaymentBook::list(Tx& tx, const PaymentFilter& f) const {
   Params params;
   if (f.userId) {
     where += " AND user_id = :user";
-    params.push_back(*f.userId);
+    params.emplace_back("user", *f.userId);
   }
   if (f.orderId) {
     where += " AND order_id = :order";
-    params.push_back(*f.orderId);
+    params.emplace_back("order", *f.orderId);
   }
   if (f.status) {
     where += " AND status = :status";
-    params.push_back(*f.status);
+    params.emplace_back("status", *f.status);
   }
   const long long total = tx.one("SELECT COUNT(*) AS n FROM payments_payments " + where, params)->integer("n");
-  params.push_back(static_cast<long long>(f.limit));
-  params.push_back(static_cast<long long>(f.page - 1) * f.limit);
+  params.emplace_back("limit", static_cast<long long>(f.limit));
+  params.emplace_back("offset", static_cast<long long>(f.page - 1) * f.limit);
   Json data = Json::array();
   for (const auto& r : tx.query(std::string(kColumns) + where + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset",
                                 params))

@@ -11,7 +11,7 @@ InitResult SandboxProvider::initialize(const InitRequest& in) {
   db_.run([&](Tx& tx) {
     tx.exec("INSERT INTO payments_sandbox_charges (reference, amount, currency, email, status) "
             "VALUES (:ref, :amount, :currency, :email, 'abandoned') ON CONFLICT DO NOTHING",
-            {in.reference, in.amount, in.currency, in.email});
+            {{"ref", in.reference}, {"amount", in.amount}, {"currency", in.currency}, {"email", in.email}});
   });
   return {publicBaseUrl_ + "/v1/sandbox/checkout/" + in.reference, "sandbox-" + in.reference, in.reference};
 }
@@ -19,7 +19,7 @@ InitResult SandboxProvider::initialize(const InitRequest& in) {
 std::optional<Charge> SandboxProvider::find(Tx& tx, const std::string& reference) const {
   const auto r = tx.one("SELECT reference, amount, currency, status, paid_at FROM payments_sandbox_charges "
                         "WHERE reference = :ref",
-                        {reference});
+                        {{"ref", reference}});
   if (!r) return std::nullopt;
   return Charge{r->text("reference"), r->text("status"), r->integer("amount"), r->text("currency"),
                 "sandbox-" + r->text("reference"), "sandbox", r->optText("paid_at").value_or("")};
@@ -33,7 +33,7 @@ std::optional<std::string> SandboxProvider::pay(const std::string& reference, co
   const auto charge = db_.run([&](Tx& tx) -> std::optional<Charge> {
     tx.exec("UPDATE payments_sandbox_charges SET status = 'success', paid_at = :at WHERE reference = :ref "
             "AND status <> 'success'",
-            {paidAt, reference});
+            {{"at", paidAt}, {"ref", reference}});
     return find(tx, reference);
   });
   if (!charge) return std::nullopt;
@@ -49,7 +49,8 @@ RefundResult SandboxProvider::refund(const RefundRequest& in) {
   const std::string id = "sandbox-refund-" + hexEncode(randomBytes(8));
   db_.run([&](Tx& tx) {
     tx.exec("INSERT INTO payments_sandbox_refunds (id, reference, amount, created_at) VALUES (:id, :ref, :amount, :now)",
-            {id, in.reference, in.amount, epochMs(std::chrono::system_clock::now())});
+            {{"id", id}, {"ref", in.reference}, {"amount", in.amount},
+             {"now", epochMs(std::chrono::system_clock::now())}});
   });
   return {id, "processed"};
 }
@@ -59,7 +60,7 @@ std::vector<ProviderRefund> SandboxProvider::refunds(const std::string& referenc
     std::vector<ProviderRefund> out;
     for (const auto& r : tx.query("SELECT id, amount FROM payments_sandbox_refunds WHERE reference = :ref "
                                   "ORDER BY created_at, id",
-                                  {reference}))
+                                  {{"ref", reference}}))
       out.push_back({r.text("id"), r.integer("amount"), "processed"});
     return out;
   });

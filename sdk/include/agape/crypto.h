@@ -5,7 +5,8 @@
 // API keys) or check signatures.
 //
 //   std::string token = agape::newOpaqueToken();   // give to the client
-//   tx.exec("INSERT ... (token_hash) VALUES (:h)", {agape::sha256Hex(token)});  // keep only the digest
+//   tx.exec("INSERT ... (token_hash) VALUES (:h)",
+//           {{"h", agape::sha256Hex(token)}});        // keep only the digest
 
 #include <cstddef>
 #include <optional>

@@ -1,8 +1,19 @@
 #pragma once
 // Database access for plugins: transactions over a pooled connection, with
-// parameterised SQL only. Placeholders are named (":id", ":name") and bound
-// in order of appearance. The same SQL runs on SQLite and PostgreSQL when it
+// parameterised SQL only. The same SQL runs on SQLite and PostgreSQL when it
 // sticks to the common subset; `dialect()` tells which one is behind.
+//
+// Placeholders are named and values bound by name:
+//   tx.exec("UPDATE t SET a = :a WHERE id = :id AND (b <= :now OR c <= :now)",
+//           {{"a", a}, {"id", id}, {"now", now}});
+// A placeholder is ':' then a letter or '_', then letters, digits and '_'.
+// Text inside string literals, quoted identifiers, comments and PostgreSQL
+// dollar-quoted bodies is not searched, and `::` is a cast. A name used
+// several times takes one value. Each call must give exactly the names of
+// its statement, each once: a missing, unknown or repeated name throws
+// std::logic_error naming them (a bug in the caller, answered 500), before
+// anything runs. Which names a statement has is worked out once per SQL text
+// and connection, so dialect-dependent texts may order them as they like.
 
 #include <chrono>
 #include <cstddef>
@@ -70,7 +81,17 @@ class Value {
   Storage v_;
 };
 
-using Params = std::vector<Value>;
+// The value of one placeholder: {"id", id} binds ":id".
+struct Param {
+  // The value is made in place: a Value moved through a parameter is one
+  // copy more per value, on every statement.
+  template <class V, std::enable_if_t<std::is_constructible_v<Value, V&&>, int> = 0>
+  Param(std::string name, V&& value) : name(std::move(name)), value(std::forward<V>(value)) {}
+  std::string name;  // without the ':'
+  Value value;
+};
+// A statement's values by name, in any order: {{"id", id}, {"now", now}}.
+using Params = std::vector<Param>;
 
 class Row {
  public:
@@ -109,6 +130,27 @@ class Tx {
   // attempt). For wake-ups and cache invalidation, never for durable work.
   virtual void afterCommit(std::function<void()> fn) = 0;
 };
+
+// " FOR UPDATE" on PostgreSQL, "" on SQLite (a write transaction there holds
+// the whole database already): `"SELECT ... WHERE id = :id" + forUpdate(tx)`.
+inline std::string forUpdate(const Tx& tx) { return tx.dialect() == Dialect::Postgres ? " FOR UPDATE" : ""; }
+
+// The placeholders of an IN list, ":<name>0, :<name>1, ...", one for each of
+// `values` (not empty), whose values are added to `params` under those names:
+//   "WHERE id IN (" + inList(params, "id", ids) + ")".
+template <class Values>
+std::string inList(Params& params, std::string_view name, const Values& values) {
+  std::string list;
+  std::size_t i = 0;
+  for (const auto& v : values) {
+    std::string placeholder(name);
+    placeholder += std::to_string(i++);
+    list += list.empty() ? ":" : ", :";
+    list += placeholder;
+    params.emplace_back(std::move(placeholder), v);
+  }
+  return list;
+}
 
 struct TxOptions {
   bool readOnly = false;  // SQLite: a deferred read transaction instead of BEGIN IMMEDIATE

@@ -22,9 +22,11 @@ AttemptGuard AttemptGuard::claim(AuthRuntime& rt, const std::string& userId, lon
         "failed_logins = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END, "
         "locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END) >= :threshold "
         "THEN CAST(:until AS BIGINT) ELSE NULL END, updated_at = :now "
-        "WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now2)",
-        {static_cast<long long>(cfg.lockoutThreshold), until, now, userId, now});
-    const auto row = tx.one("SELECT failed_logins, locked_until FROM auth_users WHERE id = :id", {userId});
+        "WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now)",
+        {{"threshold", static_cast<long long>(cfg.lockoutThreshold)}, {"until", until}, {"now", now},
+         {"id", userId}});
+    const auto row = tx.one("SELECT failed_logins, locked_until FROM auth_users WHERE id = :id",
+                            {{"id", userId}});
     if (!row) throw Problem::notFound("The user does not exist.");
     return std::tuple{counted, static_cast<int>(row->integer("failed_logins")), row->optInteger("locked_until")};
   });

@@ -52,8 +52,8 @@ TokenPair login(AuthRuntime& rt, const Request& req, const Login& in) {
       // Conditional, so that one code cannot open two sessions even when both requests race.
       long long claimed = tx.exec(
           "UPDATE auth_users SET totp_last_step = :step WHERE id = :id "
-          "AND (totp_last_step IS NULL OR totp_last_step < :step2)",
-          {*step, user->id, *step});
+          "AND (totp_last_step IS NULL OR totp_last_step < :step)",
+          {{"step", *step}, {"id", user->id}});
       if (claimed != 1) return std::nullopt;
     }
     clearLoginFailures(tx, user->id, now);
