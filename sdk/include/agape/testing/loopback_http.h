@@ -1,6 +1,9 @@
 #pragma once
-// A JSON HTTP server on 127.0.0.1 (Poco), for the fakes of outside services:
-// every request goes to one handler with its method, URI, headers and body.
+// A JSON HTTP server on 127.0.0.1, for fakes of the outside services a
+// plugin calls (a payment provider, a mail API): point the plugin's base URL
+// at url(), and every request goes to one handler with its method, URI,
+// headers and body. Requests are served on threads of its own, so the
+// handler must be thread-safe.
 #include <functional>
 #include <map>
 #include <memory>
@@ -8,11 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace Poco::Net {
-class HTTPServer;
-}
+#include "agape/version.h"
 
-namespace agape::test {
+namespace agape::testing {
 
 struct LoopbackRequest {
   std::string method;
@@ -30,16 +31,19 @@ struct LoopbackReply {
   nlohmann::json body;
 };
 
-class LoopbackHttpServer {
+class AGAPE_API LoopbackHttpServer {
  public:
   using Handler = std::function<LoopbackReply(const LoopbackRequest&)>;
   LoopbackHttpServer(Handler handler, int threads = 8);
-  ~LoopbackHttpServer();
+  ~LoopbackHttpServer();  // waits for the requests being served
+  LoopbackHttpServer(const LoopbackHttpServer&) = delete;
+  LoopbackHttpServer& operator=(const LoopbackHttpServer&) = delete;
   std::string url() const;  // http://127.0.0.1:<port>
 
  private:
+  struct Server;
   Handler handler_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<Server> server_;
 };
 
-}  // namespace agape::test
+}  // namespace agape::testing

@@ -1,4 +1,4 @@
-#include "support/loopback_http.h"
+#include "agape/testing/loopback_http.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -9,7 +9,7 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 
-namespace agape::test {
+namespace agape::testing {
 namespace {
 
 class Handler final : public Poco::Net::HTTPRequestHandler {
@@ -46,16 +46,21 @@ class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
 
 }  // namespace
 
-LoopbackHttpServer::LoopbackHttpServer(Handler handler, int threads) : handler_(std::move(handler)) {
+struct LoopbackHttpServer::Server {
+  std::unique_ptr<Poco::Net::HTTPServer> http;
+};
+
+LoopbackHttpServer::LoopbackHttpServer(Handler handler, int threads)
+    : handler_(std::move(handler)), server_(std::make_unique<Server>()) {
   Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
   auto* params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(threads);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(handler_), socket, params);
-  server_->start();
+  server_->http = std::make_unique<Poco::Net::HTTPServer>(new Factory(handler_), socket, params);
+  server_->http->start();
 }
 
-LoopbackHttpServer::~LoopbackHttpServer() { server_->stopAll(true); }
+LoopbackHttpServer::~LoopbackHttpServer() { server_->http->stopAll(true); }
 
-std::string LoopbackHttpServer::url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+std::string LoopbackHttpServer::url() const { return "http://127.0.0.1:" + std::to_string(server_->http->port()); }
 
-}  // namespace agape::test
+}  // namespace agape::testing
