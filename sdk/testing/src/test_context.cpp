@@ -80,8 +80,8 @@ struct TestContext::State {
   kernel::PluginJobs jobs;
   kernel::CommandRegistry commandRegistry;
   kernel::PluginCommands commands;
-  RouteRunner routes;  // handlers, queues and commands hold plugin code: after what they use
-  // Last: providers may hold anything above, and go first.
+  RouteRunner routes;
+  // Last, so destroyed first: a provided service may use anything above.
   kernel::ServiceRegistry services;
   std::mutex provisionMutex;
   bool provisionEnded = false;
@@ -90,11 +90,7 @@ struct TestContext::State {
 TestContext::TestContext(TestContextOptions options)
     : state_((applyKernelLogLevel(), std::make_unique<State>(std::move(options)))) {}
 
-TestContext::~TestContext() {
-  // Services first (providers may hold handlers' state), as the server drops
-  // them before the plugins.
-  state_->services.clear();
-}
+TestContext::~TestContext() = default;
 
 std::string_view TestContext::pluginId() const { return state_->options.pluginId; }
 Routes& TestContext::routes() { return state_->routes.routes(); }

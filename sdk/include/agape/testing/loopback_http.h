@@ -35,14 +35,16 @@ class AGAPE_API LoopbackHttpServer {
  public:
   using Handler = std::function<LoopbackReply(const LoopbackRequest&)>;
   LoopbackHttpServer(Handler handler, int threads = 8);
-  ~LoopbackHttpServer();  // waits for the requests being served
+  // Waits for the handler calls under way; a request that comes later (the
+  // plugin's retry of a call that outlived the test) is answered 503
+  // without calling the handler, so it may use what is destroyed next.
+  ~LoopbackHttpServer();
   LoopbackHttpServer(const LoopbackHttpServer&) = delete;
   LoopbackHttpServer& operator=(const LoopbackHttpServer&) = delete;
   std::string url() const;  // http://127.0.0.1:<port>
 
  private:
   struct Server;
-  Handler handler_;
   std::unique_ptr<Server> server_;
 };
 

@@ -4,7 +4,7 @@
 // and the lifecycle the server would drive (configure → provision →
 // validate → start, stop at the end).
 //
-//   agape::testing::PluginKit kit(agape_plugin_descriptor(),
+//   agape::testing::PluginKit kit(*agape_plugin_descriptor(),
 //                                 {.migrations = "migrations/loyalty", .config = "loyalty:\n  pointsPerNaira: 2\n"});
 //   kit.services().provide<agape::auth::UserDirectory>(fakeUsers);  // what other plugins would provide
 //   kit.start();
