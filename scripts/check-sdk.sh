@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves the SDK works out of tree: installs it to a temporary prefix, builds
-# examples/hello-plugin against the INSTALLED package with find_package, and
-# has the kernel load that library and serve its route.
+# examples/hello-plugin and its tests against the INSTALLED package with
+# find_package, runs those tests (the testing kit, agape::testing), and has
+# the kernel load that library and serve its route.
 # Usage: scripts/check-sdk.sh BUILD_DIR
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +20,8 @@ cmake -S "$root/examples/hello-plugin" -B "$work/hello" -G Ninja \
   -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 ninja -C "$work/hello" >/dev/null
 test -f "$work/hello/libagape_hello.so"
+test -x "$work/hello/hello_tests" || { echo "hello_tests was not built (GoogleTest missing?)"; exit 1; }
+"$work/hello/hello_tests" --gtest_brief=1 >"$work/hello-tests.log" 2>&1 || { cat "$work/hello-tests.log"; exit 1; }
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cat >"$work/agape.yaml" <<YAML
@@ -45,4 +48,4 @@ curl -fs "http://127.0.0.1:$port/openapi.json" | grep -q '"/v1/hello/{name}"' ||
 kill -TERM "$server_pid"
 wait "$server_pid"
 server_pid=""
-echo "SDK check: out-of-tree hello plugin built against the installed SDK and served"
+echo "SDK check: out-of-tree hello plugin and its tests built against the installed SDK, tested with the kit and served"

@@ -17,11 +17,10 @@ if(AGAPE_TESTS)
   include(GoogleTest)
   add_executable(media_cloudinary_tests
     ${CMAKE_CURRENT_LIST_DIR}/tests/cloudinary_test.cpp
-    ${PROJECT_SOURCE_DIR}/tests/integration/support/fake_cloudinary.cpp
-    ${PROJECT_SOURCE_DIR}/tests/integration/support/loopback_http.cpp)
-  # support/... as the integration tests include it.
-  target_include_directories(media_cloudinary_tests PRIVATE ${PROJECT_SOURCE_DIR}/tests/integration)
-  target_link_libraries(media_cloudinary_tests PRIVATE agape_media_cloudinary Poco::Net Poco::Foundation
+    ${CMAKE_CURRENT_LIST_DIR}/tests/support/fake_cloudinary.cpp)
+  # support/..., as the integration tests include it too.
+  target_include_directories(media_cloudinary_tests PRIVATE ${CMAKE_CURRENT_LIST_DIR}/tests)
+  target_link_libraries(media_cloudinary_tests PRIVATE agape_media_cloudinary agape::testing Poco::Net Poco::Foundation
                                                        GTest::gtest GTest::gtest_main)
   gtest_discover_tests(media_cloudinary_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
 endif()

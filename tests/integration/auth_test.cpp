@@ -1,6 +1,7 @@
-// The auth plugin in the real server: every endpoint, the role × route
-// matrix, lockout, TOTP replay, refresh-token reuse, and access tokens
-// checked by an independent JOSE implementation (node + jose).
+// The auth plugin in the real server, on SQLite and (with AGAPE_TEST_PG_URL)
+// PostgreSQL: every endpoint, the role × route matrix, lockout, TOTP replay,
+// refresh-token reuse, and access tokens checked by an independent JOSE
+// implementation (node + jose).
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
@@ -10,10 +11,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 #include <nlohmann/json.hpp>
 
 #include "base32.h"
+#include "support/backend_test.h"
 #include "support/http_client.h"
 #include "support/sealed_link.h"
 #include "support/server_process.h"
@@ -29,7 +32,7 @@ constexpr const char* kPassword = "Lagos-Rain-2026!";
 
 // Direct SQLite access to the server's database, for what no endpoint gives
 // a test: mailed tokens (the event outbox), audit rows, the first admin.
-std::vector<std::vector<std::string>> sql(const std::string& dbPath, const std::string& statement) {
+std::vector<std::vector<std::string>> sqliteRows(const std::string& dbPath, const std::string& statement) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(dbPath.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
     sqlite3_close(db);
@@ -60,12 +63,13 @@ struct AuthServer {
   std::string dbPath;
   std::unique_ptr<ServerProcess> server;
 
-  explicit AuthServer(const std::string& authSection) {
+  // `databaseUrl`: "" for SQLite in the server's data folder.
+  AuthServer(const std::string& authSection, const std::string& databaseUrl = "") {
     fs::create_directories(dir.path() + "/migrations");
     fs::copy(std::string(AGAPE_SOURCE_DIR) + "/migrations/auth", dir.path() + "/migrations/auth",
              fs::copy_options::recursive);
     dbPath = dir.path() + "/data/agape.db";
-    std::string cfg = dir.write("agape.yaml", testConfig(dir, port, {"auth"}, authSection));
+    std::string cfg = dir.write("agape.yaml", testConfig(dir, port, {"auth"}, authSection, databaseUrl));
     server = std::make_unique<ServerProcess>(
         std::vector<std::string>{"serve", "--config", cfg, "--set", "server.rateLimits.auth.requests=1000", "--set",
                                  "server.rateLimits.auth.per=1m", "--set", "server.rateLimits.auth.burst=1000"},
@@ -79,25 +83,55 @@ std::string authSection(const std::string& dir) {
          "  tokenAudience: agape-storefront\n  revocationPoll: 200ms\n";
 }
 
-class AuthApi : public ::testing::Test {
+// One server per database for the whole suite (the tests use addresses of
+// their own, so they share it), started by the first test that needs it.
+struct SuiteServer {
+  TempDir keys;
+#ifdef AGAPE_WITH_PG
+  std::unique_ptr<PgSchema> schema;
+#endif
+  std::unique_ptr<AuthServer> auth;
+};
+
+class AuthApi : public ::testing::TestWithParam<Backend> {
  protected:
-  static void SetUpTestSuite() {
-    auto* tmp = new TempDir;
-    server_ = new AuthServer(authSection(tmp->path()));
-    keysTmp_ = tmp;
-    ASSERT_TRUE(server_->server->waitReady()) << server_->server->output();
-  }
   static void TearDownTestSuite() {
-    if (server_) {
-      EXPECT_EQ(server_->server->terminate(), 0) << server_->server->output();
-    }
-    delete server_;
-    delete keysTmp_;
-    server_ = nullptr;
+    for (auto& [backend, s] : servers_)
+      if (s->auth && s->auth->server) EXPECT_EQ(s->auth->server->terminate(), 0) << s->auth->server->output();
+    servers_.clear();
   }
   void SetUp() override {
+    if (GetParam() == Backend::Postgres) {
+#ifdef AGAPE_WITH_PG
+      if (!std::getenv("AGAPE_TEST_PG_URL")) GTEST_SKIP() << "AGAPE_TEST_PG_URL is not set (scripts/test.sh starts PostgreSQL)";
+#else
+      GTEST_SKIP() << "built without PostgreSQL";
+#endif
+    }
+    auto& s = servers_[GetParam()];
+    if (!s) {
+      s = std::make_unique<SuiteServer>();
+      std::string url;
+#ifdef AGAPE_WITH_PG
+      if (GetParam() == Backend::Postgres) {
+        s->schema = std::make_unique<PgSchema>(std::getenv("AGAPE_TEST_PG_URL"));
+        url = s->schema->url();
+      }
+#endif
+      s->auth = std::make_unique<AuthServer>(authSection(s->keys.path()), url);
+      ASSERT_TRUE(s->auth->server->waitReady()) << s->auth->server->output();
+    }
+    server_ = s->auth.get();
     if (!server_ || !server_->server) GTEST_SKIP() << "server did not start";
     client_ = std::make_unique<HttpClient>(server_->server->base());
+  }
+
+  // Rows of the server's database, whichever it is.
+  std::vector<std::vector<std::string>> sql(const std::string& statement) {
+#ifdef AGAPE_WITH_PG
+    if (const auto& schema = servers_[GetParam()]->schema) return schema->rows(statement);
+#endif
+    return sqliteRows(server_->dbPath, statement);
   }
 
   HttpResult call(const std::string& method, const std::string& path, const json& body = nullptr,
@@ -134,8 +168,7 @@ class AuthApi : public ::testing::Test {
   }
   // The newest event of `topic` for `email`.
   json lastEvent(const std::string& topic, const std::string& email) {
-    auto rows = sql(server_->dbPath, "SELECT payload FROM agape_events WHERE topic = '" + topic +
-                                         "' ORDER BY occurred_at DESC, rowid DESC");
+    auto rows = sql("SELECT payload FROM agape_events WHERE topic = '" + topic + "' ORDER BY occurred_at DESC, id DESC");
     for (const auto& row : rows) {
       json p = json::parse(row[0]);
       if (p["email"] == email) return p;
@@ -144,14 +177,13 @@ class AuthApi : public ::testing::Test {
   }
   static std::string tokenOf(const std::string& link) { return link.substr(link.find("token=") + 6); }
 
-  static AuthServer* server_;
-  static TempDir* keysTmp_;
+  static std::map<Backend, std::unique_ptr<SuiteServer>> servers_;
+  AuthServer* server_ = nullptr;
   std::unique_ptr<HttpClient> client_;
 };
-AuthServer* AuthApi::server_ = nullptr;
-TempDir* AuthApi::keysTmp_ = nullptr;
+std::map<Backend, std::unique_ptr<SuiteServer>> AuthApi::servers_;
 
-TEST_F(AuthApi, RegisterLoginMe) {
+TEST_P(AuthApi, RegisterLoginMe) {
   std::string email = unique("ada");
   json user = registerUser("  " + email.substr(0, 1) + "DA" + email.substr(3) + " ");  // trimmed, lower-cased
   EXPECT_EQ(user["email"], email);
@@ -178,7 +210,7 @@ TEST_F(AuthApi, RegisterLoginMe) {
   EXPECT_EQ(code(anonymous), "unauthorized");
 }
 
-TEST_F(AuthApi, RegistrationValidation) {
+TEST_P(AuthApi, RegistrationValidation) {
   auto weak = call("POST", "/v1/auth/register",
                    {{"email", unique("weak")}, {"password", "password1"}, {"firstName", "A"}, {"lastName", "B"}});
   ASSERT_EQ(weak.status, 400);
@@ -205,7 +237,7 @@ TEST_F(AuthApi, RegistrationValidation) {
   EXPECT_GE(json::parse(missing.body)["errors"].size(), 4u) << missing.body;
 }
 
-TEST_F(AuthApi, EmailVerificationEventsAndSingleUseToken) {
+TEST_P(AuthApi, EmailVerificationEventsAndSingleUseToken) {
   std::string email = unique("verify");
   registerUser(email);
   json registered = lastEvent("user.registered", email);
@@ -217,7 +249,7 @@ TEST_F(AuthApi, EmailVerificationEventsAndSingleUseToken) {
   EXPECT_EQ(link.rfind("https://shop.test/verify-email?token=", 0), 0u) << link;
   std::string token = tokenOf(link);
   // Only the hash is stored.
-  EXPECT_TRUE(sql(server_->dbPath, "SELECT 1 FROM auth_one_time_tokens WHERE token_hash = '" + token + "'").empty());
+  EXPECT_TRUE(sql("SELECT 1 FROM auth_one_time_tokens WHERE token_hash = '" + token + "'").empty());
 
   auto ok = call("POST", "/v1/auth/verify-email", {{"token", token}});
   ASSERT_EQ(ok.status, 200) << ok.body;
@@ -227,7 +259,7 @@ TEST_F(AuthApi, EmailVerificationEventsAndSingleUseToken) {
   EXPECT_EQ(code(again), "validation_failed");
 }
 
-TEST_F(AuthApi, WrongPasswordAndUnknownEmailLookTheSame) {
+TEST_P(AuthApi, WrongPasswordAndUnknownEmailLookTheSame) {
   std::string email = unique("same-answer");
   registerUser(email);
   auto wrong = call("POST", "/v1/auth/login", {{"email", email}, {"password", "Wrong-Password-1"}});
@@ -242,7 +274,7 @@ TEST_F(AuthApi, WrongPasswordAndUnknownEmailLookTheSame) {
   EXPECT_EQ(wrong.header("ratelimit-limit"), "1000");
 }
 
-TEST_F(AuthApi, LockoutAfterFiveFailuresIsAudited) {
+TEST_P(AuthApi, LockoutAfterFiveFailuresIsAudited) {
   std::string email = unique("locked");
   json user = registerUser(email);
   for (int i = 1; i <= 4; ++i) {
@@ -258,13 +290,13 @@ TEST_F(AuthApi, LockoutAfterFiveFailuresIsAudited) {
   int retry = std::stoi(right.header("retry-after"));
   EXPECT_GT(retry, 800);
   EXPECT_LE(retry, 900);
-  auto audit = sql(server_->dbPath, "SELECT actor FROM agape_audit WHERE action = 'user.locked' AND entity_id = '" +
+  auto audit = sql("SELECT actor FROM agape_audit WHERE action = 'user.locked' AND entity_id = '" +
                                         user["id"].get<std::string>() + "'");
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(audit[0][0], "system");
 }
 
-TEST_F(AuthApi, RefreshRotatesAndReuseRevokesTheSession) {
+TEST_P(AuthApi, RefreshRotatesAndReuseRevokesTheSession) {
   std::string email = unique("refresh");
   registerUser(email);
   json first = login(email);
@@ -290,7 +322,7 @@ TEST_F(AuthApi, RefreshRotatesAndReuseRevokesTheSession) {
   EXPECT_EQ(garbage.status, 401);
 }
 
-TEST_F(AuthApi, SessionsListRevokeAndLogout) {
+TEST_P(AuthApi, SessionsListRevokeAndLogout) {
   std::string email = unique("sessions");
   registerUser(email);
   json a = login(email);
@@ -326,7 +358,7 @@ TEST_F(AuthApi, SessionsListRevokeAndLogout) {
   EXPECT_EQ(call("POST", "/v1/auth/logout").status, 401);
 }
 
-TEST_F(AuthApi, PasswordResetRevokesEverySession) {
+TEST_P(AuthApi, PasswordResetRevokesEverySession) {
   std::string email = unique("reset");
   registerUser(email);
   json session = login(email);
@@ -352,7 +384,7 @@ TEST_F(AuthApi, PasswordResetRevokesEverySession) {
   EXPECT_FALSE(lastEvent("user.password_changed", email).is_null());
 }
 
-TEST_F(AuthApi, TotpEnrolmentLoginReplayAndDisable) {
+TEST_P(AuthApi, TotpEnrolmentLoginReplayAndDisable) {
   // Stay clear of a step boundary: the codes below are computed for "now".
   while (std::time(nullptr) % 30 > 26) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   std::string email = unique("totp");
@@ -396,14 +428,14 @@ TEST_F(AuthApi, TotpEnrolmentLoginReplayAndDisable) {
   login(email);
 }
 
-TEST_F(AuthApi, RoleRouteMatrixAndAuditedRoleChange) {
+TEST_P(AuthApi, RoleRouteMatrixAndAuditedRoleChange) {
   const std::vector<std::string> roles = {"customer", "admin", "merchant", "fulfilment", "finance"};
   std::map<std::string, std::string> tokens;
   std::string targetId = registerUser(unique("target"))["id"];
   for (const auto& role : roles) {
     std::string email = unique(role);
     std::string id = registerUser(email)["id"];
-    sql(server_->dbPath, "UPDATE auth_users SET roles = '" + role + "' WHERE id = '" + id + "'");
+    sql("UPDATE auth_users SET roles = '" + role + "' WHERE id = '" + id + "'");
     json pair = login(email);
     EXPECT_EQ(pair["user"]["roles"], json::array({role}));
     tokens[role] = pair["accessToken"];
@@ -424,7 +456,7 @@ TEST_F(AuthApi, RoleRouteMatrixAndAuditedRoleChange) {
       EXPECT_EQ(code(patch), "forbidden");
     }
   }
-  auto audit = sql(server_->dbPath, "SELECT actor, details FROM agape_audit WHERE action = 'user.roles_changed' "
+  auto audit = sql("SELECT actor, details FROM agape_audit WHERE action = 'user.roles_changed' "
                                     "AND entity = 'user' AND entity_id = '" + targetId + "'");
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(json::parse(audit[0][1]),
@@ -434,7 +466,7 @@ TEST_F(AuthApi, RoleRouteMatrixAndAuditedRoleChange) {
   EXPECT_EQ(call("PATCH", "/v1/admin/users/nobody/roles", {{"roles", {"admin"}}}, tokens["admin"]).status, 404);
 }
 
-TEST_F(AuthApi, ForgedTokensAreRefused) {
+TEST_P(AuthApi, ForgedTokensAreRefused) {
   std::string email = unique("forge");
   registerUser(email);
   std::string token = login(email)["accessToken"];
@@ -451,7 +483,7 @@ TEST_F(AuthApi, ForgedTokensAreRefused) {
   }
 }
 
-TEST_F(AuthApi, JwksAndOpenApi) {
+TEST_P(AuthApi, JwksAndOpenApi) {
   auto jwks = call("GET", "/.well-known/jwks.json");
   ASSERT_EQ(jwks.status, 200);
   json keys = json::parse(jwks.body)["keys"];
@@ -470,7 +502,7 @@ TEST_F(AuthApi, JwksAndOpenApi) {
 
 // An independent implementation (node's `jose`) verifies our tokens against
 // our JWKS, and refuses one for another audience.
-TEST_F(AuthApi, TokensVerifyWithJoseAgainstTheJwks) {
+TEST_P(AuthApi, TokensVerifyWithJoseAgainstTheJwks) {
   if (std::system("node --version > /dev/null 2>&1") != 0) GTEST_SKIP() << "node is not installed: JOSE cross-check skipped";
   const std::string dir = AGAPE_JWT_CHECK_DIR;
   fs::create_directories(dir);
@@ -507,6 +539,8 @@ TEST_F(AuthApi, TokensVerifyWithJoseAgainstTheJwks) {
   auto [rcWrong, outWrong] = run("https://api.agape.test", "someone-else", pair["accessToken"]);
   EXPECT_NE(rcWrong, 0) << outWrong;
 }
+
+AGAPE_BACKENDS(AuthApi);
 
 TEST(AuthStartup, ProductionWithoutKeysRefusesToStart) {
   TempDir dir;

@@ -2,7 +2,9 @@
 // inventory, on SQLite and PostgreSQL: a guest's cart by its token, a
 // signed-in user's cart, validation and business errors, prices that change
 // under a cart, stock checks, totals, the merge at sign-in, and concurrent
-// writes to one cart losing nothing.
+// writes to one cart losing nothing. Signed-in carts and the merge run with
+// the real auth plugin signing the callers in; the other cases with
+// test.tokens.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -34,18 +36,18 @@ class CartServe : public ApiTest {
   // A product (₦15,000) with three variants; returns the product.
   Json product(const std::string& name = "Ankara Wrap Dress", const std::string& sku = "ANK-1", long long price = 1'500'000) {
     if (categoryId_.empty())
-      categoryId_ = ok(send("POST", "/v1/categories", Json{{"name", "Dresses"}, {"slug", "dresses"}}, {kAdmin}), 201)["id"];
+      categoryId_ = ok(send("POST", "/v1/categories", Json{{"name", "Dresses"}, {"slug", "dresses"}}, {as_.admin}), 201)["id"];
     return ok(send("POST", "/v1/products",
                    Json{{"name", name}, {"categoryId", categoryId_}, {"price", price}, {"status", "active"},
                         {"variants", {{{"sku", sku + "-S"}, {"size", "S"}},
                                       {{"sku", sku + "-M"}, {"size", "M"}},
                                       {{"sku", sku + "-L"}, {"size", "L"}}}}},
-                   {kAdmin}),
+                   {as_.admin}),
               201);
   }
   void setStock(const std::string& variantId, long long quantity) {
     ok(send("PATCH", "/v1/admin/inventory/" + variantId + "/stock", Json{{"quantity", quantity}, {"reason", "count"}},
-            {kAdmin}));
+            {as_.admin}));
   }
 
   std::string categoryId_;
@@ -103,7 +105,7 @@ TEST_P(CartServe, AGuestCartLivesByItsToken) {
 
   // Another guest (or none) cannot reach the line.
   EXPECT_EQ(send("PATCH", "/v1/cart/items/" + lineId, Json{{"quantity", 1}}).status, 404);
-  EXPECT_EQ(send("DELETE", "/v1/cart/items/" + lineId, Json(), {kAda}).status, 404);
+  EXPECT_EQ(send("DELETE", "/v1/cart/items/" + lineId, Json(), {as_.ada}).status, 404);
   EXPECT_EQ(send("DELETE", "/v1/cart/items/" + lineId, Json(), {tokenHeader(token)}).status, 204);
   EXPECT_EQ(send("DELETE", "/v1/cart/items/" + lineId, Json(), {tokenHeader(token)}).status, 404);
   EXPECT_EQ(ok(get("/v1/cart", {tokenHeader(token)}))["items"].size(), 1u);
@@ -165,7 +167,7 @@ TEST_P(CartServe, BadInputIsRefusedWithTheFieldAndNothingChanges) {
 
   // An archived product cannot be added.
   const Json other = product("Adire Kaftan", "ADI-2");
-  ASSERT_EQ(send("DELETE", "/v1/products/" + other["id"].get<std::string>(), Json(), {kAdmin}).status, 204);
+  ASSERT_EQ(send("DELETE", "/v1/products/" + other["id"].get<std::string>(), Json(), {as_.admin}).status, 204);
   auto archived = send("POST", "/v1/cart/items", Json{{"variantId", other["variants"][0]["id"]}});
   EXPECT_EQ(archived.status, 422) << archived.body;
   EXPECT_EQ(code(archived), "not_purchasable");
@@ -202,7 +204,7 @@ TEST_P(CartServe, PricesAndAvailabilityAreTheCataloguesNow) {
 
   // The price drops: the line shows both prices and totals at the new one.
   ok(send("PATCH", "/v1/products/" + p["id"].get<std::string>(), Json{{"price", 1'200'000}, {"version", p["version"]}},
-          {kAdmin}));
+          {as_.admin}));
   const Json repriced = ok(get("/v1/cart", {auth}));
   EXPECT_EQ(repriced["items"][0]["unitPrice"], 1'500'000);
   EXPECT_EQ(repriced["items"][0]["currentPrice"], 1'200'000);
@@ -211,7 +213,7 @@ TEST_P(CartServe, PricesAndAvailabilityAreTheCataloguesNow) {
   EXPECT_EQ(repriced["subtotal"], 3'600'000 + 3'600'000);
 
   // Archived: the line stays, marked, and leaves the totals.
-  ASSERT_EQ(send("DELETE", "/v1/products/" + p["id"].get<std::string>(), Json(), {kAdmin}).status, 204);
+  ASSERT_EQ(send("DELETE", "/v1/products/" + p["id"].get<std::string>(), Json(), {as_.admin}).status, 204);
   const Json gone = ok(get("/v1/cart", {auth}));
   ASSERT_EQ(gone["items"].size(), 2u);
   EXPECT_EQ(gone["items"][0]["purchasable"], false);
@@ -280,25 +282,26 @@ TEST_P(CartServe, TotalsWithShippingTaxAndCoupons) {
 }
 
 TEST_P(CartServe, SignedInCartsAndTheMergeAtSignIn) {
+  useRealAuth();
   start(true, "cart:\n  maxQuantityPerLine: 5\n");
   const Json p = product();
   const std::string s = p["variants"][0]["id"], m = p["variants"][1]["id"], l = p["variants"][2]["id"];
   for (const auto& v : {s, m, l}) setStock(v, 50);
 
   // Ada's own cart: no token issued, the token header is ignored.
-  const Json mine = ok(send("POST", "/v1/cart/items", Json{{"variantId", s}, {"quantity", 4}}, {kAda}));
+  const Json mine = ok(send("POST", "/v1/cart/items", Json{{"variantId", s}, {"quantity", 4}}, {as_.ada}));
   EXPECT_FALSE(mine.contains("cartToken"));
-  ok(send("POST", "/v1/cart/items", Json{{"variantId", m}}, {kAda}));
+  ok(send("POST", "/v1/cart/items", Json{{"variantId", m}}, {as_.ada}));
 
   // As a guest on another device, before signing in.
   const Json guest = ok(send("POST", "/v1/cart/items", Json{{"variantId", s}, {"quantity", 3}}));
   const std::string token = guest["cartToken"];
   ok(send("POST", "/v1/cart/items", Json{{"variantId", l}, {"quantity", 2}}, {tokenHeader(token)}));
-  EXPECT_EQ(ok(get("/v1/cart", {kAda, tokenHeader(token)}))["id"], mine["id"]);
+  EXPECT_EQ(ok(get("/v1/cart", {as_.ada, tokenHeader(token)}))["id"], mine["id"]);
 
   EXPECT_EQ(send("POST", "/v1/cart/merge", Json{{"cartToken", token}}).status, 401);
-  EXPECT_EQ(send("POST", "/v1/cart/merge", Json::object(), {kAda}).status, 400);
-  const Json merged = ok(send("POST", "/v1/cart/merge", Json{{"cartToken", token}}, {kAda}));
+  EXPECT_EQ(send("POST", "/v1/cart/merge", Json::object(), {as_.ada}).status, 400);
+  const Json merged = ok(send("POST", "/v1/cart/merge", Json{{"cartToken", token}}, {as_.ada}));
   EXPECT_EQ(merged["id"], mine["id"]);
   ASSERT_EQ(merged["items"].size(), 3u);
   EXPECT_EQ(merged["items"][0]["quantity"], 5);  // 4 + 3, capped at 5
@@ -307,12 +310,12 @@ TEST_P(CartServe, SignedInCartsAndTheMergeAtSignIn) {
   EXPECT_EQ(merged["items"][2]["quantity"], 2);
   // The guest cart is gone: its token names nothing, a second merge is 404.
   EXPECT_TRUE(ok(get("/v1/cart", {tokenHeader(token)}))["id"].is_null());
-  auto again = send("POST", "/v1/cart/merge", Json{{"cartToken", token}}, {kAda});
+  auto again = send("POST", "/v1/cart/merge", Json{{"cartToken", token}}, {as_.ada});
   EXPECT_EQ(again.status, 404) << again.body;
 
   // A user without a cart takes the guest cart over whole.
   const Json g2 = ok(send("POST", "/v1/cart/items", Json{{"variantId", m}, {"quantity", 2}}));
-  const std::string bola = "Authorization: Bearer test:u-bola:customer";
+  const std::string bola = as_.bola;
   const Json adopted = ok(send("POST", "/v1/cart/merge", Json{{"cartToken", g2["cartToken"]}}, {bola}));
   EXPECT_EQ(adopted["id"], g2["id"]);
   EXPECT_EQ(ok(get("/v1/cart", {bola}))["items"][0]["quantity"], 2);
@@ -334,13 +337,13 @@ TEST_P(CartServe, ConcurrentAddsToOneCartLoseNothing) {
       HttpClient c(server_->base());
       for (int i = 0; i < kEach; ++i) {
         const std::string variant = (i + t) % 2 ? s : m;
-        auto r = c.request("POST", "/v1/cart/items", Json{{"variantId", variant}}.dump(), {kJson, kAda});
+        auto r = c.request("POST", "/v1/cart/items", Json{{"variantId", variant}}.dump(), {kJson, as_.ada});
         if (r.status != 200) ++failures;
       }
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
-  const Json cart = ok(get("/v1/cart", {kAda}));
+  const Json cart = ok(get("/v1/cart", {as_.ada}));
   ASSERT_EQ(cart["items"].size(), 2u) << cart.dump();
   EXPECT_EQ(cart["items"][0]["quantity"].get<int>() + cart["items"][1]["quantity"].get<int>(), kThreads * kEach);
   EXPECT_EQ(cart["items"][0]["quantity"], kThreads * kEach / 2);

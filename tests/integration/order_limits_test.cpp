@@ -168,15 +168,9 @@ class VerifiedEmail : public ApiTest {
 TEST_P(VerifiedEmail, AnUnverifiedCustomerCannotOrderUntilVerified) {
   serve({pluginEntry("auth"), pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"),
          pluginEntry("orders")},
-        "auth:\n  bcryptCost: 4\n  generateKeys: true\n  keysDir: " + dir_.path() +
-            "/keys\n  publicBaseUrl: https://shop.test\ncatalog:\n  seedDemo: false\n  cacheTtl: 0s\n"
-            "orders:\n  requireVerifiedEmail: true\n");
+        authSection() + "catalog:\n  seedDemo: false\n  cacheTtl: 0s\norders:\n  requireVerifiedEmail: true\n");
   // An admin from the command line, to stock the shop.
-  const CommandResult admin = runAgape({"users", "create", "--config", dir_.path() + "/agape.yaml", "--email",
-                                        "ops@example.ng", "--password-stdin", "--role", "admin"},
-                                       {}, std::string(kPassword) + "\n");
-  ASSERT_EQ(admin.exitCode, 0) << admin.output;
-  const std::string variantId = stockedProduct({"M"}, 5, bearer("ops@example.ng"))["variants"][0]["id"];
+  const std::string variantId = stockedProduct({"M"}, 5, signIn("ops@example.ng", "admin").header)["variants"][0]["id"];
 
   ok(send("POST", "/v1/auth/register",
           Json{{"email", "ada@example.ng"}, {"password", kPassword}, {"firstName", "Ada"}, {"lastName", "Obi"}}),

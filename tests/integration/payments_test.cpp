@@ -4,7 +4,9 @@
 // and the order paid once, however often and however concurrently it is
 // delivered; bad signatures change nothing; verify applies the provider's
 // answer; a provider that is down or reports another amount is handled; the
-// built-in sandbox pays through its own checkout page.
+// built-in sandbox pays through its own checkout page. The webhook's payment
+// and the refunds run with the real auth plugin signing the callers in; the
+// other cases with test.tokens.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -40,15 +42,16 @@ class PaymentsServe : public ApiTest {
     serve({"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"), pluginEntry("orders"),
            pluginEntry("payments")},
           "catalog:\n  seedDemo: false\n  cacheTtl: 0s\n" + payments);
-    variant_ = stockedProduct({"S"}, 10)["variants"][0]["id"];
+    variant_ = stockedProduct({"S"}, 10, as_.admin)["variants"][0]["id"];
   }
   // A pending order of Ada's: 2 × ₦15,000 + ₦2,500 delivery.
-  Json order(const std::string& who = kAda) {
+  Json order() { return order(as_.ada); }
+  Json order(const std::string& who) {
     ok(send("POST", "/v1/cart/items", Json{{"variantId", variant_}, {"quantity", 2}}, {who}));
     return ok(send("POST", "/v1/orders", Json{{"shippingAddress", kAddress}}, {who}), 201);
   }
   Json initialize(const std::string& orderId, const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> headers = {kAda};
+    std::vector<std::string> headers = {as_.ada};
     headers.insert(headers.end(), extra.begin(), extra.end());
     return ok(send("POST", "/v1/payments/initialize", Json{{"orderId", orderId}, {"email", "ada@example.ng"}}, headers), 201);
   }
@@ -56,7 +59,7 @@ class PaymentsServe : public ApiTest {
     return client_->request("POST", "/v1/payments/webhook", w.body,
                             {kJson, "x-paystack-signature: " + w.signature});
   }
-  Json stock() { return ok(get("/v1/admin/inventory/" + variant_, {kAdmin})); }
+  Json stock() { return ok(get("/v1/admin/inventory/" + variant_, {as_.admin})); }
   // A paid order of Ada's: {orderId, paymentId, reference}.
   struct Paid {
     std::string orderId, paymentId, reference;
@@ -67,12 +70,12 @@ class PaymentsServe : public ApiTest {
     EXPECT_EQ(deliver(fake_->pay(init["reference"])).status, 200);
     return {orderId, init["paymentId"], init["reference"]};
   }
-  Json orderOf(const std::string& id) { return ok(get("/v1/orders/" + id, {kAda})); }
+  Json orderOf(const std::string& id) { return ok(get("/v1/orders/" + id, {as_.ada})); }
   void crashDuringCancellationRefund(bool reached) {
     start();
     const Paid p = paidOrder();
     fake_->holdRefunds(reached);
-    ok(send("POST", "/v1/orders/" + p.orderId + "/cancel", nullptr, {kAda}));
+    ok(send("POST", "/v1/orders/" + p.orderId + "/cancel", nullptr, {as_.ada}));
     ASSERT_TRUE(eventually([&] { return fake_->heldRefunds() == 1; })) << server_->output();
     server_->kill9();
     fake_->releaseRefunds();
@@ -93,7 +96,7 @@ class PaymentsServe : public ApiTest {
   // What the settle job does: asks the provider about refunds whose answer was lost.
   Json settleNow() {
     std::this_thread::sleep_for(std::chrono::milliseconds(4200));  // payments.refundSettleAfter: 4s
-    return ok(send("POST", "/v1/admin/payments/reconcile", nullptr, {kFinance}))["refunds"];
+    return ok(send("POST", "/v1/admin/payments/reconcile", nullptr, {as_.finance}))["refunds"];
   }
 
   std::unique_ptr<FakePaystack> fake_;
@@ -101,6 +104,7 @@ class PaymentsServe : public ApiTest {
 };
 
 TEST_P(PaymentsServe, AWebhookPaysTheOrderOnceHoweverOftenItComes) {
+  useRealAuth();
   start();
   const Json o = order();
   const std::string orderId = o["id"];
@@ -119,7 +123,7 @@ TEST_P(PaymentsServe, AWebhookPaysTheOrderOnceHoweverOftenItComes) {
   EXPECT_EQ(sent->metadata["orderId"], orderId);
   EXPECT_EQ(fake_->lastAuthorization(), "Bearer " + kSecret);
 
-  const Json before = ok(get("/v1/payments/" + init["paymentId"].get<std::string>(), {kAda}));
+  const Json before = ok(get("/v1/payments/" + init["paymentId"].get<std::string>(), {as_.ada}));
   EXPECT_EQ(before["status"], "initialized");
   EXPECT_EQ(before["amount"]["amount"], 3'250'000);
 
@@ -139,21 +143,21 @@ TEST_P(PaymentsServe, AWebhookPaysTheOrderOnceHoweverOftenItComes) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(answers, (std::map<std::string, int>{{"200 new", 1}, {"200 dup", 15}}));
 
-  const Json paid = ok(get("/v1/orders/" + orderId, {kAda}));
+  const Json paid = ok(get("/v1/orders/" + orderId, {as_.ada}));
   EXPECT_EQ(paid["status"], "paid");
   EXPECT_EQ(paid["version"], 2);  // one change
   EXPECT_EQ(stock()["onHand"], 8);
   EXPECT_EQ(stock()["reserved"], 0);
-  const Json payment = ok(get("/v1/payments/" + init["paymentId"].get<std::string>(), {kAda}));
+  const Json payment = ok(get("/v1/payments/" + init["paymentId"].get<std::string>(), {as_.ada}));
   EXPECT_EQ(payment["status"], "success");
   EXPECT_EQ(payment["providerTransactionId"], std::to_string(sent->id));
   EXPECT_EQ(payment["channel"], "card");
 
   // Later redelivery (Paystack retries): still 200, nothing moves.
   EXPECT_EQ(deliver(hook).status, 200);
-  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["version"], 2);
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {as_.ada}))["version"], 2);
   // A paid order cannot be paid again.
-  auto again = send("POST", "/v1/payments/initialize", Json{{"orderId", orderId}, {"email", "ada@example.ng"}}, {kAda});
+  auto again = send("POST", "/v1/payments/initialize", Json{{"orderId", orderId}, {"email", "ada@example.ng"}}, {as_.ada});
   EXPECT_EQ(again.status, 409) << again.body;
 }
 
@@ -166,11 +170,11 @@ TEST_P(PaymentsServe, ASecondPaymentForAPaidOrderIsFlaggedForRefund) {
   EXPECT_NE(first["reference"], second["reference"]);
   EXPECT_EQ(deliver(fake_->pay(first["reference"])).status, 200);
   EXPECT_EQ(deliver(fake_->pay(second["reference"])).status, 200);
-  EXPECT_EQ(ok(get("/v1/payments/" + first["paymentId"].get<std::string>(), {kAda}))["status"], "success");
-  EXPECT_EQ(ok(get("/v1/payments/" + second["paymentId"].get<std::string>(), {kAda}))["status"], "refund_due");
-  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["version"], 2);
+  EXPECT_EQ(ok(get("/v1/payments/" + first["paymentId"].get<std::string>(), {as_.ada}))["status"], "success");
+  EXPECT_EQ(ok(get("/v1/payments/" + second["paymentId"].get<std::string>(), {as_.ada}))["status"], "refund_due");
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {as_.ada}))["version"], 2);
   EXPECT_EQ(stock()["onHand"], 8);
-  EXPECT_EQ(ok(get("/v1/payments?status=refund_due", {kFinance}))["meta"]["total"], 1);
+  EXPECT_EQ(ok(get("/v1/payments?status=refund_due", {as_.finance}))["meta"]["total"], 1);
 }
 
 TEST_P(PaymentsServe, ReconciliationAppliesWhatTheWebhooksLost) {
@@ -181,20 +185,20 @@ TEST_P(PaymentsServe, ReconciliationAppliesWhatTheWebhooksLost) {
   const std::string lost = order()["id"];
   EXPECT_EQ(deliver(fake_->pay(initialize(delivered)["reference"])).status, 200);
   fake_->pay(initialize(lost)["reference"]);
-  EXPECT_EQ(ok(get("/v1/orders/" + lost, {kAda}))["status"], "pending");
+  EXPECT_EQ(ok(get("/v1/orders/" + lost, {as_.ada}))["status"], "pending");
 
-  for (const auto& who : {kAda, kFulfilment}) EXPECT_EQ(send("POST", "/v1/admin/payments/reconcile", Json(), {who}).status, 403);
-  const Json r = ok(send("POST", "/v1/admin/payments/reconcile", Json(), {kFinance}));
+  for (const auto& who : {as_.ada, as_.fulfilment}) EXPECT_EQ(send("POST", "/v1/admin/payments/reconcile", Json(), {who}).status, 403);
+  const Json r = ok(send("POST", "/v1/admin/payments/reconcile", Json(), {as_.finance}));
   EXPECT_EQ(r["checked"], 2);
   EXPECT_EQ(r["applied"], 1);
   EXPECT_EQ(r["unknown"], 0);
   EXPECT_GE(fake_->listRequests(), 2);  // pages until an empty one
-  EXPECT_EQ(ok(get("/v1/orders/" + lost, {kAda}))["status"], "paid");
-  EXPECT_EQ(ok(get("/v1/orders/" + delivered, {kAda}))["version"], 2);
+  EXPECT_EQ(ok(get("/v1/orders/" + lost, {as_.ada}))["status"], "paid");
+  EXPECT_EQ(ok(get("/v1/orders/" + delivered, {as_.ada}))["version"], 2);
   // Again: nothing left to apply.
-  EXPECT_EQ(ok(send("POST", "/v1/admin/payments/reconcile", Json(), {kAdmin}))["applied"], 0);
+  EXPECT_EQ(ok(send("POST", "/v1/admin/payments/reconcile", Json(), {as_.admin}))["applied"], 0);
   fake_->failNext(1);
-  EXPECT_EQ(send("POST", "/v1/admin/payments/reconcile", Json(), {kAdmin}).status, 503);
+  EXPECT_EQ(send("POST", "/v1/admin/payments/reconcile", Json(), {as_.admin}).status, 503);
 }
 
 TEST_P(PaymentsServe, ABadSignatureChangesNothing) {
@@ -216,12 +220,12 @@ TEST_P(PaymentsServe, ABadSignatureChangesNothing) {
   spaced.insert(1, " ");
   EXPECT_EQ(client_->request("POST", "/v1/payments/webhook", spaced, {kJson, "x-paystack-signature: " + hook.signature}).status,
             401);
-  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "pending");
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {as_.ada}))["status"], "pending");
   // Upper-case hex of the right signature is the same signature.
   std::string upper = hook.signature;
   for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   EXPECT_EQ(client_->request("POST", "/v1/payments/webhook", body, {kJson, "x-paystack-signature: " + upper}).status, 200);
-  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "paid");
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {as_.ada}))["status"], "paid");
 }
 
 TEST_P(PaymentsServe, VerifyAppliesTheProvidersAnswer) {
@@ -230,22 +234,22 @@ TEST_P(PaymentsServe, VerifyAppliesTheProvidersAnswer) {
   const Json init = initialize(orderId);
   const std::string reference = init["reference"];
   // Not paid yet: Paystack calls it abandoned (it can still succeed later).
-  EXPECT_EQ(ok(get("/v1/payments/verify/" + reference, {kAda}))["status"], "abandoned");
-  EXPECT_EQ(get("/v1/payments/verify/" + reference, {kBola}).status, 404);
+  EXPECT_EQ(ok(get("/v1/payments/verify/" + reference, {as_.ada}))["status"], "abandoned");
+  EXPECT_EQ(get("/v1/payments/verify/" + reference, {as_.bola}).status, 404);
   fake_->pay(reference);  // the webhook never arrives
-  const Json v = ok(get("/v1/payments/verify/" + reference, {kAda}));
+  const Json v = ok(get("/v1/payments/verify/" + reference, {as_.ada}));
   EXPECT_EQ(v["status"], "success");
-  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "paid");
-  EXPECT_EQ(ok(get("/v1/payments/verify/" + reference, {kFinance}))["status"], "success");
-  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["version"], 2);
-  EXPECT_EQ(get("/v1/payments/verify/AGP-unknown", {kAda}).status, 404);
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {as_.ada}))["status"], "paid");
+  EXPECT_EQ(ok(get("/v1/payments/verify/" + reference, {as_.finance}))["status"], "success");
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {as_.ada}))["version"], 2);
+  EXPECT_EQ(get("/v1/payments/verify/AGP-unknown", {as_.ada}).status, 404);
 
   // Another amount than asked: not applied, flagged.
   const std::string order2 = order()["id"];
   const std::string ref2 = initialize(order2)["reference"];
   EXPECT_EQ(deliver(fake_->pay(ref2, 100)).status, 200);
-  EXPECT_EQ(ok(get("/v1/payments/verify/" + ref2, {kAda}))["status"], "amount_mismatch");
-  EXPECT_EQ(ok(get("/v1/orders/" + order2, {kAda}))["status"], "pending");
+  EXPECT_EQ(ok(get("/v1/payments/verify/" + ref2, {as_.ada}))["status"], "amount_mismatch");
+  EXPECT_EQ(ok(get("/v1/orders/" + order2, {as_.ada}))["status"], "pending");
 }
 
 TEST_P(PaymentsServe, TheProviderDownOrTheOrderGoneAreHandled) {
@@ -253,39 +257,39 @@ TEST_P(PaymentsServe, TheProviderDownOrTheOrderGoneAreHandled) {
   const std::string orderId = order()["id"];
   fake_->failNext(1);
   const Json body{{"orderId", orderId}, {"email", "ada@example.ng"}};
-  auto down = send("POST", "/v1/payments/initialize", body, {kAda, "Idempotency-Key: pay-1"});
+  auto down = send("POST", "/v1/payments/initialize", body, {as_.ada, "Idempotency-Key: pay-1"});
   EXPECT_EQ(down.status, 503) << down.body;
   EXPECT_EQ(code(down), "unavailable");
-  EXPECT_EQ(ok(get("/v1/payments?status=failed", {kAda}))["meta"]["total"], 1);
+  EXPECT_EQ(ok(get("/v1/payments?status=failed", {as_.ada}))["meta"]["total"], 1);
   // The key was given back: the retry goes through, and its replay is identical.
-  auto up = send("POST", "/v1/payments/initialize", body, {kAda, "Idempotency-Key: pay-1"});
+  auto up = send("POST", "/v1/payments/initialize", body, {as_.ada, "Idempotency-Key: pay-1"});
   ASSERT_EQ(up.status, 201) << up.body;
-  auto replay = send("POST", "/v1/payments/initialize", body, {kAda, "Idempotency-Key: pay-1"});
+  auto replay = send("POST", "/v1/payments/initialize", body, {as_.ada, "Idempotency-Key: pay-1"});
   EXPECT_EQ(replay.status, 201);
   EXPECT_EQ(Json::parse(replay.body), Json::parse(up.body));
   EXPECT_EQ(send("POST", "/v1/payments/initialize", Json{{"orderId", orderId}, {"email", "other@example.ng"}},
-                 {kAda, "Idempotency-Key: pay-1"}).status,
+                 {as_.ada, "Idempotency-Key: pay-1"}).status,
             409);
   // Someone else's order, an unknown one, bad input.
-  EXPECT_EQ(send("POST", "/v1/payments/initialize", body, {kBola}).status, 404);
-  EXPECT_EQ(send("POST", "/v1/payments/initialize", Json{{"orderId", "nope"}, {"email", "ada@example.ng"}}, {kAda}).status, 404);
-  EXPECT_EQ(fields(send("POST", "/v1/payments/initialize", Json{{"orderId", orderId}, {"email", "ada"}}, {kAda})),
+  EXPECT_EQ(send("POST", "/v1/payments/initialize", body, {as_.bola}).status, 404);
+  EXPECT_EQ(send("POST", "/v1/payments/initialize", Json{{"orderId", "nope"}, {"email", "ada@example.ng"}}, {as_.ada}).status, 404);
+  EXPECT_EQ(fields(send("POST", "/v1/payments/initialize", Json{{"orderId", orderId}, {"email", "ada"}}, {as_.ada})),
             (std::set<std::string>{"email"}));
   EXPECT_EQ(send("POST", "/v1/payments/initialize", body).status, 401);
 
   // Paid after the order was cancelled: the payment is kept as refund due.
   const std::string reference = Json::parse(up.body)["reference"];
-  ok(send("POST", "/v1/orders/" + orderId + "/cancel", Json::object(), {kAda}));
+  ok(send("POST", "/v1/orders/" + orderId + "/cancel", Json::object(), {as_.ada}));
   EXPECT_EQ(deliver(fake_->pay(reference)).status, 200);
-  EXPECT_EQ(ok(get("/v1/payments/verify/" + reference, {kAda}))["status"], "refund_due");
-  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "cancelled");
+  EXPECT_EQ(ok(get("/v1/payments/verify/" + reference, {as_.ada}))["status"], "refund_due");
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {as_.ada}))["status"], "cancelled");
 
   // Lists: one's own; staff all.
-  order(kBola);
-  EXPECT_EQ(ok(get("/v1/payments", {kAda}))["meta"]["total"], 2);
-  EXPECT_EQ(ok(get("/v1/payments", {kBola}))["meta"]["total"], 0);
-  EXPECT_EQ(ok(get("/v1/payments?orderId=" + orderId, {kFinance}))["meta"]["total"], 2);
-  EXPECT_EQ(get("/v1/payments/" + std::string(Json::parse(up.body)["paymentId"]), {kBola}).status, 404);
+  order(as_.bola);
+  EXPECT_EQ(ok(get("/v1/payments", {as_.ada}))["meta"]["total"], 2);
+  EXPECT_EQ(ok(get("/v1/payments", {as_.bola}))["meta"]["total"], 0);
+  EXPECT_EQ(ok(get("/v1/payments?orderId=" + orderId, {as_.finance}))["meta"]["total"], 2);
+  EXPECT_EQ(get("/v1/payments/" + std::string(Json::parse(up.body)["paymentId"]), {as_.bola}).status, 404);
 }
 
 TEST_P(PaymentsServe, TheSandboxPaysThroughItsCheckoutPage) {
@@ -301,15 +305,16 @@ TEST_P(PaymentsServe, TheSandboxPaysThroughItsCheckoutPage) {
   EXPECT_EQ(fake_->requests(), 0);  // no network
   auto paid = client_->request("POST", path + "/pay", "", {});
   EXPECT_EQ(paid.status, 200) << paid.body;
-  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "paid");
-  EXPECT_EQ(ok(get("/v1/payments/verify/" + init["reference"].get<std::string>(), {kAda}))["status"], "success");
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {as_.ada}))["status"], "paid");
+  EXPECT_EQ(ok(get("/v1/payments/verify/" + init["reference"].get<std::string>(), {as_.ada}))["status"], "success");
   // Paying twice changes nothing.
   EXPECT_EQ(client_->request("POST", path + "/pay", "", {}).status, 200);
-  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["version"], 2);
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {as_.ada}))["version"], 2);
   EXPECT_EQ(get("/v1/sandbox/checkout/AGP-nope").status, 404);
 }
 
 TEST_P(PaymentsServe, RefundsInPartsThenInFullRefundTheOrder) {
+  useRealAuth();
   start();
   const Json o = order();
   const std::string orderId = o["id"];
@@ -317,40 +322,40 @@ TEST_P(PaymentsServe, RefundsInPartsThenInFullRefundTheOrder) {
   const std::string paymentId = init["paymentId"], reference = init["reference"];
   const std::string path = "/v1/payments/" + paymentId + "/refund";
   // Not before it succeeded.
-  auto early = send("POST", path, Json{{"reason", "customer asked"}}, {kFinance});
+  auto early = send("POST", path, Json{{"reason", "customer asked"}}, {as_.finance});
   EXPECT_EQ(early.status, 409) << early.body;
   EXPECT_EQ(code(early), "invalid_state");
   ASSERT_EQ(deliver(fake_->pay(reference)).status, 200);
 
-  for (const auto& who : {kAda, kFulfilment, kMerchant})
+  for (const auto& who : {as_.ada, as_.fulfilment, as_.merchant})
     EXPECT_EQ(send("POST", path, Json{{"reason", "x"}}, {who}).status, 403);
-  EXPECT_EQ(fields(send("POST", path, Json::object(), {kFinance})), (std::set<std::string>{"reason"}));
-  EXPECT_EQ(fields(send("POST", path, Json{{"reason", "x"}, {"amount", 0}}, {kFinance})), (std::set<std::string>{"amount"}));
-  EXPECT_EQ(fields(send("POST", path, Json{{"reason", "x"}, {"amount", 3'250'001}}, {kFinance})),
+  EXPECT_EQ(fields(send("POST", path, Json::object(), {as_.finance})), (std::set<std::string>{"reason"}));
+  EXPECT_EQ(fields(send("POST", path, Json{{"reason", "x"}, {"amount", 0}}, {as_.finance})), (std::set<std::string>{"amount"}));
+  EXPECT_EQ(fields(send("POST", path, Json{{"reason", "x"}, {"amount", 3'250'001}}, {as_.finance})),
             (std::set<std::string>{"amount"}));
-  EXPECT_EQ(send("POST", "/v1/payments/nope/refund", Json{{"reason", "x"}}, {kFinance}).status, 404);
+  EXPECT_EQ(send("POST", "/v1/payments/nope/refund", Json{{"reason", "x"}}, {as_.finance}).status, 404);
 
   // A part: pending until Paystack reports it; the order stays paid.
   const Json part = ok(send("POST", path, Json{{"reason", "one dress returned"}, {"amount", 1'500'000}},
-                            {kFinance, "Idempotency-Key: refund-1"}),
+                            {as_.finance, "Idempotency-Key: refund-1"}),
                        202);
   EXPECT_EQ(part["status"], "pending");
   EXPECT_EQ(part["amount"], 1'500'000);
-  EXPECT_EQ(part["requestedBy"], "u-finance");
+  EXPECT_EQ(part["requestedBy"], as_.financeId);
   ASSERT_EQ(fake_->refunds().size(), 1u);
   EXPECT_EQ(fake_->refunds()[0].transactionReference, reference);
   EXPECT_EQ(fake_->refunds()[0].amount, 1'500'000);
   // The same key again: the first answer, no second refund at Paystack.
   EXPECT_EQ(ok(send("POST", path, Json{{"reason", "one dress returned"}, {"amount", 1'500'000}},
-                    {kFinance, "Idempotency-Key: refund-1"}),
+                    {as_.finance, "Idempotency-Key: refund-1"}),
                202)["id"],
             part["id"]);
   EXPECT_EQ(fake_->refunds().size(), 1u);
   const auto processed = fake_->settleRefund(fake_->refunds()[0].id);
   EXPECT_EQ(deliver(processed).status, 200);
   EXPECT_EQ(ok(deliver(processed))["duplicate"], true);
-  EXPECT_EQ(ok(get("/v1/payments/" + paymentId, {kAda}))["refundedAmount"], 1'500'000);
-  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "paid");
+  EXPECT_EQ(ok(get("/v1/payments/" + paymentId, {as_.ada}))["refundedAmount"], 1'500'000);
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {as_.ada}))["status"], "paid");
 
   // The rest, asked five times at once: one refund goes through.
   std::atomic<int> accepted{0}, refused{0};
@@ -358,7 +363,7 @@ TEST_P(PaymentsServe, RefundsInPartsThenInFullRefundTheOrder) {
   for (int i = 0; i < 5; ++i)
     threads.emplace_back([&] {
       HttpClient c(server_->base());
-      auto r = c.request("POST", path, Json{{"reason", "order returned"}}.dump(), {kJson, kFinance});
+      auto r = c.request("POST", path, Json{{"reason", "order returned"}}.dump(), {kJson, as_.finance});
       if (r.status == 202) ++accepted;
       else if (r.status == 409 && code(r) == "already_refunded") ++refused;
     });
@@ -368,8 +373,8 @@ TEST_P(PaymentsServe, RefundsInPartsThenInFullRefundTheOrder) {
   ASSERT_EQ(fake_->refunds().size(), 2u);
   EXPECT_EQ(fake_->refunds()[1].amount, 1'750'000);
   EXPECT_EQ(deliver(fake_->settleRefund(fake_->refunds()[1].id)).status, 200);
-  EXPECT_EQ(ok(get("/v1/payments/" + paymentId, {kFinance}))["refundedAmount"], 3'250'000);
-  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "refunded");
+  EXPECT_EQ(ok(get("/v1/payments/" + paymentId, {as_.finance}))["refundedAmount"], 3'250'000);
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {as_.ada}))["status"], "refunded");
 }
 
 TEST_P(PaymentsServe, ARefusedRefundCanBeAskedAgain) {
@@ -377,12 +382,12 @@ TEST_P(PaymentsServe, ARefusedRefundCanBeAskedAgain) {
   const Paid p = paidOrder();
   const std::string path = "/v1/payments/" + p.paymentId + "/refund";
   fake_->refuseRefunds(1);
-  auto refused = send("POST", path, Json{{"reason", "customer asked"}}, {kAdmin, "Idempotency-Key: again-1"});
+  auto refused = send("POST", path, Json{{"reason", "customer asked"}}, {as_.admin, "Idempotency-Key: again-1"});
   EXPECT_EQ(refused.status, 422) << refused.body;
   EXPECT_EQ(code(refused), "refund_failed");
-  EXPECT_EQ(ok(get("/v1/admin/payments/refunds?status=failed", {kFinance}))["meta"]["total"], 1);
+  EXPECT_EQ(ok(get("/v1/admin/payments/refunds?status=failed", {as_.finance}))["meta"]["total"], 1);
   // Refused for sure: the amount and the key are free again.
-  EXPECT_EQ(ok(send("POST", path, Json{{"reason", "customer asked"}}, {kAdmin, "Idempotency-Key: again-1"}), 202)["amount"],
+  EXPECT_EQ(ok(send("POST", path, Json{{"reason", "customer asked"}}, {as_.admin, "Idempotency-Key: again-1"}), 202)["amount"],
             3'250'000);
   ASSERT_EQ(fake_->refunds().size(), 1u);
   EXPECT_EQ(deliver(fake_->settleRefund(fake_->refunds()[0].id)).status, 200);
@@ -396,10 +401,10 @@ TEST_P(PaymentsServe, TheSandboxRefundsAtOnce) {
   const std::string url = init["authorizationUrl"];
   ASSERT_EQ(client_->request("POST", url.substr(url.find("/v1/")) + "/pay", "", {}).status, 200);
   const Json r = ok(send("POST", "/v1/payments/" + init["paymentId"].get<std::string>() + "/refund",
-                         Json{{"reason", "test"}}, {kAdmin}),
+                         Json{{"reason", "test"}}, {as_.admin}),
                     202);
   EXPECT_EQ(r["status"], "processed");
-  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {kAda}))["status"], "refunded");
+  EXPECT_EQ(ok(get("/v1/orders/" + orderId, {as_.ada}))["status"], "refunded");
 }
 
 TEST_P(PaymentsServe, CancellingAPaidOrderRefundsItOnceAndPutsItsUnitsBack) {
@@ -412,7 +417,7 @@ TEST_P(PaymentsServe, CancellingAPaidOrderRefundsItOnceAndPutsItsUnitsBack) {
   for (int i = 0; i < 16; ++i)
     threads.emplace_back([&] {
       HttpClient c(server_->base());
-      auto r = c.request("POST", "/v1/orders/" + p.orderId + "/cancel", R"({"reason":"changed my mind"})", {kJson, kAda});
+      auto r = c.request("POST", "/v1/orders/" + p.orderId + "/cancel", R"({"reason":"changed my mind"})", {kJson, as_.ada});
       if (r.status == 200) ++cancelled;
       else if (r.status == 409) ++refused;
     });
@@ -440,34 +445,34 @@ TEST_P(PaymentsServe, CancellingAPaidOrderRefundsItOnceAndPutsItsUnitsBack) {
   const Json done = orderOf(p.orderId);
   EXPECT_EQ(done["status"], "refunded");
   EXPECT_EQ(done["refund"], (Json{{"status", "refunded"}, {"amount", 3'250'000}}));
-  EXPECT_EQ(ok(get("/v1/orders/stats", {kAdmin}))["revenue"], 0);
-  EXPECT_EQ(ok(get("/v1/payments/" + p.paymentId, {kFinance}))["refundedAmount"], 3'250'000);
-  const Json refunds = ok(get("/v1/admin/payments/refunds", {kFinance}));
+  EXPECT_EQ(ok(get("/v1/orders/stats", {as_.admin}))["revenue"], 0);
+  EXPECT_EQ(ok(get("/v1/payments/" + p.paymentId, {as_.finance}))["refundedAmount"], 3'250'000);
+  const Json refunds = ok(get("/v1/admin/payments/refunds", {as_.finance}));
   ASSERT_EQ(refunds["meta"]["total"], 1);
   EXPECT_EQ(refunds["data"][0]["origin"], "order.cancelled:" + p.orderId);
   EXPECT_EQ(refunds["data"][0]["requestedBy"], "u-ada");
   // A cancelled order that was never paid cannot be made refunded by hand.
   const std::string unpaid = order()["id"];
-  ok(send("POST", "/v1/orders/" + unpaid + "/cancel", nullptr, {kAda}));
-  EXPECT_EQ(code(send("PATCH", "/v1/orders/" + unpaid + "/status", Json{{"status", "refunded"}}, {kAdmin})),
+  ok(send("POST", "/v1/orders/" + unpaid + "/cancel", nullptr, {as_.ada}));
+  EXPECT_EQ(code(send("PATCH", "/v1/orders/" + unpaid + "/status", Json{{"status", "refunded"}}, {as_.admin})),
             "invalid_transition");
 }
 
 TEST_P(PaymentsServe, ARefusedCancellationRefundIsVisibleToFinanceAndCanBeAskedAgain) {
   start();
   const Paid p = paidOrder();
-  ok(send("POST", "/v1/orders/" + p.orderId + "/cancel", nullptr, {kAdmin}));
+  ok(send("POST", "/v1/orders/" + p.orderId + "/cancel", nullptr, {as_.admin}));
   ASSERT_TRUE(eventually([&] { return fake_->refunds().size() == 1; })) << server_->output();
   ASSERT_EQ(deliver(fake_->settleRefund(fake_->refunds()[0].id, false)).status, 200);
   // Not silent: the order says so, finance's list shows it, and the amount is free again.
   EXPECT_EQ(orderOf(p.orderId)["refund"]["status"], "failed");
   EXPECT_EQ(orderOf(p.orderId)["status"], "cancelled");
-  const Json failed = ok(get("/v1/admin/payments/refunds?status=failed", {kFinance}));
+  const Json failed = ok(get("/v1/admin/payments/refunds?status=failed", {as_.finance}));
   ASSERT_EQ(failed["meta"]["total"], 1);
   EXPECT_EQ(failed["data"][0]["paymentId"], p.paymentId);
-  EXPECT_EQ(get("/v1/admin/payments/refunds", {kAda}).status, 403);
+  EXPECT_EQ(get("/v1/admin/payments/refunds", {as_.ada}).status, 403);
   const Json again = ok(send("POST", "/v1/payments/" + p.paymentId + "/refund", Json{{"reason", "order cancelled"}},
-                             {kFinance}),
+                             {as_.finance}),
                         202);
   EXPECT_EQ(again["amount"], 3'250'000);
   EXPECT_EQ(orderOf(p.orderId)["refund"]["status"], "pending");
@@ -483,16 +488,16 @@ TEST_P(PaymentsServe, RefundingADuplicatePaymentLeavesTheOrderAlone) {
   ASSERT_EQ(deliver(fake_->pay(first["reference"])).status, 200);
   ASSERT_EQ(deliver(fake_->pay(second["reference"])).status, 200);
   const std::string duplicate = second["paymentId"];
-  EXPECT_EQ(ok(get("/v1/payments/" + duplicate, {kFinance}))["status"], "refund_due");
-  ok(send("POST", "/v1/payments/" + duplicate + "/refund", Json{{"reason", "paid twice"}}, {kFinance}), 202);
+  EXPECT_EQ(ok(get("/v1/payments/" + duplicate, {as_.finance}))["status"], "refund_due");
+  ok(send("POST", "/v1/payments/" + duplicate + "/refund", Json{{"reason", "paid twice"}}, {as_.finance}), 202);
   ASSERT_EQ(deliver(fake_->settleRefund(fake_->refunds()[0].id)).status, 200);
-  EXPECT_EQ(ok(get("/v1/payments/" + duplicate, {kFinance}))["refundedAmount"], 3'250'000);
+  EXPECT_EQ(ok(get("/v1/payments/" + duplicate, {as_.finance}))["refundedAmount"], 3'250'000);
   // The first payment's money is kept: the order stays paid, no refund shown.
   const Json o = orderOf(orderId);
   EXPECT_EQ(o["status"], "paid");
   EXPECT_TRUE(o["refund"].is_null()) << o.dump();
   EXPECT_EQ(o["version"], 2);
-  EXPECT_EQ(ok(get("/v1/orders/stats", {kAdmin}))["revenue"], 3'250'000);
+  EXPECT_EQ(ok(get("/v1/orders/stats", {as_.admin}))["revenue"], 3'250'000);
 }
 
 TEST_P(PaymentsServe, ARefundWhoseAnswerWasLostIsNeverSentTwice) {
@@ -501,15 +506,15 @@ TEST_P(PaymentsServe, ARefundWhoseAnswerWasLostIsNeverSentTwice) {
   const std::string path = "/v1/payments/" + p.paymentId + "/refund";
   // Paystack takes the refund, then the answer is lost (503).
   fake_->loseRefundAnswers(1);
-  const Json first = ok(send("POST", path, Json{{"reason", "customer asked"}}, {kFinance, "Idempotency-Key: r-1"}), 202);
+  const Json first = ok(send("POST", path, Json{{"reason", "customer asked"}}, {as_.finance, "Idempotency-Key: r-1"}), 202);
   EXPECT_EQ(first["status"], "pending");
   EXPECT_TRUE(first["failure"].is_string());
   ASSERT_EQ(fake_->refunds().size(), 1u);
   // Asking again sends nothing new: the same key answers with the same
   // refund, another request finds the amount taken.
-  EXPECT_EQ(ok(send("POST", path, Json{{"reason", "customer asked"}}, {kFinance, "Idempotency-Key: r-1"}), 202)["id"],
+  EXPECT_EQ(ok(send("POST", path, Json{{"reason", "customer asked"}}, {as_.finance, "Idempotency-Key: r-1"}), 202)["id"],
             first["id"]);
-  EXPECT_EQ(code(send("POST", path, Json{{"reason", "customer asked"}}, {kFinance})), "already_refunded");
+  EXPECT_EQ(code(send("POST", path, Json{{"reason", "customer asked"}}, {as_.finance})), "already_refunded");
   EXPECT_EQ(fake_->refunds().size(), 1u);
   EXPECT_EQ(orderOf(p.orderId)["refund"]["status"], "pending");
   // The settle job asks Paystack and finds it.
@@ -517,7 +522,7 @@ TEST_P(PaymentsServe, ARefundWhoseAnswerWasLostIsNeverSentTwice) {
   EXPECT_EQ(settled["found"], 1) << settled.dump();
   EXPECT_EQ(settled["resent"], 0);
   EXPECT_EQ(fake_->refunds().size(), 1u);
-  const Json refund = ok(get("/v1/admin/payments/refunds", {kFinance}))["data"][0];
+  const Json refund = ok(get("/v1/admin/payments/refunds", {as_.finance}))["data"][0];
   EXPECT_EQ(refund["providerRefundId"], std::to_string(fake_->refunds()[0].id));
   EXPECT_TRUE(refund["failure"].is_null());
   ASSERT_EQ(deliver(fake_->settleRefund(fake_->refunds()[0].id)).status, 200);
@@ -529,7 +534,7 @@ TEST_P(PaymentsServe, ARefundThatNeverReachedTheProviderIsSentOnceMore) {
   const Paid p = paidOrder();
   fake_->failNext(1);  // 503 before anything is created
   const Json first = ok(send("POST", "/v1/payments/" + p.paymentId + "/refund", Json{{"reason", "customer asked"}},
-                             {kFinance}),
+                             {as_.finance}),
                         202);
   EXPECT_EQ(first["status"], "pending");
   EXPECT_TRUE(fake_->refunds().empty());
@@ -540,34 +545,34 @@ TEST_P(PaymentsServe, ARefundThatNeverReachedTheProviderIsSentOnceMore) {
   // Sent and answered: later runs leave it to the webhook.
   EXPECT_EQ(settleNow()["resent"], 0);
   EXPECT_EQ(fake_->refunds().size(), 1u);
-  EXPECT_EQ(ok(get("/v1/admin/payments/refunds", {kFinance}))["data"][0]["attempts"], 2);
+  EXPECT_EQ(ok(get("/v1/admin/payments/refunds", {as_.finance}))["data"][0]["attempts"], 2);
 }
 
 TEST_P(PaymentsServe, TwoEqualPartialRefundsAreToldApart) {
   start();
   const Paid p = paidOrder();
   const std::string path = "/v1/payments/" + p.paymentId + "/refund";
-  ok(send("POST", path, Json{{"reason", "one dress"}, {"amount", 1'000'000}}, {kFinance}), 202);
-  ok(send("POST", path, Json{{"reason", "the other dress"}, {"amount", 1'000'000}}, {kFinance}), 202);
+  ok(send("POST", path, Json{{"reason", "one dress"}, {"amount", 1'000'000}}, {as_.finance}), 202);
+  ok(send("POST", path, Json{{"reason", "the other dress"}, {"amount", 1'000'000}}, {as_.finance}), 202);
   ASSERT_EQ(fake_->refunds().size(), 2u);
   // The second is processed first; its webhook cannot say which of two
   // equal refunds it is: Paystack is asked, and only that one is processed.
   const auto second = fake_->settleRefund(fake_->refunds()[1].id);
   EXPECT_EQ(ok(deliver(second))["duplicate"], false);
   const auto processed = [&] {
-    return ok(get("/v1/admin/payments/refunds?status=processed", {kFinance}))["meta"]["total"].get<int>();
+    return ok(get("/v1/admin/payments/refunds?status=processed", {as_.finance}))["meta"]["total"].get<int>();
   };
   ASSERT_TRUE(eventually([&] { return processed() == 1; })) << server_->output();
-  EXPECT_EQ(ok(get("/v1/admin/payments/refunds?status=processed", {kFinance}))["data"][0]["providerRefundId"],
+  EXPECT_EQ(ok(get("/v1/admin/payments/refunds?status=processed", {as_.finance}))["data"][0]["providerRefundId"],
             std::to_string(fake_->refunds()[1].id));
   // The first one's webhook is not taken for a redelivery of the second's.
   EXPECT_EQ(ok(deliver(fake_->settleRefund(fake_->refunds()[0].id)))["duplicate"], false);
   EXPECT_EQ(processed(), 2);
   EXPECT_EQ(ok(deliver(second))["duplicate"], true);
-  EXPECT_EQ(ok(get("/v1/payments/" + p.paymentId, {kFinance}))["refundedAmount"], 2'000'000);
+  EXPECT_EQ(ok(get("/v1/payments/" + p.paymentId, {as_.finance}))["refundedAmount"], 2'000'000);
   EXPECT_EQ(orderOf(p.orderId)["refund"], (Json{{"status", "partial"}, {"amount", 2'000'000}}));
   EXPECT_EQ(orderOf(p.orderId)["status"], "paid");
-  EXPECT_EQ(ok(get("/v1/orders/stats", {kAdmin}))["revenue"], 1'250'000);
+  EXPECT_EQ(ok(get("/v1/orders/stats", {as_.admin}))["revenue"], 1'250'000);
 }
 
 // kill -9 while the refund call is in flight: Paystack got it (or not);

@@ -9,7 +9,6 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -17,6 +16,8 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+
+#include <agape/testing/temp_dir.h>
 
 #include "db/db_pool.h"
 
@@ -41,33 +42,8 @@ inline std::string randomHex(int chars) {
   return out;
 }
 
-// A fresh temporary directory, removed with its contents.
-class TempDir {
- public:
-  TempDir() : path_(std::filesystem::temp_directory_path() / ("agape-test-" + randomHex(12))) {
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;  // best effort: a leftover temp dir must not fail a test
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-
-  // Writes `content` to `relative`, creating directories on the way.
-  void write(const std::string& relative, const std::string& content) const {
-    const auto file = path_ / relative;
-    std::filesystem::create_directories(file.parent_path());
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out << content;
-    if (!out) throw std::runtime_error("cannot write " + file.string());
-  }
-
- private:
-  std::filesystem::path path_;
-};
+// The testing kit's temporary folder (agape/testing/temp_dir.h).
+using agape::testing::TempDir;
 
 inline std::string withQueryParam(const std::string& url, const std::string& param) {
   return url + (url.find('?') == std::string::npos ? "?" : "&") + param;

@@ -90,6 +90,21 @@ std::optional<std::string> percentDecode(std::string_view text, bool plusIsSpace
   return out;
 }
 
+void splitQuery(std::string_view query, std::vector<std::pair<std::string, std::string>>& out) {
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view piece = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (piece.empty()) continue;
+    const auto eq = piece.find('=');
+    const std::string_view key = piece.substr(0, eq);
+    const std::string_view value = eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1);
+    auto k = percentDecode(key, true);
+    auto v = percentDecode(value, true);
+    out.emplace_back(k ? std::move(*k) : std::string(key), v ? std::move(*v) : std::string(value));
+  }
+}
+
 void RouteTable::add(Route route) {
   auto segments = splitTemplate(route.pathTemplate);
   std::string shape = shapeOf(segments);

@@ -67,4 +67,9 @@ std::vector<std::string> splitTemplate(std::string_view pathTemplate);
 // queries). Returns nullopt on a malformed escape.
 std::optional<std::string> percentDecode(std::string_view text, bool plusIsSpace);
 
+// Appends the decoded pairs of a query string, in order:
+// "a=1&b=x%20y&flag" → (a, 1), (b, x y), (flag, ""). A malformed escape
+// leaves that part as it was sent.
+void splitQuery(std::string_view query, std::vector<std::pair<std::string, std::string>>& out);
+
 }  // namespace agape::kernel

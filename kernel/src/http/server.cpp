@@ -28,22 +28,6 @@ namespace Tcp = Pistache::Tcp;
 
 namespace {
 
-// "a=1&b=x%20y&flag" → (a, 1), (b, x y), (flag, ""), in order.
-void splitQuery(std::string_view query, std::vector<std::pair<std::string, std::string>>& out) {
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view piece = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (piece.empty()) continue;
-    const auto eq = piece.find('=');
-    const std::string_view key = piece.substr(0, eq);
-    const std::string_view value = eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1);
-    auto k = percentDecode(key, true);
-    auto v = percentDecode(value, true);
-    out.emplace_back(k ? std::move(*k) : std::string(key), v ? std::move(*v) : std::string(value));
-  }
-}
-
 // Pistache 0.0.5 writes only typed headers (raw ones are dropped), typed
 // headers have compile-time names, and each one costs an allocation and a
 // stream write. So the whole header block of a response travels as ONE typed

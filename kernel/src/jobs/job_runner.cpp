@@ -383,9 +383,10 @@ void JobRunner::pauseUnlessStopping(milliseconds pause) {
   schedulerCv_.wait_for(lock, pause, [&] { return stopping_.load(); });
 }
 
-int JobRunner::runDue() {
+int JobRunner::runDue(std::string_view queuePrefix) {
   int ran = 0;
   for (auto& [name, q] : queues_) {
+    if (name.compare(0, queuePrefix.size(), queuePrefix) != 0) continue;
     for (;;) {
       auto claimed = store_.claim(name, kRunDueBatch, workerId_, q->lease);
       if (claimed.empty()) break;

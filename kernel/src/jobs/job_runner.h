@@ -76,9 +76,9 @@ class JobRunner {
   bool running() const { return started_; }
 
   // Synchronous, on the calling thread (tests, benchmarks): claims and runs
-  // every job due now in the registered queues until none is left; returns
-  // how many ran.
-  int runDue();
+  // every job due now in the registered queues whose names start with
+  // `queuePrefix` (all by default) until none is left; returns how many ran.
+  int runDue(std::string_view queuePrefix = {});
   // Synchronous: fires every due cron tick this instance knows; returns how
   // many it fired (ticks another instance took are not counted).
   int tickCron();

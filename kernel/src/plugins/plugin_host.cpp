@@ -50,9 +50,9 @@ void PluginHost::enter(Phase expected, const char* operation) {
   phase_ = Phase::Failed;
 }
 
-std::string PluginHost::migrationsDirOf(const PluginEntry& entry) const {
+std::string pluginMigrationsDir(const PluginEntry& entry, const std::vector<std::string>& migrationPaths) {
   if (!entry.migrations.empty()) return entry.migrations;
-  for (const auto& root : config_.migrationPaths) {
+  for (const auto& root : migrationPaths) {
     std::error_code ec;
     auto dir = std::filesystem::path(root) / entry.id;
     if (std::filesystem::is_directory(dir, ec)) return dir.string();
@@ -72,7 +72,7 @@ void PluginHost::load() {
   for (const auto& entry : config_.enabled) {
     auto library = PluginLibrary::open(entry.id, locatePluginLibrary(entry, config_.paths));
     PluginInfo info = library.info();
-    info.migrationsDir = migrationsDirOf(entry);
+    info.migrationsDir = pluginMigrationsDir(entry, config_.migrationPaths);
     logger_.info("plugin loaded", {{"plugin", info.id}, {"version", info.version}, {"path", info.path}});
     opened.push_back(std::move(library));
     found.push_back(std::move(info));

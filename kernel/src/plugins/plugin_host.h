@@ -26,6 +26,11 @@
 
 namespace agape::kernel {
 
+// The migrations folder of a plugin entry: its own `migrations:` when given,
+// else <root>/<id> under the first of `migrationPaths` that has one; empty
+// when the plugin ships none.
+std::string pluginMigrationsDir(const PluginEntry& entry, const std::vector<std::string>& migrationPaths);
+
 class PluginHost {
  public:
   using SectionFactory = std::function<std::unique_ptr<agape::ConfigView>(const PluginInfo&)>;
@@ -70,7 +75,6 @@ class PluginHost {
 
   void enter(Phase expected, const char* operation);
   void constructPlugins();
-  std::string migrationsDirOf(const PluginEntry& entry) const;
 
   PluginsConfig config_;
   JsonLogger logger_{"kernel"};

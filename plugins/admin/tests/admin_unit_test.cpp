@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <agape/json.h>
+#include <agape/testing/config_text.h>
 
 #include "admin_config.h"
 #include "audit_api.h"
@@ -18,7 +19,6 @@
 #include "dashboard_api.h"
 #include "jobs_api.h"
 #include "report_cache.h"
-#include "section_decode_support.h"
 #include "shop_calendar.h"
 
 namespace agape::admin {
@@ -26,8 +26,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-AdminConfig decode(const std::string& y) { return test::decodeSection(y, "admin", decodeAdminConfig); }
-std::string errorOf(const std::string& y) { return test::sectionError(y, "admin", decodeAdminConfig); }
+AdminConfig decode(const std::string& y) { return agape::testing::decodeSection(y, "admin", decodeAdminConfig); }
+std::string errorOf(const std::string& y) { return agape::testing::sectionError(y, "admin", decodeAdminConfig); }
 
 // A tz database of two zones in a fresh folder, as TZDIR while it lives.
 class FakeZoneinfo {

@@ -1,17 +1,17 @@
 // The auth: section is decoded strictly, with messages naming key and place.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
+#include <filesystem>
+
+#include <agape/testing/config_text.h>
 
 #include "auth_config.h"
-#include "section_decode_support.h"
 
 namespace agape::auth {
 namespace {
 
-AuthConfig decode(const std::string& yaml) { return test::decodeSection(yaml, "auth", decodeAuthConfig); }
-std::string errorOf(const std::string& yaml) { return test::sectionError(yaml, "auth", decodeAuthConfig); }
+AuthConfig decode(const std::string& yaml) { return agape::testing::decodeSection(yaml, "auth", decodeAuthConfig); }
+std::string errorOf(const std::string& yaml) { return agape::testing::sectionError(yaml, "auth", decodeAuthConfig); }
 
 TEST(AuthConfig, DefaultsWhenAbsent) {
   AuthConfig c = decode("other: 1\n");
@@ -88,13 +88,8 @@ TEST(AuthConfig, ExactErrorMessages) {
 }
 
 AuthConfig decodeShipped(const std::string& name) {
-  std::string file = std::string(AGAPE_SOURCE_DIR) + "/config/" + name;
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto root = kernel::parseYamlDocument(text.str(), file);
-  kernel::TreeConfigView top(root, "", std::make_shared<const kernel::EnvLookup>(kernel::processEnv()));
-  return decodeAuthConfig(*top.child("auth"));
+  const auto file = agape::testing::ConfigText::load(std::string(AGAPE_SOURCE_DIR) + "/config/" + name);
+  return decodeAuthConfig(*file.section("auth"));
 }
 
 TEST(AuthConfig, ShippedFiles) {

@@ -5,17 +5,18 @@
 #include <fstream>
 #include <sys/stat.h>
 
-#include "db_test_support.h"
+#include <agape/problem.h>
+#include <agape/testing/manual_clock.h>
+#include <agape/testing/temp_dir.h>
+
 #include "key_store.h"
 #include "token_authenticator.h"
-#include "agape/problem.h"
-#include "agape/testing/manual_clock.h"
 
 namespace agape::auth {
 namespace {
 
 namespace fs = std::filesystem;
-using kernel::testing::TempDir;
+using agape::testing::TempDir;
 
 TEST(KeyStore, DevelopmentGeneratesAPrivateKeyReadableOnlyByTheOwner) {
   TempDir tmp;

@@ -5,10 +5,8 @@
 
 #include <thread>
 
-#include <agape/logger.h>
+#include <agape/testing/database_test.h>
 
-#include "db_test_support.h"
-#include "migrate/migrator.h"
 #include "one_time_tokens.h"
 #include "session_store.h"
 #include "user_store.h"
@@ -16,34 +14,21 @@
 namespace agape::auth {
 namespace {
 
-using kernel::testing::Backend;
-
-class QuietLogger final : public Logger {
- public:
-  bool enabled(LogLevel) const override { return false; }
-  void log(LogLevel, std::string_view, std::initializer_list<LogField>) override {}
-};
-
 constexpr long long kT0 = 1'800'000'000;
 constexpr long long kTtl = 30LL * 24 * 3600;
 constexpr long long kGrace = 10;
 
-class SessionStoreTest : public kernel::testing::DbTest {
+class SessionStoreTest : public agape::testing::DatabaseTest {
  protected:
   void SetUp() override {
-    DbTest::SetUp();
+    DatabaseTest::SetUp();
     if (IsSkipped()) return;
-    db_ = database().open(4);
-    QuietLogger log;
-    kernel::Migrator(*db_, {{"auth", AGAPE_AUTH_MIGRATIONS}}).up(log);
+    database_ = makeDatabase({{"auth", AGAPE_AUTH_MIGRATIONS}});
+    db_ = &database_->db();
     db_->run([&](Tx& tx) {
       insertUser(tx, NewUser{"u1", "ada@example.ng", "$2b$04$x", "Ada", "Obi", std::nullopt}, kT0);
       insertUser(tx, NewUser{"u2", "bola@example.ng", "$2b$04$x", "Bola", "Ade", std::nullopt}, kT0);
     });
-  }
-  void TearDown() override {
-    db_.reset();
-    DbTest::TearDown();
   }
 
   NewSession login(const std::string& sid = "s1", const std::string& user = "u1") {
@@ -62,7 +47,8 @@ class SessionStoreTest : public kernel::testing::DbTest {
   }
 
   SessionStore store_{"test-secret", kTtl, kGrace};
-  std::unique_ptr<kernel::DbPool> db_;
+  std::unique_ptr<agape::testing::TestDatabase> database_;
+  Database* db_ = nullptr;
 };
 
 TEST_P(SessionStoreTest, TokensAreStoredOnlyAsHashes) {
@@ -219,8 +205,7 @@ TEST_P(SessionStoreTest, UsersWithRolesAreFoundByExactRole) {
   EXPECT_TRUE(ids({}).empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, SessionStoreTest, ::testing::Values(Backend::Sqlite, Backend::Postgres),
-                         kernel::testing::backendName);
+AGAPE_DATABASE_TESTS(SessionStoreTest);
 
 }  // namespace
 }  // namespace agape::auth

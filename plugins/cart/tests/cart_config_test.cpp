@@ -1,14 +1,15 @@
 // The cart: section is decoded strictly, with messages naming key and place.
 #include <gtest/gtest.h>
 
+#include <agape/testing/config_text.h>
+
 #include "cart_config.h"
-#include "section_decode_support.h"
 
 namespace agape::cart {
 namespace {
 
-CartConfig decode(const std::string& yaml) { return test::decodeSection(yaml, "cart", decodeCartConfig); }
-std::string errorOf(const std::string& yaml) { return test::sectionError(yaml, "cart", decodeCartConfig); }
+CartConfig decode(const std::string& yaml) { return agape::testing::decodeSection(yaml, "cart", decodeCartConfig); }
+std::string errorOf(const std::string& yaml) { return agape::testing::sectionError(yaml, "cart", decodeCartConfig); }
 
 TEST(CartConfig, DefaultsWhenAbsent) {
   const CartConfig c = decode("other: 1\n");

@@ -5,15 +5,12 @@
 
 #include <map>
 
+#include <agape/testing/database_test.h>
+
 #include "cart_store.h"
-#include "db_test_support.h"
-#include "log/log.h"
-#include "migrate/migrator.h"
 
 namespace agape::cart {
 namespace {
-
-using kernel::testing::Backend;
 
 catalog::VariantSummary variant(const std::string& id, std::int64_t price = 10'000) {
   catalog::VariantSummary v;
@@ -25,19 +22,13 @@ catalog::VariantSummary variant(const std::string& id, std::int64_t price = 10'0
   return v;
 }
 
-class CartStoreTest : public kernel::testing::DbTest {
+class CartStoreTest : public agape::testing::DatabaseTest {
  protected:
   void SetUp() override {
-    DbTest::SetUp();
+    DatabaseTest::SetUp();
     if (IsSkipped()) return;
-    kernel::setLogLevel(LogLevel::Warn);
-    db_ = database().open(4);
-    kernel::JsonLogger log("test");
-    kernel::Migrator(*db_, {kernel::Migrator::kernelSource(), {"cart", AGAPE_CART_MIGRATIONS}}).up(log);
-  }
-  void TearDown() override {
-    db_.reset();
-    DbTest::TearDown();
+    database_ = makeDatabase({{"cart", AGAPE_CART_MIGRATIONS}});
+    db_ = &database_->db();
   }
   long long count(const std::string& sql) {
     return db_->read([&](Tx& tx) { return tx.one(sql)->integer("n"); });
@@ -52,7 +43,8 @@ class CartStoreTest : public kernel::testing::DbTest {
     db_->run([&](Tx& tx) { store_.putLine(tx, c.id, variant(variantId), quantity, at); });
   }
 
-  std::unique_ptr<kernel::DbPool> db_;
+  std::unique_ptr<agape::testing::TestDatabase> database_;
+  Database* db_ = nullptr;
   CartStore store_;
 };
 
@@ -137,8 +129,7 @@ TEST_P(CartStoreTest, LoadReadsACartWithItsLinesOldestFirst) {
   });
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, CartStoreTest, ::testing::Values(Backend::Sqlite, Backend::Postgres),
-                         kernel::testing::backendName);
+AGAPE_DATABASE_TESTS(CartStoreTest);
 
 }  // namespace
 }  // namespace agape::cart

@@ -8,8 +8,6 @@
 namespace agape::inventory::testing {
 namespace {
 
-using kernel::testing::Backend;
-
 Adjustment line(const std::string& variantId, std::optional<long long> delta, std::optional<long long> quantity,
                 std::optional<long long> version = std::nullopt) {
   Adjustment a;
@@ -65,7 +63,7 @@ TEST_P(AdjustmentsTest, DeltasAndAbsoluteCountsWithTheirVersion) {
   EXPECT_EQ(movements[1].text("reference"), "req-7");
   EXPECT_EQ(movements[1].integer("level_version"), 2);
 
-  auto page = audit_->query({.entity = "inventory_level", .entityId = "a"});
+  auto page = ctx_->audit().query({.entity = "inventory_level", .entityId = "a"});
   ASSERT_EQ(page.total, 2);
   EXPECT_EQ(page.entries[0].actor, "u-admin");
   EXPECT_EQ(page.entries[0].action, "inventory.bulk_adjust");
@@ -184,8 +182,7 @@ TEST_P(AdjustmentsTest, StatisticsWithoutAnyCostHaveNoValue) {
   EXPECT_FALSE(db_->read([&](Tx& tx) { return queries.stats(tx); }).valueAtCost);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AdjustmentsTest, ::testing::Values(Backend::Sqlite, Backend::Postgres),
-                         kernel::testing::backendName);
+AGAPE_DATABASE_TESTS(AdjustmentsTest);
 
 TEST(DemoStock, QuantitiesAreStableAndVaried) {
   EXPECT_EQ(demoQuantity("01890000-0000-7000-8000-000000030010"), demoQuantity("01890000-0000-7000-8000-000000030010"));

@@ -1,14 +1,15 @@
 // The inventory: section is decoded strictly, with messages naming key and place.
 #include <gtest/gtest.h>
 
-#include "section_decode_support.h"
+#include <agape/testing/config_text.h>
+
 #include "inventory_config.h"
 
 namespace agape::inventory {
 namespace {
 
-InventoryConfig decode(const std::string& yaml) { return test::decodeSection(yaml, "inventory", decodeInventoryConfig); }
-std::string errorOf(const std::string& yaml) { return test::sectionError(yaml, "inventory", decodeInventoryConfig); }
+InventoryConfig decode(const std::string& yaml) { return agape::testing::decodeSection(yaml, "inventory", decodeInventoryConfig); }
+std::string errorOf(const std::string& yaml) { return agape::testing::sectionError(yaml, "inventory", decodeInventoryConfig); }
 
 TEST(InventoryConfig, DefaultsWhenAbsent) {
   const InventoryConfig c = decode("other: 1\n");

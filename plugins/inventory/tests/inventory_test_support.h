@@ -1,7 +1,8 @@
 #pragma once
-// A database with the kernel's and the inventory's schema, a manual clock,
-// the kernel's job runner, event bus and audit log, and the inventory core
-// over them, for the tests that need a real database (SQLite and PostgreSQL).
+// A database with the kernel's and the inventory's schema, a test context
+// (the kernel's job runner, event outbox and audit trail, by a manual
+// clock), and the inventory core over them, for the tests that need a real
+// database (SQLite and PostgreSQL).
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -11,16 +12,11 @@
 #include <agape/catalog/variant_directory.h>
 #include <agape/json.h>
 #include <agape/problem.h>
+#include <agape/testing/database_test.h>
 #include <agape/testing/manual_clock.h>
+#include <agape/testing/test_context.h>
 
 #include "adjustments.h"
-#include "audit/audit_log.h"
-#include "db_test_support.h"
-#include "events/event_bus.h"
-#include "jobs/job_runner.h"
-#include "log/log.h"
-#include "metrics/registry.h"
-#include "migrate/migrator.h"
 #include "reservation_book.h"
 #include "stock_ledger.h"
 
@@ -58,36 +54,27 @@ class FakeVariants final : public catalog::VariantDirectory {
   }
 };
 
-class InventoryDbTest : public kernel::testing::DbTest {
+class InventoryDbTest : public agape::testing::DatabaseTest {
  protected:
   static constexpr long long kThreshold = 5;
 
   void SetUp() override {
-    DbTest::SetUp();
+    DatabaseTest::SetUp();
     if (IsSkipped()) return;
-    kernel::setLogLevel(LogLevel::Warn);
-    db_ = database().open(8);
-    kernel::JsonLogger log("test");
-    kernel::Migrator(*db_, {kernel::Migrator::kernelSource(), {"inventory", AGAPE_INVENTORY_MIGRATIONS}}).up(log);
-    jobsConfig_.pollInterval = std::chrono::milliseconds(50);
-    runner_ = std::make_unique<kernel::JobRunner>(*db_, clock_, metrics_, jobsConfig_);
-    bus_ = std::make_unique<kernel::EventBus>(*runner_);
-    events_ = std::make_unique<kernel::PluginEvents>(*bus_, "inventory");
-    audit_ = std::make_unique<kernel::AuditLog>(*db_, clock_);
-    ledger_ = std::make_unique<StockLedger>(*events_, clock_, kThreshold);
+    database_ = makeDatabase({{"inventory", AGAPE_INVENTORY_MIGRATIONS}}, 8);
+    db_ = &database_->db();
+    ctx_ = std::make_unique<agape::testing::TestContext>(
+        agape::testing::TestContextOptions{.pluginId = "inventory", .database = db_, .clock = &clock_});
+    ledger_ = std::make_unique<StockLedger>(ctx_->events(), clock_, kThreshold);
     book_ = std::make_unique<ReservationBook>(*ledger_, std::chrono::minutes(15));
-    adjuster_ = std::make_unique<Adjuster>(*ledger_, *audit_);
+    adjuster_ = std::make_unique<Adjuster>(*ledger_, ctx_->audit());
   }
   void TearDown() override {
     adjuster_.reset();
     book_.reset();
     ledger_.reset();
-    audit_.reset();
-    events_.reset();
-    bus_.reset();
-    runner_.reset();
-    db_.reset();
-    DbTest::TearDown();
+    ctx_.reset();
+    database_.reset();
   }
 
   // Sets a variant's on-hand count through an adjustment (the variant then exists).
@@ -150,14 +137,10 @@ class InventoryDbTest : public kernel::testing::DbTest {
     return Problem(500, "none");
   }
 
-  std::unique_ptr<kernel::DbPool> db_;
   agape::testing::ManualClock clock_;
-  kernel::MetricsRegistry metrics_;
-  kernel::JobsConfig jobsConfig_;
-  std::unique_ptr<kernel::JobRunner> runner_;
-  std::unique_ptr<kernel::EventBus> bus_;
-  std::unique_ptr<kernel::PluginEvents> events_;
-  std::unique_ptr<kernel::AuditLog> audit_;
+  std::unique_ptr<agape::testing::TestDatabase> database_;
+  Database* db_ = nullptr;
+  std::unique_ptr<agape::testing::TestContext> ctx_;
   std::unique_ptr<StockLedger> ledger_;
   std::unique_ptr<ReservationBook> book_;
   std::unique_ptr<Adjuster> adjuster_;

@@ -2,13 +2,10 @@
 // job give the stock back once the time ran out, publish
 // inventory.reservation_expired, and lose every race to a commit or release.
 #include "inventory_test_support.h"
-#include "jobs/plugin_jobs.h"
 #include "reservation_expiry.h"
 
 namespace agape::inventory::testing {
 namespace {
-
-using kernel::testing::Backend;
 
 class ReservationExpiryTest : public InventoryDbTest {
  protected:
@@ -74,24 +71,23 @@ TEST_P(ReservationExpiryTest, ACommitBeforeTheSweepWins) {
 }
 
 TEST_P(ReservationExpiryTest, EachReservationIsGivenBackOnTimeByItsOwnJob) {
-  kernel::PluginJobs jobs(*runner_, "inventory");
-  expiry_->registerWith(jobs);
-  runner_->freeze();
+  expiry_->registerWith(ctx_->jobs());
+  ctx_->endProvision();
   stock("a", 5);
   const auto hold = reserve("order:1", {{"a", 2}}, std::chrono::seconds(90));
   reserve("order:2", {{"a", 1}});  // committed before its time: its job finds nothing to do
   EXPECT_TRUE(db_->run([&](Tx& tx) { return book_->commit(tx, "order:2"); }));
   EXPECT_EQ(count("SELECT count(*) AS n FROM agape_jobs WHERE queue = 'inventory.expire'"), 2);
   clock_.set(hold.expiresAt - 1ms);
-  runner_->runDue();
+  ctx_->runDueJobs();
   EXPECT_EQ(status("order:1"), ReservationStatus::Active);
   clock_.advance(1ms);  // 90 s after the reservation, no cron tick needed
-  runner_->runDue();
+  ctx_->runDueJobs();
   EXPECT_EQ(status("order:1"), ReservationStatus::Expired);
   EXPECT_EQ(level("a").reserved, 0);
   EXPECT_EQ(events("inventory.reservation_expired").size(), 1u);
   clock_.advance(15min);
-  runner_->runDue();
+  ctx_->runDueJobs();
   EXPECT_EQ(status("order:2"), ReservationStatus::Committed);
   EXPECT_EQ(level("a").onHand, 4);
   EXPECT_EQ(count("SELECT count(*) AS n FROM agape_jobs WHERE queue = 'inventory.expire' AND status = 'done'"), 2);
@@ -100,19 +96,17 @@ TEST_P(ReservationExpiryTest, EachReservationIsGivenBackOnTimeByItsOwnJob) {
 TEST_P(ReservationExpiryTest, TheMinuteScheduleSweepsHoldsWithoutAJob) {
   stock("a", 3);
   reserve("order:1", {{"a", 3}});  // before the expiry jobs were registered: no job of its own
-  kernel::PluginJobs jobs(*runner_, "inventory");
-  expiry_->registerWith(jobs);
-  runner_->freeze();
-  runner_->syncSchedules();
+  expiry_->registerWith(ctx_->jobs());
+  ctx_->endProvision();
   for (int minute = 1; minute < 15; ++minute) {
     clock_.advance(1min);
-    EXPECT_EQ(runner_->tickCron(), 1) << minute;
-    runner_->runDue();
+    EXPECT_EQ(ctx_->tickCron(), 1) << minute;
+    ctx_->runDueJobs();
     ASSERT_EQ(status("order:1"), ReservationStatus::Active) << "after " << minute << " min";
   }
   clock_.advance(1min);
-  EXPECT_EQ(runner_->tickCron(), 1);
-  runner_->runDue();
+  EXPECT_EQ(ctx_->tickCron(), 1);
+  ctx_->runDueJobs();
   EXPECT_EQ(status("order:1"), ReservationStatus::Expired);
   EXPECT_EQ(level("a").reserved, 0);
   EXPECT_EQ(events("inventory.reservation_expired").size(), 1u);
@@ -130,8 +124,7 @@ TEST_P(ReservationExpiryTest, ASweepExpiresAtMostItsBatch) {
   EXPECT_EQ(level("a").reserved, 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ReservationExpiryTest, ::testing::Values(Backend::Sqlite, Backend::Postgres),
-                         kernel::testing::backendName);
+AGAPE_DATABASE_TESTS(ReservationExpiryTest);
 
 }  // namespace
 }  // namespace agape::inventory::testing

@@ -10,8 +10,6 @@
 namespace agape::inventory::testing {
 namespace {
 
-using kernel::testing::Backend;
-
 class StockServiceTest : public InventoryDbTest {};
 
 TEST_P(StockServiceTest, ReserveHoldsStockUntilCommitOrRelease) {
@@ -291,8 +289,7 @@ TEST_P(StockServiceTest, DemoStockWalksEveryCatalogueVariantOnce) {
   EXPECT_EQ(db_->run([&](Tx& tx) { return seedDemoStock(tx, variants_, *ledger_); }), 0) << "a second start adds nothing";
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StockServiceTest, ::testing::Values(Backend::Sqlite, Backend::Postgres),
-                         kernel::testing::backendName);
+AGAPE_DATABASE_TESTS(StockServiceTest);
 
 }  // namespace
 }  // namespace agape::inventory::testing

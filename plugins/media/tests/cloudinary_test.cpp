@@ -304,8 +304,8 @@ TEST_F(CloudinaryClientTest, NoServerIsUnavailable) {
 class ScriptedCloudinary {
  public:
   ScriptedCloudinary(int status, Json answer)
-      : server_([status, answer](const test::LoopbackRequest&) {
-          return test::LoopbackReply{status, answer};
+      : server_([status, answer](const testing::LoopbackRequest&) {
+          return testing::LoopbackReply{status, answer};
         }) {}
   std::string url() const { return server_.url(); }
   static Json signedAnswer(const std::string& publicId, long long version, const std::string& secret) {
@@ -317,7 +317,7 @@ class ScriptedCloudinary {
   }
 
  private:
-  test::LoopbackHttpServer server_;
+  testing::LoopbackHttpServer server_;
 };
 
 TEST_F(CloudinaryClientTest, BuildsTheUrlsTheAnswerLeavesOut) {

@@ -10,12 +10,12 @@
 #include <fstream>
 
 #include <agape/problem.h>
+#include <agape/testing/config_text.h>
 #include <vips/vips.h>
 
 #include "image_probe.h"
 #include "local_storage.h"
 #include "media_config.h"
-#include "section_decode_support.h"
 #include "upload_form.h"
 
 namespace agape::media {
@@ -199,8 +199,8 @@ TEST_F(MediaUnit, TheLocalStoreNamesFilesItselfAndNeverOverwrites) {
 }
 
 TEST(MediaConfig, DefaultsAndRefusals) {
-  using test::decodeSection;
-  using test::sectionError;
+  using agape::testing::decodeSection;
+  using agape::testing::sectionError;
   const MediaConfig d = decodeSection("other: 1\n", "media", decodeMediaConfig);
   EXPECT_EQ(d.provider, "local");
   EXPECT_EQ(d.maxUploadBytes, 10u * 1024 * 1024);

@@ -11,17 +11,14 @@
 #include <thread>
 #include <vector>
 
+#include <agape/secret_box.h>
+#include <agape/testing/database_test.h>
+#include <agape/testing/log_capture.h>
 #include <agape/testing/manual_clock.h>
+#include <agape/testing/test_context.h>
 
-#include "db_test_support.h"
 #include "delivery_book.h"
 #include "delivery_tracker.h"
-#include "jobs/job_runner.h"
-#include "jobs/plugin_jobs.h"
-#include "log/log.h"
-#include "metrics/registry.h"
-#include "migrate/migrator.h"
-#include "secrets/sealing_keys.h"
 #include "staff_alerts.h"
 #include "suppressions.h"
 
@@ -29,7 +26,6 @@ namespace agape::notifications {
 namespace {
 
 using namespace std::chrono_literals;
-using kernel::testing::Backend;
 
 // One admin, whose address differs in case from the configured one.
 class FakeUsers final : public auth::UserDirectory {
@@ -48,30 +44,25 @@ class FakeUsers final : public auth::UserDirectory {
   std::map<std::string, std::string> emailsOf(Tx&, const std::vector<std::string>&) const override { return {}; }
 };
 
-class DeliveryTrackingTest : public kernel::testing::DbTest {
+class DeliveryTrackingTest : public agape::testing::DatabaseTest {
  protected:
   void SetUp() override {
-    DbTest::SetUp();
+    DatabaseTest::SetUp();
     if (IsSkipped()) return;
-    kernel::setLogLevel(LogLevel::Warn);
-    db_ = database().open(8);
-    kernel::Migrator(*db_,
-                     {kernel::Migrator::kernelSource(), {"notifications", AGAPE_NOTIFICATIONS_MIGRATIONS}})
-        .up(log_);
-    runner_ = std::make_unique<kernel::JobRunner>(*db_, clock_, metrics_, jobsConfig_);
-    jobs_ = std::make_unique<kernel::PluginJobs>(*runner_, "notifications");
-    secrets_ = kernel::SealingKeys::load(keysDir_.path(), true);
-    book_ = std::make_unique<DeliveryBook>(*db_, *jobs_, clock_, mailer_, log_, *secrets_);
+    database_ = makeDatabase({{"notifications", AGAPE_NOTIFICATIONS_MIGRATIONS}}, 8);
+    db_ = &database_->db();
+    ctx_ = std::make_unique<agape::testing::TestContext>(
+        agape::testing::TestContextOptions{.pluginId = "notifications", .database = db_, .clock = &clock_});
+    book_ = std::make_unique<DeliveryBook>(*db_, ctx_->jobs(), clock_, mailer_, log_,
+                                           ctx_->services().get<SecretBox>());
     tracker_ = std::make_unique<DeliveryTracker>(clock_, log_);
   }
   void TearDown() override {
     alerts_.reset();
     tracker_.reset();
     book_.reset();
-    jobs_.reset();
-    runner_.reset();
-    db_.reset();
-    DbTest::TearDown();
+    ctx_.reset();
+    database_.reset();
   }
   void staff(bool digest) {
     StaffAlertsConfig c{.addresses = {"tolu@adire.ng", "stock@adire.ng"},
@@ -107,17 +98,13 @@ class DeliveryTrackingTest : public kernel::testing::DbTest {
                {{"m", messageId}});
   }
 
-  kernel::JsonLogger log_{"test"};
+  agape::testing::LogCapture log_;
   agape::testing::ManualClock clock_;
-  kernel::MetricsRegistry metrics_;
-  kernel::JobsConfig jobsConfig_;
   OutboxMailer mailer_;
   FakeUsers users_;
-  std::unique_ptr<kernel::DbPool> db_;
-  std::unique_ptr<kernel::JobRunner> runner_;
-  std::unique_ptr<kernel::PluginJobs> jobs_;
-  kernel::testing::TempDir keysDir_;
-  std::shared_ptr<kernel::SealingKeys> secrets_;
+  std::unique_ptr<agape::testing::TestDatabase> database_;
+  Database* db_ = nullptr;
+  std::unique_ptr<agape::testing::TestContext> ctx_;
   std::unique_ptr<DeliveryBook> book_;
   std::unique_ptr<DeliveryTracker> tracker_;
   std::unique_ptr<StaffAlerts> alerts_;
@@ -264,8 +251,7 @@ TEST_P(DeliveryTrackingTest, TheDigestListsWhatWentLowOnce) {
   EXPECT_EQ(count("SELECT COUNT(*) AS n FROM notifications_deliveries"), 4);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, DeliveryTrackingTest,
-                         ::testing::Values(Backend::Sqlite, Backend::Postgres), kernel::testing::backendName);
+AGAPE_DATABASE_TESTS(DeliveryTrackingTest);
 
 }  // namespace
 }  // namespace agape::notifications

@@ -3,9 +3,10 @@
 // checked as the contract's published vector says.
 #include <gtest/gtest.h>
 
+#include <agape/testing/config_text.h>
+
 #include "messages.h"
 #include "notifications_config.h"
-#include "section_decode_support.h"
 #include "staff_messages.h"
 #include "suppressions.h"
 #include "svix_signature.h"
@@ -13,8 +14,8 @@
 namespace agape::notifications {
 namespace {
 
-NotificationsConfig decode(const std::string& y) { return test::decodeSection(y, "notifications", decodeNotificationsConfig); }
-std::string errorOf(const std::string& y) { return test::sectionError(y, "notifications", decodeNotificationsConfig); }
+NotificationsConfig decode(const std::string& y) { return agape::testing::decodeSection(y, "notifications", decodeNotificationsConfig); }
+std::string errorOf(const std::string& y) { return agape::testing::sectionError(y, "notifications", decodeNotificationsConfig); }
 
 TEST(NotificationsConfig, OutboxByDefaultResendWithAKey) {
   EXPECT_EQ(decode("other: 1\n").provider, "outbox");

@@ -1,14 +1,15 @@
 // The orders: section is decoded strictly, with messages naming key and place.
 #include <gtest/gtest.h>
 
+#include <agape/testing/config_text.h>
+
 #include "orders_config.h"
-#include "section_decode_support.h"
 
 namespace agape::orders {
 namespace {
 
-OrdersConfig decode(const std::string& yaml) { return test::decodeSection(yaml, "orders", decodeOrdersConfig); }
-std::string errorOf(const std::string& yaml) { return test::sectionError(yaml, "orders", decodeOrdersConfig); }
+OrdersConfig decode(const std::string& yaml) { return agape::testing::decodeSection(yaml, "orders", decodeOrdersConfig); }
+std::string errorOf(const std::string& yaml) { return agape::testing::sectionError(yaml, "orders", decodeOrdersConfig); }
 
 TEST(OrdersConfig, DefaultsAndEveryKey) {
   const OrdersConfig d = decode("other: 1\n");

@@ -14,22 +14,16 @@
 
 #include <agape/idempotency.h>
 #include <agape/problem.h>
+#include <agape/testing/database_test.h>
 #include <agape/testing/manual_clock.h>
+#include <agape/testing/test_context.h>
 
-#include "audit/audit_log.h"
-#include "db_test_support.h"
-#include "events/event_bus.h"
-#include "jobs/job_runner.h"
-#include "log/log.h"
-#include "metrics/registry.h"
-#include "migrate/migrator.h"
 #include "payment_book.h"
 
 namespace agape::payments {
 namespace {
 
 using namespace std::chrono_literals;
-using kernel::testing::Backend;
 
 // Orders as payments sees them: every order payable once; what it is told
 // of refunds, recorded.
@@ -59,30 +53,22 @@ class FakeOrders final : public orders::OrderService {
   std::map<std::string, std::vector<std::string>> told_;
 };
 
-class PaymentBookTest : public kernel::testing::DbTest {
+class PaymentBookTest : public agape::testing::DatabaseTest {
  protected:
   void SetUp() override {
-    DbTest::SetUp();
+    DatabaseTest::SetUp();
     if (IsSkipped()) return;
-    kernel::setLogLevel(LogLevel::Warn);
-    db_ = database().open(8);
-    kernel::JsonLogger log("test");
-    kernel::Migrator(*db_, {kernel::Migrator::kernelSource(), {"payments", AGAPE_PAYMENTS_MIGRATIONS}}).up(log);
-    runner_ = std::make_unique<kernel::JobRunner>(*db_, clock_, metrics_, jobsConfig_);
-    bus_ = std::make_unique<kernel::EventBus>(*runner_);
-    events_ = std::make_unique<kernel::PluginEvents>(*bus_, "payments");
-    audit_ = std::make_unique<kernel::AuditLog>(*db_, clock_);
-    book_ = std::make_unique<PaymentBook>(clock_, *events_, *audit_);
+    database_ = makeDatabase({{"payments", AGAPE_PAYMENTS_MIGRATIONS}}, 8);
+    db_ = &database_->db();
+    ctx_ = std::make_unique<agape::testing::TestContext>(
+        agape::testing::TestContextOptions{.pluginId = "payments", .database = db_, .clock = &clock_});
+    book_ = std::make_unique<PaymentBook>(clock_, ctx_->events(), ctx_->audit());
     book_->use(orders_);
   }
   void TearDown() override {
     book_.reset();
-    audit_.reset();
-    events_.reset();
-    bus_.reset();
-    runner_.reset();
-    db_.reset();
-    DbTest::TearDown();
+    ctx_.reset();
+    database_.reset();
   }
   // A payment of order `orderId` that succeeded (the order's first: success; later ones: refund_due).
   std::string paidPayment(const std::string& orderId) {
@@ -103,13 +89,9 @@ class PaymentBookTest : public kernel::testing::DbTest {
   long long count(const std::string& sql) { return db_->read([&](Tx& tx) { return tx.one(sql)->integer("n"); }); }
 
   agape::testing::ManualClock clock_;
-  kernel::MetricsRegistry metrics_;
-  kernel::JobsConfig jobsConfig_;
-  std::unique_ptr<kernel::DbPool> db_;
-  std::unique_ptr<kernel::JobRunner> runner_;
-  std::unique_ptr<kernel::EventBus> bus_;
-  std::unique_ptr<kernel::PluginEvents> events_;
-  std::unique_ptr<kernel::AuditLog> audit_;
+  std::unique_ptr<agape::testing::TestDatabase> database_;
+  Database* db_ = nullptr;
+  std::unique_ptr<agape::testing::TestContext> ctx_;
   FakeOrders orders_;
   std::unique_ptr<PaymentBook> book_;
 };
@@ -163,8 +145,7 @@ TEST_P(PaymentBookTest, KeysAreForgottenAfterTheRetentionOnly) {
   EXPECT_EQ(count("SELECT COUNT(*) AS n FROM payments_idempotency") + count("SELECT COUNT(*) AS n FROM payments_webhook_events"), 2);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, PaymentBookTest, ::testing::Values(Backend::Sqlite, Backend::Postgres),
-                         kernel::testing::backendName);
+AGAPE_DATABASE_TESTS(PaymentBookTest);
 
 }  // namespace
 }  // namespace agape::payments

@@ -4,16 +4,16 @@
 #include <gtest/gtest.h>
 
 #include <agape/crypto.h>
+#include <agape/testing/config_text.h>
 
 #include "payments_config.h"
 #include "provider.h"
-#include "section_decode_support.h"
 
 namespace agape::payments {
 namespace {
 
-PaymentsConfig decode(const std::string& yaml) { return test::decodeSection(yaml, "payments", decodePaymentsConfig); }
-std::string errorOf(const std::string& yaml) { return test::sectionError(yaml, "payments", decodePaymentsConfig); }
+PaymentsConfig decode(const std::string& yaml) { return agape::testing::decodeSection(yaml, "payments", decodePaymentsConfig); }
+std::string errorOf(const std::string& yaml) { return agape::testing::sectionError(yaml, "payments", decodePaymentsConfig); }
 
 TEST(PaymentsConfig, SandboxByDefaultPaystackWithAKey) {
   const PaymentsConfig d = decode("other: 1\n");
@@ -51,7 +51,7 @@ TEST(PaymentsConfig, RefusesBadValuesNamingTheKey) {
 
 // The production rule after the decode, as the plugin applies it: the error, or "(accepted)".
 std::string productionError(const std::string& yaml) {
-  return test::sectionError(yaml, "payments", [](const ConfigView& section) {
+  return agape::testing::sectionError(yaml, "payments", [](const ConfigView& section) {
     refuseDevelopmentSettings(decodePaymentsConfig(section), section);
     return 0;
   });

@@ -1,8 +1,9 @@
 #pragma once
 // What the plugins' end-to-end tests share: the test.tokens plugin's bearer
-// tokens ("test:<user id>:<role>"), plugin entries with their migrations from
-// the source tree, and a fixture (on SQLite and PostgreSQL) with JSON request
-// helpers and problem+json readers.
+// tokens ("test:<user id>:<role>") or callers signed in through the real auth
+// plugin, plugin entries with their migrations from the source tree, and a
+// fixture (on SQLite and PostgreSQL) with JSON request helpers and
+// problem+json readers.
 #include <cstdio>
 #include <memory>
 #include <set>
@@ -49,11 +50,26 @@ class ApiTest : public BackendTest {
  protected:
   using Json = nlohmann::json;
 
+  // Who a test calls as: test.tokens' callers by default. After
+  // useRealAuth(), serve() enables the real auth plugin in place of
+  // test.tokens, and each caller is an account of the same role made with
+  // `agape users create` and signed in through /v1/auth/login.
+  struct Callers {
+    std::string admin = kAdmin, merchant = kMerchant, fulfilment = kFulfilment, finance = kFinance,
+                customer = kCustomer, ada = kAda, bola = kBola;
+    std::string adaId = "u-ada", bolaId = "u-bola", financeId = "u-finance";
+  };
+  void useRealAuth() { realAuth_ = true; }
+
   // A server with `plugins` and `extra` YAML, no rate limit in the way of
   // bursts from one address, a quiet access log; a client for it.
   // `sets` are more `--set key=value` overrides.
-  void serve(const std::vector<std::string>& plugins, const std::string& extra,
-             const std::vector<std::string>& sets = {}) {
+  void serve(std::vector<std::string> plugins, std::string extra, const std::vector<std::string>& sets = {}) {
+    if (realAuth_) {
+      for (auto& p : plugins)
+        if (p == "test.tokens") p = pluginEntry("auth");
+      extra += authSection();
+    }
     const int port = freePort();
     config_ = dir_.write("agape.yaml", testConfig(dir_, port, plugins, extra, databaseUrl()));
     serverArgs_ = {"serve", "--config", config_, "--set", "logging.accessLog=false", "--set",
@@ -65,6 +81,42 @@ class ApiTest : public BackendTest {
     server_ = std::make_unique<ServerProcess>(serverArgs_, port);
     ASSERT_TRUE(server_->waitReady()) << server_->output();
     client_ = std::make_unique<HttpClient>(server_->base());
+    if (realAuth_) signInCallers();
+  }
+  // The auth plugin's section for a server with the real auth plugin.
+  std::string authSection() const {
+    return "auth:\n  bcryptCost: 4\n  generateKeys: true\n  keysDir: " + dir_.path() +
+           "/keys\n  publicBaseUrl: https://shop.test\n";
+  }
+  // An account holding `role`, made with `agape users create` on the
+  // server's configuration, signed in through the real auth plugin.
+  struct SignedIn {
+    std::string header;  // Authorization: Bearer <access token>
+    std::string id;
+  };
+  SignedIn signIn(const std::string& email, const std::string& role) {
+    const std::string password = "Kente-weaver-2026!";
+    const CommandResult made = runAgape(
+        {"users", "create", "--config", config_, "--email", email, "--password-stdin", "--role", role}, {}, password + "\n");
+    EXPECT_EQ(made.exitCode, 0) << made.output;
+    const Json pair = ok(send("POST", "/v1/auth/login", Json{{"email", email}, {"password", password}}));
+    if (!pair.is_object() || !pair.contains("accessToken")) return {};
+    return {"Authorization: Bearer " + pair["accessToken"].get<std::string>(), pair["user"]["id"].get<std::string>()};
+  }
+  // The same callers signed in through the real auth plugin.
+  void signInCallers() {
+    as_.admin = signIn("admin@example.ng", "admin").header;
+    as_.merchant = signIn("merchant@example.ng", "merchant").header;
+    as_.fulfilment = signIn("fulfilment@example.ng", "fulfilment").header;
+    const SignedIn finance = signIn("finance@example.ng", "finance");
+    as_.finance = finance.header;
+    as_.financeId = finance.id;
+    as_.customer = signIn("customer@example.ng", "customer").header;
+    const SignedIn ada = signIn("ada@example.ng", "customer"), bola = signIn("bola@example.ng", "customer");
+    as_.ada = ada.header;
+    as_.adaId = ada.id;
+    as_.bola = bola.header;
+    as_.bolaId = bola.id;
   }
   // The same server again on the same database and port, after a crash
   // (server_->kill9()) or a stop.
@@ -147,6 +199,8 @@ class ApiTest : public BackendTest {
   static std::set<std::string> fields(const HttpResult& r) { return problemFields(r); }
 
   TempDir dir_;
+  Callers as_;
+  bool realAuth_ = false;
   std::string config_;
   std::vector<std::string> serverArgs_;
   std::unique_ptr<ServerProcess> server_;

@@ -31,7 +31,7 @@ std::string queryParam(const std::string& uri, const std::string& name) {
 }  // namespace
 
 FakePaystack::FakePaystack(std::string secretKey)
-    : secret_(std::move(secretKey)), server_(std::make_unique<LoopbackHttpServer>([this](const LoopbackRequest& r) {
+    : secret_(std::move(secretKey)), server_(std::make_unique<testing::LoopbackHttpServer>([this](const testing::LoopbackRequest& r) {
         return handle(r.method, r.uri, r.header("Authorization"), r.body);
       })) {}
 

@@ -16,9 +16,8 @@
 #include <string>
 #include <vector>
 
+#include <agape/testing/loopback_http.h>
 #include <nlohmann/json.hpp>
-
-#include "support/loopback_http.h"
 
 namespace agape::test {
 
@@ -74,7 +73,7 @@ class FakePaystack {
   std::string lastAuthorization() const;
 
   // Called by the server's handler threads.
-  using Reply = LoopbackReply;
+  using Reply = testing::LoopbackReply;
   Reply handle(const std::string& method, const std::string& path, const std::string& authorization,
                const std::string& body);
 
@@ -96,7 +95,7 @@ class FakePaystack {
   int listRequests_ = 0;
   long long nextId_ = 4099260516;
   std::string lastAuthorization_;
-  std::unique_ptr<LoopbackHttpServer> server_;  // last: stopped before the state it reads
+  std::unique_ptr<testing::LoopbackHttpServer> server_;  // last: stopped before the state it reads
 };
 
 }  // namespace agape::test

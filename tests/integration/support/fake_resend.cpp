@@ -33,7 +33,7 @@ std::string isoNow() {
 }  // namespace
 
 FakeResend::FakeResend(std::string apiKey)
-    : key_(std::move(apiKey)), server_(std::make_unique<LoopbackHttpServer>([this](const LoopbackRequest& r) {
+    : key_(std::move(apiKey)), server_(std::make_unique<testing::LoopbackHttpServer>([this](const testing::LoopbackRequest& r) {
         return handle(r.method, r.uri, r.header("Authorization"), r.header("Idempotency-Key"), r.body);
       })) {}
 

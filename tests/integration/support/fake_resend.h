@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
+#include <agape/testing/loopback_http.h>
 #include <nlohmann/json.hpp>
 
 #include "support/http_client.h"
-#include "support/loopback_http.h"
 
 namespace agape::test {
 
@@ -56,7 +56,7 @@ class FakeResend {
   // POSTs it to the server (what Svix sends: the body and the three headers).
   HttpResult deliver(const Webhook& w) const;
 
-  using Reply = LoopbackReply;
+  using Reply = testing::LoopbackReply;
   Reply handle(const std::string& method, const std::string& path, const std::string& authorization,
                const std::string& idempotencyKey, const std::string& body);
 
@@ -71,7 +71,7 @@ class FakeResend {
   int next_ = 1;
   std::string webhookUrl_, webhookSecret_;
   mutable int nextWebhook_ = 1;
-  std::unique_ptr<LoopbackHttpServer> server_;  // last: stopped before the state it reads
+  std::unique_ptr<testing::LoopbackHttpServer> server_;  // last: stopped before the state it reads
 };
 
 }  // namespace agape::test

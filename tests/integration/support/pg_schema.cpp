@@ -55,4 +55,16 @@ std::string PgSchema::text(const std::string& sql) const {
   return PQgetvalue(r.get(), 0, 0);
 }
 
+std::vector<std::vector<std::string>> PgSchema::rows(const std::string& sql) const {
+  auto c = connect(url_);
+  auto r = run(c.get(), sql);
+  std::vector<std::vector<std::string>> out;
+  for (int i = 0; i < PQntuples(r.get()); ++i) {
+    std::vector<std::string> row;
+    for (int j = 0; j < PQnfields(r.get()); ++j) row.emplace_back(PQgetvalue(r.get(), i, j));
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
 }  // namespace agape::test

@@ -3,6 +3,7 @@
 // tests that start servers on PostgreSQL: url() points every connection's
 // search_path at it; it is dropped with the object.
 #include <string>
+#include <vector>
 
 namespace agape::test {
 
@@ -18,6 +19,9 @@ class PgSchema {
   long long scalar(const std::string& sql) const;
   // The single value the query returns, as text.
   std::string text(const std::string& sql) const;
+  // Every row the statement returns, each value as text (NULL as ""); none
+  // for a statement without a result.
+  std::vector<std::vector<std::string>> rows(const std::string& sql) const;
 
  private:
   std::string baseUrl_;

@@ -26,7 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/loopback_http.h"
+#include <agape/testing/loopback_http.h>
 
 namespace agape::test {
 
@@ -63,7 +63,7 @@ class FakeCloudinary {
   std::map<std::string, std::string> lastFields() const;
   bool lastRequestHad(const std::string& field) const;
 
-  LoopbackReply handle(const LoopbackRequest& request);
+  testing::LoopbackReply handle(const testing::LoopbackRequest& request);
 
  private:
   struct Stored {
@@ -73,8 +73,8 @@ class FakeCloudinary {
     int width = 0;
     int height = 0;
   };
-  LoopbackReply upload(const std::map<std::string, std::string>& fields, long long now);
-  LoopbackReply destroy(const std::map<std::string, std::string>& fields);
+  testing::LoopbackReply upload(const std::map<std::string, std::string>& fields, long long now);
+  testing::LoopbackReply destroy(const std::map<std::string, std::string>& fields);
   nlohmann::json answerFor(const Stored& stored) const;
   std::string digestHex(const std::string& data) const;
   // Sets test knobs under the lock the handler threads read them with.
@@ -98,7 +98,7 @@ class FakeCloudinary {
   long long generatedIds_ = 0;
   std::map<std::string, std::string> lastFields_;
   std::map<std::string, Stored> assets_;
-  std::unique_ptr<LoopbackHttpServer> server_;  // last: stopped before the state it reads
+  std::unique_ptr<testing::LoopbackHttpServer> server_;  // last: stopped before the state it reads
 };
 
 }  // namespace agape::test

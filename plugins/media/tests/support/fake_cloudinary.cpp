@@ -21,7 +21,7 @@ namespace {
 using Json = nlohmann::json;
 using Fields = std::map<std::string, std::string>;
 
-LoopbackReply error(int status, const std::string& message) {
+testing::LoopbackReply error(int status, const std::string& message) {
   return {status, {{"error", {{"message", message}}}}};
 }
 
@@ -46,7 +46,7 @@ class FileParts final : public Poco::Net::PartHandler {
 
 // The body's fields, a file part's bytes under its name; throws
 // Poco::Exception for a body that is not a form.
-Fields fieldsOf(const LoopbackRequest& request) {
+Fields fieldsOf(const testing::LoopbackRequest& request) {
   Poco::Net::HTTPRequest head(request.method, request.uri);
   for (const auto& [name, value] : request.headers) head.set(name, value);
   std::istringstream body(request.body);
@@ -106,7 +106,7 @@ FakeCloudinary::FakeCloudinary(std::string cloudName, std::string apiKey, std::s
       apiKey_(std::move(apiKey)),
       apiSecret_(std::move(apiSecret)),
       algorithm_(std::move(signatureAlgorithm)),
-      server_(std::make_unique<LoopbackHttpServer>([this](const LoopbackRequest& r) { return handle(r); })) {}
+      server_(std::make_unique<testing::LoopbackHttpServer>([this](const testing::LoopbackRequest& r) { return handle(r); })) {}
 
 FakeCloudinary::~FakeCloudinary() {
   {
@@ -165,7 +165,7 @@ std::string FakeCloudinary::digestHex(const std::string& data) const {
   return hexOf(Poco::SHA1Engine(), data);
 }
 
-LoopbackReply FakeCloudinary::handle(const LoopbackRequest& request) {
+testing::LoopbackReply FakeCloudinary::handle(const testing::LoopbackRequest& request) {
   Fields fields;
   bool isForm = true;
   try {
@@ -227,7 +227,7 @@ LoopbackReply FakeCloudinary::handle(const LoopbackRequest& request) {
   return action == "upload" ? upload(fields, now) : destroy(fields);
 }
 
-LoopbackReply FakeCloudinary::upload(const Fields& fields, long long now) {
+testing::LoopbackReply FakeCloudinary::upload(const Fields& fields, long long now) {
   if (!fields.count("file")) return error(400, "Missing required parameter - file");
   const std::string& bytes = fields.at("file");
   const std::string format = formatOf(bytes);
@@ -262,7 +262,7 @@ LoopbackReply FakeCloudinary::upload(const Fields& fields, long long now) {
   return {200, answer};
 }
 
-LoopbackReply FakeCloudinary::destroy(const Fields& fields) {
+testing::LoopbackReply FakeCloudinary::destroy(const Fields& fields) {
   const std::string publicId = field(fields, "public_id");
   if (publicId.empty()) return error(400, "Missing required parameter - public_id");
   return {200, {{"result", assets_.erase(publicId) > 0 ? "ok" : "not found"}}};
