@@ -6,6 +6,7 @@
 // only matches the call's values to those names.
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>

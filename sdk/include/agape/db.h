@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -83,8 +84,8 @@ class Value {
 
 // The value of one placeholder: {"id", id} binds ":id".
 struct Param {
-  // The value is made in place: a Value moved through a parameter is one
-  // copy more per value, on every statement.
+  // Built in place rather than moved in from a by-value parameter: one move
+  // less for every value of every statement.
   template <class V, std::enable_if_t<std::is_constructible_v<Value, V&&>, int> = 0>
   Param(std::string name, V&& value) : name(std::move(name)), value(std::forward<V>(value)) {}
   std::string name;  // without the ':'
