@@ -104,7 +104,8 @@ class Reader {
       value(*f.slot, f.rules, *it, f.member->of(out), at);
       for (std::size_t i = before; i < errors.size(); ++i) fieldFailed = fieldFailed || errors[i].field == at;
     }
-    for (const auto& [key, value] : j.items()) {
+    for (const auto& item : j.items()) {
+      const std::string& key = item.key();
       const bool known = std::any_of(shape.fields.begin(), shape.fields.end(),
                                      [&](const Field& f) { return f.name == key; });
       if (!known) fail(join(path, isCleanText(key) ? key : cleanText(key)), "unknown field");
@@ -490,7 +491,9 @@ void decodeJson(const Shape& shape, std::string_view text, void* out) {
 void decodeQuery(const Shape& shape, const std::vector<std::pair<std::string, std::string>>& params, void* out) {
   Reader reader(Direction::Request);
   std::vector<const Field*> given;
-  for (const auto& [name, value] : params) {
+  for (const auto& param : params) {
+    const std::string& name = param.first;
+    const std::string& value = param.second;
     const auto f = std::find_if(shape.fields.begin(), shape.fields.end(), [&](const Field& x) { return x.name == name; });
     if (f == shape.fields.end()) {
       reader.fail(name, "is not a known parameter");
