@@ -178,6 +178,12 @@ TEST_P(OrdersServe, AnIdempotencyKeyReplaysTheFirstResponse) {
   auto again = send("POST", "/v1/orders", body, {as_.ada, "Idempotency-Key: checkout-1"});
   EXPECT_EQ(again.status, 201) << again.body;
   EXPECT_EQ(Json::parse(again.body), Json::parse(first.body));
+  // The same request spelled differently (spaces, order of keys) is the same request.
+  HttpClient raw(server_->base());
+  const auto respelled = raw.request("POST", "/v1/orders", "{ \"shippingAddress\" :\n" + kAddress.dump(2) + " }",
+                                     {kJson, as_.ada, "Idempotency-Key: checkout-1"});
+  EXPECT_EQ(respelled.status, 201) << respelled.body;
+  EXPECT_EQ(Json::parse(respelled.body), Json::parse(first.body));
   auto other = send("POST", "/v1/orders", Json{{"shippingAddress", kAddress}, {"shippingMethod", "express"}},
                     {as_.ada, "Idempotency-Key: checkout-1"});
   EXPECT_EQ(other.status, 409) << other.body;
@@ -466,6 +472,9 @@ TEST_P(OrdersServe, CouponsAreManagedByAdminsOnly) {
   EXPECT_EQ(code(stale), "version_conflict");
   EXPECT_EQ(fields(send("PATCH", path, Json{{"code", "SALE20"}}, {as_.admin})), (std::set<std::string>{"code"}));
   EXPECT_EQ(fields(send("PATCH", path, Json{{"value", 101}}, {as_.admin})), (std::set<std::string>{"value"}));
+  // A limit or a date may be cleared with null; what every coupon has may not.
+  EXPECT_EQ(fields(send("PATCH", path, Json{{"kind", nullptr}, {"value", nullptr}, {"usageLimit", nullptr}}, {as_.admin})),
+            (std::set<std::string>{"kind", "value"}));
   EXPECT_EQ(send("PATCH", "/v1/coupons/nope", Json{{"active", true}}, {as_.admin}).status, 404);
 
   ok(send("POST", "/v1/coupons", Json{{"code", "FLAT2K"}, {"kind", "fixed"}, {"value", 200'000}}, {as_.admin}), 201);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
 #include <agape/crypto.h>
 #include <agape/money.h>
@@ -14,25 +15,37 @@ constexpr const char* kColumns =
     "SELECT id, code, kind, value, max_discount, min_order, usage_limit, per_user_limit, starts_at, ends_at, active, "
     "times_used, version, created_at, updated_at FROM orders_coupons ";
 
-Json optInt(const Row& r, const char* c) { return r.isNull(c) ? Json(nullptr) : Json(r.integer(c)); }
-Json optTime(const Row& r, const char* c) { return r.isNull(c) ? Json(nullptr) : Json(rfc3339(r.integer(c))); }
+Coupon couponOf(const Row& r) {
+  const auto optTime = [&](const char* c) { return r.isNull(c) ? std::nullopt : std::optional(Timestamp{r.integer(c)}); };
+  const auto kind = couponKindNames().find(r.text("kind"));
+  if (!kind) throw std::runtime_error("orders: unknown coupon kind in the database: " + r.text("kind"));
+  Coupon c;
+  c.id = r.text("id");
+  c.code = r.text("code");
+  c.kind = *kind;
+  c.value = r.integer("value");
+  c.maxDiscount = r.optInteger("max_discount");
+  c.minOrder = r.integer("min_order");
+  c.usageLimit = r.optInteger("usage_limit");
+  c.perUserLimit = r.optInteger("per_user_limit");
+  c.startsAt = optTime("starts_at");
+  c.endsAt = optTime("ends_at");
+  c.active = r.integer("active") != 0;
+  c.timesUsed = r.integer("times_used");
+  c.version = r.integer("version");
+  c.createdAt = Timestamp{r.integer("created_at")};
+  c.updatedAt = Timestamp{r.integer("updated_at")};
+  return c;
+}
 
-Json couponJson(const Row& r) {
-  return {{"id", r.text("id")},
-          {"code", r.text("code")},
-          {"kind", r.text("kind")},
-          {"value", r.integer("value")},
-          {"maxDiscount", optInt(r, "max_discount")},
-          {"minOrder", r.integer("min_order")},
-          {"usageLimit", optInt(r, "usage_limit")},
-          {"perUserLimit", optInt(r, "per_user_limit")},
-          {"startsAt", optTime(r, "starts_at")},
-          {"endsAt", optTime(r, "ends_at")},
-          {"active", r.integer("active") != 0},
-          {"timesUsed", r.integer("times_used")},
-          {"version", r.integer("version")},
-          {"createdAt", rfc3339(r.integer("created_at"))},
-          {"updatedAt", rfc3339(r.integer("updated_at"))}};
+std::optional<long long> msOf(const std::optional<Timestamp>& t) {
+  return t ? std::optional(t->ms) : std::nullopt;
+}
+
+// A patched value: the change's when given, else the row's.
+template <class T>
+std::optional<T> patched(const Patch<T>& p, std::optional<T> current) {
+  return p.given ? p.value : current;
 }
 
 [[noreturn]] void invalid(const std::string& detail) {
@@ -40,6 +53,32 @@ Json couponJson(const Row& r) {
 }
 
 }  // namespace
+
+const Names<CouponKind>& couponKindNames() {
+  static const Names<CouponKind> names{{CouponKind::Percent, "percent"}, {CouponKind::Fixed, "fixed"}};
+  return names;
+}
+
+const Schema<Coupon>& couponSchema() {
+  static const Schema<Coupon> schema =
+      Schema<Coupon>()
+          .field("id", &Coupon::id)
+          .field("code", &Coupon::code, {.description = "3-32 of A-Z 0-9 - _, stored upper-case"})
+          .field("kind", &Coupon::kind, couponKindNames())
+          .field("value", &Coupon::value, {.description = "percent: 1-100; fixed: kobo off"})
+          .field("maxDiscount", &Coupon::maxDiscount, {.description = "kobo, caps a percentage"})
+          .field("minOrder", &Coupon::minOrder, {.description = "kobo of goods the cart must reach"})
+          .field("usageLimit", &Coupon::usageLimit, {.description = "uses across all customers"})
+          .field("perUserLimit", &Coupon::perUserLimit)
+          .field("startsAt", &Coupon::startsAt)
+          .field("endsAt", &Coupon::endsAt)
+          .field("active", &Coupon::active)
+          .field("timesUsed", &Coupon::timesUsed)
+          .field("version", &Coupon::version)
+          .field("createdAt", &Coupon::createdAt)
+          .field("updatedAt", &Coupon::updatedAt);
+  return schema;
+}
 
 std::optional<std::string> CouponBook::normalise(std::string_view code) {
   const auto first = code.find_first_not_of(" \t");
@@ -109,74 +148,72 @@ void CouponBook::release(Tx& tx, const std::string& orderId) const {
           {{"id", r->text("coupon_id")}});
 }
 
-std::optional<Json> CouponBook::get(Tx& tx, const std::string& id) const {
+std::optional<Coupon> CouponBook::get(Tx& tx, const std::string& id) const {
   const auto r = tx.one(std::string(kColumns) + "WHERE id = :id", {{"id", id}});
   if (!r) return std::nullopt;
-  return couponJson(*r);
+  return couponOf(*r);
 }
 
-Json CouponBook::create(Tx& tx, const CouponFields& f, const std::string& actor) const {
+Coupon CouponBook::create(Tx& tx, const NewCoupon& c, const std::string& actor) const {
   const long long now = nowMs();
   const std::string id = uuidV7(now);
   try {
-  tx.exec("INSERT INTO orders_coupons (id, code, kind, value, max_discount, min_order, usage_limit, per_user_limit, "
-          "starts_at, ends_at, active, times_used, version, created_at, updated_at) VALUES (:id, :code, :kind, :value, "
-          ":max, :min, :usage, :perUser, :starts, :ends, :active, 0, 1, :now, :now)",
-          {{"id", id}, {"code", *f.code}, {"kind", *f.kind}, {"value", *f.value},
-           {"max", f.maxDiscount.value_or(std::nullopt)}, {"min", f.minOrder.value_or(0)},
-           {"usage", f.usageLimit.value_or(std::nullopt)}, {"perUser", f.perUserLimit.value_or(std::nullopt)},
-           {"starts", f.startsAt.value_or(std::nullopt)}, {"ends", f.endsAt.value_or(std::nullopt)},
-           {"active", f.active.value_or(true)}, {"now", now}});
+    tx.exec("INSERT INTO orders_coupons (id, code, kind, value, max_discount, min_order, usage_limit, per_user_limit, "
+            "starts_at, ends_at, active, times_used, version, created_at, updated_at) VALUES (:id, :code, :kind, "
+            ":value, :max, :min, :usage, :perUser, :starts, :ends, :active, 0, 1, :now, :now)",
+            {{"id", id}, {"code", c.code}, {"kind", couponKindNames().name(c.kind)}, {"value", c.value},
+             {"max", c.maxDiscount}, {"min", c.minOrder}, {"usage", c.usageLimit}, {"perUser", c.perUserLimit},
+             {"starts", msOf(c.startsAt)}, {"ends", msOf(c.endsAt)}, {"active", c.active}, {"now", now}});
   } catch (const DbError& e) {
     if (e.kind() != DbError::Kind::UniqueViolation) throw;
-    throw Problem(409, "duplicate", "A coupon with the code " + *f.code + " exists.", {{"code", "is taken"}});
+    throw Problem(409, "duplicate", "A coupon with the code " + c.code + " exists.", {{"code", "is taken"}});
   }
-  Json out = *get(tx, id);
-  audit_.record(actor, "coupon.create", "coupon", id, out.dump(), tx);
+  Coupon out = *get(tx, id);
+  audit_.record(actor, "coupon.create", "coupon", id, couponSchema().encode(out), tx);
   return out;
 }
 
-Json CouponBook::update(Tx& tx, const std::string& id, const CouponFields& f, std::optional<long long> expectedVersion,
-                        const std::string& actor) const {
+Coupon CouponBook::update(Tx& tx, const std::string& id, const CouponChange& c, const std::string& actor) const {
   const auto row = tx.one(std::string(kColumns) + "WHERE id = :id" + forUpdate(tx), {{"id", id}});
   if (!row) throw Problem::notFound("No coupon with this id.");
-  if (expectedVersion && *expectedVersion != row->integer("version"))
+  const Coupon was = couponOf(*row);
+  if (c.version && *c.version != was.version)
     throw Problem(409, "version_conflict", "The coupon changed since you read it.",
-                  {{"version", "is " + std::to_string(row->integer("version")) + " now"}});
-  // The result must still make sense as a whole.
-  const std::string kind = f.kind.value_or(row->text("kind"));
-  const long long value = f.value.value_or(row->integer("value"));
-  const auto rowOpt = [&](const char* c) { return row->isNull(c) ? std::optional<long long>() : row->integer(c); };
-  const auto starts = f.startsAt ? *f.startsAt : rowOpt("starts_at");
-  const auto ends = f.endsAt ? *f.endsAt : rowOpt("ends_at");
-  const auto usageLimit = f.usageLimit ? *f.usageLimit : rowOpt("usage_limit");
+                  {{"version", "is " + std::to_string(was.version) + " now"}});
+  // The result must still make sense as a whole. Kind, value, minOrder and
+  // active are never null (the route refuses it).
+  const CouponKind kind = patched(c.kind, std::optional(was.kind)).value();
+  const long long value = patched(c.value, std::optional(was.value)).value();
+  const auto starts = msOf(patched(c.startsAt, was.startsAt));
+  const auto ends = msOf(patched(c.endsAt, was.endsAt));
+  const auto usageLimit = patched(c.usageLimit, was.usageLimit);
   std::vector<FieldError> errors;
-  if (kind == "percent" && value > 100) errors.push_back({"value", "a percentage is at most 100"});
+  if (kind == CouponKind::Percent && value > 100) errors.push_back({"value", "a percentage is at most 100"});
   if (starts && ends && *starts >= *ends) errors.push_back({"endsAt", "must be after startsAt"});
-  if (usageLimit && *usageLimit < row->integer("times_used"))
-    errors.push_back({"usageLimit", "is below the " + std::to_string(row->integer("times_used")) + " uses already made"});
+  if (usageLimit && *usageLimit < was.timesUsed)
+    errors.push_back({"usageLimit", "is below the " + std::to_string(was.timesUsed) + " uses already made"});
   if (!errors.empty()) throw Problem::validation(std::move(errors));
   tx.exec("UPDATE orders_coupons SET kind = :kind, value = :value, max_discount = :max, min_order = :min, "
           "usage_limit = :usage, per_user_limit = :perUser, starts_at = :starts, ends_at = :ends, active = :active, "
           "version = version + 1, updated_at = :now WHERE id = :id",
-          {{"kind", kind}, {"value", value}, {"max", f.maxDiscount ? *f.maxDiscount : rowOpt("max_discount")},
-           {"min", f.minOrder.value_or(row->integer("min_order"))}, {"usage", usageLimit},
-           {"perUser", f.perUserLimit ? *f.perUserLimit : rowOpt("per_user_limit")}, {"starts", starts},
-           {"ends", ends}, {"active", f.active.value_or(row->integer("active") != 0)}, {"now", nowMs()},
-           {"id", id}});
-  Json out = *get(tx, id);
-  audit_.record(actor, "coupon.update", "coupon", id, out.dump(), tx);
+          {{"kind", couponKindNames().name(kind)}, {"value", value},
+           {"max", patched(c.maxDiscount, was.maxDiscount)},
+           {"min", patched(c.minOrder, std::optional(was.minOrder)).value()}, {"usage", usageLimit},
+           {"perUser", patched(c.perUserLimit, was.perUserLimit)}, {"starts", starts}, {"ends", ends},
+           {"active", patched(c.active, std::optional(was.active)).value()}, {"now", nowMs()}, {"id", id}});
+  Coupon out = *get(tx, id);
+  audit_.record(actor, "coupon.update", "coupon", id, couponSchema().encode(out), tx);
   return out;
 }
 
-Json CouponBook::list(Tx& tx, int page, int limit) const {
+Page<Coupon> CouponBook::list(Tx& tx, int page, int limit) const {
   const long long total = tx.one("SELECT COUNT(*) AS n FROM orders_coupons")->integer("n");
-  Json data = Json::array();
+  std::vector<Coupon> data;
   for (const auto& r : tx.query(std::string(kColumns) + "ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset",
                                 {{"limit", static_cast<long long>(limit)},
                                  {"offset", static_cast<long long>(page - 1) * limit}}))
-    data.push_back(couponJson(r));
-  return pageJson(std::move(data), page, limit, total);
+    data.push_back(couponOf(r));
+  return Page<Coupon>(std::move(data), page, limit, total);
 }
 
 }  // namespace agape::orders

@@ -10,20 +10,48 @@
 #include <agape/cart/cart_service.h>
 #include <agape/clock.h>
 #include <agape/db.h>
-#include <agape/json.h>
+#include <agape/schema.h>
 
 namespace agape::orders {
 
-// A coupon as written by the admin API (already validated); on update the
-// fields present in `set` change.
-struct CouponFields {
-  std::optional<std::string> code;
-  std::optional<std::string> kind;  // "percent" | "fixed"
-  std::optional<long long> value;
-  std::optional<std::optional<long long>> maxDiscount, usageLimit, perUserLimit, startsAt, endsAt;
-  std::optional<long long> minOrder;
-  std::optional<bool> active;
+enum class CouponKind { Percent, Fixed };
+
+// A new coupon, validated by the route (code normalised).
+struct NewCoupon {
+  std::string code;
+  CouponKind kind = CouponKind::Fixed;
+  long long value = 0;  // percent: 1-100; fixed: minor units off
+  std::optional<long long> maxDiscount;
+  long long minOrder = 0;
+  std::optional<long long> usageLimit;
+  std::optional<long long> perUserLimit;
+  std::optional<Timestamp> startsAt, endsAt;
+  bool active = true;
 };
+
+// A coupon as the admin API shows it.
+struct Coupon : NewCoupon {
+  std::string id;
+  long long timesUsed = 0;
+  long long version = 0;
+  Timestamp createdAt, updatedAt;
+};
+
+// A change: the fields given change (null clears a limit or a date).
+struct CouponChange {
+  Patch<CouponKind> kind;
+  Patch<long long> value;
+  Patch<long long> maxDiscount;
+  Patch<long long> minOrder;
+  Patch<long long> usageLimit;
+  Patch<long long> perUserLimit;
+  Patch<Timestamp> startsAt, endsAt;
+  Patch<bool> active;
+  std::optional<long long> version;  // 409 version_conflict when it moved
+};
+
+const Names<CouponKind>& couponKindNames();
+const Schema<Coupon>& couponSchema();
 
 class CouponBook final : public cart::CouponEvaluator {
  public:
@@ -38,16 +66,18 @@ class CouponBook final : public cart::CouponEvaluator {
   // The order's use goes back (a pending order cancelled or expired).
   void release(Tx& tx, const std::string& orderId) const;
 
-  Json create(Tx& tx, const CouponFields& f, const std::string& actor) const;
-  Json update(Tx& tx, const std::string& id, const CouponFields& f, std::optional<long long> expectedVersion,
-              const std::string& actor) const;
-  Json list(Tx& tx, int page, int limit) const;
+  // 409 duplicate for a code in use.
+  Coupon create(Tx& tx, const NewCoupon& c, const std::string& actor) const;
+  // 404, 409 version_conflict, 400 when the result would not make sense
+  // (a percentage over 100, ends before it starts, a limit below the uses).
+  Coupon update(Tx& tx, const std::string& id, const CouponChange& c, const std::string& actor) const;
+  Page<Coupon> list(Tx& tx, int page, int limit) const;
 
   // "  sale10 " → "SALE10"; nullopt unless 3 to 32 of A-Z, 0-9, - and _.
   static std::optional<std::string> normalise(std::string_view code);
 
  private:
-  std::optional<Json> get(Tx& tx, const std::string& id) const;
+  std::optional<Coupon> get(Tx& tx, const std::string& id) const;
   long long nowMs() const { return epochMs(clock_.now()); }
 
   const Clock& clock_;

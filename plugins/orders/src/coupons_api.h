@@ -13,10 +13,6 @@ class CouponsApi {
   void registerRoutes(Routes& routes);
 
  private:
-  Response create(const Request& req);
-  Response list(const Request& req);
-  Response update(const Request& req);
-
   Context& ctx_;
   CouponBook& book_;
 };

@@ -3,12 +3,11 @@
 // (the order number), date, billing address, lines, totals with the VAT.
 #include <string>
 
-#include <agape/json.h>
+#include "order_wire.h"
 
 namespace agape::orders {
 
-// `order` as OrderBook renders it.
-std::string renderInvoice(const Json& order, const std::string& storeName);
+std::string renderInvoice(const Order& order, const std::string& storeName);
 // 1234567 kobo → "NGN 12,345.67".
 std::string money(long long minor, const std::string& currency);
 

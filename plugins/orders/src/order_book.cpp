@@ -8,6 +8,7 @@
 
 #include <agape/crypto.h>
 #include <agape/db.h>
+#include <agape/json.h>
 #include <agape/problem.h>
 
 namespace agape::orders {
@@ -18,12 +19,16 @@ constexpr const char* kOrderColumns =
     "shipping_method, shipping_address, coupon_code, reservation_expires_at, tracking_number, refund_status, "
     "refunded_amount, version, created_at, updated_at FROM orders_orders ";
 
-Json optText(const Row& r, const char* c) { return r.isNull(c) ? Json(nullptr) : Json(r.text(c)); }
-
 Status statusOf(const Row& r) {
   const auto s = parseStatus(r.text("status"));
   if (!s) throw std::runtime_error("orders: unknown status in the database: " + r.text("status"));
   return *s;
+}
+
+OrderLine lineOf(const Row& r) {
+  return OrderLine{r.text("variant_id"), r.text("product_id"), r.text("sku"),          r.text("product_name"),
+                   r.optText("size"),    r.optText("color"),    r.integer("quantity"), r.integer("unit_price"),
+                   r.integer("line_total")};
 }
 
 std::string joinNames(const std::vector<Status>& statuses) {
@@ -49,7 +54,7 @@ std::string OrderBook::newNumber(long long nowMs) const {
   return orderNumber(config_.numberPrefix, nowMs, tail);
 }
 
-Json OrderBook::place(Tx& tx, const PlaceInput& in) {
+Order OrderBook::place(Tx& tx, const PlaceInput& in) {
   if (!carts_ || !stock_ || !coupons_) throw std::logic_error("orders: cart, stock and coupons were not set at validate");
   const long long now = nowMs();
   const auto cart = carts_->checkout(tx, in.userId);
@@ -80,7 +85,7 @@ Json OrderBook::place(Tx& tx, const PlaceInput& in) {
             {{"id", id}, {"number", number}, {"user", in.userId}, {"currency", totals.currency},
              {"subtotal", totals.subtotal}, {"discount", totals.discount}, {"shipping", totals.shipping},
              {"tax", totals.tax}, {"total", totals.total}, {"incl", totals.taxInclusive},
-             {"method", totals.shippingMethod}, {"address", in.shippingAddress.dump()},
+             {"method", totals.shippingMethod}, {"address", addressSchema().encode(in.shippingAddress)},
              {"coupon", totals.couponCode}, {"expires", expiresAt}, {"now", now}});
   } catch (const DbError& e) {
     // Six random characters a day: two orders can draw the same number. The
@@ -100,7 +105,7 @@ Json OrderBook::place(Tx& tx, const PlaceInput& in) {
   // many as its limit allows get one.
   if (totals.couponCode) coupons_->redeem(tx, *totals.couponCode, in.userId, id, totals.discount);
   carts_->clear(tx, cart->id);
-  Json order = *get(tx, id);
+  Order order = *get(tx, id);
   events_.publish("order.created", Json{{"orderId", id}, {"number", number}, {"userId", in.userId},
                                         {"total", totals.total}, {"currency", totals.currency}}.dump(), tx);
   audit_.record(in.userId, "order.create", "order", id,
@@ -108,59 +113,57 @@ Json OrderBook::place(Tx& tx, const PlaceInput& in) {
   return order;
 }
 
-Json OrderBook::render(Tx& tx, const std::vector<Row>& orders) const {
-  Json out = Json::array();
+std::vector<Order> OrderBook::render(Tx& tx, const std::vector<Row>& orders) const {
+  std::vector<Order> out;
   if (orders.empty()) return out;
+  std::map<std::string, std::size_t> index;
   std::vector<std::string> orderIds;
-  for (const auto& o : orders) orderIds.push_back(o.text("id"));
+  for (const auto& o : orders) {
+    Order order;
+    order.id = o.text("id");
+    order.number = o.text("number");
+    order.userId = o.text("user_id");
+    order.status = statusOf(o);
+    order.totals = {o.integer("subtotal"), o.integer("discount"), o.integer("shipping"), o.integer("tax"),
+                    o.integer("total"),    o.text("currency"),    o.integer("tax_inclusive") != 0};
+    order.shippingMethod = o.text("shipping_method");
+    try {
+      order.shippingAddress = addressSchema(true).decode(o.text("shipping_address"));
+    } catch (const Problem&) {
+      throw std::runtime_error("orders: the stored delivery address of order " + order.id + " does not read");
+    }
+    order.couponCode = o.optText("coupon_code");
+    if (order.status == Status::Pending) order.reservationExpiresAt = Timestamp{o.integer("reservation_expires_at")};
+    order.trackingNumber = o.optText("tracking_number");
+    if (!o.isNull("refund_status")) {
+      const auto status = refundStatusNames().find(o.text("refund_status"));
+      if (!status) throw std::runtime_error("orders: unknown refund status in the database: " + o.text("refund_status"));
+      order.refund = OrderRefund{*status, o.integer("refunded_amount")};
+    }
+    order.version = o.integer("version");
+    order.createdAt = Timestamp{o.integer("created_at")};
+    order.updatedAt = Timestamp{o.integer("updated_at")};
+    index[order.id] = out.size();
+    orderIds.push_back(order.id);
+    out.push_back(std::move(order));
+  }
   Params ids;
   const std::string in = inList(ids, "o", orderIds);
-  std::map<std::string, Json> items;
   for (const auto& r : tx.query("SELECT order_id, variant_id, product_id, sku, product_name, size, color, quantity, "
                                 "unit_price, line_total FROM orders_items WHERE order_id IN (" + in +
                                     ") ORDER BY order_id, line",
-                                ids)) {
-    auto& list = items[r.text("order_id")];
-    if (list.is_null()) list = Json::array();
-    list.push_back({{"variantId", r.text("variant_id")}, {"productId", r.text("product_id")}, {"sku", r.text("sku")},
-                    {"productName", r.text("product_name")}, {"size", optText(r, "size")}, {"color", optText(r, "color")},
-                    {"quantity", r.integer("quantity")}, {"unitPrice", r.integer("unit_price")},
-                    {"lineTotal", r.integer("line_total")}});
-  }
-  for (const auto& o : orders) {
-    const std::string id = o.text("id");
-    const bool pending = o.text("status") == "pending";
-    out.push_back({{"id", id},
-                   {"number", o.text("number")},
-                   {"userId", o.text("user_id")},
-                   {"status", o.text("status")},
-                   {"items", items.count(id) ? items[id] : Json::array()},
-                   {"totals", {{"subtotal", o.integer("subtotal")}, {"discount", o.integer("discount")},
-                               {"shipping", o.integer("shipping")}, {"tax", o.integer("tax")},
-                               {"total", o.integer("total")}, {"currency", o.text("currency")},
-                               {"taxInclusive", o.integer("tax_inclusive") != 0}}},
-                   {"shippingMethod", o.text("shipping_method")},
-                   {"shippingAddress", Json::parse(o.text("shipping_address"))},
-                   {"couponCode", optText(o, "coupon_code")},
-                   {"reservationExpiresAt", pending ? Json(rfc3339(o.integer("reservation_expires_at"))) : Json(nullptr)},
-                   {"trackingNumber", optText(o, "tracking_number")},
-                   {"refund", o.isNull("refund_status") ? Json(nullptr)
-                                                        : Json{{"status", o.text("refund_status")},
-                                                               {"amount", o.integer("refunded_amount")}}},
-                   {"version", o.integer("version")},
-                   {"createdAt", rfc3339(o.integer("created_at"))},
-                   {"updatedAt", rfc3339(o.integer("updated_at"))}});
-  }
+                                ids))
+    out[index[r.text("order_id")]].items.push_back(lineOf(r));
   return out;
 }
 
-std::optional<Json> OrderBook::get(Tx& tx, const std::string& id) const {
+std::optional<Order> OrderBook::get(Tx& tx, const std::string& id) const {
   auto row = tx.one(std::string(kOrderColumns) + "WHERE id = :id", {{"id", id}});
   if (!row) return std::nullopt;
-  return render(tx, {*row}).at(0);
+  return std::move(render(tx, {*row}).at(0));
 }
 
-Json OrderBook::list(Tx& tx, const ListFilter& f) const {
+Page<Order> OrderBook::list(Tx& tx, const ListFilter& f) const {
   std::string where = "WHERE 1 = 1";
   Params params;
   if (f.userId) {
@@ -186,10 +189,10 @@ Json OrderBook::list(Tx& tx, const ListFilter& f) const {
   const auto rows = tx.query(std::string(kOrderColumns) + where +
                                  " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset",
                              pageParams);
-  return pageJson(render(tx, rows), f.page, f.limit, total);
+  return Page<Order>(render(tx, rows), f.page, f.limit, total);
 }
 
-Json OrderBook::stats(Tx& tx, const StatsQuery& q) const {
+OrderStats OrderBook::stats(Tx& tx, const StatsQuery& q) const {
   // Revenue: orders whose money was taken, less what was given back.
   static const std::set<std::string> kRevenue = {"paid", "processing", "shipped", "delivered"};
   constexpr long long kDayMs = 86'400'000;
@@ -212,9 +215,9 @@ Json OrderBook::stats(Tx& tx, const StatsQuery& q) const {
     const long long day = r.integer("day");
     const std::chrono::sys_days d{std::chrono::days{day}};
     std::chrono::sys_days start = d;
-    if (q.period == "week") {
+    if (q.period == Period::Week) {
       start = d - (std::chrono::weekday{d} - std::chrono::Monday);
-    } else if (q.period == "month") {
+    } else if (q.period == Period::Month) {
       const std::chrono::year_month_day ymd{d};
       start = std::chrono::sys_days{ymd.year() / ymd.month() / 1};
     }
@@ -222,34 +225,28 @@ Json OrderBook::stats(Tx& tx, const StatsQuery& q) const {
     p.first += r.integer("n");
     if (kRevenue.count(status)) p.second += r.integer("kept");
   }
-  Json statuses = Json::object();
-  long long orders = 0, revenue = 0, paidOrders = 0;
+  OrderStats out;
+  out.from = Timestamp{q.fromMs};
+  out.to = Timestamp{q.toMs};
+  if (!currency.empty()) out.currency = currency;
   for (const auto& name : statusNames()) {
     const auto it = byStatus.find(name);
     const long long n = it == byStatus.end() ? 0 : it->second.first;
     const long long total = it == byStatus.end() ? 0 : it->second.second;
-    statuses[name] = {{"count", n}, {"total", total}};
-    orders += n;
+    out.byStatus[name] = {n, total};
+    out.orders += n;
     if (kRevenue.count(name)) {
-      revenue += kept[name];
-      paidOrders += n;
+      out.revenue += kept[name];
+      out.paidOrders += n;
     }
   }
-  Json points = Json::array();
-  for (const auto& [start, v] : series) points.push_back({{"periodStart", start}, {"orders", v.first}, {"revenue", v.second}});
-  return {{"from", rfc3339(q.fromMs)},
-          {"to", rfc3339(q.toMs)},
-          {"currency", currency.empty() ? Json(nullptr) : Json(currency)},
-          {"orders", orders},
-          {"revenue", revenue},
-          {"paidOrders", paidOrders},
-          {"averageOrderValue", paidOrders ? (revenue + paidOrders / 2) / paidOrders : 0},
-          {"byStatus", std::move(statuses)},
-          {"period", q.period},
-          {"series", std::move(points)}};
+  out.averageOrderValue = out.paidOrders ? (out.revenue + out.paidOrders / 2) / out.paidOrders : 0;
+  out.period = q.period;
+  for (const auto& [start, v] : series) out.series.push_back({start, v.first, v.second});
+  return out;
 }
 
-Json OrderBook::change(Tx& tx, const std::string& id, const Change& c) {
+Order OrderBook::change(Tx& tx, const std::string& id, const Change& c) {
   const auto row = tx.one(std::string(kOrderColumns) + "WHERE id = :id" + forUpdate(tx), {{"id", id}});
   if (!row) throw Problem::notFound("No order with this id.");
   const Status from = statusOf(*row);
@@ -331,12 +328,6 @@ std::optional<OrderSummary> OrderBook::find(Tx& tx, const std::string& orderId) 
 }
 
 namespace {
-OrderLine lineOf(const Row& r) {
-  return OrderLine{r.text("variant_id"), r.text("product_id"), r.text("sku"),          r.text("product_name"),
-                   r.optText("size"),    r.optText("color"),    r.integer("quantity"), r.integer("unit_price"),
-                   r.integer("line_total")};
-}
-
 constexpr const char* kRecordColumns =
     "SELECT id, number, user_id, status, total, currency, version, created_at, refunded_amount FROM orders_orders ";
 }

@@ -14,18 +14,19 @@
 #include <agape/db.h>
 #include <agape/events.h>
 #include <agape/inventory/stock_service.h>
-#include <agape/json.h>
 #include <agape/orders/order_service.h>
+#include <agape/schema.h>
 
 #include "coupon_book.h"
 #include "order_state.h"
+#include "order_wire.h"
 #include "orders_config.h"
 
 namespace agape::orders {
 
 struct PlaceInput {
   std::string userId;
-  Json shippingAddress;  // validated by the caller
+  Address shippingAddress;  // validated by the caller
   std::string shippingMethod;
   std::optional<std::string> couponCode;
 };
@@ -50,7 +51,7 @@ struct Change {
 
 struct StatsQuery {
   long long fromMs = 0, toMs = 0;  // [from, to) on created_at
-  std::string period = "day";      // day | week (ISO, from Monday) | month
+  Period period = Period::Day;     // weeks are ISO weeks, from Monday
 };
 
 // Crockford's base 32: the characters of an order number's tail.
@@ -69,16 +70,16 @@ class OrderBook final : public OrderService {
     coupons_ = &coupons;
   }
 
-  // The order as JSON (API.md); Problems: 422 cart_empty, 422
-  // not_purchasable, 409 out_of_stock, 400/422 from the cart's totals.
-  Json place(Tx& tx, const PlaceInput& in);
-  std::optional<Json> get(Tx& tx, const std::string& id) const;
-  Json list(Tx& tx, const ListFilter& filter) const;
+  // The order placed; Problems: 422 cart_empty, 422 not_purchasable, 409
+  // out_of_stock, 400/422 from the cart's totals.
+  Order place(Tx& tx, const PlaceInput& in);
+  std::optional<Order> get(Tx& tx, const std::string& id) const;
+  Page<Order> list(Tx& tx, const ListFilter& filter) const;
   // Counts and revenue by status, and orders and revenue per period.
-  Json stats(Tx& tx, const StatsQuery& query) const;
+  OrderStats stats(Tx& tx, const StatsQuery& query) const;
   // Applies a status change; Problems: 404, 409 invalid_transition, 409
   // version_conflict, 409 reservation_expired (paid after the hold lapsed).
-  Json change(Tx& tx, const std::string& id, const Change& change);
+  Order change(Tx& tx, const std::string& id, const Change& change);
   // The expiry of a hold "order:<id>": a pending order becomes expired.
   bool expireHeld(Tx& tx, const std::string& holder);
   // Forgets Idempotency-Keys older than the configured ttl; how many.
@@ -98,7 +99,7 @@ class OrderBook final : public OrderService {
 
  private:
   std::string newNumber(long long nowMs) const;
-  Json render(Tx& tx, const std::vector<Row>& orders) const;
+  std::vector<Order> render(Tx& tx, const std::vector<Row>& orders) const;
   std::vector<OrderRecord> recordsOf(Tx& tx, const std::vector<Row>& orders) const;
 
   const OrdersConfig& config_;

@@ -141,7 +141,7 @@ int seedOrders(Database& db, Events& events, const Clock& clock, const OrdersCon
   const long long start = now - 365 * kDayMs;
   const long long step = std::max(1LL, 365 * kDayMs / orders);
   const std::string address =
-      Json{{"name", "Seeded Customer"}, {"line1", "12 Admiralty Way"}, {"city", "Lekki"}, {"state", "Lagos"},
+      Json{{"fullName", "Seeded Customer"}, {"line1", "12 Admiralty Way"}, {"city", "Lekki"}, {"state", "Lagos"},
            {"country", "NG"}, {"phone", "+2348030000000"}}
           .dump();
   constexpr int kBatch = 1000;

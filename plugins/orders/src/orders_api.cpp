@@ -1,119 +1,109 @@
 #include "orders_api.h"
 
 #include <algorithm>
-#include <cctype>
-#include <ctime>
 
+#include <agape/contract.h>
 #include <agape/crypto.h>
 #include <agape/db.h>
 #include <agape/idempotency.h>
-#include <agape/json.h>
 #include <agape/problem.h>
-#include <agape/query.h>
+#include <agape/roles.h>
 
 #include "invoice.h"
 
 namespace agape::orders {
+
+// --- the wire ---------------------------------------------------------------
+
+struct PlaceOrder {
+  Address shippingAddress;
+  std::string shippingMethod;
+  std::optional<std::string> couponCode;
+};
+struct ListQuery {
+  std::optional<Status> status;
+  std::optional<Timestamp> from, to;
+  std::optional<std::string> userId;
+  int page = 1;
+  int limit = 20;
+};
+struct StatsRange {
+  std::optional<Timestamp> from, to;
+  Period period = Period::Day;
+};
+struct CancelOrder {
+  std::optional<std::string> reason;
+};
+struct StatusChange {
+  Status status = Status::Pending;
+  std::optional<std::string> trackingNumber;
+  std::optional<std::string> reason;
+  std::optional<long long> version;
+};
+
 namespace {
 
 constexpr const char* kTag = "orders";
-const std::vector<std::string> kStaff = {"admin", "fulfilment", "finance"};
 constexpr const char* kIdempotencyTable = "orders_idempotency";
+constexpr long long kDayMs = 86'400'000;
 
-bool isStaff(const Request& req) {
-  for (const auto& r : kStaff)
-    if (req.principal->hasRole(r)) return true;
-  return false;
+const std::vector<std::string> kStaff = {std::string(roles::admin), std::string(roles::fulfilment),
+                                         std::string(roles::finance)};
+
+bool isStaff(const Principal& p) {
+  return std::any_of(kStaff.begin(), kStaff.end(), [&](const auto& r) { return p.hasRole(r); });
 }
 
-// The order, when the caller may see it; 404 otherwise (another customer's
-// order is not admitted to exist).
-Json visibleOrder(Tx& tx, const OrderBook& book, const Request& req, const std::string& id) {
-  auto order = book.get(tx, id);
-  if (!order || (!isStaff(req) && (*order)["userId"] != req.principal->id)) throw Problem::notFound("No order with this id.");
-  return *order;
-}
+const Schema<PlaceOrder> kPlaceOrder =
+    Schema<PlaceOrder>()
+        .field("shippingAddress", &PlaceOrder::shippingAddress, addressSchema())
+        .field("shippingMethod", &PlaceOrder::shippingMethod,
+               {.optional = true, .maxLength = 40, .description = "a method of cart.shipping (default: the first)"})
+        .field("couponCode", &PlaceOrder::couponCode, {.optional = true, .maxLength = 64});
 
-std::string checkedText(const Json& body, const std::string& prefix, const char* field, std::size_t min,
-                        std::size_t max, std::vector<FieldError>& errors) {
-  if (!body.contains(field) || body[field].is_null()) {
-    if (min > 0) errors.push_back({prefix + field, "is required"});
-    return {};
-  }
-  const Json& v = body[field];
-  if (!v.is_string() || v.get_ref<const std::string&>().size() < min || v.get_ref<const std::string&>().size() > max) {
-    errors.push_back({prefix + field, "must be a string of " + std::to_string(min) + " to " + std::to_string(max) +
-                                          " characters"});
-    return {};
-  }
-  return v.get<std::string>();
-}
+const Schema<ListQuery> kListQuery = [] {
+  Schema<ListQuery> q;
+  q.field("status", &ListQuery::status, orderStatusNames(), {.optional = true, .description = "one status"})
+      .field("from", &ListQuery::from, {.optional = true, .description = "created at or after (RFC 3339 or YYYY-MM-DD)"})
+      .field("to", &ListQuery::to, {.optional = true, .description = "created before (RFC 3339 or YYYY-MM-DD)"})
+      .field("userId", &ListQuery::userId,
+             {.optional = true, .maxLength = 100, .description = "staff only: one customer's orders"});
+  return withPages(q);
+}();
 
-// The delivery address as stored: known fields only, Nigeria by default.
-Json readAddress(const Json& body, std::vector<FieldError>& errors) {
-  static const std::vector<std::string> kFields = {"fullName", "phone", "line1", "line2", "city", "state", "country",
-                                                   "postalCode"};
-  if (!body.contains("shippingAddress") || !body["shippingAddress"].is_object()) {
-    errors.push_back({"shippingAddress", "is required: {fullName, phone, line1, line2?, city, state, country?, postalCode?}"});
-    return {};
-  }
-  const Json& a = body["shippingAddress"];
-  for (const auto& [key, _] : a.items())
-    if (std::find(kFields.begin(), kFields.end(), key) == kFields.end())
-      errors.push_back({"shippingAddress." + key, "is not a known field"});
-  const std::string p = "shippingAddress.";
-  Json out = {{"fullName", checkedText(a, p, "fullName", 1, 100, errors)},
-              {"phone", checkedText(a, p, "phone", 7, 20, errors)},
-              {"line1", checkedText(a, p, "line1", 1, 200, errors)},
-              {"city", checkedText(a, p, "city", 1, 100, errors)},
-              {"state", checkedText(a, p, "state", 1, 100, errors)}};
-  if (const auto line2 = checkedText(a, p, "line2", 0, 200, errors); !line2.empty()) out["line2"] = line2;
-  if (const auto postal = checkedText(a, p, "postalCode", 0, 20, errors); !postal.empty()) out["postalCode"] = postal;
-  std::string country = checkedText(a, p, "country", 0, 2, errors);
-  if (country.empty()) country = "NG";
-  if (country.size() != 2 || !std::isupper(static_cast<unsigned char>(country[0])) ||
-      !std::isupper(static_cast<unsigned char>(country[1])))
-    errors.push_back({p + "country", "must be an ISO 3166-1 alpha-2 code such as NG"});
-  out["country"] = country;
-  const std::string phone = out["phone"];
-  for (std::size_t i = 0; i < phone.size(); ++i)
-    if (!std::isdigit(static_cast<unsigned char>(phone[i])) && !(i == 0 && phone[i] == '+') && phone[i] != ' ') {
-      errors.push_back({p + "phone", "must be digits, optionally after a +"});
-      break;
-    }
-  return out;
-}
+const Schema<StatsRange> kStatsRange =
+    Schema<StatsRange>()
+        .field("from", &StatsRange::from,
+               {.optional = true, .description = "RFC 3339 time or date (default: 30 days before to)"})
+        .field("to", &StatsRange::to, {.optional = true, .description = "RFC 3339 time or date, exclusive (default: now)"})
+        .field("period", &StatsRange::period, periodNames(),
+               {.optional = true, .description = "series granularity (default day)"});
 
-constexpr const char* kOrderSchema =
-    R"({"type":"object","required":["id","number","userId","status","items","totals","shippingMethod","shippingAddress",)"
-    R"("couponCode","reservationExpiresAt","trackingNumber","version","createdAt","updatedAt"],"properties":{)"
-    R"("id":{"type":"string"},"number":{"type":"string"},"userId":{"type":"string"},)"
-    R"("status":{"type":"string","enum":["pending","paid","processing","shipped","delivered","cancelled","expired","refunded"]},)"
-    R"("items":{"type":"array","items":{"type":"object","properties":{"variantId":{"type":"string"},"productId":{"type":"string"},)"
-    R"("sku":{"type":"string"},"productName":{"type":"string"},"size":{"type":"string","nullable":true},)"
-    R"("color":{"type":"string","nullable":true},"quantity":{"type":"integer"},"unitPrice":{"type":"integer"},"lineTotal":{"type":"integer"}}}},)"
-    R"("totals":{"type":"object","properties":{"subtotal":{"type":"integer"},"discount":{"type":"integer"},"shipping":{"type":"integer"},)"
-    R"("tax":{"type":"integer"},"total":{"type":"integer"},"currency":{"type":"string"},"taxInclusive":{"type":"boolean"}}},)"
-    R"("shippingMethod":{"type":"string"},"shippingAddress":{"type":"object"},"couponCode":{"type":"string","nullable":true},)"
-    R"("reservationExpiresAt":{"type":"string","format":"date-time","nullable":true,"description":"while pending: when the stock hold lapses"},)"
-    R"("trackingNumber":{"type":"string","nullable":true},)"
-    R"("refund":{"type":"object","nullable":true,"description":"the refund of the payment that paid it",)"
-    R"("properties":{"status":{"type":"string","enum":["pending","partial","refunded","failed"]},)"
-    R"("amount":{"type":"integer","description":"minor units given back so far"}}},)"
-    R"("version":{"type":"integer"},)"
-    R"("createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"}}})";
+const Schema<CancelOrder> kCancelOrder =
+    Schema<CancelOrder>().field("reason", &CancelOrder::reason, {.optional = true, .maxLength = 500});
 
-std::string pageSchema() {
-  return std::string(R"({"type":"object","required":["data","meta"],"properties":{"data":{"type":"array","items":)") +
-         kOrderSchema +
-         R"(},"meta":{"type":"object","properties":{"page":{"type":"integer"},"limit":{"type":"integer"},)"
-         R"("total":{"type":"integer"},"totalPages":{"type":"integer"}}}}})";
+const Schema<StatusChange> kStatusChange =
+    Schema<StatusChange>()
+        .field("status", &StatusChange::status, orderStatusNames())
+        .field("trackingNumber", &StatusChange::trackingNumber,
+               {.optional = true, .maxLength = 100, .description = "only with shipped"})
+        .field("reason", &StatusChange::reason, {.optional = true, .maxLength = 500})
+        .field("version", &StatusChange::version,
+               {.optional = true, .description = "the version read: 409 version_conflict when it moved"})
+        .check([](const StatusChange& c, std::vector<FieldError>& errors) {
+          if (c.trackingNumber && !c.trackingNumber->empty() && c.status != Status::Shipped)
+            errors.push_back({"trackingNumber", "is only accepted with status shipped"});
+        });
+
+// "" from a form means "not given".
+std::optional<std::string> given(const std::optional<std::string>& s) {
+  return s && !s->empty() ? s : std::nullopt;
 }
 
 }  // namespace
 
 void OrdersApi::registerRoutes(Routes& routes) {
-  routes.post("/v1/orders", [this](Request& req) { return place(req); },
+  routes.post("/v1/orders", Contract().body(kPlaceOrder).returns(orderSchema()),
               {.access = Access::Authenticated,
                .summary = "Places an order from the caller's cart",
                .description =
@@ -125,89 +115,78 @@ void OrdersApi::registerRoutes(Routes& routes) {
                    "lapses; 403 `email_not_verified` when orders.requireVerifiedEmail is on (production). With an "
                    "`Idempotency-Key` header a retry with the same body gets the first response again, another body "
                    "409 `idempotency_mismatch`.",
-               .tag = kTag,
-               .requestSchema =
-                   R"({"type":"object","required":["shippingAddress"],"additionalProperties":false,"properties":{)"
-                   R"("shippingAddress":{"type":"object","required":["fullName","phone","line1","city","state"],"additionalProperties":false,)"
-                   R"("properties":{"fullName":{"type":"string"},"phone":{"type":"string"},"line1":{"type":"string"},)"
-                   R"("line2":{"type":"string"},"city":{"type":"string"},"state":{"type":"string"},)"
-                   R"("country":{"type":"string","description":"ISO 3166-1 alpha-2, default NG"},"postalCode":{"type":"string"}}},)"
-                   R"("shippingMethod":{"type":"string"},"couponCode":{"type":"string"}}})",
-               .responseSchema = kOrderSchema, .successStatus = 201});
-  routes.get("/v1/orders", [this](Request& req) { return list(req); },
+               .tag = kTag, .successStatus = 201},
+              [this](Call<PlaceOrder>& call) { return place(call); });
+  routes.get("/v1/orders", Contract().query(kListQuery).returns(pageSchema(orderSchema())),
              {.access = Access::Authenticated,
               .summary = "Orders, newest first: a customer's own, every order for staff",
-              .description = "Staff (admin, fulfilment, finance) may filter by `userId`.",
-              .tag = kTag, .responseSchema = pageSchema(),
-              .query = withPages({{.name = "status", .description = "one status", .allowed = statusNames()},
-                        {.name = "from", .description = "created at or after (RFC 3339 or YYYY-MM-DD)"},
-                        {.name = "to", .description = "created before (RFC 3339 or YYYY-MM-DD)"},
-                        {.name = "userId", .description = "staff only: one customer's orders"}})});
-  routes.get("/v1/orders/stats", [this](Request& req) { return stats(req); },
-             {.access = Access::Roles, .roles = {"admin", "finance"},
+              .description = "Staff (admin, fulfilment, finance) may filter by `userId`.", .tag = kTag},
+             [this](Call<None, ListQuery>& call) { return list(call); });
+  routes.get("/v1/orders/stats", Contract().query(kStatsRange).returns(orderStatsSchema()),
+             {.access = Access::Roles, .roles = {std::string(roles::admin), std::string(roles::finance)},
               .summary = "Order counts and revenue by status and per day, week or month",
               .description = "Over [from, to) of creation time (default: the last 30 days; at most 366 days). Revenue "
                              "counts paid, processing, shipped and delivered orders; averageOrderValue is revenue over "
                              "those orders. Periods are UTC days, ISO weeks from Monday, or calendar months.",
-              .tag = kTag,
-              .responseSchema = R"({"type":"object","required":["from","to","orders","revenue","byStatus","series"],"properties":{)"
-                                R"("from":{"type":"string","format":"date-time"},"to":{"type":"string","format":"date-time"},)"
-                                R"("currency":{"type":"string","nullable":true},"orders":{"type":"integer"},"revenue":{"type":"integer"},)"
-                                R"("paidOrders":{"type":"integer"},"averageOrderValue":{"type":"integer"},"byStatus":{"type":"object"},)"
-                                R"("period":{"type":"string"},"series":{"type":"array","items":{"type":"object","properties":{)"
-                                R"("periodStart":{"type":"string","format":"date"},"orders":{"type":"integer"},"revenue":{"type":"integer"}}}}}})",
-              .query = {{.name = "from", .description = "RFC 3339 time or date (default: 30 days before to)"},
-                        {.name = "to", .description = "RFC 3339 time or date, exclusive (default: now)"},
-                        {.name = "period", .description = "series granularity (default day)", .allowed = {"day", "week", "month"}}}});
-  routes.get("/v1/orders/:id", [this](Request& req) { return get(req); },
-             {.access = Access::Authenticated,
+              .tag = kTag},
+             [this](Call<None, StatsRange>& call) { return stats(call); });
+  routes.get("/v1/orders/:id", Contract().returns(orderSchema()),
+             {.access = Access::Owner, .roles = kStaff,
               .summary = "One order (its owner, or admin, fulfilment, finance)",
-              .description = "404 for another customer's order.", .tag = kTag, .responseSchema = kOrderSchema});
-  routes.get("/v1/orders/:id/invoice", [this](Request& req) { return invoice(req); },
-             {.access = Access::Authenticated,
+              .description = "404 for another customer's order.", .tag = kTag},
+             [this](Call<>& call) {
+               return ctx_.db().read([&](Tx& tx) { return visible(tx, call); });
+             });
+  routes.get("/v1/orders/:id/invoice", Contract(),
+             {.access = Access::Owner, .roles = kStaff,
               .summary = "The order's invoice as a PDF (its owner, or admin, finance), once paid",
               .description = "409 `invalid_state` while the order is pending, cancelled or expired; 404 for another "
                              "customer's order; 403 for other staff.",
-              .tag = kTag, .successContentType = "application/pdf"});
-  routes.post("/v1/orders/:id/cancel", [this](Request& req) { return cancel(req); },
-              {.access = Access::Authenticated,
+              .tag = kTag, .successContentType = "application/pdf"},
+             [this](Call<>& call) { return invoice(call); });
+  routes.post("/v1/orders/:id/cancel", Contract().body(kCancelOrder).returns(orderSchema()),
+              {.access = Access::Owner, .roles = kStaff,
                .summary = "Cancels an order: its owner while pending or paid, an admin while not shipped",
                .description = "A pending order's stock reservation is released; a paid order's units go back on the "
                               "shelf and `order.cancelled` makes the payments plugin refund its payment in full (the "
                               "order's `refund` shows the progress; it becomes `refunded` when the money is back). "
-                              "409 `invalid_transition` otherwise; 404 for another customer's order; 403 for staff "
-                              "other than admin (fulfilment, finance).",
-               .tag = kTag,
-               .requestSchema = R"({"type":"object","additionalProperties":false,"properties":{"reason":{"type":"string","maxLength":500}}})",
-               .responseSchema = kOrderSchema});
-  routes.patch("/v1/orders/:id/status", [this](Request& req) { return setStatus(req); },
-               {.access = Access::Roles, .roles = {"admin", "fulfilment"},
+                              "The body is optional. 409 `invalid_transition` otherwise; 404 for another customer's "
+                              "order; 403 for staff other than admin (fulfilment, finance).",
+               .tag = kTag},
+              [this](Call<CancelOrder>& call) { return cancel(call); });
+  routes.patch("/v1/orders/:id/status", Contract().body(kStatusChange).returns(orderSchema()),
+               {.access = Access::Roles, .roles = {std::string(roles::admin), std::string(roles::fulfilment)},
                 .summary = "Moves an order along its life (staff)",
                 .description = "Only legal transitions: pending→paid→processing→shipped→delivered, "
                                "pending→cancelled/expired, paid/processing→cancelled, paid…delivered→refunded; else 409 "
                                "`invalid_transition`. Fulfilment may set processing, shipped and delivered; admin any. "
                                "`trackingNumber` only with shipped; `version` → 409 `version_conflict` when stale. Audited.",
-                .tag = kTag,
-                .requestSchema = R"({"type":"object","required":["status"],"additionalProperties":false,"properties":{)"
-                                 R"("status":{"type":"string"},"trackingNumber":{"type":"string","maxLength":100},)"
-                                 R"("reason":{"type":"string","maxLength":500},"version":{"type":"integer"}}})",
-                .responseSchema = kOrderSchema});
+                .tag = kTag},
+               [this](Call<StatusChange>& call) { return setStatus(call); });
 }
 
-Response OrdersApi::place(const Request& req) {
-  QueryReader(req, {}).finish();
-  const Json body = parseJsonObject(req, {"shippingAddress", "shippingMethod", "couponCode"});
-  std::vector<FieldError> errors;
-  PlaceInput in;
-  in.userId = req.principal->id;
-  in.shippingAddress = readAddress(body, errors);
-  in.shippingMethod = checkedText(body, "", "shippingMethod", 0, 40, errors);
-  if (auto coupon = checkedText(body, "", "couponCode", 0, 64, errors); !coupon.empty()) in.couponCode = coupon;
-  const auto key = req.header("Idempotency-Key");
-  if (key) checkIdempotencyKey(*key);
-  if (!errors.empty()) throw Problem::validation(std::move(errors));
+template <class C>
+Order OrdersApi::visible(Tx& tx, C& call) const {
+  auto order = book_.get(tx, std::string(call.param("id")));
+  if (!order) throw Problem::notFound("No order with this id.");
+  call.authorizeOwner(order->userId, "No order with this id.");
+  return std::move(*order);
+}
 
-  const std::string requestHash = sha256Hex(body.dump());
+Response OrdersApi::place(Call<PlaceOrder>& call) {
+  PlaceOrder& body = call.body;
+  const auto key = call.request.header("Idempotency-Key");
+  if (key) checkIdempotencyKey(*key);
+  PlaceInput in;
+  in.userId = call.principal().id;
+  in.shippingAddress = std::move(body.shippingAddress);
+  in.shippingAddress.line2 = given(in.shippingAddress.line2);
+  in.shippingAddress.postalCode = given(in.shippingAddress.postalCode);
+  in.shippingMethod = body.shippingMethod;
+  in.couponCode = given(body.couponCode);
+  // The request as decoded, so a retry that only spaces its JSON
+  // differently is the same request.
+  const std::string requestHash = sha256Hex(kPlaceOrder.encode(PlaceOrder{in.shippingAddress, in.shippingMethod, in.couponCode}));
   return ctx_.db().run([&](Tx& tx) {
     // A replay answers as the first request did, whatever holds now; a
     // refusal below rolls the claim back, so the key may be used again.
@@ -217,7 +196,7 @@ Response OrdersApi::place(const Request& req) {
     if (users_) refuseUnverifiedEmail(tx, in.userId);
     // Before any stock is touched: the usual refusal costs one read.
     refuseOverPendingCap(tx, in.userId, 0);
-    Response r = jsonResponse(book_.place(tx, in), 201);
+    Response r = Response::json(orderSchema().encode(book_.place(tx, in)), 201);
     // place() locked the caller's cart (CartService::checkout), and a user
     // has one cart, so one user's checkouts queue there. The count above may
     // predate an order another checkout committed while this one waited;
@@ -256,110 +235,73 @@ void OrdersApi::refuseOverPendingCap(Tx& tx, const std::string& userId, int plac
       .withHeader("Retry-After", std::to_string(retryAfter));
 }
 
-Response OrdersApi::get(const Request& req) {
-  QueryReader(req, {}).finish();
-  const std::string id(req.requireParam("id"));
-  return jsonResponse(ctx_.db().read([&](Tx& tx) { return visibleOrder(tx, book_, req, id); }));
-}
-
-Response OrdersApi::invoice(const Request& req) {
-  QueryReader(req, {}).finish();
-  const std::string id(req.requireParam("id"));
-  const Json order = ctx_.db().read([&](Tx& tx) { return visibleOrder(tx, book_, req, id); });
-  if (order["userId"] != req.principal->id && !req.principal->hasRole("admin") && !req.principal->hasRole("finance"))
+Response OrdersApi::invoice(Call<>& call) {
+  const Order order = ctx_.db().read([&](Tx& tx) { return visible(tx, call); });
+  // Fulfilment sees the order to ship it, not its invoice.
+  const Principal& who = call.principal();
+  if (!call.isOwner() && !who.hasRole(roles::admin) && !who.hasRole(roles::finance))
     throw Problem::forbidden("Invoices are for the customer, admin and finance.");
-  const std::string status = order["status"];
-  if (status == "pending" || status == "cancelled" || status == "expired")
-    throw Problem(409, "invalid_state", "An order that is " + status + " has no invoice; it comes with the payment.");
+  if (order.status == Status::Pending || order.status == Status::Cancelled || order.status == Status::Expired)
+    throw Problem(409, "invalid_state", std::string("An order that is ") + statusName(order.status) +
+                                            " has no invoice; it comes with the payment.");
   Response r = Response::text(renderInvoice(order, book_.config().storeName), "application/pdf");
-  r.headers.set("Content-Disposition", "inline; filename=\"invoice-" + order["number"].get<std::string>() + ".pdf\"");
+  r.headers.set("Content-Disposition", "inline; filename=\"invoice-" + order.number + ".pdf\"");
   return r;
 }
 
-Response OrdersApi::list(const Request& req) {
-  QueryReader q(req, {"status", "from", "to", "userId", "page", "limit"});
-  ListFilter f;
-  if (auto s = q.choice("status", statusNames())) f.status = parseStatus(*s);
-  f.fromMs = q.time("from");
-  f.toMs = q.time("to");
-  const auto userId = q.text("userId", 100);
-  const PageRequest page = q.page();
-  f.page = page.page;
-  f.limit = page.limit;
-  if (!isStaff(req)) {
-    if (userId && *userId != req.principal->id) q.fail("userId", "only staff may list other customers' orders");
-    f.userId = req.principal->id;
-  } else if (userId) {
-    f.userId = *userId;
+Page<Order> OrdersApi::list(Call<None, ListQuery>& call) {
+  const ListQuery& q = call.query;
+  const Principal& who = call.principal();
+  ListFilter f{.status = q.status, .page = q.page, .limit = q.limit};
+  if (q.from) f.fromMs = q.from->ms;
+  if (q.to) f.toMs = q.to->ms;
+  if (!isStaff(who)) {
+    if (q.userId && *q.userId != who.id)
+      throw Problem::validation({{"userId", "only staff may list other customers' orders"}});
+    f.userId = who.id;
+  } else {
+    f.userId = q.userId;
   }
-  q.finish();
-  return jsonResponse(ctx_.db().read([&](Tx& tx) { return book_.list(tx, f); }));
+  return ctx_.db().read([&](Tx& tx) { return book_.list(tx, f); });
 }
 
-Response OrdersApi::stats(const Request& req) {
-  QueryReader q(req, {"from", "to", "period"});
-  StatsQuery s;
-  s.period = q.choice("period", {"day", "week", "month"}).value_or("day");
-  const auto from = q.time("from");
-  const auto to = q.time("to");
-  constexpr long long kDayMs = 86'400'000;
-  s.toMs = to.value_or(book_.nowMs());
-  s.fromMs = from.value_or(s.toMs - 30 * kDayMs);
-  if (q.ok() && s.fromMs >= s.toMs) q.fail("to", "must be after from");
-  if (q.ok() && s.toMs - s.fromMs > 366 * kDayMs) q.fail("from", "the range is at most 366 days");
-  q.finish();
-  return jsonResponse(ctx_.db().read([&](Tx& tx) { return book_.stats(tx, s); }));
+OrderStats OrdersApi::stats(Call<None, StatsRange>& call) {
+  const StatsRange& q = call.query;
+  StatsQuery s{.period = q.period};
+  s.toMs = q.to ? q.to->ms : book_.nowMs();
+  s.fromMs = q.from ? q.from->ms : s.toMs - 30 * kDayMs;
+  if (s.fromMs >= s.toMs) throw Problem::validation({{"to", "must be after from"}});
+  if (s.toMs - s.fromMs > 366 * kDayMs) throw Problem::validation({{"from", "the range is at most 366 days"}});
+  return ctx_.db().read([&](Tx& tx) { return book_.stats(tx, s); });
 }
 
-Response OrdersApi::cancel(const Request& req) {
-  QueryReader(req, {}).finish();
-  const Json body = req.body.empty() ? Json::object() : parseJsonObject(req, {"reason"});
-  std::vector<FieldError> errors;
-  const std::string reason = checkedText(body, "", "reason", 0, 500, errors);
-  if (!errors.empty()) throw Problem::validation(std::move(errors));
-  const std::string id(req.requireParam("id"));
-  return jsonResponse(ctx_.db().run([&](Tx& tx) {
-    const Json order = visibleOrder(tx, book_, req, id);
-    const bool admin = req.principal->hasRole("admin");
+Order OrdersApi::cancel(Call<CancelOrder>& call) {
+  const Principal& who = call.principal();
+  return ctx_.db().run([&](Tx& tx) {
+    const Order order = visible(tx, call);
+    const bool admin = who.hasRole(roles::admin);
     // Staff who may see an order (fulfilment, finance) may not cancel a
     // customer's order: that takes the customer or an admin.
-    if (!admin && order["userId"] != req.principal->id)
-      throw Problem::forbidden("Only the order's customer or an admin may cancel it.");
-    const std::string status = order["status"];
-    if (!admin && status != "pending" && status != "paid")
+    if (!admin && !call.isOwner()) throw Problem::forbidden("Only the order's customer or an admin may cancel it.");
+    const std::string status = statusName(order.status);
+    if (!admin && order.status != Status::Pending && order.status != Status::Paid)
       throw Problem(409, "invalid_transition",
                     "An order that is " + status + " can no longer be cancelled by its customer; contact the store.",
                     {{"status", "is " + status}});
-    Change c{.to = Status::Cancelled, .actor = req.principal->id};
-    if (!reason.empty()) c.reason = reason;
-    return book_.change(tx, id, c);
-  }));
+    return book_.change(tx, order.id, Change{.to = Status::Cancelled, .actor = who.id, .reason = given(call.body.reason)});
+  });
 }
 
-Response OrdersApi::setStatus(const Request& req) {
-  QueryReader(req, {}).finish();
-  const Json body = parseJsonObject(req, {"status", "trackingNumber", "reason", "version"});
-  std::vector<FieldError> errors;
-  Change c{.actor = req.principal->id};
-  const std::string to = checkedText(body, "", "status", 1, 20, errors);
-  if (!to.empty()) {
-    if (auto s = parseStatus(to)) c.to = *s;
-    else errors.push_back({"status", "must be one of pending, paid, processing, shipped, delivered, cancelled, expired, refunded"});
-  }
-  if (auto t = checkedText(body, "", "trackingNumber", 0, 100, errors); !t.empty()) c.trackingNumber = t;
-  if (auto r = checkedText(body, "", "reason", 0, 500, errors); !r.empty()) c.reason = r;
-  if (body.contains("version")) {
-    if (!body["version"].is_number_integer()) errors.push_back({"version", "must be an integer"});
-    else c.expectedVersion = body["version"].get<long long>();
-  }
-  if (errors.empty() && c.trackingNumber && c.to != Status::Shipped)
-    errors.push_back({"trackingNumber", "is only accepted with status shipped"});
-  if (!errors.empty()) throw Problem::validation(std::move(errors));
-  const bool fulfilmentOnly = !req.principal->hasRole("admin");
-  if (fulfilmentOnly && c.to != Status::Processing && c.to != Status::Shipped && c.to != Status::Delivered)
+Order OrdersApi::setStatus(Call<StatusChange>& call) {
+  const StatusChange& body = call.body;
+  const Principal& who = call.principal();
+  if (!who.hasRole(roles::admin) && body.status != Status::Processing && body.status != Status::Shipped &&
+      body.status != Status::Delivered)
     throw Problem::forbidden("Fulfilment may set processing, shipped and delivered; other changes need an admin.");
-  const std::string id(req.requireParam("id"));
-  return jsonResponse(ctx_.db().run([&](Tx& tx) { return book_.change(tx, id, c); }));
+  const Change c{.to = body.status, .actor = who.id, .expectedVersion = body.version,
+                 .trackingNumber = given(body.trackingNumber), .reason = given(body.reason)};
+  const std::string id(call.param("id"));
+  return ctx_.db().run([&](Tx& tx) { return book_.change(tx, id, c); });
 }
 
 }  // namespace agape::orders

@@ -4,11 +4,19 @@
 #include <agape/auth/user_directory.h>
 #include <agape/clock.h>
 #include <agape/context.h>
+#include <agape/contract.h>
 #include <agape/http.h>
 
 #include "order_book.h"
 
 namespace agape::orders {
+
+// The routes' request bodies and queries (orders_api.cpp).
+struct PlaceOrder;
+struct ListQuery;
+struct StatsRange;
+struct CancelOrder;
+struct StatusChange;
 
 class OrdersApi {
  public:
@@ -19,26 +27,25 @@ class OrdersApi {
   void requireVerifiedEmail(const auth::UserDirectory& users) { users_ = &users; }
 
  private:
-  Response place(const Request& req);
+  Response place(Call<PlaceOrder>& call);
   // Problem 403 email_not_verified.
   void refuseUnverifiedEmail(Tx& tx, const std::string& userId) const;
   // Problem 429 too_many_pending_orders when the user's pending orders,
   // less the `placed` one(s) this transaction wrote, reach the cap.
   void refuseOverPendingCap(Tx& tx, const std::string& userId, int placed) const;
-  Response get(const Request& req);
-  Response invoice(const Request& req);
-  Response list(const Request& req);
-  Response stats(const Request& req);
-  Response cancel(const Request& req);
-  Response setStatus(const Request& req);
+  // The order `:id` when the caller owns it or is staff; 404 otherwise
+  // (another customer's order is not admitted to exist).
+  template <class C>
+  Order visible(Tx& tx, C& call) const;
+  Response invoice(Call<>& call);
+  Page<Order> list(Call<None, ListQuery>& call);
+  OrderStats stats(Call<None, StatsRange>& call);
+  Order cancel(Call<CancelOrder>& call);
+  Order setStatus(Call<StatusChange>& call);
 
   Context& ctx_;
   OrderBook& book_;
   const auth::UserDirectory* users_ = nullptr;
 };
-
-// "2026-11-24", "2026-11-24T10:15:00Z" or with an offset ("+01:00") → Unix ms
-// (the SDK's).
-using agape::parseTime;
 
 }  // namespace agape::orders

@@ -67,22 +67,23 @@ TEST(Invoice, MoneyAndContent) {
   EXPECT_EQ(money(1'500'000, "NGN"), "NGN 15,000.00");
   EXPECT_EQ(money(123'456'789, "NGN"), "NGN 1,234,567.89");
   EXPECT_EQ(money(-250'000, "NGN"), "NGN -2,500.00");
-  Json order = {{"id", "o-1"}, {"number", "AG-261124-7K3QX9"}, {"status", "paid"}, {"createdAt", "2026-11-24T10:15:00Z"},
-                {"shippingMethod", "standard"}, {"couponCode", "SALE10"},
-                {"shippingAddress", {{"fullName", "Ada Obi"}, {"line1", "12 Admiralty Way"}, {"city", "Lekki"},
-                                     {"state", "Lagos"}, {"country", "NG"}, {"phone", "08035550101"}}},
-                {"totals", {{"subtotal", 3'000'000}, {"discount", 250'000}, {"shipping", 250'000}, {"tax", 209'302},
-                            {"total", 3'000'000}, {"currency", "NGN"}, {"taxInclusive", true}}},
-                {"items", Json::array()}};
+  Order order{.id = "o-1", .number = "AG-261124-7K3QX9", .status = Status::Paid};
+  order.createdAt = Timestamp{1'764'000'000'000};  // 2025-11-24T16:00:00Z
+  order.shippingMethod = "standard";
+  order.couponCode = "SALE10";
+  order.shippingAddress = {.fullName = "Ada Obi", .phone = "08035550101", .line1 = "12 Admiralty Way",
+                           .city = "Lekki", .state = "Lagos"};
+  order.totals = {.subtotal = 3'000'000, .discount = 250'000, .shipping = 250'000, .tax = 209'302,
+                  .total = 3'000'000, .currency = "NGN", .taxInclusive = true};
   for (int i = 0; i < 70; ++i)  // enough lines for three pages
-    order["items"].push_back({{"sku", "ANK-" + std::to_string(i)}, {"productName", "Ankara Wrap Dress"}, {"size", "M"},
-                              {"color", nullptr}, {"quantity", 1}, {"unitPrice", 1'500'000}, {"lineTotal", 1'500'000}});
+    order.items.push_back({.sku = "ANK-" + std::to_string(i), .productName = "Ankara Wrap Dress", .size = "M",
+                           .quantity = 1, .unitPrice = 1'500'000, .lineTotal = 1'500'000});
   const std::string pdf = renderInvoice(order, "Adire House");
   expectConsistent(pdf, 4 + 2 * 3);
   EXPECT_NE(pdf.find("/Count 3"), std::string::npos);
   for (const char* expected : {"(Invoice AG-261124-7K3QX9)", "(Adire House)", "(Ankara Wrap Dress, M)", "(ANK-69)",
                                "(Discount \\(SALE10\\))", "(NGN -2,500.00)", "(Total includes VAT of NGN 2,093.02)",
-                               "(12 Admiralty Way)"})
+                               "(12 Admiralty Way)", "(Date 2025-11-24)", "(Status paid)"})
     EXPECT_NE(pdf.find(expected), std::string::npos) << expected;
 }
 
