@@ -1,14 +1,18 @@
-// JSON work a typical handler does: parse and validate an order body with
-// parseJsonObject, and serialise a page of products with jsonResponse.
+// JSON work a typical handler does: decode and validate an order body
+// through its Schema (beside nlohmann's parse alone, the floor), and
+// serialise a page of products with jsonResponse.
 
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "agape/json.h"
 #include "agape/problem.h"
+#include "agape/schema.h"
 
 using namespace agape;
 
@@ -44,107 +48,93 @@ const std::string& orderBody() {
   return body;
 }
 
-const std::initializer_list<std::string_view> kOrderFields = {
-    "cartId", "currency", "email", "phone", "items", "shippingAddress", "billingAddress",
-    "couponCode", "shippingMethod", "paymentProvider", "notes", "metadata"};
-
 struct OrderLine {
   std::string productId, variantId;
-  std::int64_t quantity, unitPrice;
+  std::int64_t quantity = 0, unitPrice = 0;
 };
-
+struct Address {
+  std::string name, line1;
+  std::optional<std::string> line2;
+  std::string city, state;
+  std::optional<std::string> postalCode;
+  std::string country;
+};
 struct OrderInput {
-  std::string cartId, currency, email;
-  std::vector<OrderLine> lines;
-  std::string city, country;
-  std::int64_t total = 0;
+  std::string cartId, currency, email, phone;
+  std::vector<OrderLine> items;
+  Address shippingAddress;
+  std::optional<Address> billingAddress;
+  std::optional<std::string> couponCode, shippingMethod, paymentProvider, notes;
+  std::map<std::string, std::string> metadata;
 };
 
-// The typed checks a handler performs after parseJsonObject.
-OrderInput validateOrder(const Json& j) {
-  std::vector<FieldError> errors;
-  auto str = [&](const Json& obj, const char* key, const std::string& prefix) -> std::string {
-    auto it = obj.find(key);
-    if (it == obj.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) {
-      errors.push_back({prefix + key, "must be a non-empty string"});
-      return {};
-    }
-    return it->get<std::string>();
-  };
-  OrderInput in;
-  in.cartId = str(j, "cartId", "");
-  in.currency = str(j, "currency", "");
-  in.email = str(j, "email", "");
-  const Json& items = j.at("items");
-  if (!items.is_array() || items.empty() || items.size() > 100) errors.push_back({"items", "1 to 100 lines"});
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    std::string prefix = "items[" + std::to_string(i) + "].";
-    const Json& line = items[i];
-    OrderLine l{str(line, "productId", prefix), str(line, "variantId", prefix), 0, 0};
-    auto q = line.find("quantity");
-    if (q == line.end() || !q->is_number_integer() || *q < 1 || *q > 99)
-      errors.push_back({prefix + "quantity", "must be an integer from 1 to 99"});
-    else
-      l.quantity = q->get<std::int64_t>();
-    auto p = line.find("unitPrice");
-    if (p == line.end() || !p->is_number_integer() || *p < 0)
-      errors.push_back({prefix + "unitPrice", "must be a non-negative integer (kobo)"});
-    else
-      l.unitPrice = p->get<std::int64_t>();
-    in.total += l.quantity * l.unitPrice;
-    in.lines.push_back(std::move(l));
-  }
-  const Json& ship = j.at("shippingAddress");
-  in.city = str(ship, "city", "shippingAddress.");
-  in.country = str(ship, "country", "shippingAddress.");
-  if (!errors.empty()) throw Problem::validation(std::move(errors));
-  return in;
+// What a checkout route declares: every field, its type and its rules.
+Schema<OrderInput> orderSchema() {
+  const auto line = Schema<OrderLine>()
+                        .field("productId", &OrderLine::productId, {.minLength = 1})
+                        .field("variantId", &OrderLine::variantId, {.minLength = 1})
+                        .field("quantity", &OrderLine::quantity, {.min = 1, .max = 99})
+                        .field("unitPrice", &OrderLine::unitPrice, {.min = 0});
+  const auto address = Schema<Address>()
+                           .field("name", &Address::name, {.minLength = 1, .maxLength = 100})
+                           .field("line1", &Address::line1, {.minLength = 1, .maxLength = 200})
+                           .field("line2", &Address::line2, {.optional = true, .maxLength = 200})
+                           .field("city", &Address::city, {.minLength = 1, .maxLength = 100})
+                           .field("state", &Address::state, {.minLength = 1, .maxLength = 100})
+                           .field("postalCode", &Address::postalCode, {.optional = true, .maxLength = 20})
+                           .field("country", &Address::country, {.minLength = 2, .maxLength = 2});
+  return Schema<OrderInput>()
+      .field("cartId", &OrderInput::cartId, {.minLength = 1})
+      .field("currency", &OrderInput::currency, {.minLength = 3, .maxLength = 3})
+      .field("email", &OrderInput::email, {.format = "email"})
+      .field("phone", &OrderInput::phone, {.minLength = 7, .maxLength = 20})
+      .field("items", &OrderInput::items, line, {.minItems = 1, .maxItems = 100})
+      .field("shippingAddress", &OrderInput::shippingAddress, address)
+      .field("billingAddress", &OrderInput::billingAddress, address, {.optional = true})
+      .field("couponCode", &OrderInput::couponCode, {.optional = true, .maxLength = 64})
+      .field("shippingMethod", &OrderInput::shippingMethod, {.optional = true, .maxLength = 40})
+      .field("paymentProvider", &OrderInput::paymentProvider, {.optional = true, .oneOf = {"paystack", "sandbox"}})
+      .field("notes", &OrderInput::notes, {.optional = true, .maxLength = 500})
+      .field("metadata", &OrderInput::metadata, {.optional = true});
 }
 
-Request orderRequest() {
-  Request r;
-  r.method = Method::Post;
-  r.path = "/v1/orders";
-  r.body = orderBody();
-  r.headers.add("Content-Type", "application/json");
-  return r;
-}
-
-// parseJsonObject alone: parse + unknown-field check.
+// nlohmann's parse alone: the floor under any decoding.
 void BM_JsonParseOrder(benchmark::State& state) {
-  Request r = orderRequest();
+  const std::string& body = orderBody();
   for (auto _ : state) {
-    Json j = parseJsonObject(r, kOrderFields);
+    Json j = Json::parse(body);
     benchmark::DoNotOptimize(j);
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * r.body.size()));
-  state.counters["bodyBytes"] = static_cast<double>(r.body.size());
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * body.size()));
+  state.counters["bodyBytes"] = static_cast<double>(body.size());
 }
 BENCHMARK(BM_JsonParseOrder);
 
-// parseJsonObject followed by the typed validation a handler does.
+// The body decoded by its Schema: parse, unknown fields, types and rules.
 void BM_JsonParseValidateOrder(benchmark::State& state) {
-  Request r = orderRequest();
-  if (validateOrder(parseJsonObject(r, kOrderFields)).total != 2 * 1250000 + 899900 + 3 * 45000 + 2300000) {
-    state.SkipWithError("order total mismatch");
+  const std::string& body = orderBody();
+  const auto schema = orderSchema();
+  if (schema.decode(body).items.size() != 4) {
+    state.SkipWithError("order lines mismatch");
     return;
   }
   for (auto _ : state) {
-    OrderInput in = validateOrder(parseJsonObject(r, kOrderFields));
+    OrderInput in = schema.decode(body);
     benchmark::DoNotOptimize(in);
   }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * r.body.size()));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * body.size()));
 }
 BENCHMARK(BM_JsonParseValidateOrder);
 
-// A body with an unknown field: parse, then the 400 Problem thrown and caught.
+// A body with an unknown field: decoded, then the 400 Problem thrown and caught.
 void BM_JsonRejectUnknownField(benchmark::State& state) {
-  Request r = orderRequest();
-  r.body.insert(1, R"("isAdmin": true,)");
+  std::string body = orderBody();
+  body.insert(1, R"("isAdmin": true,)");
+  const auto schema = orderSchema();
   for (auto _ : state) {
     int status = 0;
     try {
-      benchmark::DoNotOptimize(parseJsonObject(r, kOrderFields));
+      benchmark::DoNotOptimize(schema.decode(body));
     } catch (const Problem& p) {
       status = p.status();
     }

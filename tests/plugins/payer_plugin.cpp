@@ -4,9 +4,8 @@
 //   POST /v1/test/pay {orderId, reference} → 200 {result: paid|already_paid|not_payable}
 //   POST /v1/test/refund {orderId, status, refunded} → 204: refund progress as payments reports it
 #include <agape/context.h>
+#include <agape/contract.h>
 #include <agape/db.h>
-#include <agape/http.h>
-#include <agape/json.h>
 #include <agape/orders/order_service.h>
 #include <agape/plugin.h>
 #include <agape/services.h>
@@ -16,26 +15,38 @@ namespace {
 using agape::orders::OrderService;
 using agape::orders::PaidResult;
 
+struct Pay {
+  std::string orderId, reference;
+};
+struct Paid {
+  PaidResult result = PaidResult::Paid;
+};
+struct Refund {
+  std::string orderId, status;
+  std::int64_t refunded = 0;
+};
+
+const agape::Names<PaidResult> kResults{
+    {PaidResult::Paid, "paid"}, {PaidResult::AlreadyPaid, "already_paid"}, {PaidResult::NotPayable, "not_payable"}};
+const auto kPay = agape::Schema<Pay>().field("orderId", &Pay::orderId).field("reference", &Pay::reference);
+const auto kPaid = agape::Schema<Paid>().field("result", &Paid::result, kResults);
+const auto kRefund = agape::Schema<Refund>()
+                         .field("orderId", &Refund::orderId)
+                         .field("status", &Refund::status)
+                         .field("refunded", &Refund::refunded);
+
 class PayerPlugin final : public agape::Plugin {
  public:
   void provision(agape::Context& ctx) override {
-    ctx.routes().post("/v1/test/pay", [this, &ctx](agape::Request& req) {
-      const agape::Json body = agape::parseJsonObject(req, {"orderId", "reference"});
-      const std::string id = body.at("orderId").get<std::string>();
-      const std::string reference = body.at("reference").get<std::string>();
-      const PaidResult r = ctx.db().run([&](agape::Tx& tx) { return orders_->markPaid(tx, id, reference, "test.payer"); });
-      return agape::jsonResponse({{"result", r == PaidResult::Paid          ? "paid"
-                                             : r == PaidResult::AlreadyPaid ? "already_paid"
-                                                                            : "not_payable"}});
-    });
-    ctx.routes().post("/v1/test/refund", [this, &ctx](agape::Request& req) {
-      const agape::Json body = agape::parseJsonObject(req, {"orderId", "status", "refunded"});
-      const agape::orders::RefundProgress progress{body.at("status").get<std::string>(),
-                                                   body.at("refunded").get<std::int64_t>(), "test-refund"};
-      ctx.db().run([&](agape::Tx& tx) {
-        orders_->refundChanged(tx, body.at("orderId").get<std::string>(), progress, "test.payer");
-      });
-      return agape::Response::noContent();
+    ctx.routes().post("/v1/test/pay", agape::Contract().body(kPay).returns(kPaid), {},
+                      [this, &ctx](agape::Call<Pay>& call) {
+                        return Paid{ctx.db().run([&](agape::Tx& tx) {
+                          return orders_->markPaid(tx, call.body.orderId, call.body.reference, "test.payer");
+                        })};
+                      });
+    ctx.routes().post("/v1/test/refund", agape::Contract().body(kRefund), {}, [this, &ctx](agape::Call<Refund>& call) {
+      const agape::orders::RefundProgress progress{call.body.status, call.body.refunded, "test-refund"};
+      ctx.db().run([&](agape::Tx& tx) { orders_->refundChanged(tx, call.body.orderId, progress, "test.payer"); });
     });
   }
   void validate(agape::Context& ctx) override { orders_ = &ctx.services().get<OrderService>(); }

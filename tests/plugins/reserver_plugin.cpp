@@ -8,10 +8,9 @@
 #include <optional>
 
 #include <agape/context.h>
+#include <agape/contract.h>
 #include <agape/db.h>
-#include <agape/http.h>
 #include <agape/inventory/stock_service.h>
-#include <agape/json.h>
 #include <agape/plugin.h>
 #include <agape/services.h>
 
@@ -20,34 +19,57 @@ namespace {
 using agape::inventory::StockItem;
 using agape::inventory::StockService;
 
+struct Reserve {
+  std::string holder;
+  std::vector<StockItem> items;
+  std::optional<long long> ttlSeconds;
+};
+struct Reserved {
+  std::string holder;
+  long long expiresAtMs = 0;
+  bool active = false;
+};
+struct Holder {
+  std::string holder;
+};
+struct Changed {
+  bool changed = false;
+};
+
+const auto kReserve =
+    agape::Schema<Reserve>()
+        .field("holder", &Reserve::holder)
+        .field("items", &Reserve::items,
+               agape::Schema<StockItem>().field("variantId", &StockItem::variantId).field("quantity", &StockItem::quantity))
+        .field("ttlSeconds", &Reserve::ttlSeconds, {.optional = true});
+const auto kReserved = agape::Schema<Reserved>()
+                           .field("holder", &Reserved::holder)
+                           .field("expiresAtMs", &Reserved::expiresAtMs)
+                           .field("active", &Reserved::active);
+const auto kHolder = agape::Schema<Holder>().field("holder", &Holder::holder);
+const auto kChanged = agape::Schema<Changed>().field("changed", &Changed::changed);
+
 class ReserverPlugin final : public agape::Plugin {
  public:
   void provision(agape::Context& ctx) override {
-    ctx.routes().post("/v1/test/reservations", [this, &ctx](agape::Request& req) {
-      const agape::Json body = agape::parseJsonObject(req, {"holder", "items", "ttlSeconds"});
-      std::vector<StockItem> items;
-      for (const auto& i : body.at("items"))
-        items.push_back({i.at("variantId").get<std::string>(), i.at("quantity").get<long long>()});
-      std::optional<std::chrono::seconds> ttl;
-      if (body.contains("ttlSeconds")) ttl = std::chrono::seconds(body["ttlSeconds"].get<long long>());
-      const std::string holder = body.at("holder").get<std::string>();
-      const auto r = ctx.db().run([&](agape::Tx& tx) { return stock_->reserve(tx, holder, items, ttl); });
-      return agape::jsonResponse(
-          {{"holder", r.holder},
-           {"expiresAtMs",
-            std::chrono::duration_cast<std::chrono::milliseconds>(r.expiresAt.time_since_epoch()).count()},
-           {"active", r.status == agape::inventory::ReservationStatus::Active}},
-          201);
-    });
+    ctx.routes().post("/v1/test/reservations", agape::Contract().body(kReserve).returns(kReserved),
+                      {.successStatus = 201}, [this, &ctx](agape::Call<Reserve>& call) {
+                        std::optional<std::chrono::seconds> ttl;
+                        if (call.body.ttlSeconds) ttl = std::chrono::seconds(*call.body.ttlSeconds);
+                        const auto r = ctx.db().run(
+                            [&](agape::Tx& tx) { return stock_->reserve(tx, call.body.holder, call.body.items, ttl); });
+                        return Reserved{
+                            r.holder,
+                            std::chrono::duration_cast<std::chrono::milliseconds>(r.expiresAt.time_since_epoch()).count(),
+                            r.status == agape::inventory::ReservationStatus::Active};
+                      });
     for (const bool commit : {true, false})
       ctx.routes().post(commit ? "/v1/test/reservations/commit" : "/v1/test/reservations/release",
-                        [this, &ctx, commit](agape::Request& req) {
-                          const agape::Json body = agape::parseJsonObject(req, {"holder"});
-                          const std::string holder = body.at("holder").get<std::string>();
-                          const bool changed = ctx.db().run([&](agape::Tx& tx) {
-                            return commit ? stock_->commit(tx, holder) : stock_->release(tx, holder);
-                          });
-                          return agape::jsonResponse({{"changed", changed}});
+                        agape::Contract().body(kHolder).returns(kChanged), {},
+                        [this, &ctx, commit](agape::Call<Holder>& call) {
+                          return Changed{ctx.db().run([&](agape::Tx& tx) {
+                            return commit ? stock_->commit(tx, call.body.holder) : stock_->release(tx, call.body.holder);
+                          })};
                         });
   }
   void validate(agape::Context& ctx) override { stock_ = &ctx.services().get<StockService>(); }

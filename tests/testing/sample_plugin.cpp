@@ -4,6 +4,7 @@
 #include <agape/clock.h>
 #include <agape/config.h>
 #include <agape/context.h>
+#include <agape/contract.h>
 #include <agape/db.h>
 #include <agape/events.h>
 #include <agape/http.h>
@@ -21,6 +22,21 @@
 namespace agape::sample {
 namespace {
 
+struct Note {
+  std::string id, body, author;
+};
+struct NewNote {
+  std::string id, body;
+};
+struct Noted {
+  std::string id, greeting;
+};
+
+const auto kNote =
+    Schema<Note>().field("id", &Note::id).field("body", &Note::body).field("author", &Note::author);
+const auto kNewNote = Schema<NewNote>().field("id", &NewNote::id, {.minLength = 1}).field("body", &NewNote::body);
+const auto kNoted = Schema<Noted>().field("id", &Noted::id).field("greeting", &Noted::greeting);
+
 class SamplePlugin final : public Plugin {
  public:
   void configure(const ConfigView& section) override {
@@ -33,29 +49,31 @@ class SamplePlugin final : public Plugin {
   void provision(Context& ctx) override {
     Context* c = &ctx;
     notes_ = &ctx.metrics().counter("sample_notes_total", "Notes written", {{"kind", "plain"}});
-    ctx.routes().get("/v1/sample/notes/:id", [c](Request& req) {
-      auto row = c->db().read([&](Tx& tx) {
-        return tx.one("SELECT id, body, author FROM sample_notes WHERE id = :id", {{"id", req.requireParam("id")}});
-      });
-      if (!row) throw Problem::notFound("No note " + std::string(req.requireParam("id")) + ".");
-      return jsonResponse({{"id", row->text("id")}, {"body", row->text("body")}, {"author", row->text("author")}});
+    ctx.routes().get("/v1/sample/notes/:id", Contract().returns(kNote), {}, [c](Call<>& call) {
+      const std::string id(call.param("id"));
+      auto row = c->db().read(
+          [&](Tx& tx) { return tx.one("SELECT id, body, author FROM sample_notes WHERE id = :id", {{"id", id}}); });
+      if (!row) throw Problem::notFound("No note " + id + ".");
+      return Note{row->text("id"), row->text("body"), row->text("author")};
     });
-    ctx.routes().post("/v1/sample/notes", [this, c](Request& req) {
-      const Json in = parseJsonObject(req, {"id", "body"});
+    ctx.routes().post("/v1/sample/notes", Contract().body(kNewNote).returns(kNoted),
+                      {.access = Access::Authenticated, .bodyLimit = maxBody_, .successStatus = 201},
+                      [this, c](Call<NewNote>& call) {
+      const NewNote& in = call.body;
+      const std::string& author = call.principal().id;
       c->db().run([&](Tx& tx) {
         tx.exec("INSERT INTO sample_notes (id, body, author) VALUES (:id, :body, :author)",
-                {{"id", in.at("id").get<std::string>()}, {"body", in.at("body").get<std::string>()},
-                 {"author", req.principal->id}});
-        c->events().publish("sample.noted", Json{{"id", in.at("id")}}.dump(), tx);
-        c->jobs().enqueue("sample.index", Json{{"id", in.at("id")}}.dump(),
+                {{"id", in.id}, {"body", in.body}, {"author", author}});
+        c->events().publish("sample.noted", Json{{"id", in.id}}.dump(), tx);
+        c->jobs().enqueue("sample.index", Json{{"id", in.id}}.dump(),
                           JobOptions{.runAt = c->clock().now() + std::chrono::hours(1)}, tx);
-        c->audit().record(req.principal->id, "note.create", "note", in.at("id").get<std::string>(), "{}", tx);
-        if (in.at("body") == "roll back") throw Problem::conflict("rolled_back", "As asked.");
+        c->audit().record(author, "note.create", "note", in.id, "{}", tx);
+        if (in.body == "roll back") throw Problem::conflict("rolled_back", "As asked.");
       });
       notes_->inc();
-      c->logger().info("note written", {{"id", in.at("id").get<std::string>()}});
-      return jsonResponse({{"id", in.at("id")}, {"greeting", greeting_}}, 201);
-    }, {.access = Access::Authenticated, .bodyLimit = maxBody_});
+      c->logger().info("note written", {{"id", in.id}});
+      return Noted{in.id, greeting_};
+    });
     ctx.routes().del("/v1/sample/notes/:id", [c](Request& req) {
       c->db().run([&](Tx& tx) { tx.exec("DELETE FROM sample_notes WHERE id = :id", {{"id", req.requireParam("id")}}); });
       return Response::noContent();

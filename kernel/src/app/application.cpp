@@ -1,7 +1,9 @@
 #include "app/application.h"
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
+#include <map>
+
+#include <agape/contract.h>
 
 #include "app/plugin_context.h"
 #include "http/middleware/middlewares.h"
@@ -165,53 +167,78 @@ JobRunner& Application::jobs() {
 
 std::uint16_t Application::port() const { return server_ ? server_->port() : 0; }
 
+namespace {
+
+struct Liveness {
+  std::string status = "ok";
+};
+struct Readiness {
+  std::string status;                        // ready | unavailable
+  std::map<std::string, std::string> checks;  // what was looked at, and its state
+};
+
+const Schema<Liveness>& livenessSchema() {
+  static const auto s = Schema<Liveness>().field("status", &Liveness::status, {.oneOf = {"ok"}});
+  return s;
+}
+const Schema<Readiness>& readinessSchema() {
+  static const auto s =
+      Schema<Readiness>()
+          .field("status", &Readiness::status, {.oneOf = {"ready", "unavailable"}})
+          .field("checks", &Readiness::checks,
+                 {.description = "database up|down, databaseFile missing, databaseWrites failing, plugins "
+                                 "started|stopped, server draining"});
+  return s;
+}
+
+// A kernel route: its contract's OpenAPI and response check like a plugin's.
+template <class O, class F>
+Route operationsRoute(std::string path, const Contract<None, None, O>& contract, RouteOptions options, F handler) {
+  Route r;
+  r.method = Method::Get;
+  r.pathTemplate = std::move(path);
+  options.tag = "operations";
+  options.rateLimitClass = "none";
+  options.runInline = true;  // each reads memory only
+  r.handler = bindContract(contract, options, std::move(handler));
+  r.options = std::move(options);
+  r.pluginId = "kernel";
+  return r;
+}
+
+}  // namespace
+
 // From what the pool already knows (its background thread pings a quiet
 // database), so that /readyz never waits on the database itself.
-std::string Application::readiness(bool& ready) const {
-  nlohmann::ordered_json checks;
+Response Application::readiness() const {
+  Readiness r;
   const DbPool::Health health = db_ ? db_->health() : DbPool::Health{.up = false};
   const bool dbUp = health.ready();
-  checks["database"] = dbUp ? "up" : "down";
-  if (!health.fileIntact) checks["databaseFile"] = "missing";
-  if (health.writesFailing) checks["databaseWrites"] = "failing";
-  checks["plugins"] = pluginsStarted_ ? "started" : "stopped";
-  bool draining = server_ && server_->draining();
-  if (draining) checks["server"] = "draining";
-  ready = dbUp && pluginsStarted_ && !draining;
-  return nlohmann::ordered_json{{"status", ready ? "ready" : "unavailable"}, {"checks", checks}}.dump();
+  r.checks["database"] = dbUp ? "up" : "down";
+  if (!health.fileIntact) r.checks["databaseFile"] = "missing";
+  if (health.writesFailing) r.checks["databaseWrites"] = "failing";
+  r.checks["plugins"] = pluginsStarted_ ? "started" : "stopped";
+  const bool draining = server_ && server_->draining();
+  if (draining) r.checks["server"] = "draining";
+  const bool ready = dbUp && pluginsStarted_ && !draining;
+  r.status = ready ? "ready" : "unavailable";
+  return Response::json(readinessSchema().encode(r), ready ? 200 : 503);
 }
 
 void Application::registerOperationsRoutes(RouteTable& table) {
-  auto add = [&](std::string path, Handler h, RouteOptions o) {
-    Route r;
-    r.method = Method::Get;
-    r.pathTemplate = std::move(path);
-    r.handler = std::move(h);
-    r.options = std::move(o);
-    r.options.tag = "operations";
-    r.options.rateLimitClass = "none";
-    r.pluginId = "kernel";
-    table.add(std::move(r));
-  };
-  add("/healthz", [](Request&) { return Response::json(R"({"status":"ok"})"); },
-      {.runInline = true, .summary = "Liveness: 200 while the process serves",
-       .responseSchema = R"({"type":"object","properties":{"status":{"type":"string"}}})"});
-  add("/readyz",
-      [this](Request&) {
-        bool ready = false;
-        std::string body = readiness(ready);
-        Response r = Response::json(std::move(body), ready ? 200 : 503);
-        return r;
-      },
-      {.runInline = true,
-       .summary = "Readiness: 200 only when the database answers and every plugin started",
-       .responseSchema = R"({"type":"object","properties":{"status":{"type":"string"},"checks":{"type":"object"}}})"});
-  add("/metrics",
-      [this](Request&) { return Response::text(metrics_.render(), "text/plain; version=0.0.4; charset=utf-8"); },
-      {.runInline = true,  // every collector reads memory only
-       .summary = "Prometheus metrics", .responseSchema = R"({"type":"string"})", .successContentType = "text/plain"});
-  add("/openapi.json", [this](Request&) { return Response::json(openApi_); },
-      {.runInline = true, .summary = "This OpenAPI document", .responseSchema = R"({"type":"object"})"});
+  static const std::string alive = livenessSchema().encode({});
+  table.add(operationsRoute("/healthz", Contract().returns(livenessSchema()),
+                            {.summary = "Liveness: 200 while the process serves"},
+                            [](Call<>&) { return Response::json(alive); }));
+  table.add(operationsRoute("/readyz", Contract().returns(readinessSchema()),
+                            {.summary = "Readiness: 200 only when the database answers and every plugin started",
+                             .description = "503 with the same body while not ready."},
+                            [this](Call<>&) { return readiness(); }));
+  table.add(operationsRoute(
+      "/metrics", Contract(), {.summary = "Prometheus metrics", .successContentType = "text/plain"},
+      [this](Call<>&) { return Response::text(metrics_.render(), "text/plain; version=0.0.4; charset=utf-8"); }));
+  table.add(operationsRoute("/openapi.json", Contract(), {.summary = "This OpenAPI document"},
+                            [this](Call<>&) { return Response::json(openApi_); }));
 }
 
 namespace {

@@ -67,7 +67,8 @@ class Application {
  private:
   void registerOperationsRoutes(RouteTable& table);
   void registerCollectors();
-  std::string readiness(bool& ready) const;
+  // /readyz: 200 or 503, with what was checked.
+  Response readiness() const;
 
   ConfigDocument doc_;
   KernelConfig config_;

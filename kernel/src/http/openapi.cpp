@@ -121,9 +121,14 @@ std::string buildOpenApi(const Router& router, const OpenApiInfo& info) {
     Json responses = Json::object();
     Json success = {{"description", "Success"}};
     if (r.options.successStatus != 204) {
+      // Without a JSON schema: text is a string, anything else (a PDF, an
+      // image) bytes.
+      const bool json = o.successContentType.find("json") != std::string::npos;
       Json schema = o.contract && o.contract->response ? Json::parse(schema::openApi(*o.contract->response, false))
-                    : o.responseSchema.empty()            ? Json::object()
-                                                          : Json::parse(o.responseSchema);
+                    : !o.responseSchema.empty()           ? Json::parse(o.responseSchema)
+                    : json                                ? Json::object()
+                    : o.successContentType.rfind("text/", 0) == 0 ? Json{{"type", "string"}}
+                                                          : Json{{"type", "string"}, {"format", "binary"}};
       success["content"] = {{o.successContentType, {{"schema", schema}}}};
     }
     responses[std::to_string(o.successStatus)] = success;
