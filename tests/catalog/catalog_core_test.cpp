@@ -8,9 +8,12 @@
 #include <agape/json_text.h>
 #include <agape/problem.h>
 
+#include "catalog_sample_rows.h"
 #include "list_query.h"
+#include "product_view.h"
 #include "response_cache.h"
 #include "text_util.h"
+#include "write_schemas.h"
 
 namespace agape::catalog {
 namespace {
@@ -135,31 +138,128 @@ TEST(ResponseCache, ZeroTtlDisablesIt) {
   EXPECT_EQ(renders, 2);
 }
 
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+// The field of every error of a Problem 400 the call throws.
+template <class F>
+std::vector<std::string> refusedFields(F call) {
+  try {
+    call();
+  } catch (const Problem& p) {
+    EXPECT_EQ(p.status(), 400);
+    std::vector<std::string> fields;
+    for (const auto& e : p.errors()) fields.push_back(e.field);
+    return fields;
+  }
+  ADD_FAILURE() << "expected a Problem";
+  return {};
+}
+
 TEST(ListQuery, NormalisedKeyIgnoresOrderAndDefaults) {
-  Request a, b, c;
-  a.queryParams = {{"sort", "name"}, {"limit", "5"}};
-  b.queryParams = {{"limit", "5"}, {"sort", "name"}, {"page", "1"}};
-  c.queryParams = {{"limit", "5"}, {"sort", "price"}};
-  EXPECT_EQ(normalisedKey(parseListQuery(a)), normalisedKey(parseListQuery(b)));
-  EXPECT_NE(normalisedKey(parseListQuery(a)), normalisedKey(parseListQuery(c)));
-  Request d, e;
-  d.queryParams = {{"size", "M;color=1:x"}};
-  e.queryParams = {{"size", "M"}, {"color", "x"}};
-  EXPECT_NE(normalisedKey(parseListQuery(d)), normalisedKey(parseListQuery(e)));
+  const auto list = listQuerySchema();
+  auto key = [&](const Params& p) { return normalisedKey(list.decodeQuery(p)); };
+  EXPECT_EQ(key({{"sort", "name"}, {"limit", "5"}}), key({{"limit", "5"}, {"sort", "name"}, {"page", "1"}}));
+  EXPECT_NE(key({{"sort", "name"}, {"limit", "5"}}), key({{"limit", "5"}, {"sort", "price"}}));
+  EXPECT_NE(key({{"size", "M;color=1:x"}}), key({{"size", "M"}, {"color", "x"}}));
+  EXPECT_EQ(key({{"inStock", "true"}}), key({{"inStock", "1"}}));
 }
 
 TEST(ListQuery, RefusesUnknownAndRepeatedParameters) {
-  Request r;
-  r.queryParams = {{"colour", "red"}, {"size", "M"}, {"size", "L"}};
-  try {
-    parseListQuery(r);
-    FAIL() << "expected a Problem";
-  } catch (const Problem& p) {
-    EXPECT_EQ(p.status(), 400);
-    ASSERT_EQ(p.errors().size(), 2u);
-    EXPECT_EQ(p.errors()[0].field, "colour");
-    EXPECT_EQ(p.errors()[1].field, "size");
-  }
+  const auto list = listQuerySchema();
+  EXPECT_EQ(refusedFields([&] { list.decodeQuery({{"colour", "red"}, {"size", "M"}, {"size", "L"}}); }),
+            (std::vector<std::string>{"colour", "size"}));
+}
+
+TEST(ListQuery, ChecksValuesRangesAndDepth) {
+  const auto list = listQuerySchema();
+  for (const Params& bad : std::vector<Params>{{{"limit", "0"}}, {{"limit", "101"}}, {{"page", "0"}},
+                                                {{"sort", "cheapest"}}, {{"minPrice", "-1"}}, {{"inStock", "maybe"}},
+                                                {{"category", ""}}, {{"size", std::string(33, 'M')}}})
+    EXPECT_EQ(refusedFields([&] { list.decodeQuery(bad); }), std::vector<std::string>{bad.front().first});
+  EXPECT_EQ(refusedFields([&] { list.decodeQuery({{"minPrice", "5"}, {"maxPrice", "4"}}); }),
+            std::vector<std::string>{"minPrice"});
+  EXPECT_EQ(refusedFields([&] { list.decodeQuery({{"page", "101"}, {"limit", "100"}}); }),
+            std::vector<std::string>{"page"});
+  const ListQuery q = list.decodeQuery({{"page", "100"}, {"limit", "100"}, {"inStock", "false"}, {"sort", "-price"}});
+  EXPECT_EQ(q.page, 100);
+  EXPECT_EQ(q.inStock, false);
+  EXPECT_EQ(q.sort, "-price");
+  EXPECT_EQ(list.decodeQuery({}).sort, "newest");
+}
+
+TEST(ListQuery, SearchNeedsTenWordsAtMost) {
+  const auto search = searchQuerySchema();
+  EXPECT_EQ(refusedFields([&] { search.decodeQuery({}); }), std::vector<std::string>{"q"});
+  EXPECT_EQ(refusedFields([&] { search.decodeQuery({{"q", ""}}); }), std::vector<std::string>{"q"});
+  EXPECT_EQ(refusedFields([&] { search.decodeQuery({{"q", "a b c d e f g h i j k"}}); }),
+            std::vector<std::string>{"q"});
+  EXPECT_EQ(refusedFields([&] { search.decodeQuery({{"q", "dress"}, {"sort", "name"}}); }),
+            std::vector<std::string>{"sort"});
+  EXPECT_EQ(search.decodeQuery({{"q", "a b c d e f g h i j"}}).q, "a b c d e f g h i j");
+}
+
+TEST(WriteSchemas, ProductBodiesAreCheckedFieldByField) {
+  const auto create = newProductSchema();
+  EXPECT_EQ(refusedFields([&] {
+              create.decode(R"({"name":"X","categoryId":"c","price":0,"variants":[{"sku":"bad sku"}],"colour":1})");
+            }),
+            (std::vector<std::string>{"price", "variants[0].sku", "colour"}));
+  EXPECT_EQ(refusedFields([&] {
+              create.decode(R"({"name":"X","categoryId":"c","price":5,"variants":[{"sku":"AAA-1"},{"sku":"AAA-1"}]})");
+            }),
+            std::vector<std::string>{"variants[1].sku"});
+  EXPECT_EQ(refusedFields([&] { create.decode(R"({"name":"!!","categoryId":"c","price":5,"variants":[{"sku":"AAA"}]})"); }),
+            std::vector<std::string>{"slug"});
+  EXPECT_EQ(refusedFields([&] {
+              create.decode(R"({"name":"X","categoryId":"c","price":5,"variants":[{"sku":"AAA"}],)"
+                            R"("images":[{"url":"ftp://x","publicId":"p"},{"mediaId":"m","url":"https://x"},{"alt":"a"}]})");
+            }),
+            (std::vector<std::string>{"images[0].url", "images[1].mediaId", "images[2].url", "images[2].publicId"}));
+  const NewProduct p = create.decode(
+      R"({"name":"Adire Dress","categoryId":"c","price":5,"variants":[{"sku":"ADR-1","price":null}],"images":[{"publicId":"shop/a"}]})");
+  EXPECT_FALSE(p.slug);
+  EXPECT_EQ(p.status, "active");
+  EXPECT_FALSE(p.variants[0].price);
+  EXPECT_EQ(p.images[0].publicId, "shop/a");
+}
+
+TEST(WriteSchemas, PatchesTellLeftOutFromNull) {
+  const auto changes = productChangesSchema();
+  EXPECT_EQ(refusedFields([&] { changes.decode(R"({"price":5})"); }), std::vector<std::string>{"version"});
+  EXPECT_EQ(refusedFields([&] { changes.decode(R"({"version":1,"name":null,"images":null})"); }),
+            (std::vector<std::string>{"name", "images"}));
+  const ProductChanges c = changes.decode(R"({"version":2,"description":""})");
+  EXPECT_TRUE(c.description.given);
+  EXPECT_EQ(c.description.value, "");
+  EXPECT_FALSE(c.name.given);
+
+  const auto variant = variantChangesSchema();
+  const VariantChanges v = variant.decode(R"({"version":3,"price":null,"size":"L"})");
+  EXPECT_TRUE(v.price.given);
+  EXPECT_FALSE(v.price.value);
+  EXPECT_EQ(v.size.value, "L");
+  EXPECT_FALSE(v.color.given);
+  EXPECT_EQ(refusedFields([&] { variant.decode(R"({"version":3,"sku":"NEW-1"})"); }), std::vector<std::string>{"sku"});
+  EXPECT_EQ(refusedFields([&] { variant.decode(R"({"version":3,"status":"gone"})"); }),
+            std::vector<std::string>{"status"});
+
+  const auto category = categoryChangesSchema();
+  const CategoryChanges toRoot = category.decode(R"({"parentId":null})");
+  EXPECT_TRUE(toRoot.parentId.given);
+  EXPECT_FALSE(toRoot.parentId.value);
+  EXPECT_EQ(refusedFields([&] { category.decode(R"({"slug":"Not A Slug"})"); }), std::vector<std::string>{"slug"});
+  EXPECT_EQ(refusedFields([&] { category.decode(R"({"name":null})"); }), std::vector<std::string>{"name"});
+}
+
+TEST(ProductView, TextIsWhatTheSchemaEncodes) {
+  const ProductRows rows = sampleProductRows(3);
+  const auto product = productSchema();
+  std::string encoded = "[";
+  for (const auto& p : productViews(rows)) encoded += (encoded.size() > 1 ? "," : "") + product.encode(p);
+  encoded += "]";
+  EXPECT_EQ(productsText(rows), encoded);
+  const std::string one = productsText(sampleProductRows(1));
+  EXPECT_TRUE(schema::check(*product.shape(), one.substr(1, one.size() - 2)).empty()) << one;
 }
 
 }  // namespace

@@ -279,6 +279,53 @@ TEST_P(CatalogServe, CreateValidatesAndRefusesDuplicates) {
   EXPECT_EQ(ok(get("/v1/products"))["meta"]["total"], 3);  // nothing half-written
 }
 
+TEST_P(CatalogServe, BodiesAndQueriesAreDecodedByTheirContracts) {
+  start();
+  fixture();
+  auto fieldsOf = [](const HttpResult& r) {
+    std::set<std::string> fields;
+    const Json problem = Json::parse(r.body);
+    for (const auto& e : problem["errors"]) fields.insert(e["field"].get<std::string>());
+    return fields;
+  };
+  // An unknown field inside an array element is named by its path.
+  auto unknown = send("POST", "/v1/products",
+                      Json{{"name", "Adire Maxi"}, {"categoryId", women_}, {"price", 5},
+                           {"variants", {{{"sku", "ADR-9"}, {"colour", "Blue"}}}}});
+  EXPECT_EQ(unknown.status, 400) << unknown.body;
+  EXPECT_EQ(fieldsOf(unknown), (std::set<std::string>{"variants[0].colour"}));
+  // Created: 201 with its Location.
+  auto created = send("POST", "/v1/products",
+                      Json{{"name", "Adire Maxi"}, {"categoryId", women_}, {"price", 5}, {"variants", {{{"sku", "ADR-9"}}}}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.header("location"), "/v1/products/" + Json::parse(created.body)["id"].get<std::string>());
+  // PATCH: a field that cannot be cleared refuses null; a clearable one takes it.
+  const std::string kaftan = kaftan_["id"];
+  auto nulled = send("PATCH", "/v1/products/" + kaftan, Json{{"version", 1}, {"name", nullptr}});
+  EXPECT_EQ(nulled.status, 400) << nulled.body;
+  EXPECT_EQ(fieldsOf(nulled), (std::set<std::string>{"name"}));
+  const std::string redM = dress_["variants"][0]["id"];
+  auto cleared = ok(send("PATCH", "/v1/products/" + dress_["id"].get<std::string>() + "/variants/" + redM,
+                         Json{{"version", 1}, {"color", nullptr}}));
+  EXPECT_TRUE(cleared["variants"][0]["color"].is_null()) << cleared.dump();
+  EXPECT_EQ(cleared["variants"][0]["size"], "M") << "left out: unchanged";
+  auto toRoot = ok(send("PATCH", "/v1/categories/" + dresses_, Json{{"parentId", nullptr}}));
+  EXPECT_TRUE(toRoot["parentId"].is_null()) << toRoot.dump();
+  EXPECT_EQ(ok(get("/v1/products/categories"))["data"].size(), 3u);
+  // Queries of writes are decoded too.
+  auto badQuery = send("DELETE", "/v1/categories/" + shoes_ + "?reassignTo=" + women_ + "&force=1", nullptr);
+  EXPECT_EQ(badQuery.status, 400) << badQuery.body;
+  EXPECT_EQ(fieldsOf(badQuery), (std::set<std::string>{"force"}));
+  EXPECT_EQ(send("DELETE", "/v1/products/" + kaftan + "?hard=true", nullptr).status, 400);
+  // The same query refused on a cache hit as on a miss.
+  ASSERT_EQ(get("/v1/products/lagos-sneakers").status, 200);
+  EXPECT_EQ(get("/v1/products/lagos-sneakers?v=2").status, 400);
+  ASSERT_EQ(get("/v1/products?sort=name").status, 200);
+  auto repeated = get("/v1/products?sort=name&sort=price");
+  EXPECT_EQ(repeated.status, 400) << repeated.body;
+  EXPECT_EQ(fieldsOf(repeated), (std::set<std::string>{"sort"}));
+}
+
 TEST_P(CatalogServe, PatchNeedsTheCurrentVersion) {
   start();
   fixture();

@@ -6,30 +6,21 @@
 #include <agape/db.h>
 #include <agape/json.h>
 #include <agape/problem.h>
+#include <agape/roles.h>
 
 #include "list_query.h"
 #include "product_reader.h"
 #include "text_util.h"
+#include "write_schemas.h"
 
 namespace agape::catalog {
 namespace {
 
-const std::vector<std::string> kEditors = {"admin", "merchant"};
+const std::vector<std::string> kEditors = {std::string(roles::admin), std::string(roles::merchant)};
+constexpr const char* kTag = "catalog";
 
 bool isStaff(const Request& req) {
-  return req.principal && (req.principal->hasRole("admin") || req.principal->hasRole("merchant"));
-}
-
-std::string actorOf(const Request& req) { return req.principal ? req.principal->id : "system"; }
-
-void refuseQuery(const Request& req, std::initializer_list<std::string_view> allowed) {
-  std::vector<FieldError> errors;
-  for (const auto& [k, v] : req.queryParams) {
-    bool ok = false;
-    for (auto a : allowed) ok = ok || a == k;
-    if (!ok) errors.push_back({k, "is not a known parameter"});
-  }
-  if (!errors.empty()) throw Problem::validation(std::move(errors));
+  return req.principal && (req.principal->hasRole(roles::admin) || req.principal->hasRole(roles::merchant));
 }
 
 // True when If-None-Match names `etag` (or is "*").
@@ -50,12 +41,9 @@ bool matches(const Request& req, const std::string& etag) {
   return false;
 }
 
-constexpr const char* kProductSchema =
-    R"({"type":"object","required":["id","slug","name","price","variants"],"properties":{"id":{"type":"string"},"slug":{"type":"string"},"name":{"type":"string"},"description":{"type":"string"},"category":{"type":"object"},"price":{"type":"integer"},"images":{"type":"array"},"variants":{"type":"array"},"createdAt":{"type":"string"}}})";
-constexpr const char* kPageSchema =
-    R"({"type":"object","required":["data","meta"],"properties":{"data":{"type":"array"},"meta":{"type":"object"}}})";
-const QueryParam kPageParam{.name = "page", .type = "integer", .description = "1-based page number (default 1)"};
-const QueryParam kLimitParam{.name = "limit", .type = "integer", .description = "items per page, 1 to 100 (default 20)"};
+struct ReassignQuery {
+  std::optional<std::string> reassignTo;
+};
 
 }  // namespace
 
@@ -72,135 +60,120 @@ Response CatalogApi::respond(const Request& req, const CachedResponse& r) {
   return out;
 }
 
-void CatalogApi::cachedRoute(Routes& routes, std::string path, std::function<std::string(Request&)> keyOf,
-                             std::function<std::string(Request&, Tx&)> render, RouteOptions options) {
-  options.fastPath = [this, keyOf](Request& req) -> std::optional<Response> {
-    auto hit = cache_.peek(keyOf(req));
+template <class Q, class O, class KeyOf, class Render>
+void CatalogApi::cachedRoute(Routes& routes, std::string path, const Contract<None, Q, O>& contract,
+                             RouteOptions options, KeyOf keyOf, Render render) {
+  options.fastPath = [this, contract, keyOf](Request& req) -> std::optional<Response> {
+    Q query{};
+    if constexpr (std::is_same_v<Q, None>)
+      schema::refuseQuery(req);
+    else
+      query = contract.querySchema->decodeQuery(req.queryParams);
+    auto hit = cache_.peek(keyOf(req, query));
     if (!hit) return std::nullopt;
     return respond(req, *hit);
   };
-  routes.get(std::move(path), [this, keyOf = std::move(keyOf), render = std::move(render)](Request& req) {
-    const auto r = cache_.getOrRender(keyOf(req), [&] {
-      std::string body = ctx_.db().read([&](Tx& tx) { return render(req, tx); });
-      std::string etag = etagOf(body);
-      return CachedResponse{200, std::move(body), std::move(etag)};
-    });
-    return respond(req, *r);
-  }, std::move(options));
+  routes.get(std::move(path), contract, std::move(options),
+             [this, keyOf = std::move(keyOf), render = std::move(render)](Call<None, Q>& call) {
+               Request& req = call.request;
+               const auto r = cache_.getOrRender(keyOf(req, call.query), [&] {
+                 std::string body = ctx_.db().read([&](Tx& tx) { return render(req, call.query, tx); });
+                 std::string etag = etagOf(body);
+                 return CachedResponse{200, std::move(body), std::move(etag)};
+               });
+               return respond(req, *r);
+             });
 }
 
 void CatalogApi::registerRoutes(Routes& routes) {
-  cachedRoute(routes, "/v1/products",
-      [](Request& req) { return "list|" + normalisedKey(parseListQuery(req)); },
-      [](Request& req, Tx& tx) { return listProducts(tx, parseListQuery(req)); },
-      {.summary = "Lists active products with filters, sorted and paginated", .tag = "catalog",
-       .responseSchema = kPageSchema,
-       .query = {{.name = "category", .description = "category id or slug; its subcategories included"},
-                 {.name = "minPrice", .type = "integer", .description = "lowest effective variant price, minor units"},
-                 {.name = "maxPrice", .type = "integer", .description = "highest effective variant price, minor units"},
-                 {.name = "size", .description = "a variant of this size"},
-                 {.name = "color", .description = "a variant of this colour (any case)"},
-                 {.name = "inStock", .type = "boolean",
-                  .description = "true: a variant in stock; false: none (400 while inventory reports nothing)"},
-                 {.name = "sort", .description = "newest (default), price, -price or name",
-                  .allowed = {"newest", "price", "-price", "name"}},
-                 kPageParam, kLimitParam}});
+  const auto product = productSchema();
+  const auto productPage = pageSchema(product);
 
-  cachedRoute(routes, "/v1/products/search",
-      [](Request& req) { return "search|" + normalisedKey(parseSearchQuery(req)); },
-      [](Request& req, Tx& tx) { return searchProducts(tx, parseSearchQuery(req)); },
-      {.summary = "Ranked full-text search over name, category and description", .tag = "catalog",
-       .responseSchema = kPageSchema,
-       .query = {{.name = "q", .description = "the search text, 1 to 200 characters; every word also matches as a prefix",
-                  .required = true},
-                 kPageParam, kLimitParam}});
+  // The cached reads write their bodies straight to text: the same bytes
+  // their response schemas encode, without building the documents first.
+  cachedRoute(routes, "/v1/products", Contract().query(listQuerySchema()).returns(productPage),
+      {.summary = "Lists active products with filters, sorted and paginated", .tag = kTag},
+      [](Request&, const ListQuery& q) { return "list|" + normalisedKey(q); },
+      [](Request&, const ListQuery& q, Tx& tx) { return pageText(listProducts(tx, q)); });
 
-  cachedRoute(routes, "/v1/products/categories",
-      [](Request& req) {
-        refuseQuery(req, {});
-        return std::string("categories");
-      },
-      [](Request&, Tx& tx) { return categoryTree(tx).dump(); },
-      {.summary = "The category tree", .tag = "catalog"});
+  cachedRoute(routes, "/v1/products/search", Contract().query(searchQuerySchema()).returns(productPage),
+      {.summary = "Ranked full-text search over name, category and description", .tag = kTag},
+      [](Request&, const ListQuery& q) { return "search|" + normalisedKey(q); },
+      [](Request&, const ListQuery& q, Tx& tx) { return pageText(searchProducts(tx, q)); });
+
+  cachedRoute(routes, "/v1/products/categories", Contract().returns(categoryTreeSchema()),
+      {.summary = "The category tree", .tag = kTag},
+      [](Request&, const None&) { return std::string("categories"); },
+      [tree = categoryTreeSchema()](Request&, const None&, Tx& tx) { return tree.encode(categoryTree(tx)); });
 
   // Staff and public views of a product are separate entries.
-  cachedRoute(routes, "/v1/products/:idOrSlug",
-      [](Request& req) {
-        refuseQuery(req, {});
+  cachedRoute(routes, "/v1/products/:idOrSlug", Contract().returns(product),
+      {.summary = "One product by id or slug", .tag = kTag},
+      [](Request& req, const None&) {
         return std::string(isStaff(req) ? "detail-staff|" : "detail|") + std::string(req.requireParam("idOrSlug"));
       },
-      [](Request& req, Tx& tx) {
-        auto p = productJson(tx, std::string(req.requireParam("idOrSlug")), isStaff(req));
-        if (!p) throw Problem::notFound("No product with this id or slug.");
-        return *p;
-      },
-      {.summary = "One product by id or slug", .tag = "catalog", .responseSchema = kProductSchema});
+      [](Request& req, const None&, Tx& tx) {
+        const auto rows = productRows(tx, std::string(req.requireParam("idOrSlug")), isStaff(req));
+        if (!rows) throw Problem::notFound("No product with this id or slug.");
+        std::string array = productsText(*rows);
+        return array.substr(1, array.size() - 2);  // the one element
+      });
 
-  routes.post("/v1/products", [this](Request& req) {
-    refuseQuery(req, {});
-    const Json body = parseJsonObject(
-        req, {"name", "slug", "description", "categoryId", "price", "status", "images", "variants"});
-    Json product = products_.create(body, actorOf(req));
-    Response r = jsonResponse(product, 201);
-    r.headers.set("Location", "/v1/products/" + product["id"].get<std::string>());
-    return r;
-  }, {.access = Access::Roles, .roles = kEditors, .summary = "Creates a product with its variants", .tag = "catalog",
-      .responseSchema = kProductSchema, .successStatus = 201});
+  routes.post("/v1/products", Contract().body(newProductSchema()).returns(product),
+      {.access = Access::Roles, .roles = kEditors, .summary = "Creates a product with its variants", .tag = kTag,
+       .successStatus = 201},
+      [this](Call<NewProduct>& call) {
+        ProductView created = products_.create(call.body, call.principal().id);
+        call.headers.set("Location", "/v1/products/" + created.id);
+        return created;
+      });
 
-  routes.patch("/v1/products/:id", [this](Request& req) {
-    refuseQuery(req, {});
-    const Json body = parseJsonObject(
-        req, {"version", "name", "slug", "description", "categoryId", "price", "status", "images"});
-    const bool admin = req.principal && req.principal->hasRole("admin");
-    return jsonResponse(products_.update(std::string(req.requireParam("id")), body, actorOf(req), admin));
-  }, {.access = Access::Roles, .roles = kEditors, .summary = "Updates a product (version required)", .tag = "catalog",
-      .responseSchema = kProductSchema});
+  routes.patch("/v1/products/:id", Contract().body(productChangesSchema()).returns(product),
+      {.access = Access::Roles, .roles = kEditors, .summary = "Updates a product (version required)", .tag = kTag},
+      [this](Call<ProductChanges>& call) {
+        const bool admin = call.principal().hasRole(roles::admin);
+        return products_.update(std::string(call.param("id")), call.body, call.principal().id, admin);
+      });
 
-  routes.post("/v1/products/:id/variants", [this](Request& req) {
-    refuseQuery(req, {});
-    const Json body = parseJsonObject(req, {"version", "sku", "size", "color", "price"});
-    return jsonResponse(products_.addVariant(std::string(req.requireParam("id")), body, actorOf(req)), 201);
-  }, {.access = Access::Roles, .roles = kEditors, .summary = "Adds a variant to a product (product version required)",
-      .tag = "catalog", .responseSchema = kProductSchema, .successStatus = 201});
+  routes.post("/v1/products/:id/variants", Contract().body(newVariantSchema()).returns(product),
+      {.access = Access::Roles, .roles = kEditors, .summary = "Adds a variant to a product (product version required)",
+       .tag = kTag, .successStatus = 201},
+      [this](Call<NewVariant>& call) {
+        return products_.addVariant(std::string(call.param("id")), call.body, call.principal().id);
+      });
 
-  routes.patch("/v1/products/:id/variants/:variantId", [this](Request& req) {
-    refuseQuery(req, {});
-    const Json body = parseJsonObject(req, {"version", "sku", "size", "color", "price", "status"});
-    return jsonResponse(products_.updateVariant(std::string(req.requireParam("id")),
-                                                std::string(req.requireParam("variantId")), body, actorOf(req)));
-  }, {.access = Access::Roles, .roles = kEditors,
-      .summary = "Changes a variant's size, colour or price override, or retires it (status archived)",
-      .tag = "catalog", .responseSchema = kProductSchema});
+  routes.patch("/v1/products/:id/variants/:variantId", Contract().body(variantChangesSchema()).returns(product),
+      {.access = Access::Roles, .roles = kEditors,
+       .summary = "Changes a variant's size, colour or price override, or retires it (status archived)", .tag = kTag},
+      [this](Call<VariantChanges>& call) {
+        return products_.updateVariant(std::string(call.param("id")), std::string(call.param("variantId")), call.body,
+                                       call.principal().id);
+      });
 
-  routes.del("/v1/products/:id", [this](Request& req) {
-    refuseQuery(req, {});
-    products_.archive(std::string(req.requireParam("id")), actorOf(req));
-    return Response::noContent();
-  }, {.access = Access::Roles, .roles = {"admin"}, .summary = "Archives a product", .tag = "catalog",
-      .successStatus = 204});
+  routes.del("/v1/products/:id", Contract(),
+      {.access = Access::Roles, .roles = {std::string(roles::admin)}, .summary = "Archives a product", .tag = kTag},
+      [this](Call<>& call) { products_.archive(std::string(call.param("id")), call.principal().id); });
 
-  routes.post("/v1/categories", [this](Request& req) {
-    refuseQuery(req, {});
-    const Json body = parseJsonObject(req, {"name", "slug", "parentId"});
-    return jsonResponse(categories_.create(body, actorOf(req)), 201);
-  }, {.access = Access::Roles, .roles = kEditors, .summary = "Creates a category", .tag = "catalog",
-      .successStatus = 201});
+  const auto category = categorySchema();
+  routes.post("/v1/categories", Contract().body(newCategorySchema()).returns(category),
+      {.access = Access::Roles, .roles = kEditors, .summary = "Creates a category", .tag = kTag, .successStatus = 201},
+      [this](Call<NewCategory>& call) { return categories_.create(call.body, call.principal().id); });
 
-  routes.patch("/v1/categories/:id", [this](Request& req) {
-    refuseQuery(req, {});
-    const Json body = parseJsonObject(req, {"name", "slug", "parentId"});
-    return jsonResponse(categories_.update(std::string(req.requireParam("id")), body, actorOf(req)));
-  }, {.access = Access::Roles, .roles = kEditors, .summary = "Updates a category", .tag = "catalog"});
+  routes.patch("/v1/categories/:id", Contract().body(categoryChangesSchema()).returns(category),
+      {.access = Access::Roles, .roles = kEditors, .summary = "Updates a category", .tag = kTag},
+      [this](Call<CategoryChanges>& call) {
+        return categories_.update(std::string(call.param("id")), call.body, call.principal().id);
+      });
 
-  routes.del("/v1/categories/:id", [this](Request& req) {
-    refuseQuery(req, {"reassignTo"});
-    std::optional<std::string> to;
-    if (auto v = req.query("reassignTo")) to = std::string(*v);
-    categories_.remove(std::string(req.requireParam("id")), to, actorOf(req));
-    return Response::noContent();
-  }, {.access = Access::Roles, .roles = kEditors,
-      .summary = "Deletes a category; its products move to reassignTo", .tag = "catalog", .successStatus = 204,
-      .query = {{.name = "reassignTo", .description = "category (id or slug) that takes the category's products"}}});
+  routes.del("/v1/categories/:id",
+      Contract().query(Schema<ReassignQuery>().field(
+          "reassignTo", &ReassignQuery::reassignTo,
+          {.minLength = 1, .maxLength = 120, .description = "category (id or slug) that takes the category's products"})),
+      {.access = Access::Roles, .roles = kEditors, .summary = "Deletes a category; its products move to reassignTo",
+       .tag = kTag},
+      [this](Call<None, ReassignQuery>& call) {
+        categories_.remove(std::string(call.param("id")), call.query.reassignTo, call.principal().id);
+      });
 }
 
 void CatalogApi::applyLevelChanged(const Event& event) {

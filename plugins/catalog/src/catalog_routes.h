@@ -5,6 +5,7 @@
 #include <string>
 
 #include <agape/context.h>
+#include <agape/contract.h>
 #include <agape/events.h>
 #include <agape/http.h>
 
@@ -26,9 +27,11 @@ class CatalogApi {
 
  private:
   // A GET answered from the response cache: on the network thread when the
-  // entry is there (the route's fast path), else rendered on a worker.
-  void cachedRoute(Routes& routes, std::string path, std::function<std::string(Request&)> keyOf,
-                   std::function<std::string(Request&, Tx&)> render, RouteOptions options);
+  // entry is there (the route's fast path), else rendered on a worker. The
+  // query is decoded by the contract's schema on both paths.
+  template <class Q, class O, class KeyOf, class Render>
+  void cachedRoute(Routes& routes, std::string path, const Contract<None, Q, O>& contract, RouteOptions options,
+                   KeyOf keyOf, Render render);
   static Response respond(const Request& req, const CachedResponse& r);
 
   Context& ctx_;

@@ -7,11 +7,14 @@
 namespace agape::catalog {
 namespace {
 
-Json render(Tx& tx, const std::string& id) {
+CategoryView render(Tx& tx, const std::string& id) {
   auto r = tx.one("SELECT id, slug, name, parent_id FROM catalog_categories WHERE id = :id", {{"id", id}});
-  const auto parent = r->optText("parent_id");
-  return Json{{"id", r->text("id")}, {"slug", r->text("slug")}, {"name", r->text("name")},
-              {"parentId", parent ? Json(*parent) : Json()}};
+  return {r->text("id"), r->text("name"), r->optText("parent_id"), r->text("slug")};
+}
+
+// As events and audit entries show a category.
+Json jsonOf(const CategoryView& c) {
+  return Json{{"id", c.id}, {"slug", c.slug}, {"name", c.name}, {"parentId", c.parentId ? Json(*c.parentId) : Json()}};
 }
 
 void requireFreeSlug(Tx& tx, const std::string& slug, const std::string& exceptId) {
@@ -31,17 +34,9 @@ void requireParent(Tx& tx, const std::string& parentId, const std::string& selfI
 
 }  // namespace
 
-Json CategoryStore::create(const Json& body, const std::string& actor) {
-  BodyErrors e;
-  auto name = stringField(body, "name", 120, e);
-  if (!body.contains("name")) e.add("name", "is required");
-  auto slug = stringField(body, "slug", 120, e);
-  if (slug && !isValidSlug(*slug)) e.add("slug", "must be lower-case letters, digits and single dashes");
-  std::optional<std::string> parentId;
-  if (body.contains("parentId") && !body["parentId"].is_null()) parentId = stringField(body, "parentId", 64, e);
-  if (name && !slug && slugify(*name).empty()) e.add("slug", "is required when the name has no letters or digits");
-  e.throwIfAny();
-  const std::string finalSlug = slug ? *slug : slugify(*name);
+CategoryView CategoryStore::create(const NewCategory& in, const std::string& actor) {
+  const std::string finalSlug = in.slug ? *in.slug : slugify(in.name);
+  const auto& parentId = in.parentId;
   return deps_.db.run([&](Tx& tx) {
     const long long now = deps_.nowMs();
     const std::string id = newId(now);
@@ -49,24 +44,25 @@ Json CategoryStore::create(const Json& body, const std::string& actor) {
     if (parentId) requireParent(tx, *parentId, id);
     tx.exec("INSERT INTO catalog_categories (id, slug, name, parent_id, created_at, updated_at) "
             "VALUES (:id, :slug, :name, :parent, :now, :now)",
-            {{"id", id}, {"slug", finalSlug}, {"name", *name}, {"parent", parentId}, {"now", now}});
-    const Json out = render(tx, id);
-    deps_.audit.record(actor, "category.create", "category", id, out.dump(), tx);
-    deps_.events.publish("category.created", out.dump(), tx);
+            {{"id", id}, {"slug", finalSlug}, {"name", in.name}, {"parent", parentId}, {"now", now}});
+    const CategoryView out = render(tx, id);
+    deps_.audit.record(actor, "category.create", "category", id, jsonOf(out).dump(), tx);
+    deps_.events.publish("category.created", jsonOf(out).dump(), tx);
     deps_.changed(tx);
     return out;
   });
 }
 
-Json CategoryStore::update(const std::string& id, const Json& body, const std::string& actor) {
-  BodyErrors e;
-  auto name = stringField(body, "name", 120, e);
-  auto slug = stringField(body, "slug", 120, e);
-  if (slug && !isValidSlug(*slug)) e.add("slug", "must be lower-case letters, digits and single dashes");
-  const bool parentGiven = body.contains("parentId");
-  std::optional<std::string> parentId;
-  if (parentGiven && !body["parentId"].is_null()) parentId = stringField(body, "parentId", 64, e);
-  e.throwIfAny();
+CategoryView CategoryStore::update(const std::string& id, const CategoryChanges& in, const std::string& actor) {
+  // Nulls for name and slug were refused with the body.
+  const auto& name = in.name.value;
+  const auto& slug = in.slug.value;
+  const bool parentGiven = in.parentId.given;
+  const auto& parentId = in.parentId.value;
+  Json given = Json::object();
+  if (name) given["name"] = *name;
+  if (slug) given["slug"] = *slug;
+  if (parentGiven) given["parentId"] = parentId ? Json(*parentId) : Json();
   return deps_.db.run([&](Tx& tx) {
     if (!tx.one("SELECT 1 AS x FROM catalog_categories WHERE id = :id", {{"id", id}}))
       throw Problem::notFound("No category with this id.");
@@ -81,9 +77,9 @@ Json CategoryStore::update(const std::string& id, const Json& body, const std::s
       tx.exec("UPDATE catalog_categories SET parent_id = :parent, updated_at = :now WHERE id = :id",
               {{"parent", parentId}, {"now", now}, {"id", id}});
     if (name) reindexCategory(tx, id);  // the category name is searchable
-    const Json out = render(tx, id);
-    deps_.audit.record(actor, "category.update", "category", id, body.dump(), tx);
-    deps_.events.publish("category.updated", out.dump(), tx);
+    const CategoryView out = render(tx, id);
+    deps_.audit.record(actor, "category.update", "category", id, given.dump(), tx);
+    deps_.events.publish("category.updated", jsonOf(out).dump(), tx);
     deps_.changed(tx);
     return out;
   });

@@ -1,10 +1,11 @@
 #pragma once
-// The query string of the list and search routes, validated: unknown
-// parameters and bad values are 400 with one field error each.
+// The query string of the list and search routes: their Schemas decode and
+// check it (unknown parameters and bad values are 400 with one field error
+// each), and normalisedKey names the response cache entry it asks for.
 #include <optional>
 #include <string>
 
-#include <agape/http.h>
+#include <agape/schema.h>
 
 namespace agape::catalog {
 
@@ -24,8 +25,9 @@ struct ListQuery {
 inline constexpr long long kMaxPagedRows = 10'000;
 inline constexpr std::size_t kMaxSearchWords = 10;
 
-ListQuery parseListQuery(const Request& request);
-ListQuery parseSearchQuery(const Request& request);
+// GET /v1/products and GET /v1/products/search.
+Schema<ListQuery> listQuerySchema();
+Schema<ListQuery> searchQuerySchema();
 
 // The same key for requests that mean the same thing, whatever the order or
 // spelling of their parameters.

@@ -4,17 +4,12 @@
 #include <map>
 #include <unordered_map>
 
-#include <agape/json_text.h>
 #include <agape/problem.h>
 
 #include "text_util.h"
 
 namespace agape::catalog {
 namespace {
-
-constexpr const char* kProductColumns =
-    "p.id, p.slug, p.name, p.description, p.price, p.images, p.status, p.version, p.created_at, "
-    "c.id AS category_id, c.slug AS category_slug, c.name AS category_name";
 
 // ORDER BY clauses from a whitelist only.
 std::string orderBy(const std::string& sort) {
@@ -25,107 +20,23 @@ std::string orderBy(const std::string& sort) {
   return " ORDER BY p.created_at DESC, p.id DESC";
 }
 
-// Responses are written straight to text (keys in the order a JSON object
-// dump would give them), not built as a document first: a page of twenty
-// products is most of a list or search request's own work.
-void appendOptionalString(std::string& out, const Row& r, std::string_view column) {
-  if (r.isNull(column))
-    out += "null";
-  else
-    appendJsonString(out, r.text(column));
-}
-
-void appendProduct(std::string& out, const Row& r, std::string_view variants) {
-  out += R"({"category":{"id":)";
-  appendJsonString(out, r.text("category_id"));
-  out += R"(,"name":)";
-  appendJsonString(out, r.text("category_name"));
-  out += R"(,"slug":)";
-  appendJsonString(out, r.text("category_slug"));
-  out += R"(},"createdAt":)";
-  appendJsonString(out, rfc3339(r.integer("created_at")));
-  out += R"(,"description":)";
-  appendJsonString(out, r.text("description"));
-  out += R"(,"id":)";
-  appendJsonString(out, r.text("id"));
-  // Images are stored as the JSON array the write validated.
-  const std::string images = r.text("images");
-  out += R"(,"images":)";
-  out += images.size() >= 2 && images.front() == '[' && images.back() == ']' ? std::string_view(images) : "[]";
-  out += R"(,"name":)";
-  appendJsonString(out, r.text("name"));
-  out += R"(,"price":)";
-  out += std::to_string(r.integer("price"));
-  out += R"(,"slug":)";
-  appendJsonString(out, r.text("slug"));
-  out += R"(,"status":)";
-  appendJsonString(out, r.text("status"));
-  out += R"(,"variants":)";
-  out += variants.empty() ? std::string_view("[]") : variants;
-  out += R"(,"version":)";
-  out += std::to_string(r.integer("version"));
-  out += '}';
-}
-
-// Product rows with their variants (one query for all) as a JSON array:
-// the active variants, and for staff the retired ones too.
-std::string renderProducts(Tx& tx, const std::vector<Row>& rows, bool withRetired = false) {
-  if (rows.empty()) return "[]";
+// A page's products with their variants (one query for all): the active
+// variants, and for staff the retired ones too.
+ProductRows withVariants(Tx& tx, std::vector<Row> products, bool withRetired = false) {
+  ProductRows out{std::move(products), {}};
+  if (out.products.empty()) return out;
   std::vector<std::string> ids;
-  for (const auto& r : rows) ids.push_back(r.text("id"));
+  for (const auto& r : out.products) ids.push_back(r.text("id"));
   Params params;
-  const auto variants = tx.query(
-      "SELECT v.id, v.product_id, v.sku, v.size, v.color, v.status, v.effective_price AS price, a.available "
-      "FROM catalog_variants v LEFT JOIN catalog_availability a ON a.variant_id = v.id "
-      "WHERE " + std::string(withRetired ? "" : "v.status = 'active' AND ") + "v.product_id IN (" +
-          inList(params, "id", ids) + ") ORDER BY v.product_id, v.position, v.sku",
-      params);
-  std::unordered_map<std::string, std::string> byProduct;  // product id -> JSON array text
-  for (const auto& v : variants) {
-    std::string& list = byProduct[v.text("product_id")];
-    list += list.empty() ? "[" : ",";
-    list += R"({"available":)";
-    const auto available = v.optInteger("available");
-    list += available ? std::to_string(*available) : std::string("null");
-    list += R"(,"color":)";
-    appendOptionalString(list, v, "color");
-    list += R"(,"id":)";
-    appendJsonString(list, v.text("id"));
-    list += R"(,"price":)";
-    list += std::to_string(v.integer("price"));
-    list += R"(,"size":)";
-    appendOptionalString(list, v, "size");
-    list += R"(,"sku":)";
-    appendJsonString(list, v.text("sku"));
-    list += R"(,"status":)";
-    appendJsonString(list, v.text("status"));
-    list += '}';
-  }
-  std::string out;
-  out.reserve(1024 * rows.size());
-  out += '[';
-  for (const auto& r : rows) {
-    if (out.size() > 1) out += ',';
-    auto it = byProduct.find(r.text("id"));
-    if (it == byProduct.end()) {
-      appendProduct(out, r, {});
-    } else {
-      it->second += ']';
-      appendProduct(out, r, it->second);
-    }
-  }
-  out += ']';
+  out.variants = tx.query(std::string("SELECT ") + kVariantColumns +
+                              " FROM catalog_variants v LEFT JOIN catalog_availability a ON a.variant_id = v.id "
+                              "WHERE " + (withRetired ? "" : "v.status = 'active' AND ") + "v.product_id IN (" +
+                              inList(params, "id", ids) + ") ORDER BY v.product_id, v.position, v.sku",
+                          params);
   return out;
 }
 
-std::string page(std::string data, const ListQuery& q, long long total) {
-  const long long pages = (total + q.limit - 1) / q.limit;
-  std::string out = R"({"data":)";
-  out += data;
-  out += R"(,"meta":{"limit":)" + std::to_string(q.limit) + R"(,"page":)" + std::to_string(q.page) +
-         R"(,"total":)" + std::to_string(total) + R"(,"totalPages":)" + std::to_string(pages) + "}}";
-  return out;
-}
+ProductPage emptyPage(const ListQuery& q) { return {{}, q.page, q.limit, 0}; }
 
 }  // namespace
 
@@ -151,14 +62,14 @@ bool availabilityKnown(Tx& tx) {
   return tx.one("SELECT 1 AS x FROM catalog_availability WHERE available IS NOT NULL LIMIT 1").has_value();
 }
 
-std::string listProducts(Tx& tx, const ListQuery& q) {
+ProductPage listProducts(Tx& tx, const ListQuery& q) {
   if (q.inStock && !availabilityKnown(tx))
     throw Problem::validation({{"inStock", "availability is not known: inventory is not reporting stock"}});
   std::string where = " WHERE p.status = 'active'";
   Params params;
   if (q.category) {
     const auto ids = categoryAndDescendants(loadCategories(tx), *q.category);
-    if (ids.empty()) return page("[]", q, 0);
+    if (ids.empty()) return emptyPage(q);
     where += " AND p.category_id IN (" + inList(params, "cat", ids) + ")";
   }
   // Every variant condition applies to the same variant: "a red one in M".
@@ -196,12 +107,12 @@ std::string listProducts(Tx& tx, const ListQuery& q) {
                                  " FROM catalog_products p JOIN catalog_categories c ON c.id = p.category_id" + where +
                                  orderBy(q.sort) + " LIMIT :limit OFFSET :offset",
                              pageParams);
-  return page(renderProducts(tx, rows), q, total);
+  return {withVariants(tx, std::move(rows)), q.page, q.limit, total};
 }
 
-std::string searchProducts(Tx& tx, const ListQuery& q) {
+ProductPage searchProducts(Tx& tx, const ListQuery& q) {
   const auto terms = searchTerms(q.q);
-  if (terms.empty()) return page("[]", q, 0);
+  if (terms.empty()) return emptyPage(q);
   const long long limit = q.limit, offset = static_cast<long long>(q.page - 1) * q.limit;
   std::vector<Row> rows;
   long long total = 0;
@@ -259,39 +170,59 @@ std::string searchProducts(Tx& tx, const ListQuery& q) {
                      matchParams)
                   ->integer("n");
   }
-  return page(renderProducts(tx, rows), q, total);
+  return {withVariants(tx, std::move(rows)), q.page, q.limit, total};
 }
 
-std::optional<std::string> productJson(Tx& tx, const std::string& idOrSlug, bool staff) {
+std::optional<ProductRows> productRows(Tx& tx, const std::string& idOrSlug, bool staff) {
   auto rows = tx.query(std::string("SELECT ") + kProductColumns +
                            " FROM catalog_products p JOIN catalog_categories c ON c.id = p.category_id "
                            "WHERE p.id = :key OR p.slug = :key",
                        {{"key", idOrSlug}});
   if (rows.empty()) return std::nullopt;
   if (!staff && rows.front().text("status") != "active") return std::nullopt;
-  std::string array = renderProducts(tx, {rows.front()}, staff);
-  return array.substr(1, array.size() - 2);  // the one element
+  rows.erase(rows.begin() + 1, rows.end());
+  return withVariants(tx, std::move(rows), staff);
 }
 
-std::optional<Json> productByIdOrSlug(Tx& tx, const std::string& idOrSlug, bool staff) {
-  auto text = productJson(tx, idOrSlug, staff);
-  if (!text) return std::nullopt;
-  return Json::parse(*text);
+std::optional<ProductView> productView(Tx& tx, const std::string& idOrSlug, bool staff) {
+  auto rows = productRows(tx, idOrSlug, staff);
+  if (!rows) return std::nullopt;
+  return std::move(productViews(*rows).front());
 }
 
-Json categoryTree(Tx& tx) {
+std::string pageText(const ProductPage& p) {
+  const long long pages = (p.total + p.limit - 1) / p.limit;
+  std::string out = R"({"data":)";
+  out += productsText(p.rows);
+  out += R"(,"meta":{"page":)" + std::to_string(p.page) + R"(,"limit":)" + std::to_string(p.limit) +
+         R"(,"total":)" + std::to_string(p.total) + R"(,"totalPages":)" + std::to_string(pages) + "}}";
+  return out;
+}
+
+Page<ProductView> pageOf(const ProductPage& p) { return {productViews(p.rows), p.page, p.limit, p.total}; }
+
+CategoryTree categoryTree(Tx& tx) {
+  static const auto nodeSchema = categoryNodeSchema();
   const auto all = loadCategories(tx);
   std::map<std::string, std::vector<const CategoryRow*>> children;
   for (const auto& c : all) children[c.parentId.value_or("")].push_back(&c);
-  std::function<Json(const std::string&, int)> build = [&](const std::string& parent, int depth) {
-    Json out = Json::array();
+  std::function<std::vector<CategoryNode>(const std::string&, int)> build = [&](const std::string& parent, int depth) {
+    std::vector<CategoryNode> out;
     if (depth > 32) return out;  // guards against a cycle written around the API
-    for (const auto* c : children[parent])
-      out.push_back({{"id", c->id}, {"slug", c->slug}, {"name", c->name},
-                     {"parentId", c->parentId ? Json(*c->parentId) : Json()}, {"children", build(c->id, depth + 1)}});
+    for (const auto* c : children[parent]) {
+      CategoryNode node;
+      static_cast<CategoryView&>(node) = {c->id, c->name, c->parentId, c->slug};
+      node.children.text = "[";
+      for (const auto& child : build(c->id, depth + 1)) {
+        if (node.children.text.size() > 1) node.children.text += ',';
+        node.children.text += nodeSchema.encode(child);
+      }
+      node.children.text += ']';
+      out.push_back(std::move(node));
+    }
     return out;
   };
-  return Json{{"data", build("", 0)}};
+  return {build("", 0)};
 }
 
 }  // namespace agape::catalog

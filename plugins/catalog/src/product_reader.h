@@ -1,14 +1,14 @@
 #pragma once
-// Reads of the catalogue rendered as API JSON: product lists with filters,
-// full-text search, one product, and the category tree.
+// Reads of the catalogue: product lists with filters, full-text search, one
+// product, and the category tree.
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <agape/db.h>
-#include <agape/json.h>
 
 #include "list_query.h"
+#include "product_view.h"
 
 namespace agape::catalog {
 
@@ -24,13 +24,23 @@ std::vector<std::string> categoryAndDescendants(const std::vector<CategoryRow>& 
 // Whether inventory has ever reported availability (the inStock filter needs it).
 bool availabilityKnown(Tx& tx);
 
-// Response bodies (JSON text) of a product page and of a search page.
-std::string listProducts(Tx& tx, const ListQuery& q);
-std::string searchProducts(Tx& tx, const ListQuery& q);
-// One product as JSON text; archived and draft products only when `staff`.
-std::optional<std::string> productJson(Tx& tx, const std::string& idOrSlug, bool staff);
-// The same as a document, for the write paths that answer with it.
-std::optional<Json> productByIdOrSlug(Tx& tx, const std::string& idOrSlug, bool staff);
-Json categoryTree(Tx& tx);
+// One page of a list or a search.
+struct ProductPage {
+  ProductRows rows;
+  int page = 1;
+  int limit = 20;
+  long long total = 0;
+};
+ProductPage listProducts(Tx& tx, const ListQuery& q);
+ProductPage searchProducts(Tx& tx, const ListQuery& q);
+// The page as pageSchema(productSchema()) encodes it, written straight to text.
+std::string pageText(const ProductPage& p);
+Page<ProductView> pageOf(const ProductPage& p);
+
+// One product by id or slug; archived and draft products only when `staff`.
+std::optional<ProductRows> productRows(Tx& tx, const std::string& idOrSlug, bool staff);
+std::optional<ProductView> productView(Tx& tx, const std::string& idOrSlug, bool staff);
+
+CategoryTree categoryTree(Tx& tx);
 
 }  // namespace agape::catalog

@@ -40,7 +40,8 @@ struct WriteDeps {
   }
 };
 
-// Collects field errors of a request body and throws them together.
+// Collects field errors found in the database (media references) and
+// throws them together.
 class BodyErrors {
  public:
   void add(std::string field, std::string message) { errors_.push_back({std::move(field), std::move(message)}); }
@@ -52,20 +53,6 @@ class BodyErrors {
  private:
   std::vector<FieldError> errors_;
 };
-
-// body[key] as a string of minLen..maxLen characters; nullopt when absent or
-// invalid (then an error for `prefix + key` is recorded).
-inline std::optional<std::string> stringField(const Json& body, const char* key, std::size_t maxLen, BodyErrors& e,
-                                              const std::string& prefix = "", std::size_t minLen = 1) {
-  if (!body.contains(key)) return std::nullopt;
-  const auto& v = body[key];
-  if (!v.is_string() || v.get_ref<const std::string&>().size() < minLen ||
-      v.get_ref<const std::string&>().size() > maxLen) {
-    e.add(prefix + key, "must be a string of " + std::to_string(minLen) + " to " + std::to_string(maxLen) + " characters");
-    return std::nullopt;
-  }
-  return v.get<std::string>();
-}
 
 // One product image as given, before the media library is asked.
 struct ImageInput {
