@@ -1,6 +1,7 @@
 #include "payments_api.h"
 
 #include <cctype>
+#include <exception>
 
 #include <agape/crypto.h>
 #include <agape/db.h>
@@ -341,7 +342,10 @@ Response PaymentsApi::refund(Call<RefundBody>& call) {
                       .actor = actor};
   Refund pending;
   Refunds::Sent sent;
-  return runIdempotent(
+  // send() failing otherwise (its answer not recorded) may still have
+  // refunded: the key keeps the pending refund, the settle job finds out.
+  std::exception_ptr unrecorded;
+  Response answer = runIdempotent(
       ctx_.db(),
       {.table = kIdempotencyTable, .owner = actor, .key = idempotencyKey(call.request),
        .requestHash = sha256Hex(paymentId + refundBodySchema().encode(call.body)), .nowMs = book_.nowMs()},
@@ -352,12 +356,19 @@ Response PaymentsApi::refund(Call<RefundBody>& call) {
          return refundAnswer(pending);
        },
        .call = [&] {
-         sent = refunds_.send(pending);
+         try {
+           sent = refunds_.send(pending);
+         } catch (...) {
+           unrecorded = std::current_exception();
+           return;
+         }
          // Definitely not refunded: the key is free for another try.
          if (sent.outcome == Refunds::Outcome::Refused)
            throw Problem(422, "refund_failed", "The payment provider refused the refund.");
        },
-       .finish = [&](Tx&) { return refundAnswer(sent.refund); }});
+       .finish = [&](Tx&) { return refundAnswer(unrecorded ? pending : sent.refund); }});
+  if (unrecorded) std::rethrow_exception(unrecorded);
+  return answer;
 }
 
 Response PaymentsApi::sandboxPage(const std::string& reference) {
