@@ -57,4 +57,45 @@ void releaseIdempotencyKey(Tx& tx, std::string_view table, const std::string& ow
           {{"owner", owner}, {"key", key}});
 }
 
+Response runIdempotent(Database& db, const IdempotentRequest& request, const IdempotentSteps& steps) {
+  if (request.key) checkIdempotencyKey(*request.key);
+  const std::optional<Response> replay = db.run([&](Tx& tx) -> std::optional<Response> {
+    if (request.key)
+      if (auto first = claimIdempotencyKey(tx, request.table, request.owner, *request.key, request.requestHash,
+                                           request.nowMs, request.takeOverAfter))
+        return first;
+    std::optional<Response> early = steps.begin ? steps.begin(tx) : std::nullopt;
+    if (early && request.key) storeIdempotentResponse(tx, request.table, request.owner, *request.key, *early);
+    return std::nullopt;
+  });
+  if (replay) return *replay;
+
+  const auto giveBack = [&](std::string_view why) {
+    try {
+      db.run([&](Tx& tx) {
+        if (steps.failed) steps.failed(tx, why);
+        if (request.key) releaseIdempotencyKey(tx, request.table, request.owner, *request.key);
+      });
+    } catch (...) {
+      // The provider's failure is the answer; the claim waits for its take-over.
+    }
+  };
+  try {
+    if (steps.call) steps.call();
+  } catch (const std::exception& e) {
+    giveBack(e.what());
+    throw;
+  } catch (...) {
+    giveBack("unknown error");
+    throw;
+  }
+
+  return db.run([&](Tx& tx) {
+    Response r = steps.finish(tx);
+    if (request.key) storeIdempotentResponse(tx, request.table, request.owner, *request.key, r);
+    return r;
+  });
+}
+
 }  // namespace agape
+

@@ -292,6 +292,42 @@ TEST_P(PaymentsServe, TheProviderDownOrTheOrderGoneAreHandled) {
   EXPECT_EQ(get("/v1/payments/" + std::string(Json::parse(up.body)["paymentId"]), {as_.bola}).status, 404);
 }
 
+TEST_P(PaymentsServe, RequestsAreCheckedAgainstTheirContracts) {
+  start();
+  const std::string orderId = order()["id"];
+  const auto problem = [&](const HttpResult& r) {
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(code(r), "validation_failed") << r.body;
+    return fields(r);
+  };
+  // Bodies: an unknown field by its path, wrong types, every problem at once.
+  EXPECT_EQ(problem(send("POST", "/v1/payments/initialize",
+                         Json{{"orderId", orderId}, {"email", "ada@example.ng"}, {"coupon", "X"}}, {as_.ada})),
+            (std::set<std::string>{"coupon"}));
+  EXPECT_EQ(problem(send("POST", "/v1/payments/initialize", Json{{"orderId", 7}, {"email", nullptr}}, {as_.ada})),
+            (std::set<std::string>{"orderId", "email"}));
+  EXPECT_EQ(problem(send("POST", "/v1/payments/initialize", Json{{"email", "ada@example.ng"}}, {as_.ada})),
+            (std::set<std::string>{"orderId"}));
+  const std::string refund = "/v1/payments/nope/refund";
+  EXPECT_EQ(problem(send("POST", refund, Json{{"reason", "x"}, {"amount", "100"}}, {as_.finance})),
+            (std::set<std::string>{"amount"}));
+  EXPECT_EQ(problem(send("POST", refund, Json{{"reason", "x"}, {"note", true}}, {as_.finance})),
+            (std::set<std::string>{"note"}));
+  EXPECT_EQ(problem(send("POST", refund, Json{{"reason", std::string(501, 'x')}}, {as_.finance})),
+            (std::set<std::string>{"reason"}));
+  // Queries: unknown parameters, values out of range or not among the allowed.
+  EXPECT_EQ(problem(get("/v1/payments?status=paid&limit=0", {as_.ada})), (std::set<std::string>{"status", "limit"}));
+  EXPECT_EQ(problem(get("/v1/payments?colour=red", {as_.ada})), (std::set<std::string>{"colour"}));
+  EXPECT_EQ(problem(get("/v1/payments?orderId=" + std::string(101, 'a'), {as_.ada})), (std::set<std::string>{"orderId"}));
+  EXPECT_EQ(problem(get("/v1/admin/payments/refunds?status=done", {as_.finance})), (std::set<std::string>{"status"}));
+  EXPECT_EQ(problem(get("/v1/payments/nope?expand=refunds", {as_.ada})), (std::set<std::string>{"expand"}));
+  // An Idempotency-Key that is not one.
+  EXPECT_EQ(problem(send("POST", "/v1/payments/initialize", Json{{"orderId", orderId}, {"email", "ada@example.ng"}},
+                         {as_.ada, "Idempotency-Key: " + std::string(256, 'k')})),
+            (std::set<std::string>{"Idempotency-Key"}));
+  EXPECT_EQ(fake_->requests(), 0) << "nothing reached the provider";
+}
+
 TEST_P(PaymentsServe, TheSandboxPaysThroughItsCheckoutPage) {
   start(true);
   const std::string orderId = order()["id"];

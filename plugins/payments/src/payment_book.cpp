@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include <agape/crypto.h>
+#include <agape/json.h>
 #include <agape/problem.h>
 
 namespace agape::payments {
@@ -16,47 +17,112 @@ constexpr const char* kColumns =
     "AND r.status = 'processed') AS refunded FROM payments_payments ";
 constexpr const char* kRefundColumns =
     "SELECT id, payment_id, amount, reason, status, provider_refund_id, failure, requested_by, attempts, origin, "
-    "created_at, updated_at FROM payments_refunds ";
+    "created_at, updated_at, (SELECT p.reference FROM payments_payments p WHERE p.id = payments_refunds.payment_id) "
+    "AS reference FROM payments_refunds ";
 
-Json opt(const Row& r, const char* c) { return r.isNull(c) ? Json(nullptr) : Json(r.text(c)); }
-
-Json paymentJson(const Row& r) {
-  return {{"id", r.text("id")},
-          {"orderId", r.text("order_id")},
-          {"userId", r.text("user_id")},
-          {"reference", r.text("reference")},
-          {"provider", r.text("provider")},
-          {"status", r.text("status")},
-          {"amount", {{"amount", r.integer("amount")}, {"currency", r.text("currency")}}},
-          {"authorizationUrl", opt(r, "authorization_url")},
-          {"accessCode", opt(r, "access_code")},
-          {"providerTransactionId", opt(r, "provider_transaction_id")},
-          {"channel", opt(r, "channel")},
-          {"paidAt", opt(r, "paid_at")},
-          {"failure", opt(r, "failure")},
-          {"refundedAmount", r.integer("refunded")},
-          {"createdAt", rfc3339(r.integer("created_at"))},
-          {"updatedAt", rfc3339(r.integer("updated_at"))}};
+template <class E>
+E statusOf(const Names<E>& names, const Row& r) {
+  const auto status = names.find(r.text("status"));
+  if (!status) throw std::logic_error("payments: a row with an unknown status " + r.text("status"));
+  return *status;
 }
 
-Json refundJson(const Row& r) {
-  return {{"id", r.text("id")},
-          {"paymentId", r.text("payment_id")},
-          {"amount", r.integer("amount")},
-          {"reason", r.text("reason")},
-          {"status", r.text("status")},
-          {"providerRefundId", opt(r, "provider_refund_id")},
-          {"failure", opt(r, "failure")},
-          {"requestedBy", r.text("requested_by")},
-          {"attempts", r.integer("attempts")},
-          {"origin", opt(r, "origin")},
-          {"createdAt", rfc3339(r.integer("created_at"))},
-          {"updatedAt", rfc3339(r.integer("updated_at"))}};
+Payment paymentOf(const Row& r) {
+  return {r.text("id"),
+          r.text("order_id"),
+          r.text("user_id"),
+          r.text("reference"),
+          r.text("provider"),
+          statusOf(paymentStatuses(), r),
+          Money{r.integer("amount"), r.text("currency")},
+          r.optText("authorization_url"),
+          r.optText("access_code"),
+          r.optText("provider_transaction_id"),
+          r.optText("channel"),
+          r.optText("paid_at"),
+          r.optText("failure"),
+          r.integer("refunded"),
+          Timestamp{r.integer("created_at")},
+          Timestamp{r.integer("updated_at")}};
+}
+
+Refund refundOf(const Row& r) {
+  return {r.text("id"),
+          r.text("payment_id"),
+          r.text("reference"),
+          r.integer("amount"),
+          r.text("reason"),
+          statusOf(refundStatuses(), r),
+          r.optText("provider_refund_id"),
+          r.optText("failure"),
+          r.text("requested_by"),
+          r.integer("attempts"),
+          r.optText("origin"),
+          Timestamp{r.integer("created_at")},
+          Timestamp{r.integer("updated_at")}};
 }
 
 }  // namespace
 
-Json PaymentBook::create(Tx& tx, const orders::OrderSummary& order, const std::string& userId,
+const Names<PaymentStatus>& paymentStatuses() {
+  static const Names<PaymentStatus> names{{PaymentStatus::Initialized, "initialized"},
+                                          {PaymentStatus::Success, "success"},
+                                          {PaymentStatus::Failed, "failed"},
+                                          {PaymentStatus::Abandoned, "abandoned"},
+                                          {PaymentStatus::RefundDue, "refund_due"},
+                                          {PaymentStatus::AmountMismatch, "amount_mismatch"}};
+  return names;
+}
+
+const Names<RefundStatus>& refundStatuses() {
+  static const Names<RefundStatus> names{
+      {RefundStatus::Pending, "pending"}, {RefundStatus::Processed, "processed"}, {RefundStatus::Failed, "failed"}};
+  return names;
+}
+
+const Schema<Payment>& paymentSchema() {
+  static const auto schema =
+      Schema<Payment>("One attempt to pay an order")
+          .field("id", &Payment::id)
+          .field("orderId", &Payment::orderId)
+          .field("userId", &Payment::userId)
+          .field("reference", &Payment::reference)
+          .field("provider", &Payment::provider)
+          .field("status", &Payment::status, paymentStatuses())
+          .field("amount", &Payment::amount, moneySchema())
+          .field("authorizationUrl", &Payment::authorizationUrl, {.description = "where the customer pays"})
+          .field("accessCode", &Payment::accessCode)
+          .field("providerTransactionId", &Payment::providerTransactionId)
+          .field("channel", &Payment::channel)
+          .field("paidAt", &Payment::paidAt, {.description = "as the provider reported it"})
+          .field("failure", &Payment::failure)
+          .field("refundedAmount", &Payment::refundedAmount, {.description = "kobo, refunds processed"})
+          .field("createdAt", &Payment::createdAt)
+          .field("updatedAt", &Payment::updatedAt);
+  return schema;
+}
+
+const Schema<Refund>& refundSchema() {
+  static const auto schema =
+      Schema<Refund>("A refund of a payment, in full or in part")
+          .field("id", &Refund::id)
+          .field("paymentId", &Refund::paymentId)
+          .field("reference", &Refund::reference, {.description = "the payment's"})
+          .field("amount", &Refund::amount, {.description = "kobo"})
+          .field("reason", &Refund::reason)
+          .field("status", &Refund::status, refundStatuses())
+          .field("providerRefundId", &Refund::providerRefundId)
+          .field("failure", &Refund::failure,
+                 {.description = "the last problem: a refusal, or a lost answer being checked"})
+          .field("requestedBy", &Refund::requestedBy)
+          .field("attempts", &Refund::attempts)
+          .field("origin", &Refund::origin, {.description = "what asked for it besides finance (a cancelled order)"})
+          .field("createdAt", &Refund::createdAt)
+          .field("updatedAt", &Refund::updatedAt);
+  return schema;
+}
+
+Payment PaymentBook::create(Tx& tx, const orders::OrderSummary& order, const std::string& userId,
                          const std::string& provider) {
   const long long now = nowMs();
   const std::string id = uuidV7(now);
@@ -94,8 +160,9 @@ Applied PaymentBook::apply(Tx& tx, const Charge& charge) {
   const auto row =
       tx.one(std::string(kColumns) + "WHERE reference = :ref" + forUpdate(tx), {{"ref", charge.reference}});
   if (!row) return Applied::Unknown;
-  const std::string status = row->text("status");
-  if (status == "success" || status == "refund_due" || status == "amount_mismatch") return Applied::AlreadyApplied;
+  const PaymentStatus status = statusOf(paymentStatuses(), *row);
+  if (status == PaymentStatus::Success || status == PaymentStatus::RefundDue || status == PaymentStatus::AmountMismatch)
+    return Applied::AlreadyApplied;
   const std::string id = row->text("id");
   if (charge.status != "success") {
     if (charge.status == "failed" || charge.status == "abandoned") setStatus(tx, id, charge.status, &charge);
@@ -129,7 +196,7 @@ bool PaymentBook::recordWebhook(Tx& tx, const std::string& key, const std::strin
                  {{"key", key}, {"event", event}, {"payload", payload}, {"now", nowMs()}}) > 0;
 }
 
-std::optional<Json> PaymentBook::createRefund(Tx& tx, const RefundAsk& ask) {
+std::optional<Refund> PaymentBook::createRefund(Tx& tx, const RefundAsk& ask) {
   const auto p = tx.one("SELECT id, status, amount, reference, currency FROM payments_payments WHERE id = :id" +
                             forUpdate(tx),
                         {{"id", ask.paymentId}});
@@ -139,7 +206,8 @@ std::optional<Json> PaymentBook::createRefund(Tx& tx, const RefundAsk& ask) {
                                     {{"origin", ask.origin}}))
     return std::nullopt;
   // A payment whose order could not take it (refund_due) is refundable too.
-  if (p->text("status") != "success" && p->text("status") != "refund_due")
+  const PaymentStatus status = statusOf(paymentStatuses(), *p);
+  if (status != PaymentStatus::Success && status != PaymentStatus::RefundDue)
     throw Problem(409, "invalid_state", "Only a succeeded payment can be refunded; this one is " + p->text("status") + ".");
   // Pending refunds count: their outcome may still be a refund.
   const std::int64_t taken = tx.one("SELECT COALESCE(SUM(amount), 0) AS n FROM payments_refunds WHERE payment_id = :id "
@@ -157,18 +225,16 @@ std::optional<Json> PaymentBook::createRefund(Tx& tx, const RefundAsk& ask) {
           ":now, 1, :origin)",
           {{"id", id}, {"payment", ask.paymentId}, {"amount", want}, {"reason", ask.reason},
            {"actor", ask.actor}, {"now", now}, {"origin", ask.origin.empty() ? Value() : Value(ask.origin)}});
-  Json out = *findRefund(tx, id);
-  audit_.record(ask.actor, "payment.refund_requested", "payment", ask.paymentId, out.dump(), tx);
+  Refund out = *findRefund(tx, id);
+  audit_.record(ask.actor, "payment.refund_requested", "payment", ask.paymentId, refundSchema().encode(out), tx);
   showOnOrder(tx, ask.paymentId);
   return out;
 }
 
-std::optional<Json> PaymentBook::findRefund(Tx& tx, const std::string& refundId) const {
-  auto out = refund(tx, refundId);
-  if (!out) return std::nullopt;
-  (*out)["reference"] = tx.one("SELECT reference FROM payments_payments WHERE id = :id",
-                               {{"id", (*out)["paymentId"].get<std::string>()}})->text("reference");
-  return out;
+std::optional<Refund> PaymentBook::findRefund(Tx& tx, const std::string& refundId) const {
+  const auto r = tx.one(std::string(kRefundColumns) + "WHERE id = :id", {{"id", refundId}});
+  if (!r) return std::nullopt;
+  return refundOf(*r);
 }
 
 std::optional<std::string> PaymentBook::payingPayment(Tx& tx, const std::string& orderId) const {
@@ -179,7 +245,7 @@ std::optional<std::string> PaymentBook::payingPayment(Tx& tx, const std::string&
   return r->text("id");
 }
 
-Json PaymentBook::refundAnswered(Tx& tx, const std::string& refundId, const RefundResult& result) {
+Refund PaymentBook::refundAnswered(Tx& tx, const std::string& refundId, const RefundResult& result) {
   const long long now = nowMs();
   tx.exec("UPDATE payments_refunds SET provider_refund_id = COALESCE(:pid, provider_refund_id), failure = NULL, "
           "checked_at = :now, updated_at = :now WHERE id = :id",
@@ -232,24 +298,24 @@ void PaymentBook::showOnOrder(Tx& tx, const std::string& paymentId) {
   if (!orders_) throw std::logic_error("payments: the OrderService was not set at validate");
   const auto p = tx.one("SELECT order_id, reference, status, amount FROM payments_payments WHERE id = :id",
                         {{"id", paymentId}});
-  if (!p || p->text("status") != "success") return;
+  if (!p || statusOf(paymentStatuses(), *p) != PaymentStatus::Success) return;
   std::int64_t processed = 0;
   bool pending = false;
-  std::string latest;  // the newest refund's status
+  std::optional<RefundStatus> latest;  // the newest refund's
   for (const auto& r : tx.query("SELECT status, amount FROM payments_refunds WHERE payment_id = :id "
                                 "ORDER BY created_at, id",
                                 {{"id", paymentId}})) {
-    const std::string status = r.text("status");
-    if (status == "processed") processed += r.integer("amount");
-    pending = pending || status == "pending";
+    const RefundStatus status = statusOf(refundStatuses(), r);
+    if (status == RefundStatus::Processed) processed += r.integer("amount");
+    pending = pending || status == RefundStatus::Pending;
     latest = status;
   }
-  if (latest.empty()) return;
+  if (!latest) return;
   orders::RefundProgress progress{.refunded = processed, .reference = p->text("reference")};
-  progress.status = processed >= p->integer("amount") ? "refunded"
-                    : pending                         ? "pending"
-                    : latest == "failed"              ? "failed"
-                                                      : "partial";
+  progress.status = processed >= p->integer("amount")  ? "refunded"
+                    : pending                          ? "pending"
+                    : latest == RefundStatus::Failed   ? "failed"
+                                                       : "partial";
   orders_->refundChanged(tx, p->text("order_id"), progress, "payments");
 }
 
@@ -316,19 +382,19 @@ bool PaymentBook::claimResend(Tx& tx, const std::string& refundId, long long sen
                  {{"now", now}, {"id", refundId}, {"before", sentBefore}}) > 0;
 }
 
-Json PaymentBook::listRefunds(Tx& tx, const std::optional<std::string>& status, int page, int limit) const {
+Page<Refund> PaymentBook::listRefunds(Tx& tx, const std::optional<RefundStatus>& status, int page, int limit) const {
   const std::string where = status ? "WHERE status = :status " : "";
   Params params;
-  if (status) params.emplace_back("status", *status);
+  if (status) params.emplace_back("status", refundStatuses().name(*status));
   const long long total = tx.one("SELECT COUNT(*) AS n FROM payments_refunds " + where, params)->integer("n");
   params.emplace_back("limit", static_cast<long long>(limit));
   params.emplace_back("offset", static_cast<long long>(page - 1) * limit);
-  Json data = Json::array();
+  std::vector<Refund> data;
   for (const auto& r : tx.query(std::string(kRefundColumns) + where + "ORDER BY created_at DESC, id DESC "
                                 "LIMIT :limit OFFSET :offset",
                                 params))
-    data.push_back(refundJson(r));
-  return pageJson(std::move(data), page, limit, total);
+    data.push_back(refundOf(r));
+  return {std::move(data), page, limit, total};
 }
 
 long long PaymentBook::purge(Tx& tx, long long beforeMs) const {
@@ -336,25 +402,19 @@ long long PaymentBook::purge(Tx& tx, long long beforeMs) const {
          tx.exec("DELETE FROM payments_webhook_events WHERE received_at < :before", {{"before", beforeMs}});
 }
 
-std::optional<Json> PaymentBook::refund(Tx& tx, const std::string& id) const {
-  const auto r = tx.one(std::string(kRefundColumns) + "WHERE id = :id", {{"id", id}});
-  if (!r) return std::nullopt;
-  return refundJson(*r);
-}
-
-std::optional<Json> PaymentBook::get(Tx& tx, const std::string& id) const {
+std::optional<Payment> PaymentBook::get(Tx& tx, const std::string& id) const {
   const auto r = tx.one(std::string(kColumns) + "WHERE id = :id", {{"id", id}});
   if (!r) return std::nullopt;
-  return paymentJson(*r);
+  return paymentOf(*r);
 }
 
-std::optional<Json> PaymentBook::byReference(Tx& tx, const std::string& reference) const {
+std::optional<Payment> PaymentBook::byReference(Tx& tx, const std::string& reference) const {
   const auto r = tx.one(std::string(kColumns) + "WHERE reference = :ref", {{"ref", reference}});
   if (!r) return std::nullopt;
-  return paymentJson(*r);
+  return paymentOf(*r);
 }
 
-Json PaymentBook::list(Tx& tx, const PaymentFilter& f) const {
+Page<Payment> PaymentBook::list(Tx& tx, const PaymentFilter& f) const {
   std::string where = "WHERE 1 = 1";
   Params params;
   if (f.userId) {
@@ -367,16 +427,16 @@ Json PaymentBook::list(Tx& tx, const PaymentFilter& f) const {
   }
   if (f.status) {
     where += " AND status = :status";
-    params.emplace_back("status", *f.status);
+    params.emplace_back("status", paymentStatuses().name(*f.status));
   }
   const long long total = tx.one("SELECT COUNT(*) AS n FROM payments_payments " + where, params)->integer("n");
   params.emplace_back("limit", static_cast<long long>(f.limit));
   params.emplace_back("offset", static_cast<long long>(f.page - 1) * f.limit);
-  Json data = Json::array();
+  std::vector<Payment> data;
   for (const auto& r : tx.query(std::string(kColumns) + where + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset",
                                 params))
-    data.push_back(paymentJson(r));
-  return pageJson(std::move(data), f.page, f.limit, total);
+    data.push_back(paymentOf(r));
+  return {std::move(data), f.page, f.limit, total};
 }
 
 }  // namespace agape::payments

@@ -9,8 +9,9 @@
 #include <agape/clock.h>
 #include <agape/db.h>
 #include <agape/events.h>
-#include <agape/json.h>
+#include <agape/money.h>
 #include <agape/orders/order_service.h>
+#include <agape/schema.h>
 
 #include "provider.h"
 
@@ -25,6 +26,51 @@ enum class Applied {
   Unknown,         // no payment has this reference
 };
 
+enum class PaymentStatus { Initialized, Success, Failed, Abandoned, RefundDue, AmountMismatch };
+enum class RefundStatus { Pending, Processed, Failed };
+const Names<PaymentStatus>& paymentStatuses();
+const Names<RefundStatus>& refundStatuses();
+
+// One attempt to pay an order.
+struct Payment {
+  std::string id;
+  std::string orderId;
+  std::string userId;
+  std::string reference;
+  std::string provider;
+  PaymentStatus status = PaymentStatus::Initialized;
+  Money amount;
+  std::optional<std::string> authorizationUrl;
+  std::optional<std::string> accessCode;
+  std::optional<std::string> providerTransactionId;
+  std::optional<std::string> channel;
+  std::optional<std::string> paidAt;  // as the provider wrote it
+  std::optional<std::string> failure;
+  std::int64_t refundedAmount = 0;    // processed refunds
+  Timestamp createdAt;
+  Timestamp updatedAt;
+};
+
+struct Refund {
+  std::string id;
+  std::string paymentId;
+  std::string reference;  // the payment's (what the provider is sent)
+  std::int64_t amount = 0;
+  std::string reason;
+  RefundStatus status = RefundStatus::Pending;
+  std::optional<std::string> providerRefundId;
+  std::optional<std::string> failure;  // the last problem: a refusal, or a lost answer being checked
+  std::string requestedBy;
+  long long attempts = 0;
+  std::optional<std::string> origin;
+  Timestamp createdAt;
+  Timestamp updatedAt;
+};
+
+// The wire form of both, for the routes and the audit trail.
+const Schema<Payment>& paymentSchema();
+const Schema<Refund>& refundSchema();
+
 struct RefundAsk {
   std::string paymentId;
   std::optional<std::int64_t> amount;  // nullopt: all that is left
@@ -36,7 +82,7 @@ struct RefundAsk {
 struct PaymentFilter {
   std::optional<std::string> userId;
   std::optional<std::string> orderId;
-  std::optional<std::string> status;
+  std::optional<PaymentStatus> status;
   int page = 1;
   int limit = 20;
 };
@@ -47,7 +93,7 @@ class PaymentBook {
   void use(orders::OrderService& orders) { orders_ = &orders; }
 
   // A new attempt for the order: status initialized, a fresh reference.
-  Json create(Tx& tx, const orders::OrderSummary& order, const std::string& userId, const std::string& provider);
+  Payment create(Tx& tx, const orders::OrderSummary& order, const std::string& userId, const std::string& provider);
   void attach(Tx& tx, const std::string& paymentId, const InitResult& init) const;
   void fail(Tx& tx, const std::string& paymentId, const std::string& why) const;
   // The provider's report, applied once (the row is locked first).
@@ -61,13 +107,12 @@ class PaymentBook {
   // With an `origin` asked before: nullopt, nothing written (it happens
   // once). Problems: 404, 409 invalid_state (not a succeeded payment), 409
   // already_refunded, 400 amount.
-  std::optional<Json> createRefund(Tx& tx, const RefundAsk& ask);
-  // A refund with its payment's reference (what the provider is sent).
-  std::optional<Json> findRefund(Tx& tx, const std::string& refundId) const;
+  std::optional<Refund> createRefund(Tx& tx, const RefundAsk& ask);
+  std::optional<Refund> findRefund(Tx& tx, const std::string& refundId) const;
   // The payment that paid the order (status success), if any.
   std::optional<std::string> payingPayment(Tx& tx, const std::string& orderId) const;
   // The provider accepted the refund (its id and status).
-  Json refundAnswered(Tx& tx, const std::string& refundId, const RefundResult& result);
+  Refund refundAnswered(Tx& tx, const std::string& refundId, const RefundResult& result);
   // The provider refused it: failed, no longer counted; finance may ask again.
   void refundFailed(Tx& tx, const std::string& refundId, const std::string& why);
   // No answer (timeout, 5xx): it stays pending and counted until settled.
@@ -98,19 +143,18 @@ class PaymentBook {
   void recordProviderRefund(Tx& tx, const std::string& refundId, const ProviderRefund& found);
   // Sending again, claimed: true for the one caller that may send now.
   bool claimResend(Tx& tx, const std::string& refundId, long long sentBefore) const;
-  Json listRefunds(Tx& tx, const std::optional<std::string>& status, int page, int limit) const;
+  Page<Refund> listRefunds(Tx& tx, const std::optional<RefundStatus>& status, int page, int limit) const;
 
   // Idempotency-Keys and webhook keys older than `beforeMs` are forgotten.
   long long purge(Tx& tx, long long beforeMs) const;
 
-  std::optional<Json> get(Tx& tx, const std::string& id) const;
-  std::optional<Json> byReference(Tx& tx, const std::string& reference) const;
-  Json list(Tx& tx, const PaymentFilter& filter) const;
+  std::optional<Payment> get(Tx& tx, const std::string& id) const;
+  std::optional<Payment> byReference(Tx& tx, const std::string& reference) const;
+  Page<Payment> list(Tx& tx, const PaymentFilter& filter) const;
   long long nowMs() const { return epochMs(clock_.now()); }
 
  private:
   void setStatus(Tx& tx, const std::string& id, const std::string& status, const Charge* charge) const;
-  std::optional<Json> refund(Tx& tx, const std::string& id) const;
   // Marks the refund processed (once) and publishes payment.refunded.
   void processed(Tx& tx, const std::string& refundId);
   // Shows the refunds of the payment that paid an order on the order; a

@@ -1,6 +1,7 @@
 #include "payments_api.h"
 
 #include <cctype>
+#include <exception>
 
 #include <agape/crypto.h>
 #include <agape/db.h>
@@ -9,29 +10,23 @@
 #include <agape/json.h>
 #include <agape/json_text.h>
 #include <agape/problem.h>
-#include <agape/query.h>
+#include <agape/roles.h>
 
 namespace agape::payments {
 namespace {
 
 constexpr const char* kTag = "payments";
 constexpr const char* kIdempotencyTable = "payments_idempotency";
-const std::vector<std::string> kStaff = {"admin", "finance"};
+const std::vector<std::string> kStaff = {std::string(roles::admin), std::string(roles::finance)};
 // initialize claims its key, calls the provider and stores the answer in
 // three steps; a claim without an answer this old belongs to a request that
 // died between them (the provider call lasts at most payments.timeout, 60 s).
 constexpr std::chrono::minutes kAbandonedClaim{2};
 
-bool isStaff(const Request& req) {
+bool isStaff(const Principal& caller) {
   for (const auto& r : kStaff)
-    if (req.principal->hasRole(r)) return true;
+    if (caller.hasRole(r)) return true;
   return false;
-}
-
-// The payment, when the caller may see it (owner or staff); 404 otherwise.
-Json visible(const std::optional<Json>& p, const Request& req) {
-  if (!p || (!isStaff(req) && (*p)["userId"] != req.principal->id)) throw Problem::notFound("No payment with this id.");
-  return *p;
 }
 
 bool isReference(std::string_view r) {
@@ -47,30 +42,81 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-constexpr const char* kPaymentSchema =
-    R"({"type":"object","properties":{"id":{"type":"string"},"orderId":{"type":"string"},"userId":{"type":"string"},)"
-    R"("reference":{"type":"string"},"provider":{"type":"string"},)"
-    R"("status":{"type":"string","enum":["initialized","success","failed","abandoned","refund_due","amount_mismatch"]},)"
-    R"("amount":{"type":"object","properties":{"amount":{"type":"integer"},"currency":{"type":"string"}}},)"
-    R"("authorizationUrl":{"type":"string","nullable":true},"accessCode":{"type":"string","nullable":true},)"
-    R"("providerTransactionId":{"type":"string","nullable":true},"channel":{"type":"string","nullable":true},)"
-    R"("paidAt":{"type":"string","nullable":true},"failure":{"type":"string","nullable":true},)"
-    R"("createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"}}})";
+std::optional<std::string> idempotencyKey(const Request& req) {
+  const auto key = req.header("Idempotency-Key");
+  return key ? std::optional<std::string>(*key) : std::nullopt;
+}
 
-constexpr const char* kRefundSchema =
-    R"({"type":"object","properties":{"id":{"type":"string"},"paymentId":{"type":"string"},)"
-    R"("reference":{"type":"string","description":"the payment's"},"amount":{"type":"integer"},"reason":{"type":"string"},)"
-    R"("status":{"type":"string","enum":["pending","processed","failed"]},)"
-    R"("providerRefundId":{"type":"string","nullable":true},)"
-    R"("failure":{"type":"string","nullable":true,"description":"the last problem: a refusal, or a lost answer being checked"},)"
-    R"("attempts":{"type":"integer"},"origin":{"type":"string","nullable":true},)"
-    R"("requestedBy":{"type":"string"},"createdAt":{"type":"string","format":"date-time"},)"
-    R"("updatedAt":{"type":"string","format":"date-time"}}})";
+// --- the wire ---------------------------------------------------------------
+
+struct Checkout {
+  std::string paymentId;
+  std::string reference;
+  std::string authorizationUrl;
+  std::string accessCode;
+};
+struct WebhookReceipt {
+  bool received = true;
+  bool duplicate = false;
+};
+struct SandboxPaid {
+  std::string status;
+  std::string reference;
+};
+struct PaymentQuery {
+  int page = 1;
+  int limit = 20;
+  std::optional<std::string> orderId;
+  std::optional<PaymentStatus> status;
+};
+struct RefundQuery {
+  int page = 1;
+  int limit = 20;
+  std::optional<RefundStatus> status;
+};
+
+const Schema<PaymentsApi::InitializeBody>& initializeSchema() {
+  using Body = PaymentsApi::InitializeBody;
+  static const auto schema =
+      Schema<Body>()
+          .field("orderId", &Body::orderId, {.minLength = 1})
+          .field("email", &Body::email,
+                 {.optional = true, .format = "email", .description = "default: the account's (auth plugin)"});
+  return schema;
+}
+
+const Schema<PaymentsApi::RefundBody>& refundBodySchema() {
+  using Body = PaymentsApi::RefundBody;
+  static const auto schema =
+      Schema<Body>()
+          .field("amount", &Body::amount,
+                 {.optional = true, .min = 1, .description = "kobo; default: all that is not refunded yet"})
+          .field("reason", &Body::reason, {.minLength = 1, .maxLength = 500});
+  return schema;
+}
+
+const Schema<Checkout>& checkoutSchema() {
+  static const auto schema = Schema<Checkout>()
+                                 .field("paymentId", &Checkout::paymentId)
+                                 .field("reference", &Checkout::reference)
+                                 .field("authorizationUrl", &Checkout::authorizationUrl,
+                                        {.description = "where to send the customer to pay"})
+                                 .field("accessCode", &Checkout::accessCode);
+  return schema;
+}
+
+const Schema<SandboxPaid>& sandboxPaidSchema() {
+  static const auto schema =
+      Schema<SandboxPaid>().field("status", &SandboxPaid::status).field("reference", &SandboxPaid::reference);
+  return schema;
+}
+
+Response refundAnswer(const Refund& refund) { return Response::json(refundSchema().encode(refund), 202); }
 
 }  // namespace
 
 void PaymentsApi::registerRoutes(Routes& routes) {
-  routes.post("/v1/payments/initialize", [this](Request& req) { return initialize(req); },
+  routes.post("/v1/payments/initialize", Contract().body(initializeSchema()).returns(checkoutSchema()),
               {.access = Access::Authenticated,
                .summary = "Starts paying a pending order with the provider",
                .description = "The order's total, a fresh reference per attempt. `email` defaults to the account's "
@@ -78,29 +124,35 @@ void PaymentsApi::registerRoutes(Routes& routes) {
                               "pending, 503 `unavailable` when the provider cannot be reached (nothing kept). "
                               "Idempotency-Key: the same key and body get the first answer.",
                .tag = kTag,
-               .requestSchema = R"({"type":"object","required":["orderId"],"additionalProperties":false,"properties":{)"
-                                R"("orderId":{"type":"string"},"email":{"type":"string","format":"email"}}})",
-               .responseSchema = R"({"type":"object","required":["paymentId","reference","authorizationUrl","accessCode"],)"
-                                 R"("properties":{"paymentId":{"type":"string"},"reference":{"type":"string"},)"
-                                 R"("authorizationUrl":{"type":"string"},"accessCode":{"type":"string"}}})",
-               .successStatus = 201});
-  routes.get("/v1/payments/verify/:reference", [this](Request& req) { return verify(req); },
-             {.access = Access::Authenticated,
+               .successStatus = 201},
+              [this](Call<InitializeBody>& call) { return initialize(call); });
+  routes.get("/v1/payments/verify/:reference", Contract().returns(paymentSchema()),
+             {.access = Access::Owner, .roles = kStaff,
               .summary = "Asks the provider about a payment and applies its answer once",
               .description = "For the storefront's return page: never trust the redirect's query, verify. The "
                              "payment's owner or admin, finance.",
-              .tag = kTag, .responseSchema = kPaymentSchema});
+              .tag = kTag},
+             [this](Call<>& call) { return verify(call); });
+  // No body in the contract: the signature is over the raw bytes and is
+  // checked before anything reads them, while a contract would decode (and
+  // refuse) an unsigned body first, and refuse a field Paystack adds one day.
   routes.post("/v1/payments/webhook",
-              [this](Request& req) { return webhook(req.body, req.header("x-paystack-signature")); },
+              Contract().returns(Schema<WebhookReceipt>()
+                                     .field("received", &WebhookReceipt::received)
+                                     .field("duplicate", &WebhookReceipt::duplicate,
+                                            {.description = "this event was applied before"})),
               {.rateLimitClass = "none", .consumes = {},
                .summary = "The provider's webhook (Paystack)",
-               .description = "`x-paystack-signature` must be the HMAC-SHA512 of the raw body with the secret key "
+               .description = "The body is Paystack's `{\"event\": ..., \"data\": {...}}` (else 400). "
+                              "`x-paystack-signature` must be the HMAC-SHA512 of the raw body with the secret key "
                               "(else 401, nothing applied). Each event is applied once (key: event and reference); "
                               "charge.success marks the payment and its order paid in one transaction. 200 at once.",
-               .tag = kTag,
-               .responseSchema = R"({"type":"object","properties":{"received":{"type":"boolean"},"duplicate":{"type":"boolean"}}})"});
-  routes.post("/v1/payments/:id/refund", [this](Request& req) { return refund(req); },
-              {.access = Access::Roles, .roles = {"admin", "finance"},
+               .tag = kTag},
+              [this](Call<>& call) {
+                return WebhookReceipt{true, !webhook(call.request.body, call.request.header("x-paystack-signature"))};
+              });
+  routes.post("/v1/payments/:id/refund", Contract().body(refundBodySchema()).returns(refundSchema()),
+              {.access = Access::Roles, .roles = kStaff,
                .summary = "Refunds a payment in full or in part",
                .description = "`amount` in kobo (default: all that is not refunded yet), `reason` required. Written "
                               "pending (pending refunds count against what is left), then the provider is asked; 202 "
@@ -113,114 +165,110 @@ void PaymentsApi::registerRoutes(Routes& routes) {
                               "for an amount above what is left. Idempotency-Key: the same key answers with the same "
                               "refund from the moment it is written. Audited.",
                .tag = kTag,
-               .requestSchema = R"({"type":"object","required":["reason"],"additionalProperties":false,"properties":{)"
-                                R"("amount":{"type":"integer","minimum":1},"reason":{"type":"string","minLength":1,"maxLength":500}}})",
-               .responseSchema = kRefundSchema,
-               .successStatus = 202});
-  routes.get("/v1/admin/payments/refunds", [this](Request& req) { return listRefunds(req); },
-             {.access = Access::Roles, .roles = {"admin", "finance"},
+               .successStatus = 202},
+              [this](Call<RefundBody>& call) { return refund(call); });
+  Schema<RefundQuery> refundQuery;
+  withPages(refundQuery).field("status", &RefundQuery::status, refundStatuses(), {.description = "one status"});
+  routes.get("/v1/admin/payments/refunds", Contract().query(refundQuery).returns(pageSchema(refundSchema())),
+             {.access = Access::Roles, .roles = kStaff,
               .summary = "Refunds, newest first: `status=failed` is what finance must ask again",
               .description = "`pending` ones wait for the provider (or for the job that asks it about a lost answer); "
                              "`failed` ones were refused and no longer count against the payment.",
-              .tag = kTag,
-              .responseSchema = std::string(R"({"type":"object","properties":{"data":{"type":"array","items":)") +
-                                kRefundSchema + R"(},"meta":{"type":"object"}}})",
-              .query = withPages({{.name = "status", .description = "one status",
-                                   .allowed = {"pending", "processed", "failed"}}})});
-  routes.get("/v1/payments/:id", [this](Request& req) { return get(req); },
-             {.access = Access::Authenticated, .summary = "One payment (its owner, or admin, finance)", .tag = kTag,
-              .responseSchema = kPaymentSchema});
-  routes.get("/v1/payments", [this](Request& req) { return list(req); },
-             {.access = Access::Authenticated, .summary = "Payments, newest first: one's own; every one for admin, finance",
-              .tag = kTag,
-              .responseSchema = std::string(R"({"type":"object","properties":{"data":{"type":"array","items":)") +
-                                kPaymentSchema + R"(},"meta":{"type":"object"}}})",
-              .query = withPages({{.name = "orderId", .description = "one order's payments"},
-                        {.name = "status", .description = "one status",
-                         .allowed = {"initialized", "success", "failed", "abandoned", "refund_due", "amount_mismatch"}}})});
+              .tag = kTag},
+             [this](Call<None, RefundQuery>& call) {
+               const RefundQuery& q = call.query;
+               return ctx_.db().read([&](Tx& tx) { return book_.listRefunds(tx, q.status, q.page, q.limit); });
+             });
+  routes.get("/v1/payments/:id", Contract().returns(paymentSchema()),
+             {.access = Access::Owner, .roles = kStaff, .summary = "One payment (its owner, or admin, finance)",
+              .tag = kTag},
+             [this](Call<>& call) {
+               const std::string id(call.param("id"));
+               const auto payment = ctx_.db().read([&](Tx& tx) { return book_.get(tx, id); });
+               if (!payment) throw Problem::notFound("No payment with this id.");
+               call.authorizeOwner(payment->userId, "No payment with this id.");
+               return *payment;
+             });
+  Schema<PaymentQuery> paymentQuery;
+  withPages(paymentQuery)
+      .field("orderId", &PaymentQuery::orderId, {.maxLength = 100, .description = "one order's payments"})
+      .field("status", &PaymentQuery::status, paymentStatuses(), {.description = "one status"});
+  routes.get("/v1/payments", Contract().query(paymentQuery).returns(pageSchema(paymentSchema())),
+             {.access = Access::Authenticated,
+              .summary = "Payments, newest first: one's own; every one for admin, finance",
+              .tag = kTag},
+             [this](Call<None, PaymentQuery>& call) {
+               const PaymentQuery& q = call.query;
+               PaymentFilter f{.orderId = q.orderId, .status = q.status, .page = q.page, .limit = q.limit};
+               if (!isStaff(call.principal())) f.userId = call.principal().id;
+               return ctx_.db().read([&](Tx& tx) { return book_.list(tx, f); });
+             });
   if (sandbox_) {
-    routes.get("/v1/sandbox/checkout/:reference", [this](Request& req) { return sandboxPage(req); },
+    routes.get("/v1/sandbox/checkout/:reference", Contract(),
                {.summary = "The sandbox provider's checkout page (HTML)", .tag = kTag,
-                .successContentType = "text/html"});
-    routes.post("/v1/sandbox/checkout/:reference/pay", [this](Request& req) { return sandboxPay(req); },
-                {.consumes = {}, .summary = "Pays a sandbox charge: delivers a signed charge.success webhook",
-                 .tag = kTag});
+                .successContentType = "text/html"},
+               [this](Call<>& call) { return sandboxPage(std::string(call.param("reference"))); });
+    routes.post("/v1/sandbox/checkout/:reference/pay",
+                Contract().returns(sandboxPaidSchema()),
+                {.consumes = {},
+                 .summary = "Pays a sandbox charge: delivers a signed charge.success webhook",
+                 .description = "303 to payments.callbackUrl when one is set, as Paystack's checkout does.",
+                 .tag = kTag},
+                [this](Call<>& call) { return sandboxPay(std::string(call.param("reference"))); });
   }
 }
 
-Response PaymentsApi::initialize(const Request& req) {
-  QueryReader(req, {}).finish();
-  const Json body = parseJsonObject(req, {"orderId", "email"});
-  std::vector<FieldError> errors;
-  if (!body.contains("orderId") || !body["orderId"].is_string() || body["orderId"].get_ref<const std::string&>().empty())
-    errors.push_back({"orderId", "is required"});
-  std::string email;
-  if (body.contains("email")) {
-    email = body["email"].is_string() ? body["email"].get<std::string>() : "";
-    const auto at = email.find('@');
-    if (email.size() > 254 || at == std::string::npos || at == 0 || email.find('.', at) == std::string::npos)
-      errors.push_back({"email", "must be an email address"});
-  }
-  const auto key = req.header("Idempotency-Key");
-  if (key) checkIdempotencyKey(*key);
-  if (!errors.empty()) throw Problem::validation(std::move(errors));
-  const std::string orderId = body["orderId"];
-  const std::string user = req.principal->id;
+Response PaymentsApi::initialize(Call<InitializeBody>& call) {
+  const std::string& orderId = call.body.orderId;
+  const Principal& caller = call.principal();
+  std::string email = call.body.email;
   if (email.empty() && users_)
-    if (const auto u = ctx_.db().read([&](Tx& tx) { return users_->findById(tx, user); })) email = u->email;
+    if (const auto u = ctx_.db().read([&](Tx& tx) { return users_->findById(tx, caller.id); })) email = u->email;
   if (email.empty()) throw Problem::validation({{"email", "is required: no account email is known for you"}});
 
-  // 1. The attempt is written first (and the key claimed), so a provider that
-  // answers after we crash still finds its reference here.
-  std::optional<Response> replay;
-  const Json payment = ctx_.db().run([&](Tx& tx) -> Json {
-    replay.reset();
-    if (key)
-      if ((replay = claimIdempotencyKey(tx, kIdempotencyTable, user, std::string(*key), sha256Hex(body.dump()),
-                                        book_.nowMs(), kAbandonedClaim)))
-        return Json();
-    const auto order = orders_->find(tx, orderId);
-    if (!order || (order->userId != user && !isStaff(req))) throw Problem::notFound("No order with this id.");
-    if (order->status != "pending")
-      throw Problem(409, "invalid_transition", "The order is " + order->status + "; only a pending order can be paid.");
-    return book_.create(tx, *order, order->userId, provider_.name());
-  });
-  if (replay) return *replay;
-  const std::string paymentId = payment["id"], reference = payment["reference"];
-
-  // 2. The provider, outside any transaction.
+  Payment payment;
   InitResult init;
   try {
-    init = provider_.initialize({email, payment["amount"]["amount"].get<std::int64_t>(),
-                                 payment["amount"]["currency"].get<std::string>(), reference, config_.callbackUrl,
-                                 Json{{"orderId", orderId}, {"paymentId", paymentId}}});
+    return runIdempotent(
+        ctx_.db(),
+        {.table = kIdempotencyTable, .owner = caller.id, .key = idempotencyKey(call.request),
+         .requestHash = sha256Hex(initializeSchema().encode(call.body)), .nowMs = book_.nowMs(),
+         .takeOverAfter = kAbandonedClaim},
+        // The attempt is written first, so a provider that answers after we
+        // crash still finds its reference here.
+        {.begin = [&](Tx& tx) -> std::optional<Response> {
+           const auto order = orders_->find(tx, orderId);
+           if (!order || (order->userId != caller.id && !isStaff(caller)))
+             throw Problem::notFound("No order with this id.");
+           if (order->status != "pending")
+             throw Problem(409, "invalid_transition",
+                           "The order is " + order->status + "; only a pending order can be paid.");
+           payment = book_.create(tx, *order, order->userId, provider_.name());
+           return std::nullopt;
+         },
+         .call = [&] {
+           init = provider_.initialize({email, payment.amount.amount, payment.amount.currency, payment.reference,
+                                        config_.callbackUrl, Json{{"orderId", orderId}, {"paymentId", payment.id}}});
+         },
+         .finish = [&](Tx& tx) {
+           book_.attach(tx, payment.id, init);
+           return Response::json(
+               checkoutSchema().encode({payment.id, payment.reference, init.authorizationUrl, init.accessCode}), 201);
+         },
+         .failed = [&](Tx& tx, std::string_view why) { book_.fail(tx, payment.id, std::string(why)); }});
   } catch (const ProviderError& e) {
-    ctx_.logger().warn("payment provider refused or failed", {{"reference", reference}, {"error", e.what()}});
-    ctx_.db().run([&](Tx& tx) {
-      book_.fail(tx, paymentId, e.what());
-      // The client may try again with the same key.
-      if (key) releaseIdempotencyKey(tx, kIdempotencyTable, user, std::string(*key));
-    });
+    ctx_.logger().warn("payment provider refused or failed", {{"reference", payment.reference}, {"error", e.what()}});
     if (e.unavailable()) throw Problem::unavailable("The payment provider cannot be reached; try again shortly.");
     throw Problem(422, "payment_failed", "The payment provider refused to start this payment.");
   }
-
-  // 3. The answer, kept for the key.
-  return ctx_.db().run([&](Tx& tx) {
-    book_.attach(tx, paymentId, init);
-    Response r = jsonResponse({{"paymentId", paymentId}, {"reference", reference},
-                               {"authorizationUrl", init.authorizationUrl}, {"accessCode", init.accessCode}},
-                              201);
-    if (key) storeIdempotentResponse(tx, kIdempotencyTable, user, std::string(*key), r);
-    return r;
-  });
 }
 
-Response PaymentsApi::verify(const Request& req) {
-  QueryReader(req, {}).finish();
-  const std::string reference(req.requireParam("reference"));
+Payment PaymentsApi::verify(Call<>& call) {
+  const std::string reference(call.param("reference"));
   if (!isReference(reference)) throw Problem::notFound("No payment with this reference.");
-  visible(ctx_.db().read([&](Tx& tx) { return book_.byReference(tx, reference); }), req);
+  const auto payment = ctx_.db().read([&](Tx& tx) { return book_.byReference(tx, reference); });
+  if (!payment) throw Problem::notFound("No payment with this id.");
+  call.authorizeOwner(payment->userId, "No payment with this id.");
   std::optional<Charge> charge;
   try {
     charge = provider_.verify(reference);
@@ -228,13 +276,13 @@ Response PaymentsApi::verify(const Request& req) {
     ctx_.logger().warn("payment provider verify failed", {{"reference", reference}, {"error", e.what()}});
     throw Problem::unavailable("The payment provider cannot be reached; try again shortly.");
   }
-  return jsonResponse(ctx_.db().run([&](Tx& tx) {
+  return ctx_.db().run([&](Tx& tx) {
     if (charge && charge->reference == reference) book_.apply(tx, *charge);
     return *book_.byReference(tx, reference);
-  }));
+  });
 }
 
-Response PaymentsApi::webhook(const std::string& rawBody, std::optional<std::string_view> signature) {
+bool PaymentsApi::webhook(const std::string& rawBody, std::optional<std::string_view> signature) {
   const std::string expected = hexEncode(hmacSha512(provider_.webhookSecret(), rawBody));
   if (!signature || !constantTimeEquals(lower(*signature), expected))
     throw Problem::unauthorized("The webhook signature does not match.", "invalid_signature");
@@ -282,84 +330,48 @@ Response PaymentsApi::webhook(const std::string& rawBody, std::optional<std::str
     }
     return true;
   });
-  return jsonResponse({{"received", true}, {"duplicate", !fresh}});
+  return fresh;
 }
 
-Response PaymentsApi::refund(const Request& req) {
-  QueryReader(req, {}).finish();
-  const Json body = parseJsonObject(req, {"amount", "reason"});
-  std::vector<FieldError> errors;
-  std::optional<std::int64_t> amount;
-  if (body.contains("amount")) {
-    if (!body["amount"].is_number_integer() || body["amount"].get<std::int64_t>() < 1)
-      errors.push_back({"amount", "must be a positive integer (kobo)"});
-    else amount = body["amount"].get<std::int64_t>();
-  }
-  if (!body.contains("reason") || !body["reason"].is_string() || body["reason"].get_ref<const std::string&>().empty() ||
-      body["reason"].get_ref<const std::string&>().size() > 500)
-    errors.push_back({"reason", "is required: 1 to 500 characters"});
-  const auto key = req.header("Idempotency-Key");
-  if (key) checkIdempotencyKey(*key);
-  if (!errors.empty()) throw Problem::validation(std::move(errors));
-  const std::string paymentId(req.requireParam("id"));
-  const std::string actor = req.principal->id;
-  const std::string reason = body["reason"];
-
-  std::optional<Response> replay;
-  const Json pending = ctx_.db().run([&](Tx& tx) -> Json {
-    replay.reset();
-    if (key)
-      if ((replay = claimIdempotencyKey(tx, kIdempotencyTable, actor, std::string(*key), sha256Hex(paymentId + body.dump()),
-                                        book_.nowMs())))
-        return Json();
-    Json p = *book_.createRefund(tx, RefundAsk{.paymentId = paymentId, .amount = amount, .reason = reason, .actor = actor});
-    // From now on the key answers with this refund, whatever happens to the
-    // call below: one key never asks for two refunds.
-    if (key) storeIdempotentResponse(tx, kIdempotencyTable, actor, std::string(*key), jsonResponse(p, 202));
-    return p;
-  });
-  if (replay) return *replay;
-  const Refunds::Sent sent = refunds_.send(pending);
-  if (sent.outcome == Refunds::Outcome::Refused) {
-    // Definitely not refunded: the key is free for another try.
-    if (key) ctx_.db().run([&](Tx& tx) { releaseIdempotencyKey(tx, kIdempotencyTable, actor, std::string(*key)); });
-    throw Problem(422, "refund_failed", "The payment provider refused the refund.");
-  }
-  Response r = jsonResponse(sent.refund, 202);
-  if (key) ctx_.db().run([&](Tx& tx) { storeIdempotentResponse(tx, kIdempotencyTable, actor, std::string(*key), r); });
-  return r;
+Response PaymentsApi::refund(Call<RefundBody>& call) {
+  const std::string paymentId(call.param("id"));
+  const std::string actor = call.principal().id;
+  const RefundAsk ask{.paymentId = paymentId,
+                      .amount = call.body.amount > 0 ? std::optional<std::int64_t>(call.body.amount) : std::nullopt,
+                      .reason = call.body.reason,
+                      .actor = actor};
+  Refund pending;
+  Refunds::Sent sent;
+  // send() failing otherwise (its answer not recorded) may still have
+  // refunded: the key keeps the pending refund, the settle job finds out.
+  std::exception_ptr unrecorded;
+  Response answer = runIdempotent(
+      ctx_.db(),
+      {.table = kIdempotencyTable, .owner = actor, .key = idempotencyKey(call.request),
+       .requestHash = sha256Hex(paymentId + refundBodySchema().encode(call.body)), .nowMs = book_.nowMs()},
+      {.begin = [&](Tx& tx) -> std::optional<Response> {
+         pending = *book_.createRefund(tx, ask);
+         // From now on the key answers with this refund, whatever happens to
+         // the call below: one key never asks for two refunds.
+         return refundAnswer(pending);
+       },
+       .call = [&] {
+         try {
+           sent = refunds_.send(pending);
+         } catch (...) {
+           unrecorded = std::current_exception();
+           return;
+         }
+         // Definitely not refunded: the key is free for another try.
+         if (sent.outcome == Refunds::Outcome::Refused)
+           throw Problem(422, "refund_failed", "The payment provider refused the refund.");
+       },
+       .finish = [&](Tx&) { return refundAnswer(unrecorded ? pending : sent.refund); }});
+  if (unrecorded) std::rethrow_exception(unrecorded);
+  return answer;
 }
 
-Response PaymentsApi::listRefunds(const Request& req) {
-  QueryReader q(req, {"status", "page", "limit"});
-  const auto status = q.choice("status", {"pending", "processed", "failed"});
-  const PageRequest page = q.page();
-  q.finish();
-  return jsonResponse(ctx_.db().read([&](Tx& tx) { return book_.listRefunds(tx, status, page.page, page.limit); }));
-}
-
-Response PaymentsApi::get(const Request& req) {
-  QueryReader(req, {}).finish();
-  const std::string id(req.requireParam("id"));
-  return jsonResponse(visible(ctx_.db().read([&](Tx& tx) { return book_.get(tx, id); }), req));
-}
-
-Response PaymentsApi::list(const Request& req) {
-  QueryReader q(req, {"orderId", "status", "page", "limit"});
-  PaymentFilter f;
-  f.orderId = q.text("orderId", 100);
-  f.status = q.choice("status", {"initialized", "success", "failed", "abandoned", "refund_due", "amount_mismatch"});
-  const PageRequest page = q.page();
-  f.page = page.page;
-  f.limit = page.limit;
-  q.finish();
-  if (!isStaff(req)) f.userId = req.principal->id;
-  return jsonResponse(ctx_.db().read([&](Tx& tx) { return book_.list(tx, f); }));
-}
-
-Response PaymentsApi::sandboxPage(const Request& req) {
-  QueryReader(req, {}).finish();
-  const std::string reference(req.requireParam("reference"));
+Response PaymentsApi::sandboxPage(const std::string& reference) {
   const auto charge = isReference(reference) ? sandbox_->verify(reference) : std::nullopt;
   if (!charge) throw Problem::notFound("No sandbox charge with this reference.");
   std::string html = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Agape sandbox checkout</title></head><body>"
@@ -373,9 +385,7 @@ Response PaymentsApi::sandboxPage(const Request& req) {
   return Response::text(std::move(html), "text/html; charset=utf-8");
 }
 
-Response PaymentsApi::sandboxPay(const Request& req) {
-  QueryReader(req, {}).finish();
-  const std::string reference(req.requireParam("reference"));
+Response PaymentsApi::sandboxPay(const std::string& reference) {
   const auto webhookBody = isReference(reference) ? sandbox_->pay(reference, rfc3339(book_.nowMs())) : std::nullopt;
   if (!webhookBody) throw Problem::notFound("No sandbox charge with this reference.");
   // Signed like Paystack's and applied through the same route.
@@ -386,7 +396,7 @@ Response PaymentsApi::sandboxPay(const Request& req) {
                                   "trxref=" + reference + "&reference=" + reference);
     return r;
   }
-  return jsonResponse({{"status", "success"}, {"reference", reference}});
+  return Response::json(sandboxPaidSchema().encode({"success", reference}));
 }
 
 }  // namespace agape::payments

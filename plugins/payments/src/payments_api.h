@@ -4,6 +4,7 @@
 #include <memory>
 
 #include <agape/context.h>
+#include <agape/contract.h>
 #include <agape/http.h>
 #include <agape/logger.h>
 #include <agape/auth/user_directory.h>
@@ -31,18 +32,27 @@ class PaymentsApi {
   }
 
   // Checks the signature on the raw body and applies the event once; the
-  // webhook route and the sandbox's "Pay" both come here.
-  Response webhook(const std::string& rawBody, std::optional<std::string_view> signature);
+  // webhook route and the sandbox's "Pay" both come here. Whether the event
+  // was new (false: applied before).
+  bool webhook(const std::string& rawBody, std::optional<std::string_view> signature);
+
+  struct InitializeBody {
+    std::string orderId;
+    std::string email;  // "": the account's
+  };
+  struct RefundBody {
+    std::int64_t amount = 0;  // 0: all that is not refunded yet
+    std::string reason;
+  };
 
  private:
-  Response initialize(const Request& req);
-  Response verify(const Request& req);
-  Response get(const Request& req);
-  Response list(const Request& req);
-  Response refund(const Request& req);
-  Response listRefunds(const Request& req);
-  Response sandboxPage(const Request& req);
-  Response sandboxPay(const Request& req);
+  // Both answer an agape::Response: a replay under an Idempotency-Key is the
+  // stored one.
+  Response initialize(Call<InitializeBody>& call);
+  Response refund(Call<RefundBody>& call);
+  Payment verify(Call<>& call);
+  Response sandboxPage(const std::string& reference);
+  Response sandboxPay(const std::string& reference);
 
   Context& ctx_;
   const PaymentsConfig& config_;

@@ -8,6 +8,7 @@
 
 #include <agape/config.h>
 #include <agape/context.h>
+#include <agape/contract.h>
 #include <agape/db.h>
 #include <agape/events.h>
 #include <agape/http.h>
@@ -15,6 +16,7 @@
 #include <agape/json.h>
 #include <agape/problem.h>
 #include <agape/plugin.h>
+#include <agape/roles.h>
 #include <agape/services.h>
 
 #include "attention.h"
@@ -31,6 +33,23 @@ namespace {
 
 constexpr const char* kReconcileQueue = "payments.reconcile";
 constexpr const char* kPurgeQueue = "payments.purge";
+
+struct Reconciled : ReconcileResult {
+  SettleResult refunds;
+};
+
+Schema<Reconciled> reconciledSchema() {
+  const auto refunds = Schema<SettleResult>()
+                           .field("checked", &SettleResult::checked, {.description = "pending refunds asked about"})
+                           .field("found", &SettleResult::found, {.description = "the provider had them"})
+                           .field("resent", &SettleResult::resent, {.description = "it did not: sent again"})
+                           .field("failed", &SettleResult::failed, {.description = "given up: failed, for finance"});
+  return Schema<Reconciled>()
+      .field("checked", &ReconcileResult::checked, {.description = "successful transactions the provider listed"})
+      .field("applied", &ReconcileResult::applied, {.description = "of them, applied now (paid or refund due)"})
+      .field("unknown", &ReconcileResult::unknown, {.description = "not ours (another system on the same account)"})
+      .field("refunds", &Reconciled::refunds, refunds);
+}
 
 class PaymentsPlugin final : public Plugin {
  public:
@@ -81,28 +100,24 @@ class PaymentsPlugin final : public Plugin {
     });
     ctx.jobs().schedule("attention", "0 8 * * *", kAttentionQueue, "{}");
 
-    ctx.routes().post("/v1/admin/payments/reconcile", [this](Request&) {
-      try {
-        const ReconcileResult r = reconciler_->run();
-        const SettleResult s = refunds_->settle();
-        return jsonResponse({{"checked", r.checked}, {"applied", r.applied}, {"unknown", r.unknown},
-                             {"refunds", {{"checked", s.checked}, {"found", s.found}, {"resent", s.resent},
-                                          {"failed", s.failed}}}});
-      } catch (const ProviderError&) {
-        throw Problem::unavailable("The payment provider cannot be reached; try again shortly.");
-      }
-    }, {.access = Access::Roles, .roles = {"admin", "finance"}, .consumes = {},
-        .summary = "Applies provider results the webhooks did not deliver, and settles refunds",
-        .description = "Asks the provider for its successful transactions of payments.reconcileLookback and applies "
-                       "each one not applied yet (as a webhook would: once). Also runs every hour. Then asks about "
-                       "pending refunds whose answer was lost (sent over payments.refundSettleAfter ago: found → "
-                       "recorded, not there → sent again) or not reported for payments.refundCheckEvery (also every "
-                       "5 minutes).",
-        .tag = "payments",
-        .responseSchema = R"({"type":"object","properties":{"checked":{"type":"integer"},"applied":{"type":"integer"},)"
-                          R"("unknown":{"type":"integer"},"refunds":{"type":"object","properties":{)"
-                          R"("checked":{"type":"integer"},"found":{"type":"integer"},"resent":{"type":"integer"},)"
-                          R"("failed":{"type":"integer"}}}}})"});
+    ctx.routes().post("/v1/admin/payments/reconcile", Contract().returns(reconciledSchema()),
+        {.access = Access::Roles, .roles = {std::string(roles::admin), std::string(roles::finance)}, .consumes = {},
+         .summary = "Applies provider results the webhooks did not deliver, and settles refunds",
+         .description = "Asks the provider for its successful transactions of payments.reconcileLookback and applies "
+                        "each one not applied yet (as a webhook would: once). Also runs every hour. Then asks about "
+                        "pending refunds whose answer was lost (sent over payments.refundSettleAfter ago: found → "
+                        "recorded, not there → sent again) or not reported for payments.refundCheckEvery (also every "
+                        "5 minutes).",
+         .tag = "payments"},
+        [this](Call<>&) {
+          try {
+            Reconciled out{reconciler_->run()};
+            out.refunds = refunds_->settle();
+            return out;
+          } catch (const ProviderError&) {
+            throw Problem::unavailable("The payment provider cannot be reached; try again shortly.");
+          }
+        });
   }
 
   void validate(Context& ctx) override {

@@ -7,12 +7,11 @@
 
 namespace agape::payments {
 
-Refunds::Sent Refunds::send(const Json& pending) {
-  const std::string refundId = pending["id"];
+Refunds::Sent Refunds::send(const Refund& pending) {
+  const std::string& refundId = pending.id;
   RefundResult result;
   try {
-    result = provider_.refund({pending["reference"].get<std::string>(), pending["amount"].get<std::int64_t>(),
-                               pending["reason"].get<std::string>()});
+    result = provider_.refund({pending.reference, pending.amount, pending.reason});
   } catch (const ProviderError& e) {
     log_.warn(e.unavailable() ? "refund: no answer from the provider; settling it later" : "refund refused by the provider",
               {{"refund", refundId}, {"error", e.what()}});
@@ -38,7 +37,7 @@ Refunds::Sent Refunds::send(const Json& pending) {
 }
 
 void Refunds::refundCancelledOrder(const std::string& orderId, const std::string& actor) {
-  const std::optional<Json> pending = db_.run([&](Tx& tx) -> std::optional<Json> {
+  const std::optional<Refund> pending = db_.run([&](Tx& tx) -> std::optional<Refund> {
     const auto paymentId = book_.payingPayment(tx, orderId);
     if (!paymentId) return std::nullopt;
     try {

@@ -13,7 +13,6 @@
 
 #include <agape/db.h>
 #include <agape/jobs.h>
-#include <agape/json.h>
 #include <agape/logger.h>
 
 #include "payment_book.h"
@@ -41,12 +40,12 @@ class Refunds {
 
   enum class Outcome { Accepted, Refused, Unknown };
   struct Sent {
-    Json refund;  // as it stands after the answer
+    Refund refund;  // as it stands after the answer
     Outcome outcome = Outcome::Accepted;
   };
   // Asks the provider for `pending` (as createRefund returned it) and records
   // its answer; an unknown outcome schedules a settle run.
-  Sent send(const Json& pending);
+  Sent send(const Refund& pending);
 
   // order.cancelled: the full remainder of the payment that paid the order,
   // once however often the event comes. Nothing for an order never paid.

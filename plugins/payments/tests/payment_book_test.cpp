@@ -73,13 +73,13 @@ class PaymentBookTest : public agape::testing::DatabaseTest {
   // A payment of order `orderId` that succeeded (the order's first: success; later ones: refund_due).
   std::string paidPayment(const std::string& orderId) {
     return db_->run([&](Tx& tx) {
-      const Json p = book_->create(tx, *orders_.find(tx, orderId), "u-ada", "paystack");
-      book_->apply(tx, Charge{p["reference"], "success", 3'250'000, "NGN", "1", "card", "2026-12-05T10:00:00Z"});
-      return p["id"].get<std::string>();
+      const Payment p = book_->create(tx, *orders_.find(tx, orderId), "u-ada", "paystack");
+      book_->apply(tx, Charge{p.reference, "success", 3'250'000, "NGN", "1", "card", "2026-12-05T10:00:00Z"});
+      return p.id;
     });
   }
   // Each ask a millisecond after the last: refunds are told apart by time.
-  std::optional<Json> ask(const std::string& paymentId, std::optional<std::int64_t> amount, const std::string& origin = "") {
+  std::optional<Refund> ask(const std::string& paymentId, std::optional<std::int64_t> amount, const std::string& origin = "") {
     clock_.advance(1ms);
     return db_->run([&](Tx& tx) {
       return book_->createRefund(tx, RefundAsk{.paymentId = paymentId, .amount = amount, .reason = "test",
@@ -113,18 +113,20 @@ TEST_P(PaymentBookTest, ARefundWithAnOriginIsWrittenOnceHoweverManyAskAtOnce) {
 TEST_P(PaymentBookTest, TheOrderIsToldOfItsPaymentsRefundsOnly) {
   const std::string payment = paidPayment("o-1");
   const std::string duplicate = paidPayment("o-1");
-  const Json part = *ask(payment, 1'000'000);
-  db_->run([&](Tx& tx) { book_->refundFailed(tx, part["id"], "refused"); });
-  const Json again = *ask(payment, 1'000'000);
-  db_->run([&](Tx& tx) { book_->refundAnswered(tx, again["id"], RefundResult{"r-2", "processed"}); });
-  const Json rest = *ask(payment, std::nullopt);
-  EXPECT_EQ(rest["amount"], 2'250'000);
-  db_->run([&](Tx& tx) { book_->refundAnswered(tx, rest["id"], RefundResult{"r-3", "processed"}); });
+  const Refund part = *ask(payment, 1'000'000);
+  db_->run([&](Tx& tx) { book_->refundFailed(tx, part.id, "refused"); });
+  const Refund again = *ask(payment, 1'000'000);
+  db_->run([&](Tx& tx) { book_->refundAnswered(tx, again.id, RefundResult{"r-2", "processed"}); });
+  const Refund rest = *ask(payment, std::nullopt);
+  EXPECT_EQ(rest.amount, 2'250'000);
+  EXPECT_EQ(rest.status, RefundStatus::Pending);
+  EXPECT_EQ(rest.reference, db_->read([&](Tx& tx) { return book_->get(tx, payment)->reference; }));
+  db_->run([&](Tx& tx) { book_->refundAnswered(tx, rest.id, RefundResult{"r-3", "processed"}); });
   EXPECT_EQ(orders_.told("o-1"), (std::vector<std::string>{"pending:0", "failed:0", "pending:0", "partial:1000000",
                                                            "pending:1000000", "refunded:3250000"}));
   // The duplicate's refund in full: the order hears nothing.
-  const Json back = *ask(duplicate, std::nullopt);
-  db_->run([&](Tx& tx) { book_->refundAnswered(tx, back["id"], RefundResult{"r-4", "processed"}); });
+  const Refund back = *ask(duplicate, std::nullopt);
+  db_->run([&](Tx& tx) { book_->refundAnswered(tx, back.id, RefundResult{"r-4", "processed"}); });
   EXPECT_EQ(orders_.told("o-1").size(), 6u);
 }
 
