@@ -36,6 +36,25 @@ std::string indexed(const std::string& path, std::size_t i) {
   return out;
 }
 
+// The path of the first string (key or value) holding a NUL, which JSON can
+// carry as \u0000 and PostgreSQL cannot store (nlohmann already refuses
+// invalid UTF-8 while parsing).
+std::optional<std::string> firstNul(const Json& value, const std::string& path) {
+  if (value.is_string()) {
+    if (value.get_ref<const std::string&>().find('\0') != std::string::npos) return path;
+  } else if (value.is_object()) {
+    for (const auto& [key, v] : value.items()) {
+      const std::string at = join(path, cleanText(key));
+      if (key.find('\0') != std::string::npos) return at;
+      if (auto found = firstNul(v, at)) return found;
+    }
+  } else if (value.is_array()) {
+    for (std::size_t i = 0; i < value.size(); ++i)
+      if (auto found = firstNul(value[i], indexed(path, i))) return found;
+  }
+  return std::nullopt;
+}
+
 std::size_t characters(std::string_view text) {
   return static_cast<std::size_t>(
       std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
@@ -164,6 +183,7 @@ class Reader {
         return s.setInteger(at, *ms);
       }
       case Kind::Json:
+        if (auto nul = firstNul(j, path)) return fail(*nul, "must not contain NUL characters");
         return s.setText(at, j.dump(-1, ' ', false, Json::error_handler_t::replace));
       case Kind::Object:
         return object(*s.shape, j, at, path);
@@ -178,7 +198,13 @@ class Reader {
       }
       case Kind::Map: {
         if (!j.is_object()) return fail(path, "must be an object");
-        for (const auto& [key, v] : j.items()) value(*s.inner, r, v, s.insert(at, key), join(path, key));
+        for (const auto& [key, v] : j.items()) {
+          if (key.find('\0') != std::string::npos) {
+            fail(join(path, cleanText(key)), "must not contain NUL characters");
+            continue;
+          }
+          value(*s.inner, r, v, s.insert(at, key), join(path, key));
+        }
         return;
       }
       case Kind::Nullable:

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <agape/contract.h>
+
 #include "app/route_collector.h"
 #include "http/openapi.h"
 
@@ -18,15 +20,37 @@ Route route(Method m, std::string path, RouteOptions o = {}) {
   r.handler = [](Request&) { return Response::noContent(); };
   return r;
 }
+
+// A route declared with `contract`, as Routes::get & co. record it.
+template <class B, class Q, class O>
+Route typed(Method m, std::string path, const Contract<B, Q, O>& contract, RouteOptions o = {}) {
+  Route r = route(m, std::move(path));
+  r.handler = bindContract(contract, o, [](Call<B, Q>&) { return Response::noContent(); });
+  r.options = std::move(o);
+  return r;
+}
+
+struct ProductId {
+  std::string id;
+};
+struct VersionOnly {
+  std::optional<long long> version;
+};
+enum class Sort { Newest, Price };
+struct Search {
+  std::string q;
+  std::optional<long long> page;
+  std::optional<Sort> sort;
+};
 }  // namespace
 
 TEST(OpenApi, DocumentsRoutesSecurityAndErrors) {
   RouteTable t;
-  t.add(route(Method::Get, "/v1/products/:idOrSlug",
-              {.summary = "One product", .responseSchema = R"({"type":"object","properties":{"id":{"type":"string"}}})"}));
-  t.add(route(Method::Patch, "/v1/products/:id",
-              {.access = Access::Roles, .roles = {"admin", "merchant"}, .summary = "Update",
-               .requestSchema = R"({"type":"object","properties":{"version":{"type":"integer"}}})"}));
+  t.add(typed(Method::Get, "/v1/products/:idOrSlug", Contract().returns(Schema<ProductId>().field("id", &ProductId::id)),
+              {.summary = "One product"}));
+  t.add(typed(Method::Patch, "/v1/products/:id",
+              Contract().body(Schema<VersionOnly>().field("version", &VersionOnly::version, {.optional = true})),
+              {.access = Access::Roles, .roles = {"admin", "merchant"}, .summary = "Update"}));
   t.add(route(Method::Delete, "/v1/products/:id", {.access = Access::Roles, .roles = {"admin"}, .successStatus = 204}));
   auto router = std::move(t).freeze();
   auto doc = json::parse(buildOpenApi(router, {.version = "1.2.3"}));
@@ -42,7 +66,7 @@ TEST(OpenApi, DocumentsRoutesSecurityAndErrors) {
   const auto& get = item["get"];
   EXPECT_EQ(get["summary"], "One product");
   EXPECT_EQ(get["security"], json::array({json::object()}));
-  EXPECT_EQ(get["responses"]["200"]["content"]["application/json"]["schema"]["type"], "object");
+  EXPECT_EQ(get["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["id"]["type"], "string");
   EXPECT_TRUE(get["responses"].contains("404"));
 
   const auto& patch = item["patch"];
@@ -62,16 +86,20 @@ TEST(OpenApi, DocumentsRoutesSecurityAndErrors) {
 
 TEST(OpenApi, DocumentsQueryParameters) {
   RouteTable t;
-  t.add(route(Method::Get, "/v1/products/search",
-              {.query = {{.name = "q", .description = "search text", .required = true},
-                         {.name = "page", .type = "integer"},
-                         {.name = "sort", .allowed = {"newest", "price"}}}}));
+  const Names<Sort> sorts{{Sort::Newest, "newest"}, {Sort::Price, "price"}};
+  t.add(typed(Method::Get, "/v1/products/search",
+              Contract().query(Schema<Search>()
+                                   .field("q", &Search::q, {.description = "search text"})
+                                   .field("page", &Search::page, {.optional = true})
+                                   .field("sort", &Search::sort, sorts, {.optional = true}))));
   auto router = std::move(t).freeze();
   auto doc = json::parse(buildOpenApi(router, {.version = "1"}));
   const auto& get = doc["paths"]["/v1/products/search"]["get"];
   ASSERT_EQ(get["parameters"].size(), 3u);
-  EXPECT_EQ(get["parameters"][0], json({{"name", "q"}, {"in", "query"}, {"required", true},
-                                        {"schema", {{"type", "string"}}}, {"description", "search text"}}));
+  EXPECT_EQ(get["parameters"][0]["name"], "q");
+  EXPECT_EQ(get["parameters"][0]["in"], "query");
+  EXPECT_EQ(get["parameters"][0]["required"], true);
+  EXPECT_EQ(get["parameters"][0]["description"], "search text");
   EXPECT_EQ(get["parameters"][1]["schema"]["type"], "integer");
   EXPECT_EQ(get["parameters"][1]["required"], false);
   EXPECT_EQ(get["parameters"][2]["schema"]["enum"], json::array({"newest", "price"}));
@@ -79,7 +107,21 @@ TEST(OpenApi, DocumentsQueryParameters) {
   EXPECT_FALSE(get["responses"].contains("404")) << "no path parameter, nothing to find";
 }
 
-TEST(OpenApi, RefusesQueryParametersItCannotDocument) {
+TEST(OpenApi, ARawRouteHasNoSchemasButItsMediaType) {
+  RouteTable t;
+  t.add(route(Method::Post, "/v1/webhooks/x"));
+  t.add(route(Method::Get, "/v1/invoice", {.successContentType = "application/pdf"}));
+  t.add(route(Method::Get, "/v1/report", {.successContentType = "text/csv"}));
+  auto doc = json::parse(buildOpenApi(std::move(t).freeze(), {.version = "1"}));
+  EXPECT_EQ(doc["paths"]["/v1/webhooks/x"]["post"]["requestBody"]["content"]["application/json"]["schema"],
+            json({{"type", "object"}}));
+  EXPECT_EQ(doc["paths"]["/v1/invoice"]["get"]["responses"]["200"]["content"]["application/pdf"]["schema"],
+            json({{"type", "string"}, {"format", "binary"}}));
+  EXPECT_EQ(doc["paths"]["/v1/report"]["get"]["responses"]["200"]["content"]["text/csv"]["schema"],
+            json({{"type", "string"}}));
+}
+
+TEST(OpenApi, RefusesRoutesWhosePolicyCannotHold) {
   RouteTable t;
   RouteCollector routes(t, "catalog");
   auto handler = [](Request&) { return Response::noContent(); };
@@ -91,11 +133,9 @@ TEST(OpenApi, RefusesQueryParametersItCannotDocument) {
     }
     return std::string("accepted");
   };
-  EXPECT_EQ(error({.query = {{.name = ""}}}), "plugin \"catalog\": route GET /v1/x has a query parameter without a name");
-  EXPECT_EQ(error({.query = {{.name = "page", .type = "int"}}}),
-            "plugin \"catalog\": route GET /v1/x, query parameter \"page\": type must be string, integer, number or "
-            "boolean");
-  EXPECT_EQ(error({.query = {{.name = "q"}, {.name = "q"}}}),
-            "plugin \"catalog\": route GET /v1/x declares query parameter \"q\" twice");
-  EXPECT_EQ(error({.query = {{.name = "q", .type = "boolean"}}}), "accepted");
+  EXPECT_EQ(error({.access = Access::Roles}), "plugin \"catalog\": route GET /v1/x requires roles but names none");
+  EXPECT_EQ(error({.access = Access::Owner}),
+            "plugin \"catalog\": route GET /v1/x is for an object's owner: declare it with a Contract (its handler "
+            "calls Call::authorizeOwner)");
+  EXPECT_EQ(error({.access = Access::Authenticated}), "accepted");
 }

@@ -118,6 +118,23 @@ TEST(SchemaTest, RequiredNullAndNulAreNamed) {
             "items[0].quantity: must be an integer between 1 and 5\n");
 }
 
+// PostgreSQL stores no NUL, so none gets in through a document kept as it is
+// or through the keys of a map.
+TEST(SchemaTest, NulIsRefusedInsideDocumentsAndMapKeys) {
+  struct Doc {
+    JsonText attributes;
+    std::map<std::string, std::string> labels;
+  };
+  const auto doc = Schema<Doc>()
+                       .field("attributes", &Doc::attributes, {.optional = true})
+                       .field("labels", &Doc::labels, {.optional = true});
+  EXPECT_EQ(listed(errorsOf([&] { doc.decode(R"({"attributes":{"a":["x","y\u0000"]}})"); })),
+            "attributes.a[1]: must not contain NUL characters\n");
+  EXPECT_EQ(listed(errorsOf([&] { doc.decode(R"({"labels":{"k\u0000":"v","ok":"w"}})"); })),
+            "labels.k: must not contain NUL characters\n");
+  EXPECT_EQ(doc.decode(R"({"attributes":{"a":"\u00e9"},"labels":{"ok":"w"}})").attributes.text, R"({"a":"é"})");
+}
+
 TEST(SchemaTest, AFieldMayVerifyItself) {
   EXPECT_EQ(listed(errorsOf([] { orderSchema().decode(R"({"email":"a@b.co","items":[],"note":"bad"})"); })),
             "note: is bad\n");

@@ -101,19 +101,11 @@ std::string buildOpenApi(const Router& router, const OpenApiInfo& info) {
     const bool hasPathParams = !params.empty();
     if (o.contract && o.contract->query)
       for (auto& param : Json::parse(schema::openApiQuery(*o.contract->query))) params.push_back(std::move(param));
-    for (const QueryParam& q : o.query) {
-      Json schema = {{"type", q.type}};
-      if (!q.allowed.empty()) schema["enum"] = q.allowed;
-      Json param = {{"name", q.name}, {"in", "query"}, {"required", q.required}, {"schema", schema}};
-      if (!q.description.empty()) param["description"] = q.description;
-      params.push_back(param);
-    }
     if (!params.empty()) op["parameters"] = params;
 
-    if (carriesBody(r.method) && !(o.contract && !o.contract->body && o.requestSchema.empty())) {
-      Json schema = o.contract && o.contract->body ? Json::parse(schema::openApi(*o.contract->body, true))
-                    : o.requestSchema.empty()        ? Json{{"type", "object"}}
-                                                     : Json::parse(o.requestSchema);
+    // A raw route's body is its own to read; a contract's is what it says.
+    if (carriesBody(r.method) && !(o.contract && !o.contract->body)) {
+      Json schema = o.contract ? Json::parse(schema::openApi(*o.contract->body, true)) : Json{{"type", "object"}};
       std::string media = o.consumes.empty() ? "application/json" : o.consumes.front();
       op["requestBody"] = {{"required", true}, {"content", {{media, {{"schema", schema}}}}}};
     }
@@ -125,7 +117,6 @@ std::string buildOpenApi(const Router& router, const OpenApiInfo& info) {
       // image) bytes.
       const bool json = o.successContentType.find("json") != std::string::npos;
       Json schema = o.contract && o.contract->response ? Json::parse(schema::openApi(*o.contract->response, false))
-                    : !o.responseSchema.empty()           ? Json::parse(o.responseSchema)
                     : json                                ? Json::object()
                     : o.successContentType.rfind("text/", 0) == 0 ? Json{{"type", "string"}}
                                                           : Json{{"type", "string"}, {"format", "binary"}};

@@ -134,6 +134,7 @@ Handler bindContract(const Contract<B, Q, O>& contract, RouteOptions& options, F
       handler(call);
       response = Response::withStatus(call.status ? call.status : status);
     } else if constexpr (std::is_same_v<R, Response>) {
+      (void)status;  // the handler's Response carries its own
       response = handler(call);
     } else {
       response = Response::json(contract.responseSchema->encode(handler(call)), call.status ? call.status : status);

@@ -119,16 +119,6 @@ enum class Access {
 
 struct RouteContract;
 
-// A query parameter a route reads, for its OpenAPI operation (the handler
-// still validates what it gets).
-struct QueryParam {
-  std::string name;
-  std::string type = "string";  // OpenAPI type: string, integer, number or boolean
-  std::string description;
-  bool required = false;
-  std::vector<std::string> allowed;  // when not empty: the only values accepted
-};
-
 struct RouteOptions {
   Access access = Access::Public;
   std::vector<std::string> roles;       // used with Access::Roles
@@ -141,13 +131,11 @@ struct RouteOptions {
   // run inline on the network thread instead.
   bool runInline = false;
 
-  // OpenAPI: summary, description, tag and JSON Schemas (JSON text) for the
-  // request body and the success response.
+  // OpenAPI: summary, description and tag; the schemas of the body, query
+  // and response come from the route's Contract (agape/contract.h).
   std::string summary;
   std::string description;
   std::string tag;
-  std::string requestSchema;
-  std::string responseSchema;
   int successStatus = 200;
   std::string successContentType = "application/json";
 
@@ -158,9 +146,6 @@ struct RouteOptions {
   // middleware chain and then the handler run as usual. It must not block
   // or touch the database. Saves two thread hand-offs per answered request.
   std::function<std::optional<Response>(Request&)> fastPath;
-
-  // OpenAPI: the query parameters the route reads.
-  std::vector<QueryParam> query;
 
   // Set by a typed declaration (Routes::post & co. with a Contract): the
   // request and response schemas, for OpenAPI and response checks.
@@ -176,6 +161,9 @@ class Routes {
   virtual void add(Method method, std::string pathTemplate, Handler handler,
                    RouteOptions options = {}) = 0;
 
+  // A raw route: the handler reads the Request as it came (a webhook's
+  // signed bytes, a file upload, a stream); no body or query is decoded and
+  // OpenAPI knows only the options. Everything else declares a Contract.
   void get(std::string p, Handler h, RouteOptions o = {}) { add(Method::Get, std::move(p), std::move(h), std::move(o)); }
   void post(std::string p, Handler h, RouteOptions o = {}) { add(Method::Post, std::move(p), std::move(h), std::move(o)); }
   void put(std::string p, Handler h, RouteOptions o = {}) { add(Method::Put, std::move(p), std::move(h), std::move(o)); }
