@@ -22,17 +22,23 @@ struct Paid {
   PaidResult result = PaidResult::Paid;
 };
 struct Refund {
-  std::string orderId, status;
+  std::string orderId;
+  agape::orders::RefundState status = agape::orders::RefundState::Pending;
   std::int64_t refunded = 0;
 };
 
 const agape::Names<PaidResult> kResults{
     {PaidResult::Paid, "paid"}, {PaidResult::AlreadyPaid, "already_paid"}, {PaidResult::NotPayable, "not_payable"}};
+using agape::orders::RefundState;
+const agape::Names<RefundState> kRefundStates{{RefundState::Pending, "pending"},
+                                              {RefundState::Partial, "partial"},
+                                              {RefundState::Refunded, "refunded"},
+                                              {RefundState::Failed, "failed"}};
 const auto kPay = agape::Schema<Pay>().field("orderId", &Pay::orderId).field("reference", &Pay::reference);
 const auto kPaid = agape::Schema<Paid>().field("result", &Paid::result, kResults);
 const auto kRefund = agape::Schema<Refund>()
                          .field("orderId", &Refund::orderId)
-                         .field("status", &Refund::status)
+                         .field("status", &Refund::status, kRefundStates)
                          .field("refunded", &Refund::refunded);
 
 class PayerPlugin final : public agape::Plugin {

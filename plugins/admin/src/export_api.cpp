@@ -40,7 +40,7 @@ void appendSalesCsv(std::string& out, const orders::OrderRecord& rec, const std:
   const std::string placedOn = ShopCalendar::isoDate(calendar.dayOf(rec.createdAt));
   for (const orders::OrderLine& l : rec.lines) {
     CsvRecord r(out);
-    r.plain(o.number).plain(placedAt).plain(placedOn).plain(o.status).text(email).text(l.sku).text(l.productName);
+    r.plain(o.number).plain(placedAt).plain(placedOn).plain(std::string(orders::orderStatusName(o.status))).text(email).text(l.sku).text(l.productName);
     r.text(l.size.value_or("")).text(l.color.value_or(""));
     r.integer(l.quantity).amount(l.unitPrice).amount(l.lineTotal).amount(o.total).amount(rec.refunded);
     r.plain(o.currency);

@@ -108,7 +108,7 @@ bool SalesBook::isKept(const std::string& status) {
 
 bool SalesBook::apply(Tx& tx, const orders::OrderRecord& rec) const {
   const orders::OrderSummary& o = rec.order;
-  Contribution next{o.status, o.currency, calendar_.dayOf(rec.createdAt), o.total, rec.refunded, 0};
+  Contribution next{std::string(orders::orderStatusName(o.status)), o.currency, calendar_.dayOf(rec.createdAt), o.total, rec.refunded, 0};
   for (const auto& l : rec.lines) next.units += l.quantity;
 
   // The order's row, locked: concurrent deliveries of one order's events

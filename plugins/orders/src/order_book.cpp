@@ -136,7 +136,7 @@ std::vector<Order> OrderBook::render(Tx& tx, const std::vector<Row>& orders) con
     if (order.status == Status::Pending) order.reservationExpiresAt = Timestamp{o.integer("reservation_expires_at")};
     order.trackingNumber = o.optText("tracking_number");
     if (!o.isNull("refund_status")) {
-      const auto status = refundStatusNames().find(o.text("refund_status"));
+      const auto status = refundStateNames().find(o.text("refund_status"));
       if (!status) throw std::runtime_error("orders: unknown refund status in the database: " + o.text("refund_status"));
       order.refund = OrderRefund{*status, o.integer("refunded_amount")};
     }
@@ -264,7 +264,7 @@ Order OrderBook::change(Tx& tx, const std::string& id, const Change& c) {
 
   // A cancelled order becomes refunded only when its payment's refund went
   // through (refundChanged), never by hand.
-  if (from == Status::Cancelled && row->optText("refund_status").value_or("") != "refunded")
+  if (from == Status::Cancelled && row->optText("refund_status") != refundStateName(RefundState::Refunded))
     throw Problem(409, "invalid_transition",
                   "A cancelled order becomes refunded when its payment's refund goes through, not by hand.",
                   {{"status", "cannot go from cancelled to refunded"}});
@@ -309,7 +309,7 @@ bool OrderBook::expireHeld(Tx& tx, const std::string& holder) {
   if (holder.rfind("order:", 0) != 0) return false;
   const std::string id = holder.substr(6);
   const auto s = find(tx, id);
-  if (!s || s->status != "pending") return false;
+  if (!s || s->status != Status::Pending) return false;
   change(tx, id, Change{.to = Status::Expired, .actor = "system", .reason = "the stock reservation expired"});
   return true;
 }
@@ -323,7 +323,7 @@ std::optional<OrderSummary> OrderBook::find(Tx& tx, const std::string& orderId) 
   auto r = tx.one("SELECT id, number, user_id, status, total, currency, version FROM orders_orders WHERE id = :id",
                   {{"id", orderId}});
   if (!r) return std::nullopt;
-  return OrderSummary{r->text("id"), r->text("number"), r->text("user_id"), r->text("status"),
+  return OrderSummary{r->text("id"), r->text("number"), r->text("user_id"), statusOf(*r),
                       r->integer("total"), r->text("currency"), r->integer("version")};
 }
 
@@ -358,7 +358,7 @@ std::vector<OrderRecord> OrderBook::recordsOf(Tx& tx, const std::vector<Row>& ro
   std::vector<std::string> orderIds;
   for (const auto& r : rows) {
     OrderRecord rec;
-    rec.order = OrderSummary{r.text("id"), r.text("number"), r.text("user_id"), r.text("status"),
+    rec.order = OrderSummary{r.text("id"), r.text("number"), r.text("user_id"), statusOf(r),
                              r.integer("total"), r.text("currency"), r.integer("version")};
     rec.createdAt = r.integer("created_at");
     rec.refunded = r.integer("refunded_amount");
@@ -401,10 +401,10 @@ void OrderBook::refundChanged(Tx& tx, const std::string& orderId, const RefundPr
   if (!row) return;
   tx.exec("UPDATE orders_orders SET refund_status = :status, refunded_amount = :amount, version = version + 1, "
           "updated_at = :now WHERE id = :id",
-          {{"status", p.status}, {"amount", p.refunded}, {"now", nowMs()}, {"id", orderId}});
+          {{"status", std::string(refundStateName(p.status))}, {"amount", p.refunded}, {"now", nowMs()}, {"id", orderId}});
   events_.publish("order.refund_changed",
-                  Json{{"orderId", orderId}, {"refundStatus", p.status}, {"refunded", p.refunded}}.dump(), tx);
-  if (p.status == "refunded" && canTransition(statusOf(*row), Status::Refunded))
+                  Json{{"orderId", orderId}, {"refundStatus", refundStateName(p.status)}, {"refunded", p.refunded}}.dump(), tx);
+  if (p.status == RefundState::Refunded && canTransition(statusOf(*row), Status::Refunded))
     change(tx, orderId, Change{.to = Status::Refunded, .actor = actor, .reason = "payment refunded in full",
                                .reference = p.reference});
 }

@@ -8,19 +8,8 @@ constexpr Status kAll[] = {Status::Pending,   Status::Paid,      Status::Process
 
 }  // namespace
 
-const char* statusName(Status s) noexcept {
-  switch (s) {
-    case Status::Pending: return "pending";
-    case Status::Paid: return "paid";
-    case Status::Processing: return "processing";
-    case Status::Shipped: return "shipped";
-    case Status::Delivered: return "delivered";
-    case Status::Cancelled: return "cancelled";
-    case Status::Expired: return "expired";
-    case Status::Refunded: return "refunded";
-  }
-  return "unknown";
-}
+// The names are literals: data() is NUL-terminated.
+const char* statusName(Status s) noexcept { return orderStatusName(s).data(); }
 
 std::optional<Status> parseStatus(std::string_view name) noexcept {
   for (Status s : kAll)

@@ -31,21 +31,27 @@ Schema<Address> makeAddressSchema(bool stored) {
       .field("postalCode", &Address::postalCode, rules({.optional = true, .omitWhenNull = true, .maxLength = 20}));
 }
 
+// A value and its name, from the one function that names it.
+template <class E>
+std::pair<E, std::string> named(E value, std::string_view (*name)(E) noexcept) {
+  return {value, std::string(name(value))};
+}
+
 }  // namespace
 
 const Names<Status>& orderStatusNames() {
-  static const Names<Status> names{{Status::Pending, "pending"},     {Status::Paid, "paid"},
-                                   {Status::Processing, "processing"}, {Status::Shipped, "shipped"},
-                                   {Status::Delivered, "delivered"}, {Status::Cancelled, "cancelled"},
-                                   {Status::Expired, "expired"},     {Status::Refunded, "refunded"}};
+  using S = Status;
+  static const Names<S> names{named(S::Pending, orderStatusName),   named(S::Paid, orderStatusName),
+                              named(S::Processing, orderStatusName), named(S::Shipped, orderStatusName),
+                              named(S::Delivered, orderStatusName), named(S::Cancelled, orderStatusName),
+                              named(S::Expired, orderStatusName),   named(S::Refunded, orderStatusName)};
   return names;
 }
 
-const Names<RefundStatus>& refundStatusNames() {
-  static const Names<RefundStatus> names{{RefundStatus::Pending, "pending"},
-                                         {RefundStatus::Partial, "partial"},
-                                         {RefundStatus::Refunded, "refunded"},
-                                         {RefundStatus::Failed, "failed"}};
+const Names<RefundState>& refundStateNames() {
+  using R = RefundState;
+  static const Names<R> names{named(R::Pending, refundStateName), named(R::Partial, refundStateName),
+                              named(R::Refunded, refundStateName), named(R::Failed, refundStateName)};
   return names;
 }
 
@@ -80,7 +86,7 @@ const Schema<Order>& orderSchema() {
                             .field("currency", &OrderTotals::currency)
                             .field("taxInclusive", &OrderTotals::taxInclusive);
     const auto refund = Schema<OrderRefund>("the refund of the payment that paid it")
-                            .field("status", &OrderRefund::status, refundStatusNames())
+                            .field("status", &OrderRefund::status, refundStateNames())
                             .field("amount", &OrderRefund::amount, {.description = "minor units given back so far"});
     return Schema<Order>()
         .field("id", &Order::id)

@@ -25,8 +25,6 @@ struct Address {
   std::optional<std::string> postalCode;
 };
 
-enum class RefundStatus { Pending, Partial, Refunded, Failed };
-
 struct OrderTotals {
   std::int64_t subtotal = 0;
   std::int64_t discount = 0;
@@ -38,7 +36,7 @@ struct OrderTotals {
 };
 
 struct OrderRefund {
-  RefundStatus status = RefundStatus::Pending;
+  RefundState status = RefundState::Pending;
   std::int64_t amount = 0;  // minor units given back so far
 };
 
@@ -83,7 +81,7 @@ struct OrderStats {
 };
 
 const Names<Status>& orderStatusNames();
-const Names<RefundStatus>& refundStatusNames();
+const Names<RefundState>& refundStateNames();
 const Names<Period>& periodNames();
 // The address as a customer gives it (every rule checked); `stored`: as the
 // book reads it back (types only, so an old row always reads).

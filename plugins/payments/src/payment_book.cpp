@@ -312,10 +312,11 @@ void PaymentBook::showOnOrder(Tx& tx, const std::string& paymentId) {
   }
   if (!latest) return;
   orders::RefundProgress progress{.refunded = processed, .reference = p->text("reference")};
-  progress.status = processed >= p->integer("amount")  ? "refunded"
-                    : pending                          ? "pending"
-                    : latest == RefundStatus::Failed   ? "failed"
-                                                       : "partial";
+  using orders::RefundState;
+  progress.status = processed >= p->integer("amount")  ? RefundState::Refunded
+                    : pending                          ? RefundState::Pending
+                    : latest == RefundStatus::Failed   ? RefundState::Failed
+                                                       : RefundState::Partial;
   orders_->refundChanged(tx, p->text("order_id"), progress, "payments");
 }
 

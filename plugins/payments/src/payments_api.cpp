@@ -240,9 +240,10 @@ Response PaymentsApi::initialize(Call<InitializeBody>& call) {
            const auto order = orders_->find(tx, orderId);
            if (!order || (order->userId != caller.id && !isStaff(caller)))
              throw Problem::notFound("No order with this id.");
-           if (order->status != "pending")
+           if (order->status != orders::OrderStatus::Pending)
              throw Problem(409, "invalid_transition",
-                           "The order is " + order->status + "; only a pending order can be paid.");
+                           "The order is " + std::string(orders::orderStatusName(order->status)) +
+                               "; only a pending order can be paid.");
            payment = book_.create(tx, *order, order->userId, provider_.name());
            return std::nullopt;
          },

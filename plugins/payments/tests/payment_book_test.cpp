@@ -30,7 +30,7 @@ using namespace std::chrono_literals;
 class FakeOrders final : public orders::OrderService {
  public:
   std::optional<orders::OrderSummary> find(Tx&, const std::string& id) const override {
-    return orders::OrderSummary{id, "AG-1", "u-ada", "pending", 3'250'000, "NGN", 1};
+    return orders::OrderSummary{id, "AG-1", "u-ada", orders::OrderStatus::Pending, 3'250'000, "NGN", 1};
   }
   std::vector<orders::OrderRecord> records(Tx&, const std::vector<std::string>&) const override { return {}; }
   std::vector<orders::OrderRecord> walk(Tx&, const orders::OrderWalk&) const override { return {}; }
@@ -40,7 +40,7 @@ class FakeOrders final : public orders::OrderService {
   }
   void refundChanged(Tx&, const std::string& id, const orders::RefundProgress& p, const std::string&) override {
     std::lock_guard lock(mutex_);
-    told_[id].push_back(p.status + ":" + std::to_string(p.refunded));
+    told_[id].push_back(std::string(orders::refundStateName(p.status)) + ":" + std::to_string(p.refunded));
   }
   std::vector<std::string> told(const std::string& id) {
     std::lock_guard lock(mutex_);

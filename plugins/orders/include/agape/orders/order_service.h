@@ -23,11 +23,38 @@ class Tx;
 
 namespace agape::orders {
 
+// An order's life (API.md): pending → paid → processing → shipped →
+// delivered; pending → cancelled | expired; paid | processing → cancelled;
+// paid…delivered → refunded; cancelled → refunded once its payment's refund
+// went through.
+enum class OrderStatus { Pending, Paid, Processing, Shipped, Delivered, Cancelled, Expired, Refunded };
+
+// The status as the API, the events and the database write it.
+constexpr std::string_view orderStatusName(OrderStatus s) noexcept {
+  switch (s) {
+    case OrderStatus::Pending: return "pending";
+    case OrderStatus::Paid: return "paid";
+    case OrderStatus::Processing: return "processing";
+    case OrderStatus::Shipped: return "shipped";
+    case OrderStatus::Delivered: return "delivered";
+    case OrderStatus::Cancelled: return "cancelled";
+    case OrderStatus::Expired: return "expired";
+    case OrderStatus::Refunded: return "refunded";
+  }
+  return "unknown";
+}
+
+// Paid and not given back: the orders whose money the shop keeps.
+constexpr bool isKept(OrderStatus s) noexcept {
+  return s == OrderStatus::Paid || s == OrderStatus::Processing || s == OrderStatus::Shipped ||
+         s == OrderStatus::Delivered;
+}
+
 struct OrderSummary {
   std::string id;
   std::string number;  // "AG-261124-7K3QX9", what the shopper quotes
   std::string userId;
-  std::string status;  // pending paid processing shipped delivered cancelled expired refunded
+  OrderStatus status = OrderStatus::Pending;
   std::int64_t total = 0;  // minor units
   std::string currency;
   long long version = 0;
@@ -70,8 +97,25 @@ struct OrderWalk {
   }
 };
 
+enum class RefundState {
+  Pending,   // asked of the provider, no answer yet
+  Partial,   // some of the money is back
+  Refunded,  // all of it is back
+  Failed,    // the provider refused: ask again
+};
+
+constexpr std::string_view refundStateName(RefundState s) noexcept {
+  switch (s) {
+    case RefundState::Pending: return "pending";
+    case RefundState::Partial: return "partial";
+    case RefundState::Refunded: return "refunded";
+    case RefundState::Failed: return "failed";
+  }
+  return "unknown";
+}
+
 struct RefundProgress {
-  std::string status;         // pending | partial | refunded | failed (the provider refused: ask again)
+  RefundState status = RefundState::Pending;
   std::int64_t refunded = 0;  // minor units given back so far
   std::string reference;      // the payment's
 };
