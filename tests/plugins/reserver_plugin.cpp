@@ -56,8 +56,16 @@ class ReserverPlugin final : public agape::Plugin {
                       {.successStatus = 201}, [this, &ctx](agape::Call<Reserve>& call) {
                         std::optional<std::chrono::seconds> ttl;
                         if (call.body.ttlSeconds) ttl = std::chrono::seconds(*call.body.ttlSeconds);
-                        const auto r = ctx.db().run(
-                            [&](agape::Tx& tx) { return stock_->reserve(tx, call.body.holder, call.body.items, ttl); });
+                        const auto r = [&] {
+                          try {
+                            return ctx.db().run([&](agape::Tx& tx) {
+                              return stock_->reserve(tx, call.body.holder, call.body.items, ttl);
+                            });
+                          } catch (const agape::inventory::OutOfStock& e) {
+                            throw agape::inventory::outOfStock(
+                                e, [](std::size_t i) { return "items[" + std::to_string(i) + "].quantity"; });
+                          }
+                        }();
                         return Reserved{
                             r.holder,
                             std::chrono::duration_cast<std::chrono::milliseconds>(r.expiresAt.time_since_epoch()).count(),

@@ -185,25 +185,16 @@ void ReservationBook::throwShortage(Tx& tx, const std::vector<StockItem>& items)
   std::vector<std::string> ids;
   for (const auto& item : items) ids.push_back(item.variantId);
   const auto stock = available(tx, ids);
-  std::vector<FieldError> errors;
-  std::string names;
+  std::vector<Shortage> shortages;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const long long have = stock.at(items[i].variantId);
-    if (have >= items[i].quantity) continue;
-    errors.push_back({itemField(i, "quantity"), have <= 0 ? "is out of stock"
-                                                         : "only " + std::to_string(have) + " available"});
-    names += (names.empty() ? "" : ", ") + items[i].variantId + " (requested " + std::to_string(items[i].quantity) +
-             ", available " + std::to_string(std::max(0LL, have)) + ")";
+    if (have < items[i].quantity) shortages.push_back({i, items[i].variantId, items[i].quantity, have});
   }
-  if (errors.empty()) {
-    // The level changed between the failed update and this read (another
-    // transaction released stock): still short at the moment of the update.
-    errors.push_back({itemField(0, "quantity"), "was not available"});
-    names = "one of the variants";
-  }
+  // The level changed between the failed update and this read (another
+  // transaction released stock): still short at the moment of the update.
+  if (shortages.empty()) shortages.push_back({0, items[0].variantId, items[0].quantity, std::nullopt});
   if (counters_) counters_->refused->inc();
-  throw Problem(409, "out_of_stock", "Not enough stock for " + names + ".", std::move(errors))
-      .withTitle("Out of stock");
+  throw OutOfStock(std::move(shortages));
 }
 
 bool ReservationBook::commit(Tx& tx, const std::string& holder) {

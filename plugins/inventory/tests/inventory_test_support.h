@@ -127,11 +127,15 @@ class InventoryDbTest : public agape::testing::DatabaseTest {
     return db_->run([&](Tx& tx) { return book_->reserve(tx, holder, items, ttl); });
   }
   // The Problem a reservation throws (its transaction rolled back).
+  // The refusal as a client hears it: a Problem as is, a shortage as an
+  // adapter that names the lines `items[i].quantity` says it.
   Problem refusal(const std::string& holder, const std::vector<StockItem>& items) {
     try {
       reserve(holder, items);
     } catch (const Problem& p) {
       return p;
+    } catch (const OutOfStock& e) {
+      return outOfStock(e, [](std::size_t i) { return "items[" + std::to_string(i) + "].quantity"; });
     }
     ADD_FAILURE() << "reserve for " << holder << " succeeded";
     return Problem(500, "none");

@@ -95,6 +95,7 @@ TEST_P(StockServiceTest, AShortItemRefusesTheWholeReservationNamingEveryShortVar
   const Problem p = refusal("order:1", {{"c", 1}, {"a", 2}, {"b", 3}});
   EXPECT_EQ(p.status(), 409);
   EXPECT_EQ(p.code(), "out_of_stock");
+  EXPECT_EQ(p.title(), "Out of stock");
   EXPECT_NE(p.detail().find("b (requested 3, available 1)"), std::string::npos) << p.detail();
   EXPECT_NE(p.detail().find("c (requested 1, available 0)"), std::string::npos) << p.detail();
   ASSERT_EQ(p.errors().size(), 2u);
@@ -114,8 +115,8 @@ TEST_P(StockServiceTest, ARefusedReservationLeavesTheCallersTransactionUntouched
   // A caller that catches the refusal and commits its own work anyway.
   db_->run([&](Tx& tx) {
     book_->reserve(tx, "order:kept", {{"a", 1}});
-    EXPECT_THROW(book_->reserve(tx, "order:multi", {{"a", 2}, {"b", 2}}), Problem);
-    EXPECT_THROW(book_->reserve(tx, "order:single", {{"b", 2}}), Problem);
+    EXPECT_THROW(book_->reserve(tx, "order:multi", {{"a", 2}, {"b", 2}}), OutOfStock);
+    EXPECT_THROW(book_->reserve(tx, "order:single", {{"b", 2}}), OutOfStock);
     book_->reserve(tx, "order:after", {{"b", 1}});
   });
   EXPECT_EQ(level("a").reserved, 1);
@@ -214,8 +215,8 @@ TEST_P(StockServiceTest, ConcurrentReservationsNeverOversell) {
         try {
           reserve("order:" + std::to_string(t) + "-" + std::to_string(i), {{"hot", 1}});
           ++reserved;
-        } catch (const Problem& p) {
-          (p.code() == "out_of_stock" ? refused : failed)++;
+        } catch (const OutOfStock&) {
+          ++refused;
         } catch (const std::exception&) {
           ++failed;
         }

@@ -187,6 +187,16 @@ Response OrdersApi::place(Call<PlaceOrder>& call) {
   // The request as decoded, so a retry that only spaces its JSON
   // differently is the same request.
   const std::string requestHash = sha256Hex(kPlaceOrder.encode(PlaceOrder{in.shippingAddress, in.shippingMethod, in.couponCode}));
+  try {
+    return placeOnce(in, key, requestHash);
+  } catch (const inventory::OutOfStock& e) {
+    // The stock was asked for the cart's lines, in their order.
+    throw inventory::outOfStock(e, [](std::size_t i) { return "items[" + std::to_string(i) + "].quantity"; });
+  }
+}
+
+Response OrdersApi::placeOnce(const PlaceInput& in, const std::optional<std::string_view>& key,
+                              const std::string& requestHash) {
   return ctx_.db().run([&](Tx& tx) {
     // A replay answers as the first request did, whatever holds now; a
     // refusal below rolls the claim back, so the key may be used again.

@@ -28,6 +28,8 @@ class OrdersApi {
 
  private:
   Response place(Call<PlaceOrder>& call);
+  // One transaction: the key's claim, the checks, the order and its reply.
+  Response placeOnce(const PlaceInput& in, const std::optional<std::string_view>& key, const std::string& requestHash);
   // Problem 403 email_not_verified.
   void refuseUnverifiedEmail(Tx& tx, const std::string& userId) const;
   // Problem 429 too_many_pending_orders when the user's pending orders,

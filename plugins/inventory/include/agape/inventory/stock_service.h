@@ -7,7 +7,7 @@
 //   auto& stock = ctx.services().get<agape::inventory::StockService>();  // in validate/start
 //   db.run([&](agape::Tx& tx) {
 //     insertOrder(tx, order);
-//     auto hold = stock.reserve(tx, "order:" + order.id, {{variantId, 2}});  // 409 out_of_stock if short
+//     auto hold = stock.reserve(tx, "order:" + order.id, {{variantId, 2}});  // OutOfStock if short
 //     order.reservationExpiresAt = hold.expiresAt;
 //   });
 //   // later, on payment.succeeded:            stock.commit(tx, "order:" + id);
@@ -22,11 +22,16 @@
 // redelivered event changes nothing the second time.
 
 #include <chrono>
+#include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <agape/problem.h>
 
 namespace agape {
 class Tx;
@@ -56,6 +61,47 @@ struct Reservation {
   ReservationStatus status = ReservationStatus::Active;
 };
 
+// One item of a reservation that the stock could not cover.
+struct Shortage {
+  std::size_t index = 0;  // into the items asked for
+  std::string variantId;
+  long long requested = 0;
+  // Units there were; nullopt when the level moved back between the refused
+  // update and the read that explains it (short at the moment it counted).
+  std::optional<long long> available;
+};
+
+// A reservation refused for want of stock; nothing was held. The caller's
+// HTTP adapter says it to its own client in its own terms (outOfStock below).
+class OutOfStock : public std::runtime_error {
+ public:
+  explicit OutOfStock(std::vector<Shortage> shortages)
+      : std::runtime_error("out of stock"), shortages_(std::move(shortages)) {}
+  const std::vector<Shortage>& shortages() const { return shortages_; }
+
+ private:
+  std::vector<Shortage> shortages_;
+};
+
+// API.md's 409 `out_of_stock`: the detail names the variants, each shortage
+// is a field error at `fieldOf(index)` (the route's own path to the line).
+inline Problem outOfStock(const OutOfStock& e, const std::function<std::string(std::size_t)>& fieldOf) {
+  std::vector<FieldError> errors;
+  std::string names;
+  for (const Shortage& s : e.shortages()) {
+    if (!s.available) {
+      errors.push_back({fieldOf(s.index), "was not available"});
+      names += std::string(names.empty() ? "" : ", ") + s.variantId;
+      continue;
+    }
+    const long long have = *s.available;
+    errors.push_back({fieldOf(s.index), have <= 0 ? "is out of stock" : "only " + std::to_string(have) + " available"});
+    names += std::string(names.empty() ? "" : ", ") + s.variantId + " (requested " + std::to_string(s.requested) +
+             ", available " + std::to_string(have < 0 ? 0 : have) + ")";
+  }
+  return Problem(409, "out_of_stock", "Not enough stock for " + names + ".", std::move(errors)).withTitle("Out of stock");
+}
+
 class StockService {
  public:
   static constexpr std::string_view kServiceId = "agape.inventory.StockService";
@@ -63,12 +109,10 @@ class StockService {
 
   // Holds `items` for `holder` (an opaque reference such as "order:<id>")
   // until `ttl` from now (default: inventory.reservationTtl, 15 min).
-  // All or nothing: when any item is short it throws agape::Problem 409
-  // `out_of_stock` whose detail names the variants and whose field errors are
-  // `items[i].quantity` (indexes into `items`), having left the transaction
-  // as it found it, so the caller may pass it straight to its client. An
-  // empty list, a quantity below 1 or a variant given twice is a 400
-  // `validation_failed` Problem.
+  // All or nothing: when any item is short it throws OutOfStock naming each
+  // short item by its index into `items`, having left the transaction as it
+  // found it. An empty list, a quantity below 1 or a variant given twice is
+  // a 400 `validation_failed` Problem (a caller's bug, not its client's).
   // A holder names one reservation for ever: reserving again for a holder
   // that already has one with the same items returns it unchanged (whatever
   // its status), and with other items is a 409 `reservation_conflict`.
