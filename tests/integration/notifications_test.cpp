@@ -99,6 +99,11 @@ TEST_P(NotificationsServe, AReceiptOnPaymentAndANoticeOnShipping) {
   EXPECT_EQ(notice.body["subject"], "Order " + o["number"].get<std::string>() + " is on its way");
   EXPECT_NE(notice.body["text"].get<std::string>().find("GIG-4471-LAG"), std::string::npos);
 
+  // The provider answered; its answer is recorded just after.
+  ASSERT_TRUE(eventually([&] {
+    const Json d = deliveries();
+    return d["meta"]["total"] == 2 && d["data"][0]["status"] == "sent" && d["data"][1]["status"] == "sent";
+  }, 30s)) << deliveries().dump();
   const Json all = deliveries();
   EXPECT_EQ(all["meta"]["total"], 2);
   EXPECT_EQ(all["data"][0]["kind"], "order_shipped");
