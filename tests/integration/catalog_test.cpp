@@ -558,7 +558,7 @@ TEST_P(CatalogServe, BadCatalogConfigIsRefusedWithItsLocation) {
   const int port = freePort();
   for (const auto& [yaml, message] : std::vector<std::pair<std::string, std::string>>{
            {"catalog:\n  cacheTl: 5m\n", "catalog.cacheTl: unknown key ("},
-           {"catalog:\n  seedDemo: true\n", "catalog.seedDemo: unknown key ("},  // the demo plugin's now
+           {"catalog:\n  seedDemo: true\n", "catalog.seedDemo: unknown key ("},  // demo.catalogue instead
            {"catalog:\n  cachePollInterval: 5s\n", "catalog.cachePollInterval: must be between 50ms and 1s ("}}) {
     const std::string cfg = dir_.write("bad.yaml", testConfig(dir_, port, {catalogPlugin()}, yaml));
     auto r = runAgape({"serve", "--config", cfg});
