@@ -34,7 +34,7 @@ done
 build=$(cd "$build" && pwd) || die "no build directory"
 agape_bin=$build/bin/agape
 [[ -x $agape_bin ]] || die "missing $agape_bin"
-for p in catalog inventory cart; do [[ -f $build/lib/libagape_$p.so ]] || die "missing $build/lib/libagape_$p.so"; done
+for p in catalog inventory cart demo; do [[ -f $build/lib/libagape_$p.so ]] || die "missing $build/lib/libagape_$p.so"; done
 for tool in wrk curl python3; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/agape-cart-load.XXXXXX")
@@ -48,12 +48,11 @@ scenario_database
 
 port=$(free_port)
 {
-  scenario_config "catalog, inventory, cart"
+  scenario_config "catalog, inventory, cart, demo"
   cat <<YAML
-catalog:
-  seedDemo: true
-inventory:
-  seedDemoStock: true
+demo:
+  catalogue: true
+  stock: true
 cart:
   maxQuantityPerLine: 3
 YAML

@@ -35,7 +35,7 @@ done
 build=$(cd "$build" && pwd) || die "no build directory"
 agape_bin=$build/bin/agape
 [[ -x $agape_bin ]] || die "missing $agape_bin"
-[[ -f $build/lib/libagape_catalog.so ]] || die "missing $build/lib/libagape_catalog.so"
+for p in catalog demo; do [[ -f $build/lib/libagape_$p.so ]] || die "missing $build/lib/libagape_$p.so"; done
 for tool in wrk curl; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/agape-catalog-load.XXXXXX")
@@ -50,10 +50,10 @@ scenario_traps
 scenario_database
 
 {
-  scenario_config catalog
+  scenario_config "catalog, demo"
   cat <<YAML
-catalog:
-  seedDemo: false
+demo:
+  catalogue: false
 YAML
 } >"$work/agape.yaml"
 

@@ -46,7 +46,7 @@ done
 build=$(cd "$build" && pwd) || die "no build directory"
 agape_bin=$build/bin/agape
 [[ -x $agape_bin ]] || die "missing $agape_bin"
-for p in auth catalog inventory cart orders admin; do
+for p in auth catalog inventory cart orders admin demo; do
   [[ -f $build/lib/libagape_$p.so ]] || die "missing $build/lib/libagape_$p.so"
 done
 for tool in wrk curl; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
@@ -62,10 +62,10 @@ scenario_traps
 scenario_database
 
 {
-  scenario_config "auth, catalog, inventory, cart, orders, admin"
+  scenario_config "auth, catalog, inventory, cart, orders, admin, demo"
   cat <<YAML
-catalog:
-  seedDemo: false
+demo:
+  catalogue: false
 auth:
   keysDir: $work/keys
   generateKeys: true

@@ -25,7 +25,7 @@ class AdminServe : public ApiTest {
  protected:
   void start() {
     serve({"test.tokens", pluginEntry("catalog"), "admin", "test.failing"},
-          "catalog:\n  seedDemo: false\n  cacheTtl: 0s\njobs:\n  pollInterval: 100ms\n");
+          "catalog:\n  cacheTtl: 0s\njobs:\n  pollInterval: 100ms\n");
   }
   Json category(const std::string& name, const std::string& who = kAdmin) {
     return ok(send("POST", "/v1/categories", Json{{"name", name}, {"slug", name}}, {who}), 201);

@@ -30,7 +30,7 @@ class CartServe : public ApiTest {
     std::vector<std::string> plugins = {"test.tokens", pluginEntry("catalog")};
     if (withInventory) plugins.push_back(pluginEntry("inventory"));
     plugins.push_back(pluginEntry("cart"));
-    serve(plugins, "catalog:\n  seedDemo: false\n  cacheTtl: 0s\n" + extra);
+    serve(plugins, "catalog:\n  cacheTtl: 0s\n" + extra);
   }
 
   // A product (₦15,000) with three variants; returns the product.

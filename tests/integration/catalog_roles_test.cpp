@@ -32,7 +32,7 @@ class CatalogRoles : public BackendTest {
                                  {"{id: auth, migrations: " + src + "/migrations/auth}",
                                   "{id: catalog, migrations: " + src + "/migrations/catalog}"},
                                  "auth:\n  bcryptCost: 4\n  generateKeys: true\n  keysDir: " + dir_.path() +
-                                     "/keys\ncatalog:\n  seedDemo: false\n",
+                                     "/keys\n",
                                  url));
     for (const auto& [email, role] : {std::pair{"admin@shop.ng", "admin"}, std::pair{"stock@shop.ng", "merchant"},
                                       std::pair{"ada@shop.ng", "customer"}, std::pair{"pay@shop.ng", "finance"}}) {

@@ -35,20 +35,21 @@ std::string catalogPlugin() {
 
 class CatalogServe : public BackendTest {
  protected:
-  std::unique_ptr<ServerProcess> serve(bool seedDemo = false, const std::string& name = "agape") {
+  // `demo`: with the demo plugin, which loads the demo catalogue on start.
+  std::unique_ptr<ServerProcess> serve(bool demo = false, const std::string& name = "agape") {
     const int port = freePort();
-    const std::string extra = std::string("catalog:\n  seedDemo: ") + (seedDemo ? "true" : "false") +
-                              "\njobs:\n  pollInterval: 100ms\n";
+    const std::string extra = "jobs:\n  pollInterval: 100ms\n";
     const std::string url = databaseUrl();
-    const std::string cfg =
-        dir_.write(name + ".yaml", testConfig(dir_, port, {"test.tokens", "test.inventory", catalogPlugin()}, extra, url));
+    std::vector<std::string> plugins{"test.tokens", "test.inventory", catalogPlugin()};
+    if (demo) plugins.push_back("demo");
+    const std::string cfg = dir_.write(name + ".yaml", testConfig(dir_, port, plugins, extra, url));
     auto s = std::make_unique<ServerProcess>(
         std::vector<std::string>{"serve", "--config", cfg, "--set", "logging.accessLog=false"}, port);
     return s;
   }
 
-  void start(bool seedDemo = false) {
-    server_ = serve(seedDemo);
+  void start(bool demo = false) {
+    server_ = serve(demo);
     ASSERT_TRUE(server_->waitReady()) << server_->output();
     client_ = std::make_unique<HttpClient>(server_->base());
   }
@@ -557,7 +558,7 @@ TEST_P(CatalogServe, BadCatalogConfigIsRefusedWithItsLocation) {
   const int port = freePort();
   for (const auto& [yaml, message] : std::vector<std::pair<std::string, std::string>>{
            {"catalog:\n  cacheTl: 5m\n", "catalog.cacheTl: unknown key ("},
-           {"catalog:\n  seedDemo: maybe\n", "catalog.seedDemo: "},
+           {"catalog:\n  seedDemo: true\n", "catalog.seedDemo: unknown key ("},  // demo.catalogue instead
            {"catalog:\n  cachePollInterval: 5s\n", "catalog.cachePollInterval: must be between 50ms and 1s ("}}) {
     const std::string cfg = dir_.write("bad.yaml", testConfig(dir_, port, {catalogPlugin()}, yaml));
     auto r = runAgape({"serve", "--config", cfg});

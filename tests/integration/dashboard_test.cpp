@@ -45,7 +45,7 @@ class DashboardServe : public ApiTest {
   void start() {
     serve({"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"), pluginEntry("orders"),
            "test.payer", pluginEntry("admin")},
-          "catalog:\n  seedDemo: false\n  cacheTtl: 0s\njobs:\n  pollInterval: 50ms\nadmin:\n  reportCacheTtl: 0s\n");
+          "catalog:\n  cacheTtl: 0s\njobs:\n  pollInterval: 50ms\nadmin:\n  reportCacheTtl: 0s\n");
     product_ = stockedProduct({"S", "M", "L"}, 20);
   }
   std::string variant(int i) const { return product_["variants"][i]["id"]; }
@@ -259,15 +259,18 @@ TEST_P(DashboardServe, OnlyStaffWhoReadSalesReachTheReports) {
 TEST_P(DashboardServe, SeededHistoryIsRebuiltAtStart) {
   const int port = freePort();
   const std::string shop =
-      "catalog:\n  seedDemo: false\n  cacheTtl: 0s\njobs:\n  pollInterval: 50ms\nadmin:\n  reportCacheTtl: 0s\n";
+      "catalog:\n  cacheTtl: 0s\njobs:\n  pollInterval: 50ms\nadmin:\n  reportCacheTtl: 0s\n";
   const std::vector<std::string> plugins = {pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"),
                                             pluginEntry("orders"), pluginEntry("admin")};
-  // The seeds run with the real auth plugin (seeded customers), the server with test tokens.
+  // The seeds run with the real auth plugin (seeded customers) and the demo
+  // plugin (its seed commands only), the server with test tokens.
   std::vector<std::string> withAuth = plugins;
   withAuth.insert(withAuth.begin(), pluginEntry("auth"));
+  withAuth.push_back("demo");
   const std::string seeding = dir_.write(
       "seeding.yaml", testConfig(dir_, port, withAuth,
-                                 shop + "auth:\n  generateKeys: true\n  keysDir: " + dir_.path() + "/keys\n",
+                                 shop + "auth:\n  generateKeys: true\n  keysDir: " + dir_.path() +
+                                     "/keys\ndemo:\n  catalogue: false\n",
                                  databaseUrl()));
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"migrate", "up"}, {"seed", "bench", "--products", "40"},

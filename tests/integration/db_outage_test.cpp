@@ -114,7 +114,7 @@ class OutageServe : public ::testing::Test {
                    // lease ends: a short lease keeps that within the test.
                    // The shoppers under load place orders without paying
                    // for them: no cap on pending orders.
-                   "catalog:\n  seedDemo: false\n  cachePollInterval: 100ms\njobs:\n  pollInterval: 100ms\n"
+                   "catalog:\n  cachePollInterval: 100ms\njobs:\n  pollInterval: 100ms\n"
                    "  queues:\n    test.fast: {lease: 3s}\norders:\n  maxPendingOrders: 0\n",
                    databaseUrl));
     std::vector<std::string> args{"serve", "--config", cfg, "--set", "logging.accessLog=false",

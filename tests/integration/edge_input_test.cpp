@@ -26,9 +26,8 @@ class EdgeInput : public BackendTest {
     cfg_ = dir_.write("agape.yaml",
                       testConfig(dir_, port_,
                                  {"{id: auth, migrations: " + src + "/migrations/auth}",
-                                  "{id: catalog, migrations: " + src + "/migrations/catalog}"},
-                                 "auth:\n  bcryptCost: 4\n  generateKeys: true\n  keysDir: " + dir_.path() +
-                                     "/keys\ncatalog:\n  seedDemo: true\n",
+                                  "{id: catalog, migrations: " + src + "/migrations/catalog}", "demo"},
+                                 "auth:\n  bcryptCost: 4\n  generateKeys: true\n  keysDir: " + dir_.path() + "/keys\n",
                                  databaseUrl()));
     server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"serve", "--config", cfg_}, port_);
     ASSERT_TRUE(server_->waitReady()) << server_->output();

@@ -96,16 +96,14 @@ class PgProbe final : public DbProbe {
 
 class InventoryServe : public BackendTest {
  protected:
-  std::unique_ptr<ServerProcess> serve(const std::string& name, const std::string& extra = "",
-                                       bool seedDemo = false) {
+  // `demo`: with the demo plugin (the demo catalogue on start; `extra` configures it).
+  std::unique_ptr<ServerProcess> serve(const std::string& name, const std::string& extra = "", bool demo = false) {
     const int port = freePort();
-    const std::string yaml = std::string("catalog:\n  seedDemo: ") + (seedDemo ? "true" : "false") +
-                             "\njobs:\n  pollInterval: 100ms\n" + extra;
+    const std::string yaml = "jobs:\n  pollInterval: 100ms\n" + extra;
     const std::string url = databaseUrl();
-    const std::string cfg = dir_.write(
-        name + ".yaml",
-        testConfig(dir_, port, {"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), "test.reserver"}, yaml,
-                   url));
+    std::vector<std::string> plugins{"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), "test.reserver"};
+    if (demo) plugins.push_back("demo");
+    const std::string cfg = dir_.write(name + ".yaml", testConfig(dir_, port, plugins, yaml, url));
     // Hundreds of requests from one address in a burst: no rate limit in the way.
     return std::make_unique<ServerProcess>(
         std::vector<std::string>{"serve", "--config", cfg, "--set", "logging.accessLog=false", "--set",
@@ -114,8 +112,8 @@ class InventoryServe : public BackendTest {
         port);
   }
 
-  void start(const std::string& extra = "", bool seedDemo = false) {
-    server_ = serve("agape", extra, seedDemo);
+  void start(const std::string& extra = "", bool demo = false) {
+    server_ = serve("agape", extra, demo);
     ASSERT_TRUE(server_->waitReady()) << server_->output();
     client_ = std::make_unique<HttpClient>(server_->base());
   }
@@ -534,7 +532,7 @@ TEST_P(InventoryServe, FiveHundredConcurrentReservationsOnTwoServersNeverOversel
 }
 
 TEST_P(InventoryServe, DemoStockGivesTheDemoCatalogueAvailability) {
-  start("inventory:\n  seedDemoStock: true\n", true);
+  start("demo:\n  stock: true\n", true);
   const Json stats = ok(get("/v1/admin/inventory/stats"));
   EXPECT_GT(stats["variantCount"].get<long long>(), 1000);
   EXPECT_GT(stats["outOfStockCount"].get<long long>(), 0);
@@ -546,7 +544,7 @@ TEST_P(InventoryServe, DemoStockGivesTheDemoCatalogueAvailability) {
   }, 60s)) << get("/v1/products?inStock=true&limit=1").body;
   EXPECT_EQ(server_->terminate(), 0);
   // A restart stocks nothing twice.
-  auto again = serve("again", "inventory:\n  seedDemoStock: true\n", true);
+  auto again = serve("again", "demo:\n  stock: true\n", true);
   ASSERT_TRUE(again->waitReady()) << again->output();
   EXPECT_EQ(probe()->scalar("SELECT count(*) FROM inventory_movements"), stats["variantCount"].get<long long>());
   EXPECT_EQ(again->terminate(), 0);

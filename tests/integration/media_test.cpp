@@ -73,9 +73,11 @@ std::string bombPng() {
 class MediaServe : public ApiTest {
  protected:
   static void SetUpTestSuite() { media::initImageLibrary(); }
+  // `demo`: with the demo plugin, which loads the demo catalogue and its pictures on start.
   void start(const std::string& extra = "", bool demo = false) {
-    serve({"test.tokens", pluginEntry("media"), pluginEntry("catalog")},
-          std::string("catalog:\n  seedDemo: ") + (demo ? "true" : "false") + "\n  cacheTtl: 0s\n" + extra);
+    std::vector<std::string> plugins{"test.tokens", pluginEntry("media"), pluginEntry("catalog")};
+    if (demo) plugins.push_back("demo");
+    serve(plugins, "catalog:\n  cacheTtl: 0s\n" + extra);
   }
   HttpResult upload(const Form& f, const std::string& who = kMerchant, const std::string& path = "/v1/media/upload") {
     std::vector<std::string> headers{f.contentType};

@@ -50,7 +50,7 @@ class NotificationsServe : public ApiTest {
     resend_ = std::make_unique<FakeResend>(kKey);
     serve({"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"), pluginEntry("orders"),
            pluginEntry("payments"), pluginEntry("notifications"), pluginEntry("admin")},
-          "catalog:\n  seedDemo: false\n  cacheTtl: 0s\njobs:\n  pollInterval: 100ms\npayments:\n  provider: sandbox\n"
+          "catalog:\n  cacheTtl: 0s\njobs:\n  pollInterval: 100ms\npayments:\n  provider: sandbox\n"
           "notifications:\n  provider: resend\n  apiKey: " + kKey + "\n  baseUrl: " + resend_->url() +
               "\n  from: Adire House <orders@adire.ng>\n  storefrontUrl: https://shop.adire.ng\n"
               "  resend:\n    webhookSecret: " + kWebhookSecret + "\n" + more);
@@ -277,7 +277,7 @@ class StaffAlertsServe : public ApiTest {
   void start(const std::string& alerts) {
     resend_ = std::make_unique<FakeResend>(kKey);
     serve({pluginEntry("auth"), pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("notifications")},
-          "catalog:\n  seedDemo: false\n  cacheTtl: 0s\njobs:\n  pollInterval: 100ms\nauth:\n  bcryptCost: 4\n"
+          "catalog:\n  cacheTtl: 0s\njobs:\n  pollInterval: 100ms\nauth:\n  bcryptCost: 4\n"
           "  generateKeys: true\n  keysDir: " + dir_.path() + "/keys\n  publicBaseUrl: https://shop.test\n"
           "notifications:\n  provider: resend\n  apiKey: " + kKey + "\n  baseUrl: " + resend_->url() +
               "\n  from: Adire House <hello@adire.ng>\n  staffAlerts:\n    addresses: [stock@adire.ng]\n"

@@ -30,7 +30,7 @@ class OrderLimits : public ApiTest {
  protected:
   void start(const std::string& extra = "") {
     serve({"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"), pluginEntry("orders")},
-          "catalog:\n  seedDemo: false\n  cacheTtl: 0s\n" + extra);
+          "catalog:\n  cacheTtl: 0s\n" + extra);
     product_ = stockedProduct({"S", "M", "L"}, 50);
   }
   std::string variant(int i) const { return product_["variants"][i]["id"]; }
@@ -168,7 +168,7 @@ class VerifiedEmail : public ApiTest {
 TEST_P(VerifiedEmail, AnUnverifiedCustomerCannotOrderUntilVerified) {
   serve({pluginEntry("auth"), pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"),
          pluginEntry("orders")},
-        authSection() + "catalog:\n  seedDemo: false\n  cacheTtl: 0s\norders:\n  requireVerifiedEmail: true\n");
+        authSection() + "catalog:\n  cacheTtl: 0s\norders:\n  requireVerifiedEmail: true\n");
   // An admin from the command line, to stock the shop.
   const std::string variantId = stockedProduct({"M"}, 5, signIn("ops@example.ng", "admin").header)["variants"][0]["id"];
 

@@ -42,7 +42,7 @@ TEST_P(OrderPaymentRoles, EveryRouteAnswersEachRoleAsDocumented) {
   FakePaystack paystack(kSecret);
   serve({"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"), pluginEntry("orders"),
          pluginEntry("payments")},
-        "catalog:\n  seedDemo: false\n  cacheTtl: 0s\npayments:\n  provider: paystack\n  secretKey: " + kSecret +
+        "catalog:\n  cacheTtl: 0s\npayments:\n  provider: paystack\n  secretKey: " + kSecret +
             "\n  baseUrl: " + paystack.url() + "\n  timeout: 3s\n");
   const std::string variant = stockedProduct({"S"}, 10)["variants"][0]["id"];
   const auto place = [&] {

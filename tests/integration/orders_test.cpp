@@ -42,7 +42,7 @@ class OrdersServe : public ApiTest {
   void start(const std::string& extra = "") {
     serve({"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"), pluginEntry("orders"),
            "test.payer"},
-          "catalog:\n  seedDemo: false\n  cacheTtl: 0s\njobs:\n  pollInterval: 100ms\n" + extra);
+          "catalog:\n  cacheTtl: 0s\njobs:\n  pollInterval: 100ms\n" + extra);
     // One product, ₦15,000, sizes S M L, 5 of each in stock.
     const Json cat = ok(send("POST", "/v1/categories", Json{{"name", "Dresses"}, {"slug", "dresses"}}, {as_.admin}), 201);
     product_ = ok(send("POST", "/v1/products",

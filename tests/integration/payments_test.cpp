@@ -41,7 +41,7 @@ class PaymentsServe : public ApiTest {
                                                "  refundSettleAfter: 4s\n";
     serve({"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"), pluginEntry("orders"),
            pluginEntry("payments")},
-          "catalog:\n  seedDemo: false\n  cacheTtl: 0s\n" + payments);
+          "catalog:\n  cacheTtl: 0s\n" + payments);
     variant_ = stockedProduct({"S"}, 10, as_.admin)["variants"][0]["id"];
   }
   // A pending order of Ada's: 2 × ₦15,000 + ₦2,500 delivery.

@@ -48,7 +48,7 @@ class ProductionServe : public ::testing::Test {
     if (withAuth) plugins.insert(plugins.begin(), pluginEntry("auth"));
     const std::string auth = "auth:\n  bcryptCost: 4\n  generateKeys: true\n  keysDir: " + dir_.path() +
                              "/auth-keys\n  publicBaseUrl: https://shop.example.ng\n";
-    const std::string sections = (withAuth ? auth : "") + "catalog:\n  seedDemo: false\n" + payments + extra;
+    const std::string sections = (withAuth ? auth : "") + payments + extra;
     return dir_.write("agape.yaml", testConfig(dir_, port_, plugins, sections));
   }
   std::unique_ptr<ServerProcess> serve(const std::string& config, const std::vector<std::string>& env = {}) {

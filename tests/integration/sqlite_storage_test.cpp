@@ -33,7 +33,7 @@ class SqliteStorage : public ::testing::Test {
     port_ = freePort();
     // Jobs are enqueued, never run: nothing writes but the test's requests.
     config_ = dir_.write("agape.yaml", testConfig(dir_, port_, {"test.tokens", pluginEntry("catalog"), "test.jobs"},
-                                                  "catalog:\n  seedDemo: false\njobs:\n  enabled: false\n"));
+                                                  "jobs:\n  enabled: false\n"));
   }
   std::unique_ptr<ServerProcess> serve(const std::string& environment) {
     return std::make_unique<ServerProcess>(

@@ -725,10 +725,10 @@ TEST(ShippedConfigTest, DevelopmentFileLoadsAndDecodes) {
   EXPECT_EQ(c.plugins.paths, (std::vector<std::string>{root + "/build/lib"}));
   EXPECT_EQ(c.plugins.migrationPaths, (std::vector<std::string>{root + "/migrations"}));
   EXPECT_EQ(ids, (std::vector<std::string>{"hello", "auth", "media", "catalog", "inventory", "cart", "orders", "payments",
-                                           "notifications", "admin"}));
+                                           "notifications", "admin", "demo"}));
   EXPECT_EQ(doc.section("hello")->child("greeting")->scalar(), "Hello");
-  EXPECT_EQ(doc.section("catalog")->child("seedDemo")->scalar(), "true");
-  EXPECT_EQ(doc.section("inventory")->child("seedDemoStock")->scalar(), "true");
+  EXPECT_EQ(doc.section("demo")->child("catalogue")->scalar(), "true");
+  EXPECT_EQ(doc.section("demo")->child("stock")->scalar(), "true");
 
   auto overridden = ConfigDocument::load(file, {"server.port=9090"},
                                          envOf({{"AGAPE_DATABASE_URL", "postgresql://agape@localhost/agape"}}));
@@ -756,8 +756,7 @@ TEST(ShippedConfigTest, ProductionFileLoadsAndDecodes) {
   EXPECT_EQ(ids, (std::vector<std::string>{"auth", "media", "catalog", "inventory", "cart", "orders", "payments",
                                            "notifications", "admin"}));
   EXPECT_FALSE(doc.section("hello")->present());
-  EXPECT_EQ(doc.section("catalog")->child("seedDemo")->scalar(), "false");  // no demo data in production
-  EXPECT_EQ(doc.section("inventory")->child("seedDemoStock")->scalar(), "false");
+  EXPECT_FALSE(doc.section("demo")->present());  // no demo data in production
 
   std::string e = errorOf([&] { decodeKernelConfig(ConfigDocument::load(file, {}, envOf({}))); });
   EXPECT_TRUE(e.rfind("database.url: environment variable AGAPE_DATABASE_URL is not set (", 0) == 0) << e;

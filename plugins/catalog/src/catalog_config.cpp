@@ -6,7 +6,6 @@ CatalogConfig decodeCatalogConfig(const ConfigView& section) {
   CatalogConfig c;
   ConfigDecoder d(section);
   c.cacheTtl = d.duration("cacheTtl", c.cacheTtl);
-  c.seedDemo = d.boolean("seedDemo", c.seedDemo);
   c.cachePollInterval = d.duration("cachePollInterval", c.cachePollInterval);
   d.finish();
   if (c.cacheTtl.count() < 0) section.child("cacheTtl")->fail("must not be negative");

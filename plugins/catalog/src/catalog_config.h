@@ -7,8 +7,6 @@ namespace agape::catalog {
 
 struct CatalogConfig {
   std::chrono::milliseconds cacheTtl = std::chrono::minutes(15);
-  // Load the demo fashion catalogue on first start (empty products table).
-  bool seedDemo = true;
   // How often this instance looks for writes made by other instances.
   std::chrono::milliseconds cachePollInterval = std::chrono::milliseconds(500);
 };

@@ -1,5 +1,5 @@
 // The catalogue plugin: categories, products and variants, list/filter,
-// full-text search, cached reads with ETags, and the demo fashion catalogue.
+// full-text search, cached reads with ETags, and bulk import (CatalogImport).
 #include <memory>
 
 #include <agape/config.h>
@@ -15,9 +15,7 @@
 #include "catalog_routes.h"
 #include <agape/media/media_library.h>
 
-#include "demo_pictures.h"
-#include "demo_seed.h"
-#include "seed_commands.h"
+#include "catalog_import_impl.h"
 #include "variant_directory_impl.h"
 
 namespace agape::catalog {
@@ -30,8 +28,8 @@ class CatalogPlugin final : public Plugin {
   void provision(Context& ctx) override {
     api_ = std::make_unique<CatalogApi>(ctx, config_);
     api_->registerRoutes(ctx.routes());
-    addSeedCommands(ctx.commands(), ctx.db(), media_);
     ctx.services().provide<VariantDirectory>(std::make_shared<CatalogVariantDirectory>());
+    ctx.services().provide<CatalogImport>(std::make_shared<CatalogImportImpl>());
     ctx.events().subscribe("inventory.level_changed", "availability",
                            [api = api_.get()](const Event& e) { api->applyLevelChanged(e); });
   }
@@ -42,24 +40,6 @@ class CatalogPlugin final : public Plugin {
   }
 
   void start(Context& ctx) override {
-    if (config_.seedDemo) {
-      SeedResult r;
-      try {
-        r = ctx.db().run([](Tx& tx) { return seedDemoCatalogue(tx); });
-      } catch (const DbError& e) {
-        // Two instances starting on an empty database: the demo rows have
-        // fixed ids, so the second one's insert collides and it can go on.
-        if (e.kind() != DbError::Kind::UniqueViolation) throw;
-        ctx.logger().info("the demo catalogue was loaded by another instance");
-      }
-      if (r.products > 0)
-        ctx.logger().info("loaded the demo catalogue", {{"categories", std::to_string(r.categories)},
-                                                        {"products", std::to_string(r.products)},
-                                                        {"variants", std::to_string(r.variants)}});
-      if (media_)
-        if (const int dressed = dressDemoProducts(ctx.db(), *media_); dressed > 0)
-          ctx.logger().info("gave the demo products pictures", {{"products", std::to_string(dressed)}});
-    }
     poller_ = std::make_unique<CacheVersionPoller>(ctx.db(), ctx.logger(), config_.cachePollInterval,
                                                    [api = api_.get()] { api->invalidate(); });
     poller_->start();

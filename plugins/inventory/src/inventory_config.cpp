@@ -7,7 +7,6 @@ InventoryConfig decodeInventoryConfig(const ConfigView& section) {
   ConfigDecoder d(section);
   c.reservationTtl = d.duration("reservationTtl", c.reservationTtl);
   c.lowStockThreshold = d.integer("lowStockThreshold", c.lowStockThreshold, 0, 1'000'000);
-  c.seedDemoStock = d.boolean("seedDemoStock", c.seedDemoStock);
   c.expiryBatch = d.integer("expiryBatch", c.expiryBatch, 1, 100'000);
   d.finish();
   // Below a minute a checkout cannot complete; above a week stock is lost to

@@ -11,9 +11,6 @@ struct InventoryConfig {
   // inventory.low_stock fires when available drops below this (per variant
   // when the level sets its own); 0 never fires.
   long long lowStockThreshold = 5;
-  // Development: on start, give every catalogue variant without a level a
-  // deterministic quantity, so the demo catalogue shows availability.
-  bool seedDemoStock = false;
   // Holds expired per sweep run (each in its own transaction); the rest wait
   // for the next run, a minute later.
   long long expiryBatch = 500;

@@ -1,6 +1,7 @@
 // The inventory plugin: stock levels per catalogue variant, two-phase
 // reservations with expiry (the StockService other plugins call), the
-// movement ledger, low-stock alerts and the admin API.
+// movement ledger, low-stock alerts, the admin API and opening stock levels
+// (OpeningStock) for plugins that load a catalogue.
 #include <memory>
 
 #include <agape/config.h>
@@ -10,9 +11,9 @@
 #include <agape/plugin.h>
 #include <agape/services.h>
 
-#include "demo_stock.h"
 #include "inventory_api.h"
 #include "inventory_config.h"
+#include "opening_stock_impl.h"
 #include "reservation_book.h"
 #include "reservation_expiry.h"
 #include "stock_ledger.h"
@@ -29,6 +30,7 @@ class InventoryPlugin final : public Plugin {
     book_ = std::make_shared<ReservationBook>(*ledger_, config_.reservationTtl);
     book_->countWith(ctx.metrics());
     ctx.services().provide<StockService>(book_);
+    ctx.services().provide<OpeningStock>(std::make_shared<LedgerOpeningStock>(*ledger_));
     expiry_ = std::make_unique<ReservationExpiry>(ctx.db(), ctx.clock(), *book_, config_.expiryBatch);
     expiry_->registerWith(ctx.jobs());
     api_ = std::make_unique<InventoryApi>(ctx, *ledger_);
@@ -39,12 +41,6 @@ class InventoryPlugin final : public Plugin {
     // A hard dependency: the kernel refuses to start without the catalogue.
     variants_ = &ctx.services().get<catalog::VariantDirectory>();
     api_->useVariants(*variants_);
-  }
-
-  void start(Context& ctx) override {
-    if (!config_.seedDemoStock) return;
-    const int created = ctx.db().run([&](Tx& tx) { return seedDemoStock(tx, *variants_, *ledger_); });
-    if (created > 0) ctx.logger().info("stocked the demo catalogue", {{"variants", std::to_string(created)}});
   }
 
  private:

@@ -1,7 +1,6 @@
 // Admin adjustments and reads against a real database: deltas and absolute
 // counts, expected versions, all-or-nothing lists, audit entries, the
-// low-stock list and the statistics; the demo stock quantities.
-#include "demo_stock.h"
+// low-stock list and the statistics.
 #include "inventory_test_support.h"
 #include "level_queries.h"
 
@@ -183,21 +182,6 @@ TEST_P(AdjustmentsTest, StatisticsWithoutAnyCostHaveNoValue) {
 }
 
 AGAPE_DATABASE_TESTS(AdjustmentsTest);
-
-TEST(DemoStock, QuantitiesAreStableAndVaried) {
-  EXPECT_EQ(demoQuantity("01890000-0000-7000-8000-000000030010"), demoQuantity("01890000-0000-7000-8000-000000030010"));
-  int soldOut = 0, low = 0, plenty = 0;
-  for (int i = 0; i < 2000; ++i) {
-    const long long q = demoQuantity("variant-" + std::to_string(i));
-    ASSERT_GE(q, 0);
-    ASSERT_LE(q, 40);
-    (q == 0 ? soldOut : q < 5 ? low : plenty)++;
-  }
-  EXPECT_GT(soldOut, 80);
-  EXPECT_LT(soldOut, 250);
-  EXPECT_GT(low, 150);
-  EXPECT_GT(plenty, 1400);
-}
 
 }  // namespace
 }  // namespace agape::inventory::testing

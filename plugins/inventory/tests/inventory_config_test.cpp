@@ -15,7 +15,6 @@ TEST(InventoryConfig, DefaultsWhenAbsent) {
   const InventoryConfig c = decode("other: 1\n");
   EXPECT_EQ(c.reservationTtl, std::chrono::minutes(15));
   EXPECT_EQ(c.lowStockThreshold, 5);
-  EXPECT_FALSE(c.seedDemoStock);
   EXPECT_EQ(c.expiryBatch, 500);
 }
 
@@ -24,11 +23,9 @@ TEST(InventoryConfig, ReadsEveryKey) {
       "inventory:\n"
       "  reservationTtl: 30m\n"
       "  lowStockThreshold: 0\n"
-      "  seedDemoStock: true\n"
       "  expiryBatch: 50\n");
   EXPECT_EQ(c.reservationTtl, std::chrono::minutes(30));
   EXPECT_EQ(c.lowStockThreshold, 0);
-  EXPECT_TRUE(c.seedDemoStock);
   EXPECT_EQ(c.expiryBatch, 50);
 }
 
@@ -41,7 +38,6 @@ TEST(InventoryConfig, RefusesUnknownKeysAndBadValuesWithTheirPlace) {
             "inventory.reservationTtl: must be between 1m and 7d (/etc/agape/agape.yaml:2:19)");
   EXPECT_EQ(errorOf("inventory:\n  lowStockThreshold: -1\n"),
             "inventory.lowStockThreshold: must be between 0 and 1000000 (/etc/agape/agape.yaml:2:22)");
-  EXPECT_NE(errorOf("inventory:\n  seedDemoStock: sometimes\n").find("inventory.seedDemoStock: "), std::string::npos);
   EXPECT_NE(errorOf("inventory:\n  expiryBatch: 0\n").find("inventory.expiryBatch: must be between 1 and 100000"),
             std::string::npos);
 }

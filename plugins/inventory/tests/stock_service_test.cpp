@@ -4,7 +4,7 @@
 #include <atomic>
 #include <thread>
 
-#include "demo_stock.h"
+#include "opening_stock_impl.h"
 #include "inventory_test_support.h"
 
 namespace agape::inventory::testing {
@@ -279,15 +279,15 @@ TEST_P(StockServiceTest, ConcurrentCommitsAndReleasesOfOneHolderSettleItOnce) {
   EXPECT_EQ(count("SELECT count(*) AS n FROM inventory_movements WHERE kind IN ('commit', 'release')"), 10);
 }
 
-TEST_P(StockServiceTest, DemoStockWalksEveryCatalogueVariantOnce) {
-  for (int i = 0; i < 1203; ++i) variants_.ids.insert("demo-" + std::to_string(10000 + i));  // three pages and a bit
-  stock("demo-10000", 2);  // stocked already: left as it is
-  const int created = db_->run([&](Tx& tx) { return seedDemoStock(tx, variants_, *ledger_); });
-  EXPECT_EQ(created, 1202);
-  EXPECT_EQ(count("SELECT count(*) AS n FROM inventory_levels"), 1203);
-  EXPECT_EQ(level("demo-10000").onHand, 2);
-  EXPECT_EQ(level("demo-11202").onHand, demoQuantity("demo-11202"));
-  EXPECT_EQ(db_->run([&](Tx& tx) { return seedDemoStock(tx, variants_, *ledger_); }), 0) << "a second start adds nothing";
+TEST_P(StockServiceTest, OpeningStockGivesAFirstLevelOnly) {
+  const LedgerOpeningStock opening(*ledger_);
+  stock("a", 2);  // stocked already: left as it is
+  EXPECT_FALSE(db_->run([&](Tx& tx) { return opening.open(tx, "a", 9, 100, "demo stock"); }));
+  EXPECT_TRUE(db_->run([&](Tx& tx) { return opening.open(tx, "b", 7, 550, "demo stock"); }));
+  EXPECT_FALSE(db_->run([&](Tx& tx) { return opening.open(tx, "b", 3, 550, "demo stock"); })) << "a second run adds nothing";
+  EXPECT_EQ(level("a").onHand, 2);
+  EXPECT_EQ(level("b").onHand, 7);
+  EXPECT_EQ(fromMovements("b"), std::make_pair(7LL, 0LL));
 }
 
 AGAPE_DATABASE_TESTS(StockServiceTest);

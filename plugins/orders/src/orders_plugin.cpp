@@ -2,11 +2,10 @@
 // the same transaction, the status life of an order (API.md) with its stock
 // effects, events and audit, expiry when the reservation lapses, coupons
 // (the cart's CouponEvaluator), the OrderService payments and the back office
-// call, and `agape seed orders`.
+// call, and bulk import of order history (OrderHistoryImport).
 #include <memory>
 
 #include <agape/auth/user_directory.h>
-#include <agape/catalog/variant_directory.h>
 #include <agape/config.h>
 #include <agape/context.h>
 #include <agape/db.h>
@@ -20,7 +19,7 @@
 #include "coupon_book.h"
 #include "coupons_api.h"
 #include "order_book.h"
-#include "order_seed.h"
+#include "order_history_import_impl.h"
 #include "orders_api.h"
 #include "orders_config.h"
 
@@ -37,6 +36,8 @@ class OrdersPlugin final : public Plugin {
     verifiedEmailRequired_ = verifiedEmailRequired(config_, ctx.environment());
     book_ = std::make_shared<OrderBook>(config_, ctx.clock(), ctx.events(), ctx.audit());
     ctx.services().provide<OrderService>(book_);
+    ctx.services().provide<OrderHistoryImport>(
+        std::make_shared<OrderHistoryImportImpl>(ctx.events(), config_.numberPrefix));
     coupons_ = std::make_shared<CouponBook>(ctx.clock(), ctx.audit());
     ctx.services().provide<cart::CouponEvaluator>(coupons_);
     api_ = std::make_unique<OrdersApi>(ctx, *book_);
@@ -44,7 +45,6 @@ class OrdersPlugin final : public Plugin {
     couponsApi_ = std::make_unique<CouponsApi>(ctx, *coupons_);
     couponsApi_->registerRoutes(ctx.routes());
     Database& db = ctx.db();
-    addOrderSeedCommand(ctx.commands(), db, ctx.events(), ctx.clock(), config_, seedSources_);
     // A lapsed hold expires its pending order (at least once; expireHeld is
     // idempotent: an order no longer pending is left alone).
     ctx.events().subscribe("inventory.reservation_expired", "expire-orders", [this, &db](const Event& e) {
@@ -60,7 +60,6 @@ class OrdersPlugin final : public Plugin {
 
   void validate(Context& ctx) override {
     book_->use(ctx.services().get<cart::CartService>(), ctx.services().get<inventory::StockService>(), *coupons_);
-    seedSources_ = {ctx.services().find<catalog::VariantDirectory>(), ctx.services().find<auth::UserDirectory>()};
     if (verifiedEmailRequired_) {
       // Only requests use it, and they end before the services are dropped.
       const auto users = ctx.services().find<auth::UserDirectory>();
@@ -81,7 +80,6 @@ class OrdersPlugin final : public Plugin {
   std::unique_ptr<OrdersApi> api_;
   std::shared_ptr<CouponBook> coupons_;
   std::unique_ptr<CouponsApi> couponsApi_;
-  SeedSources seedSources_;
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
-// The catalogue's commands through the real binary, on SQLite and
-// PostgreSQL: `agape seed demo` and `agape seed bench --products N`.
+// The demo plugin's commands through the real binary, on SQLite and
+// PostgreSQL: `agape seed demo` and `agape seed bench --products N`; and
+// the plugin refused outside development.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -17,14 +18,15 @@ namespace {
 
 using Json = nlohmann::json;
 
-class CatalogSeed : public BackendTest {
+class DemoSeed : public BackendTest {
  protected:
   void SetUp() override {
     BackendTest::SetUp();
     if (IsSkipped()) return;
     const std::string url = databaseUrl();
     const std::string plugin = std::string("{id: catalog, migrations: ") + AGAPE_SOURCE_DIR + "/migrations/catalog}";
-    cfg_ = dir_.write("agape.yaml", testConfig(dir_, port_, {plugin}, "catalog:\n  seedDemo: false\n", url));
+    // The commands only: no demo catalogue on start.
+    cfg_ = dir_.write("agape.yaml", testConfig(dir_, port_, {plugin, "demo"}, "demo:\n  catalogue: false\n", url));
   }
 
   CommandResult agape(std::vector<std::string> args) {
@@ -49,7 +51,7 @@ class CatalogSeed : public BackendTest {
   std::string cfg_;
 };
 
-TEST_P(CatalogSeed, DemoLoadsOnceIntoAnEmptyCatalogue) {
+TEST_P(DemoSeed, DemoLoadsOnceIntoAnEmptyCatalogue) {
   auto first = agape({"seed", "demo"});
   ASSERT_EQ(first.exitCode, 0) << first.output;
   EXPECT_NE(first.output.find("loaded 18 categories, 203 products and"), std::string::npos) << first.output;
@@ -62,7 +64,7 @@ TEST_P(CatalogSeed, DemoLoadsOnceIntoAnEmptyCatalogue) {
   EXPECT_EQ(getJson("/v1/products?limit=1")["meta"]["total"], 203);
 }
 
-TEST_P(CatalogSeed, BenchGeneratesADeterministicCatalogue) {
+TEST_P(DemoSeed, BenchGeneratesADeterministicCatalogue) {
   auto r = agape({"seed", "bench", "--products", "2000"});
   ASSERT_EQ(r.exitCode, 0) << r.output;
   EXPECT_NE(r.output.find("loaded 12 categories, 2000 products and 6000 variants"), std::string::npos) << r.output;
@@ -75,7 +77,7 @@ TEST_P(CatalogSeed, BenchGeneratesADeterministicCatalogue) {
   EXPECT_EQ(first["data"][0]["name"], "Abuja Black Kaftan 1625");
 }
 
-TEST_P(CatalogSeed, UsageErrorsExitWithTwo) {
+TEST_P(DemoSeed, UsageErrorsExitWithTwo) {
   EXPECT_EQ(agape({"seed", "bench"}).exitCode, 2);
   EXPECT_EQ(agape({"seed", "bench", "--products", "0"}).exitCode, 2);
   EXPECT_EQ(agape({"seed", "bench", "--products", "12x"}).exitCode, 2);
@@ -85,7 +87,19 @@ TEST_P(CatalogSeed, UsageErrorsExitWithTwo) {
   EXPECT_NE(help.output.find("Usage: agape seed bench --products N"), std::string::npos) << help.output;
 }
 
-AGAPE_BACKENDS(CatalogSeed);
+TEST_P(DemoSeed, RefusedOutsideDevelopment) {
+  // What production needs otherwise: a database and a sealing key it did not make itself.
+  ASSERT_EQ(agape({"migrate", "up"}).exitCode, 0);
+  ASSERT_EQ(agape({"secrets", "rotate"}).exitCode, 0);
+  auto r = agape({"seed", "demo", "--set", "environment=production"});
+  EXPECT_EQ(r.exitCode, 2) << r.output;  // a configuration error, not a plugin failure
+  EXPECT_NE(r.output.find("plugins.enabled: the demo plugin (demo catalogue, stock and seed commands) is for "
+                          "development only"),
+            std::string::npos)
+      << r.output;
+}
+
+AGAPE_BACKENDS(DemoSeed);
 
 }  // namespace
 }  // namespace agape::test

@@ -6,9 +6,9 @@
 #include <agape/json.h>
 #include <agape/media/media_library.h>
 
-#include "demo_seed.h"
+#include "demo_catalogue.h"
 
-namespace agape::catalog {
+namespace agape::demo {
 namespace {
 
 std::string lower(std::string s) {
@@ -18,13 +18,13 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-int dressDemoProducts(Database& db, media::MediaLibrary& media) {
+int dressDemoProducts(Database& db, const catalog::CatalogImport& catalog, media::MediaLibrary& media) {
   std::set<std::string> bare;
   db.read([&](Tx& tx) {
-    for (const auto& r : tx.query("SELECT id FROM catalog_products WHERE images = '[]'")) bare.insert(r.text("id"));
+    for (auto& id : catalog.productsWithoutImages(tx)) bare.insert(std::move(id));
   });
   int dressed = 0;
-  for (const DemoLook& look : demoLooks()) {
+  for (const DemoLook& look : demoLooks(catalog)) {
     if (!bare.count(look.productId)) continue;
     const media::MediaItem picture = media.demoPicture(
         {"stripes-" + lower(look.colourA) + "-" + lower(look.colourB), demoColourRgb(look.colourA),
@@ -38,16 +38,14 @@ int dressDemoProducts(Database& db, media::MediaLibrary& media) {
                                       {"height", picture.height}}});
     db.run([&](Tx& tx) {
       // Only while it still has none: an image set meanwhile wins.
-      if (tx.exec("UPDATE catalog_products SET images = :images, version = version + 1 WHERE id = :id AND images = '[]'",
-                  {{"images", images.dump()}, {"id", look.productId}}) == 0)
-        return;
+      if (!catalog.setImagesIfNone(tx, look.productId, images.dump())) return;
       media.setUsage(tx, "product:" + look.productId, {picture.id});
       ++dressed;
     });
   }
   if (dressed > 0)
-    db.run([](Tx& tx) { tx.exec("UPDATE catalog_cache_version SET version = version + 1 WHERE id = 1"); });
+    db.run([&](Tx& tx) { catalog.bumpCacheVersion(tx); });
   return dressed;
 }
 
-}  // namespace agape::catalog
+}  // namespace agape::demo

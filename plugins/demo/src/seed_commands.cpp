@@ -9,10 +9,10 @@
 #include <stdexcept>
 #include <string>
 
-#include "bench_seed.h"
-#include "demo_seed.h"
+#include "bench_catalogue.h"
+#include "demo_catalogue.h"
 
-namespace agape::catalog {
+namespace agape::demo {
 namespace {
 
 constexpr const char* kSeedDemoHelp =
@@ -31,38 +31,29 @@ void report(const CommandIo& io, const SeedResult& r, std::chrono::steady_clock:
          << " variants in " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n";
 }
 
-// PostgreSQL plans from table statistics, which autovacuum refreshes only
-// a while after a bulk load; until then a fresh catalogue is planned as if
-// empty. (SQLite plans from its indexes alone.)
-void refreshStatistics(Database& db) {
-  if (db.dialect() != Dialect::Postgres) return;
-  db.run([](Tx& tx) {
-    tx.exec("ANALYZE catalog_categories, catalog_products, catalog_variants, catalog_search_index");
-  });
-}
-
 }  // namespace
 
-void addSeedCommands(Commands& commands, Database& db, const std::shared_ptr<media::MediaLibrary>& media) {
-  commands.add("seed demo", kSeedDemoHelp, [&db, &media](const CommandIo& io) {
+void addSeedCommands(Commands& commands, Database& db, const SeedServices& services) {
+  commands.add("seed demo", kSeedDemoHelp, [&db, &services](const CommandIo& io) {
     if (!io.args.empty()) {
       io.err << "agape: unexpected argument " << io.args.front() << "\n\n" << kSeedDemoHelp;
       return 2;
     }
     const auto t0 = std::chrono::steady_clock::now();
-    const SeedResult r = db.run([](Tx& tx) { return seedDemoCatalogue(tx); });
-    const int dressed = media ? dressDemoProducts(db, *media) : 0;
+    const catalog::CatalogImport& catalog = *services.catalog;
+    const SeedResult r = db.run([&](Tx& tx) { return seedDemoCatalogue(tx, catalog); });
+    const int dressed = services.media ? dressDemoProducts(db, catalog, *services.media) : 0;
     if (dressed > 0) io.out << "gave " << dressed << " demo products pictures\n";
     if (r.products == 0) {
       io.out << "the catalogue already has products; nothing loaded\n";
       return 0;
     }
-    refreshStatistics(db);
+    catalog.refreshStatistics(db);
     report(io, r, std::chrono::steady_clock::now() - t0);
     return 0;
   });
 
-  commands.add("seed bench", kSeedBenchHelp, [&db](const CommandIo& io) {
+  commands.add("seed bench", kSeedBenchHelp, [&db, &services](const CommandIo& io) {
     int products = 0;
     for (std::size_t i = 0; i < io.args.size(); ++i) {
       if (io.args[i] == "--products" && i + 1 < io.args.size()) {
@@ -88,8 +79,9 @@ void addSeedCommands(Commands& commands, Database& db, const std::shared_ptr<med
     }
     const auto t0 = std::chrono::steady_clock::now();
     try {
-      const SeedResult r = db.run([&](Tx& tx) { return seedBenchCatalogue(tx, products); });
-      refreshStatistics(db);
+      const catalog::CatalogImport& catalog = *services.catalog;
+      const SeedResult r = db.run([&](Tx& tx) { return seedBenchCatalogue(tx, catalog, products); });
+      catalog.refreshStatistics(db);
       report(io, r, std::chrono::steady_clock::now() - t0);
     } catch (const std::runtime_error& e) {
       if (dynamic_cast<const DbError*>(&e)) throw;  // the kernel reports database failures
@@ -100,4 +92,4 @@ void addSeedCommands(Commands& commands, Database& db, const std::shared_ptr<med
   });
 }
 
-}  // namespace agape::catalog
+}  // namespace agape::demo

@@ -4,9 +4,10 @@
 #include <string>
 #include <vector>
 
+#include <agape/catalog/catalog_import.h>
 #include <agape/db.h>
 
-namespace agape::catalog {
+namespace agape::demo {
 
 struct SeedResult {
   int categories = 0;
@@ -14,17 +15,17 @@ struct SeedResult {
   int variants = 0;
 };
 
-// Loads the demo catalogue when the products table is empty; returns what it
-// inserted (all zero when there was already data). Its products have no
+// Loads the demo catalogue when the catalogue has no products; returns what
+// it inserted (all zero when there was already data). Its products have no
 // pictures yet: dressDemoProducts gives them some.
-SeedResult seedDemoCatalogue(Tx& tx);
+SeedResult seedDemoCatalogue(Tx& tx, const catalog::CatalogImport& catalog);
 
 // A demo product and its two colours, for its picture.
 struct DemoLook {
   std::string productId, name, colourA, colourB;
 };
-std::vector<DemoLook> demoLooks();
+std::vector<DemoLook> demoLooks(const catalog::CatalogImport& catalog);
 // The colour a demo colour name stands for (0xRRGGBB).
 unsigned demoColourRgb(const std::string& name);
 
-}  // namespace agape::catalog
+}  // namespace agape::demo

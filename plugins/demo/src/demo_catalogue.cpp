@@ -1,16 +1,13 @@
-#include "demo_seed.h"
+#include "demo_catalogue.h"
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include <agape/json.h>
-
-#include "search_index.h"
-#include "text_util.h"
-
-namespace agape::catalog {
+namespace agape::demo {
 namespace {
 
 // 2026-01-01T00:00:00Z; products are an hour apart so "newest" is stable.
@@ -66,7 +63,7 @@ struct DemoProduct {
 };
 
 template <class Visit>
-void forEachDemoProduct(Visit visit) {
+void forEachDemoProduct(const catalog::CatalogImport& catalog, Visit visit) {
   int productIndex = 0;
   for (std::size_t leafIndex = 0; leafIndex < kLeaves.size(); ++leafIndex) {
     const Leaf& leaf = kLeaves[leafIndex];
@@ -77,8 +74,8 @@ void forEachDemoProduct(Visit visit) {
                     kColours[(i * 5 + leafIndex + 3) % kColours.size()],
                     kBaseMs + static_cast<long long>(productIndex) * 3'600'000};
       p.name = p.style + " " + p.noun + (i >= static_cast<int>(kStyles.size()) ? " II" : "");
-      p.slug = slugify(p.name + " " + leaf.skuPrefix + " " + std::to_string(i + 1));
-      p.id = fixedId(p.created, 0x20000 + static_cast<std::uint64_t>(productIndex));
+      p.slug = catalog.slugOf(p.name + " " + leaf.skuPrefix + " " + std::to_string(i + 1));
+      p.id = catalog.fixedId(p.created, 0x20000 + static_cast<std::uint64_t>(productIndex));
       visit(p);
     }
   }
@@ -96,26 +93,24 @@ unsigned demoColourRgb(const std::string& name) {
   return 0x808080;
 }
 
-std::vector<DemoLook> demoLooks() {
+std::vector<DemoLook> demoLooks(const catalog::CatalogImport& catalog) {
   std::vector<DemoLook> out;
-  forEachDemoProduct([&](const DemoProduct& p) { out.push_back({p.id, p.name, p.colourA, p.colourB}); });
+  forEachDemoProduct(catalog, [&](const DemoProduct& p) { out.push_back({p.id, p.name, p.colourA, p.colourB}); });
   return out;
 }
 
-SeedResult seedDemoCatalogue(Tx& tx) {
+SeedResult seedDemoCatalogue(Tx& tx, const catalog::CatalogImport& catalog) {
   SeedResult out;
-  if (tx.one("SELECT 1 AS x FROM catalog_products LIMIT 1")) return out;
+  if (catalog.hasProducts(tx)) return out;
   long long n = 0;
-  auto insertCategory = [&](const std::string& slug, const std::string& name, const Value& parent) {
-    const std::string id = fixedId(kBaseMs, 0x10000 + static_cast<std::uint64_t>(++n));
-    tx.exec("INSERT INTO catalog_categories (id, slug, name, parent_id, created_at, updated_at) "
-            "VALUES (:id, :slug, :name, :parent, :created, :created)",
-            {{"id", id}, {"slug", slug}, {"name", name}, {"parent", parent}, {"created", kBaseMs}});
+  auto insertCategory = [&](const std::string& slug, const std::string& name, std::optional<std::string> parent) {
+    const std::string id = catalog.fixedId(kBaseMs, 0x10000 + static_cast<std::uint64_t>(++n));
+    catalog.addCategory(tx, {id, slug, name, std::move(parent), kBaseMs});
     ++out.categories;
     return id;
   };
   std::vector<std::pair<std::string, std::string>> rootIds;  // slug -> id
-  for (const auto& [slug, name] : kRoots) rootIds.emplace_back(slug, insertCategory(slug, name, nullptr));
+  for (const auto& [slug, name] : kRoots) rootIds.emplace_back(slug, insertCategory(slug, name, std::nullopt));
   auto rootId = [&](const char* slug) {
     for (const auto& [s, id] : rootIds)
       if (s == slug) return id;
@@ -124,24 +119,18 @@ SeedResult seedDemoCatalogue(Tx& tx) {
 
   std::vector<std::string> categoryIds;
   for (const Leaf& leaf : kLeaves) categoryIds.push_back(insertCategory(leaf.slug, leaf.name, rootId(leaf.parent)));
-  forEachDemoProduct([&](const DemoProduct& p) {
+  std::vector<catalog::ImportedProduct> products;
+  forEachDemoProduct(catalog, [&](const DemoProduct& p) {
     const Leaf& leaf = kLeaves[p.leafIndex];
     const std::size_t leafIndex = p.leafIndex;
     const int i = p.i, productIndex = p.index;
-    const std::string &id = p.id, &name = p.name, &slug = p.slug, &colourA = p.colourA, &colourB = p.colourB;
-    const std::string& categoryId = categoryIds[leafIndex];
-    const long long created = p.created;
+    const std::string &colourA = p.colourA, &colourB = p.colourB;
     const long long price = leaf.basePrice + static_cast<long long>((i * 7 + leafIndex * 3) % 10) * 150000;
-    const std::string description = "A " + colourA + " and " + colourB + " " + p.noun + " in " + p.style +
-                                    " style, made in Nigeria. " + leaf.name + " for weddings, owambe and every day.";
     // Pictures come from the media library when it is there (dressDemoProducts).
-    const Json images = Json::array();
-    tx.exec("INSERT INTO catalog_products (id, name, slug, description, category_id, price, status, images, version, "
-            "created_at, updated_at) VALUES (:id, :name, :slug, :description, :category, :price, 'active', :images, 1, "
-            ":created, :created)",
-            {{"id", id}, {"name", name}, {"slug", slug}, {"description", description},
-             {"category", categoryId}, {"price", price}, {"images", images.dump()}, {"created", created}});
-    ++out.products;
+    catalog::ImportedProduct product{p.id, p.name, p.slug,
+                                     "A " + colourA + " and " + colourB + " " + p.noun + " in " + p.style +
+                                         " style, made in Nigeria. " + leaf.name + " for weddings, owambe and every day.",
+                                     categoryIds[leafIndex], price, "[]", p.created, {}};
     // Three consecutive sizes (fewer when the range is smaller) in two colours.
     int position = 0;
     const std::size_t sizeCount = std::min<std::size_t>(3, leaf.sizes.size());
@@ -151,25 +140,25 @@ SeedResult seedDemoCatalogue(Tx& tx) {
       for (std::size_t s = 0; s < sizeCount; ++s) {
         const std::string size = leaf.sizes[(i + s) % leaf.sizes.size()];
         const std::string sku = std::string(leaf.skuPrefix) + "-" + std::to_string(1000 + productIndex) + "-" +
-                                slugify(size) + "-" + colour.substr(0, 3);
+                                catalog.slugOf(size) + "-" + colour.substr(0, 3);
         std::string upper;
         for (char c : sku) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         // The largest sizes cost more; others use the product price.
-        const Value override = (size == "XXL" || size == "45") ? Value(price + price / 10) : Value(nullptr);
-        tx.exec("INSERT INTO catalog_variants (id, product_id, sku, size, color, price, status, position) "
-                "VALUES (:id, :product, :sku, :size, :color, :price, 'active', :position)",
-                {{"id", fixedId(created, 0x30000 + static_cast<std::uint64_t>(productIndex * 16 + position))},
-                 {"product", id}, {"sku", upper}, {"size", size}, {"color", colour}, {"price", override},
-                 {"position", position}});
+        const std::optional<std::int64_t> override =
+            (size == "XXL" || size == "45") ? std::optional<std::int64_t>(price + price / 10) : std::nullopt;
+        product.variants.push_back(
+            {catalog.fixedId(p.created, 0x30000 + static_cast<std::uint64_t>(productIndex * 16 + position)), upper,
+             size, colour, override, position});
         ++position;
         ++out.variants;
       }
     }
+    products.push_back(std::move(product));
+    ++out.products;
   });
-  reindexAll(tx);
-  refreshAllPrices(tx);
-  tx.exec("UPDATE catalog_cache_version SET version = version + 1 WHERE id = 1");
+  catalog.addProducts(tx, products);
+  catalog.finish(tx);
   return out;
 }
 
-}  // namespace agape::catalog
+}  // namespace agape::demo

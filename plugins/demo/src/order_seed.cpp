@@ -5,8 +5,8 @@
 #include <agape/clock.h>
 #include <agape/crypto.h>
 #include <agape/db.h>
-#include <agape/events.h>
 #include <agape/json.h>
+#include <agape/orders/order_history_import.h>
 
 #include <algorithm>
 #include <chrono>
@@ -16,10 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "order_book.h"
-#include "orders_config.h"
-
-namespace agape::orders {
+namespace agape::demo {
 namespace {
 
 constexpr const char* kSeedOrdersHelp =
@@ -69,15 +66,7 @@ int stepsTo(const std::string& s) {
   return 5;  // refunded after delivery
 }
 
-// The i-th seeded order's number: its index in base 32 as the tail.
-std::string numberOf(const std::string& prefix, long long createdMs, int index) {
-  std::string tail(6, '0');
-  for (int i = 5, n = index; i >= 0; --i, n /= 32) tail[i] = kCrockford[n % 32];
-  return orderNumber(prefix, createdMs, tail);
-}
-
-int seedOrders(Database& db, Events& events, const Clock& clock, const OrdersConfig& config,
-               const SeedSources& sources, const CommandIo& io) {
+int seedOrders(Database& db, const Clock& clock, const OrderSeedSources& sources, const CommandIo& io) {
   int orders = 0, customers = 0;
   for (std::size_t i = 0; i < io.args.size(); ++i) {
     const std::string& a = io.args[i];
@@ -96,7 +85,12 @@ int seedOrders(Database& db, Events& events, const Clock& clock, const OrdersCon
   if (customers == 0) customers = std::max(1, orders / 5);
   const auto t0 = std::chrono::steady_clock::now();
 
-  if (db.run([](Tx& tx) { return tx.one("SELECT id FROM orders_orders LIMIT 1").has_value(); })) {
+  if (!sources.orders) {
+    io.err << "agape: seed orders needs the orders plugin\n";
+    return 1;
+  }
+  const orders::OrderHistoryImport& book = *sources.orders;
+  if (db.run([&](Tx& tx) { return book.hasOrders(tx); })) {
     io.err << "agape: there are orders already; seed orders only fills an empty order book\n";
     return 1;
   }
@@ -151,6 +145,7 @@ int seedOrders(Database& db, Events& events, const Clock& clock, const OrdersCon
       // A retried transaction draws the same numbers again.
       std::mt19937_64 r = random;
       long long batchLines = 0;
+      std::vector<orders::ImportedOrder> batch;
       for (int i = from; i < std::min(orders, from + kBatch); ++i) {
         const long long created = start + step * i + static_cast<long long>(r() % step);
         const double ageDays = static_cast<double>(now - created) / kDayMs;
@@ -162,53 +157,44 @@ int seedOrders(Database& db, Events& events, const Clock& clock, const OrdersCon
           const auto* v = &variants[r() % variants.size()];
           if (std::find(picked.begin(), picked.end(), v) == picked.end()) picked.push_back(v);
         }
-        std::vector<std::int64_t> quantities;
+        orders::ImportedOrder order;
         std::int64_t subtotal = 0;
         for (const auto* v : picked) {
           const unsigned q = static_cast<unsigned>(r() % 10);
-          quantities.push_back(q == 0 ? 3 : q < 3 ? 2 : 1);
-          subtotal += quantities.back() * v->price;
+          const std::int64_t quantity = q == 0 ? 3 : q < 3 ? 2 : 1;
+          order.lines.push_back({v->id, v->productId, v->sku, v->productName, v->size, v->color, quantity, v->price});
+          subtotal += quantity * v->price;
         }
         const std::int64_t shipping = subtotal >= kFreeShippingFrom ? 0 : kShipping;
         const std::int64_t total = subtotal + shipping;
         // One in forty delivered orders had part of it refunded (a returned item).
         const bool partial = status == "delivered" && r() % 40 == 0;
-        const std::int64_t refunded = status == "refunded" ? total : partial ? total / 4 : 0;
-        const std::optional<std::string> refundStatus =
-            status == "refunded" ? std::optional<std::string>("refunded")
-                                 : partial ? std::optional<std::string>("partial") : std::nullopt;
-        const std::string id = uuidV7(created);
-        const long long updated = std::min(now, created + stepsTo(status) * kDayMs / 2);
-        tx.exec("INSERT INTO orders_orders (id, number, user_id, status, currency, subtotal, discount, shipping, tax, "
-                "total, tax_inclusive, shipping_method, shipping_address, coupon_code, reservation_expires_at, "
-                "tracking_number, version, created_at, updated_at, refund_status, refunded_amount) VALUES (:id, "
-                ":number, :user, :status, :currency, :subtotal, 0, :shipping, 0, :total, 1, 'standard', :address, "
-                "NULL, :expires, NULL, :version, :created, :updated, :refundStatus, :refunded)",
-                {{"id", id}, {"number", numberOf(config.numberPrefix, created, i)}, {"user", buyer},
-                 {"status", status}, {"currency", kCurrency}, {"subtotal", subtotal}, {"shipping", shipping},
-                 {"total", total}, {"address", address}, {"expires", created + 15 * 60'000},
-                 {"version", static_cast<long long>(1 + stepsTo(status))}, {"created", created},
-                 {"updated", updated}, {"refundStatus", refundStatus}, {"refunded", refunded}});
-        for (std::size_t l = 0; l < picked.size(); ++l) {
-          const auto* v = picked[l];
-          tx.exec("INSERT INTO orders_items (order_id, line, variant_id, product_id, sku, product_name, size, color, "
-                  "quantity, unit_price, line_total) VALUES (:order, :line, :variant, :product, :sku, :name, :size, "
-                  ":color, :q, :price, :total)",
-                  {{"order", id}, {"line", static_cast<long long>(l + 1)}, {"variant", v->id},
-                   {"product", v->productId}, {"sku", v->sku}, {"name", v->productName}, {"size", v->size},
-                   {"color", v->color}, {"q", quantities[l]}, {"price", v->price},
-                   {"total", quantities[l] * v->price}});
-        }
+        order.id = uuidV7(created);
+        order.sequence = i;
+        order.userId = buyer;
+        order.status = status;
+        order.currency = kCurrency;
+        order.subtotal = subtotal;
+        order.shipping = shipping;
+        order.total = total;
+        order.shippingAddressJson = address;
+        order.version = 1 + stepsTo(status);
+        order.createdAtMs = created;
+        order.updatedAtMs = std::min(now, created + stepsTo(status) * kDayMs / 2);
+        order.reservationExpiresAtMs = created + 15 * 60'000;
+        order.refundedAmount = status == "refunded" ? total : partial ? total / 4 : 0;
+        order.refundStatus = status == "refunded" ? std::optional<std::string>("refunded")
+                             : partial            ? std::optional<std::string>("partial")
+                                                  : std::nullopt;
         batchLines += static_cast<long long>(picked.size());
+        batch.push_back(std::move(order));
       }
+      book.add(tx, batch);
       random = r;
       lines += batchLines;
     });
   }
-  db.run([&](Tx& tx) {
-    events.publish("orders.seeded", Json{{"orders", orders}, {"fromMs", start}, {"toMs", now}}.dump(), tx);
-  });
-  if (db.dialect() == Dialect::Postgres) db.run([](Tx& tx) { tx.exec("ANALYZE orders_orders, orders_items"); });
+  book.finish(db, orders, start, now);
   io.out << "placed " << orders << " orders (" << lines << " lines) for " << buyers.size() << " customers in "
          << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count()
          << " ms\n";
@@ -217,11 +203,8 @@ int seedOrders(Database& db, Events& events, const Clock& clock, const OrdersCon
 
 }  // namespace
 
-void addOrderSeedCommand(Commands& commands, Database& db, Events& events, const Clock& clock,
-                         const OrdersConfig& config, const SeedSources& sources) {
-  commands.add("seed orders", kSeedOrdersHelp, [&](const CommandIo& io) {
-    return seedOrders(db, events, clock, config, sources, io);
-  });
+void addOrderSeedCommand(Commands& commands, Database& db, const Clock& clock, const OrderSeedSources& sources) {
+  commands.add("seed orders", kSeedOrdersHelp, [&](const CommandIo& io) { return seedOrders(db, clock, sources, io); });
 }
 
-}  // namespace agape::orders
+}  // namespace agape::demo

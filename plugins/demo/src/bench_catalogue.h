@@ -3,13 +3,14 @@
 // three variants each, spread over the demo category tree, with names and
 // descriptions drawn from fixed word lists (so searches such as "dress" hit
 // a predictable share).
+#include <agape/catalog/catalog_import.h>
 #include <agape/db.h>
 
-#include "demo_seed.h"
+#include "demo_catalogue.h"
 
-namespace agape::catalog {
+namespace agape::demo {
 
 // Refuses (std::runtime_error) when the catalogue already has products.
-SeedResult seedBenchCatalogue(Tx& tx, int products);
+SeedResult seedBenchCatalogue(Tx& tx, const catalog::CatalogImport& catalog, int products);
 
-}  // namespace agape::catalog
+}  // namespace agape::demo

@@ -9,7 +9,6 @@
 namespace agape {
 class Clock;
 class Database;
-class Events;
 }  // namespace agape
 
 namespace agape::catalog {
@@ -18,18 +17,19 @@ class VariantDirectory;
 namespace agape::auth {
 class UserDirectory;
 }
-
 namespace agape::orders {
+class OrderHistoryImport;
+}
 
-struct OrdersConfig;
+namespace agape::demo {
 
 // The services are read when the command runs (they are found at validate).
-struct SeedSources {
+struct OrderSeedSources {
+  std::shared_ptr<orders::OrderHistoryImport> orders;  // null without the orders plugin
   std::shared_ptr<catalog::VariantDirectory> variants;
   std::shared_ptr<auth::UserDirectory> users;  // null without the auth plugin
 };
 
-void addOrderSeedCommand(Commands& commands, Database& db, Events& events, const Clock& clock,
-                         const OrdersConfig& config, const SeedSources& sources);
+void addOrderSeedCommand(Commands& commands, Database& db, const Clock& clock, const OrderSeedSources& sources);
 
-}  // namespace agape::orders
+}  // namespace agape::demo
