@@ -32,8 +32,9 @@ class CatalogPlugin final : public Plugin {
     api_->registerRoutes(ctx.routes());
     addSeedCommands(ctx.commands(), ctx.db(), media_);
     ctx.services().provide<VariantDirectory>(std::make_shared<CatalogVariantDirectory>());
-    ctx.events().subscribe("inventory.level_changed", "availability",
-                           [api = api_.get()](const Event& e) { api->applyLevelChanged(e); });
+    ctx.events().subscribe<inventory::InventoryLevelChanged>(
+        "availability",
+        [api = api_.get()](const inventory::InventoryLevelChanged& level, const Event&) { api->applyLevelChanged(level); });
   }
 
   void validate(Context& ctx) override {

@@ -10,9 +10,11 @@
 #include <string_view>
 #include <vector>
 
+#include "agape/orders/events.h"
+
 namespace agape::orders {
 
-enum class Status { Pending, Paid, Processing, Shipped, Delivered, Cancelled, Expired, Refunded };
+using Status = OrderStatus;
 
 const char* statusName(Status s) noexcept;
 std::optional<Status> parseStatus(std::string_view name) noexcept;

@@ -33,14 +33,6 @@ Schema<Address> makeAddressSchema(bool stored) {
 
 }  // namespace
 
-const Names<Status>& orderStatusNames() {
-  static const Names<Status> names{{Status::Pending, "pending"},     {Status::Paid, "paid"},
-                                   {Status::Processing, "processing"}, {Status::Shipped, "shipped"},
-                                   {Status::Delivered, "delivered"}, {Status::Cancelled, "cancelled"},
-                                   {Status::Expired, "expired"},     {Status::Refunded, "refunded"}};
-  return names;
-}
-
 const Names<RefundStatus>& refundStatusNames() {
   static const Names<RefundStatus> names{{RefundStatus::Pending, "pending"},
                                          {RefundStatus::Partial, "partial"},

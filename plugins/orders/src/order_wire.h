@@ -82,7 +82,6 @@ struct OrderStats {
   std::vector<PeriodPoint> series;
 };
 
-const Names<Status>& orderStatusNames();
 const Names<RefundStatus>& refundStatusNames();
 const Names<Period>& periodNames();
 // The address as a customer gives it (every rule checked); `stored`: as the
