@@ -236,7 +236,8 @@ TEST_P(EventsTest, AnEventSwitchHandlesItsTopicsAndAcknowledgesTheRest) {
   std::vector<std::string> seen;
   mail.subscribe("parcel.*", "tracker",
                  EventSwitch()
-                     .on<ParcelShipped>([&](const ParcelShipped& e, const Event&) { seen.push_back("shipped " + e.parcelId); })
+                     .on<ParcelShipped>(
+                         [&](const ParcelShipped& e, const Event&) { seen.push_back("shipped " + e.parcelId); })
                      .on<ParcelLost>([&](const ParcelLost& e, const Event&) { seen.push_back("lost " + e.parcelId); }),
                  {});
   runner.freeze();

@@ -33,8 +33,9 @@ class CatalogPlugin final : public Plugin {
     addSeedCommands(ctx.commands(), ctx.db(), media_);
     ctx.services().provide<VariantDirectory>(std::make_shared<CatalogVariantDirectory>());
     ctx.events().subscribe<inventory::InventoryLevelChanged>(
-        "availability",
-        [api = api_.get()](const inventory::InventoryLevelChanged& level, const Event&) { api->applyLevelChanged(level); });
+        "availability", [api = api_.get()](const inventory::InventoryLevelChanged& level, const Event&) {
+          api->applyLevelChanged(level);
+        });
   }
 
   void validate(Context& ctx) override {

@@ -14,7 +14,9 @@ CategoryView render(Tx& tx, const std::string& id) {
   return {r->text("id"), r->text("name"), r->optText("parent_id"), r->text("slug")};
 }
 
-CategoryShown shown(const CategoryView& c) { return {.id = c.id, .slug = c.slug, .name = c.name, .parentId = c.parentId}; }
+CategoryShown shown(const CategoryView& c) {
+  return {.id = c.id, .slug = c.slug, .name = c.name, .parentId = c.parentId};
+}
 
 // As audit entries show a category.
 Json jsonOf(const CategoryView& c) {

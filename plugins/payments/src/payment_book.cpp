@@ -180,7 +180,8 @@ Applied PaymentBook::apply(Tx& tx, const Charge& charge) {
     setStatus(tx, id, "amount_mismatch", &charge);
     const PaymentAmountMismatch event{{outcome, charge.amount, charge.currency}};
     events_.publish(tx, event);
-    audit_.record("system", "payment.amount_mismatch", "payment", id, PaymentAmountMismatch::schema().encode(event), tx);
+    audit_.record("system", "payment.amount_mismatch", "payment", id, PaymentAmountMismatch::schema().encode(event),
+                  tx);
     return Applied::AmountMismatch;
   }
   const auto paid = orders_->markPaid(tx, row->text("order_id"), charge.reference, "payments");

@@ -20,10 +20,10 @@
 //   events.subscribe<OrderPaid>("receipts", [](const OrderPaid& paid, const Event& meta) { ... });
 //
 // A payload a subscriber cannot decode (not JSON, a required field missing
-// or of the wrong type) is dead-lettered at once with the reason: retrying
-// cannot change it. Fields the subscriber does not know are ignored, so a
-// publisher may add fields without a new version; `schemaVersion` goes up only for
-// a change that would break readers (a field removed, renamed or retyped).
+// or of the wrong type, another schemaVersion) is dead-lettered at once with
+// the reason: retrying cannot change it. Unknown fields are ignored, so a
+// publisher may add fields and keep its schemaVersion, raised only for a
+// change that would break readers (a field removed, renamed or retyped).
 
 #include <chrono>
 #include <concepts>
