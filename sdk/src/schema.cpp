@@ -103,7 +103,8 @@ void trimSpaces(std::string& s) {
 
 class Reader {
  public:
-  explicit Reader(Direction direction) : direction_(direction) {}
+  explicit Reader(Direction direction, UnknownFields unknown = UnknownFields::Refuse)
+      : direction_(direction), unknown_(unknown) {}
   std::vector<FieldError> errors;
 
   void object(const Shape& shape, const Json& j, void* out, const std::string& path) {
@@ -123,12 +124,13 @@ class Reader {
       value(*f.slot, f.rules, *it, f.member->of(out), at);
       for (std::size_t i = before; i < errors.size(); ++i) fieldFailed = fieldFailed || errors[i].field == at;
     }
-    for (const auto& item : j.items()) {
-      const std::string& key = item.key();
-      const bool known = std::any_of(shape.fields.begin(), shape.fields.end(),
-                                     [&](const Field& f) { return f.name == key; });
-      if (!known) fail(join(path, isCleanText(key) ? key : cleanText(key)), "unknown field");
-    }
+    if (unknown_ == UnknownFields::Refuse)
+      for (const auto& item : j.items()) {
+        const std::string& key = item.key();
+        const bool known = std::any_of(shape.fields.begin(), shape.fields.end(),
+                                       [&](const Field& f) { return f.name == key; });
+        if (!known) fail(join(path, isCleanText(key) ? key : cleanText(key)), "unknown field");
+      }
     if (fieldFailed) return;
     for (const auto& check : shape.checks) {
       std::vector<FieldError> found;
@@ -316,6 +318,7 @@ class Reader {
   }
 
   Direction direction_;
+  UnknownFields unknown_;
 };
 
 // --- encoding ---------------------------------------------------------------
@@ -507,9 +510,9 @@ Json parseBody(std::string_view text) {
 
 }  // namespace
 
-void decodeJson(const Shape& shape, std::string_view text, void* out) {
+void decodeJson(const Shape& shape, std::string_view text, void* out, UnknownFields unknown) {
   const Json body = parseBody(text);
-  Reader reader(Direction::Request);
+  Reader reader(Direction::Request, unknown);
   reader.object(shape, body, out, "");
   if (!reader.errors.empty()) throw Problem::validation(std::move(reader.errors));
 }

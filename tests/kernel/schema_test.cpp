@@ -120,6 +120,18 @@ TEST(SchemaTest, RequiredNullAndNulAreNamed) {
 
 // PostgreSQL stores no NUL, so none gets in through a document kept as it is
 // or through the keys of a map.
+TEST(SchemaTest, ALenientDecodeSkipsUnknownFieldsAtEveryDepthAndKeepsEveryOtherRule) {
+  const auto order = orderSchema().decodeLenient(
+      R"({"email":"ada@example.com","items":[{"variantId":"v1","quantity":2,"giftWrap":true}],"channel":"app"})");
+  EXPECT_EQ(order.email, "ada@example.com");
+  EXPECT_EQ(order.items[0].quantity, 2);
+  EXPECT_EQ(listed(errorsOf([] { orderSchema().decodeLenient(R"({"items":[{"quantity":9}],"channel":"app"})"); })),
+            "email: is required\nitems[0].variantId: is required\nitems[0].quantity: must be an integer between 1 and 5\n");
+  EXPECT_EQ(listed(errorsOf([] { orderSchema().decode(R"({"email":"ada@example.com","items":[],"channel":"app"})"); })),
+            "channel: unknown field\n")
+      << "a request still refuses them";
+}
+
 TEST(SchemaTest, NulIsRefusedInsideDocumentsAndMapKeys) {
   struct Doc {
     JsonText attributes;

@@ -1,6 +1,6 @@
 // Stands in for the inventory module in the catalogue tests: publishes
-// inventory.level_changed as the real one will.
-//   POST /v1/test/inventory  {"variantId": "...", "available": 3 | null, "version"?: 7, ...}  → 202
+// inventory.level_changed as the real one does.
+//   POST /v1/test/inventory  {"variantId": "...", "available": 3, "version"?: 7, ...}  → 202
 #include <optional>
 #include <string>
 
@@ -8,14 +8,15 @@
 #include <agape/contract.h>
 #include <agape/db.h>
 #include <agape/events.h>
+#include <agape/inventory/events.h>
 #include <agape/plugin.h>
 
 namespace {
 
-// The event's payload, as the inventory plugin writes it.
+// What the test gives; the rest of the level is made up.
 struct LevelChanged {
   std::string variantId;
-  std::optional<long long> available;  // null: inventory knows nothing of it
+  long long available = 0;
   std::optional<long long> version, onHand, reserved;
 };
 
@@ -31,8 +32,14 @@ class InventoryPlugin final : public agape::Plugin {
   void provision(agape::Context& ctx) override {
     ctx.routes().post("/v1/test/inventory", agape::Contract().body(kLevelChanged), {.successStatus = 202},
                       [&ctx](agape::Call<LevelChanged>& call) {
-                        const std::string payload = kLevelChanged.encode(call.body);
-                        ctx.db().run([&](agape::Tx& tx) { ctx.events().publish("inventory.level_changed", payload, tx); });
+                        const LevelChanged& in = call.body;
+                        const agape::inventory::InventoryLevelChanged event{
+                            .variantId = in.variantId,
+                            .available = in.available,
+                            .onHand = in.onHand.value_or(in.available),
+                            .reserved = in.reserved.value_or(0),
+                            .version = in.version.value_or(0)};
+                        ctx.db().run([&](agape::Tx& tx) { ctx.events().publish(tx, event); });
                       });
   }
 };

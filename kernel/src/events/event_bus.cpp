@@ -50,13 +50,14 @@ void EventBus::subscribe(const std::string& plugin, std::string topic, const std
                      e.occurredAt = fromMs(delivery.at("occurredAt").get<long long>());
                      e.requestId = delivery.value("requestId", "");
                      e.attempt = job.attempt;
+                     e.schemaVersion = delivery.value("schemaVersion", 1);
                      handler(e);
                    },
                    options);
   subscriptions_.push_back({std::move(topic), std::move(queue)});
 }
 
-std::string EventBus::publish(Tx& tx, std::string_view topic, std::string_view payloadJson) {
+std::string EventBus::publish(Tx& tx, std::string_view topic, std::string_view payloadJson, int schemaVersion) {
   if (!validTopic(topic))
     throw std::invalid_argument("publish: \"" + std::string(topic) +
                                 "\" is not a topic (lowercase dotted words such as \"order.paid\")");
@@ -75,6 +76,8 @@ std::string EventBus::publish(Tx& tx, std::string_view topic, std::string_view p
   if (targets.empty()) return id;
   nlohmann::json delivery = {{"id", id}, {"topic", topic}, {"payload", payloadJson}, {"occurredAt", now}};
   if (!requestId.empty()) delivery["requestId"] = requestId;
+  // Absent means 1, as in deliveries written before events had versions.
+  if (schemaVersion != 1) delivery["schemaVersion"] = schemaVersion;
   const std::string body = delivery.dump();
   JobOptions options;
   options.maxAttempts = kDeliveryAttempts;

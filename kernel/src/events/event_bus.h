@@ -26,7 +26,8 @@ class EventBus {
   // Provision only (the runner refuses queues after freeze).
   void subscribe(const std::string& plugin, std::string topic, const std::string& name, EventHandler handler,
                  QueueOptions options);
-  std::string publish(Tx& tx, std::string_view topic, std::string_view payloadJson);
+  // `schemaVersion` is the payload shape's, as declared by its event struct.
+  std::string publish(Tx& tx, std::string_view topic, std::string_view payloadJson, int schemaVersion = 1);
 
   // Whether `pattern` ("order.paid", "order.*", "*") covers `topic`.
   static bool matches(std::string_view pattern, std::string_view topic);
@@ -44,11 +45,14 @@ class EventBus {
 class PluginEvents final : public Events {
  public:
   PluginEvents(EventBus& bus, std::string pluginId) : bus_(bus), pluginId_(std::move(pluginId)) {}
-  std::string publish(std::string_view topic, std::string_view payloadJson, Tx& tx) override {
-    return bus_.publish(tx, topic, payloadJson);
-  }
+  using Events::subscribe;
   void subscribe(std::string topic, std::string name, EventHandler handler, QueueOptions options) override {
     bus_.subscribe(pluginId_, std::move(topic), name, std::move(handler), options);
+  }
+
+ protected:
+  std::string publishVersion(std::string_view topic, int schemaVersion, std::string_view payloadJson, Tx& tx) override {
+    return bus_.publish(tx, topic, payloadJson, schemaVersion);
   }
 
  private:

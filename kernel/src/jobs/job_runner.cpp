@@ -309,9 +309,14 @@ void JobRunner::execute(Queue& q, const ClaimedJob& claimed) {
     }
     Job job{id, q.name, claimed.payload, claimed.attempt, claimed.maxAttempts, fromMs(claimed.createdAtMs)};
     std::string error;
+    bool permanent = false;  // retrying cannot help: dead-lettered now
     const auto t0 = Steady::now();
     try {
       q.handler(job);
+    } catch (const PermanentJobFailure& e) {
+      error = e.what();
+      if (error.empty()) error = "permanent failure without a message";
+      permanent = true;
     } catch (const std::exception& e) {
       error = e.what();
       if (error.empty()) error = "exception without a message";
@@ -322,7 +327,7 @@ void JobRunner::execute(Queue& q, const ClaimedJob& claimed) {
     if (error.empty()) {
       recordSuccess(q, claimed);
       q.succeeded->inc();
-    } else if (claimed.attempt >= claimed.maxAttempts) {
+    } else if (permanent || claimed.attempt >= claimed.maxAttempts) {
       recordThroughOutage([&] { store_.failDead(claimed, workerId_, truncated(error)); });
       q.dead->inc();
       log_.error("job dead-lettered", {{"queue", q.name}, {"job", id}, {"attempts", std::to_string(claimed.attempt)},

@@ -22,6 +22,7 @@
 #include <agape/jobs.h>
 #include <agape/json.h>
 #include <agape/logger.h>
+#include <agape/orders/events.h>
 #include <agape/orders/order_service.h>
 #include <agape/plugin.h>
 #include <agape/services.h>
@@ -68,13 +69,24 @@ class AdminPlugin final : public Plugin {
 
     // Every change of an order (order.created, .paid, .refund_changed, ...):
     // its current state, read through the OrderService, goes into the model.
-    ctx.events().subscribe("order.*", "sales", [this, &db](const Event& e) {
-      const Json payload = Json::parse(e.payload, nullptr, false);
-      if (!orders_ || !payload.is_object() || !payload.contains("orderId") || !payload["orderId"].is_string()) return;
+    const auto refresh = [this, &db](const auto& event, const Event&) {
+      if (!orders_) return;
       db.run([&](Tx& tx) {
-        for (const auto& rec : orders_->records(tx, {payload["orderId"].get<std::string>()})) sales_->apply(tx, rec);
+        for (const auto& rec : orders_->records(tx, {event.orderId})) sales_->apply(tx, rec);
       });
-    });
+    };
+    using namespace orders;
+    ctx.events().subscribe("order.*", "sales",
+                           EventSwitch()
+                               .on<OrderCreated>(refresh)
+                               .on<OrderPaid>(refresh)
+                               .on<OrderProcessing>(refresh)
+                               .on<OrderShipped>(refresh)
+                               .on<OrderDelivered>(refresh)
+                               .on<OrderCancelled>(refresh)
+                               .on<OrderExpired>(refresh)
+                               .on<OrderRefunded>(refresh)
+                               .on<OrderRefundChanged>(refresh));
     // Seeded history comes without events: the model is built again.
     ctx.events().subscribe("orders.seeded", "sales-rebuild", [&ctx](const Event& e) {
       ctx.jobs().enqueue(kRebuildQueue, rebuildRequest(e.occurredAt));

@@ -48,30 +48,16 @@ TokenPair AuthRuntime::tokenPair(const UserRecord& user, const std::string& sess
           user};
 }
 
-namespace {
-
-Json userPayload(const UserRecord& user) {
-  return {{"userId", user.id},
-          {"email", user.email},
-          {"name", user.firstName + " " + user.lastName},
-          {"firstName", user.firstName}};
+AccountHolder AuthRuntime::accountHolderOf(const UserRecord& user) {
+  return {.userId = user.id, .email = user.email, .name = user.firstName + " " + user.lastName, .firstName = user.firstName};
 }
 
-}  // namespace
-
-void AuthRuntime::publishUserEvent(Tx& tx, std::string_view topic, const UserRecord& user,
-                                   const std::string& link) const {
-  Json payload = userPayload(user);
-  if (!link.empty()) payload["link"] = link;
-  services_.events.publish(topic, payload.dump(), tx);
-}
-
-void AuthRuntime::publishOneTimeLink(Tx& tx, std::string_view topic, const UserRecord& user, const std::string& link,
-                                     long long expiresAt) const {
-  Json payload = userPayload(user);
-  payload["sealedLink"] = services_.secrets.seal(link, "mail.link:" + user.id);
-  payload["expiresAt"] = rfc3339(expiresAt);
-  services_.events.publish(topic, payload.dump(), tx);
+OneTimeLinkNotice AuthRuntime::oneTimeLinkOf(const UserRecord& user, const std::string& link, long long expiresAt) const {
+  OneTimeLinkNotice notice;
+  static_cast<AccountHolder&>(notice) = accountHolderOf(user);
+  notice.sealedLink = services_.secrets.seal(link, "mail.link:" + user.id);
+  notice.expiresAt = rfc3339(expiresAt);
+  return notice;
 }
 
 void AuthRuntime::noteRevoked(const std::vector<std::string>& sessionIds, long long at) const {

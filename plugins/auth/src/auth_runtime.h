@@ -3,9 +3,11 @@
 // session store and the kernel services they publish through.
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <agape/audit.h>
+#include <agape/auth/events.h>
 #include <agape/clock.h>
 #include <agape/db.h>
 #include <agape/events.h>
@@ -65,13 +67,23 @@ class AuthRuntime {
   std::string newId() const;
   // A new access token for the session, beside its refresh token.
   TokenPair tokenPair(const UserRecord& user, const std::string& sessionId, const std::string& refreshToken) const;
-  // Publishes a user.* event carrying the recipient; `link` may be empty.
-  void publishUserEvent(Tx& tx, std::string_view topic, const UserRecord& user, const std::string& link) const;
+  // Publishes a user.* event (an AccountNotice) carrying the recipient.
+  template <class E>
+  void publishUserEvent(Tx& tx, const UserRecord& user, std::optional<std::string> link) const {
+    E event;
+    static_cast<AccountHolder&>(event) = accountHolderOf(user);
+    event.link = std::move(link);
+    services_.events.publish(tx, event);
+  }
   // A user.* event with a one-time link (verification, reset): the link
   // travels sealed as `sealedLink` (purpose "mail.link:<user id>"), so the
   // events and jobs tables never hold one that works.
-  void publishOneTimeLink(Tx& tx, std::string_view topic, const UserRecord& user, const std::string& link,
-                          long long expiresAt) const;
+  template <class E>
+  void publishOneTimeLink(Tx& tx, const UserRecord& user, const std::string& link, long long expiresAt) const {
+    E event;
+    static_cast<OneTimeLinkNotice&>(event) = oneTimeLinkOf(user, link, expiresAt);
+    services_.events.publish(tx, event);
+  }
   // TOTP secrets (base32) are stored sealed, bound to their user.
   std::string sealTotp(const std::string& userId, const std::string& base32Secret) const;
   // The raw TOTP key of a stored secret; nullopt when it does not open.
@@ -83,6 +95,8 @@ class AuthRuntime {
   void noteRevoked(const std::vector<std::string>& sessionIds, long long at) const;
 
  private:
+  static AccountHolder accountHolderOf(const UserRecord& user);
+  OneTimeLinkNotice oneTimeLinkOf(const UserRecord& user, const std::string& link, long long expiresAt) const;
   AuthConfig config_;
   std::shared_ptr<KeyRing> keys_;
   AuthServices services_;

@@ -30,8 +30,10 @@ class CatalogPlugin final : public Plugin {
     api_->registerRoutes(ctx.routes());
     ctx.services().provide<VariantDirectory>(std::make_shared<CatalogVariantDirectory>());
     ctx.services().provide<CatalogImport>(std::make_shared<CatalogImportImpl>());
-    ctx.events().subscribe("inventory.level_changed", "availability",
-                           [api = api_.get()](const Event& e) { api->applyLevelChanged(e); });
+    ctx.events().subscribe<inventory::InventoryLevelChanged>(
+        "availability", [api = api_.get()](const inventory::InventoryLevelChanged& level, const Event&) {
+          api->applyLevelChanged(level);
+        });
   }
 
   void validate(Context& ctx) override {

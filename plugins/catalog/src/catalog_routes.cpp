@@ -176,15 +176,10 @@ void CatalogApi::registerRoutes(Routes& routes) {
       });
 }
 
-void CatalogApi::applyLevelChanged(const Event& event) {
-  const Json p = Json::parse(event.payload, nullptr, false);
-  if (p.is_discarded() || !p.is_object() || !p.contains("variantId") || !p["variantId"].is_string() ||
-      !p.contains("available") || !(p["available"].is_number_integer() || p["available"].is_null()) ||
-      (p.contains("version") && !p["version"].is_number_integer()))
-    throw std::invalid_argument("inventory.level_changed " + event.id + ": expected {variantId, available, version}");
-  const std::string variantId = p["variantId"].get<std::string>();
-  const Value available = p["available"].is_null() ? Value(nullptr) : Value(p["available"].get<long long>());
-  const Value version = p.contains("version") ? Value(p["version"].get<long long>()) : Value(nullptr);
+void CatalogApi::applyLevelChanged(const inventory::InventoryLevelChanged& level) {
+  const std::string& variantId = level.variantId;
+  const Value available(level.available);
+  const Value version(level.version);
   const long long now =
       std::chrono::duration_cast<std::chrono::milliseconds>(ctx_.clock().now().time_since_epoch()).count();
   ctx_.db().run([&](Tx& tx) {

@@ -8,6 +8,7 @@
 #include <agape/contract.h>
 #include <agape/events.h>
 #include <agape/http.h>
+#include <agape/inventory/events.h>
 
 #include "catalog_config.h"
 #include "category_store.h"
@@ -21,7 +22,7 @@ class CatalogApi {
   CatalogApi(Context& ctx, const CatalogConfig& config);
   void registerRoutes(Routes& routes);
   // Applies an inventory.level_changed event ({variantId, available}).
-  void applyLevelChanged(const Event& event);
+  void applyLevelChanged(const inventory::InventoryLevelChanged& level);
   void invalidate() { cache_.invalidate(); }
   void useMedia(media::MediaLibrary* media) { products_.useMedia(media); }
 

@@ -1,5 +1,7 @@
 #include "category_store.h"
 
+#include <agape/catalog/events.h>
+
 #include "product_reader.h"
 #include "search_index.h"
 #include "text_util.h"
@@ -12,7 +14,11 @@ CategoryView render(Tx& tx, const std::string& id) {
   return {r->text("id"), r->text("name"), r->optText("parent_id"), r->text("slug")};
 }
 
-// As events and audit entries show a category.
+CategoryShown shown(const CategoryView& c) {
+  return {.id = c.id, .slug = c.slug, .name = c.name, .parentId = c.parentId};
+}
+
+// As audit entries show a category.
 Json jsonOf(const CategoryView& c) {
   return Json{{"id", c.id}, {"slug", c.slug}, {"name", c.name}, {"parentId", c.parentId ? Json(*c.parentId) : Json()}};
 }
@@ -47,7 +53,7 @@ CategoryView CategoryStore::create(const NewCategory& in, const std::string& act
             {{"id", id}, {"slug", finalSlug}, {"name", in.name}, {"parent", parentId}, {"now", now}});
     const CategoryView out = render(tx, id);
     deps_.audit.record(actor, "category.create", "category", id, jsonOf(out).dump(), tx);
-    deps_.events.publish("category.created", jsonOf(out).dump(), tx);
+    deps_.events.publish(tx, CategoryCreated{shown(out)});
     deps_.changed(tx);
     return out;
   });
@@ -79,7 +85,7 @@ CategoryView CategoryStore::update(const std::string& id, const CategoryChanges&
     if (name) reindexCategory(tx, id);  // the category name is searchable
     const CategoryView out = render(tx, id);
     deps_.audit.record(actor, "category.update", "category", id, given.dump(), tx);
-    deps_.events.publish("category.updated", jsonOf(out).dump(), tx);
+    deps_.events.publish(tx, CategoryUpdated{shown(out)});
     deps_.changed(tx);
     return out;
   });
@@ -111,7 +117,7 @@ void CategoryStore::remove(const std::string& id, const std::optional<std::strin
     tx.exec("DELETE FROM catalog_categories WHERE id = :id", {{"id", id}});
     const Json details{{"id", id}, {"reassignTo", reassignTo ? Json(*reassignTo) : Json()}, {"products", products}};
     deps_.audit.record(actor, "category.delete", "category", id, details.dump(), tx);
-    deps_.events.publish("category.deleted", details.dump(), tx);
+    deps_.events.publish(tx, CategoryDeleted{.id = id, .reassignTo = reassignTo, .products = products});
     deps_.changed(tx);
   });
 }

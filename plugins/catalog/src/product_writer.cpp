@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include <agape/catalog/events.h>
+
 #include "product_reader.h"
 #include "search_index.h"
 #include "text_util.h"
@@ -84,9 +86,8 @@ ProductView ProductWriter::create(const NewProduct& in, const std::string& actor
                {"color", vars[i].color}, {"price", vars[i].price}, {"position", static_cast<long long>(i)}});
     reindexProduct(tx, id);
     refreshPrices(tx, id);
-    const Json event{{"id", id}, {"slug", finalSlug}, {"version", 1}};
     deps_.audit.record(actor, "product.create", "product", id, Json{{"name", in.name}, {"slug", finalSlug}}.dump(), tx);
-    deps_.events.publish("product.created", event.dump(), tx);
+    deps_.events.publish(tx, ProductCreated{.id = id, .slug = finalSlug, .version = 1});
     deps_.changed(tx);
     return *productView(tx, id, true);
   });
@@ -144,9 +145,12 @@ ProductView ProductWriter::update(const std::string& id, const ProductChanges& i
     if (n != 1) throw Problem::conflict("version_conflict", "The product changed while it was being updated.");
     if (name || description || categoryId || st) reindexProduct(tx, id);
     if (basePrice) refreshPrices(tx, id);
-    const Json event{{"id", id}, {"version", version + 1}, {"changed", changed}};
+    const ProductChange change{.id = id, .version = version + 1, .changed = JsonText{changed.dump()}};
     deps_.audit.record(actor, "product.update", "product", id, changed.dump(), tx);
-    deps_.events.publish(st && *st == "archived" ? "product.archived" : "product.updated", event.dump(), tx);
+    if (st && *st == "archived")
+      deps_.events.publish(tx, ProductArchived{change});
+    else
+      deps_.events.publish(tx, ProductUpdated{change});
     deps_.changed(tx);
     return *productView(tx, id, true);
   });
@@ -161,8 +165,7 @@ void ProductWriter::archive(const std::string& id, const std::string& actor) {
             {{"now", deps_.nowMs()}, {"id", id}});
     reindexProduct(tx, id);
     deps_.audit.record(actor, "product.archive", "product", id, "{}", tx);
-    deps_.events.publish("product.archived",
-                         Json{{"id", id}, {"version", current->integer("version") + 1}}.dump(), tx);
+    deps_.events.publish(tx, ProductArchived{{.id = id, .version = current->integer("version") + 1, .changed = {}}});
     deps_.changed(tx);
   });
 }
@@ -183,10 +186,9 @@ ProductView ProductWriter::addVariant(const std::string& productId, const NewVar
     refreshPrices(tx, productId);
     const Json details{{"variantId", id}, {"sku", in.sku}};
     deps_.audit.record(actor, "product.variant.add", "product", productId, details.dump(), tx);
-    deps_.events.publish("product.updated",
-                         Json{{"id", productId}, {"version", version + 1}, {"changed", {{"variantAdded", details}}}}
-                             .dump(),
-                         tx);
+    deps_.events.publish(tx, ProductUpdated{{.id = productId,
+                                             .version = version + 1,
+                                             .changed = JsonText{Json{{"variantAdded", details}}.dump()}}});
     deps_.changed(tx);
     return *productView(tx, productId, true);
   });
@@ -238,9 +240,9 @@ ProductView ProductWriter::updateVariant(const std::string& productId, const std
     details["variantId"] = variantId;
     deps_.audit.record(actor, st && *st == "archived" ? "product.variant.retire" : "product.variant.update", "product",
                        productId, details.dump(), tx);
-    deps_.events.publish("product.updated",
-                         Json{{"id", productId}, {"version", version + 1}, {"changed", {{"variant", details}}}}.dump(),
-                         tx);
+    deps_.events.publish(tx, ProductUpdated{{.id = productId,
+                                             .version = version + 1,
+                                             .changed = JsonText{Json{{"variant", details}}.dump()}}});
     deps_.changed(tx);
     return *productView(tx, productId, true);
   });

@@ -6,6 +6,7 @@
 #include <span>
 #include <stdexcept>
 
+#include <agape/inventory/events.h>
 #include <agape/json.h>
 #include <agape/problem.h>
 
@@ -241,9 +242,9 @@ bool ReservationBook::settle(Tx& tx, const std::string& holder, MovementKind kin
   ledger_.record(tx, changes, Movement{kind, reasonText(kind), "system", holder});
 
   if (kind == MovementKind::Expire) {
-    Json list = Json::array();
-    for (const auto& item : items) list.push_back({{"variantId", item.variantId}, {"quantity", item.quantity}});
-    ledger_.events().publish("inventory.reservation_expired", Json{{"holder", holder}, {"items", list}}.dump(), tx);
+    ReservationExpired expired{.holder = holder, .items = {}};
+    for (const auto& item : items) expired.items.push_back({.variantId = item.variantId, .quantity = item.quantity});
+    ledger_.events().publish(tx, expired);
   }
   if (counters_)
     countAtCommit(tx, kind == MovementKind::Commit    ? counters_->committed

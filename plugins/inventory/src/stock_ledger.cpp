@@ -1,6 +1,6 @@
 #include "stock_ledger.h"
 
-#include <agape/json.h>
+#include <agape/inventory/events.h>
 
 #include "time_text.h"
 
@@ -60,19 +60,14 @@ void StockLedger::record(Tx& tx, const std::vector<LevelChange>& changes, const 
 
   for (const LevelChange& c : changes) {
     const Level& l = c.after;
-    events_.publish("inventory.level_changed",
-                    Json{{"variantId", l.variantId},
-                         {"available", l.available()},
-                         {"onHand", l.onHand},
-                         {"reserved", l.reserved},
-                         {"version", l.version}}
-                        .dump(),
-                    tx);
+    events_.publish(tx, InventoryLevelChanged{.variantId = l.variantId,
+                                              .available = l.available(),
+                                              .onHand = l.onHand,
+                                              .reserved = l.reserved,
+                                              .version = l.version});
     const long long threshold = thresholdOf(l);
     if (threshold > 0 && c.availableBefore >= threshold && l.available() < threshold)
-      events_.publish("inventory.low_stock",
-                      Json{{"variantId", l.variantId}, {"available", l.available()}, {"threshold", threshold}}.dump(),
-                      tx);
+      events_.publish(tx, InventoryLowStock{.variantId = l.variantId, .available = l.available(), .threshold = threshold});
   }
 }
 

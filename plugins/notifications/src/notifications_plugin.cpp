@@ -7,6 +7,7 @@
 // suppression list it feeds; the admin's lists.
 #include <memory>
 
+#include <agape/auth/events.h>
 #include <agape/auth/user_directory.h>
 #include <agape/catalog/variant_directory.h>
 #include <agape/config.h>
@@ -14,9 +15,12 @@
 #include <agape/db.h>
 #include <agape/events.h>
 #include <agape/http.h>
+#include <agape/inventory/events.h>
 #include <agape/jobs.h>
 #include <agape/json.h>
 #include <agape/logger.h>
+#include <agape/orders/events.h>
+#include <agape/payments/events.h>
 #include <agape/plugin.h>
 #include <agape/secret_box.h>
 #include <agape/services.h>
@@ -38,7 +42,12 @@ constexpr const char* kPurgeQueue = "notifications.purge";
 // Svix retries a webhook for about 28 hours; its ids are kept well past that.
 constexpr long long kWebhookIdsKeptMs = 7LL * 24 * 3600 * 1000;
 
-Json payloadOf(const Event& e) { return Json::parse(e.payload, nullptr, false); }
+// The message builders read an event as JSON: the fields its type declares,
+// decoded and checked.
+template <class E>
+Json fieldsOf(const E& event) {
+  return Json::parse(E::schema().encode(event));
+}
 
 class NotificationsPlugin final : public Plugin {
  public:
@@ -80,35 +89,40 @@ class NotificationsPlugin final : public Plugin {
       if (p.is_object() && p.contains("deliveryId") && p["deliveryId"].is_string()) book_->send(p["deliveryId"]);
     }, {.concurrency = 2, .lease = std::chrono::minutes(2)});
 
-    ctx.events().subscribe("user.*", "account-emails", [this, &db](const Event& e) {
-      const auto m = accountMessage(e.topic, withOpenedLink(payloadOf(e)), store_);
+    const auto accountEmail = [this, &db](const auto& event, const Event& e) {
+      const auto m = accountMessage(e.topic, withOpenedLink(fieldsOf(event)), store_);
       if (m) db.run([&](Tx& tx) { book_->record(tx, e.id, *m); });
-    });
-    ctx.events().subscribe("order.*", "order-emails", [this, &db](const Event& e) {
-      if (e.topic != "order.paid" && e.topic != "order.shipped") return;
-      const Json p = payloadOf(e);
-      if (!p.is_object() || !p.contains("userId") || !p["userId"].is_string() || !users_) return;
+    };
+    ctx.events().subscribe("user.*", "account-emails",
+                           EventSwitch()
+                               .on<auth::UserRegistered>(accountEmail)
+                               .on<auth::UserEmailVerificationRequested>(accountEmail)
+                               .on<auth::UserPasswordResetRequested>(accountEmail)
+                               .on<auth::UserPasswordChanged>(accountEmail));
+    const auto orderEmail = [this, &db](const orders::OrderStatusChange& order, const Event& e) {
+      if (!users_) return;
       db.run([&](Tx& tx) {
-        const auto user = users_->findById(tx, p["userId"].get<std::string>());
+        const auto user = users_->findById(tx, order.userId);
         if (!user) return;
-        const auto m = orderMessage(e.topic, p, user->email, user->firstName, store_, config_.storefrontUrl);
+        const auto m = orderMessage(e.topic, fieldsOf(orders::OrderPaid{order}), user->email, user->firstName,
+                                    store_, config_.storefrontUrl);
         if (m) book_->record(tx, e.id, *m);
       });
-    });
+    };
+    ctx.events().subscribe("order.*", "order-emails",
+                           EventSwitch().on<orders::OrderPaid>(orderEmail).on<orders::OrderShipped>(orderEmail));
 
     // Staff alerts.
-    ctx.events().subscribe("inventory.low_stock", "low-stock-alerts", [this, &db](const Event& e) {
-      const Json p = payloadOf(e);
-      db.run([&](Tx& tx) { alerts_->lowStock(tx, e.id, p); });
-    });
-    ctx.events().subscribe("payments.attention_needed", "payment-alerts", [this, &db](const Event& e) {
-      const Json p = payloadOf(e);
-      // One email per run of payments' job, even if that run published twice.
-      const std::string key = p.is_object() && p.contains("runId") && p["runId"].is_string()
-                                  ? "payments.attention_needed:" + p["runId"].get<std::string>()
-                                  : e.id;
-      db.run([&](Tx& tx) { alerts_->paymentsAttention(tx, key, p); });
-    });
+    ctx.events().subscribe<inventory::InventoryLowStock>(
+        "low-stock-alerts", [this, &db](const inventory::InventoryLowStock& low, const Event& e) {
+          db.run([&](Tx& tx) { alerts_->lowStock(tx, e.id, fieldsOf(low)); });
+        });
+    ctx.events().subscribe<payments::PaymentsAttentionNeeded>(
+        "payment-alerts", [this, &db](const payments::PaymentsAttentionNeeded& report, const Event& e) {
+          // One email per run of payments' job, even if that run published twice.
+          const std::string key = report.runId.empty() ? e.id : "payments.attention_needed:" + report.runId;
+          db.run([&](Tx& tx) { alerts_->paymentsAttention(tx, key, fieldsOf(report)); });
+        });
     if (alerts_->digestMode()) {
       ctx.jobs().handle(kDigestQueue, [this, &db](const Job&) { db.run([&](Tx& tx) { alerts_->digest(tx); }); });
       ctx.jobs().schedule("low_stock_digest", "0 7 * * *", kDigestQueue, "{}");

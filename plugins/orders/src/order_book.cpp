@@ -106,8 +106,8 @@ Order OrderBook::place(Tx& tx, const PlaceInput& in) {
   if (totals.couponCode) coupons_->redeem(tx, *totals.couponCode, in.userId, id, totals.discount);
   carts_->clear(tx, cart->id);
   Order order = *get(tx, id);
-  events_.publish("order.created", Json{{"orderId", id}, {"number", number}, {"userId", in.userId},
-                                        {"total", totals.total}, {"currency", totals.currency}}.dump(), tx);
+  events_.publish(tx, OrderCreated{.orderId = id, .number = number, .userId = in.userId, .total = totals.total,
+                                   .currency = totals.currency});
   audit_.record(in.userId, "order.create", "order", id,
                 Json{{"number", number}, {"total", totals.total}, {"items", cart->lines.size()}}.dump(), tx);
   return order;
@@ -293,16 +293,33 @@ Order OrderBook::change(Tx& tx, const std::string& id, const Change& c) {
   if (c.trackingNumber) details["trackingNumber"] = *c.trackingNumber;
   if (c.reason) details["reason"] = *c.reason;
   if (c.reference) details["reference"] = *c.reference;
-  Json event = details;
-  event["orderId"] = id;
-  event["number"] = row->text("number");
-  event["userId"] = row->text("user_id");
-  event["total"] = row->integer("total");
-  event["currency"] = row->text("currency");
-  event["actor"] = c.actor;
-  events_.publish(std::string("order.") + statusName(c.to), event.dump(), tx);
+  publishStatusChange(tx, OrderStatusChange{.orderId = id,
+                                            .number = row->text("number"),
+                                            .userId = row->text("user_id"),
+                                            .total = row->integer("total"),
+                                            .currency = row->text("currency"),
+                                            .actor = c.actor,
+                                            .from = from,
+                                            .to = c.to,
+                                            .trackingNumber = c.trackingNumber,
+                                            .reason = c.reason,
+                                            .reference = c.reference});
   audit_.record(c.actor, std::string("order.") + statusName(c.to), "order", id, details.dump(), tx);
   return *get(tx, id);
+}
+
+void OrderBook::publishStatusChange(Tx& tx, const OrderStatusChange& change) const {
+  switch (change.to) {
+    case Status::Paid: events_.publish(tx, OrderPaid{change}); return;
+    case Status::Processing: events_.publish(tx, OrderProcessing{change}); return;
+    case Status::Shipped: events_.publish(tx, OrderShipped{change}); return;
+    case Status::Delivered: events_.publish(tx, OrderDelivered{change}); return;
+    case Status::Cancelled: events_.publish(tx, OrderCancelled{change}); return;
+    case Status::Expired: events_.publish(tx, OrderExpired{change}); return;
+    case Status::Refunded: events_.publish(tx, OrderRefunded{change}); return;
+    case Status::Pending: break;
+  }
+  throw std::logic_error("no order goes back to pending");
 }
 
 bool OrderBook::expireHeld(Tx& tx, const std::string& holder) {
@@ -402,8 +419,8 @@ void OrderBook::refundChanged(Tx& tx, const std::string& orderId, const RefundPr
   tx.exec("UPDATE orders_orders SET refund_status = :status, refunded_amount = :amount, version = version + 1, "
           "updated_at = :now WHERE id = :id",
           {{"status", std::string(refundStateName(p.status))}, {"amount", p.refunded}, {"now", nowMs()}, {"id", orderId}});
-  events_.publish("order.refund_changed",
-                  Json{{"orderId", orderId}, {"refundStatus", refundStateName(p.status)}, {"refunded", p.refunded}}.dump(), tx);
+  events_.publish(tx, OrderRefundChanged{
+                          .orderId = orderId, .refundStatus = std::string(refundStateName(p.status)), .refunded = p.refunded});
   if (p.status == RefundState::Refunded && canTransition(statusOf(*row), Status::Refunded))
     change(tx, orderId, Change{.to = Status::Refunded, .actor = actor, .reason = "payment refunded in full",
                                .reference = p.reference});

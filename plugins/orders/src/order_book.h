@@ -98,6 +98,8 @@ class OrderBook final : public OrderService {
   const OrdersConfig& config() const { return config_; }
 
  private:
+  // Publishes "order.<to>" as the event type of that status.
+  void publishStatusChange(Tx& tx, const OrderStatusChange& change) const;
   std::string newNumber(long long nowMs) const;
   std::vector<Order> render(Tx& tx, const std::vector<Row>& orders) const;
   std::vector<OrderRecord> recordsOf(Tx& tx, const std::vector<Row>& orders) const;

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include <agape/orders/order_service.h>
+#include "agape/orders/events.h"
 
 namespace agape::orders {
 

@@ -39,15 +39,6 @@ std::pair<E, std::string> named(E value, std::string_view (*name)(E) noexcept) {
 
 }  // namespace
 
-const Names<Status>& orderStatusNames() {
-  using S = Status;
-  static const Names<S> names{named(S::Pending, orderStatusName),   named(S::Paid, orderStatusName),
-                              named(S::Processing, orderStatusName), named(S::Shipped, orderStatusName),
-                              named(S::Delivered, orderStatusName), named(S::Cancelled, orderStatusName),
-                              named(S::Expired, orderStatusName),   named(S::Refunded, orderStatusName)};
-  return names;
-}
-
 const Names<RefundState>& refundStateNames() {
   using R = RefundState;
   static const Names<R> names{named(R::Pending, refundStateName), named(R::Partial, refundStateName),

@@ -10,6 +10,7 @@
 #include <agape/context.h>
 #include <agape/db.h>
 #include <agape/events.h>
+#include <agape/inventory/events.h>
 #include <agape/jobs.h>
 #include <agape/json.h>
 #include <agape/logger.h>
@@ -47,11 +48,10 @@ class OrdersPlugin final : public Plugin {
     Database& db = ctx.db();
     // A lapsed hold expires its pending order (at least once; expireHeld is
     // idempotent: an order no longer pending is left alone).
-    ctx.events().subscribe("inventory.reservation_expired", "expire-orders", [this, &db](const Event& e) {
-      const Json payload = Json::parse(e.payload, nullptr, false);
-      if (!payload.is_object() || !payload.contains("holder") || !payload["holder"].is_string()) return;
-      db.run([&](Tx& tx) { book_->expireHeld(tx, payload["holder"].get<std::string>()); });
-    });
+    ctx.events().subscribe<inventory::ReservationExpired>(
+        "expire-orders", [this, &db](const inventory::ReservationExpired& expired, const Event&) {
+          db.run([&](Tx& tx) { book_->expireHeld(tx, expired.holder); });
+        });
     ctx.jobs().handle(kPurgeQueue, [this, &db](const Job&) {
       db.run([&](Tx& tx) { book_->purgeIdempotencyKeys(tx); });
     });

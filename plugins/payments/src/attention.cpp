@@ -2,10 +2,11 @@
 
 namespace agape::payments {
 
-Json AttentionCheck::report(Tx& tx) const {
+PaymentsAttentionNeeded AttentionCheck::report(Tx& tx) const {
   const long long since = epochMs(clock_.now()) - static_cast<long long>(lookback_.count());
-  long long refundDue = 0, mismatch = 0;
-  Json payments = Json::array();
+  PaymentsAttentionNeeded out;
+  long long& refundDue = out.counts.refundDue;
+  long long& mismatch = out.counts.amountMismatch;
   // Pending refunds count as refunded: someone is on it.
   for (const Row& r :
        tx.query("SELECT id, reference, order_id, status, amount, currency, updated_at, "
@@ -19,26 +20,25 @@ Json AttentionCheck::report(Tx& tx) const {
     const long long outstanding = due ? r.integer("amount") - r.integer("refunded") : 0;
     if (due && outstanding <= 0) continue;
     ++(due ? refundDue : mismatch);
-    if (static_cast<int>(payments.size()) < kAttentionListed)
-      payments.push_back({{"id", r.text("id")},
-                          {"reference", r.text("reference")},
-                          {"orderId", r.text("order_id")},
-                          {"status", r.text("status")},
-                          {"amount", r.integer("amount")},
-                          {"outstanding", outstanding},
-                          {"currency", r.text("currency")},
-                          {"updatedAt", rfc3339(r.integer("updated_at"))}});
+    if (static_cast<int>(out.payments.size()) < kAttentionListed)
+      out.payments.push_back({.id = r.text("id"),
+                              .reference = r.text("reference"),
+                              .orderId = r.text("order_id"),
+                              .status = due ? AttentionStatus::RefundDue : AttentionStatus::AmountMismatch,
+                              .amount = r.integer("amount"),
+                              .outstanding = outstanding,
+                              .currency = r.text("currency"),
+                              .updatedAt = rfc3339(r.integer("updated_at"))});
   }
-  return {{"counts", {{"refundDue", refundDue}, {"amountMismatch", mismatch}}},
-          {"payments", payments},
-          {"truncated", refundDue + mismatch > static_cast<long long>(payments.size())}};
+  out.truncated = refundDue + mismatch > static_cast<long long>(out.payments.size());
+  return out;
 }
 
 bool AttentionCheck::run(Tx& tx, const std::string& runId) const {
-  Json r = report(tx);
-  if (r["payments"].empty()) return false;
-  r["runId"] = runId;
-  events_.publish("payments.attention_needed", r.dump(), tx);
+  PaymentsAttentionNeeded r = report(tx);
+  if (r.payments.empty()) return false;
+  r.runId = runId;
+  events_.publish(tx, r);
   return true;
 }
 

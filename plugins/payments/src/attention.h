@@ -13,6 +13,7 @@
 #include <agape/db.h>
 #include <agape/events.h>
 #include <agape/json.h>
+#include <agape/payments/events.h>
 
 namespace agape::payments {
 
@@ -27,7 +28,7 @@ class AttentionCheck {
   // {counts: {refundDue, amountMismatch}, payments: [the 50 most recently
   // changed: {id, reference, orderId, status, amount, outstanding, currency,
   // updatedAt}], truncated}; counts of 0 when nothing needs anyone.
-  Json report(Tx& tx) const;
+  PaymentsAttentionNeeded report(Tx& tx) const;
   // The daily job: publishes payments.attention_needed with the report and
   // `runId` (the job's id: an event a rerun published again is still one
   // email) when there is anything in it. Whether it published.

@@ -5,6 +5,7 @@
 
 #include <agape/crypto.h>
 #include <agape/json.h>
+#include <agape/payments/events.h>
 #include <agape/problem.h>
 
 namespace agape::payments {
@@ -168,15 +169,19 @@ Applied PaymentBook::apply(Tx& tx, const Charge& charge) {
     if (charge.status == "failed" || charge.status == "abandoned") setStatus(tx, id, charge.status, &charge);
     return Applied::NotPaid;
   }
-  Json event = {{"paymentId", id},          {"orderId", row->text("order_id")}, {"userId", row->text("user_id")},
-                {"reference", charge.reference}, {"amount", row->integer("amount")},  {"currency", row->text("currency")},
-                {"provider", row->text("provider")}};
+  const ChargeOutcome outcome{.paymentId = id,
+                              .orderId = row->text("order_id"),
+                              .userId = row->text("user_id"),
+                              .reference = charge.reference,
+                              .amount = row->integer("amount"),
+                              .currency = row->text("currency"),
+                              .provider = row->text("provider")};
   if (charge.amount != row->integer("amount") || charge.currency != row->text("currency")) {
     setStatus(tx, id, "amount_mismatch", &charge);
-    event["reportedAmount"] = charge.amount;
-    event["reportedCurrency"] = charge.currency;
-    events_.publish("payment.amount_mismatch", event.dump(), tx);
-    audit_.record("system", "payment.amount_mismatch", "payment", id, event.dump(), tx);
+    const PaymentAmountMismatch event{{outcome, charge.amount, charge.currency}};
+    events_.publish(tx, event);
+    audit_.record("system", "payment.amount_mismatch", "payment", id, PaymentAmountMismatch::schema().encode(event),
+                  tx);
     return Applied::AmountMismatch;
   }
   const auto paid = orders_->markPaid(tx, row->text("order_id"), charge.reference, "payments");
@@ -184,8 +189,13 @@ Applied PaymentBook::apply(Tx& tx, const Charge& charge) {
   // (two checkout tabs, both paid): this money must go back.
   const bool refundDue = paid != orders::PaidResult::Paid;
   setStatus(tx, id, refundDue ? "refund_due" : "success", &charge);
-  events_.publish(refundDue ? "payment.refund_due" : "payment.succeeded", event.dump(), tx);
-  audit_.record("system", refundDue ? "payment.refund_due" : "payment.succeeded", "payment", id, event.dump(), tx);
+  if (refundDue) {
+    events_.publish(tx, PaymentRefundDue{outcome});
+    audit_.record("system", "payment.refund_due", "payment", id, PaymentRefundDue::schema().encode({outcome}), tx);
+  } else {
+    events_.publish(tx, PaymentSucceeded{outcome});
+    audit_.record("system", "payment.succeeded", "payment", id, PaymentSucceeded::schema().encode({outcome}), tx);
+  }
   return refundDue ? Applied::RefundDue : Applied::Paid;
 }
 
@@ -262,10 +272,11 @@ void PaymentBook::refundFailed(Tx& tx, const std::string& refundId, const std::s
               {{"why", why}, {"now", nowMs()}, {"id", refundId}}) == 0)
     return;
   const auto r = tx.one("SELECT payment_id, amount FROM payments_refunds WHERE id = :id", {{"id", refundId}});
-  const Json event = {{"refundId", refundId}, {"paymentId", r->text("payment_id")}, {"amount", r->integer("amount")},
-                      {"failure", why}};
-  events_.publish("payment.refund_failed", event.dump(), tx);
-  audit_.record("system", "payment.refund_failed", "payment", r->text("payment_id"), event.dump(), tx);
+  const PaymentRefundFailed event{
+      .refundId = refundId, .paymentId = r->text("payment_id"), .amount = r->integer("amount"), .failure = why};
+  events_.publish(tx, event);
+  audit_.record("system", "payment.refund_failed", "payment", event.paymentId,
+                PaymentRefundFailed::schema().encode(event), tx);
   showOnOrder(tx, r->text("payment_id"));
 }
 
@@ -286,11 +297,16 @@ void PaymentBook::processed(Tx& tx, const std::string& refundId) {
   const std::int64_t refunded = tx.one("SELECT COALESCE(SUM(amount), 0) AS n FROM payments_refunds WHERE payment_id = :p "
                                        "AND status = 'processed'",
                                        {{"p", r->text("id")}})->integer("n");
-  const Json event = {{"paymentId", r->text("id")}, {"orderId", r->text("order_id")}, {"userId", r->text("user_id")},
-                      {"reference", r->text("reference")}, {"refundId", refundId}, {"amount", r->integer("refund")},
-                      {"refundedAmount", refunded}, {"currency", r->text("currency")}};
-  events_.publish("payment.refunded", event.dump(), tx);
-  audit_.record("system", "payment.refunded", "payment", r->text("id"), event.dump(), tx);
+  const PaymentRefunded event{.paymentId = r->text("id"),
+                              .orderId = r->text("order_id"),
+                              .userId = r->text("user_id"),
+                              .reference = r->text("reference"),
+                              .refundId = refundId,
+                              .amount = r->integer("refund"),
+                              .refundedAmount = refunded,
+                              .currency = r->text("currency")};
+  events_.publish(tx, event);
+  audit_.record("system", "payment.refunded", "payment", event.paymentId, PaymentRefunded::schema().encode(event), tx);
   showOnOrder(tx, r->text("id"));
 }
 

@@ -18,6 +18,7 @@
 #include <agape/plugin.h>
 #include <agape/roles.h>
 #include <agape/services.h>
+#include <agape/orders/events.h>
 
 #include "attention.h"
 #include "payment_book.h"
@@ -75,11 +76,10 @@ class PaymentsPlugin final : public Plugin {
 
     // A paid order cancelled: its payment is refunded in full, once (the
     // refund's origin is the order), however often the event comes.
-    ctx.events().subscribe("order.cancelled", "refund-cancelled-orders", [this](const Event& e) {
-      const Json payload = Json::parse(e.payload, nullptr, false);
-      if (!payload.is_object() || !payload.contains("orderId") || !payload["orderId"].is_string()) return;
-      refunds_->refundCancelledOrder(payload["orderId"].get<std::string>(), payload.value("actor", "system"));
-    });
+    ctx.events().subscribe<orders::OrderCancelled>(
+        "refund-cancelled-orders", [this](const orders::OrderCancelled& cancelled, const Event&) {
+          refunds_->refundCancelledOrder(cancelled.orderId, cancelled.actor);
+        });
     // Refunds whose answer was lost, and accepted ones whose webhook may be.
     ctx.jobs().handle(kSettleRefundsQueue, [this](const Job& job) {
       const Json payload = Json::parse(job.payload, nullptr, false);

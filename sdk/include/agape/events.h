@@ -5,13 +5,38 @@
 // and never blocks the others. Delivery is at least once: subscribers must be
 // idempotent, deduplicating on Event::id. A rolled-back transaction
 // publishes nothing; nothing committed is lost across a crash.
+//
+// A plugin declares the events it publishes as structs in its public header
+// (agape/<plugin>/events.h), so publisher and subscribers share one
+// description of each payload:
+//
+//   struct OrderPaid {
+//     static constexpr std::string_view topic = "order.paid";
+//     static constexpr int schemaVersion = 1;
+//     static const Schema<OrderPaid>& schema();
+//     std::string orderId;
+//   };
+//   events.publish(tx, OrderPaid{.orderId = id});
+//   events.subscribe<OrderPaid>("receipts", [](const OrderPaid& paid, const Event& meta) { ... });
+//
+// A payload a subscriber cannot decode (not JSON, a required field missing
+// or of the wrong type, another schemaVersion) is dead-lettered at once with
+// the reason: retrying cannot change it. Unknown fields are ignored, so a
+// publisher may add fields and keep its schemaVersion, raised only for a
+// change that would break readers (a field removed, renamed or retyped).
 
 #include <chrono>
+#include <concepts>
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "agape/jobs.h"
+#include "agape/problem.h"
+#include "agape/schema.h"
 
 namespace agape {
 
@@ -24,20 +49,123 @@ struct Event {
   std::chrono::system_clock::time_point occurredAt;
   std::string requestId;  // of the request that published it, if any
   int attempt = 1;        // delivery attempt to this subscriber
+  int schemaVersion = 1;  // of the payload's shape, as its publisher declared it
 };
 
 using EventHandler = std::function<void(const Event&)>;
 
+// A struct that describes one event: its topic, the version of its shape and
+// its Schema.
+template <class E>
+concept EventType = requires {
+  { E::topic } -> std::convertible_to<std::string_view>;
+  { E::schemaVersion } -> std::convertible_to<int>;
+  { E::schema() } -> std::same_as<const Schema<E>&>;
+};
+
+// A topic as a template argument: EventOf<Shape, "user.registered">.
+template <std::size_t N>
+struct TopicName {
+  constexpr TopicName(const char (&name)[N]) {  // NOLINT: implicit, for the literal
+    for (std::size_t i = 0; i < N; ++i) text[i] = name[i];
+  }
+  char text[N];
+};
+
+// The event type of one payload shape published under one topic, for a
+// shape several topics share. Shape declares its fields once, for any type
+// built on it:
+//
+//   struct AccountNotice {
+//     std::string userId;
+//     template <class E> static Schema<E> schemaAs() { return Schema<E>().field("userId", &AccountNotice::userId); }
+//   };
+//   using UserRegistered = EventOf<AccountNotice, "user.registered">;
+//   events.publish(tx, UserRegistered{notice});
+template <class Shape, TopicName Topic, int Version = 1>
+struct EventOf : Shape {
+  static constexpr std::string_view topic{Topic.text, sizeof(Topic.text) - 1};
+  static constexpr int schemaVersion = Version;
+  static const Schema<EventOf>& schema() {
+    static const auto s = Shape::template schemaAs<EventOf>();
+    return s;
+  }
+};
+
+// Reads a delivery as E. Throws PermanentJobFailure (dead-lettered at once)
+// with the reason when it cannot: another version, not a JSON object, a
+// required field missing or of the wrong type.
+template <EventType E>
+E decodeEvent(const Event& meta) {
+  if (meta.schemaVersion != E::schemaVersion)
+    throw PermanentJobFailure(meta.topic + " (event " + meta.id + ") is version " + std::to_string(meta.schemaVersion) +
+                              "; this subscriber reads version " + std::to_string(E::schemaVersion));
+  try {
+    return E::schema().decodeLenient(meta.payload);
+  } catch (const Problem& p) {
+    std::string reason;
+    for (const auto& e : p.errors()) reason += (reason.empty() ? "" : "; ") + e.field + " " + e.message;
+    throw PermanentJobFailure(meta.topic + " (event " + meta.id + ") does not decode: " +
+                              (reason.empty() ? "the payload is not a JSON object" : reason));
+  }
+}
+
+// One subscription's handler for several event types, chosen by topic: a
+// wildcard subscriber ("order.*") handles the topics it has a case for and
+// acknowledges the others unread.
+//
+//   events.subscribe("order.*", "sales", EventSwitch()
+//       .on<OrderPaid>([](const OrderPaid& e, const Event& meta) { ... })
+//       .on<OrderCancelled>([](const OrderCancelled& e, const Event& meta) { ... }));
+class EventSwitch {
+ public:
+  template <EventType E>
+  EventSwitch& on(std::function<void(const E&, const Event&)> handler) {
+    cases_.push_back({std::string(E::topic), [handler = std::move(handler)](const Event& meta) {
+                        handler(decodeEvent<E>(meta), meta);
+                      }});
+    return *this;
+  }
+  void operator()(const Event& meta) const {
+    for (const auto& c : cases_)
+      if (c.topic == meta.topic) return c.handler(meta);
+  }
+
+ private:
+  struct Case {
+    std::string topic;
+    EventHandler handler;
+  };
+  std::vector<Case> cases_;
+};
+
 class Events {
  public:
   virtual ~Events() = default;
+  // Publishes the event in `tx`, encoded with its Schema. Returns the event id.
+  template <EventType E>
+  std::string publish(Tx& tx, const E& event) {
+    return publishVersion(E::topic, E::schemaVersion, E::schema().encode(event), tx);
+  }
+  // A document no event struct describes (a notice such as "orders.seeded").
   // Returns the event id.
-  virtual std::string publish(std::string_view topic, std::string_view payloadJson, Tx& tx) = 0;
+  std::string publish(std::string_view topic, std::string_view payloadJson, Tx& tx) {
+    return publishVersion(topic, 1, payloadJson, tx);
+  }
   // Provision only. `topic` is exact ("order.paid") or a prefix pattern
   // ("order.*"). `name` identifies the subscriber within this plugin; its
   // deliveries run on queue "events.<plugin>.<name>".
   virtual void subscribe(std::string topic, std::string name, EventHandler handler,
                          QueueOptions options = {}) = 0;
+  // Provision only: E's topic, each delivery decoded as E (see decodeEvent).
+  template <EventType E>
+  void subscribe(std::string name, std::function<void(const E&, const Event&)> handler, QueueOptions options = {}) {
+    subscribe(std::string(E::topic), std::move(name),
+              [handler = std::move(handler)](const Event& meta) { handler(decodeEvent<E>(meta), meta); }, options);
+  }
+
+ protected:
+  virtual std::string publishVersion(std::string_view topic, int schemaVersion, std::string_view payloadJson, Tx& tx) = 0;
 };
 
 }  // namespace agape

@@ -6,9 +6,12 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "agape/version.h"
 
 namespace agape {
 
@@ -40,6 +43,13 @@ struct Job {
 // but before recording success, a job can run more than once: handlers must
 // be idempotent.
 using JobHandler = std::function<void(const Job&)>;
+
+// Thrown by a handler when trying again cannot succeed (the payload itself is
+// wrong): the job is dead-lettered at once with this message, whatever
+// attempts remain.
+struct AGAPE_API PermanentJobFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 struct QueueOptions {
   int concurrency = 1;  // parallel jobs of this queue per server instance (config may override)

@@ -155,8 +155,12 @@ struct Shape {
 };
 
 // The work, done once in the SDK library for every T.
+// Whether a document may carry fields the shape does not name: a request may
+// not (a misspelt field must not pass unnoticed), an event may (its
+// publisher may be newer than the reader).
+enum class UnknownFields { Refuse, Ignore };
 // Decodes JSON text into `out`; throws Problem 400 with every field problem.
-void decodeJson(const Shape& shape, std::string_view text, void* out);
+void decodeJson(const Shape& shape, std::string_view text, void* out, UnknownFields unknown = UnknownFields::Refuse);
 // Decodes a query string's parameters: each at most once, none unknown,
 // values converted from text.
 void decodeQuery(const Shape& shape, const std::vector<std::pair<std::string, std::string>>& params, void* out);
@@ -368,6 +372,12 @@ class Schema {
   T decode(std::string_view json) const {
     T out{};
     schema::decodeJson(*shape_, json, &out);
+    return out;
+  }
+  // As decode, but fields the Schema does not name are skipped.
+  T decodeLenient(std::string_view json) const {
+    T out{};
+    schema::decodeJson(*shape_, json, &out, schema::UnknownFields::Ignore);
     return out;
   }
   T decodeQuery(const std::vector<std::pair<std::string, std::string>>& params) const {

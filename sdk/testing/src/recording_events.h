@@ -23,16 +23,7 @@ class RecordingEvents final : public Events {
   RecordingEvents(kernel::EventBus& bus, std::string pluginId, const Clock& clock)
       : bus_(bus), pluginId_(std::move(pluginId)), clock_(clock) {}
 
-  std::string publish(std::string_view topic, std::string_view payloadJson, Tx& tx) override {
-    std::string id = bus_.publish(tx, topic, payloadJson);
-    PublishedEvent e{id, std::string(topic), std::string(payloadJson), std::string(kernel::currentRequestId()),
-                     clock_.now()};
-    tx.afterCommit([this, e = std::move(e)] {
-      std::lock_guard lock(mutex_);
-      published_.push_back(e);
-    });
-    return id;
-  }
+  using Events::subscribe;
   void subscribe(std::string topic, std::string name, EventHandler handler, QueueOptions options) override {
     bus_.subscribe(pluginId_, std::move(topic), name, std::move(handler), options);
   }
@@ -47,6 +38,18 @@ class RecordingEvents final : public Events {
   void clear() {
     std::lock_guard lock(mutex_);
     published_.clear();
+  }
+
+ protected:
+  std::string publishVersion(std::string_view topic, int schemaVersion, std::string_view payloadJson, Tx& tx) override {
+    std::string id = bus_.publish(tx, topic, payloadJson, schemaVersion);
+    PublishedEvent e{id, std::string(topic), std::string(payloadJson), std::string(kernel::currentRequestId()),
+                     clock_.now()};
+    tx.afterCommit([this, e = std::move(e)] {
+      std::lock_guard lock(mutex_);
+      published_.push_back(e);
+    });
+    return id;
   }
 
  private:

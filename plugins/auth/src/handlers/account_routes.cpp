@@ -50,9 +50,9 @@ UserRecord registerUser(AuthRuntime& rt, const Registration& in) {
       UserRecord u = requireUser(tx, nu.id);
       long long expires = now + rt.config().emailVerificationTtl.count();
       std::string token = issueOneTimeToken(tx, u.id, TokenPurpose::VerifyEmail, now, rt.config().emailVerificationTtl.count());
-      rt.publishUserEvent(tx, "user.registered", u, "");
-      rt.publishOneTimeLink(tx, "user.email_verification_requested", u,
-                            rt.config().publicBaseUrl + "/verify-email?token=" + token, expires);
+      rt.publishUserEvent<UserRegistered>(tx, u, std::nullopt);
+      rt.publishOneTimeLink<UserEmailVerificationRequested>(
+          tx, u, rt.config().publicBaseUrl + "/verify-email?token=" + token, expires);
       return u;
     });
   } catch (const DbError& e) {
@@ -84,8 +84,8 @@ void requestPasswordReset(AuthRuntime& rt, const std::string& rawEmail) {
     auto user = findUserByEmail(tx, email);
     if (!user) return;
     std::string token = issueOneTimeToken(tx, user->id, TokenPurpose::PasswordReset, now, ttl);
-    rt.publishOneTimeLink(tx, "user.password_reset_requested", *user,
-                          rt.config().publicBaseUrl + "/reset-password?token=" + token, now + ttl);
+    rt.publishOneTimeLink<UserPasswordResetRequested>(
+        tx, *user, rt.config().publicBaseUrl + "/reset-password?token=" + token, now + ttl);
   });
 }
 
@@ -105,7 +105,7 @@ UserRecord resetPassword(AuthRuntime& rt, const std::string& token, const std::s
     setPasswordHash(tx, *id, hash, now);
     revoked = rt.sessions().revokeAll(tx, *id, "password_reset", now);
     UserRecord u = requireUser(tx, *id);
-    rt.publishUserEvent(tx, "user.password_changed", u, rt.config().publicBaseUrl + "/login");
+    rt.publishUserEvent<UserPasswordChanged>(tx, u, rt.config().publicBaseUrl + "/login");
     return u;
   });
   if (!user) throw Problem::validation({{"token", "is invalid, used or expired"}});
