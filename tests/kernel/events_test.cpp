@@ -49,13 +49,13 @@ struct ParcelLost {
 };
 
 TEST(EventTopics, ExactAndPrefixPatterns) {
-  EXPECT_TRUE(EventBus::matches("order.paid", "order.paid"));
-  EXPECT_FALSE(EventBus::matches("order.paid", "order.paid.late"));
-  EXPECT_TRUE(EventBus::matches("order.*", "order.paid"));
-  EXPECT_TRUE(EventBus::matches("order.*", "order.refund.issued"));
-  EXPECT_FALSE(EventBus::matches("order.*", "order"));
-  EXPECT_FALSE(EventBus::matches("order.*", "orders.paid"));
-  EXPECT_TRUE(EventBus::matches("*", "anything.at.all"));
+  EXPECT_TRUE(topicMatches("order.paid", "order.paid"));
+  EXPECT_FALSE(topicMatches("order.paid", "order.paid.late"));
+  EXPECT_TRUE(topicMatches("order.*", "order.paid"));
+  EXPECT_TRUE(topicMatches("order.*", "order.refund.issued"));
+  EXPECT_FALSE(topicMatches("order.*", "order"));
+  EXPECT_FALSE(topicMatches("order.*", "orders.paid"));
+  EXPECT_TRUE(topicMatches("*", "anything.at.all"));
 }
 
 TEST_P(EventsTest, EveryMatchingSubscriberGetsTheEventOnce) {
@@ -253,6 +253,22 @@ TEST_P(EventsTest, AnEventSwitchHandlesItsTopicsAndAcknowledgesTheRest) {
   const auto dead = runner.store().deadLetters("events.mail.tracker", 10);
   ASSERT_EQ(dead.size(), 1u);
   EXPECT_NE(dead[0].lastError.find("parcelId must be a string"), std::string::npos) << dead[0].lastError;
+}
+
+TEST_P(EventsTest, AnEventSwitchCaseThePatternNeverDeliversIsRefused) {
+  JobRunner& runner = newRunner();
+  EventBus bus(runner);
+  PluginEvents mail(bus, "mail");
+  auto cases = EventSwitch()
+                   .on<ParcelShipped>([](const ParcelShipped&, const Event&) {})
+                   .on<ParcelLost>([](const ParcelLost&, const Event&) {});
+  try {
+    mail.subscribe("parcel.shipped", "tracker", cases, {});
+    ADD_FAILURE() << "a case for parcel.lost under parcel.shipped was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("never delivers \"parcel.lost\""), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(mail.subscribe("parcel.*", "tracker", cases, {}));
 }
 
 TEST_P(EventsTest, APermanentFailureOfAnyJobIsDeadLetteredWithoutRetries) {

@@ -124,10 +124,15 @@ TEST_P(KitTest, EventsAreRecordedAtCommitAndDeliveredOnDemand) {
   ASSERT_EQ(published.size(), 1u) << "the rolled-back publish is not listed";
   EXPECT_EQ(Json::parse(published[0].payload), (Json{{"id", "n-1"}}));
   EXPECT_FALSE(published[0].requestId.empty());
+  EXPECT_EQ(published[0].schemaVersion, 2);
+  const auto typed = kit_->context().published<sample::NoteWritten>();
+  ASSERT_EQ(typed.size(), 1u);
+  EXPECT_EQ(typed[0].id, "n-1");
   EXPECT_EQ(kit_->context().published("sample.*").size(), 1u);
   EXPECT_TRUE(kit_->context().published("other.thing").empty());
 
   kit_->context().publish("other.thing", R"({"id":"from-elsewhere"})");
+  kit_->context().publish(sample::NoteWritten{"n-elsewhere"});  // typed, as another plugin would: not copied
   kit_->context().publish("unrelated.thing", R"({"id":"ignored"})");
   EXPECT_EQ(kit_->request(Method::Get, "/v1/sample/notes/from-elsewhere").send().status, 404) << "not delivered yet";
   EXPECT_EQ(kit_->context().deliverEvents(), 1);

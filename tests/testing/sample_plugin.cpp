@@ -64,7 +64,7 @@ class SamplePlugin final : public Plugin {
       c->db().run([&](Tx& tx) {
         tx.exec("INSERT INTO sample_notes (id, body, author) VALUES (:id, :body, :author)",
                 {{"id", in.id}, {"body", in.body}, {"author", author}});
-        c->events().publish("sample.noted", Json{{"id", in.id}}.dump(), tx);
+        c->events().publish(tx, NoteWritten{in.id});
         c->jobs().enqueue("sample.index", Json{{"id", in.id}}.dump(),
                           JobOptions{.runAt = c->clock().now() + std::chrono::hours(1)}, tx);
         c->audit().record(author, "note.create", "note", in.id, "{}", tx);

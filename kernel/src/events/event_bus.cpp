@@ -23,14 +23,6 @@ std::chrono::system_clock::time_point fromMs(long long ms) {
 
 }  // namespace
 
-bool EventBus::matches(std::string_view pattern, std::string_view topic) {
-  if (pattern == "*") return true;
-  if (pattern.size() >= 2 && pattern.substr(pattern.size() - 2) == ".*") {
-    std::string_view prefix = pattern.substr(0, pattern.size() - 1);  // keeps the dot: "order."
-    return topic.size() > prefix.size() && topic.substr(0, prefix.size()) == prefix;
-  }
-  return pattern == topic;
-}
 
 void EventBus::subscribe(const std::string& plugin, std::string topic, const std::string& name, EventHandler handler,
                          QueueOptions options) {
@@ -67,7 +59,7 @@ std::string EventBus::publish(Tx& tx, std::string_view topic, std::string_view p
   const std::string requestId(currentRequestId());
   std::vector<const Subscription*> targets;
   for (const auto& s : subscriptions_)
-    if (matches(s.pattern, topic)) targets.push_back(&s);
+    if (topicMatches(s.pattern, topic)) targets.push_back(&s);
   tx.exec("INSERT INTO agape_events (id, topic, payload, occurred_at, request_id, deliveries)"
           " VALUES (:id, :topic, :payload, :at, :request_id, :deliveries)",
           {{"id", id}, {"topic", topic}, {"payload", payloadJson}, {"at", now},

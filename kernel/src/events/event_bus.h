@@ -29,9 +29,6 @@ class EventBus {
   // `schemaVersion` is the payload shape's, as declared by its event struct.
   std::string publish(Tx& tx, std::string_view topic, std::string_view payloadJson, int schemaVersion = 1);
 
-  // Whether `pattern` ("order.paid", "order.*", "*") covers `topic`.
-  static bool matches(std::string_view pattern, std::string_view topic);
-
  private:
   struct Subscription {
     std::string pattern;

@@ -40,13 +40,6 @@ const char* kKeysPruneHelp =
     "Removes signing keys that stopped signing more than one access-token lifetime (plus leeway) ago,\n"
     "never the newest, so no token still valid loses its key.\n";
 
-const char* kSeedCustomersHelp =
-    "Usage: agape seed customers --count N\n\n"
-    "Adds N (1..1000000) customer accounts shopper-000001@example.com ... for reports and load\n"
-    "benchmarks (`agape seed orders` places their orders). They cannot sign in (no password) and count as\n"
-    "verified; their names include commas, quotes and apostrophes, as real ones do. Accounts already\n"
-    "there are kept, so running it again with a larger N adds the rest.\n";
-
 int usage(const CommandIo& io, const std::string& message, const char* help) {
   io.err << "agape: " << message << "\n\n" << help;
   return kUsage;
@@ -106,42 +99,6 @@ int usersCreate(AuthRuntime& rt, const CommandIo& io) {
   return kOk;
 }
 
-int seedCustomers(AuthRuntime& rt, const CommandIo& io) {
-  int count = 0;
-  if (io.args.size() != 2 || io.args[0] != "--count") return usage(io, "--count N is required", kSeedCustomersHelp);
-  try {
-    std::size_t used = 0;
-    count = std::stoi(io.args[1], &used);
-    if (used != io.args[1].size()) count = 0;
-  } catch (const std::exception&) {
-    count = 0;
-  }
-  if (count < 1 || count > 1'000'000) return usage(io, "--count must be 1..1000000", kSeedCustomersHelp);
-  static const char* kFirst[] = {"Adaeze", "Chinedu", "Funmilayo", "Ṣọlá", "Ngozi", "Ibrahim", "Aisha", "Tunde",
-                                 "Ẹniọlá", "Zainab", "Obinna", "Hauwa"};
-  static const char* kLast[] = {"Okafor", "Adébáyọ̀", "O'Neil", "Bello, Jr.", "Eze", "Musa", "\"Tee\" Williams",
-                                "Nwosu", "Yusuf", "Ogunleye"};
-  // "!" is no bcrypt hash: nobody signs in as a seeded customer.
-  const long long now = rt.now();
-  constexpr long long kYearMs = 365LL * 86'400'000;
-  int added = 0;
-  constexpr int kBatch = 2000;
-  for (int from = 1; from <= count; from += kBatch)
-    rt.db().run([&](Tx& tx) {
-      for (int n = from; n < std::min(count + 1, from + kBatch); ++n) {
-        const long long created = now - kYearMs + (kYearMs / count) * (n - 1);
-        added += static_cast<int>(tx.exec(
-            "INSERT INTO auth_users (id, email, password_hash, first_name, last_name, phone, roles, "
-            "email_verified_at, created_at, updated_at) VALUES (:id, :email, '!', :first, :last, NULL, "
-            "'customer', :created, :created, :created) ON CONFLICT (email) DO NOTHING",
-            {{"id", rt.newId()}, {"email", seededCustomerEmail(n)}, {"first", kFirst[n % 12]},
-             {"last", kLast[(n / 12) % 10]}, {"created", created}}));
-      }
-    });
-  io.out << "added " << added << " customers (" << count - added << " were there)\n";
-  return kOk;
-}
-
 int keysRotate(AuthRuntime& rt, const CommandIo& io) {
   if (!io.args.empty()) return usage(io, "unexpected argument " + io.args.front(), kKeysRotateHelp);
   auto path = writeNewSigningKey(rt.config().keysDir);
@@ -166,7 +123,6 @@ int keysPrune(AuthRuntime& rt, const CommandIo& io) {
 
 void addAuthCommands(Commands& commands, AuthRuntime& runtime) {
   commands.add("users create", kUsersCreateHelp, [&runtime](const CommandIo& io) { return usersCreate(runtime, io); });
-  commands.add("seed customers", kSeedCustomersHelp, [&runtime](const CommandIo& io) { return seedCustomers(runtime, io); });
   commands.add("keys rotate", kKeysRotateHelp, [&runtime](const CommandIo& io) { return keysRotate(runtime, io); });
   commands.add("keys prune", kKeysPruneHelp, [&runtime](const CommandIo& io) { return keysPrune(runtime, io); });
 }

@@ -6,6 +6,7 @@
 #include <agape/secret_box.h>
 #include <agape/services.h>
 
+#include "account_import_impl.h"
 #include "auth_commands.h"
 #include "auth_config.h"
 #include "auth_runtime.h"
@@ -41,6 +42,7 @@ class AuthPlugin final : public Plugin {
     ctx.services().provide<Authenticator>(std::make_shared<TokenAuthenticator>(
         runtime_->sharedKeyRing(), runtime_->tokenRules(), ctx.clock(), std::const_pointer_cast<const RevocationList>(runtime_->revocations())));
     ctx.services().provide<UserDirectory>(std::make_shared<UserDirectoryImpl>());
+    ctx.services().provide<AccountImport>(std::make_shared<AccountImportImpl>());
 
     Routes& routes = ctx.routes();
     addAccountRoutes(routes, *runtime_);

@@ -1,11 +1,12 @@
 // The demo plugin (development only): the demo fashion catalogue with its
 // pictures and stock, loaded on start into an empty shop, and the seed
 // commands for demos and load benchmarks (`agape seed demo`, `seed bench`,
-// `seed orders`). It fills the other plugins through their public services.
+// `seed customers`, `seed orders`). It fills the other plugins through their public services.
 #include <memory>
 #include <stdexcept>
 #include <string>
 
+#include <agape/auth/account_import.h>
 #include <agape/auth/user_directory.h>
 #include <agape/catalog/catalog_import.h>
 #include <agape/catalog/variant_directory.h>
@@ -36,7 +37,7 @@ class DemoPlugin final : public Plugin {
   void provision(Context& ctx) override {
     refuseOutsideDevelopment(ctx.environment());
     addSeedCommands(ctx.commands(), ctx.db(), seedServices_);
-    addOrderSeedCommand(ctx.commands(), ctx.db(), ctx.clock(), orderSeedSources_);
+    addHistorySeedCommands(ctx.commands(), ctx.db(), ctx.clock(), orderSeedSources_);
   }
 
   void validate(Context& ctx) override {
@@ -46,7 +47,7 @@ class DemoPlugin final : public Plugin {
     if (!seedServices_.catalog) throw std::logic_error("the catalog plugin provides no CatalogImport");
     variants_ = ctx.services().find<catalog::VariantDirectory>();
     orderSeedSources_ = {ctx.services().find<orders::OrderHistoryImport>(), variants_,
-                         ctx.services().find<auth::UserDirectory>()};
+                         ctx.services().find<auth::UserDirectory>(), ctx.services().find<auth::AccountImport>()};
     stock_ = ctx.services().find<inventory::OpeningStock>();
     if (config_.stock && !stock_)
       ctx.config().child("stock")->fail("needs the inventory plugin: enable it, or set demo.stock: false");

@@ -1,5 +1,6 @@
 #include "order_seed.h"
 
+#include <agape/auth/account_import.h>
 #include <agape/auth/user_directory.h>
 #include <agape/catalog/variant_directory.h>
 #include <agape/clock.h>
@@ -29,14 +30,28 @@ constexpr const char* kSeedOrdersHelp =
     "part). History only: no stock moves, no payments, no emails; one orders.seeded event lets read\n"
     "models (the admin plugin's reports) rebuild themselves.\n";
 
+constexpr const char* kSeedCustomersHelp =
+    "Usage: agape seed customers --count N\n\n"
+    "Adds N (1..1000000) customer accounts shopper-000001@example.com ... created over the 365 days\n"
+    "before now, for reports and load benchmarks (`agape seed orders` places their orders). They cannot\n"
+    "sign in (no password) and count as verified; their names include commas, quotes, apostrophes and\n"
+    "Yoruba letters, as real ones do. Accounts already there are kept, so running it again with a larger\n"
+    "N adds the rest. Needs the auth plugin.\n";
+
 constexpr long long kDayMs = 86'400'000;
 constexpr const char* kCurrency = "NGN";
 constexpr std::int64_t kShipping = 150'000;            // ₦1,500 ...
 constexpr std::int64_t kFreeShippingFrom = 5'000'000;  // ... below ₦50,000
 
-int usage(const CommandIo& io, const std::string& message) {
-  io.err << "agape: " << message << "\n\n" << kSeedOrdersHelp;
+int usage(const CommandIo& io, const std::string& message, const char* help = kSeedOrdersHelp) {
+  io.err << "agape: " << message << "\n\n" << help;
   return 2;
+}
+
+// The address of the n-th seeded customer (from 1): "shopper-000042@example.com".
+std::string seededCustomerEmail(int n) {
+  std::string digits = std::to_string(n);
+  return "shopper-" + std::string(digits.size() < 6 ? 6 - digits.size() : 0, '0') + digits + "@example.com";
 }
 
 std::optional<int> count(const std::string& text, int max) {
@@ -51,19 +66,27 @@ std::optional<int> count(const std::string& text, int max) {
 
 // The status of an order `ageDays` old, drawn from `roll` (0..99): recent
 // orders are still moving, older ones mostly delivered.
-const char* statusFor(double ageDays, unsigned roll) {
-  if (ageDays < 2) return roll < 55 ? "paid" : roll < 85 ? "processing" : roll < 93 ? "cancelled" : "expired";
-  if (ageDays < 7) return roll < 45 ? "shipped" : roll < 85 ? "delivered" : roll < 93 ? "cancelled" : "expired";
-  return roll < 86 ? "delivered" : roll < 91 ? "cancelled" : roll < 95 ? "expired" : "refunded";
+orders::OrderStatus statusFor(double ageDays, unsigned roll) {
+  using S = orders::OrderStatus;
+  if (ageDays < 2) return roll < 55 ? S::Paid : roll < 85 ? S::Processing : roll < 93 ? S::Cancelled : S::Expired;
+  if (ageDays < 7) return roll < 45 ? S::Shipped : roll < 85 ? S::Delivered : roll < 93 ? S::Cancelled : S::Expired;
+  return roll < 86 ? S::Delivered : roll < 91 ? S::Cancelled : roll < 95 ? S::Expired : S::Refunded;
 }
 
 // How many status changes lead to `status` (its version is one more).
-int stepsTo(const std::string& s) {
-  if (s == "paid" || s == "cancelled" || s == "expired") return 1;
-  if (s == "processing") return 2;
-  if (s == "shipped") return 3;
-  if (s == "delivered") return 4;
-  return 5;  // refunded after delivery
+int stepsTo(orders::OrderStatus s) {
+  using S = orders::OrderStatus;
+  switch (s) {
+    case S::Pending: return 0;
+    case S::Paid:
+    case S::Cancelled:
+    case S::Expired: return 1;
+    case S::Processing: return 2;
+    case S::Shipped: return 3;
+    case S::Delivered: return 4;
+    case S::Refunded: return 5;  // after delivery
+  }
+  return 0;
 }
 
 int seedOrders(Database& db, const Clock& clock, const OrderSeedSources& sources, const CommandIo& io) {
@@ -118,7 +141,7 @@ int seedOrders(Database& db, const Clock& clock, const OrderSeedSources& sources
     db.run([&](Tx& tx) {
       buyers.clear();
       for (int n = 1; n <= customers; ++n)
-        if (auto u = sources.users->findByEmail(tx, auth::seededCustomerEmail(n))) buyers.push_back(u->id);
+        if (auto u = sources.users->findByEmail(tx, seededCustomerEmail(n))) buyers.push_back(u->id);
     });
     if (static_cast<int>(buyers.size()) < customers) {
       io.err << "agape: " << customers - buyers.size() << " of the " << customers
@@ -149,7 +172,7 @@ int seedOrders(Database& db, const Clock& clock, const OrderSeedSources& sources
       for (int i = from; i < std::min(orders, from + kBatch); ++i) {
         const long long created = start + step * i + static_cast<long long>(r() % step);
         const double ageDays = static_cast<double>(now - created) / kDayMs;
-        const std::string status = statusFor(ageDays, static_cast<unsigned>(r() % 100));
+        const orders::OrderStatus status = statusFor(ageDays, static_cast<unsigned>(r() % 100));
         const std::string& buyer = buyers[r() % buyers.size()];
         const int lineCount = 1 + static_cast<int>(r() % 3);
         std::vector<const catalog::VariantSummary*> picked;
@@ -168,7 +191,7 @@ int seedOrders(Database& db, const Clock& clock, const OrderSeedSources& sources
         const std::int64_t shipping = subtotal >= kFreeShippingFrom ? 0 : kShipping;
         const std::int64_t total = subtotal + shipping;
         // One in forty delivered orders had part of it refunded (a returned item).
-        const bool partial = status == "delivered" && r() % 40 == 0;
+        const bool partial = status == orders::OrderStatus::Delivered && r() % 40 == 0;
         order.id = uuidV7(created);
         order.sequence = i;
         order.userId = buyer;
@@ -182,10 +205,11 @@ int seedOrders(Database& db, const Clock& clock, const OrderSeedSources& sources
         order.createdAtMs = created;
         order.updatedAtMs = std::min(now, created + stepsTo(status) * kDayMs / 2);
         order.reservationExpiresAtMs = created + 15 * 60'000;
-        order.refundedAmount = status == "refunded" ? total : partial ? total / 4 : 0;
-        order.refundStatus = status == "refunded" ? std::optional<std::string>("refunded")
-                             : partial            ? std::optional<std::string>("partial")
-                                                  : std::nullopt;
+        const bool refunded = status == orders::OrderStatus::Refunded;
+        order.refundedAmount = refunded ? total : partial ? total / 4 : 0;
+        order.refundStatus = refunded  ? std::optional(orders::RefundState::Refunded)
+                             : partial ? std::optional(orders::RefundState::Partial)
+                                       : std::nullopt;
         batchLines += static_cast<long long>(picked.size());
         batch.push_back(std::move(order));
       }
@@ -201,9 +225,41 @@ int seedOrders(Database& db, const Clock& clock, const OrderSeedSources& sources
   return 0;
 }
 
+int seedCustomers(Database& db, const Clock& clock, const OrderSeedSources& sources, const CommandIo& io) {
+  if (io.args.size() != 2 || io.args[0] != "--count") return usage(io, "--count N is required", kSeedCustomersHelp);
+  const int customers = count(io.args[1], 1'000'000).value_or(0);
+  if (customers == 0) return usage(io, "--count must be 1..1000000", kSeedCustomersHelp);
+  if (!sources.accounts) {
+    io.err << "agape: seed customers needs the auth plugin\n";
+    return 1;
+  }
+  static const char* kFirst[] = {"Adaeze", "Chinedu", "Funmilayo", "Ṣọlá", "Ngozi", "Ibrahim", "Aisha", "Tunde",
+                                 "Ẹniọlá", "Zainab", "Obinna", "Hauwa"};
+  static const char* kLast[] = {"Okafor", "Adébáyọ̀", "O'Neil", "Bello, Jr.", "Eze", "Musa", "\"Tee\" Williams",
+                                "Nwosu", "Yusuf", "Ogunleye"};
+  const long long now = epochMs(clock.now());
+  constexpr long long kYearMs = 365 * kDayMs;
+  constexpr int kBatch = 2000;
+  int added = 0;
+  for (int from = 1; from <= customers; from += kBatch)
+    added += db.run([&](Tx& tx) {
+      int batchAdded = 0;
+      for (int n = from; n < std::min(customers + 1, from + kBatch); ++n)
+        batchAdded += sources.accounts->add(tx, {.email = seededCustomerEmail(n),
+                                                 .firstName = kFirst[n % 12],
+                                                 .lastName = kLast[(n / 12) % 10],
+                                                 .createdAtMs = now - kYearMs + (kYearMs / customers) * (n - 1)});
+      return batchAdded;
+    });
+  io.out << "added " << added << " customers (" << customers - added << " were there)\n";
+  return 0;
+}
+
 }  // namespace
 
-void addOrderSeedCommand(Commands& commands, Database& db, const Clock& clock, const OrderSeedSources& sources) {
+void addHistorySeedCommands(Commands& commands, Database& db, const Clock& clock, const OrderSeedSources& sources) {
+  commands.add("seed customers", kSeedCustomersHelp,
+               [&](const CommandIo& io) { return seedCustomers(db, clock, sources, io); });
   commands.add("seed orders", kSeedOrdersHelp, [&](const CommandIo& io) { return seedOrders(db, clock, sources, io); });
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// `agape seed orders --count N`: a year of deterministic order history on the
-// catalogue that is there (e.g. `agape seed bench`), for reports and their
-// benchmarks.
+// `agape seed customers --count N` (accounts through auth's AccountImport)
+// and `agape seed orders --count N` (a year of deterministic order history on
+// the catalogue that is there, e.g. `agape seed bench`), for reports and
+// their benchmarks.
 #include <memory>
 
 #include <agape/commands.h>
@@ -15,6 +16,7 @@ namespace agape::catalog {
 class VariantDirectory;
 }
 namespace agape::auth {
+class AccountImport;
 class UserDirectory;
 }
 namespace agape::orders {
@@ -27,9 +29,10 @@ namespace agape::demo {
 struct OrderSeedSources {
   std::shared_ptr<orders::OrderHistoryImport> orders;  // null without the orders plugin
   std::shared_ptr<catalog::VariantDirectory> variants;
-  std::shared_ptr<auth::UserDirectory> users;  // null without the auth plugin
+  std::shared_ptr<auth::UserDirectory> users;     // null without the auth plugin
+  std::shared_ptr<auth::AccountImport> accounts;  // likewise
 };
 
-void addOrderSeedCommand(Commands& commands, Database& db, const Clock& clock, const OrderSeedSources& sources);
+void addHistorySeedCommands(Commands& commands, Database& db, const Clock& clock, const OrderSeedSources& sources);
 
 }  // namespace agape::demo

@@ -3,12 +3,6 @@
 #include <agape/money.h>
 
 namespace agape::notifications {
-namespace {
-
-std::string str(const Json& j, const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : ""; }
-
-}  // namespace
-
 Message compose(std::string kind, std::string to, std::string subject, const Letter& letter, const std::string& store) {
   Message m{std::move(kind), std::move(to), std::move(subject), "", ""};
   const std::string hello = letter.name.empty() ? "Hello," : "Hello " + letter.name + ",";
@@ -59,64 +53,74 @@ std::string htmlEscape(const std::string& s) {
   return out;
 }
 
-std::optional<Message> accountMessage(const std::string& topic, const Json& p, const std::string& store) {
-  const std::string email = str(p, "email"), name = str(p, "firstName");
-  if (email.empty()) return std::nullopt;
-  if (topic == "user.email_verification_requested")
-    return compose("email_verification", email, "Confirm your email address",
-                   {.name = name,
-                    .paragraphs = {"Welcome to " + store + ". Please confirm that this is your email address.",
-                                   "The link expires at " + str(p, "expiresAt") + "."},
-                    .link = str(p, "link"),
-                    .linkText = "Confirm my email"},
-                   store);
-  if (topic == "user.password_reset_requested")
-    return compose("password_reset", email, "Reset your password",
-                   {.name = name,
-                    .paragraphs = {"Someone asked to reset the password of your " + store + " account. If it was you, "
-                                   "choose a new password with the link below; if not, ignore this email and nothing "
-                                   "changes.",
-                                   "The link expires at " + str(p, "expiresAt") + "."},
-                    .link = str(p, "link"),
-                    .linkText = "Choose a new password"},
-                   store);
-  if (topic == "user.password_changed")
-    return compose("password_changed", email, "Your password was changed",
-                   {.name = name,
-                    .paragraphs = {"The password of your " + store +
-                                       " account was just changed and every session was signed out.",
-                                   "If this was not you, reset your password at once and contact us."}},
-                   store);
-  return std::nullopt;
+std::optional<Message> verificationMessage(const auth::UserEmailVerificationRequested& e, const std::string& link,
+                                           const std::string& store) {
+  if (e.email.empty()) return std::nullopt;
+  return compose("email_verification", e.email, "Confirm your email address",
+                 {.name = e.firstName,
+                  .paragraphs = {"Welcome to " + store + ". Please confirm that this is your email address.",
+                                 "The link expires at " + e.expiresAt + "."},
+                  .link = link,
+                  .linkText = "Confirm my email"},
+                 store);
 }
 
-std::optional<Message> orderMessage(const std::string& topic, const Json& p, const std::string& email,
-                                    const std::string& name, const std::string& store, const std::string& storefrontUrl) {
-  if (email.empty()) return std::nullopt;
-  const std::string number = str(p, "number");
-  const std::string link = storefrontUrl + "/orders/" + str(p, "orderId");
-  if (topic == "order.paid") {
-    const long long total = p.contains("total") && p["total"].is_number_integer() ? p["total"].get<long long>() : 0;
-    return compose("order_paid", email, "Receipt for order " + number,
-                   {.name = name,
-                    .paragraphs = {"Thank you: we have your payment of " + str(p, "currency") + " " +
-                                       formatMinorUnits(total) + " for order " + number + ".",
-                                   "We will email you again when it ships. Your invoice is on the order page."},
-                    .link = link,
-                    .linkText = "View your order"},
-                   store);
-  }
-  if (topic == "order.shipped") {
-    const std::string tracking = str(p, "trackingNumber");
-    return compose("order_shipped", email, "Order " + number + " is on its way",
-                   {.name = name,
-                    .paragraphs = {"Your order " + number + " has left our warehouse." +
-                                   (tracking.empty() ? std::string() : " Tracking number: " + tracking + ".")},
-                    .link = link,
-                    .linkText = "Follow your order"},
-                   store);
-  }
-  return std::nullopt;
+std::optional<Message> passwordResetMessage(const auth::UserPasswordResetRequested& e, const std::string& link,
+                                            const std::string& store) {
+  if (e.email.empty()) return std::nullopt;
+  return compose("password_reset", e.email, "Reset your password",
+                 {.name = e.firstName,
+                  .paragraphs = {"Someone asked to reset the password of your " + store + " account. If it was you, "
+                                 "choose a new password with the link below; if not, ignore this email and nothing "
+                                 "changes.",
+                                 "The link expires at " + e.expiresAt + "."},
+                  .link = link,
+                  .linkText = "Choose a new password"},
+                 store);
+}
+
+std::optional<Message> passwordChangedMessage(const auth::UserPasswordChanged& e, const std::string& store) {
+  if (e.email.empty()) return std::nullopt;
+  return compose("password_changed", e.email, "Your password was changed",
+                 {.name = e.firstName,
+                  .paragraphs = {"The password of your " + store +
+                                     " account was just changed and every session was signed out.",
+                                 "If this was not you, reset your password at once and contact us."}},
+                 store);
+}
+
+namespace {
+
+std::string orderLink(const std::string& storefrontUrl, const orders::OrderStatusChange& o) {
+  return storefrontUrl + "/orders/" + o.orderId;
+}
+
+}  // namespace
+
+std::optional<Message> receiptMessage(const orders::OrderPaid& o, const Customer& to, const std::string& store,
+                                      const std::string& storefrontUrl) {
+  if (to.email.empty()) return std::nullopt;
+  return compose("order_paid", to.email, "Receipt for order " + o.number,
+                 {.name = to.firstName,
+                  .paragraphs = {"Thank you: we have your payment of " + o.currency + " " + formatMinorUnits(o.total) +
+                                     " for order " + o.number + ".",
+                                 "We will email you again when it ships. Your invoice is on the order page."},
+                  .link = orderLink(storefrontUrl, o),
+                  .linkText = "View your order"},
+                 store);
+}
+
+std::optional<Message> shippedMessage(const orders::OrderShipped& o, const Customer& to, const std::string& store,
+                                      const std::string& storefrontUrl) {
+  if (to.email.empty()) return std::nullopt;
+  const std::string tracking = o.trackingNumber.value_or("");
+  return compose("order_shipped", to.email, "Order " + o.number + " is on its way",
+                 {.name = to.firstName,
+                  .paragraphs = {"Your order " + o.number + " has left our warehouse." +
+                                 (tracking.empty() ? std::string() : " Tracking number: " + tracking + ".")},
+                  .link = orderLink(storefrontUrl, o),
+                  .linkText = "Follow your order"},
+                 store);
 }
 
 }  // namespace agape::notifications

@@ -5,7 +5,8 @@
 #include <string>
 #include <vector>
 
-#include <agape/json.h>
+#include <agape/auth/events.h>
+#include <agape/orders/events.h>
 
 namespace agape::notifications {
 
@@ -35,11 +36,25 @@ Message compose(std::string kind, std::string to, std::string subject, const Let
 std::string displayName(const std::string& from);
 std::string htmlEscape(const std::string& s);
 
-// user.email_verification_requested | user.password_reset_requested |
-// user.password_changed; nullopt for other topics or a payload without email.
-std::optional<Message> accountMessage(const std::string& topic, const Json& payload, const std::string& store);
-// order.paid | order.shipped, to `email` (looked up by the caller).
-std::optional<Message> orderMessage(const std::string& topic, const Json& payload, const std::string& email,
-                                    const std::string& name, const std::string& store, const std::string& storefrontUrl);
+// The account's emails, from auth's events; `link` is the event's one-time
+// link, opened. nullopt when the account has no email address.
+std::optional<Message> verificationMessage(const auth::UserEmailVerificationRequested& event, const std::string& link,
+                                           const std::string& store);
+std::optional<Message> passwordResetMessage(const auth::UserPasswordResetRequested& event, const std::string& link,
+                                            const std::string& store);
+std::optional<Message> passwordChangedMessage(const auth::UserPasswordChanged& event, const std::string& store);
+
+// Who an order email goes to (looked up by the caller: orders' events carry
+// the user id only).
+struct Customer {
+  std::string email;
+  std::string firstName;
+};
+// The receipt (order.paid) and the shipping notice (order.shipped); nullopt
+// without an email address.
+std::optional<Message> receiptMessage(const orders::OrderPaid& order, const Customer& to, const std::string& store,
+                                      const std::string& storefrontUrl);
+std::optional<Message> shippedMessage(const orders::OrderShipped& order, const Customer& to, const std::string& store,
+                                      const std::string& storefrontUrl);
 
 }  // namespace agape::notifications

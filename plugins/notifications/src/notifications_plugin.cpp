@@ -6,6 +6,9 @@
 // local outbox; what Resend's webhook reports about them, and the
 // suppression list it feeds; the admin's lists.
 #include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
 
 #include <agape/auth/events.h>
 #include <agape/auth/user_directory.h>
@@ -42,29 +45,17 @@ constexpr const char* kPurgeQueue = "notifications.purge";
 // Svix retries a webhook for about 28 hours; its ids are kept well past that.
 constexpr long long kWebhookIdsKeptMs = 7LL * 24 * 3600 * 1000;
 
-// The message builders read an event as JSON: the fields its type declares,
-// decoded and checked.
-template <class E>
-Json fieldsOf(const E& event) {
-  return Json::parse(E::schema().encode(event));
-}
-
 class NotificationsPlugin final : public Plugin {
  public:
   void configure(const ConfigView& section) override { config_ = decodeNotificationsConfig(section); }
 
   // An account event's one-time link arrives sealed (agape/secret_box.h);
   // opened here, in memory, for the email only.
-  Json withOpenedLink(Json p) const {
-    if (!p.is_object() || !p.contains("sealedLink")) return p;
-    const auto link = p["sealedLink"].is_string() && p.value("userId", "") != ""
-                          ? secrets_->open(p["sealedLink"].get<std::string>(), "mail.link:" + p.value("userId", ""))
-                          : std::nullopt;
+  std::string openedLink(const auth::OneTimeLinkNotice& e) const {
+    const auto link = e.userId.empty() ? std::nullopt : secrets_->open(e.sealedLink, "mail.link:" + e.userId);
     // Retried, then dead-lettered: a key missing on this instance is an operator's fix.
     if (!link) throw std::runtime_error("the event's sealed link does not open with this server's keys");
-    p["link"] = *link;
-    p.erase("sealedLink");
-    return p;
+    return *link;
   }
 
   void provision(Context& ctx) override {
@@ -89,39 +80,53 @@ class NotificationsPlugin final : public Plugin {
       if (p.is_object() && p.contains("deliveryId") && p["deliveryId"].is_string()) book_->send(p["deliveryId"]);
     }, {.concurrency = 2, .lease = std::chrono::minutes(2)});
 
-    const auto accountEmail = [this, &db](const auto& event, const Event& e) {
-      const auto m = accountMessage(e.topic, withOpenedLink(fieldsOf(event)), store_);
+    const auto record = [this, &db](const Event& e, const std::optional<Message>& m) {
       if (m) db.run([&](Tx& tx) { book_->record(tx, e.id, *m); });
     };
-    ctx.events().subscribe("user.*", "account-emails",
-                           EventSwitch()
-                               .on<auth::UserRegistered>(accountEmail)
-                               .on<auth::UserEmailVerificationRequested>(accountEmail)
-                               .on<auth::UserPasswordResetRequested>(accountEmail)
-                               .on<auth::UserPasswordChanged>(accountEmail));
-    const auto orderEmail = [this, &db](const orders::OrderStatusChange& order, const Event& e) {
+    ctx.events().subscribe(
+        "user.*", "account-emails",
+        EventSwitch()
+            .on<auth::UserEmailVerificationRequested>([this, record](const auto& user, const Event& e) {
+              record(e, verificationMessage(user, openedLink(user), store_));
+            })
+            .on<auth::UserPasswordResetRequested>([this, record](const auto& user, const Event& e) {
+              record(e, passwordResetMessage(user, openedLink(user), store_));
+            })
+            .on<auth::UserPasswordChanged>(
+                [this, record](const auto& user, const Event& e) { record(e, passwordChangedMessage(user, store_)); }));
+    // Orders' events carry the customer's id: the address is looked up.
+    const auto toCustomer = [this, &db](const std::string& userId, const Event& e, const auto& message) {
       if (!users_) return;
       db.run([&](Tx& tx) {
-        const auto user = users_->findById(tx, order.userId);
+        const auto user = users_->findById(tx, userId);
         if (!user) return;
-        const auto m = orderMessage(e.topic, fieldsOf(orders::OrderPaid{order}), user->email, user->firstName,
-                                    store_, config_.storefrontUrl);
-        if (m) book_->record(tx, e.id, *m);
+        if (const auto m = message(Customer{user->email, user->firstName})) book_->record(tx, e.id, *m);
       });
     };
-    ctx.events().subscribe("order.*", "order-emails",
-                           EventSwitch().on<orders::OrderPaid>(orderEmail).on<orders::OrderShipped>(orderEmail));
+    ctx.events().subscribe(
+        "order.*", "order-emails",
+        EventSwitch()
+            .on<orders::OrderPaid>([this, toCustomer](const orders::OrderPaid& order, const Event& e) {
+              toCustomer(order.userId, e, [&](const Customer& c) {
+                return receiptMessage(order, c, store_, config_.storefrontUrl);
+              });
+            })
+            .on<orders::OrderShipped>([this, toCustomer](const orders::OrderShipped& order, const Event& e) {
+              toCustomer(order.userId, e, [&](const Customer& c) {
+                return shippedMessage(order, c, store_, config_.storefrontUrl);
+              });
+            }));
 
     // Staff alerts.
     ctx.events().subscribe<inventory::InventoryLowStock>(
         "low-stock-alerts", [this, &db](const inventory::InventoryLowStock& low, const Event& e) {
-          db.run([&](Tx& tx) { alerts_->lowStock(tx, e.id, fieldsOf(low)); });
+          db.run([&](Tx& tx) { alerts_->lowStock(tx, e.id, low); });
         });
     ctx.events().subscribe<payments::PaymentsAttentionNeeded>(
         "payment-alerts", [this, &db](const payments::PaymentsAttentionNeeded& report, const Event& e) {
           // One email per run of payments' job, even if that run published twice.
           const std::string key = report.runId.empty() ? e.id : "payments.attention_needed:" + report.runId;
-          db.run([&](Tx& tx) { alerts_->paymentsAttention(tx, key, fieldsOf(report)); });
+          db.run([&](Tx& tx) { alerts_->paymentsAttention(tx, key, report); });
         });
     if (alerts_->digestMode()) {
       ctx.jobs().handle(kDigestQueue, [this, &db](const Job&) { db.run([&](Tx& tx) { alerts_->digest(tx); }); });

@@ -62,15 +62,9 @@ std::vector<LowStockLine> StaffAlerts::describe(Tx& tx, std::vector<LowStockLine
   return lines;
 }
 
-void StaffAlerts::lowStock(Tx& tx, const std::string& eventId, const Json& p) {
-  if (!p.is_object() || !p.contains("variantId") || !p["variantId"].is_string()) return;
-  const auto number = [&](const char* k) {
-    return p.contains(k) && p[k].is_number_integer() ? p[k].get<long long>() : 0LL;
-  };
-  const LowStockLine line{.variantId = p["variantId"].get<std::string>(),
-                          .available = number("available"),
-                          .threshold = number("threshold"),
-                          .lowAtMs = nowMs()};
+void StaffAlerts::lowStock(Tx& tx, const std::string& eventId, const inventory::InventoryLowStock& low) {
+  const LowStockLine line{
+      .variantId = low.variantId, .available = low.available, .threshold = low.threshold, .lowAtMs = nowMs()};
   if (config_.lowStockDigest) {
     tx.exec(
         "INSERT INTO notifications_low_stock (variant_id, available, threshold, low_at, in_next_digest) "
@@ -134,8 +128,9 @@ std::size_t StaffAlerts::digest(Tx& tx) {
   return lines.size();
 }
 
-void StaffAlerts::paymentsAttention(Tx& tx, const std::string& key, const Json& payload) {
-  toStaff(tx, key, paymentsAttentionMessage(payload, store_));
+void StaffAlerts::paymentsAttention(Tx& tx, const std::string& key,
+                                    const payments::PaymentsAttentionNeeded& report) {
+  toStaff(tx, key, paymentsAttentionMessage(report, store_));
 }
 
 }  // namespace agape::notifications

@@ -13,7 +13,7 @@
 #include <agape/catalog/variant_directory.h>
 #include <agape/clock.h>
 #include <agape/db.h>
-#include <agape/json.h>
+#include <agape/inventory/events.h>
 #include <agape/logger.h>
 
 #include "delivery_book.h"
@@ -35,18 +35,17 @@ class StaffAlerts {
   }
   bool digestMode() const { return config_.lowStockDigest; }
 
-  // inventory.low_stock {variantId, available, threshold}, in the event's
-  // transaction: the staff emailed unless this variant was within
+  // inventory.low_stock, in the event's transaction: the staff emailed unless this variant was within
   // lowStockEvery (checked and stamped in one statement, so concurrent
   // events email once); in digest mode, the variant noted for the digest.
-  void lowStock(Tx& tx, const std::string& eventId, const Json& payload);
+  void lowStock(Tx& tx, const std::string& eventId, const inventory::InventoryLowStock& low);
   // The digest job: the variants noted since the last digest (the first
   // 100; the rest the next time), one email per recipient, and the variants
   // taken off the list, in one transaction. The email's key is made from
   // what it lists, so a job run again sends nothing twice. How many listed.
   std::size_t digest(Tx& tx);
   // payments.attention_needed: one email per recipient, once per `key`.
-  void paymentsAttention(Tx& tx, const std::string& key, const Json& payload);
+  void paymentsAttention(Tx& tx, const std::string& key, const payments::PaymentsAttentionNeeded& report);
 
   // The configured addresses, then the role holders; lower-case, each once.
   std::vector<std::string> recipients(Tx& tx) const;

@@ -19,13 +19,6 @@ std::string plural(long long n, const std::string& one, const std::string& many)
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-long long integer(const Json& j, const char* k) {
-  return j.is_object() && j.contains(k) && j[k].is_number_integer() ? j[k].get<long long>() : 0;
-}
-std::string text(const Json& j, const char* k) {
-  return j.is_object() && j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : "";
-}
-
 }  // namespace
 
 Message lowStockMessage(const LowStockLine& l, const std::string& store) {
@@ -51,28 +44,24 @@ Message lowStockDigestMessage(const std::vector<LowStockLine>& lines, long long 
                  letter, store);
 }
 
-Message paymentsAttentionMessage(const Json& p, const std::string& store) {
-  const Json counts = p.is_object() && p.contains("counts") ? p["counts"] : Json::object();
-  const long long due = integer(counts, "refundDue"), mismatch = integer(counts, "amountMismatch");
+Message paymentsAttentionMessage(const payments::PaymentsAttentionNeeded& report, const std::string& store) {
+  const long long due = report.counts.refundDue, mismatch = report.counts.amountMismatch;
   Letter letter{.paragraphs = {"Some payments need someone to look at them: " +
                                plural(due, "payment was", "payments were") +
                                " taken for orders that could not take them and must be refunded, and " +
                                plural(mismatch, "payment", "payments") +
                                " came in with another amount or currency than the order's."}};
-  if (p.is_object() && p.contains("payments") && p["payments"].is_array())
-    for (const auto& pay : p["payments"]) {
-      const std::string currency = text(pay, "currency");
-      const bool refund = text(pay, "status") == "refund_due";
-      letter.items.push_back(
-          text(pay, "reference") + " (order " + text(pay, "orderId") + "): " +
-          (refund ? "refund due, " + currency + " " + formatMinorUnits(integer(pay, "outstanding")) + " of " +
-                        formatMinorUnits(integer(pay, "amount")) + " not refunded yet"
-                  : "amount mismatch, " + currency + " " + formatMinorUnits(integer(pay, "amount"))));
-    }
+  for (const auto& pay : report.payments) {
+    const bool refund = pay.status == payments::AttentionStatus::RefundDue;
+    letter.items.push_back(pay.reference + " (order " + pay.orderId + "): " +
+                           (refund ? "refund due, " + pay.currency + " " + formatMinorUnits(pay.outstanding) + " of " +
+                                         formatMinorUnits(pay.amount) + " not refunded yet"
+                                   : "amount mismatch, " + pay.currency + " " + formatMinorUnits(pay.amount)));
+  }
   letter.paragraphs.push_back(
       "Refunds due are made from the payments list (status refund_due); an amount that did not "
       "match needs a look at the provider's records and a word with the customer.");
-  if (p.is_object() && p.value("truncated", false)) letter.paragraphs.push_back("The most recent of them:");
+  if (report.truncated) letter.paragraphs.push_back("The most recent of them:");
   return compose("payments_attention", "",
                  "Payments needing attention: " + plural(due, "refund due", "refunds due") + ", " +
                      plural(mismatch, "amount mismatch", "amount mismatches"),

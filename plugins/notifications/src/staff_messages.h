@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <agape/json.h>
+#include <agape/payments/events.h>
 
 #include "messages.h"
 
@@ -27,9 +27,7 @@ Message lowStockMessage(const LowStockLine& line, const std::string& store);
 // `lines` listed, `more` left out (they come in the next digest).
 Message lowStockDigestMessage(const std::vector<LowStockLine>& lines, long long more,
                               const std::string& store);
-// The payload of payments.attention_needed: {counts: {refundDue,
-// amountMismatch}, payments: [{reference, orderId, status, amount,
-// outstanding, currency}], truncated}.
-Message paymentsAttentionMessage(const Json& payload, const std::string& store);
+// payments' daily report of the payments that need someone.
+Message paymentsAttentionMessage(const payments::PaymentsAttentionNeeded& report, const std::string& store);
 
 }  // namespace agape::notifications

@@ -200,7 +200,7 @@ TEST_P(DeliveryTrackingTest, ASuppressedAddressGetsEssentialMailOnly) {
 
 TEST_P(DeliveryTrackingTest, LowStockAlertsTheStaffAtMostOncePerInterval) {
   staff(false);
-  const Json low = {{"variantId", "v-1"}, {"available", 4}, {"threshold", 5}};
+  const inventory::InventoryLowStock low{.variantId = "v-1", .available = 4, .threshold = 5};
   // Eight events for one variant at once (each a crossing): one alert.
   std::vector<std::thread> threads;
   for (int i = 0; i < 8; ++i)
@@ -217,7 +217,7 @@ TEST_P(DeliveryTrackingTest, LowStockAlertsTheStaffAtMostOncePerInterval) {
   db_->run([&](Tx& tx) { alerts_->lowStock(tx, "ev-later", low); });
   EXPECT_EQ(count("SELECT COUNT(*) AS n FROM notifications_deliveries"), 2);
   db_->run([&](Tx& tx) {
-    alerts_->lowStock(tx, "ev-other", Json{{"variantId", "v-2"}, {"available", 0}, {"threshold", 5}});
+    alerts_->lowStock(tx, "ev-other", inventory::InventoryLowStock{.variantId = "v-2", .available = 0, .threshold = 5});
   });
   EXPECT_EQ(count("SELECT COUNT(*) AS n FROM notifications_deliveries"), 4);
   clock_.advance(1h);
@@ -231,9 +231,9 @@ TEST_P(DeliveryTrackingTest, LowStockAlertsTheStaffAtMostOncePerInterval) {
 TEST_P(DeliveryTrackingTest, TheDigestListsWhatWentLowOnce) {
   staff(true);
   db_->run([&](Tx& tx) {
-    alerts_->lowStock(tx, "ev-1", Json{{"variantId", "v-1"}, {"available", 4}, {"threshold", 5}});
-    alerts_->lowStock(tx, "ev-2", Json{{"variantId", "v-2"}, {"available", 0}, {"threshold", 3}});
-    alerts_->lowStock(tx, "ev-3", Json{{"variantId", "v-1"}, {"available", 2}, {"threshold", 5}});
+    alerts_->lowStock(tx, "ev-1", inventory::InventoryLowStock{.variantId = "v-1", .available = 4, .threshold = 5});
+    alerts_->lowStock(tx, "ev-2", inventory::InventoryLowStock{.variantId = "v-2", .available = 0, .threshold = 3});
+    alerts_->lowStock(tx, "ev-3", inventory::InventoryLowStock{.variantId = "v-1", .available = 2, .threshold = 5});
   });
   EXPECT_EQ(count("SELECT COUNT(*) AS n FROM notifications_deliveries"), 0);
   EXPECT_EQ(db_->run([&](Tx& tx) { return alerts_->digest(tx); }), 2u);
@@ -245,7 +245,7 @@ TEST_P(DeliveryTrackingTest, TheDigestListsWhatWentLowOnce) {
   EXPECT_EQ(db_->run([&](Tx& tx) { return alerts_->digest(tx); }), 0u);
   clock_.advance(1h);
   db_->run([&](Tx& tx) {
-    alerts_->lowStock(tx, "ev-4", Json{{"variantId", "v-2"}, {"available", 1}, {"threshold", 3}});
+    alerts_->lowStock(tx, "ev-4", inventory::InventoryLowStock{.variantId = "v-2", .available = 1, .threshold = 3});
   });
   EXPECT_EQ(db_->run([&](Tx& tx) { return alerts_->digest(tx); }), 1u);
   EXPECT_EQ(count("SELECT COUNT(*) AS n FROM notifications_deliveries"), 4);

@@ -30,32 +30,42 @@ TEST(NotificationsConfig, OutboxByDefaultResendWithAKey) {
 }
 
 TEST(NotificationsMessages, AccountAndOrderEmails) {
-  const Json user = {{"email", "ada@example.ng"}, {"firstName", "Ada <b>"}, {"link", "https://shop.ng/verify-email?token=a&b"},
-                     {"expiresAt", "2026-11-25T10:00:00Z"}};
-  const auto v = accountMessage("user.email_verification_requested", user, "Adire House");
+  auth::UserEmailVerificationRequested verify;
+  verify.userId = "u-1";
+  verify.email = "ada@example.ng";
+  verify.firstName = "Ada <b>";
+  verify.expiresAt = "2026-11-25T10:00:00Z";
+  const std::string link = "https://shop.ng/verify-email?token=a&b";
+  const auto v = verificationMessage(verify, link, "Adire House");
   ASSERT_TRUE(v);
   EXPECT_EQ(v->kind, "email_verification");
   EXPECT_EQ(v->to, "ada@example.ng");
   EXPECT_NE(v->text.find("https://shop.ng/verify-email?token=a&b"), std::string::npos);
+  EXPECT_NE(v->text.find("The link expires at 2026-11-25T10:00:00Z."), std::string::npos);
   EXPECT_NE(v->html.find("href=\"https://shop.ng/verify-email?token=a&amp;b\""), std::string::npos);
   EXPECT_NE(v->html.find("Hello Ada &lt;b&gt;,"), std::string::npos);
   EXPECT_EQ(v->html.find("<b>,"), std::string::npos);
-  EXPECT_EQ(accountMessage("user.password_reset_requested", user, "X")->subject, "Reset your password");
-  EXPECT_EQ(accountMessage("user.password_changed", user, "X")->kind, "password_changed");
-  EXPECT_FALSE(accountMessage("user.registered", user, "X"));
-  EXPECT_FALSE(accountMessage("user.password_changed", Json::object(), "X"));
+  EXPECT_EQ(passwordResetMessage(auth::UserPasswordResetRequested{verify}, link, "X")->subject, "Reset your password");
+  auth::UserPasswordChanged changed;
+  changed.email = "ada@example.ng";
+  EXPECT_EQ(passwordChangedMessage(changed, "X")->kind, "password_changed");
+  EXPECT_FALSE(passwordChangedMessage(auth::UserPasswordChanged{}, "X"));
 
-  const Json paid = {{"orderId", "o-1"}, {"number", "AG-261124-7K3QX9"}, {"total", 3'250'000}, {"currency", "NGN"}};
-  const auto r = orderMessage("order.paid", paid, "ada@example.ng", "Ada", "Adire House", "https://shop.ng");
+  orders::OrderPaid paid;
+  paid.orderId = "o-1";
+  paid.number = "AG-261124-7K3QX9";
+  paid.total = 3'250'000;
+  paid.currency = "NGN";
+  const Customer ada{"ada@example.ng", "Ada"};
+  const auto r = receiptMessage(paid, ada, "Adire House", "https://shop.ng");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->subject, "Receipt for order AG-261124-7K3QX9");
   EXPECT_NE(r->text.find("NGN 32,500.00"), std::string::npos);
   EXPECT_NE(r->text.find("https://shop.ng/orders/o-1"), std::string::npos);
-  Json shipped = paid;
-  shipped["trackingNumber"] = "GIG-4471";
-  EXPECT_NE(orderMessage("order.shipped", shipped, "ada@example.ng", "", "A", "https://s")->text.find("GIG-4471"),
-            std::string::npos);
-  EXPECT_FALSE(orderMessage("order.created", paid, "ada@example.ng", "", "A", "https://s"));
+  orders::OrderShipped shipped{paid};
+  shipped.trackingNumber = "GIG-4471";
+  EXPECT_NE(shippedMessage(shipped, ada, "A", "https://s")->text.find("GIG-4471"), std::string::npos);
+  EXPECT_FALSE(receiptMessage(paid, Customer{}, "A", "https://s"));
 }
 
 TEST(NotificationsConfig, WebhookSecretAndStaffAlerts) {
@@ -161,13 +171,14 @@ TEST(NotificationsMessages, StaffAlertsAreEscaped) {
   EXPECT_NE(digest.text.find("And 3 more variants, in the next digest."), std::string::npos);
   EXPECT_NE(digest.html.find("<li>ANK-1-S - Ankara &lt;Wrap&gt; &amp; Dress (size S): 3 available"), std::string::npos);
 
-  const Json attention = {{"counts", {{"refundDue", 1}, {"amountMismatch", 1}}},
-                          {"payments",
-                           {{{"reference", "AGP-<1>"}, {"orderId", "o-1"}, {"status", "refund_due"}, {"amount", 3'250'000},
-                             {"outstanding", 1'250'000}, {"currency", "NGN"}},
-                            {{"reference", "AGP-2"}, {"orderId", "o-2"}, {"status", "amount_mismatch"}, {"amount", 500},
-                             {"outstanding", 0}, {"currency", "NGN"}}}},
-                          {"truncated", false}};
+  using payments::AttentionStatus;
+  const payments::PaymentsAttentionNeeded attention{
+      .counts = {.refundDue = 1, .amountMismatch = 1},
+      .payments = {{.reference = "AGP-<1>", .orderId = "o-1", .status = AttentionStatus::RefundDue,
+                    .amount = 3'250'000, .outstanding = 1'250'000, .currency = "NGN"},
+                   {.reference = "AGP-2", .orderId = "o-2", .status = AttentionStatus::AmountMismatch, .amount = 500,
+                    .outstanding = 0, .currency = "NGN"}},
+      .truncated = false};
   const Message p = paymentsAttentionMessage(attention, "A");
   EXPECT_EQ(p.kind, "payments_attention");
   EXPECT_EQ(p.subject, "Payments needing attention: 1 refund due, 1 amount mismatch");

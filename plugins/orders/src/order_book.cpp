@@ -420,7 +420,7 @@ void OrderBook::refundChanged(Tx& tx, const std::string& orderId, const RefundPr
           "updated_at = :now WHERE id = :id",
           {{"status", std::string(refundStateName(p.status))}, {"amount", p.refunded}, {"now", nowMs()}, {"id", orderId}});
   events_.publish(tx, OrderRefundChanged{
-                          .orderId = orderId, .refundStatus = std::string(refundStateName(p.status)), .refunded = p.refunded});
+                          .orderId = orderId, .refundStatus = p.status, .refunded = p.refunded});
   if (p.status == RefundState::Refunded && canTransition(statusOf(*row), Status::Refunded))
     change(tx, orderId, Change{.to = Status::Refunded, .actor = actor, .reason = "payment refunded in full",
                                .reference = p.reference});

@@ -30,10 +30,10 @@ void OrderHistoryImportImpl::add(Tx& tx, const std::vector<ImportedOrder>& order
             ":number, :user, :status, :currency, :subtotal, 0, :shipping, 0, :total, 1, 'standard', :address, "
             "NULL, :expires, NULL, :version, :created, :updated, :refundStatus, :refunded)",
             {{"id", o.id}, {"number", numberOf(numberPrefix_, o.createdAtMs, o.sequence)}, {"user", o.userId},
-             {"status", o.status}, {"currency", o.currency}, {"subtotal", o.subtotal}, {"shipping", o.shipping},
+             {"status", std::string(orderStatusName(o.status))}, {"currency", o.currency}, {"subtotal", o.subtotal}, {"shipping", o.shipping},
              {"total", o.total}, {"address", o.shippingAddressJson}, {"expires", o.reservationExpiresAtMs},
              {"version", static_cast<long long>(o.version)}, {"created", o.createdAtMs},
-             {"updated", o.updatedAtMs}, {"refundStatus", o.refundStatus}, {"refunded", o.refundedAmount}});
+             {"updated", o.updatedAtMs}, {"refundStatus", o.refundStatus ? std::optional<std::string>(refundStateName(*o.refundStatus)) : std::nullopt}, {"refunded", o.refundedAmount}});
     for (std::size_t l = 0; l < o.lines.size(); ++l) {
       const ImportedOrderLine& line = o.lines[l];
       tx.exec("INSERT INTO orders_items (order_id, line, variant_id, product_id, sku, product_name, size, color, "

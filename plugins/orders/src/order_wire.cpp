@@ -32,19 +32,7 @@ Schema<Address> makeAddressSchema(bool stored) {
 }
 
 // A value and its name, from the one function that names it.
-template <class E>
-std::pair<E, std::string> named(E value, std::string_view (*name)(E) noexcept) {
-  return {value, std::string(name(value))};
-}
-
 }  // namespace
-
-const Names<RefundState>& refundStateNames() {
-  using R = RefundState;
-  static const Names<R> names{named(R::Pending, refundStateName), named(R::Partial, refundStateName),
-                              named(R::Refunded, refundStateName), named(R::Failed, refundStateName)};
-  return names;
-}
 
 const Names<Period>& periodNames() {
   static const Names<Period> names{{Period::Day, "day"}, {Period::Week, "week"}, {Period::Month, "month"}};

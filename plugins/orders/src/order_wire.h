@@ -80,7 +80,6 @@ struct OrderStats {
   std::vector<PeriodPoint> series;
 };
 
-const Names<RefundState>& refundStateNames();
 const Names<Period>& periodNames();
 // The address as a customer gives it (every rule checked); `stored`: as the
 // book reads it back (types only, so an old row always reads).

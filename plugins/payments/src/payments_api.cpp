@@ -113,6 +113,27 @@ const Schema<SandboxPaid>& sandboxPaidSchema() {
 
 Response refundAnswer(const Refund& refund) { return Response::json(refundSchema().encode(refund), 202); }
 
+struct Reconciled : ReconcileResult {
+  SettleResult refunds;
+};
+
+const Schema<Reconciled>& reconciledSchema() {
+  static const auto refunds =
+      Schema<SettleResult>()
+          .field("checked", &SettleResult::checked, {.description = "pending refunds asked about"})
+          .field("found", &SettleResult::found, {.description = "the provider had them"})
+          .field("resent", &SettleResult::resent, {.description = "it did not: sent again"})
+          .field("failed", &SettleResult::failed, {.description = "given up: failed, for finance"});
+  static const auto schema =
+      Schema<Reconciled>()
+          .field("checked", &ReconcileResult::checked, {.description = "successful transactions the provider listed"})
+          .field("applied", &ReconcileResult::applied, {.description = "of them, applied now (paid or refund due)"})
+          .field("unknown", &ReconcileResult::unknown,
+                 {.description = "not ours (another system on the same account)"})
+          .field("refunds", &Reconciled::refunds, refunds);
+  return schema;
+}
+
 }  // namespace
 
 void PaymentsApi::registerRoutes(Routes& routes) {
@@ -203,6 +224,26 @@ void PaymentsApi::registerRoutes(Routes& routes) {
                if (!isStaff(call.principal())) f.userId = call.principal().id;
                return ctx_.db().read([&](Tx& tx) { return book_.list(tx, f); });
              });
+  routes.post("/v1/admin/payments/reconcile", Contract().returns(reconciledSchema()),
+              {.access = Access::Roles,
+               .roles = {std::string(roles::admin), std::string(roles::finance)},
+               .consumes = {},
+               .summary = "Applies provider results the webhooks did not deliver, and settles refunds",
+               .description = "Asks the provider for its successful transactions of payments.reconcileLookback and "
+                              "applies each one not applied yet (as a webhook would: once). Also runs every hour. "
+                              "Then asks about pending refunds whose answer was lost (sent over "
+                              "payments.refundSettleAfter ago: found → recorded, not there → sent again) or not "
+                              "reported for payments.refundCheckEvery (also every 5 minutes).",
+               .tag = kTag},
+              [this](Call<>&) {
+                try {
+                  Reconciled out{reconciler_.run()};
+                  out.refunds = refunds_.settle();
+                  return out;
+                } catch (const ProviderError&) {
+                  throw Problem::unavailable("The payment provider cannot be reached; try again shortly.");
+                }
+              });
   if (sandbox_) {
     routes.get("/v1/sandbox/checkout/:reference", Contract(),
                {.summary = "The sandbox provider's checkout page (HTML)", .tag = kTag,

@@ -1,6 +1,7 @@
 #pragma once
 // The payments' HTTP surface (API.md, Payments): initialize, verify, the
-// provider's webhook, reads; the sandbox checkout page when it is the provider.
+// provider's webhook, reads, the staff's reconciliation; the sandbox checkout
+// page when it is the provider.
 #include <memory>
 
 #include <agape/context.h>
@@ -13,6 +14,7 @@
 #include "payment_book.h"
 #include "payments_config.h"
 #include "provider.h"
+#include "reconciler.h"
 #include "refunds.h"
 #include "sandbox_provider.h"
 
@@ -21,8 +23,14 @@ namespace agape::payments {
 class PaymentsApi {
  public:
   PaymentsApi(Context& ctx, const PaymentsConfig& config, PaymentBook& book, PaymentProvider& provider,
-              Refunds& refunds, SandboxProvider* sandbox)
-      : ctx_(ctx), config_(config), book_(book), provider_(provider), refunds_(refunds), sandbox_(sandbox) {}
+              Refunds& refunds, Reconciler& reconciler, SandboxProvider* sandbox)
+      : ctx_(ctx),
+        config_(config),
+        book_(book),
+        provider_(provider),
+        refunds_(refunds),
+        reconciler_(reconciler),
+        sandbox_(sandbox) {}
   void registerRoutes(Routes& routes);
   // Validate: orders (required), the account directory (optional: the
   // payer's email when the request names none).
@@ -59,6 +67,7 @@ class PaymentsApi {
   PaymentBook& book_;
   PaymentProvider& provider_;
   Refunds& refunds_;
+  Reconciler& reconciler_;
   SandboxProvider* sandbox_;
   orders::OrderService* orders_ = nullptr;
   const auth::UserDirectory* users_ = nullptr;

@@ -8,15 +8,11 @@
 
 #include <agape/config.h>
 #include <agape/context.h>
-#include <agape/contract.h>
 #include <agape/db.h>
 #include <agape/events.h>
-#include <agape/http.h>
 #include <agape/jobs.h>
 #include <agape/json.h>
-#include <agape/problem.h>
 #include <agape/plugin.h>
-#include <agape/roles.h>
 #include <agape/services.h>
 #include <agape/orders/events.h>
 
@@ -35,23 +31,6 @@ namespace {
 constexpr const char* kReconcileQueue = "payments.reconcile";
 constexpr const char* kPurgeQueue = "payments.purge";
 
-struct Reconciled : ReconcileResult {
-  SettleResult refunds;
-};
-
-Schema<Reconciled> reconciledSchema() {
-  const auto refunds = Schema<SettleResult>()
-                           .field("checked", &SettleResult::checked, {.description = "pending refunds asked about"})
-                           .field("found", &SettleResult::found, {.description = "the provider had them"})
-                           .field("resent", &SettleResult::resent, {.description = "it did not: sent again"})
-                           .field("failed", &SettleResult::failed, {.description = "given up: failed, for finance"});
-  return Schema<Reconciled>()
-      .field("checked", &ReconcileResult::checked, {.description = "successful transactions the provider listed"})
-      .field("applied", &ReconcileResult::applied, {.description = "of them, applied now (paid or refund due)"})
-      .field("unknown", &ReconcileResult::unknown, {.description = "not ours (another system on the same account)"})
-      .field("refunds", &Reconciled::refunds, refunds);
-}
-
 class PaymentsPlugin final : public Plugin {
  public:
   void configure(const ConfigView& section) override { config_ = decodePaymentsConfig(section); }
@@ -67,10 +46,10 @@ class PaymentsPlugin final : public Plugin {
     }
     book_ = std::make_unique<PaymentBook>(ctx.clock(), ctx.events(), ctx.audit());
     refunds_ = std::make_unique<Refunds>(ctx.db(), *book_, *provider_, ctx.jobs(), ctx.logger(), config_);
-    api_ = std::make_unique<PaymentsApi>(ctx, config_, *book_, *provider_, *refunds_, sandbox_);
-    api_->registerRoutes(ctx.routes());
     reconciler_ = std::make_unique<Reconciler>(ctx.db(), *book_, *provider_, ctx.clock(), ctx.logger(),
                                                config_.reconcileLookback);
+    api_ = std::make_unique<PaymentsApi>(ctx, config_, *book_, *provider_, *refunds_, *reconciler_, sandbox_);
+    api_->registerRoutes(ctx.routes());
     ctx.jobs().handle(kReconcileQueue, [this](const Job&) { reconciler_->run(); }, {.lease = std::chrono::minutes(10)});
     ctx.jobs().schedule("reconcile", "23 * * * *", kReconcileQueue, "{}");
 
@@ -99,25 +78,6 @@ class PaymentsPlugin final : public Plugin {
       db.run([&](Tx& tx) { attention_->run(tx, job.id); });
     });
     ctx.jobs().schedule("attention", "0 8 * * *", kAttentionQueue, "{}");
-
-    ctx.routes().post("/v1/admin/payments/reconcile", Contract().returns(reconciledSchema()),
-        {.access = Access::Roles, .roles = {std::string(roles::admin), std::string(roles::finance)}, .consumes = {},
-         .summary = "Applies provider results the webhooks did not deliver, and settles refunds",
-         .description = "Asks the provider for its successful transactions of payments.reconcileLookback and applies "
-                        "each one not applied yet (as a webhook would: once). Also runs every hour. Then asks about "
-                        "pending refunds whose answer was lost (sent over payments.refundSettleAfter ago: found → "
-                        "recorded, not there → sent again) or not reported for payments.refundCheckEvery (also every "
-                        "5 minutes).",
-         .tag = "payments"},
-        [this](Call<>&) {
-          try {
-            Reconciled out{reconciler_->run()};
-            out.refunds = refunds_->settle();
-            return out;
-          } catch (const ProviderError&) {
-            throw Problem::unavailable("The payment provider cannot be reached; try again shortly.");
-          }
-        });
   }
 
   void validate(Context& ctx) override {

@@ -29,6 +29,7 @@
 #include <concepts>
 #include <cstddef>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -110,9 +111,21 @@ E decodeEvent(const Event& meta) {
   }
 }
 
+// Whether `topic` falls under a subscription's pattern: exact ("order.paid"),
+// a prefix ("order.*" matches "order.paid", not "order") or "*".
+inline bool topicMatches(std::string_view pattern, std::string_view topic) {
+  if (pattern == "*") return true;
+  if (pattern.size() >= 2 && pattern.substr(pattern.size() - 2) == ".*") {
+    const std::string_view prefix = pattern.substr(0, pattern.size() - 1);  // keeps the dot: "order."
+    return topic.size() > prefix.size() && topic.substr(0, prefix.size()) == prefix;
+  }
+  return pattern == topic;
+}
+
 // One subscription's handler for several event types, chosen by topic: a
 // wildcard subscriber ("order.*") handles the topics it has a case for and
-// acknowledges the others unread.
+// acknowledges the others unread. A case whose topic the pattern cannot
+// match is refused when the subscription is made (it would never run).
 //
 //   events.subscribe("order.*", "sales", EventSwitch()
 //       .on<OrderPaid>([](const OrderPaid& e, const Event& meta) { ... })
@@ -129,6 +142,13 @@ class EventSwitch {
   void operator()(const Event& meta) const {
     for (const auto& c : cases_)
       if (c.topic == meta.topic) return c.handler(meta);
+  }
+  // The topics among the cases that `pattern` does not match.
+  std::vector<std::string> topicsOutside(std::string_view pattern) const {
+    std::vector<std::string> outside;
+    for (const auto& c : cases_)
+      if (!topicMatches(pattern, c.topic)) outside.push_back(c.topic);
+    return outside;
   }
 
  private:
@@ -157,6 +177,15 @@ class Events {
   // deliveries run on queue "events.<plugin>.<name>".
   virtual void subscribe(std::string topic, std::string name, EventHandler handler,
                          QueueOptions options = {}) = 0;
+  // Provision only: a pattern's topics, each case decoding its own type.
+  // Throws std::invalid_argument for a case the pattern cannot match.
+  void subscribe(std::string pattern, std::string name, EventSwitch cases, QueueOptions options = {}) {
+    const auto outside = cases.topicsOutside(pattern);
+    if (!outside.empty())
+      throw std::invalid_argument("subscription \"" + name + "\": \"" + pattern + "\" never delivers \"" +
+                                  outside.front() + "\", which it has a case for");
+    subscribe(std::move(pattern), std::move(name), EventHandler(std::move(cases)), options);
+  }
   // Provision only: E's topic, each delivery decoded as E (see decodeEvent).
   template <EventType E>
   void subscribe(std::string name, std::function<void(const E&, const Event&)> handler, QueueOptions options = {}) {

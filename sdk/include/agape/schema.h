@@ -80,6 +80,12 @@ template <class E>
 class Names {
  public:
   Names(std::initializer_list<std::pair<E, std::string>> names) : names_(names) {}
+  // Each value named by the function that names it everywhere else:
+  //   Names<OrderStatus>({OrderStatus::Pending, ...}, orderStatusName)
+  template <class NameOf>
+  Names(std::initializer_list<E> values, NameOf nameOf) {
+    for (E value : values) names_.emplace_back(value, std::string(nameOf(value)));
+  }
   const std::string& name(E value) const {
     for (const auto& [v, n] : names_)
       if (v == value) return n;

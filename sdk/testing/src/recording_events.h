@@ -32,7 +32,7 @@ class RecordingEvents final : public Events {
     std::lock_guard lock(mutex_);
     std::vector<PublishedEvent> out;
     for (const auto& e : published_)
-      if (topic.empty() || kernel::EventBus::matches(topic, e.topic)) out.push_back(e);
+      if (topic.empty() || topicMatches(topic, e.topic)) out.push_back(e);
     return out;
   }
   void clear() {
@@ -44,7 +44,7 @@ class RecordingEvents final : public Events {
   std::string publishVersion(std::string_view topic, int schemaVersion, std::string_view payloadJson, Tx& tx) override {
     std::string id = bus_.publish(tx, topic, payloadJson, schemaVersion);
     PublishedEvent e{id, std::string(topic), std::string(payloadJson), std::string(kernel::currentRequestId()),
-                     clock_.now()};
+                     clock_.now(), schemaVersion};
     tx.afterCommit([this, e = std::move(e)] {
       std::lock_guard lock(mutex_);
       published_.push_back(e);

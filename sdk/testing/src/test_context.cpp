@@ -138,9 +138,9 @@ std::vector<PublishedEvent> TestContext::published(std::string_view topic) const
 
 void TestContext::clearPublished() { state_->events.clear(); }
 
-std::string TestContext::publish(std::string_view topic, std::string_view payloadJson) {
+std::string TestContext::publish(std::string_view topic, std::string_view payloadJson, int schemaVersion) {
   std::string id;
-  state_->db.transact([&](Tx& tx) { id = state_->bus.publish(tx, topic, payloadJson); });
+  state_->db.transact([&](Tx& tx) { id = state_->bus.publish(tx, topic, payloadJson, schemaVersion); });
   return id;
 }
 

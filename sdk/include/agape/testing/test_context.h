@@ -15,7 +15,7 @@
 //   ctx.manualClock().advance(std::chrono::hours(24));
 //   ctx.tickCron();     // the schedules due by now enqueue their jobs
 //   ctx.runDueJobs();   // every job due by now runs, event deliveries too
-//   EXPECT_EQ(ctx.published("loyalty.credited").size(), 1u);
+//   EXPECT_EQ(ctx.published<PointsCredited>().size(), 1u);  // typed; or by topic
 //
 // PluginKit (agape/testing/plugin_kit.h) does the wiring for a whole plugin.
 
@@ -27,6 +27,7 @@
 
 #include "agape/clock.h"
 #include "agape/context.h"
+#include "agape/events.h"
 #include "agape/http.h"
 #include "agape/metrics.h"
 #include "agape/services.h"
@@ -64,6 +65,7 @@ struct PublishedEvent {
   std::string payload;  // JSON text
   std::string requestId;  // of the request that published it; "" outside one
   Clock::TimePoint occurredAt;
+  int schemaVersion = 1;  // as the publisher's event struct declares it
 };
 
 struct CommandResult {
@@ -121,11 +123,25 @@ class AGAPE_API TestContext final : public Context {
   // committed, oldest first; only those `topic` covers when given (exact,
   // or a pattern such as "order.*").
   std::vector<PublishedEvent> published(std::string_view topic = {}) const;
+  // The events of type E published so far, decoded as a subscriber would
+  // (a payload that does not decode throws PermanentJobFailure with why).
+  template <EventType E>
+  std::vector<E> published() const {
+    std::vector<E> out;
+    for (const auto& p : published(E::topic))
+      out.push_back(decodeEvent<E>(Event{.id = p.id, .topic = p.topic, .payload = p.payload, .occurredAt = {},
+                                         .requestId = p.requestId, .attempt = 1, .schemaVersion = p.schemaVersion}));
+    return out;
+  }
   void clearPublished();
   // An event as another plugin would publish it, in a transaction of its
   // own; it reaches this plugin's subscribers when they run
   // (deliverEvents() or runDueJobs()). Not listed by published().
-  std::string publish(std::string_view topic, std::string_view payloadJson);
+  std::string publish(std::string_view topic, std::string_view payloadJson, int schemaVersion = 1);
+  template <EventType E>
+  std::string publish(const E& event) {
+    return publish(E::topic, E::schema().encode(event), E::schemaVersion);
+  }
   // Runs the due deliveries of events to the subscribers; returns how many ran.
   int deliverEvents();
 

@@ -29,13 +29,6 @@ struct UserSummary {
   bool emailVerified = false;
 };
 
-// The address of the n-th customer `agape seed customers` adds (from 1):
-// "shopper-000042@example.com". Other plugins' seed commands find them by it.
-inline std::string seededCustomerEmail(int n) {
-  std::string digits = std::to_string(n);
-  return "shopper-" + std::string(digits.size() < 6 ? 6 - digits.size() : 0, '0') + digits + "@example.com";
-}
-
 class UserDirectory {
  public:
   static constexpr std::string_view kServiceId = "agape.auth.UserDirectory";

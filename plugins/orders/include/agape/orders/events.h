@@ -16,11 +16,19 @@
 
 namespace agape::orders {
 
+// The wire names of the service's enums, as orderStatusName and
+// refundStateName spell them.
 inline const Names<OrderStatus>& orderStatusNames() {
-  static const Names<OrderStatus> names{{OrderStatus::Pending, "pending"},     {OrderStatus::Paid, "paid"},
-                                        {OrderStatus::Processing, "processing"}, {OrderStatus::Shipped, "shipped"},
-                                        {OrderStatus::Delivered, "delivered"},   {OrderStatus::Cancelled, "cancelled"},
-                                        {OrderStatus::Expired, "expired"},       {OrderStatus::Refunded, "refunded"}};
+  using S = OrderStatus;
+  static const Names<S> names({S::Pending, S::Paid, S::Processing, S::Shipped, S::Delivered, S::Cancelled, S::Expired,
+                               S::Refunded},
+                              orderStatusName);
+  return names;
+}
+
+inline const Names<RefundState>& refundStateNames() {
+  using R = RefundState;
+  static const Names<R> names({R::Pending, R::Partial, R::Refunded, R::Failed}, refundStateName);
   return names;
 }
 
@@ -90,12 +98,12 @@ struct OrderRefundChanged {
   static const Schema<OrderRefundChanged>& schema() {
     static const auto s = Schema<OrderRefundChanged>()
                               .field("orderId", &OrderRefundChanged::orderId)
-                              .field("refundStatus", &OrderRefundChanged::refundStatus)
+                              .field("refundStatus", &OrderRefundChanged::refundStatus, refundStateNames())
                               .field("refunded", &OrderRefundChanged::refunded);
     return s;
   }
   std::string orderId;
-  std::string refundStatus;  // pending | partial | refunded | failed
+  RefundState refundStatus = RefundState::Pending;
   long long refunded = 0;    // given back so far
 };
 

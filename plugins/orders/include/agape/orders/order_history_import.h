@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <agape/orders/order_service.h>
+
 namespace agape {
 class Database;
 class Tx;
@@ -30,12 +32,13 @@ struct ImportedOrder {
   // Gives the order number its tail (the shop's prefix and the day lead):
   // unique per import.
   int sequence = 0;
-  std::string userId, status, currency;
+  std::string userId, currency;
+  OrderStatus status = OrderStatus::Pending;
   std::int64_t subtotal = 0, shipping = 0, total = 0;
   std::string shippingAddressJson;
   int version = 1;
   long long createdAtMs = 0, updatedAtMs = 0, reservationExpiresAtMs = 0;
-  std::optional<std::string> refundStatus;
+  std::optional<RefundState> refundStatus;
   std::int64_t refundedAmount = 0;
   std::vector<ImportedOrderLine> lines;
 };
