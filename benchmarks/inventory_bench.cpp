@@ -36,6 +36,7 @@ namespace {
 
 using namespace agape;
 using namespace agape::kernel;
+using agape::inventory::Holder;
 using agape::inventory::ReservationBook;
 using agape::inventory::StockItem;
 using agape::inventory::StockLedger;
@@ -67,7 +68,7 @@ class InventoryBench {
   }
   ReservationBook& book() { return *book_; }
   DbPool& db() { return *db_; }
-  std::string nextHolder() { return "order:" + std::to_string(++holders_); }
+  Holder nextHolder() { return {"order", std::to_string(++holders_)}; }
 
  private:
   InventoryBench() {
@@ -170,7 +171,7 @@ void BM_Reserve(benchmark::State& state) {
       }
       list.push_back({std::move(id), 1});
     }
-    const std::string holder = bench->nextHolder();
+    const Holder holder = bench->nextHolder();
     try {
       bench->db().run([&](Tx& tx) {
         bench->book().reserve(tx, holder, list);

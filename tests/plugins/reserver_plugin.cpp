@@ -4,6 +4,7 @@
 //        → 201 {holder, expiresAt, status} | 409 out_of_stock (the service's Problem)
 //   POST /v1/test/reservations/commit  {holder} → 200 {changed}
 //   POST /v1/test/reservations/release {holder} → 200 {changed}
+// A holder is given as its key ("order:1"); one that is not "kind:id" is a 400.
 #include <chrono>
 #include <optional>
 
@@ -12,12 +13,20 @@
 #include <agape/db.h>
 #include <agape/inventory/stock_service.h>
 #include <agape/plugin.h>
+#include <agape/problem.h>
 #include <agape/services.h>
 
 namespace {
 
+using agape::inventory::Holder;
 using agape::inventory::StockItem;
 using agape::inventory::StockService;
+
+// The body's holder key as the service's Holder; 400 when it is none.
+Holder holderOf(const std::string& key) {
+  if (auto h = Holder::parse(key)) return *h;
+  throw agape::Problem::validation({{"holder", "must be kind:id"}});
+}
 
 struct Reserve {
   std::string holder;
@@ -29,7 +38,7 @@ struct Reserved {
   long long expiresAtMs = 0;
   bool active = false;
 };
-struct Holder {
+struct HolderBody {
   std::string holder;
 };
 struct Changed {
@@ -46,7 +55,7 @@ const auto kReserved = agape::Schema<Reserved>()
                            .field("holder", &Reserved::holder)
                            .field("expiresAtMs", &Reserved::expiresAtMs)
                            .field("active", &Reserved::active);
-const auto kHolder = agape::Schema<Holder>().field("holder", &Holder::holder);
+const auto kHolder = agape::Schema<HolderBody>().field("holder", &HolderBody::holder);
 const auto kChanged = agape::Schema<Changed>().field("changed", &Changed::changed);
 
 class ReserverPlugin final : public agape::Plugin {
@@ -56,10 +65,11 @@ class ReserverPlugin final : public agape::Plugin {
                       {.successStatus = 201}, [this, &ctx](agape::Call<Reserve>& call) {
                         std::optional<std::chrono::seconds> ttl;
                         if (call.body.ttlSeconds) ttl = std::chrono::seconds(*call.body.ttlSeconds);
+                        const Holder holder = holderOf(call.body.holder);
                         const auto r = [&] {
                           try {
                             return ctx.db().run([&](agape::Tx& tx) {
-                              return stock_->reserve(tx, call.body.holder, call.body.items, ttl);
+                              return stock_->reserve(tx, holder, call.body.items, ttl);
                             });
                           } catch (const agape::inventory::OutOfStock& e) {
                             throw agape::inventory::outOfStock(
@@ -67,16 +77,17 @@ class ReserverPlugin final : public agape::Plugin {
                           }
                         }();
                         return Reserved{
-                            r.holder,
+                            r.holder.key(),
                             std::chrono::duration_cast<std::chrono::milliseconds>(r.expiresAt.time_since_epoch()).count(),
                             r.status == agape::inventory::ReservationStatus::Active};
                       });
     for (const bool commit : {true, false})
       ctx.routes().post(commit ? "/v1/test/reservations/commit" : "/v1/test/reservations/release",
                         agape::Contract().body(kHolder).returns(kChanged), {},
-                        [this, &ctx, commit](agape::Call<Holder>& call) {
+                        [this, &ctx, commit](agape::Call<HolderBody>& call) {
+                          const Holder holder = holderOf(call.body.holder);
                           return Changed{ctx.db().run([&](agape::Tx& tx) {
-                            return commit ? stock_->commit(tx, call.body.holder) : stock_->release(tx, call.body.holder);
+                            return commit ? stock_->commit(tx, holder) : stock_->release(tx, holder);
                           })};
                         });
   }

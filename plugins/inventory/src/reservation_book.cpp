@@ -76,18 +76,30 @@ std::vector<std::size_t> lockOrder(const std::vector<StockItem>& items) {
   return order;
 }
 
-std::vector<StockItem> holdItems(Tx& tx, const std::string& holder) {
+// The hold tables store the holder's key text.
+std::string keyOf(const Holder& holder) {
+  if (!holder.valid())
+    throw std::invalid_argument(
+        "inventory holder \"" + holder.key() +
+        "\": the kind must be lower-case letters, digits, '_' or '-' and the id not empty");
+  std::string key = holder.key();
+  if (key.size() > 200)
+    throw std::invalid_argument("inventory holder: the key must be at most 200 characters");
+  return key;
+}
+
+std::vector<StockItem> holdItems(Tx& tx, const std::string& key) {
   std::vector<StockItem> items;
-  for (const Row& r : tx.query("SELECT variant_id, quantity FROM inventory_hold_items WHERE holder = :h",
-                               {{"h", holder}}))
+  for (const Row& r :
+       tx.query("SELECT variant_id, quantity FROM inventory_hold_items WHERE holder = :h", {{"h", key}}))
     items.push_back({r.text("variant_id"), r.integer("quantity")});
   std::sort(items.begin(), items.end(), [](const StockItem& a, const StockItem& b) { return a.variantId < b.variantId; });
   return items;
 }
 
-void insertHoldItems(Tx& tx, const std::string& holder, const std::vector<StockItem>& sorted) {
+void insertHoldItems(Tx& tx, const std::string& key, const std::vector<StockItem>& sorted) {
   std::string sql = "INSERT INTO inventory_hold_items (holder, variant_id, quantity) VALUES ";
-  Params params{{"h", holder}};
+  Params params{{"h", key}};
   for (std::size_t i = 0; i < sorted.size(); ++i) {
     const std::string n = std::to_string(i);
     sql += (i ? ", (:h, :v" : "(:h, :v") + n + ", :q" + n + ")";
@@ -114,9 +126,9 @@ void ReservationBook::countAtCommit(Tx& tx, Counter* counter) {
   tx.afterCommit([counter] { counter->inc(); });
 }
 
-Reservation ReservationBook::reserve(Tx& tx, const std::string& holder, const std::vector<StockItem>& items,
+Reservation ReservationBook::reserve(Tx& tx, const Holder& holder, const std::vector<StockItem>& items,
                                      std::optional<std::chrono::seconds> ttl) {
-  if (holder.empty() || holder.size() > 200) throw std::invalid_argument("reserve: the holder must be 1 to 200 characters");
+  const std::string key = keyOf(holder);
   if (ttl && ttl->count() <= 0) throw std::invalid_argument("reserve: ttl must be positive");
   validate(items);
   const std::vector<std::size_t> order = lockOrder(items);
@@ -135,14 +147,14 @@ Reservation ReservationBook::reserve(Tx& tx, const std::string& holder, const st
   const long long inserted = tx.exec(
       "INSERT INTO inventory_holds (holder, status, expires_at, created_at, updated_at) "
       "VALUES (:h, 'active', :exp, :now, :now) ON CONFLICT (holder) DO NOTHING",
-      {{"h", holder}, {"exp", expiresAt}, {"now", now}});
+      {{"h", key}, {"exp", expiresAt}, {"now", now}});
   if (inserted == 0) {
     if (multi) tx.exec(std::string("RELEASE SAVEPOINT ") + kSavepoint);
     auto existing = find(tx, holder);
     if (!existing) throw std::logic_error("inventory hold vanished inside its own transaction");
     if (existing->items != sorted)
       throw Problem::conflict("reservation_conflict",
-                              "A reservation for " + holder + " already exists with other items.");
+                              "A reservation for " + key + " already exists with other items.");
     return *existing;
   }
 
@@ -163,7 +175,7 @@ Reservation ReservationBook::reserve(Tx& tx, const std::string& holder, const st
         tx.exec(std::string("ROLLBACK TO SAVEPOINT ") + kSavepoint);
         tx.exec(std::string("RELEASE SAVEPOINT ") + kSavepoint);
       } else {
-        tx.exec("DELETE FROM inventory_holds WHERE holder = :h", {{"h", holder}});
+        tx.exec("DELETE FROM inventory_holds WHERE holder = :h", {{"h", key}});
       }
       throwShortage(tx, items);
     }
@@ -173,11 +185,12 @@ Reservation ReservationBook::reserve(Tx& tx, const std::string& holder, const st
   }
   if (multi) tx.exec(std::string("RELEASE SAVEPOINT ") + kSavepoint);
 
-  insertHoldItems(tx, holder, sorted);
-  ledger_.record(tx, changes, Movement{MovementKind::Reserve, reasonText(MovementKind::Reserve), "system", holder});
+  insertHoldItems(tx, key, sorted);
+  ledger_.record(tx, changes,
+                 Movement{MovementKind::Reserve, reasonText(MovementKind::Reserve), "system", key});
   if (jobs_)
-    jobs_->enqueue(expiryQueue_, Json{{"holder", holder}}.dump(),
-                   JobOptions{.runAt = fromEpochMs(expiresAt), .idempotencyKey = "expire:" + holder}, tx);
+    jobs_->enqueue(expiryQueue_, Json{{"holder", key}}.dump(),
+                   JobOptions{.runAt = fromEpochMs(expiresAt), .idempotencyKey = "expire:" + key}, tx);
   if (counters_) countAtCommit(tx, counters_->reserved);
   return Reservation{holder, std::move(sorted), fromEpochMs(expiresAt), ReservationStatus::Active};
 }
@@ -198,19 +211,20 @@ void ReservationBook::throwShortage(Tx& tx, const std::vector<StockItem>& items)
   throw OutOfStock(std::move(shortages));
 }
 
-bool ReservationBook::commit(Tx& tx, const std::string& holder) {
-  return settle(tx, holder, MovementKind::Commit, std::nullopt);
+bool ReservationBook::commit(Tx& tx, const Holder& holder) {
+  return settle(tx, keyOf(holder), MovementKind::Commit, std::nullopt);
 }
 
-bool ReservationBook::release(Tx& tx, const std::string& holder) {
-  return settle(tx, holder, MovementKind::Release, std::nullopt);
+bool ReservationBook::release(Tx& tx, const Holder& holder) {
+  return settle(tx, keyOf(holder), MovementKind::Release, std::nullopt);
 }
 
-bool ReservationBook::expire(Tx& tx, const std::string& holder, long long atMs) {
-  return settle(tx, holder, MovementKind::Expire, atMs);
+bool ReservationBook::expire(Tx& tx, const std::string& holderKey, long long atMs) {
+  return settle(tx, holderKey, MovementKind::Expire, atMs);
 }
 
-bool ReservationBook::settle(Tx& tx, const std::string& holder, MovementKind kind, std::optional<long long> dueAtMs) {
+bool ReservationBook::settle(Tx& tx, const std::string& key, MovementKind kind,
+                             std::optional<long long> dueAtMs) {
   const long long now = ledger_.nowMs();
   // Exactly one settlement wins, whichever of commit, release and the expiry
   // sweep (on any instance) comes first: the others find the hold no longer
@@ -218,12 +232,12 @@ bool ReservationBook::settle(Tx& tx, const std::string& holder, MovementKind kin
   const long long won =
       dueAtMs ? tx.exec("UPDATE inventory_holds SET status = :s, updated_at = :now "
                         "WHERE holder = :h AND status = 'active' AND expires_at <= :due",
-                        {{"s", statusText(kind)}, {"now", now}, {"h", holder}, {"due", *dueAtMs}})
+                        {{"s", statusText(kind)}, {"now", now}, {"h", key}, {"due", *dueAtMs}})
               : tx.exec("UPDATE inventory_holds SET status = :s, updated_at = :now WHERE holder = :h AND status = 'active'",
-                        {{"s", statusText(kind)}, {"now", now}, {"h", holder}});
+                        {{"s", statusText(kind)}, {"now", now}, {"h", key}});
   if (won == 0) return false;
 
-  const std::vector<StockItem> items = holdItems(tx, holder);
+  const std::vector<StockItem> items = holdItems(tx, key);
   std::vector<LevelChange> changes;
   changes.reserve(items.size());
   const bool sold = kind == MovementKind::Commit;
@@ -239,10 +253,16 @@ bool ReservationBook::settle(Tx& tx, const std::string& holder, MovementKind kin
     c.availableBefore = c.after.available() - (onHandDelta + item.quantity);
     changes.push_back(std::move(c));
   }
-  ledger_.record(tx, changes, Movement{kind, reasonText(kind), "system", holder});
+  ledger_.record(tx, changes, Movement{kind, reasonText(kind), "system", key});
 
   if (kind == MovementKind::Expire) {
-    ReservationExpired expired{.holder = holder, .items = {}};
+    // The key for its older readers, its kind and id for the others (a key
+    // stored before holders were typed may be no holder's: kind and id empty).
+    ReservationExpired expired{.holderKey = key, .items = {}};
+    if (const auto holder = Holder::parse(key)) {
+      expired.holderKind = holder->kind;
+      expired.holderId = holder->id;
+    }
     for (const auto& item : items) expired.items.push_back({.variantId = item.variantId, .quantity = item.quantity});
     ledger_.events().publish(tx, expired);
   }
@@ -253,15 +273,16 @@ bool ReservationBook::settle(Tx& tx, const std::string& holder, MovementKind kin
   return true;
 }
 
-bool ReservationBook::restock(Tx& tx, const std::string& holder) {
+bool ReservationBook::restock(Tx& tx, const Holder& holder) {
+  const std::string key = keyOf(holder);
   const long long now = ledger_.nowMs();
   // Once: of concurrent or repeated calls only one finds it not returned yet.
   if (tx.exec("UPDATE inventory_holds SET returned_at = :now, updated_at = :now WHERE holder = :h "
               "AND status = 'committed' AND returned_at IS NULL",
-              {{"now", now}, {"h", holder}}) == 0)
+              {{"now", now}, {"h", key}}) == 0)
     return false;
   std::vector<LevelChange> changes;
-  for (const StockItem& item : holdItems(tx, holder)) {
+  for (const StockItem& item : holdItems(tx, key)) {
     const auto rows = tx.query(std::string("UPDATE inventory_levels SET on_hand = on_hand + :q, version = version + 1, "
                                            "updated_at = :now WHERE variant_id = :v RETURNING ") +
                                    kLevelColumns,
@@ -271,16 +292,17 @@ bool ReservationBook::restock(Tx& tx, const std::string& holder) {
     c.availableBefore = c.after.available() - item.quantity;
     changes.push_back(std::move(c));
   }
-  ledger_.record(tx, changes, Movement{MovementKind::Return, "sold units returned", "system", holder});
+  ledger_.record(tx, changes, Movement{MovementKind::Return, "sold units returned", "system", key});
   return true;
 }
 
-std::optional<Reservation> ReservationBook::find(Tx& tx, const std::string& holder) const {
-  auto hold = tx.one("SELECT status, expires_at, returned_at FROM inventory_holds WHERE holder = :h",
-                     {{"h", holder}});
+std::optional<Reservation> ReservationBook::find(Tx& tx, const Holder& holder) const {
+  const std::string key = keyOf(holder);
+  auto hold =
+      tx.one("SELECT status, expires_at, returned_at FROM inventory_holds WHERE holder = :h", {{"h", key}});
   if (!hold) return std::nullopt;
   const ReservationStatus status = hold->isNull("returned_at") ? statusOf(hold->text("status")) : ReservationStatus::Returned;
-  return Reservation{holder, holdItems(tx, holder), fromEpochMs(hold->integer("expires_at")), status};
+  return Reservation{holder, holdItems(tx, key), fromEpochMs(hold->integer("expires_at")), status};
 }
 
 std::map<std::string, long long> ReservationBook::available(Tx& tx, const std::vector<std::string>& variantIds) const {

@@ -25,7 +25,7 @@ class ReservationBook final : public StockService {
       : ledger_(ledger), defaultTtl_(defaultTtl) {}
 
   // From then on every new reservation also enqueues, in its transaction, a
-  // job on `queue` due at its expiry ({"holder": ...}), so it is given back
+  // job on `queue` due at its expiry ({"holder": key}), so it is given back
   // on time rather than at the next sweep.
   void scheduleExpiriesOn(Jobs& jobs, std::string queue) {
     jobs_ = &jobs;
@@ -37,26 +37,27 @@ class ReservationBook final : public StockService {
   // released and expired once their transaction committed; refused at once).
   void countWith(Metrics& metrics);
 
-  Reservation reserve(Tx& tx, const std::string& holder, const std::vector<StockItem>& items,
+  Reservation reserve(Tx& tx, const Holder& holder, const std::vector<StockItem>& items,
                       std::optional<std::chrono::seconds> ttl = {}) override;
-  bool commit(Tx& tx, const std::string& holder) override;
-  bool release(Tx& tx, const std::string& holder) override;
-  bool restock(Tx& tx, const std::string& holder) override;
-  std::optional<Reservation> find(Tx& tx, const std::string& holder) const override;
+  bool commit(Tx& tx, const Holder& holder) override;
+  bool release(Tx& tx, const Holder& holder) override;
+  bool restock(Tx& tx, const Holder& holder) override;
+  std::optional<Reservation> find(Tx& tx, const Holder& holder) const override;
   std::map<std::string, long long> available(Tx& tx, const std::vector<std::string>& variantIds) const override;
 
-  // The expiry sweep: holders whose reservation is active and due at
-  // `atMs`, earliest deadline first.
+  // The expiry sweep: the keys of the holders whose reservation is active
+  // and due at `atMs`, earliest deadline first.
   std::vector<std::string> due(Tx& tx, long long atMs, long long limit) const;
-  // Expires the holder's reservation if it is still active and due at
-  // `atMs` (a commit or release that came first wins); publishes
-  // inventory.reservation_expired. True when this call expired it.
-  bool expire(Tx& tx, const std::string& holder, long long atMs);
+  // Expires the reservation of the holder stored as `holderKey` if it is
+  // still active and due at `atMs` (a commit or release that came first
+  // wins); publishes inventory.reservation_expired. True when this call
+  // expired it. By key, as the sweep and the expiry jobs know it.
+  bool expire(Tx& tx, const std::string& holderKey, long long atMs);
 
  private:
   // Moves an active hold to its final status and gives back (or, for a
   // commit, takes out) its quantities, once.
-  bool settle(Tx& tx, const std::string& holder, MovementKind kind, std::optional<long long> dueAtMs);
+  bool settle(Tx& tx, const std::string& key, MovementKind kind, std::optional<long long> dueAtMs);
   [[noreturn]] void throwShortage(Tx& tx, const std::vector<StockItem>& items) const;
 
   // `counter` incremented when `tx` commits (a rolled-back reservation never happened).

@@ -20,19 +20,19 @@ void ReservationExpiry::registerWith(Jobs& jobs) {
   book_.scheduleExpiriesOn(jobs, kQueue);
 }
 
-bool ReservationExpiry::expireOne(const std::string& holder) {
+bool ReservationExpiry::expireOne(const std::string& holderKey) {
   const long long at = nowMs(clock_);
-  return db_.run([&](Tx& tx) { return book_.expire(tx, holder, at); });
+  return db_.run([&](Tx& tx) { return book_.expire(tx, holderKey, at); });
 }
 
 int ReservationExpiry::sweep() {
   const long long at = nowMs(clock_);
-  const auto holders = db_.read([&](Tx& tx) { return book_.due(tx, at, batch_); });
+  const auto keys = db_.read([&](Tx& tx) { return book_.due(tx, at, batch_); });
   int expired = 0;
   // One transaction per hold: a failure (or a commit racing the sweep) on
   // one never holds back the others.
-  for (const auto& holder : holders)
-    if (db_.run([&](Tx& tx) { return book_.expire(tx, holder, at); })) ++expired;
+  for (const auto& key : keys)
+    if (db_.run([&](Tx& tx) { return book_.expire(tx, key, at); })) ++expired;
   return expired;
 }
 

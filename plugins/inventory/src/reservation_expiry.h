@@ -1,7 +1,7 @@
 #pragma once
 // Gives back the stock of reservations whose time ran out. Each reservation
 // enqueues, with itself, a job on `inventory.expire` due at its expiry
-// ({"holder": ...}): the hold is given back on time. A cron schedule (every
+// ({"holder": its key}): the hold is given back on time. A cron schedule (every
 // minute, once across all instances) enqueues a sweep ({}) on the same queue
 // as a safety net (holds made before this job existed, a job that ran out
 // of attempts). Expiring is idempotent (a hold is settled once, by whoever
@@ -29,9 +29,9 @@ class ReservationExpiry {
   // One sweep: expires up to `batch` holds due now; returns how many this
   // call expired.
   int sweep();
-  // The job of one reservation: expires it if it is still active and due
-  // now. True when this call expired it.
-  bool expireOne(const std::string& holder);
+  // The job of one reservation (its holder's key): expires it if it is
+  // still active and due now. True when this call expired it.
+  bool expireOne(const std::string& holderKey);
 
  private:
   Database& db_;

@@ -72,7 +72,7 @@ TEST_P(AdjustmentsTest, DeltasAndAbsoluteCountsWithTheirVersion) {
 
 TEST_P(AdjustmentsTest, OnHandNeverDropsBelowZeroOrBelowWhatIsReserved) {
   stock("a", 5);
-  reserve("order:1", {{"a", 3}});
+  reserve({"order", "1"}, {{"a", 3}});
   auto r = apply({line("a", std::nullopt, 2)});
   ASSERT_EQ(r.failures.size(), 1u);
   EXPECT_EQ(r.failures[0].kind, AdjustmentFailure::Kind::Invalid);
@@ -142,7 +142,7 @@ TEST_P(AdjustmentsTest, LowStockListAndStatistics) {
   Adjustment cost = line("d", 0, std::nullopt);
   cost.unitCost = 1'000;
   ASSERT_TRUE(apply({cost}).failures.empty());
-  reserve("order:1", {{"d", 45}});  // available 5: not below the default 5
+  reserve({"order", "1"}, {{"d", 45}});  // available 5: not below the default 5
   LevelQueries queries(*ledger_);
   auto page = db_->read([&](Tx& tx) { return queries.lowStock(tx, variants_, std::nullopt, 1, 20); });
   std::vector<std::string> ids;

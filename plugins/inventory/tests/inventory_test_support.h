@@ -121,7 +121,7 @@ class InventoryDbTest : public agape::testing::DatabaseTest {
       return std::make_pair(r->integer("o"), r->integer("r"));
     });
   }
-  Reservation reserve(const std::string& holder, const std::vector<StockItem>& items,
+  Reservation reserve(const Holder& holder, const std::vector<StockItem>& items,
                       std::optional<std::chrono::seconds> ttl = std::nullopt) {
     clock_.advance(1ms);
     return db_->run([&](Tx& tx) { return book_->reserve(tx, holder, items, ttl); });
@@ -129,7 +129,7 @@ class InventoryDbTest : public agape::testing::DatabaseTest {
   // The Problem a reservation throws (its transaction rolled back).
   // The refusal as a client hears it: a Problem as is, a shortage as an
   // adapter that names the lines `items[i].quantity` says it.
-  Problem refusal(const std::string& holder, const std::vector<StockItem>& items) {
+  Problem refusal(const Holder& holder, const std::vector<StockItem>& items) {
     try {
       reserve(holder, items);
     } catch (const Problem& p) {
@@ -137,7 +137,7 @@ class InventoryDbTest : public agape::testing::DatabaseTest {
     } catch (const OutOfStock& e) {
       return outOfStock(e, [](std::size_t i) { return "items[" + std::to_string(i) + "].quantity"; });
     }
-    ADD_FAILURE() << "reserve for " << holder << " succeeded";
+    ADD_FAILURE() << "reserve for " << holder.key() << " succeeded";
     return Problem(500, "none");
   }
 

@@ -18,7 +18,7 @@ class ReservationExpiryTest : public InventoryDbTest {
     expiry_.reset();
     InventoryDbTest::TearDown();
   }
-  ReservationStatus status(const std::string& holder) {
+  ReservationStatus status(const Holder& holder) {
     return db_->read([&](Tx& tx) { return book_->find(tx, holder)->status; });
   }
 
@@ -28,29 +28,33 @@ class ReservationExpiryTest : public InventoryDbTest {
 TEST_P(ReservationExpiryTest, TheSweepReleasesOnlyReservationsWhoseTimeRanOut) {
   stock("a", 10);
   stock("b", 10);
-  const auto first = reserve("order:1", {{"a", 2}, {"b", 1}});                        // the default 15 minutes
-  const auto second = reserve("order:2", {{"a", 3}}, std::chrono::seconds(20 * 60));  // its own ttl
+  const auto first = reserve({"order", "1"}, {{"a", 2}, {"b", 1}});  // the default 15 minutes
+  const auto second = reserve({"order", "2"}, {{"a", 3}}, std::chrono::seconds(20 * 60));  // its own ttl
   EXPECT_EQ(second.expiresAt - first.expiresAt, 5min + 1ms);
   clock_.set(first.expiresAt - 1ms);
   EXPECT_EQ(expiry_->sweep(), 0);
   clock_.advance(1ms);
   EXPECT_EQ(expiry_->sweep(), 1);
   EXPECT_EQ(expiry_->sweep(), 0) << "expired once";
-  EXPECT_EQ(status("order:1"), ReservationStatus::Expired);
-  EXPECT_EQ(status("order:2"), ReservationStatus::Active);
+  EXPECT_EQ(status({"order", "1"}), ReservationStatus::Expired);
+  EXPECT_EQ(status({"order", "2"}), ReservationStatus::Active);
   EXPECT_EQ(level("a").reserved, 3);
   EXPECT_EQ(level("b").reserved, 0);
   EXPECT_EQ(level("a").onHand, 10);
 
   const auto expired = events("inventory.reservation_expired");
   ASSERT_EQ(expired.size(), 1u);
-  EXPECT_EQ(expired[0], (Json{{"holder", "order:1"},
-                              {"items", {{{"variantId", "a"}, {"quantity", 2}}, {{"variantId", "b"}, {"quantity", 1}}}}}));
+  EXPECT_EQ(
+      expired[0],
+      (Json{{"holder", "order:1"},
+            {"holderKind", "order"},
+            {"holderId", "1"},
+            {"items", {{{"variantId", "a"}, {"quantity", 2}}, {{"variantId", "b"}, {"quantity", 1}}}}}));
   EXPECT_EQ(count("SELECT count(*) AS n FROM inventory_movements WHERE kind = 'expire'"), 2);
 
   // The holder's late commit or release changes nothing.
-  EXPECT_FALSE(db_->run([&](Tx& tx) { return book_->commit(tx, "order:1"); }));
-  EXPECT_FALSE(db_->run([&](Tx& tx) { return book_->release(tx, "order:1"); }));
+  EXPECT_FALSE(db_->run([&](Tx& tx) { return book_->commit(tx, {"order", "1"}); }));
+  EXPECT_FALSE(db_->run([&](Tx& tx) { return book_->release(tx, {"order", "1"}); }));
 
   clock_.set(second.expiresAt);
   EXPECT_EQ(expiry_->sweep(), 1);
@@ -61,11 +65,11 @@ TEST_P(ReservationExpiryTest, TheSweepReleasesOnlyReservationsWhoseTimeRanOut) {
 
 TEST_P(ReservationExpiryTest, ACommitBeforeTheSweepWins) {
   stock("a", 10);
-  reserve("order:1", {{"a", 4}});
+  reserve({"order", "1"}, {{"a", 4}});
   clock_.advance(16min);  // due, but the sweep has not run yet
-  EXPECT_TRUE(db_->run([&](Tx& tx) { return book_->commit(tx, "order:1"); }));
+  EXPECT_TRUE(db_->run([&](Tx& tx) { return book_->commit(tx, {"order", "1"}); }));
   EXPECT_EQ(expiry_->sweep(), 0);
-  EXPECT_EQ(status("order:1"), ReservationStatus::Committed);
+  EXPECT_EQ(status({"order", "1"}), ReservationStatus::Committed);
   EXPECT_EQ(level("a").onHand, 6);
   EXPECT_TRUE(events("inventory.reservation_expired").empty());
 }
@@ -74,40 +78,40 @@ TEST_P(ReservationExpiryTest, EachReservationIsGivenBackOnTimeByItsOwnJob) {
   expiry_->registerWith(ctx_->jobs());
   ctx_->endProvision();
   stock("a", 5);
-  const auto hold = reserve("order:1", {{"a", 2}}, std::chrono::seconds(90));
-  reserve("order:2", {{"a", 1}});  // committed before its time: its job finds nothing to do
-  EXPECT_TRUE(db_->run([&](Tx& tx) { return book_->commit(tx, "order:2"); }));
+  const auto hold = reserve({"order", "1"}, {{"a", 2}}, std::chrono::seconds(90));
+  reserve({"order", "2"}, {{"a", 1}});  // committed before its time: its job finds nothing to do
+  EXPECT_TRUE(db_->run([&](Tx& tx) { return book_->commit(tx, {"order", "2"}); }));
   EXPECT_EQ(count("SELECT count(*) AS n FROM agape_jobs WHERE queue = 'inventory.expire'"), 2);
   clock_.set(hold.expiresAt - 1ms);
   ctx_->runDueJobs();
-  EXPECT_EQ(status("order:1"), ReservationStatus::Active);
+  EXPECT_EQ(status({"order", "1"}), ReservationStatus::Active);
   clock_.advance(1ms);  // 90 s after the reservation, no cron tick needed
   ctx_->runDueJobs();
-  EXPECT_EQ(status("order:1"), ReservationStatus::Expired);
+  EXPECT_EQ(status({"order", "1"}), ReservationStatus::Expired);
   EXPECT_EQ(level("a").reserved, 0);
   EXPECT_EQ(events("inventory.reservation_expired").size(), 1u);
   clock_.advance(15min);
   ctx_->runDueJobs();
-  EXPECT_EQ(status("order:2"), ReservationStatus::Committed);
+  EXPECT_EQ(status({"order", "2"}), ReservationStatus::Committed);
   EXPECT_EQ(level("a").onHand, 4);
   EXPECT_EQ(count("SELECT count(*) AS n FROM agape_jobs WHERE queue = 'inventory.expire' AND status = 'done'"), 2);
 }
 
 TEST_P(ReservationExpiryTest, TheMinuteScheduleSweepsHoldsWithoutAJob) {
   stock("a", 3);
-  reserve("order:1", {{"a", 3}});  // before the expiry jobs were registered: no job of its own
+  reserve({"order", "1"}, {{"a", 3}});  // before the expiry jobs were registered: no job of its own
   expiry_->registerWith(ctx_->jobs());
   ctx_->endProvision();
   for (int minute = 1; minute < 15; ++minute) {
     clock_.advance(1min);
     EXPECT_EQ(ctx_->tickCron(), 1) << minute;
     ctx_->runDueJobs();
-    ASSERT_EQ(status("order:1"), ReservationStatus::Active) << "after " << minute << " min";
+    ASSERT_EQ(status({"order", "1"}), ReservationStatus::Active) << "after " << minute << " min";
   }
   clock_.advance(1min);
   EXPECT_EQ(ctx_->tickCron(), 1);
   ctx_->runDueJobs();
-  EXPECT_EQ(status("order:1"), ReservationStatus::Expired);
+  EXPECT_EQ(status({"order", "1"}), ReservationStatus::Expired);
   EXPECT_EQ(level("a").reserved, 0);
   EXPECT_EQ(events("inventory.reservation_expired").size(), 1u);
   EXPECT_EQ(count("SELECT count(*) AS n FROM agape_jobs WHERE queue = 'inventory.expire' AND status = 'done'"), 15);
@@ -116,7 +120,7 @@ TEST_P(ReservationExpiryTest, TheMinuteScheduleSweepsHoldsWithoutAJob) {
 TEST_P(ReservationExpiryTest, ASweepExpiresAtMostItsBatch) {
   ReservationExpiry small(*db_, clock_, *book_, 2);
   stock("a", 10);
-  for (int i = 0; i < 5; ++i) reserve("order:" + std::to_string(i), {{"a", 1}});
+  for (int i = 0; i < 5; ++i) reserve({"order", std::to_string(i)}, {{"a", 1}});
   clock_.advance(15min);
   EXPECT_EQ(small.sweep(), 2);
   EXPECT_EQ(small.sweep(), 2);

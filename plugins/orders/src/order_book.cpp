@@ -269,7 +269,7 @@ Order OrderBook::change(Tx& tx, const std::string& id, const Change& c) {
                   "A cancelled order becomes refunded when its payment's refund goes through, not by hand.",
                   {{"status", "cannot go from cancelled to refunded"}});
 
-  const std::string holder = holderOf(id);
+  const inventory::Holder holder = holderOf(id);
   if (c.to == Status::Paid && !stock_->commit(tx, holder))
     throw Problem(409, "reservation_expired",
                   "The order's stock reservation has lapsed; it cannot be paid (refund the payment).");
@@ -322,9 +322,9 @@ void OrderBook::publishStatusChange(Tx& tx, const OrderStatusChange& change) con
   throw std::logic_error("no order goes back to pending");
 }
 
-bool OrderBook::expireHeld(Tx& tx, const std::string& holder) {
-  if (holder.rfind("order:", 0) != 0) return false;
-  const std::string id = holder.substr(6);
+bool OrderBook::expireHeld(Tx& tx, const inventory::Holder& holder) {
+  if (holder.kind != kHolderKind) return false;
+  const std::string& id = holder.id;
   const auto s = find(tx, id);
   if (!s || s->status != Status::Pending) return false;
   change(tx, id, Change{.to = Status::Expired, .actor = "system", .reason = "the stock reservation expired"});

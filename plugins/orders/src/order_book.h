@@ -80,8 +80,9 @@ class OrderBook final : public OrderService {
   // Applies a status change; Problems: 404, 409 invalid_transition, 409
   // version_conflict, 409 reservation_expired (paid after the hold lapsed).
   Order change(Tx& tx, const std::string& id, const Change& change);
-  // The expiry of a hold "order:<id>": a pending order becomes expired.
-  bool expireHeld(Tx& tx, const std::string& holder);
+  // The expiry of a hold: the order's own ({"order", id}) makes a pending
+  // order expired; another kind's is no order's and is left alone.
+  bool expireHeld(Tx& tx, const inventory::Holder& holder);
   // Forgets Idempotency-Keys older than the configured ttl; how many.
   long long purgeIdempotencyKeys(Tx& tx) const;
 
@@ -93,7 +94,11 @@ class OrderBook final : public OrderService {
   void refundChanged(Tx& tx, const std::string& orderId, const RefundProgress& progress,
                      const std::string& actor) override;
 
-  static std::string holderOf(const std::string& orderId) { return "order:" + orderId; }
+  // An order's stock is held as {"order", its id}.
+  static constexpr std::string_view kHolderKind = "order";
+  static inventory::Holder holderOf(const std::string& orderId) {
+    return {std::string(kHolderKind), orderId};
+  }
   long long nowMs() const { return epochMs(clock_.now()); }
   const OrdersConfig& config() const { return config_; }
 

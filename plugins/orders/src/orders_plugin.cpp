@@ -50,7 +50,7 @@ class OrdersPlugin final : public Plugin {
     // idempotent: an order no longer pending is left alone).
     ctx.events().subscribe<inventory::ReservationExpired>(
         "expire-orders", [this, &db](const inventory::ReservationExpired& expired, const Event&) {
-          db.run([&](Tx& tx) { book_->expireHeld(tx, expired.holder); });
+          db.run([&](Tx& tx) { book_->expireHeld(tx, expired.holder()); });
         });
     ctx.jobs().handle(kPurgeQueue, [this, &db](const Job&) {
       db.run([&](Tx& tx) { book_->purgeIdempotencyKeys(tx); });

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include <agape/inventory/holder.h>
 #include <agape/schema.h>
 
 namespace agape::inventory {
@@ -60,13 +61,25 @@ struct ReservationExpired {
     static const auto item = Schema<ExpiredItem>()
                                  .field("variantId", &ExpiredItem::variantId)
                                  .field("quantity", &ExpiredItem::quantity);
+    // holderKind and holderId came after holder: optional, so an event
+    // published before them still decodes (holder() then reads the key).
     static const auto s = Schema<ReservationExpired>()
-                              .field("holder", &ReservationExpired::holder)
+                              .field("holder", &ReservationExpired::holderKey)
+                              .field("holderKind", &ReservationExpired::holderKind, {.optional = true})
+                              .field("holderId", &ReservationExpired::holderId, {.optional = true})
                               .field("items", &ReservationExpired::items, item);
     return s;
   }
-  std::string holder;  // who held it, e.g. "order:<id>"
+  std::string holderKey;   // "holder" on the wire: Holder::key(), "order:<id>", for readers of the key
+  std::string holderKind;  // who held it: Holder::kind, "order"
+  std::string holderId;    // and its id: Holder::id, the order's
   std::vector<ExpiredItem> items;
+
+  // Who held it; kind and id empty for a key that is no holder's.
+  Holder holder() const {
+    if (!holderKind.empty()) return Holder{holderKind, holderId};
+    return Holder::parse(holderKey).value_or(Holder{});
+  }
 };
 
 }  // namespace agape::inventory

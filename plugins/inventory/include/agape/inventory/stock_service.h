@@ -7,13 +7,14 @@
 //   auto& stock = ctx.services().get<agape::inventory::StockService>();  // in validate/start
 //   db.run([&](agape::Tx& tx) {
 //     insertOrder(tx, order);
-//     auto hold = stock.reserve(tx, "order:" + order.id, {{variantId, 2}});  // OutOfStock if short
+//     auto hold = stock.reserve(tx, {"order", order.id}, {{variantId, 2}});  // OutOfStock if short
 //     order.reservationExpiresAt = hold.expiresAt;
 //   });
-//   // later, on payment.succeeded:            stock.commit(tx, "order:" + id);
-//   // on cancellation:                        stock.release(tx, "order:" + id);
-//   // on cancellation after payment:          stock.restock(tx, "order:" + id);
-//   // on inventory.reservation_expired:       the hold is gone; expire the order.
+//   // later, on payment.succeeded:            stock.commit(tx, {"order", id});
+//   // on cancellation:                        stock.release(tx, {"order", id});
+//   // on cancellation after payment:          stock.restock(tx, {"order", id});
+//   // on inventory.reservation_expired:       the hold is gone; expire the order
+//   //                                         (e.holderKind == "order", e.holderId).
 //
 // Guarantees: a reservation never takes a variant's available stock
 // (on hand − reserved) below zero, whatever the number of concurrent callers
@@ -31,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include <agape/inventory/holder.h>
 #include <agape/problem.h>
 
 namespace agape {
@@ -55,7 +57,7 @@ enum class ReservationStatus {
 };
 
 struct Reservation {
-  std::string holder;
+  Holder holder;
   std::vector<StockItem> items;  // sorted by variant id
   std::chrono::system_clock::time_point expiresAt;
   ReservationStatus status = ReservationStatus::Active;
@@ -107,8 +109,11 @@ class StockService {
   static constexpr std::string_view kServiceId = "agape.inventory.StockService";
   virtual ~StockService() = default;
 
-  // Holds `items` for `holder` (an opaque reference such as "order:<id>")
-  // until `ttl` from now (default: inventory.reservationTtl, 15 min).
+  // Every call throws std::invalid_argument for a holder that is not
+  // valid() or whose key is longer than 200 characters (a caller's bug).
+
+  // Holds `items` for `holder` (such as {"order", orderId}) until `ttl`
+  // from now (default: inventory.reservationTtl, 15 min).
   // All or nothing: when any item is short it throws OutOfStock naming each
   // short item by its index into `items`, having left the transaction as it
   // found it. An empty list, a quantity below 1 or a variant given twice is
@@ -116,27 +121,27 @@ class StockService {
   // A holder names one reservation for ever: reserving again for a holder
   // that already has one with the same items returns it unchanged (whatever
   // its status), and with other items is a 409 `reservation_conflict`.
-  virtual Reservation reserve(Tx& tx, const std::string& holder, const std::vector<StockItem>& items,
+  virtual Reservation reserve(Tx& tx, const Holder& holder, const std::vector<StockItem>& items,
                               std::optional<std::chrono::seconds> ttl = {}) = 0;
 
   // The stock is sold: on hand and reserved both drop by the held quantities.
   // True when this call committed an active reservation; false (and nothing
   // changes) when the holder has none, or it was already committed, released
   // or expired.
-  virtual bool commit(Tx& tx, const std::string& holder) = 0;
+  virtual bool commit(Tx& tx, const Holder& holder) = 0;
 
   // The stock is given back: reserved drops. True when this call released an
   // active reservation; false (and nothing changes) otherwise.
-  virtual bool release(Tx& tx, const std::string& holder) = 0;
+  virtual bool release(Tx& tx, const Holder& holder) = 0;
 
   // The sold units come back: on hand rises by a committed reservation's
   // quantities, recorded as movements of kind `return` that name the holder.
   // True when this call returned them; false (and nothing changes) when the
   // holder has no committed reservation or it was returned before.
-  virtual bool restock(Tx& tx, const std::string& holder) = 0;
+  virtual bool restock(Tx& tx, const Holder& holder) = 0;
 
   // The holder's reservation in any status, or nullopt.
-  virtual std::optional<Reservation> find(Tx& tx, const std::string& holder) const = 0;
+  virtual std::optional<Reservation> find(Tx& tx, const Holder& holder) const = 0;
 
   // Units that can be reserved now (on hand − reserved) for each of
   // `variantIds`; a variant the inventory has never stocked counts 0.
