@@ -47,9 +47,10 @@ npx --yes @redocly/cli@2.77.0 lint --format=stylish "$AGAPE_OPENAPI_OUT" "$build
 
 step "unit tests under AddressSanitizer + UBSan: the kernel's, auth's and payments' (AGAPE_ASAN_ALL=1: every plugin's)"
 t0=$(date +%s)
-# -O1 and line tables only: what the sanitizers' reports need, built faster.
-cmake -S "$root" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
-  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1" -DAGAPE_SANITIZE=ON -DAGAPE_BENCH=OFF >/dev/null
+# Unoptimised with line tables: what the sanitizers' reports need, and
+# about a third less compile time than -O1 -g (the tests run a minute or two).
+cmake -S "$root" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O0 -g1" \
+  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O0 -g1" -DAGAPE_SANITIZE=ON -DAGAPE_BENCH=OFF >/dev/null
 # The kernel's unit tests and those of the plugins that guard accounts and
 # money (auth, payments): a cold sanitizer build of every plugin's tests
 # would take CI past its 40 minutes. AGAPE_ASAN_ALL=1 runs every binary of

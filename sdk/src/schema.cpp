@@ -140,7 +140,10 @@ class Reader {
   }
 
   void value(const Slot& s, const Rules& r, const Json& j, void* at, const std::string& path) {
-    if (s.kind == Kind::Patch) return value(*s.inner, r, j, s.emplace(at), path);
+    if (s.kind == Kind::Patch) {
+      if (j.is_null() && r.refuseNull) return fail(path, "must not be null");
+      return value(*s.inner, r, j, s.emplace(at), path);
+    }
     if (s.kind == Kind::Nullable) {
       if (!j.is_null()) value(*s.inner, r, j, s.emplace(at), path);
       return;
@@ -479,6 +482,7 @@ Json valueSchema(const Slot& s, const Rules& r, Direction d) {
       break;
     case Kind::Patch:
       out = valueSchema(*s.inner, r, d);
+      if (r.refuseNull) out.erase("nullable");
       break;
   }
   if (!r.description.empty()) out["description"] = r.description;

@@ -276,6 +276,7 @@ TEST_P(CartServe, TotalsWithShippingTaxAndCoupons) {
   auto coupon = get("/v1/cart/totals?couponCode=SALE10", {auth});
   EXPECT_EQ(coupon.status, 422) << coupon.body;
   EXPECT_EQ(code(coupon), "coupon_invalid");
+  EXPECT_EQ(fields(coupon), (std::set<std::string>{"couponCode"}));
   EXPECT_EQ(get("/v1/cart/totals?couponCode=%20", {auth}).status, 200);
   EXPECT_EQ(get("/v1/cart/totals?coupon=SALE10", {auth}).status, 400);
   EXPECT_EQ(get("/v1/cart/totals?couponCode=" + std::string(65, 'X'), {auth}).status, 400);

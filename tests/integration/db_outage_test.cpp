@@ -93,6 +93,16 @@ long long pgScalar(const std::string& url, const std::string& sql, const std::ve
   return PQgetisnull(r.get(), 0, 0) ? 0 : std::stoll(PQgetvalue(r.get(), 0, 0));
 }
 
+// The first column of every row, one per line: what a failed wait saw.
+std::string pgLines(const std::string& url, const std::string& sql) {
+  PgConn c = pgConnect(url);
+  if (PQstatus(c.get()) != CONNECTION_OK) return std::string("cannot connect: ") + PQerrorMessage(c.get());
+  PgResult r = pgRun(c.get(), sql, {});
+  std::string out;
+  for (int i = 0; i < PQntuples(r.get()); ++i) out += std::string(PQgetvalue(r.get(), i, 0)) + "\n";
+  return out;
+}
+
 // The shop (catalogue, inventory, cart, orders) and test.jobs on one database.
 class OutageServe : public ::testing::Test {
  protected:
@@ -364,7 +374,10 @@ TEST_P(OutageUnderLoad, NothingAClientWasToldIsLostAndEveryJobIsDone) {
   // machine that can pass 30 s.
   ASSERT_TRUE(eventually([&] {
     return pgScalar(pg.url(), "SELECT count(*) FROM agape_jobs WHERE queue = 'test.fast' AND status <> 'done'") == 0;
-  }, 90s)) << pgScalar(pg.url(), "SELECT count(*) FROM agape_jobs WHERE queue = 'test.fast' AND status <> 'done'");
+  }, 90s)) << pgLines(pg.url(), "SELECT concat_ws(' ', id, status, 'attempt', attempts, 'run_at', run_at, "
+                                  "'lease_until', locked_until, 'now', (extract(epoch FROM now()) * 1000)::bigint, "
+                                  "last_error) FROM agape_jobs WHERE queue = 'test.fast' AND status <> 'done'")
+            << server->output();
   EXPECT_EQ(pgScalar(pg.url(), "SELECT count(*) FROM agape_jobs WHERE queue = 'test.fast'"), rec.jobsAccepted.load());
   EXPECT_EQ(pgScalar(pg.url(), "SELECT count(*) FROM test_jobs_done WHERE queue = 'test.fast'"),
             rec.jobsAccepted.load());

@@ -155,6 +155,7 @@ TEST_P(OrdersServe, RefusalsChangeNothing) {
   auto coupon = send("POST", "/v1/orders", Json{{"shippingAddress", kAddress}, {"couponCode", "SALE10"}}, {as_.ada});
   EXPECT_EQ(coupon.status, 422) << coupon.body;
   EXPECT_EQ(code(coupon), "coupon_invalid");
+  EXPECT_EQ(fields(coupon), (std::set<std::string>{"couponCode"}));
 
   // Someone else takes 4 of the 5: Ada's 2 no longer fit.
   addToCart(as_.bola, 0, 4);

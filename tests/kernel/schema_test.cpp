@@ -228,6 +228,19 @@ TEST(SchemaTest, PatchFieldsTellAbsentFromNull) {
   EXPECT_EQ(open["properties"]["threshold"]["nullable"], true);
 }
 
+TEST(SchemaTest, APatchFieldMayRefuseNull) {
+  const auto change = Schema<Change>()
+                          .field("threshold", &Change::threshold)
+                          .field("name", &Change::name, {.refuseNull = true, .minLength = 1});
+  EXPECT_FALSE(change.decode(R"({"threshold":1})").name.given) << "left out is still fine";
+  EXPECT_EQ(change.decode(R"({"name":"x"})").name.value, "x");
+  EXPECT_EQ(listed(errorsOf([&] { change.decode(R"({"threshold":null,"name":null})"); })),
+            "name: must not be null\n");
+  const auto open = nlohmann::json::parse(schema::openApi(*change.shape(), true));
+  EXPECT_EQ(open["properties"]["threshold"]["nullable"], true);
+  EXPECT_FALSE(open["properties"]["name"].contains("nullable")) << open.dump();
+}
+
 struct Tally {
   std::map<std::string, long long> byStatus;
   std::map<std::string, std::optional<double>> change;

@@ -1,7 +1,7 @@
 // Drives the inventory's StockService over HTTP, as orders will, for the
 // end-to-end tests (many concurrent reservations across server instances):
 //   POST /v1/test/reservations {holder, items:[{variantId, quantity}], ttlSeconds?}
-//        → 201 {holder, expiresAt, status} | 409 out_of_stock (the service's Problem)
+//        → 201 {holder, expiresAt, status} | 409 out_of_stock | 409 reservation_conflict
 //   POST /v1/test/reservations/commit  {holder} → 200 {changed}
 //   POST /v1/test/reservations/release {holder} → 200 {changed}
 // A holder is given as its key ("order:1"); one that is not "kind:id" is a 400.
@@ -74,6 +74,8 @@ class ReserverPlugin final : public agape::Plugin {
                           } catch (const agape::inventory::OutOfStock& e) {
                             throw agape::inventory::outOfStock(
                                 e, [](std::size_t i) { return "items[" + std::to_string(i) + "].quantity"; });
+                          } catch (const agape::inventory::ReservationConflict&) {
+                            throw agape::Problem::conflict("reservation_conflict", "The holder has another reservation.");
                           }
                         }();
                         return Reserved{

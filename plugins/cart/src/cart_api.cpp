@@ -333,7 +333,13 @@ Totals CartApi::totals(const Request& req, const std::optional<std::string>& cou
   return ctx_.db().read([&](Tx& tx) {
     const auto loaded = book_.store().load(tx, owner);
     const Cart cart = loaded ? book_.price(tx, loaded->cart, loaded->lines) : book_.empty();
-    return book_.totals(tx, cart, coupon, method);
+    try {
+      return book_.totals(tx, cart, coupon, method);
+    } catch (const CouponRefused& e) {
+      throw couponProblem(e, "couponCode");
+    } catch (const UnknownShippingMethod& e) {
+      throw shippingProblem(e, "shippingMethod");
+    }
   });
 }
 

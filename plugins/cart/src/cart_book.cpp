@@ -91,9 +91,9 @@ Totals CartBook::totals(Tx& tx, const Cart& cart, const std::optional<std::strin
   const std::string methodId = shippingMethod.empty() ? config_.defaultShippingMethod : shippingMethod;
   const ShippingMethod* method = config_.shippingMethod(methodId);
   if (!method) {
-    std::string known;
-    for (const auto& m : config_.shippingMethods) known += (known.empty() ? "" : ", ") + m.id;
-    throw Problem::validation({{"shippingMethod", "must be one of " + known}});
+    std::vector<std::string> offered;
+    for (const auto& m : config_.shippingMethods) offered.push_back(m.id);
+    throw UnknownShippingMethod(methodId, std::move(offered));
   }
   Totals t;
   t.currency = cart.currency;
@@ -101,8 +101,7 @@ Totals CartBook::totals(Tx& tx, const Cart& cart, const std::optional<std::strin
   t.taxInclusive = config_.tax.pricesIncludeTax;
   std::int64_t discount = 0;
   if (couponCode) {
-    if (!coupons_) throw Problem(422, "coupon_invalid", "Coupons are not offered by this store.",
-                                 {{"couponCode", "is not a valid coupon"}});
+    if (!coupons_) throw CouponRefused("Coupons are not offered by this store.");
     const CouponDiscount d = coupons_->evaluate(tx, CouponRequest{*couponCode, cart.userId, &cart});
     t.couponCode = d.code;
     discount = d.amount;

@@ -33,9 +33,10 @@ Rules skuRules() {
 
 const Rules kVersion{.min = 1, .description = "the version last read; 409 version_conflict when it moved"};
 
-template <class T>
-void refuseNull(const Patch<T>& field, const char* name, std::vector<FieldError>& errors) {
-  if (field.given && !field.value) errors.push_back({name, "must not be null"});
+// A field of a change that may be left out but not cleared.
+Rules notNull(Rules rules) {
+  rules.refuseNull = true;
+  return rules;
 }
 
 // The name must give a slug when none is given.
@@ -101,23 +102,16 @@ Schema<NewProduct> newProductSchema() {
 Schema<ProductChanges> productChangesSchema() {
   return Schema<ProductChanges>()
       .field("version", &ProductChanges::version, kVersion)
-      .field("name", &ProductChanges::name, kProductName)
-      .field("slug", &ProductChanges::slug, slugRules())
-      .field("description", &ProductChanges::description, kDescription)
-      .field("categoryId", &ProductChanges::categoryId, kCategoryId)
-      .field("price", &ProductChanges::price, kPrice)
+      .field("name", &ProductChanges::name, notNull(kProductName))
+      .field("slug", &ProductChanges::slug, notNull(slugRules()))
+      .field("description", &ProductChanges::description, notNull(kDescription))
+      .field("categoryId", &ProductChanges::categoryId, notNull(kCategoryId))
+      .field("price", &ProductChanges::price, notNull(kPrice))
       .field("status", &ProductChanges::status,
-             {.oneOf = {"draft", "active", "archived"}, .description = "to or from archived: admins only"})
-      .field("images", &ProductChanges::images, imageSchema(), kImages)
-      .check([](const ProductChanges& c, std::vector<FieldError>& errors) {
-        refuseNull(c.name, "name", errors);
-        refuseNull(c.slug, "slug", errors);
-        refuseNull(c.description, "description", errors);
-        refuseNull(c.categoryId, "categoryId", errors);
-        refuseNull(c.price, "price", errors);
-        refuseNull(c.status, "status", errors);
-        refuseNull(c.images, "images", errors);
-      });
+             {.refuseNull = true,
+              .oneOf = {"draft", "active", "archived"},
+              .description = "to or from archived: admins only"})
+      .field("images", &ProductChanges::images, imageSchema(), notNull(kImages));
 }
 
 Schema<NewVariant> newVariantSchema() {
@@ -134,8 +128,7 @@ Schema<VariantChanges> variantChangesSchema() {
       .field("price", &VariantChanges::price,
              {.min = 1, .max = kMaxPrice, .description = "kobo; null: back to the product price"})
       .field("status", &VariantChanges::status,
-             {.oneOf = {"active", "archived"}, .description = "archived retires the variant"})
-      .check([](const VariantChanges& c, std::vector<FieldError>& errors) { refuseNull(c.status, "status", errors); });
+             {.refuseNull = true, .oneOf = {"active", "archived"}, .description = "archived retires the variant"});
 }
 
 Schema<NewCategory> newCategorySchema() {
@@ -148,14 +141,10 @@ Schema<NewCategory> newCategorySchema() {
 
 Schema<CategoryChanges> categoryChangesSchema() {
   return Schema<CategoryChanges>()
-      .field("name", &CategoryChanges::name, kCategoryName)
-      .field("slug", &CategoryChanges::slug, slugRules())
+      .field("name", &CategoryChanges::name, notNull(kCategoryName))
+      .field("slug", &CategoryChanges::slug, notNull(slugRules()))
       .field("parentId", &CategoryChanges::parentId,
-             {.minLength = 1, .maxLength = 64, .description = "null: a top-level category"})
-      .check([](const CategoryChanges& c, std::vector<FieldError>& errors) {
-        refuseNull(c.name, "name", errors);
-        refuseNull(c.slug, "slug", errors);
-      });
+             {.minLength = 1, .maxLength = 64, .description = "null: a top-level category"});
 }
 
 }  // namespace agape::catalog

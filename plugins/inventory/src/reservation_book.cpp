@@ -153,8 +153,7 @@ Reservation ReservationBook::reserve(Tx& tx, const Holder& holder, const std::ve
     auto existing = find(tx, holder);
     if (!existing) throw std::logic_error("inventory hold vanished inside its own transaction");
     if (existing->items != sorted)
-      throw Problem::conflict("reservation_conflict",
-                              "A reservation for " + key + " already exists with other items.");
+      throw ReservationConflict(holder);
     return *existing;
   }
 

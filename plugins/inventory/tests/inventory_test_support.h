@@ -136,6 +136,8 @@ class InventoryDbTest : public agape::testing::DatabaseTest {
       return p;
     } catch (const OutOfStock& e) {
       return outOfStock(e, [](std::size_t i) { return "items[" + std::to_string(i) + "].quantity"; });
+    } catch (const ReservationConflict& e) {
+      return Problem::conflict("reservation_conflict", e.what());
     }
     ADD_FAILURE() << "reserve for " << holder.key() << " succeeded";
     return Problem(500, "none");

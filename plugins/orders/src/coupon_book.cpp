@@ -48,9 +48,7 @@ std::optional<T> patched(const Patch<T>& p, std::optional<T> current) {
   return p.given ? p.value : current;
 }
 
-[[noreturn]] void invalid(const std::string& detail) {
-  throw Problem(422, "coupon_invalid", detail, {{"couponCode", detail}});
-}
+[[noreturn]] void invalid(const std::string& detail) { throw cart::CouponRefused(detail); }
 
 }  // namespace
 

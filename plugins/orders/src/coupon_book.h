@@ -58,9 +58,9 @@ class CouponBook final : public cart::CouponEvaluator {
   CouponBook(const Clock& clock, Audit& audit) : clock_(clock), audit_(audit) {}
 
   cart::CouponDiscount evaluate(Tx& tx, const cart::CouponRequest& request) const override;
-  // Takes one use of `code` for `orderId` (inserted already): 422
-  // coupon_invalid when the last use went to another order meanwhile or the
-  // user has used up theirs.
+  // Takes one use of `code` for `orderId` (inserted already):
+  // cart::CouponRefused when the last use went to another order meanwhile or
+  // the user has used up theirs.
   void redeem(Tx& tx, const std::string& code, const std::string& userId, const std::string& orderId,
               std::int64_t amount) const;
   // The order's use goes back (a pending order cancelled or expired).

@@ -25,18 +25,24 @@ std::string codeProblem(const std::string& code) {
 // The rules a new coupon and a change share.
 template <class C>
 Schema<C> couponFields(Schema<C> s) {
-  return s.field("kind", &C::kind, couponKindNames())
-      .field("value", &C::value, {.min = 1, .max = kMaxAmount, .description = "percent: 1-100; fixed: kobo off"})
+  // A change may clear a limit or a date (null), never these four.
+  return s.field("kind", &C::kind, couponKindNames(), {.refuseNull = true})
+      .field("value", &C::value,
+             {.refuseNull = true, .min = 1, .max = kMaxAmount, .description = "percent: 1-100; fixed: kobo off"})
       .field("maxDiscount", &C::maxDiscount,
              {.optional = true, .min = 1, .max = kMaxAmount, .description = "kobo, caps a percentage"})
       .field("minOrder", &C::minOrder,
-             {.optional = true, .min = 0, .max = kMaxAmount, .description = "kobo of goods the cart must reach"})
+             {.optional = true,
+              .refuseNull = true,
+              .min = 0,
+              .max = kMaxAmount,
+              .description = "kobo of goods the cart must reach"})
       .field("usageLimit", &C::usageLimit,
              {.optional = true, .min = 1, .max = kMaxAmount, .description = "uses across all customers"})
       .field("perUserLimit", &C::perUserLimit, {.optional = true, .min = 1, .max = kMaxAmount})
       .field("startsAt", &C::startsAt, {.optional = true})
       .field("endsAt", &C::endsAt, {.optional = true})
-      .field("active", &C::active, {.optional = true});
+      .field("active", &C::active, {.optional = true, .refuseNull = true});
 }
 
 const Schema<NewCoupon> kNewCoupon =
@@ -52,16 +58,7 @@ const Schema<NewCoupon> kNewCoupon =
 const Schema<CouponChange> kCouponChange =
     couponFields(Schema<CouponChange>())
         .field("version", &CouponChange::version,
-               {.optional = true, .description = "the version read: 409 version_conflict when it moved"})
-        .check([](const CouponChange& c, std::vector<FieldError>& errors) {
-          const auto notNull = [&](bool nulled, const char* name) {
-            if (nulled) errors.push_back({name, "may not be null"});
-          };
-          notNull(c.kind.given && !c.kind.value, "kind");
-          notNull(c.value.given && !c.value.value, "value");
-          notNull(c.minOrder.given && !c.minOrder.value, "minOrder");
-          notNull(c.active.given && !c.active.value, "active");
-        });
+               {.optional = true, .description = "the version read: 409 version_conflict when it moved"});
 
 const Schema<PageQuery> kPageQuery = [] {
   Schema<PageQuery> q;

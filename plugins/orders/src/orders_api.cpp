@@ -192,6 +192,10 @@ Response OrdersApi::place(Call<PlaceOrder>& call) {
   } catch (const inventory::OutOfStock& e) {
     // The stock was asked for the cart's lines, in their order.
     throw inventory::outOfStock(e, [](std::size_t i) { return "items[" + std::to_string(i) + "].quantity"; });
+  } catch (const cart::CouponRefused& e) {
+    throw cart::couponProblem(e, "couponCode");
+  } catch (const cart::UnknownShippingMethod& e) {
+    throw cart::shippingProblem(e, "shippingMethod");
   }
 }
 

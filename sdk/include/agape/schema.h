@@ -62,6 +62,7 @@ struct Rules {
   bool optional = false;      // a request may leave it out: the member keeps its default
   bool omitWhenNull = false;  // a response leaves out an empty optional instead of writing null
   bool trim = false;          // strings: surrounding spaces are dropped before the checks
+  bool refuseNull = false;    // Patch: null is "must not be null", not "back to the default"
   std::optional<long long> min, max;  // integers and numbers
   std::size_t minLength = 0;          // strings
   std::size_t maxLength = 0;          // strings; 0: no limit but the body's

@@ -9,21 +9,24 @@
 //   auto& carts = ctx.services().get<agape::cart::CartService>();  // in validate/start
 //   db.run([&](agape::Tx& tx) {
 //     auto cart = carts.checkout(tx, req.principal->id);            // locked; nullopt: no cart
-//     auto totals = carts.totals(tx, *cart, couponCode, shippingMethod);  // Problem 400/422 on bad input
+//     auto totals = carts.totals(tx, *cart, couponCode, shippingMethod);  // CouponRefused, UnknownShippingMethod
 //     insertOrder(tx, *cart, totals);
 //     carts.clear(tx, cart->id);
 //   });
 //
 // A plugin that owns coupons provides a CouponEvaluator; the cart asks it for
-// GET /v1/cart/totals?couponCode=... and in totals(). Without one, any coupon
-// code is 422 `coupon_invalid`.
+// GET /v1/cart/totals?couponCode=... and in totals(). Without one, every
+// coupon code is refused.
 // Call these from handlers and jobs, never from a network thread.
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <agape/problem.h>
 
 namespace agape {
 class Tx;
@@ -74,6 +77,40 @@ struct Totals {
   bool taxInclusive = true;
 };
 
+// The errors of totals(), in the cart's terms. The HTTP adapter that took
+// the request says them to its client with its own field names
+// (couponProblem, shippingProblem below).
+//
+// A coupon the store does not take for this cart; what() tells the shopper
+// why (unknown, expired, used up, minimum order not met).
+class CouponRefused : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A shipping method the store does not offer.
+class UnknownShippingMethod : public std::runtime_error {
+ public:
+  UnknownShippingMethod(const std::string& method, std::vector<std::string> offered)
+      : std::runtime_error("no shipping method " + method), offered_(std::move(offered)) {}
+  const std::vector<std::string>& offered() const { return offered_; }
+
+ private:
+  std::vector<std::string> offered_;
+};
+
+// API.md's 422 `coupon_invalid`, the reason at `field`.
+inline Problem couponProblem(const CouponRefused& e, const std::string& field) {
+  return Problem(422, "coupon_invalid", e.what(), {{field, e.what()}});
+}
+
+// A 400 `validation_failed` at `field` naming the methods offered.
+inline Problem shippingProblem(const UnknownShippingMethod& e, const std::string& field) {
+  std::string offered;
+  for (const auto& m : e.offered()) offered += (offered.empty() ? "" : ", ") + m;
+  return Problem::validation({{field, "must be one of " + offered}});
+}
+
 // What a coupon rule sees.
 struct CouponRequest {
   std::string code;                   // as the shopper typed it, trimmed
@@ -90,9 +127,7 @@ class CouponEvaluator {
  public:
   static constexpr std::string_view kServiceId = "agape.cart.CouponEvaluator";
   virtual ~CouponEvaluator() = default;
-  // The discount the coupon gives this cart, or throws agape::Problem 422
-  // `coupon_invalid` whose detail tells the shopper why (unknown, expired,
-  // used up, minimum order not met).
+  // The discount the coupon gives this cart, or throws CouponRefused.
   virtual CouponDiscount evaluate(Tx& tx, const CouponRequest& request) const = 0;
 };
 
@@ -107,9 +142,8 @@ class CartService {
   // cart the first emptied (on SQLite every write transaction is alone).
   virtual std::optional<Cart> checkout(Tx& tx, const std::string& userId) const = 0;
   // The cart's totals with an optional coupon and a shipping method ("" for
-  // the store's default). Throws agape::Problem 400 `validation_failed` for
-  // an unknown shipping method and 422 `coupon_invalid` for a coupon the
-  // evaluator refuses.
+  // the store's default). Throws UnknownShippingMethod, and CouponRefused
+  // for a coupon the evaluator refuses (or any, without an evaluator).
   virtual Totals totals(Tx& tx, const Cart& cart, const std::optional<std::string>& couponCode,
                         const std::string& shippingMethod) const = 0;
   // Removes every line of the cart (the cart itself stays, so a guest keeps

@@ -104,6 +104,19 @@ inline Problem outOfStock(const OutOfStock& e, const std::function<std::string(s
   return Problem(409, "out_of_stock", "Not enough stock for " + names + ".", std::move(errors)).withTitle("Out of stock");
 }
 
+// A holder that already has a reservation of other items (a holder names
+// one reservation for ever): a caller reusing a holder, never stock.
+class ReservationConflict : public std::runtime_error {
+ public:
+  explicit ReservationConflict(const Holder& holder)
+      : std::runtime_error("a reservation for " + holder.key() + " already exists with other items"),
+        holder_(holder) {}
+  const Holder& holder() const { return holder_; }
+
+ private:
+  Holder holder_;
+};
+
 class StockService {
  public:
   static constexpr std::string_view kServiceId = "agape.inventory.StockService";
@@ -120,7 +133,7 @@ class StockService {
   // a 400 `validation_failed` Problem (a caller's bug, not its client's).
   // A holder names one reservation for ever: reserving again for a holder
   // that already has one with the same items returns it unchanged (whatever
-  // its status), and with other items is a 409 `reservation_conflict`.
+  // its status), and with other items throws ReservationConflict.
   virtual Reservation reserve(Tx& tx, const Holder& holder, const std::vector<StockItem>& items,
                               std::optional<std::chrono::seconds> ttl = {}) = 0;
 
