@@ -13,7 +13,9 @@
 #   POST /v1/payments/webhook           a signed charge.success per payment
 # Between the rows, the customers and orders a row did not reach get their
 # order or payment (not measured), so the next row has enough of them. A
-# thread of wrk that runs out of customers stops; the row says "cut short".
+# thread of wrk that runs out of customers sends no more; the row says "cut
+# short", its req/s is over the time it had requests, and its jobs and
+# drain count from wrk's end, so the queue had that tail to drain in.
 # Per row: req/s, p50, p99, non-2xx, and on PostgreSQL transactions,
 # statements, WAL bytes and WAL syncs per request, the jobs due when the row
 # ends and the seconds until none is left, and the transactions per request
@@ -241,7 +243,7 @@ row() {
   p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$f")")
   sock=$(awk '/Socket errors:/ {gsub(/,/, ""); print $4 + $6 + $8 + $10}' "$f")
   if grep -q '^checkout: answered' "$f"; then
-    # Our own count: spare /healthz requests of a thread out of lines are not in it.
+    # Our own count and time: a thread out of lines stops sending before wrk ends.
     read -r n secs < <(awk '/^checkout: answered/ {print $3, $5}' "$f")
     rps=$(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')
     non2xx=$(awk '/^checkout: answered/ { t = 0; for (i = 8; i <= NF; i++) { split($i, p, "="); if (p[1] < 200 || p[1] > 299) t += p[2] } print t }' "$f")
