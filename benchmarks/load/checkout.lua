@@ -135,9 +135,10 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local total, by, cut, first, last = 0, {}, {}, math.huge, 0
+  local total, sent_all, by, cut, first, last = 0, 0, {}, {}, math.huge, 0
   for _, t in ipairs(threads) do
     total = total + t:get("answered")
+    sent_all = sent_all + t:get("sent")
     if t:get("first_at") > 0 then first = math.min(first, t:get("first_at")) end
     last = math.max(last, t:get("last_at"))
     for s, c in (t:get("statuses") or ""):gmatch("(%d+)=(%d+)") do by[s] = (by[s] or 0) + tonumber(c) end
@@ -149,7 +150,8 @@ function done(summary, latency, requests)
   local parts = {}
   for s, c in pairs(by) do parts[#parts + 1] = s .. "=" .. c end
   table.sort(parts)
-  io.write(string.format("checkout: answered %d in %.3f s; statuses %s\n", total, math.max(last - first, 0.001),
-    table.concat(parts, " ")))
+  -- Requests still in flight when wrk stops are sent but never answered.
+  io.write(string.format("checkout: answered %d in %.3f s; sent %d; statuses %s\n", total,
+    math.max(last - first, 0.001), sent_all, table.concat(parts, " ")))
   if #cut > 0 then io.write("checkout: cut short, out of lines: " .. table.concat(cut, ", ") .. "\n") end
 end
