@@ -18,12 +18,17 @@
 # drain count from wrk's end, so the queue had that tail to drain in.
 # Per row: req/s, p50, p99, non-2xx, and on PostgreSQL transactions,
 # statements, WAL bytes and WAL syncs per request, the jobs due when the row
-# ends and the seconds until none is left, and the transactions per request
-# including that drain. Then checks (PASS/FAIL; any FAIL fails the script):
-# an order per 201, paid orders = 200'd webhooks = successful payments, every
-# stock level equal to the sum of its movements, no dead job. Last, on
-# PostgreSQL, the database's floor: pgbench running checkout-floor.sql (the
+# ends and the seconds until none is left (at most 300), and the
+# transactions per request including that drain. What the server does with
+# no requests (job polls, cron) is printed above the table: it is in every
+# row's figures, most visibly in the slow login row. Then checks (PASS/FAIL;
+# any FAIL fails the script): an order per 201 (or request still in flight
+# when wrk stopped: the server carries it out), paid orders = 200'd webhooks
+# (likewise) = successful payments, every stock level equal to the sum of
+# its movements, units reserved = units held, no dead job, no non-2xx. Last,
+# on PostgreSQL, the database's floor: pgbench running checkout-floor.sql (the
 # bare checkout transaction) on the same server (--no-floor skips it).
+# At the defaults setup takes 3 to 6 minutes and the whole run 6 to 12.
 #
 #   benchmarks/load/checkout.sh [--db postgresql|sqlite] [--pg-url URL] [--build DIR]
 #                               [--products 10000] [--customers 6000] [--cart-customers 500]
@@ -33,7 +38,8 @@
 # --db postgresql (the default) without --pg-url starts a throwaway PostgreSQL
 # (scripts/pg-test-server.sh) with fsync, synchronous_commit and
 # full_page_writes on, as in production, and pg_stat_statements. A --pg-url
-# database must be empty, with pg_stat_statements preloaded. The counters of
+# database must be empty, durable (else the script stops) and have
+# pg_stat_statements preloaded. The counters of
 # pg_stat_database and pg_stat_wal reach the view at most a second late, so
 # a row's own figures may miss its last second; the drain column waits for
 # them. --db sqlite prints n/a for them. --login-users 0 leaves login out.
@@ -85,6 +91,8 @@ done
 for tool in wrk curl python3; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
 if [[ $db == postgresql ]]; then
   command -v psql >/dev/null || die "psql is not installed"
+  # pgbench -T takes whole seconds.
+  ((floor == 0)) || [[ $duration =~ ^[1-9][0-9]*s$ ]] || die "--duration in whole seconds (e.g. 10s), or --no-floor"
   ((floor == 0)) || command -v pgbench >/dev/null || die "pgbench is not installed (or pass --no-floor)"
 else
   floor=0
