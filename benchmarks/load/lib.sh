@@ -1,6 +1,7 @@
-# Shared by the load scenarios (run.sh, catalog.sh, cart.sh, media.sh): ports,
-# readiness, wrk output parsing and medians. Source it; the caller sets
-# start_timeout, and may define die() and usage() before (else those below).
+# Shared by the load scenarios (run.sh, catalog.sh, cart.sh, checkout.sh,
+# media.sh): ports, readiness, wrk output parsing and medians. Source it; the
+# caller sets start_timeout, and may define die() and usage() before (else
+# those below).
 
 # The script's name on its errors; its opening comment as its help.
 declare -F die >/dev/null || die() {
