@@ -57,14 +57,16 @@ std::string variantId(const char* kind, int i) {
   return buf;
 }
 
-// One schema for every case, made on first use and dropped at exit: the
-// kernel's and the inventory's tables, 10,000 spread variants and 5 hot ones
-// with stock that never runs out.
+// One schema for every case, made on first use: the kernel's and the
+// inventory's tables, 10,000 spread variants and 5 hot ones with stock that
+// never runs out. Never destroyed: at exit the kernel's own statics (the
+// log sink among them) may already be gone, so the schema is dropped by the
+// next run instead.
 class InventoryBench {
  public:
   static InventoryBench& get() {
-    static InventoryBench bench;
-    return bench;
+    static InventoryBench* bench = new InventoryBench;
+    return *bench;
   }
   ReservationBook& book() { return *book_; }
   DbPool& db() { return *db_; }
@@ -77,6 +79,10 @@ class InventoryBench {
     admin.url = benchPgUrl();
     admin.poolSize = 1;
     admin_ = DbPool::open(admin);
+    admin_->run([&](Tx& tx) {
+      for (const auto& row : tx.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'agape_inv_bench_%'"))
+        tx.exec("DROP SCHEMA " + row.text("nspname") + " CASCADE");
+    });
     schema_ = "agape_inv_bench_" + std::to_string(std::random_device{}() % 1000000000);
     admin_->run([&](Tx& tx) { tx.exec("CREATE SCHEMA " + schema_); });
     const std::string base = benchPgUrl();
@@ -104,17 +110,6 @@ class InventoryBench {
                   {{"v", variantId(kind, i)}});
     });
   }
-  ~InventoryBench() {
-    book_.reset();
-    jobs_.reset();
-    ledger_.reset();
-    events_.reset();
-    bus_.reset();
-    runner_.reset();
-    db_.reset();
-    admin_->run([&](Tx& tx) { tx.exec("DROP SCHEMA " + schema_ + " CASCADE"); });
-  }
-
   std::unique_ptr<DbPool> admin_;
   std::unique_ptr<DbPool> db_;
   std::string schema_;
