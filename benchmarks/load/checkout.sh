@@ -241,6 +241,12 @@ row() {
       wrk -t"$threads" -c"$conns" -d"$duration" --latency -s "$root/benchmarks/load/checkout.lua" "$base" >"$f" 2>&1 </dev/null
   fi || { cat "$f" >&2; die "wrk failed against $label"; }
   [[ $db == postgresql ]] && read -r -a s1 < <(pg_snapshot)
+  # The row's statements, most called first (calls, ms in all, the text):
+  # where its round trips go. In the work directory (--out keeps it).
+  [[ $db == postgresql ]] && dbq "SELECT calls, round(total_exec_time::numeric, 1),
+      left(regexp_replace(query, '\s+', ' ', 'g'), 240) FROM pg_stat_statements
+      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND query NOT LIKE '%pg_stat%' ORDER BY calls DESC LIMIT 60" >"$work/statements-$name.txt"
   kill -0 "$server_pid" 2>/dev/null || die "the server died during $label"
   queued=$(jobs_due)
   wait_drained 300
@@ -265,12 +271,12 @@ row() {
   if [[ $db == postgresql ]]; then
     # Less our own psql calls (two transactions each: the connection's and
     # the query's): the snapshot before; for the drain also the one after
-    # the row, the count of jobs and the polls.
+    # the row, the statements' dump, the count of jobs and the polls.
     tx=$(per "$((s1[0] - s0[0] - 2))" "$n")
     stmt=$(per "$((s1[3]))" "$n" "%.1f")
     wal=$(per "$(dbq "SELECT pg_wal_lsn_diff('${s1[1]}', '${s0[1]}')")" "$n" "%.0f")
     syncs=$(per "$((s1[2] - s0[2]))" "$n")
-    txd=$(per "$((s2[0] - s0[0] - 2 * (3 + polls)))" "$n")
+    txd=$(per "$((s2[0] - s0[0] - 2 * (4 + polls)))" "$n")
   else
     tx=n/a stmt=n/a wal=n/a syncs=n/a txd=n/a
   fi
