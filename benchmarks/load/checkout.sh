@@ -19,9 +19,12 @@
 # Per row: req/s, p50, p99, non-2xx, and on PostgreSQL transactions,
 # statements, WAL bytes and WAL syncs per request, the jobs due when the row
 # ends and the seconds until none is left (at most 300), and the
-# transactions per request including that drain. What the server does with
-# no requests (job polls, cron) is printed above the table: it is in every
-# row's figures, most visibly in the slow login row. Then checks (PASS/FAIL;
+# transactions per request including that drain; each row's statements,
+# most called first, go to statements-<row>.txt in the work directory (kept
+# with --out); checkout-floor-lean.sql is there to compare by hand. What
+# the server does with no requests (job polls, cron) is printed above the
+# table: it is in every row's figures, most visibly in the slow login row.
+# Then checks (PASS/FAIL;
 # any FAIL fails the script): an order per 201 (or request still in flight
 # when wrk stopped: the server carries it out), paid orders = 200'd webhooks
 # (likewise) = successful payments, every stock level equal to the sum of
