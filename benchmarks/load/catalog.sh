@@ -39,12 +39,6 @@ for p in catalog demo; do [[ -f $build/lib/libagape_$p.so ]] || die "missing $bu
 for tool in wrk curl; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/agape-catalog-load.XXXXXX")
-pids=()
-scenario_stop() {
-  local pid
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
 scenario_traps
 
 scenario_database

@@ -102,12 +102,6 @@ else
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/agape-checkout-load.XXXXXX")
-pids=()
-scenario_stop() {
-  local pid
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
 scenario_traps
 
 # Durable, unlike the test server's defaults; the later -c wins.

@@ -198,9 +198,17 @@ scenario_server() {
   pids+=("$server_pid")
   wait_ready "$name" "$server_pid" "http://127.0.0.1:$port/healthz" "$work/$name.log" || die "$name failed to start"
 }
-# scenario_traps: on exit, INT or TERM, runs the caller's scenario_stop (it
-# ends the processes it started, by PID), then scenario_cleanup, keeping the
-# exit status.
+# scenario_stop: ends every process in `pids` (TERM, then waits), the ones
+# scenario_server started among them. A scenario with other processes to
+# stop defines its own after sourcing this file.
+pids=()
+scenario_stop() {
+  local pid
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+# scenario_traps: on exit, INT or TERM, runs scenario_stop, then
+# scenario_cleanup, keeping the exit status.
 scenario_traps() {
   trap scenario_exit EXIT
   trap 'exit 130' INT

@@ -52,12 +52,6 @@ done
 for tool in wrk curl; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/agape-reports-load.XXXXXX")
-pids=()
-scenario_stop() {
-  local pid
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
 scenario_traps
 scenario_database
 
