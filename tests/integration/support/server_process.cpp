@@ -135,6 +135,36 @@ ServerProcess::~ServerProcess() {
   std::remove(logFile_.c_str());
 }
 
+namespace {
+
+// Whether process `pid` holds the socket listening on TCP port `port`
+// (IPv4). Two tests can be handed the same free port: the other one's server
+// then answers /healthz on it while ours fails to bind, so an answer alone
+// does not say the server is ours.
+bool listensOn(pid_t pid, int port) {
+  std::ifstream tcp("/proc/net/tcp");
+  std::string line, inode;
+  std::getline(tcp, line);  // the header
+  while (inode.empty() && std::getline(tcp, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, socketInode;
+    fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> socketInode;
+    const auto colon = local.find(':');
+    if (state == "0A" && colon != std::string::npos && std::stoi(local.substr(colon + 1), nullptr, 16) == port)
+      inode = socketInode;  // 0A: LISTEN
+  }
+  if (inode.empty()) return false;
+  const std::string target = "socket:[" + inode + "]";
+  std::error_code ec;
+  for (const auto& fd : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
+    std::error_code linkError;
+    if (fs::read_symlink(fd.path(), linkError).string() == target) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool ServerProcess::waitReady(std::chrono::seconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -146,7 +176,7 @@ bool ServerProcess::waitReady(std::chrono::seconds timeout) {
     }
     try {
       HttpClient c(base());
-      if (c.get("/healthz").status == 200) return true;
+      if (c.get("/healthz").status == 200 && listensOn(pid_, port_)) return true;
     } catch (const std::exception&) {
       // not listening yet
     }
