@@ -93,9 +93,10 @@ class InventoryBench {
     JsonLogger log("bench");
     Migrator(*db_, {Migrator::kernelSource(), {"inventory", AGAPE_INVENTORY_MIGRATIONS}}).up(log);
     runner_ = std::make_unique<JobRunner>(*db_, clock_, metrics_, JobsConfig{});
-    bus_ = std::make_unique<EventBus>(*runner_);
+    bus_ = std::make_unique<EventBus>(*db_, *runner_, metrics_, JobsConfig{}.pollInterval);
     bus_->subscribe("catalog", "inventory.level_changed", "availability", [](const Event&) {}, {});
     runner_->freeze();
+    bus_->openCursors();
     events_ = std::make_unique<PluginEvents>(*bus_, "inventory");
     ledger_ = std::make_unique<StockLedger>(*events_, clock_, 0);
     book_ = std::make_unique<ReservationBook>(*ledger_, std::chrono::minutes(15));

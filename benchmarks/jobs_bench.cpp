@@ -156,7 +156,7 @@ void BM_EventLatency(benchmark::State& state) {
   MetricsRegistry metrics;
   JobsConfig config;
   JobRunner runner(database.db(), clock, metrics, config);
-  EventBus bus(runner);
+  EventBus bus(database.db(), runner, metrics, config.pollInterval);
   Countdown done;
   std::atomic<long long> handledAtNs{0};
   bus.subscribe("bench", "bench.ping", "latency", [&](const Event&) {
@@ -165,6 +165,7 @@ void BM_EventLatency(benchmark::State& state) {
   }, {});
   runner.freeze();
   runner.start();
+  bus.start();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // workers idle, as in production at rest
   std::vector<double> latenciesMs;
   long long n = 0;
@@ -180,6 +181,7 @@ void BM_EventLatency(benchmark::State& state) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));  // idle between events
     state.ResumeTiming();
   }
+  bus.stop();
   runner.stop(std::chrono::seconds(5));
   std::sort(latenciesMs.begin(), latenciesMs.end());
   auto pct = [&](double p) {

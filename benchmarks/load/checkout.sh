@@ -14,12 +14,13 @@
 # Between the rows, the customers and orders a row did not reach get their
 # order or payment (not measured), so the next row has enough of them. A
 # thread of wrk that runs out of customers sends no more; the row says "cut
-# short", its req/s is over the time it had requests, and its jobs and
+# short", its req/s is over the time it had requests, and its backlog and
 # drain count from wrk's end, so the queue had that tail to drain in.
 # Per row: req/s, p50, p99, non-2xx, and on PostgreSQL transactions,
-# statements, WAL bytes and WAL syncs per request, the jobs due when the row
-# ends and the seconds until none is left (at most 300), and the
-# transactions per request including that drain; each row's statements,
+# statements, WAL bytes and WAL syncs per request, the backlog when the row
+# ends (jobs due, and events a subscriber has not taken) and the seconds
+# until none is left (at most 300), and the transactions per request
+# including that drain; each row's statements,
 # most called first, go to statements-<row>.txt in the work directory (kept
 # with --out); checkout-floor-lean.sql is there to compare by hand. What
 # the server does with no requests (job polls, cron) is printed above the
@@ -183,9 +184,17 @@ python3 "$setup_py" customers "$base" "$customers" shopper "$work/customers.txt"
 python3 "$setup_py" customers "$base" "$cart_customers" cart "$work/cart-users.txt" "$work/carts.txt" \
   <"$work/variants.txt" || die "preparing the cart customers failed"
 
-# Jobs due now (a hold's expiry job waits 15 minutes: not counted).
+# Work due now: jobs (a hold's expiry job waits 15 minutes: not counted)
+# and, where events are a log (agape_event_cursors), the events a
+# subscriber has not taken yet.
+event_log=$(dbq "SELECT to_regclass('agape_event_cursors') IS NOT NULL")
 jobs_due() {
-  dbq "SELECT count(*) FROM agape_jobs WHERE status = 'running' OR (status = 'pending' AND run_at <= $(date +%s%3N))"
+  local jobs events=0
+  jobs=$(dbq "SELECT count(*) FROM agape_jobs WHERE status = 'running' OR (status = 'pending' AND run_at <= $(date +%s%3N))")
+  [[ $event_log == t ]] && events=$(dbq "SELECT count(*) FROM agape_event_cursors c JOIN agape_events e
+    ON (e.tx, e.seq) > (c.tx, c.seq) AND (c.pattern = '*' OR e.topic = c.pattern
+      OR (right(c.pattern, 2) = '.*' AND left(e.topic, length(c.pattern) - 1) = left(c.pattern, length(c.pattern) - 1)))")
+  echo $((jobs + events))
 }
 # wait_drained CAP: seconds until no job is due (CAP if never), in drain_s;
 # the number of queries made in polls.
@@ -376,9 +385,9 @@ fi
 echo
 echo "checkout: $products products, $customers customers with two-line carts, $cart_customers cart customers on $db"
 [[ $db == postgresql ]] && echo "durable (fsync, synchronous_commit, full_page_writes on); $idle_tx transactions/s with no requests"
-echo "wrk -t$threads -c$connections -d$duration, one run per row; tx/req+d: transactions per request including the jobs' drain"
+echo "wrk -t$threads -c$connections -d$duration, one run per row; tx/req+d: transactions per request including the backlog's drain"
 printf '%-42s %8s %8s %8s %7s %6s %7s %8s %7s %7s %7s %8s\n' row "req/s" "p50 ms" "p99 ms" non-2xx tx/req stm/req "WAL B/req" \
-  syncs/r "jobs" "drain s" "tx/req+d"
+  syncs/r "backlog" "drain s" "tx/req+d"
 printf '%s\n' "${rows_out[@]}"
 [[ -n $floor_tps ]] && printf "the database's floor (pgbench checkout-floor.sql, -c%s -j%s -T%s): %s tps\n" \
   "$connections" "$threads" "${duration%s}" "$floor_tps"

@@ -75,7 +75,7 @@ void Application::provision(bool withDatabase) {
   std::vector<PluginContext*> contexts;
   Database& db = withDatabase ? static_cast<Database&>(*db_) : *noDatabase_;
   jobs_ = std::make_unique<JobRunner>(db, clock_, metrics_, config_.jobs);
-  events_ = std::make_unique<EventBus>(*jobs_);
+  events_ = std::make_unique<EventBus>(db, *jobs_, metrics_, config_.jobs.pollInterval);
   audit_ = std::make_unique<AuditLog>(db, clock_);
   // Development makes its first sealing key; production is given its keys.
   host_->services().provide<SecretBox>(
@@ -121,7 +121,10 @@ void Application::start() {
   if (config_.jobs.enabled) {
     try {
       jobs_->start();
+      events_->start();
     } catch (...) {
+      events_->stop();
+      jobs_->stop(config_.server.shutdownGrace);
       host_->stop();
       pluginsStarted_ = false;
       throw;
@@ -133,6 +136,7 @@ void Application::start() {
   try {
     server_->start();
   } catch (...) {
+    events_->stop();
     jobs_->stop(config_.server.shutdownGrace);
     host_->stop();
     pluginsStarted_ = false;
@@ -148,7 +152,8 @@ void Application::stop() {
   // workers finish before the server goes.
   if (workers_) workers_->shutdown();
   server_.reset();
-  // Jobs run plugin code: they stop before the plugins do.
+  // Deliveries and jobs run plugin code: they stop before the plugins do.
+  if (events_) events_->stop();
   if (jobs_) jobs_->stop(config_.server.shutdownGrace);
   if (pluginsStarted_) {
     host_->stop();

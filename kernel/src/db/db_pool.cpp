@@ -266,6 +266,7 @@ std::vector<std::function<void()>> DbPool::attempt(const std::function<void(Tx&)
   try {
     beginReconnectingOnce(connection, options);
     fn(tx);
+    tx.flushPending();
     connection.commit();
   } catch (const DbError& e) {
     // Roll back whatever failed (the callback, a statement, the commit) and

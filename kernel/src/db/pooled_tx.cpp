@@ -24,6 +24,12 @@ void PooledTx::afterCommit(std::function<void()> fn) {
 
 void PooledTx::execScript(std::string_view sql) { connection().execScript(sql); }
 
+void PooledTx::flushPending() {
+  // A flush may not add more (it runs its one statement).
+  for (auto& [key, p] : pending_) p->flush(*this);
+  pending_.clear();
+}
+
 std::vector<std::function<void()>> PooledTx::close() {
   connection_ = nullptr;
   return std::move(afterCommit_);

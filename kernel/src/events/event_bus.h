@@ -1,41 +1,128 @@
 #pragma once
-// Domain events through a transactional outbox. publish() inserts the event
-// row and, in the same transaction, one delivery job per matching
-// subscriber on its own queue ("events.<plugin>.<name>"). Subscriptions are
-// fixed at provision, so the set of deliveries is known when publishing and
-// no relay process is needed: commit makes the event and all its
-// deliveries durable at once, rollback leaves nothing. Each subscriber's
-// job retries on its own, so one failing subscriber never holds back others.
+// Domain events as a log. publish() appends one row to agape_events in the
+// publisher's transaction, nothing else: commit makes the event durable,
+// rollback leaves nothing. Each subscriber has a cursor in the log and a
+// thread here that reads the events after it in batches, in order, and
+// moves it on:
+// - a subscriber in the delivery's transaction (subscribeBatch) gets a
+//   batch and a Tx; its effects and the cursor commit together. A batch
+//   that throws is rolled back and its events delivered again one at a time;
+// - a subscriber outside any transaction (subscribe) gets the events one by
+//   one; the cursor moves on after the batch, so a crash in between delivers
+//   them again (at least once, as the SDK promises).
+// An event a subscriber fails becomes a job on its own queue
+// ("events.<plugin>.<name>"), retried with back-off and dead-lettered after
+// kDeliveryAttempts, while the cursor goes on with the events after it: one
+// poison event never stops a subscriber, nor a subscriber the others.
+//
+// One instance at a time delivers to a subscriber: the cursor row carries a
+// lease, renewed while it delivers and taken over when it lapses. Events
+// published here wake the subscribers they match at commit; events of other
+// instances are found by looking at the log's head every jobs.pollInterval.
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "agape/events.h"
+#include "agape/metrics.h"
+#include "events/event_log.h"
 #include "jobs/job_runner.h"
+#include "log/log.h"
 
 namespace agape::kernel {
 
 class EventBus {
  public:
-  // Subscriber deliveries are retried this many times before dead-lettering.
+  // Attempts per event and subscriber, the first delivery from the log
+  // included, before it is dead-lettered.
   static constexpr int kDeliveryAttempts = 10;
+  // Events per batch read from the log.
+  static constexpr int kBatch = 256;
+  // A subscriber's lease; renewed when half of it has passed.
+  static constexpr std::chrono::seconds kLease{30};
+  // How often the lag of each subscriber is measured for /metrics.
+  static constexpr std::chrono::seconds kLagEvery{5};
 
-  explicit EventBus(JobRunner& runner) : runner_(runner) {}
+  EventBus(Database& db, JobRunner& runner, Metrics& metrics, std::chrono::milliseconds pollInterval);
+  ~EventBus();
+  EventBus(const EventBus&) = delete;
+  EventBus& operator=(const EventBus&) = delete;
 
-  // Provision only (the runner refuses queues after freeze).
-  void subscribe(const std::string& plugin, std::string topic, const std::string& name, EventHandler handler,
+  // ---- provision
+  void subscribe(const std::string& plugin, std::string pattern, const std::string& name, EventHandler handler,
                  QueueOptions options);
-  // `schemaVersion` is the payload shape's, as declared by its event struct.
+  void subscribeBatch(const std::string& plugin, std::string pattern, const std::string& name,
+                      EventBatchHandler handler, QueueOptions options);
+  // Creates the cursor of every subscriber that has none, at the end of the
+  // log. Before the first publish a subscriber must see (start() does it).
+  void openCursors();
+
+  // ---- any time. `schemaVersion` is the payload shape's, as declared by its event struct.
   std::string publish(Tx& tx, std::string_view topic, std::string_view payloadJson, int schemaVersion = 1);
 
+  // ---- running: one thread per subscriber and one that watches the log.
+  void start();
+  // Finishes the batches in hand, then leaves each cursor free for any instance.
+  void stop();
+  // Synchronous, on the calling thread (tests, benchmarks): delivers every
+  // event readable now to every subscriber until none is left; returns how
+  // many deliveries were made (a failed one, now a retry job, included).
+  int deliverDue();
+  // Sets each subscriber's lag gauges from the stored cursors; the watcher
+  // thread does it every kLagEvery.
+  void measureLag();
+
  private:
-  struct Subscription {
-    std::string pattern;
-    std::string queue;
+  struct Subscriber;
+  struct Outcome {
+    int taken = 0;      // events the cursor moved past with a delivery
+    bool more = false;  // a full batch: read again at once
   };
+
+  Subscriber& add(const std::string& plugin, std::string pattern, const std::string& name, QueueOptions options);
+  void wake(Subscriber& s);
+  // One batch for `s` on the calling thread.
+  Outcome deliverBatch(Subscriber& s);
+  bool holdLease(Subscriber& s, long long nowMs);
+  void deliverOutsideTx(Subscriber& s, const EventLog::Batch& batch);
+  void deliverInTx(Subscriber& s, const EventLog::Batch& batch);
+  // Records a delivery that failed as a retry job (or a dead one) and
+  // moves the cursor to `to`, in one transaction.
+  struct Failure {
+    const LoggedEvent* event;
+    std::string error;
+    bool permanent;
+  };
+  void recordFailures(Subscriber& s, const std::vector<Failure>& failures, LogPosition to);
+  void count(Subscriber& s, const std::string& topic, const char* outcome);
+  void subscriberLoop(Subscriber& s);
+  void watchLoop();
+  long long nowMs() const { return runner_.store().nowMs(); }
+
+  Database& db_;
   JobRunner& runner_;
-  std::vector<Subscription> subscriptions_;
+  Metrics& metrics_;
+  const std::chrono::milliseconds pollInterval_;
+  EventLog log_;
+  JsonLogger logger_{"events"};
+  std::vector<std::unique_ptr<Subscriber>> subscribers_;
+
+  std::mutex publishedMutex_;
+  std::map<std::string, Counter*, std::less<>> published_;  // by topic
+
+  std::atomic<bool> stopping_{false};
+  bool started_ = false;
+  std::vector<std::thread> threads_;
+  std::mutex watchMutex_;
+  std::condition_variable watchCv_;
 };
 
 // The Events a plugin's Context hands out.
@@ -43,8 +130,12 @@ class PluginEvents final : public Events {
  public:
   PluginEvents(EventBus& bus, std::string pluginId) : bus_(bus), pluginId_(std::move(pluginId)) {}
   using Events::subscribe;
+  using Events::subscribeBatch;
   void subscribe(std::string topic, std::string name, EventHandler handler, QueueOptions options) override {
     bus_.subscribe(pluginId_, std::move(topic), name, std::move(handler), options);
+  }
+  void subscribeBatch(std::string topic, std::string name, EventBatchHandler handler, QueueOptions options) override {
+    bus_.subscribeBatch(pluginId_, std::move(topic), name, std::move(handler), options);
   }
 
  protected:

@@ -59,6 +59,25 @@ long long JobStore::enqueue(Tx& tx, std::string_view queue, std::string_view pay
   return existing->integer("id");
 }
 
+long long JobStore::enqueueFailure(Tx& tx, std::string_view queue, std::string_view payload, const JobOptions& options,
+                                   std::string_view error, bool dead) {
+  const long long now = nowMs();
+  const long long runAt = options.runAt ? std::max(now, toMs(*options.runAt)) : now;
+  auto row = tx.one(
+      "INSERT INTO agape_jobs (queue, payload, status, attempts, max_attempts, run_at, idempotency_key, last_error,"
+      " created_at, updated_at) VALUES (:queue, :payload, :status, :attempts, :max, :run_at, :key, :error, :now, :now) "
+      "ON CONFLICT (queue, idempotency_key) DO NOTHING RETURNING id",
+      {{"queue", queue}, {"payload", payload}, {"status", dead ? "dead" : "pending"}, {"attempts", dead ? 1 : 0},
+       {"max", std::max(1, options.maxAttempts)}, {"run_at", runAt},
+       {"key", options.idempotencyKey.empty() ? Value() : Value(options.idempotencyKey)}, {"error", error},
+       {"now", now}});
+  if (row) return row->integer("id");
+  auto existing = tx.one("SELECT id FROM agape_jobs WHERE queue = :queue AND idempotency_key = :key",
+                         {{"queue", queue}, {"key", options.idempotencyKey}});
+  if (!existing) throw DbError(DbError::Kind::Retryable, "idempotent job vanished while enqueueing; retrying");
+  return existing->integer("id");
+}
+
 std::vector<ClaimedJob> JobStore::claim(const std::string& queue, int limit, const std::string& worker,
                                         milliseconds lease) {
   return db_.run([&](Tx& tx) {
@@ -267,8 +286,9 @@ JobStore::Pruned JobStore::prune(long long cutoffMs, long long limit) {
         "ORDER BY updated_at LIMIT :n)",
         {{"cutoff", cutoffMs}, {"n", limit}});
     out.events = tx.exec(
-        "DELETE FROM agape_events WHERE id IN (SELECT id FROM agape_events WHERE occurred_at < :cutoff "
-        "ORDER BY occurred_at LIMIT :n)",
+        "DELETE FROM agape_events WHERE id IN (SELECT e.id FROM agape_events e WHERE e.occurred_at < :cutoff"
+        " AND NOT EXISTS (SELECT 1 FROM agape_event_cursors c WHERE (c.tx, c.seq) <= (e.tx, e.seq))"
+        " ORDER BY e.occurred_at LIMIT :n)",
         {{"cutoff", cutoffMs}, {"n", limit}});
   });
   return out;

@@ -41,6 +41,11 @@ class JobStore {
   // Inside the caller's transaction. With an idempotency key already used in
   // this queue, inserts nothing and returns the existing job's id.
   long long enqueue(Tx& tx, std::string_view queue, std::string_view payload, const JobOptions& options);
+  // A job for work that already failed once elsewhere (an event's delivery
+  // from the log): pending at options.runAt with `error` as its last, or
+  // dead at once when `dead`. Same idempotency as enqueue.
+  long long enqueueFailure(Tx& tx, std::string_view queue, std::string_view payload, const JobOptions& options,
+                           std::string_view error, bool dead);
 
   // Claims up to `limit` due jobs of `queue` for `worker`, leased until now + lease.
   std::vector<ClaimedJob> claim(const std::string& queue, int limit, const std::string& worker,
@@ -66,9 +71,9 @@ class JobStore {
   bool retryDead(std::string_view jobId);
 
   // Deletes up to `limit` finished jobs last changed before `cutoffMs`, and
-  // up to `limit` events that occurred before it (their delivery jobs carry
-  // the whole event, so deliveries never need the row). Returns the rows
-  // deleted.
+  // up to `limit` events that occurred before it and that every
+  // subscriber's cursor has passed (a retry job carries the whole event, so
+  // it never needs the row). Returns the rows deleted.
   struct Pruned {
     long long jobs = 0, events = 0;
   };

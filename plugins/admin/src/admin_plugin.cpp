@@ -69,11 +69,9 @@ class AdminPlugin final : public Plugin {
 
     // Every change of an order (order.created, .paid, .refund_changed, ...):
     // its current state, read through the OrderService, goes into the model.
-    const auto refresh = [this, &db](const auto& event, const Event&) {
+    const auto refresh = [this](const auto& event, const Event&, Tx& tx) {
       if (!orders_) return;
-      db.run([&](Tx& tx) {
-        for (const auto& rec : orders_->records(tx, {event.orderId})) sales_->apply(tx, rec);
-      });
+      for (const auto& rec : orders_->records(tx, {event.orderId})) sales_->apply(tx, rec);
     };
     using namespace orders;
     ctx.events().subscribe("order.*", "sales",
@@ -88,8 +86,8 @@ class AdminPlugin final : public Plugin {
                                .on<OrderRefunded>(refresh)
                                .on<OrderRefundChanged>(refresh));
     // Seeded history comes without events: the model is built again.
-    ctx.events().subscribe("orders.seeded", "sales-rebuild", [&ctx](const Event& e) {
-      ctx.jobs().enqueue(kRebuildQueue, rebuildRequest(e.occurredAt));
+    ctx.events().subscribeBatch("orders.seeded", "sales-rebuild", [&ctx](const std::vector<Event>& batch, Tx& tx) {
+      for (const Event& e : batch) ctx.jobs().enqueue(kRebuildQueue, rebuildRequest(e.occurredAt), {}, tx);
     });
     ctx.jobs().handle(kRebuildQueue, [this, &db, &ctx](const Job& job) {
       const Json payload = Json::parse(job.payload, nullptr, false);

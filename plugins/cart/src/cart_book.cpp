@@ -80,9 +80,8 @@ std::optional<Cart> CartBook::forUser(Tx& tx, const std::string& userId) const {
 }
 
 std::optional<Cart> CartBook::checkout(Tx& tx, const std::string& userId) const {
-  auto row = store_.find(tx, Owner{userId, std::nullopt});
+  auto row = store_.touchUsersCart(tx, userId, nowMs());
   if (!row) return std::nullopt;
-  store_.touch(tx, row->id, nowMs());
   return price(tx, *row);
 }
 
@@ -116,8 +115,7 @@ Totals CartBook::totals(Tx& tx, const Cart& cart, const std::optional<std::strin
 }
 
 bool CartBook::clear(Tx& tx, const std::string& cartId) {
-  if (!store_.findById(tx, cartId)) return false;
-  store_.touch(tx, cartId, nowMs());
+  if (!store_.touch(tx, cartId, nowMs())) return false;
   store_.clear(tx, cartId);
   return true;
 }

@@ -60,8 +60,15 @@ CartRow CartStore::create(Tx& tx, const Owner& owner, long long nowMs) const {
   return *find(tx, owner);
 }
 
-void CartStore::touch(Tx& tx, const std::string& cartId, long long nowMs) const {
-  tx.exec("UPDATE cart_carts SET updated_at = :now WHERE id = :id", {{"now", nowMs}, {"id", cartId}});
+bool CartStore::touch(Tx& tx, const std::string& cartId, long long nowMs) const {
+  return tx.exec("UPDATE cart_carts SET updated_at = :now WHERE id = :id", {{"now", nowMs}, {"id", cartId}}) > 0;
+}
+
+std::optional<CartRow> CartStore::touchUsersCart(Tx& tx, const std::string& userId, long long nowMs) const {
+  auto r = tx.one("UPDATE cart_carts SET updated_at = :now WHERE user_id = :user RETURNING id, user_id, updated_at",
+                  {{"now", nowMs}, {"user", userId}});
+  if (!r) return std::nullopt;
+  return cartOf(*r);
 }
 
 std::vector<LineRow> CartStore::lines(Tx& tx, const std::string& cartId) const {

@@ -48,7 +48,11 @@ class CartStore {
   // Marks the cart changed. On PostgreSQL the row lock this takes orders
   // concurrent writes to one cart (line limits are checked under it); on
   // SQLite every write transaction is already alone.
-  void touch(Tx& tx, const std::string& cartId, long long nowMs) const;
+  // False when there is no such cart.
+  bool touch(Tx& tx, const std::string& cartId, long long nowMs) const;
+  // The user's cart, touched (and so row-locked until commit) in one
+  // statement: what a checkout starts with.
+  std::optional<CartRow> touchUsersCart(Tx& tx, const std::string& userId, long long nowMs) const;
   // Oldest line first.
   std::vector<LineRow> lines(Tx& tx, const std::string& cartId) const;
   std::optional<LineRow> line(Tx& tx, const std::string& cartId, const std::string& lineId) const;

@@ -30,9 +30,12 @@ class CatalogPlugin final : public Plugin {
     api_->registerRoutes(ctx.routes());
     ctx.services().provide<VariantDirectory>(std::make_shared<CatalogVariantDirectory>());
     ctx.services().provide<CatalogImport>(std::make_shared<CatalogImportImpl>());
-    ctx.events().subscribe<inventory::InventoryLevelChanged>(
-        "availability", [api = api_.get()](const inventory::InventoryLevelChanged& level, const Event&) {
-          api->applyLevelChanged(level);
+    ctx.events().subscribeBatch<inventory::InventoryLevelChanged>(
+        "availability", [api = api_.get()](const std::vector<Delivered<inventory::InventoryLevelChanged>>& batch, Tx& tx) {
+          std::vector<inventory::InventoryLevelChanged> levels;
+          levels.reserve(batch.size());
+          for (const auto& d : batch) levels.push_back(d.event);
+          api->applyLevels(levels, tx);
         });
   }
 

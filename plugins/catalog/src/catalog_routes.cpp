@@ -1,5 +1,7 @@
 #include "catalog_routes.h"
 
+#include <chrono>
+#include <map>
 #include <stdexcept>
 
 #include <agape/clock.h>
@@ -176,29 +178,43 @@ void CatalogApi::registerRoutes(Routes& routes) {
       });
 }
 
-void CatalogApi::applyLevelChanged(const inventory::InventoryLevelChanged& level) {
-  const std::string& variantId = level.variantId;
-  const Value available(level.available);
-  const Value version(level.version);
+void CatalogApi::applyLevels(const std::vector<inventory::InventoryLevelChanged>& levels, Tx& tx) {
+  // The newest level of each variant: a batch may hold several, and one
+  // statement may change a row only once.
+  std::map<std::string, const inventory::InventoryLevelChanged*> newest;
+  for (const auto& level : levels) {
+    auto [it, inserted] = newest.try_emplace(level.variantId, &level);
+    if (!inserted && it->second->version < level.version) it->second = &level;
+  }
+  if (newest.empty()) return;
   const long long now =
       std::chrono::duration_cast<std::chrono::milliseconds>(ctx_.clock().now().time_since_epoch()).count();
-  ctx_.db().run([&](Tx& tx) {
-    if (!tx.one("SELECT 1 AS x FROM catalog_variants WHERE id = :id",
-                {{"id", variantId}})) return;  // not ours
-    // A level older than the one already applied (events can be delivered
-    // out of order) changes nothing.
-    const long long n = tx.exec(
-        "INSERT INTO catalog_availability (variant_id, available, level_version, updated_at) "
-        "VALUES (:id, :available, :version, :now) "
-        "ON CONFLICT (variant_id) DO UPDATE SET available = excluded.available, "
-        "level_version = excluded.level_version, updated_at = excluded.updated_at "
-        "WHERE catalog_availability.level_version IS NULL OR excluded.level_version IS NULL "
-        "OR catalog_availability.level_version < excluded.level_version",
-        {{"id", variantId}, {"available", available}, {"version", version}, {"now", now}});
-    if (n == 0) return;
-    tx.exec("UPDATE catalog_cache_version SET version = version + 1 WHERE id = 1");
-    tx.afterCommit([this] { cache_.invalidate(); });
-  });
+  // One statement for the batch; variants that are not ours are left out
+  // by the join, and a level older than the one already applied (events of
+  // a retry come late) changes nothing.
+  Params params{{"now", now}};
+  std::string rows;
+  std::size_t i = 0;
+  for (const auto& [variantId, level] : newest) {
+    const std::string n = std::to_string(i++);
+    rows += std::string(rows.empty() ? "" : " UNION ALL ") + "SELECT CAST(:id" + n + " AS TEXT) AS id, CAST(:a" + n +
+            " AS BIGINT) AS available, CAST(:v" + n + " AS BIGINT) AS version";
+    params.emplace_back("id" + n, variantId);
+    params.emplace_back("a" + n, level->available);
+    params.emplace_back("v" + n, level->version);
+  }
+  const long long changed = tx.exec(
+      "INSERT INTO catalog_availability (variant_id, available, level_version, updated_at) "
+      "SELECT l.id, l.available, l.version, :now FROM (" + rows + ") l JOIN catalog_variants v ON v.id = l.id "
+      "WHERE true "  // SQLite: an upsert's SELECT needs a WHERE after a join
+      "ON CONFLICT (variant_id) DO UPDATE SET available = excluded.available, "
+      "level_version = excluded.level_version, updated_at = excluded.updated_at "
+      "WHERE catalog_availability.level_version IS NULL OR excluded.level_version IS NULL "
+      "OR catalog_availability.level_version < excluded.level_version",
+      params);
+  if (changed == 0) return;
+  tx.exec("UPDATE catalog_cache_version SET version = version + 1 WHERE id = 1");
+  tx.afterCommit([this] { cache_.invalidate(); });
 }
 
 }  // namespace agape::catalog

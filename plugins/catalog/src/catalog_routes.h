@@ -3,6 +3,7 @@
 // the writers, and the availability read model fed by inventory events.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <agape/context.h>
 #include <agape/contract.h>
@@ -22,7 +23,9 @@ class CatalogApi {
   CatalogApi(Context& ctx, const CatalogConfig& config);
   void registerRoutes(Routes& routes);
   // Applies an inventory.level_changed event ({variantId, available}).
-  void applyLevelChanged(const inventory::InventoryLevelChanged& level);
+  // The availability read model: the newest of these levels per variant,
+  // in `tx` (a batch of inventory.level_changed events).
+  void applyLevels(const std::vector<inventory::InventoryLevelChanged>& levels, Tx& tx);
   void invalidate() { cache_.invalidate(); }
   void useMedia(media::MediaLibrary* media) { products_.useMedia(media); }
 

@@ -80,53 +80,52 @@ class NotificationsPlugin final : public Plugin {
       if (p.is_object() && p.contains("deliveryId") && p["deliveryId"].is_string()) book_->send(p["deliveryId"]);
     }, {.concurrency = 2, .lease = std::chrono::minutes(2)});
 
-    const auto record = [this, &db](const Event& e, const std::optional<Message>& m) {
-      if (m) db.run([&](Tx& tx) { book_->record(tx, e.id, *m); });
+    const auto record = [this](const Event& e, const std::optional<Message>& m, Tx& tx) {
+      if (m) book_->record(tx, e.id, *m);
     };
     ctx.events().subscribe(
         "user.*", "account-emails",
         EventSwitch()
-            .on<auth::UserEmailVerificationRequested>([this, record](const auto& user, const Event& e) {
-              record(e, verificationMessage(user, openedLink(user), store_));
+            .on<auth::UserEmailVerificationRequested>([this, record](const auto& user, const Event& e, Tx& tx) {
+              record(e, verificationMessage(user, openedLink(user), store_), tx);
             })
-            .on<auth::UserPasswordResetRequested>([this, record](const auto& user, const Event& e) {
-              record(e, passwordResetMessage(user, openedLink(user), store_));
+            .on<auth::UserPasswordResetRequested>([this, record](const auto& user, const Event& e, Tx& tx) {
+              record(e, passwordResetMessage(user, openedLink(user), store_), tx);
             })
-            .on<auth::UserPasswordChanged>(
-                [this, record](const auto& user, const Event& e) { record(e, passwordChangedMessage(user, store_)); }));
+            .on<auth::UserPasswordChanged>([this, record](const auto& user, const Event& e, Tx& tx) {
+              record(e, passwordChangedMessage(user, store_), tx);
+            }));
     // Orders' events carry the customer's id: the address is looked up.
-    const auto toCustomer = [this, &db](const std::string& userId, const Event& e, const auto& message) {
+    const auto toCustomer = [this](const std::string& userId, const Event& e, Tx& tx, const auto& message) {
       if (!users_) return;
-      db.run([&](Tx& tx) {
-        const auto user = users_->findById(tx, userId);
-        if (!user) return;
-        if (const auto m = message(Customer{user->email, user->firstName})) book_->record(tx, e.id, *m);
-      });
+      const auto user = users_->findById(tx, userId);
+      if (!user) return;
+      if (const auto m = message(Customer{user->email, user->firstName})) book_->record(tx, e.id, *m);
     };
     ctx.events().subscribe(
         "order.*", "order-emails",
         EventSwitch()
-            .on<orders::OrderPaid>([this, toCustomer](const orders::OrderPaid& order, const Event& e) {
-              toCustomer(order.userId, e, [&](const Customer& c) {
+            .on<orders::OrderPaid>([this, toCustomer](const orders::OrderPaid& order, const Event& e, Tx& tx) {
+              toCustomer(order.userId, e, tx, [&](const Customer& c) {
                 return receiptMessage(order, c, store_, config_.storefrontUrl);
               });
             })
-            .on<orders::OrderShipped>([this, toCustomer](const orders::OrderShipped& order, const Event& e) {
-              toCustomer(order.userId, e, [&](const Customer& c) {
+            .on<orders::OrderShipped>([this, toCustomer](const orders::OrderShipped& order, const Event& e, Tx& tx) {
+              toCustomer(order.userId, e, tx, [&](const Customer& c) {
                 return shippedMessage(order, c, store_, config_.storefrontUrl);
               });
             }));
 
     // Staff alerts.
     ctx.events().subscribe<inventory::InventoryLowStock>(
-        "low-stock-alerts", [this, &db](const inventory::InventoryLowStock& low, const Event& e) {
-          db.run([&](Tx& tx) { alerts_->lowStock(tx, e.id, low); });
+        "low-stock-alerts", [this](const inventory::InventoryLowStock& low, const Event& e, Tx& tx) {
+          alerts_->lowStock(tx, e.id, low);
         });
     ctx.events().subscribe<payments::PaymentsAttentionNeeded>(
-        "payment-alerts", [this, &db](const payments::PaymentsAttentionNeeded& report, const Event& e) {
+        "payment-alerts", [this](const payments::PaymentsAttentionNeeded& report, const Event& e, Tx& tx) {
           // One email per run of payments' job, even if that run published twice.
           const std::string key = report.runId.empty() ? e.id : "payments.attention_needed:" + report.runId;
-          db.run([&](Tx& tx) { alerts_->paymentsAttention(tx, key, report); });
+          alerts_->paymentsAttention(tx, key, report);
         });
     if (alerts_->digestMode()) {
       ctx.jobs().handle(kDigestQueue, [this, &db](const Job&) { db.run([&](Tx& tx) { alerts_->digest(tx); }); });

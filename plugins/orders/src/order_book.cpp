@@ -93,19 +93,48 @@ Order OrderBook::place(Tx& tx, const PlaceInput& in) {
     if (e.kind() != DbError::Kind::UniqueViolation) throw;
     throw DbError(DbError::Kind::Retryable, "order number " + number + " is taken");
   }
-  int line = 0;
-  for (const auto& l : cart->lines)
-    tx.exec("INSERT INTO orders_items (order_id, line, variant_id, product_id, sku, product_name, size, color, quantity, "
-            "unit_price, line_total) VALUES (:order, :line, :variant, :product, :sku, :name, :size, :color, :q, :price, "
-            ":total)",
-            {{"order", id}, {"line", ++line}, {"variant", l.variantId}, {"product", l.productId},
-             {"sku", l.sku}, {"name", l.productName}, {"size", l.size}, {"color", l.color}, {"q", l.quantity},
-             {"price", l.currentPrice}, {"total", l.lineTotal}});
+  // Every line in one statement (placeholders generated, never values).
+  std::string rows;
+  Params lineParams{{"order", id}};
+  Order order;
+  for (std::size_t i = 0; i < cart->lines.size(); ++i) {
+    const auto& l = cart->lines[i];
+    const std::string n = std::to_string(i);
+    rows += std::string(i ? ", " : "") + "(:order, :line" + n + ", :variant" + n + ", :product" + n + ", :sku" + n +
+            ", :name" + n + ", :size" + n + ", :color" + n + ", :q" + n + ", :price" + n + ", :total" + n + ")";
+    lineParams.emplace_back("line" + n, static_cast<long long>(i + 1));
+    lineParams.emplace_back("variant" + n, l.variantId);
+    lineParams.emplace_back("product" + n, l.productId);
+    lineParams.emplace_back("sku" + n, l.sku);
+    lineParams.emplace_back("name" + n, l.productName);
+    lineParams.emplace_back("size" + n, l.size);
+    lineParams.emplace_back("color" + n, l.color);
+    lineParams.emplace_back("q" + n, l.quantity);
+    lineParams.emplace_back("price" + n, l.currentPrice);
+    lineParams.emplace_back("total" + n, l.lineTotal);
+    order.items.push_back(OrderLine{l.variantId, l.productId, l.sku, l.productName, l.size, l.color, l.quantity,
+                                    l.currentPrice, l.lineTotal});
+  }
+  tx.exec("INSERT INTO orders_items (order_id, line, variant_id, product_id, sku, product_name, size, color, quantity, "
+          "unit_price, line_total) VALUES " + rows,
+          lineParams);
   // The coupon's use is taken now, atomically: of concurrent orders only as
   // many as its limit allows get one.
   if (totals.couponCode) coupons_->redeem(tx, *totals.couponCode, in.userId, id, totals.discount);
   carts_->clear(tx, cart->id);
-  Order order = *get(tx, id);
+  // The order as written, without reading it back.
+  order.id = id;
+  order.number = number;
+  order.userId = in.userId;
+  order.status = Status::Pending;
+  order.totals = {totals.subtotal, totals.discount, totals.shipping, totals.tax,
+                  totals.total,    totals.currency, totals.taxInclusive};
+  order.shippingMethod = totals.shippingMethod;
+  order.shippingAddress = in.shippingAddress;
+  order.couponCode = totals.couponCode;
+  order.reservationExpiresAt = Timestamp{expiresAt};
+  order.version = 1;
+  order.createdAt = order.updatedAt = Timestamp{now};
   events_.publish(tx, OrderCreated{.orderId = id, .number = number, .userId = in.userId, .total = totals.total,
                                    .currency = totals.currency});
   audit_.record(in.userId, "order.create", "order", id,

@@ -49,8 +49,8 @@ class OrdersPlugin final : public Plugin {
     // A lapsed hold expires its pending order (at least once; expireHeld is
     // idempotent: an order no longer pending is left alone).
     ctx.events().subscribe<inventory::ReservationExpired>(
-        "expire-orders", [this, &db](const inventory::ReservationExpired& expired, const Event&) {
-          db.run([&](Tx& tx) { book_->expireHeld(tx, expired.holder()); });
+        "expire-orders", [this](const inventory::ReservationExpired& expired, const Event&, Tx& tx) {
+          book_->expireHeld(tx, expired.holder());
         });
     ctx.jobs().handle(kPurgeQueue, [this, &db](const Job&) {
       db.run([&](Tx& tx) { book_->purgeIdempotencyKeys(tx); });

@@ -32,7 +32,7 @@ class Context {
   virtual const Clock& clock() const = 0;
   // Durable jobs and cron schedules (agape/jobs.h).
   virtual Jobs& jobs() = 0;
-  // Domain events through the transactional outbox (agape/events.h).
+  // Domain events, kept as a log in the publisher's transaction (agape/events.h).
   virtual Events& events() = 0;
   // The append-only audit trail (agape/audit.h).
   virtual Audit& audit() = 0;

@@ -1,10 +1,19 @@
 #pragma once
-// Domain events with a transactional outbox. publish() writes the event in
-// the caller's transaction; after commit it is delivered to every
-// subscriber as its own durable job, so one failing subscriber retries alone
-// and never blocks the others. Delivery is at least once: subscribers must be
-// idempotent, deduplicating on Event::id. A rolled-back transaction
-// publishes nothing; nothing committed is lost across a crash.
+// Domain events, kept as a log. publish() appends the event in the
+// caller's transaction: a rolled-back transaction publishes nothing and
+// nothing committed is lost across a crash. Each subscriber reads the log in
+// order from its own cursor, in batches, so one failing subscriber never
+// holds back the others. A delivery that fails is retried on its own (a job
+// on queue "events.<plugin>.<name>") while the subscriber goes on with the
+// events after it; it is dead-lettered after its attempts. Delivery is at
+// least once: subscribers must be idempotent, deduplicating on Event::id.
+//
+// Two kinds of subscriber:
+// - in the delivery's transaction (a handler taking Tx&, or subscribeBatch):
+//   its effects and its cursor commit together, a batch of events in one
+//   transaction — for subscribers that write to the database, which is most;
+// - outside any transaction (a handler without Tx&): for a subscriber that
+//   calls out (a provider, a mailer) and opens its own transactions.
 //
 // A plugin declares the events it publishes as structs in its public header
 // (agape/<plugin>/events.h), so publisher and subscribers share one
@@ -17,7 +26,7 @@
 //     std::string orderId;
 //   };
 //   events.publish(tx, OrderPaid{.orderId = id});
-//   events.subscribe<OrderPaid>("receipts", [](const OrderPaid& paid, const Event& meta) { ... });
+//   events.subscribe<OrderPaid>("receipts", [](const OrderPaid& paid, const Event& meta, Tx& tx) { ... });
 //
 // A payload a subscriber cannot decode (not JSON, a required field missing
 // or of the wrong type, another schemaVersion) is dead-lettered at once with
@@ -32,6 +41,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -54,6 +64,9 @@ struct Event {
 };
 
 using EventHandler = std::function<void(const Event&)>;
+// Several events, in log order, and the transaction the subscriber's cursor
+// moves on in.
+using EventBatchHandler = std::function<void(const std::vector<Event>&, Tx&)>;
 
 // A struct that describes one event: its topic, the version of its shape and
 // its Schema.
@@ -126,23 +139,35 @@ inline bool topicMatches(std::string_view pattern, std::string_view topic) {
 // wildcard subscriber ("order.*") handles the topics it has a case for and
 // acknowledges the others unread. A case whose topic the pattern cannot
 // match is refused when the subscription is made (it would never run).
+// Either every case takes the delivery's Tx& or none does.
 //
 //   events.subscribe("order.*", "sales", EventSwitch()
-//       .on<OrderPaid>([](const OrderPaid& e, const Event& meta) { ... })
-//       .on<OrderCancelled>([](const OrderCancelled& e, const Event& meta) { ... }));
+//       .on<OrderPaid>([](const OrderPaid& e, const Event& meta, Tx& tx) { ... })
+//       .on<OrderCancelled>([](const OrderCancelled& e, const Event& meta, Tx& tx) { ... }));
 class EventSwitch {
  public:
-  template <EventType E>
-  EventSwitch& on(std::function<void(const E&, const Event&)> handler) {
-    cases_.push_back({std::string(E::topic), [handler = std::move(handler)](const Event& meta) {
-                        handler(decodeEvent<E>(meta), meta);
+  template <EventType E, class F>
+  EventSwitch& on(F handler) {
+    constexpr bool inTx = std::is_invocable_v<F&, const E&, const Event&, Tx&>;
+    static_assert(inTx || std::is_invocable_v<F&, const E&, const Event&>,
+                  "an EventSwitch case takes (const E&, const Event&) or (const E&, const Event&, Tx&)");
+    if (!cases_.empty() && inTx != transactional_)
+      throw std::logic_error(std::string("EventSwitch: the case for ") + std::string(E::topic) +
+                             (inTx ? " takes a Tx& and the cases before it do not"
+                                   : " takes no Tx& and the cases before it do"));
+    transactional_ = inTx;
+    cases_.push_back({std::string(E::topic), [handler = std::move(handler)](const Event& meta, Tx* tx) mutable {
+                        if constexpr (inTx)
+                          handler(decodeEvent<E>(meta), meta, *tx);
+                        else
+                          handler(decodeEvent<E>(meta), meta);
                       }});
     return *this;
   }
-  void operator()(const Event& meta) const {
-    for (const auto& c : cases_)
-      if (c.topic == meta.topic) return c.handler(meta);
-  }
+  // Whether the cases take the delivery's transaction.
+  bool transactional() const { return transactional_; }
+  void operator()(const Event& meta) const { dispatch(meta, nullptr); }
+  void operator()(const Event& meta, Tx& tx) const { dispatch(meta, &tx); }
   // The topics among the cases that `pattern` does not match.
   std::vector<std::string> topicsOutside(std::string_view pattern) const {
     std::vector<std::string> outside;
@@ -152,11 +177,23 @@ class EventSwitch {
   }
 
  private:
+  void dispatch(const Event& meta, Tx* tx) const {
+    for (const auto& c : cases_)
+      if (c.topic == meta.topic) return c.handler(meta, tx);
+  }
   struct Case {
     std::string topic;
-    EventHandler handler;
+    std::function<void(const Event&, Tx*)> handler;
   };
   std::vector<Case> cases_;
+  bool transactional_ = false;
+};
+
+// One event of a batch, decoded, with its delivery's details.
+template <EventType E>
+struct Delivered {
+  E event;
+  Event meta;
 };
 
 class Events {
@@ -174,9 +211,16 @@ class Events {
   }
   // Provision only. `topic` is exact ("order.paid") or a prefix pattern
   // ("order.*"). `name` identifies the subscriber within this plugin; its
-  // deliveries run on queue "events.<plugin>.<name>".
+  // retries run on queue "events.<plugin>.<name>". The handler runs outside
+  // any transaction (it opens its own): for a subscriber that calls out.
   virtual void subscribe(std::string topic, std::string name, EventHandler handler,
                          QueueOptions options = {}) = 0;
+  // Provision only: the handler gets up to a batch of events in log order
+  // and the transaction its cursor moves on in, so its effects and the
+  // delivery commit together. A batch whose handler throws is rolled back
+  // and its events delivered again one by one, each then retried alone.
+  virtual void subscribeBatch(std::string topic, std::string name, EventBatchHandler handler,
+                              QueueOptions options = {}) = 0;
   // Provision only: a pattern's topics, each case decoding its own type.
   // Throws std::invalid_argument for a case the pattern cannot match.
   void subscribe(std::string pattern, std::string name, EventSwitch cases, QueueOptions options = {}) {
@@ -184,13 +228,47 @@ class Events {
     if (!outside.empty())
       throw std::invalid_argument("subscription \"" + name + "\": \"" + pattern + "\" never delivers \"" +
                                   outside.front() + "\", which it has a case for");
-    subscribe(std::move(pattern), std::move(name), EventHandler(std::move(cases)), options);
+    if (cases.transactional())
+      subscribeBatch(std::move(pattern), std::move(name),
+                     [cases = std::move(cases)](const std::vector<Event>& batch, Tx& tx) {
+                       for (const Event& e : batch) cases(e, tx);
+                     },
+                     options);
+    else
+      subscribe(std::move(pattern), std::move(name), EventHandler(std::move(cases)), options);
   }
-  // Provision only: E's topic, each delivery decoded as E (see decodeEvent).
+  // Provision only: E's topic, each delivery decoded as E (see decodeEvent),
+  // outside any transaction.
   template <EventType E>
   void subscribe(std::string name, std::function<void(const E&, const Event&)> handler, QueueOptions options = {}) {
     subscribe(std::string(E::topic), std::move(name),
               [handler = std::move(handler)](const Event& meta) { handler(decodeEvent<E>(meta), meta); }, options);
+  }
+  // Provision only: E's topic, each delivery decoded as E, in the delivery's
+  // transaction.
+  template <EventType E>
+  void subscribe(std::string name, std::function<void(const E&, const Event&, Tx&)> handler,
+                 QueueOptions options = {}) {
+    subscribeBatch(std::string(E::topic), std::move(name),
+                   [handler = std::move(handler)](const std::vector<Event>& batch, Tx& tx) {
+                     for (const Event& meta : batch) handler(decodeEvent<E>(meta), meta, tx);
+                   },
+                   options);
+  }
+  // Provision only: E's topic, a whole batch decoded at once, for a
+  // subscriber that applies many events in one statement (a read model that
+  // keeps the newest value per key).
+  template <EventType E>
+  void subscribeBatch(std::string name, std::function<void(const std::vector<Delivered<E>>&, Tx&)> handler,
+                      QueueOptions options = {}) {
+    subscribeBatch(std::string(E::topic), std::move(name),
+                   [handler = std::move(handler)](const std::vector<Event>& batch, Tx& tx) {
+                     std::vector<Delivered<E>> decoded;
+                     decoded.reserve(batch.size());
+                     for (const Event& meta : batch) decoded.push_back({decodeEvent<E>(meta), meta});
+                     handler(decoded, tx);
+                   },
+                   options);
   }
 
  protected:

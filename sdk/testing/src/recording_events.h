@@ -24,8 +24,12 @@ class RecordingEvents final : public Events {
       : bus_(bus), pluginId_(std::move(pluginId)), clock_(clock) {}
 
   using Events::subscribe;
+  using Events::subscribeBatch;
   void subscribe(std::string topic, std::string name, EventHandler handler, QueueOptions options) override {
     bus_.subscribe(pluginId_, std::move(topic), name, std::move(handler), options);
+  }
+  void subscribeBatch(std::string topic, std::string name, EventBatchHandler handler, QueueOptions options) override {
+    bus_.subscribeBatch(pluginId_, std::move(topic), name, std::move(handler), options);
   }
 
   std::vector<PublishedEvent> published(std::string_view topic) const {

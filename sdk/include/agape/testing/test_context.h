@@ -1,6 +1,6 @@
 #pragma once
 // An agape::Context for a plugin under test (or for the pieces of one), on
-// the kernel's own machinery: the durable job runner, the event outbox, the
+// the kernel's own machinery: the durable job runner, the event log, the
 // audit trail, the service registry, the route and command registries. What
 // a running server does by itself on its threads happens here only when the
 // test says so, on the test's thread, by a clock that moves only when told:
@@ -110,8 +110,9 @@ class AGAPE_API TestContext final : public Context {
   // Requests to the registered routes (agape/testing/test_request.h).
   TestRequest request(Method method, std::string_view target);
 
-  // Jobs (event deliveries are jobs too): runs every job due by the manual
-  // clock, on this thread, until none is left, and returns how many ran.
+  // Jobs and events: runs every job due by the manual clock and delivers
+  // every event published, on this thread, until none is left, and returns
+  // how many ran (jobs and deliveries).
   // Failures are retried later as on a server (with backoff: advance the
   // clock to see the next attempt) and dead-lettered after their attempts.
   int runDueJobs();
@@ -142,7 +143,8 @@ class AGAPE_API TestContext final : public Context {
   std::string publish(const E& event) {
     return publish(E::topic, E::schema().encode(event), E::schemaVersion);
   }
-  // Runs the due deliveries of events to the subscribers; returns how many ran.
+  // Delivers the events published to the subscribers, and the retries of
+  // failed deliveries that are due; returns how many ran.
   int deliverEvents();
 
   // Metrics in the Prometheus text format, as /metrics would show them.
