@@ -26,8 +26,9 @@ class ReservationExpiry {
 
   // Provision: the queue's handler and the schedule.
   void registerWith(Jobs& jobs);
-  // One sweep: expires up to `batch` holds due now; returns how many this
-  // call expired.
+  // One sweep: expires up to `batch` holds due now, earliest first; returns
+  // how many this call expired. Throws the first failure once every other
+  // hold read was tried (at once when the database is unavailable).
   int sweep();
   // The job of one reservation (its holder's key): expires it if it is
   // still active and due now. True when this call expired it.

@@ -117,6 +117,20 @@ TEST_P(ReservationExpiryTest, TheMinuteScheduleSweepsHoldsWithoutAJob) {
   EXPECT_EQ(count("SELECT count(*) AS n FROM agape_jobs WHERE queue = 'inventory.expire' AND status = 'done'"), 15);
 }
 
+TEST_P(ReservationExpiryTest, AHoldThatCannotBeExpiredHoldsBackNoOther) {
+  stock("gone", 5);
+  stock("a", 5);
+  reserve({"order", "1"}, {{"gone", 1}});  // the earliest: swept first
+  reserve({"order", "2"}, {{"a", 2}});
+  // Its level vanished (removed by hand): expiring it fails every time.
+  db_->run([&](Tx& tx) { tx.exec("DELETE FROM inventory_levels WHERE variant_id = 'gone'"); });
+  clock_.advance(15min);
+  EXPECT_THROW(expiry_->sweep(), std::logic_error);
+  EXPECT_EQ(status({"order", "1"}), ReservationStatus::Active);
+  EXPECT_EQ(status({"order", "2"}), ReservationStatus::Expired) << "swept although the hold before it failed";
+  EXPECT_EQ(level("a").reserved, 0);
+}
+
 TEST_P(ReservationExpiryTest, ASweepExpiresAtMostItsBatch) {
   ReservationExpiry small(*db_, clock_, *book_, 2);
   stock("a", 10);
