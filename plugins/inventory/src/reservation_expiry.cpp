@@ -3,27 +3,17 @@
 #include <chrono>
 #include <exception>
 
-#include <agape/json.h>
-
 #include "time_text.h"
 
 namespace agape::inventory {
 
 void ReservationExpiry::registerWith(Jobs& jobs) {
-  jobs.handle(kQueue, [this](const Job& job) {
-    const Json payload = Json::parse(job.payload, nullptr, false);
-    if (payload.is_object() && payload.contains("holder") && payload["holder"].is_string())
-      expireOne(payload["holder"].get<std::string>());
-    else
-      sweep();
-  }, {.concurrency = 2, .lease = std::chrono::minutes(5)});
+  // Every job on the queue is a sweep, whatever its payload: the cron's {}
+  // and also {"holder": key}, a reservation's own job from before the timer
+  // that may still wait in the database (its hold, if still due, is among
+  // the ones swept; if it was settled meanwhile, the sweep changes nothing).
+  jobs.handle(kQueue, [this](const Job&) { sweep(); }, {.concurrency = 2, .lease = std::chrono::minutes(5)});
   jobs.schedule(kSchedule, kCron, kQueue, "{}");
-  book_.scheduleExpiriesOn(jobs, kQueue);
-}
-
-bool ReservationExpiry::expireOne(const std::string& holderKey) {
-  const long long at = nowMs(clock_);
-  return db_.run([&](Tx& tx) { return book_.expire(tx, holderKey, at); });
 }
 
 int ReservationExpiry::sweep() {
