@@ -183,7 +183,7 @@ python3 "$setup_py" customers "$base" "$customers" shopper "$work/customers.txt"
 python3 "$setup_py" customers "$base" "$cart_customers" cart "$work/cart-users.txt" "$work/carts.txt" \
   <"$work/variants.txt" || die "preparing the cart customers failed"
 
-# Jobs due now (a hold's expiry job waits 15 minutes: not counted).
+# Jobs due now.
 jobs_due() {
   dbq "SELECT count(*) FROM agape_jobs WHERE status = 'running' OR (status = 'pending' AND run_at <= $(date +%s%3N))"
 }
