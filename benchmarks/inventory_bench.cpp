@@ -25,7 +25,6 @@
 #include "app/system_clock.h"
 #include "events/event_bus.h"
 #include "jobs/job_runner.h"
-#include "jobs/plugin_jobs.h"
 #include "log/log.h"
 #include "metrics/registry.h"
 #include "migrate/migrator.h"
@@ -100,9 +99,9 @@ class InventoryBench {
     events_ = std::make_unique<PluginEvents>(*bus_, "inventory");
     ledger_ = std::make_unique<StockLedger>(*events_, clock_, 0);
     book_ = std::make_unique<ReservationBook>(*ledger_, std::chrono::minutes(15));
-    // As in the server: every reservation also writes its expiry job.
-    jobs_ = std::make_unique<PluginJobs>(*runner_, "inventory");
-    book_->scheduleExpiriesOn(*jobs_, "inventory.expire");
+    // As in the server, each reservation tells the expiry timer its expiry
+    // once committed (nothing is written for it; the timer is not run here).
+    book_->wakeOnReserve([](long long) {});
     db_->run([&](Tx& tx) {
       for (const auto& [kind, n] : {std::pair{"spread", kSpreadVariants}, std::pair{"hot", kHotVariants}})
         for (int i = 0; i < n; ++i)
@@ -120,7 +119,6 @@ class InventoryBench {
   std::unique_ptr<EventBus> bus_;
   std::unique_ptr<PluginEvents> events_;
   std::unique_ptr<StockLedger> ledger_;
-  std::unique_ptr<PluginJobs> jobs_;
   std::unique_ptr<ReservationBook> book_;
   std::atomic<long long> holders_{0};
 };

@@ -184,9 +184,9 @@ python3 "$setup_py" customers "$base" "$customers" shopper "$work/customers.txt"
 python3 "$setup_py" customers "$base" "$cart_customers" cart "$work/cart-users.txt" "$work/carts.txt" \
   <"$work/variants.txt" || die "preparing the cart customers failed"
 
-# Work due now: jobs (a hold's expiry job waits 15 minutes: not counted)
-# and, where events are a log (agape_event_cursors), the events a
-# subscriber has not taken yet.
+# Work due now: jobs (a build that writes a hold's expiry job has it wait
+# 15 minutes: not counted) and, where events are a log
+# (agape_event_cursors), the events a subscriber has not taken yet.
 event_log=$(dbq "SELECT to_regclass('agape_event_cursors') IS NOT NULL")
 jobs_due() {
   local jobs events=0

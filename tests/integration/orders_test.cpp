@@ -317,8 +317,8 @@ TEST_P(OrdersServe, AnOrderExpiresWhenItsReservationLapses) {
   addToCart(as_.ada, 0, 2);
   const std::string id = placeOrder()["id"];
   EXPECT_EQ(level(0)["reserved"], 2);
-  // The inventory's expiry job runs at the deadline and publishes
-  // inventory.reservation_expired; orders turns that into `expired`.
+  // The inventory's expiry timer sweeps the hold at its deadline and
+  // publishes inventory.reservation_expired; orders turns that into `expired`.
   ASSERT_TRUE(eventually([&] { return ok(get("/v1/orders/" + id, {as_.ada}))["status"] == "expired"; }, 120s))
       << server_->output();
   EXPECT_EQ(level(0)["reserved"], 0);

@@ -11,8 +11,8 @@ struct InventoryConfig {
   // inventory.low_stock fires when available drops below this (per variant
   // when the level sets its own); 0 never fires.
   long long lowStockThreshold = 5;
-  // Holds expired per sweep run (each in its own transaction); the rest wait
-  // for the next run, a minute later.
+  // Holds expired per sweep (each in its own transaction); the expiry timer
+  // sweeps again at once while a sweep fills its batch.
   long long expiryBatch = 500;
 };
 

@@ -11,6 +11,7 @@
 #include <agape/plugin.h>
 #include <agape/services.h>
 
+#include "expiry_timer.h"
 #include "inventory_api.h"
 #include "inventory_config.h"
 #include "opening_stock_impl.h"
@@ -33,6 +34,12 @@ class InventoryPlugin final : public Plugin {
     ctx.services().provide<OpeningStock>(std::make_shared<LedgerOpeningStock>(*ledger_));
     expiry_ = std::make_unique<ReservationExpiry>(ctx.db(), ctx.clock(), *book_, config_.expiryBatch);
     expiry_->registerWith(ctx.jobs());
+    timer_ = std::make_shared<ExpiryTimer>(ctx.db(), ctx.clock(), ctx.logger(), *book_, *expiry_);
+    // The book is a service other plugins may hold on to: it reaches the
+    // timer only while the plugin keeps it.
+    book_->wakeOnReserve([timer = std::weak_ptr<ExpiryTimer>(timer_)](long long expiresAtMs) {
+      if (const auto t = timer.lock()) t->reserved(expiresAtMs);
+    });
     api_ = std::make_unique<InventoryApi>(ctx, *ledger_);
     api_->registerRoutes(ctx.routes());
   }
@@ -43,11 +50,20 @@ class InventoryPlugin final : public Plugin {
     api_->useVariants(*variants_);
   }
 
+  // The expiry timer runs on every instance (holds expire within a second
+  // of their time); the minute sweep stays as the safety net.
+  void start(Context&) override { timer_->start(); }
+
+  void stop() noexcept override {
+    if (timer_) timer_->stop();
+  }
+
  private:
   InventoryConfig config_;
   std::unique_ptr<StockLedger> ledger_;
   std::shared_ptr<ReservationBook> book_;
   std::unique_ptr<ReservationExpiry> expiry_;
+  std::shared_ptr<ExpiryTimer> timer_;
   std::unique_ptr<InventoryApi> api_;
   const catalog::VariantDirectory* variants_ = nullptr;
 };

@@ -7,7 +7,6 @@
 #include <stdexcept>
 
 #include <agape/inventory/events.h>
-#include <agape/json.h>
 #include <agape/problem.h>
 
 #include "time_text.h"
@@ -187,9 +186,7 @@ Reservation ReservationBook::reserve(Tx& tx, const Holder& holder, const std::ve
   insertHoldItems(tx, key, sorted);
   ledger_.record(tx, changes,
                  Movement{MovementKind::Reserve, reasonText(MovementKind::Reserve), "system", key});
-  if (jobs_)
-    jobs_->enqueue(expiryQueue_, Json{{"holder", key}}.dump(),
-                   JobOptions{.runAt = fromEpochMs(expiresAt), .idempotencyKey = "expire:" + key}, tx);
+  if (wakeOnReserve_) tx.afterCommit([wake = &wakeOnReserve_, expiresAt] { (*wake)(expiresAt); });
   if (counters_) countAtCommit(tx, counters_->reserved);
   return Reservation{holder, std::move(sorted), fromEpochMs(expiresAt), ReservationStatus::Active};
 }
@@ -328,6 +325,13 @@ std::vector<std::string> ReservationBook::due(Tx& tx, long long atMs, long long 
                                {{"at", atMs}, {"n", limit}}))
     holders.push_back(r.text("holder"));
   return holders;
+}
+
+std::optional<long long> ReservationBook::nextExpiry(Tx& tx) const {
+  // min() over the partial index inventory_holds_due (expires_at WHERE
+  // status = 'active'): its first entry, on both databases.
+  const auto row = tx.one("SELECT min(expires_at) AS at FROM inventory_holds WHERE status = 'active'");
+  return row ? row->optInteger("at") : std::nullopt;
 }
 
 }  // namespace agape::inventory

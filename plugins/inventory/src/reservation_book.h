@@ -3,13 +3,13 @@
 // conditional updates, settled (committed, released, expired) exactly once
 // through a conditional update of the hold's status.
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <agape/inventory/stock_service.h>
-#include <agape/jobs.h>
 #include <agape/metrics.h>
 
 #include "stock_ledger.h"
@@ -24,13 +24,11 @@ class ReservationBook final : public StockService {
   ReservationBook(const StockLedger& ledger, std::chrono::milliseconds defaultTtl)
       : ledger_(ledger), defaultTtl_(defaultTtl) {}
 
-  // From then on every new reservation also enqueues, in its transaction, a
-  // job on `queue` due at its expiry ({"holder": key}), so it is given back
-  // on time rather than at the next sweep.
-  void scheduleExpiriesOn(Jobs& jobs, std::string queue) {
-    jobs_ = &jobs;
-    expiryQueue_ = std::move(queue);
-  }
+  // From then on every new reservation, once its transaction committed,
+  // calls `atCommit` with its expiry (epoch ms), so the expiry timer can
+  // wake earlier for a hold due before it meant to look again. Set before
+  // the first reservation; nothing is written for it.
+  void wakeOnReserve(std::function<void(long long expiresAtMs)> atCommit) { wakeOnReserve_ = std::move(atCommit); }
 
   // From then on reservations are counted on /metrics
   // (agape_inventory_reservations_total by event: reserved, committed,
@@ -48,10 +46,13 @@ class ReservationBook final : public StockService {
   // The expiry sweep: the keys of the holders whose reservation is active
   // and due at `atMs`, earliest deadline first.
   std::vector<std::string> due(Tx& tx, long long atMs, long long limit) const;
+  // The expiry timer: the earliest expiry (epoch ms) of an active hold,
+  // nothing when none is active. One lookup in the index of active holds.
+  std::optional<long long> nextExpiry(Tx& tx) const;
   // Expires the reservation of the holder stored as `holderKey` if it is
   // still active and due at `atMs` (a commit or release that came first
   // wins); publishes inventory.reservation_expired. True when this call
-  // expired it. By key, as the sweep and the expiry jobs know it.
+  // expired it. By key, as the sweep knows it.
   bool expire(Tx& tx, const std::string& holderKey, long long atMs);
 
  private:
@@ -73,8 +74,7 @@ class ReservationBook final : public StockService {
     Counter* expired;
   };
   std::optional<Counters> counters_;
-  Jobs* jobs_ = nullptr;
-  std::string expiryQueue_;
+  std::function<void(long long)> wakeOnReserve_;
 };
 
 }  // namespace agape::inventory

@@ -1,12 +1,12 @@
 #pragma once
-// Gives back the stock of reservations whose time ran out. Each reservation
-// enqueues, with itself, a job on `inventory.expire` due at its expiry
-// ({"holder": its key}): the hold is given back on time. A cron schedule (every
-// minute, once across all instances) enqueues a sweep ({}) on the same queue
-// as a safety net (holds made before this job existed, a job that ran out
-// of attempts). Expiring is idempotent (a hold is settled once, by whoever
-// comes first: commit, release, its job or a sweep), so a job run twice or a
-// sweep racing a job is harmless.
+// Gives back the stock of reservations whose time ran out. Nothing is
+// written per reservation: the expiry timer (expiry_timer.h) sweeps when the
+// earliest active hold falls due, and a cron schedule (every minute, once
+// across all instances) enqueues a sweep ({}) on `inventory.expire` as a
+// safety net (an instance whose timer is stuck, or a database that was out
+// when the timer looked). Expiring is idempotent (a hold is settled once, by
+// whoever comes first: commit, release or a sweep on any instance), so two
+// sweeps at once, or a sweep racing a commit, are harmless.
 #include <agape/clock.h>
 #include <agape/db.h>
 #include <agape/jobs.h>
@@ -26,12 +26,11 @@ class ReservationExpiry {
 
   // Provision: the queue's handler and the schedule.
   void registerWith(Jobs& jobs);
-  // One sweep: expires up to `batch` holds due now; returns how many this
-  // call expired.
+  // One sweep: expires up to `batch` holds due now, earliest first; returns
+  // how many this call expired. Throws the first failure once every other
+  // hold read was tried (at once when the database is unavailable).
   int sweep();
-  // The job of one reservation (its holder's key): expires it if it is
-  // still active and due now. True when this call expired it.
-  bool expireOne(const std::string& holderKey);
+  long long batch() const { return batch_; }
 
  private:
   Database& db_;
