@@ -1,6 +1,7 @@
 #include "agape/crypto.h"
 
 #include <cstdio>
+#include <mutex>
 #include <stdexcept>
 
 #include <openssl/crypto.h>
@@ -65,6 +66,23 @@ std::string uuidV7(long long unixMillis) {
   std::string b = randomBytes(16);
   auto* u = reinterpret_cast<unsigned char*>(b.data());
   for (int i = 0; i < 6; ++i) u[i] = static_cast<unsigned char>((unixMillis >> (8 * (5 - i))) & 0xFF);
+  // Ids made in one millisecond by this process sort in the order made
+  // (RFC 9562, method 3): rand_a is a counter that starts at a random value
+  // below 2048 in each millisecond and counts up.
+  static std::mutex mutex;
+  static long long lastMillis = -1;
+  static unsigned counter = 0;
+  {
+    std::lock_guard lock(mutex);
+    if (unixMillis != lastMillis || counter >= 0xFFF) {
+      lastMillis = unixMillis;
+      counter = ((static_cast<unsigned>(u[6]) << 8) | u[7]) & 0x7FF;
+    } else {
+      ++counter;
+    }
+    u[6] = static_cast<unsigned char>((counter >> 8) & 0x0F);
+    u[7] = static_cast<unsigned char>(counter & 0xFF);
+  }
   u[6] = static_cast<unsigned char>(0x70 | (u[6] & 0x0F));
   u[8] = static_cast<unsigned char>(0x80 | (u[8] & 0x3F));
   std::string hex = hexEncode(b);

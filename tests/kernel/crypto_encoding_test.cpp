@@ -3,6 +3,11 @@
 // alphabets.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
 #include <agape/crypto.h>
 
 namespace {
@@ -32,3 +37,18 @@ TEST(Base64Test, DecodingIsStrict) {
 }
 
 }  // namespace
+
+namespace agape {
+namespace {
+
+TEST(UuidV7, IdsOfOneMillisecondSortInTheOrderMade) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 500; ++i) ids.push_back(uuidV7(1'764'979'200'000));
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
+  for (const auto& id : ids) EXPECT_EQ(id.substr(14, 1), "7") << id;
+  EXPECT_LT(ids.back(), uuidV7(1'764'979'200'001)) << "the next millisecond sorts after";
+}
+
+}  // namespace
+}  // namespace agape

@@ -90,6 +90,9 @@ void Application::provision(bool withDatabase) {
   });
   for (auto* c : contexts) c->closeRoutes();
   jobs_->freeze();
+  // Before anything can publish (a plugin's start, a command): a new
+  // subscriber reads the log from here on.
+  if (withDatabase) events_->openCursors();
   host_->validate();
 
   Router router = std::move(table).freeze();

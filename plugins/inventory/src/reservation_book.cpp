@@ -1,6 +1,7 @@
 #include "reservation_book.h"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 #include <set>
 #include <span>
@@ -20,7 +21,6 @@ constexpr long long kMaxQuantity = 1'000'000'000;
 constexpr std::size_t kChunk = 200;
 // Taken only around multi-item reservations: a shortfall on a later item
 // rolls the earlier ones back without touching the caller's other writes.
-constexpr const char* kSavepoint = "agape_inventory_reserve";
 
 const char* statusText(MovementKind kind) {
   switch (kind) {
@@ -125,6 +125,43 @@ void ReservationBook::countAtCommit(Tx& tx, Counter* counter) {
   tx.afterCommit([counter] { counter->inc(); });
 }
 
+std::vector<Level> ReservationBook::reserveAll(Tx& tx, const std::vector<StockItem>& sorted, long long now) {
+  // One statement reserves every line or none. The check is the update's
+  // own condition, made on each row's latest committed version: on
+  // PostgreSQL the rows that cover their line are locked first, in variant
+  // order (two checkouts never wait on each other in a cycle), and the
+  // update applies only when all of them do; on SQLite the one write
+  // transaction is alone. No value read earlier is trusted.
+  Params params{{"now", now}, {"n", static_cast<long long>(sorted.size())}};
+  std::string want;
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    const std::string n = std::to_string(i);
+    want += std::string(i ? ", " : "") + "(CAST(:v" + n + " AS TEXT), CAST(:q" + n + " AS BIGINT))";
+    params.emplace_back("v" + n, sorted[i].variantId);
+    params.emplace_back("q" + n, sorted[i].quantity);
+  }
+  const bool pg = tx.dialect() == Dialect::Postgres;
+  const std::string covered =
+      pg ? "(SELECT count(*) FROM covered)"
+         : "(SELECT count(*) FROM inventory_levels l JOIN want w ON w.wv = l.variant_id WHERE l.on_hand - l.reserved >= w.wq)";
+  const std::string sql =
+      "WITH want (wv, wq) AS (VALUES " + want + ")" +
+      (pg ? ", covered AS MATERIALIZED (SELECT l.variant_id FROM inventory_levels l JOIN want ON want.wv = l.variant_id"
+            " WHERE l.on_hand - l.reserved >= want.wq ORDER BY l.variant_id FOR UPDATE OF l)"
+          : "") +
+      " UPDATE inventory_levels SET reserved = reserved + want.wq, version = version + 1, updated_at = :now FROM want"
+      " WHERE inventory_levels.variant_id = want.wv AND " + covered + " = :n RETURNING " + kLevelColumns;
+  std::map<std::string, Level> byVariant;
+  for (const Row& r : tx.query(sql, params)) {
+    Level l = levelFromRow(r);
+    byVariant.emplace(l.variantId, std::move(l));
+  }
+  std::vector<Level> levels;
+  if (byVariant.size() != sorted.size()) return levels;  // none updated: a line is not covered
+  for (const StockItem& item : sorted) levels.push_back(std::move(byVariant.at(item.variantId)));
+  return levels;
+}
+
 Reservation ReservationBook::reserve(Tx& tx, const Holder& holder, const std::vector<StockItem>& items,
                                      std::optional<std::chrono::seconds> ttl) {
   const std::string key = keyOf(holder);
@@ -137,8 +174,6 @@ Reservation ReservationBook::reserve(Tx& tx, const Holder& holder, const std::ve
   const long long now = ledger_.nowMs();
   const long long expiresAt =
       now + (ttl ? std::chrono::duration_cast<std::chrono::milliseconds>(*ttl) : defaultTtl_).count();
-  const bool multi = items.size() > 1;
-  if (multi) tx.exec(std::string("SAVEPOINT ") + kSavepoint);
 
   // The hold row first: it is what makes a second reserve for the holder a
   // no-op, including one racing this call from another transaction (the
@@ -148,7 +183,6 @@ Reservation ReservationBook::reserve(Tx& tx, const Holder& holder, const std::ve
       "VALUES (:h, 'active', :exp, :now, :now) ON CONFLICT (holder) DO NOTHING",
       {{"h", key}, {"exp", expiresAt}, {"now", now}});
   if (inserted == 0) {
-    if (multi) tx.exec(std::string("RELEASE SAVEPOINT ") + kSavepoint);
     auto existing = find(tx, holder);
     if (!existing) throw std::logic_error("inventory hold vanished inside its own transaction");
     if (existing->items != sorted)
@@ -156,32 +190,18 @@ Reservation ReservationBook::reserve(Tx& tx, const Holder& holder, const std::ve
     return *existing;
   }
 
-  // The conditional update is the whole check: it applies only while
-  // on_hand - reserved covers the quantity, evaluated on the row's latest
-  // committed version under its row lock (PostgreSQL) or inside the one
-  // write transaction (SQLite). No value read earlier is trusted.
+  std::vector<Level> levels = reserveAll(tx, sorted, now);
+  if (levels.empty()) {
+    tx.exec("DELETE FROM inventory_holds WHERE holder = :h", {{"h", key}});
+    throwShortage(tx, items);
+  }
   std::vector<LevelChange> changes;
   changes.reserve(sorted.size());
-  for (const StockItem& item : sorted) {
-    const auto rows = tx.query(
-        std::string("UPDATE inventory_levels SET reserved = reserved + :q, version = version + 1, updated_at = :now "
-                    "WHERE variant_id = :v AND on_hand - reserved >= :q RETURNING ") +
-            kLevelColumns,
-        {{"q", item.quantity}, {"now", now}, {"v", item.variantId}});
-    if (rows.empty()) {
-      if (multi) {
-        tx.exec(std::string("ROLLBACK TO SAVEPOINT ") + kSavepoint);
-        tx.exec(std::string("RELEASE SAVEPOINT ") + kSavepoint);
-      } else {
-        tx.exec("DELETE FROM inventory_holds WHERE holder = :h", {{"h", key}});
-      }
-      throwShortage(tx, items);
-    }
-    LevelChange c{levelFromRow(rows.front()), 0, item.quantity, 0};
-    c.availableBefore = c.after.available() + item.quantity;
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    LevelChange c{std::move(levels[i]), 0, sorted[i].quantity, 0};
+    c.availableBefore = c.after.available() + sorted[i].quantity;
     changes.push_back(std::move(c));
   }
-  if (multi) tx.exec(std::string("RELEASE SAVEPOINT ") + kSavepoint);
 
   insertHoldItems(tx, key, sorted);
   ledger_.record(tx, changes,
