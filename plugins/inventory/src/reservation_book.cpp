@@ -125,14 +125,19 @@ void ReservationBook::countAtCommit(Tx& tx, Counter* counter) {
   tx.afterCommit([counter] { counter->inc(); });
 }
 
-std::vector<Level> ReservationBook::reserveAll(Tx& tx, const std::vector<StockItem>& sorted, long long now) {
-  // One statement reserves every line or none. The check is the update's
-  // own condition, made on each row's latest committed version: on
-  // PostgreSQL the rows that cover their line are locked first, in variant
-  // order (two checkouts never wait on each other in a cycle), and the
-  // update applies only when all of them do; on SQLite the one write
-  // transaction is alone. No value read earlier is trusted.
-  Params params{{"now", now}, {"n", static_cast<long long>(sorted.size())}};
+std::vector<Level> ReservationBook::moveLevels(Tx& tx, const std::vector<StockItem>& sorted, LevelMove move,
+                                               long long now) {
+  // One statement for every item. On PostgreSQL the rows are locked first,
+  // in variant order, so two checkouts or settlements never wait on each
+  // other in a cycle. A reservation's check is the update's own condition,
+  // made on each row's latest committed version: it applies only when every
+  // line is covered (the rows that cover their line are locked and counted;
+  // on SQLite the one write transaction is alone). No value read earlier
+  // is trusted.
+  if (sorted.empty()) return {};
+  const bool reserving = move == LevelMove::Reserve;
+  Params params{{"now", now}};
+  if (reserving) params.emplace_back("n", static_cast<long long>(sorted.size()));
   std::string want;
   for (std::size_t i = 0; i < sorted.size(); ++i) {
     const std::string n = std::to_string(i);
@@ -141,24 +146,34 @@ std::vector<Level> ReservationBook::reserveAll(Tx& tx, const std::vector<StockIt
     params.emplace_back("q" + n, sorted[i].quantity);
   }
   const bool pg = tx.dialect() == Dialect::Postgres;
-  const std::string covered =
-      pg ? "(SELECT count(*) FROM covered)"
-         : "(SELECT count(*) FROM inventory_levels l JOIN want w ON w.wv = l.variant_id WHERE l.on_hand - l.reserved >= w.wq)";
-  const std::string sql =
-      "WITH want (wv, wq) AS (VALUES " + want + ")" +
-      (pg ? ", covered AS MATERIALIZED (SELECT l.variant_id FROM inventory_levels l JOIN want ON want.wv = l.variant_id"
-            " WHERE l.on_hand - l.reserved >= want.wq ORDER BY l.variant_id FOR UPDATE OF l)"
-          : "") +
-      " UPDATE inventory_levels SET reserved = reserved + want.wq, version = version + 1, updated_at = :now FROM want"
-      " WHERE inventory_levels.variant_id = want.wv AND " + covered + " = :n RETURNING " + kLevelColumns;
+  const char* set = reserving                  ? "reserved = reserved + want.wq"
+                    : move == LevelMove::Sell ? "on_hand = on_hand - want.wq, reserved = reserved - want.wq"
+                                               : "reserved = reserved - want.wq";
+  const std::string covers = reserving ? " WHERE l.on_hand - l.reserved >= want.wq" : "";
+  std::string sql = "WITH want (wv, wq) AS (VALUES " + want + ")";
+  if (pg)
+    sql += ", locked AS MATERIALIZED (SELECT l.variant_id FROM inventory_levels l JOIN want ON want.wv = l.variant_id" +
+           covers + " ORDER BY l.variant_id FOR UPDATE OF l)";
+  sql += std::string(" UPDATE inventory_levels SET ") + set + ", version = version + 1, updated_at = :now FROM want" +
+         " WHERE inventory_levels.variant_id = want.wv";
+  if (reserving)
+    sql += pg ? " AND (SELECT count(*) FROM locked) = :n"
+              : " AND (SELECT count(*) FROM inventory_levels l JOIN want ON want.wv = l.variant_id" + covers + ") = :n";
+  else if (pg)
+    sql += " AND (SELECT count(*) FROM locked) >= 0";  // the locks first
+  sql += std::string(" RETURNING ") + kLevelColumns;
   std::map<std::string, Level> byVariant;
   for (const Row& r : tx.query(sql, params)) {
     Level l = levelFromRow(r);
     byVariant.emplace(l.variantId, std::move(l));
   }
   std::vector<Level> levels;
-  if (byVariant.size() != sorted.size()) return levels;  // none updated: a line is not covered
-  for (const StockItem& item : sorted) levels.push_back(std::move(byVariant.at(item.variantId)));
+  if (reserving && byVariant.size() != sorted.size()) return levels;  // none updated: a line is not covered
+  for (const StockItem& item : sorted) {
+    auto it = byVariant.find(item.variantId);
+    if (it == byVariant.end()) throw std::logic_error("inventory level missing for a held variant: " + item.variantId);
+    levels.push_back(std::move(it->second));
+  }
   return levels;
 }
 
@@ -190,7 +205,7 @@ Reservation ReservationBook::reserve(Tx& tx, const Holder& holder, const std::ve
     return *existing;
   }
 
-  std::vector<Level> levels = reserveAll(tx, sorted, now);
+  std::vector<Level> levels = moveLevels(tx, sorted, LevelMove::Reserve, now);
   if (levels.empty()) {
     tx.exec("DELETE FROM inventory_holds WHERE holder = :h", {{"h", key}});
     throwShortage(tx, items);
@@ -254,19 +269,14 @@ bool ReservationBook::settle(Tx& tx, const std::string& key, MovementKind kind,
   if (won == 0) return false;
 
   const std::vector<StockItem> items = holdItems(tx, key);
+  const bool sold = kind == MovementKind::Commit;
+  std::vector<Level> levels = moveLevels(tx, items, sold ? LevelMove::Sell : LevelMove::GiveBack, now);
   std::vector<LevelChange> changes;
   changes.reserve(items.size());
-  const bool sold = kind == MovementKind::Commit;
-  for (const StockItem& item : items) {
-    const long long onHandDelta = sold ? -item.quantity : 0;
-    const auto rows = tx.query(
-        std::string("UPDATE inventory_levels SET on_hand = on_hand + :oh, reserved = reserved - :q, "
-                    "version = version + 1, updated_at = :now WHERE variant_id = :v RETURNING ") +
-            kLevelColumns,
-        {{"oh", onHandDelta}, {"q", item.quantity}, {"now", now}, {"v", item.variantId}});
-    if (rows.empty()) throw std::logic_error("inventory level missing for a held variant: " + item.variantId);
-    LevelChange c{levelFromRow(rows.front()), onHandDelta, -item.quantity, 0};
-    c.availableBefore = c.after.available() - (onHandDelta + item.quantity);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const long long onHandDelta = sold ? -items[i].quantity : 0;
+    LevelChange c{std::move(levels[i]), onHandDelta, -items[i].quantity, 0};
+    c.availableBefore = c.after.available() - (onHandDelta + items[i].quantity);
     changes.push_back(std::move(c));
   }
   ledger_.record(tx, changes, Movement{kind, reasonText(kind), "system", key});

@@ -56,9 +56,12 @@ class ReservationBook final : public StockService {
   bool expire(Tx& tx, const std::string& holderKey, long long atMs);
 
  private:
-  // Reserves every item (sorted by variant) or none; the levels after, in
-  // the items' order, or empty when some item is not covered.
-  std::vector<Level> reserveAll(Tx& tx, const std::vector<StockItem>& sorted, long long now);
+  // Moves the level of every item (sorted by variant) in one statement:
+  // reserves every quantity or none (empty result: some item is not
+  // covered), sells the reserved units, or gives them back. The levels
+  // after, in the items' order.
+  enum class LevelMove { Reserve, Sell, GiveBack };
+  std::vector<Level> moveLevels(Tx& tx, const std::vector<StockItem>& sorted, LevelMove move, long long now);
   // Moves an active hold to its final status and gives back (or, for a
   // commit, takes out) its quantities, once.
   bool settle(Tx& tx, const std::string& key, MovementKind kind, std::optional<long long> dueAtMs);
