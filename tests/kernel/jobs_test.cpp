@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <atomic>
 #include <mutex>
 #include <stdexcept>
@@ -332,6 +334,46 @@ TEST_P(JobsTest, TheMetricsCountCanReadTheIndexOfJobsNotDoneOnly) {
       plan += r.text(pg ? "QUERY PLAN" : "detail") + "\n";
   });
   EXPECT_NE(plan.find("agape_jobs_open"), std::string::npos) << plan;
+}
+
+TEST_P(JobsTest, OneStatementFindsTheQueuesWithAJobDue) {
+  JobRunner& runner = newRunner();
+  for (const char* q : {"mail", "later", "stuck", "finished", "empty"}) runner.addQueue("test", q, [](const Job&) {}, {});
+  runner.freeze();
+  runner.enqueue("mail", "{}", {});
+  JobOptions inAnHour;
+  inAnHour.runAt = clock_.now() + 1h;
+  runner.enqueue("later", "{}", inAnHour);
+  runner.enqueue("stuck", "{}", {});
+  ASSERT_EQ(runner.store().claim("stuck", 1, "crashed-worker", 30s).size(), 1u);  // its worker died
+  runner.enqueue("finished", "{}", {});
+  EXPECT_EQ(runner.runDue("finished"), 1);
+  const std::vector<std::string> all{"mail", "later", "stuck", "finished", "empty"};
+  EXPECT_EQ(runner.store().dueQueues(all), std::vector<std::string>{"mail"});
+  clock_.advance(30s);
+  auto due = runner.store().dueQueues(all);
+  std::sort(due.begin(), due.end());
+  EXPECT_EQ(due, (std::vector<std::string>{"mail", "stuck"})) << "a lapsed lease is due again";
+  clock_.advance(1h);
+  due = runner.store().dueQueues(all);
+  std::sort(due.begin(), due.end());
+  EXPECT_EQ(due, (std::vector<std::string>{"later", "mail", "stuck"}));
+}
+
+TEST_P(JobsTest, AJobOfAnotherInstanceIsFoundWithinThePollInterval) {
+  config_.pollInterval = 100ms;
+  JobRunner& runner = newRunner();
+  JobRunner& other = newRunner();
+  Signal ran;
+  runner.addQueue("test", "export", [&](const Job&) { ran.notify(); }, {});
+  other.addQueue("test", "export", [](const Job&) {}, {});
+  runner.freeze();
+  other.freeze();
+  runner.start();
+  std::this_thread::sleep_for(300ms);  // idle: its workers wait to be woken
+  other.enqueue("export", "{}", {});   // another instance's commit wakes nothing here
+  ASSERT_TRUE(ran.wait(5s)) << "the scheduler did not find the queue due";
+  runner.stop(5s);
 }
 
 TEST_P(JobsTest, AJobEnqueuedHereStartsAtCommitWithoutWaitingForThePoll) {

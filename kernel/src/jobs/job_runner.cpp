@@ -270,7 +270,10 @@ void JobRunner::workerLoop(Queue& q) {
     q.fetching = false;
     q.outagePause = pause;
     if (claimed.empty()) {
-      q.idleUntil = Steady::now() + std::max(config_.pollInterval, pause);
+      // Idle until woken: by an enqueue here, or by the scheduler finding
+      // the queue due (jobs of other instances, retries, lapsed leases).
+      // After an outage the claim is tried again itself.
+      q.idleUntil = Steady::now() + (pause.count() > 0 ? pause : kIdleSafety);
       q.idleSeq = seq;  // a wake-up that came during the claim makes the next look immediate
     }
     for (auto& job : claimed) q.buffer.push_back(std::move(job));
@@ -520,6 +523,7 @@ void JobRunner::schedulerLoop() {
       }
     };
     step("renewing leases", [&] { renewLeases(); });
+    step("looking for due jobs", [&] { wakeDueQueues(); });
     step("the cron tick", [&] { tickCron(); });
     if (Steady::now() >= nextPrune) {
       nextPrune = Steady::now() + kPruneEvery;
@@ -533,6 +537,13 @@ void JobRunner::schedulerLoop() {
     lock.lock();
     schedulerCv_.wait_for(lock, std::max(config_.pollInterval, outagePause), [&] { return stopping_.load(); });
   }
+}
+
+void JobRunner::wakeDueQueues() {
+  std::vector<std::string> names;
+  names.reserve(queues_.size());
+  for (const auto& [name, q] : queues_) names.push_back(name);
+  for (const auto& name : store_.dueQueues(names)) wake(name);
 }
 
 void JobRunner::refreshStats() {

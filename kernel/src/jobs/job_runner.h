@@ -3,8 +3,10 @@
 // worker threads as its concurrency, which claim due jobs in batches and run
 // their handlers; plus one scheduler thread that fires cron ticks. A job
 // enqueued by this process wakes its queue at commit (Tx::afterCommit);
-// jobs of other instances, due retries and cron ticks are found by polling
-// every jobs.pollInterval.
+// jobs of other instances, due retries and lapsed leases are found by the
+// scheduler, which looks every jobs.pollInterval which queues have a job
+// due (one statement for all) and wakes them: an idle queue costs no
+// statement of its own.
 //
 // Lifecycle: queues and schedules are registered during provision, then
 // freeze(); start() after the plugins started; stop() before they stop:
@@ -101,6 +103,11 @@ class JobRunner {
   void renderMetrics(std::string& out);
   // Takes that snapshot; the scheduler thread does it every kStatsEvery.
   void refreshStats();
+  // Wakes the queues with a job due now; the scheduler thread does it every
+  // poll interval.
+  void wakeDueQueues();
+  // An idle queue's workers look once in this long even if nothing woke them.
+  static constexpr std::chrono::seconds kIdleSafety{60};
   static constexpr std::chrono::seconds kStatsEvery{5};
 
  private:

@@ -78,6 +78,26 @@ long long JobStore::enqueueFailure(Tx& tx, std::string_view queue, std::string_v
   return existing->integer("id");
 }
 
+std::vector<std::string> JobStore::dueQueues(const std::vector<std::string>& queues) {
+  std::vector<std::string> due;
+  if (queues.empty()) return due;
+  Params params{{"now", nowMs()}};
+  std::string names;
+  for (std::size_t i = 0; i < queues.size(); ++i) {
+    const std::string n = "q" + std::to_string(i);
+    names += std::string(i ? ", " : "") + "(CAST(:" + n + " AS TEXT))";
+    params.emplace_back(n, queues[i]);
+  }
+  return db_.read([&](Tx& tx) {
+    for (const Row& r : tx.query("WITH w (q) AS (VALUES " + names + ") SELECT q FROM w WHERE EXISTS (SELECT 1 FROM"
+                                 " agape_jobs j WHERE j.queue = w.q AND j.status IN ('pending', 'running')"
+                                 " AND j.run_at <= :now)",
+                                 params))
+      due.push_back(r.text("q"));
+    return due;
+  });
+}
+
 std::vector<ClaimedJob> JobStore::claim(const std::string& queue, int limit, const std::string& worker,
                                         milliseconds lease) {
   return db_.run([&](Tx& tx) {

@@ -47,6 +47,11 @@ class JobStore {
   long long enqueueFailure(Tx& tx, std::string_view queue, std::string_view payload, const JobOptions& options,
                            std::string_view error, bool dead);
 
+  // Those of `queues` that have a job due now (pending and due, or running
+  // with an expired lease): one statement for every queue, which is what
+  // idle workers need instead of each polling its own.
+  std::vector<std::string> dueQueues(const std::vector<std::string>& queues);
+
   // Claims up to `limit` due jobs of `queue` for `worker`, leased until now + lease.
   std::vector<ClaimedJob> claim(const std::string& queue, int limit, const std::string& worker,
                                 std::chrono::milliseconds lease);
