@@ -187,13 +187,20 @@ python3 "$setup_py" customers "$base" "$cart_customers" cart "$work/cart-users.t
 # Work due now: jobs (a build that writes a hold's expiry job has it wait
 # 15 minutes: not counted) and, where events are a log
 # (agape_event_cursors), the events a subscriber has not taken yet.
-event_log=$(dbq "SELECT to_regclass('agape_event_cursors') IS NOT NULL")
+if [[ $db == postgresql ]]; then
+  event_log=$(dbq "SELECT to_regclass('agape_event_cursors') IS NOT NULL")
+else
+  event_log=$(dbq "SELECT CASE WHEN count(*) > 0 THEN 't' ELSE 'f' END FROM sqlite_master
+    WHERE type = 'table' AND name = 'agape_event_cursors'")
+fi
 jobs_due() {
   local jobs events=0
   jobs=$(dbq "SELECT count(*) FROM agape_jobs WHERE status = 'running' OR (status = 'pending' AND run_at <= $(date +%s%3N))")
+  # Patterns are "a.b", "a.*" or "*"; substr and length are in both dialects.
   [[ $event_log == t ]] && events=$(dbq "SELECT count(*) FROM agape_event_cursors c JOIN agape_events e
     ON (e.tx, e.seq) > (c.tx, c.seq) AND (c.pattern = '*' OR e.topic = c.pattern
-      OR (right(c.pattern, 2) = '.*' AND left(e.topic, length(c.pattern) - 1) = left(c.pattern, length(c.pattern) - 1)))")
+      OR (substr(c.pattern, length(c.pattern) - 1) = '.*'
+        AND substr(e.topic, 1, length(c.pattern) - 1) = substr(c.pattern, 1, length(c.pattern) - 1)))")
   echo $((jobs + events))
 }
 # wait_drained CAP: seconds until no job is due (CAP if never), in drain_s;

@@ -422,16 +422,24 @@ void EventBus::subscriberLoop(Subscriber& s) {
   milliseconds outagePause{0};
   unsigned long long done = 0;
   bool again = true;  // look once at start
+  auto lastBatch = Steady::now() - kGather;
   while (!stopping_) {
     if (!again) {
       std::unique_lock lock(s.wakeMutex);
       s.wakeCv.wait(lock, [&] { return stopping_ || s.wakeSeq != done; });
       if (stopping_) break;
+      // Busy (a batch less than kGather ago): wait out the rest of it, so
+      // the events of many requests go in one batch and one transaction.
+      // At rest an event goes at once.
+      s.wakeCv.wait_until(lock, lastBatch + kGather, [&] { return stopping_.load(); });
+      if (stopping_) break;
       done = s.wakeSeq;
     }
     again = false;
     try {
-      again = deliverBatch(s).more;
+      const Outcome o = deliverBatch(s);
+      if (o.taken > 0) lastBatch = Steady::now();
+      again = o.more;
       outagePause = milliseconds(0);
     } catch (const std::exception& e) {
       if (databaseUnavailable(e)) {

@@ -48,6 +48,10 @@ class EventBus {
   static constexpr int kBatch = 256;
   // A subscriber's lease; renewed when half of it has passed.
   static constexpr std::chrono::seconds kLease{30};
+  // A busy subscriber takes a batch at most this often: the events of many
+  // requests share one read and one transaction (at rest an event goes at
+  // once; under load delivery waits up to this long).
+  static constexpr std::chrono::milliseconds kGather{50};
   // How often the lag of each subscriber is measured for /metrics.
   static constexpr std::chrono::seconds kLagEvery{5};
 

@@ -46,7 +46,8 @@ void EventLog::append(Tx& tx, const std::vector<Appended>& events) {
   if (events.empty()) return;
   const bool pg = tx.dialect() == Dialect::Postgres;
   // SQLite: the writer is alone, so the positions after the largest are free.
-  const long long base = pg ? 0 : tx.one("SELECT coalesce(max(seq), 0) AS s FROM agape_events")->integer("s");
+  // (By the position index, backwards: max(seq) alone would read every row.)
+  const long long base = pg ? 0 : positionOf(tx.one(kHead)).seq;
   std::string sql = pg ? "INSERT INTO agape_events (id, topic, payload, occurred_at, request_id, deliveries, schema_version) VALUES "
                        : "INSERT INTO agape_events (id, topic, payload, occurred_at, request_id, deliveries, schema_version, tx, seq) VALUES ";
   Params params;

@@ -14,7 +14,7 @@
 //   ... ctx.request(agape::Method::Get, "/v1/loyalty/balance").as("u-ada").send() ...
 //   ctx.manualClock().advance(std::chrono::hours(24));
 //   ctx.tickCron();     // the schedules due by now enqueue their jobs
-//   ctx.runDueJobs();   // every job due by now runs, event deliveries too
+//   ctx.runDueJobs();   // every job due by now runs, and every event is delivered
 //   EXPECT_EQ(ctx.published<PointsCredited>().size(), 1u);  // typed; or by topic
 //
 // PluginKit (agape/testing/plugin_kit.h) does the wiring for a whole plugin.
