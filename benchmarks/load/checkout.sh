@@ -193,15 +193,15 @@ else
   event_log=$(dbq "SELECT CASE WHEN count(*) > 0 THEN 't' ELSE 'f' END FROM sqlite_master
     WHERE type = 'table' AND name = 'agape_event_cursors'")
 fi
-jobs_due() {
-  local jobs events=0
-  jobs=$(dbq "SELECT count(*) FROM agape_jobs WHERE status = 'running' OR (status = 'pending' AND run_at <= $(date +%s%3N))")
+jobs_due() {  # one query (one transaction: the drain's arithmetic counts them)
+  local sql="SELECT (SELECT count(*) FROM agape_jobs WHERE status = 'running'
+      OR (status = 'pending' AND run_at <= $(date +%s%3N)))"
   # Patterns are "a.b", "a.*" or "*"; substr and length are in both dialects.
-  [[ $event_log == t ]] && events=$(dbq "SELECT count(*) FROM agape_event_cursors c JOIN agape_events e
+  [[ $event_log == t ]] && sql+=" + (SELECT count(*) FROM agape_event_cursors c JOIN agape_events e
     ON (e.tx, e.seq) > (c.tx, c.seq) AND (c.pattern = '*' OR e.topic = c.pattern
       OR (substr(c.pattern, length(c.pattern) - 1) = '.*'
-        AND substr(e.topic, 1, length(c.pattern) - 1) = substr(c.pattern, 1, length(c.pattern) - 1)))")
-  echo $((jobs + events))
+        AND substr(e.topic, 1, length(c.pattern) - 1) = substr(c.pattern, 1, length(c.pattern) - 1))))"
+  dbq "$sql"
 }
 # wait_drained CAP: seconds until no job is due (CAP if never), in drain_s;
 # the number of queries made in polls.
@@ -246,7 +246,9 @@ row() {
   local name=$1 label=$2 conns=$3 lines=${4:-} mode=${5:-} f="$work/wrk-$1.txt"
   local s0=() s1=() s2=() rps p50 p99 n secs non2xx sock tx stmt wal syncs txd queued cut=""
   ((conns >= threads)) || conns=$threads
-  [[ $db == postgresql ]] && read -r -a s0 < <(pg_snapshot reset)
+  # The previous row's last second reaches pg_stat_database only now: wait
+  # for it, or this row would count it.
+  [[ $db == postgresql ]] && sleep 1.2 && read -r -a s0 < <(pg_snapshot reset)
   if [[ -z $mode ]]; then
     wrk -t"$threads" -c"$conns" -d"$duration" --latency "$base/healthz" >"$f" 2>&1 </dev/null
   else

@@ -106,6 +106,7 @@ struct EventBus::Subscriber {
   // of the stored one when unmatched events were passed over).
   bool leased = false;
   long long leaseUntilMs = 0;
+  long long askLeaseAtMs = 0;  // another instance held the lease: not asked before then
   LogPosition cursor;
 
   std::mutex wakeMutex;
@@ -244,8 +245,14 @@ bool EventBus::holdLease(Subscriber& s, long long now) {
     }
     s.leased = false;
   }
+  // Another instance holds it: asked again after half a lease, not at every
+  // wake-up (a takeover comes within a lease and a half of its holder's end).
+  if (now < s.askLeaseAtMs) return false;
   const auto stored = log_.acquire(s.key, runner_.workerId(), now, now + lease);
-  if (!stored) return false;
+  if (!stored) {
+    s.askLeaseAtMs = now + lease / 2;
+    return false;
+  }
   s.cursor = *stored;
   s.leased = true;
   s.leaseUntilMs = now + lease;
