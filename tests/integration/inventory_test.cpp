@@ -536,6 +536,36 @@ TEST_P(InventoryServe, FiveHundredConcurrentReservationsOnTwoServersNeverOversel
   EXPECT_EQ(server_->terminate(), 0) << server_->output();
 }
 
+TEST_P(InventoryServe, TheEventsOfAServerKilledMidwayAreDeliveredByTheOther) {
+  start();
+  const auto ids = variants();
+  setStock(ids[0], 4);
+  const auto availableOn = [&](const std::string& base) {
+    auto r = HttpClient(base).get("/v1/products/ankara-wrap-dress");
+    return r.status == 200 ? Json::parse(r.body)["variants"][0]["available"].get<long long>() : -1;
+  };
+  // Alone, the first server holds the catalogue subscriber's lease.
+  ASSERT_TRUE(eventually([&] { return availableOn(server_->base()) == 4; }, 15s)) << server_->output();
+  auto other = serve("other");
+  ASSERT_TRUE(other->waitReady()) << other->output();
+  server_->kill9();  // its lease is left to lapse
+  const auto killed = std::chrono::steady_clock::now();
+  auto r = HttpClient(other->base())
+               .request("POST", "/v1/test/reservations",
+                        Json{{"holder", "order:1"}, {"items", {{{"variantId", ids[0]}, {"quantity", 3}}}}}.dump(),
+                        {"Content-Type: application/json"});
+  ASSERT_EQ(r.status, 201) << r.body;
+  // The lease (30 s from its last renewal) lapses and the other server,
+  // asking every 15 s, takes the cursor where it stood.
+  ASSERT_TRUE(eventually([&] { return availableOn(other->base()) == 1; }, 60s)) << other->output();
+  const auto took = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - killed);
+  std::cout << "the other server delivered the event " << took.count() << " s after the kill\n";
+  EXPECT_LE(took.count(), 47);
+  auto db = probe();
+  EXPECT_EQ(db->scalar("SELECT count(*) FROM agape_event_cursors WHERE subscriber = 'catalog.availability'"), 1);
+  EXPECT_EQ(other->terminate(), 0);
+}
+
 TEST_P(InventoryServe, DemoStockGivesTheDemoCatalogueAvailability) {
   start("demo:\n  stock: true\n", true);
   const Json stats = ok(get("/v1/admin/inventory/stats"));
