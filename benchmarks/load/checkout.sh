@@ -20,7 +20,8 @@
 # statements, WAL bytes and WAL syncs per request, the backlog when the row
 # ends (jobs due, and events a subscriber has not taken) and the seconds
 # until none is left (at most 300), and the transactions per request
-# including that drain; each row's statements,
+# including that drain (transactions: the COMMITs and ROLLBACKs
+# pg_stat_statements counted); each row's statements,
 # most called first, go to statements-<row>.txt in the work directory (kept
 # with --out); checkout-floor-lean.sql is there to compare by hand. What
 # the server does with no requests (job polls, cron) is printed above the
@@ -235,7 +236,10 @@ pg_snapshot() {  # pg_snapshot [reset]
       pg_current_wal_lsn(), (SELECT wal_sync FROM pg_stat_wal),
       (SELECT coalesce(sum(calls), 0) FROM pg_stat_statements
         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-          AND query NOT LIKE '%pg_stat%')" |
+          AND query NOT LIKE '%pg_stat%'),
+      (SELECT coalesce(sum(calls), 0) FROM pg_stat_statements
+        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND query IN ('COMMIT', 'ROLLBACK'))" |
     awk -F'\t' -v r="$reset" '{ if (r != "") $1 = ""; print }'
 }
 per() { awk -v a="$1" -v n="$2" -v f="${3:-%.2f}" 'BEGIN { if (n > 0) printf f, a / n; else print "n/a" }'; }
@@ -284,14 +288,16 @@ row() {
   fi
   non2xx=$((${non2xx:-0} + ${sock:-0}))
   if [[ $db == postgresql ]]; then
-    # Less our own psql calls (two transactions each: the connection's and
-    # the query's): the snapshot before; for the drain also the one after
-    # the row, the statements' dump, the count of jobs and the polls.
-    tx=$(per "$((s1[0] - s0[0] - 2))" "$n")
+    # Transactions: the server's COMMITs and ROLLBACKs as pg_stat_statements
+    # counts them when they end (every transaction of the server is
+    # explicit; our psql calls are not). pg_stat_database's counters reach
+    # the view only when a backend flushes them (up to seconds late), which
+    # moved transactions between rows.
+    tx=$(per "$((s1[4]))" "$n")
     stmt=$(per "$((s1[3]))" "$n" "%.1f")
     wal=$(per "$(dbq "SELECT pg_wal_lsn_diff('${s1[1]}', '${s0[1]}')")" "$n" "%.0f")
     syncs=$(per "$((s1[2] - s0[2]))" "$n")
-    txd=$(per "$((s2[0] - s0[0] - 2 * (4 + polls)))" "$n")
+    txd=$(per "$((s2[4]))" "$n")
   else
     tx=n/a stmt=n/a wal=n/a syncs=n/a txd=n/a
   fi
@@ -320,7 +326,7 @@ if [[ $db == postgresql ]]; then
   read -r -a s0 < <(pg_snapshot)
   sleep 5
   read -r -a s1 < <(pg_snapshot)
-  idle_tx=$(per "$((s1[0] - s0[0] - 2))" 5 "%.0f")
+  idle_tx=$(per "$((s1[4] - s0[4]))" 5 "%.0f")
 fi
 echo "measuring (wrk -t$threads -c$connections -d$duration, one run per row)..." >&2
 row healthz "GET /healthz" "$connections"
