@@ -430,21 +430,25 @@ void EventBus::subscriberLoop(Subscriber& s) {
   unsigned long long done = 0;
   bool again = true;  // look once at start
   auto lastBatch = Steady::now() - kGather;
+  int lastTaken = 0;
   while (!stopping_) {
     if (!again) {
       std::unique_lock lock(s.wakeMutex);
       s.wakeCv.wait(lock, [&] { return stopping_ || s.wakeSeq != done; });
       if (stopping_) break;
-      // Busy (a batch less than kGather ago): wait out the rest of it, so
-      // the events of many requests go in one batch and one transaction.
-      // At rest an event goes at once.
-      s.wakeCv.wait_until(lock, lastBatch + kGather, [&] { return stopping_.load(); });
+      // Busy (the last batch, less than kGather ago, held kGatherFrom events
+      // or more): wait out the rest of kGather, so the events of many
+      // requests go in one batch and one transaction. A trickle of events
+      // goes at once, each in a small batch.
+      if (lastTaken >= kGatherFrom)
+        s.wakeCv.wait_until(lock, lastBatch + kGather, [&] { return stopping_.load(); });
       if (stopping_) break;
       done = s.wakeSeq;
     }
     again = false;
     try {
       const Outcome o = deliverBatch(s);
+      lastTaken = o.taken;
       if (o.taken > 0) lastBatch = Steady::now();
       again = o.more;
       outagePause = milliseconds(0);

@@ -48,10 +48,12 @@ class EventBus {
   static constexpr int kBatch = 256;
   // A subscriber's lease; renewed when half of it has passed.
   static constexpr std::chrono::seconds kLease{30};
-  // A busy subscriber takes a batch at most this often: the events of many
-  // requests share one read and one transaction (at rest an event goes at
-  // once; under load delivery waits up to this long).
+  // A busy subscriber (its last batch held kGatherFrom events or more)
+  // takes a batch at most every kGather: the events of many requests share
+  // one read and one transaction. A trickle of events goes at once; under
+  // load delivery waits up to kGather.
   static constexpr std::chrono::milliseconds kGather{50};
+  static constexpr int kGatherFrom = 8;
   // How often the lag of each subscriber is measured for /metrics.
   static constexpr std::chrono::seconds kLagEvery{5};
 
