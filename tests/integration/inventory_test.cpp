@@ -542,7 +542,9 @@ TEST_P(InventoryServe, TheEventsOfAServerKilledMidwayAreDeliveredByTheOther) {
   setStock(ids[0], 4);
   const auto availableOn = [&](const std::string& base) {
     auto r = HttpClient(base).get("/v1/products/ankara-wrap-dress");
-    return r.status == 200 ? Json::parse(r.body)["variants"][0]["available"].get<long long>() : -1;
+    if (r.status != 200) return -1LL;
+    const Json available = Json::parse(r.body)["variants"][0]["available"];  // null until first applied
+    return available.is_number() ? available.get<long long>() : -1LL;
   };
   // Alone, the first server holds the catalogue subscriber's lease.
   ASSERT_TRUE(eventually([&] { return availableOn(server_->base()) == 4; }, 15s)) << server_->output();
