@@ -1,8 +1,20 @@
 #include "db/db_errors.h"
 
+#include <algorithm>
+
 #include <cctype>
 
 namespace agape::kernel {
+
+bool databaseUnavailable(const std::exception& e) {
+  auto* db = dynamic_cast<const DbError*>(&e);
+  return db && db->kind() == DbError::Kind::Unavailable;
+}
+
+std::chrono::milliseconds nextOutagePause(std::chrono::milliseconds pause) {
+  constexpr std::chrono::milliseconds kFirst{250}, kMax{1000};
+  return pause.count() == 0 ? kFirst : std::min(kMax, pause * 2);
+}
 namespace {
 
 // SQLite result codes, spelled out so that this file needs no sqlite3.h.

@@ -2,6 +2,8 @@
 // Turning backend failures into portable agape::DbError kinds, with messages
 // that are useful in logs and never carry bound parameter values.
 
+#include <chrono>
+#include <exception>
 #include <string>
 #include <string_view>
 
@@ -25,6 +27,13 @@ class DatabaseDown final : public DbError {
  public:
   explicit DatabaseDown(const std::string& message) : DbError(Kind::Unavailable, message) {}
 };
+
+// A failure for want of the database (DbError Unavailable): background
+// loops pause and try again instead of logging each try.
+bool databaseUnavailable(const std::exception& e);
+// The next pause of such a loop: 250 ms at first (a blip), doubling up to
+// 1 s, so work resumes within a second of the database's return.
+std::chrono::milliseconds nextOutagePause(std::chrono::milliseconds pause);
 
 bool isStorageSqlState(std::string_view sqlstate);
 bool isStorageSqliteCode(int extendedCode);

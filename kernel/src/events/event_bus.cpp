@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "db/db_errors.h"
 #include "db/pooled_tx.h"
 #include "http/middleware/middlewares.h"
 #include "jobs/retry_backoff.h"
@@ -15,8 +16,6 @@ using Steady = std::chrono::steady_clock;
 
 constexpr std::size_t kMaxErrorLength = 2000;
 constexpr long long kLagCap = 100'000;
-constexpr milliseconds kOutagePauseFirst{250};
-constexpr milliseconds kOutagePauseMax{1000};
 
 bool validTopic(std::string_view topic) {
   if (topic.empty() || topic.front() == '.' || topic.back() == '.') return false;
@@ -32,14 +31,6 @@ bool validPattern(const std::string& pattern) {
   return validTopic(pattern);
 }
 
-bool databaseUnavailable(const std::exception& e) {
-  auto* db = dynamic_cast<const DbError*>(&e);
-  return db && db->kind() == DbError::Kind::Unavailable;
-}
-
-long long toMs(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
-}
 
 std::chrono::system_clock::time_point fromMs(long long ms) {
   return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(milliseconds(ms)));
@@ -48,7 +39,7 @@ std::chrono::system_clock::time_point fromMs(long long ms) {
 // A retry job's payload: the whole event, so the job never needs the row,
 // and how many attempts came before the job's own.
 std::string retryPayload(const Event& e, int attemptsBefore) {
-  nlohmann::json d = {{"id", e.id}, {"topic", e.topic}, {"payload", e.payload}, {"occurredAt", toMs(e.occurredAt)}};
+  nlohmann::json d = {{"id", e.id}, {"topic", e.topic}, {"payload", e.payload}, {"occurredAt", epochMs(e.occurredAt)}};
   if (!e.requestId.empty()) d["requestId"] = e.requestId;
   // Absent means 1, as in deliveries written before events had versions.
   if (e.schemaVersion != 1) d["schemaVersion"] = e.schemaVersion;
@@ -95,9 +86,6 @@ struct EventBus::Subscriber {
   std::string queue;  // its retries
   EventHandler handler;            // outside a transaction, or
   EventBatchHandler batchHandler;  // in the delivery's
-  // agape_event_deliveries_total by (topic, outcome), made on first use.
-  std::mutex countersMutex;
-  std::map<std::pair<std::string, std::string>, Counter*> counters;
   Gauge* lagEvents = nullptr;
   Gauge* lagSeconds = nullptr;
 
@@ -149,21 +137,13 @@ EventBus::Subscriber& EventBus::add(const std::string& plugin, std::string patte
 }
 
 void EventBus::count(Subscriber& s, const std::string& topic, const char* outcome) {
-  Counter* c;
-  {
-    std::lock_guard lock(s.countersMutex);
-    auto it = s.counters.find({topic, outcome});
-    if (it == s.counters.end())
-      it = s.counters
-               .emplace(std::pair{topic, std::string(outcome)},
-                        &metrics_.counter("agape_event_deliveries_total",
-                                          "Deliveries of events to a subscriber, by topic and outcome (delivered, "
-                                          "retry: failed and retried as a job, dead).",
-                                          {{"subscriber", s.key}, {"topic", topic}, {"outcome", outcome}}))
-               .first;
-    c = it->second;
-  }
-  c->inc();
+  // The registry finds the series made the first time.
+  metrics_
+      .counter("agape_event_deliveries_total",
+               "Deliveries of events to a subscriber, by topic and outcome (delivered, retry: failed and retried as "
+               "a job, dead).",
+               {{"subscriber", s.key}, {"topic", topic}, {"outcome", outcome}})
+      .inc();
 }
 
 void EventBus::subscribe(const std::string& plugin, std::string pattern, const std::string& name,
@@ -201,18 +181,7 @@ std::string EventBus::publish(Tx& tx, std::string_view topic, std::string_view p
   std::string id = e.id;
   tx.afterCommit([this, targets = std::move(targets), topic = e.topic] {
     for (Subscriber* s : targets) wake(*s);
-    Counter* c;
-    {
-      std::lock_guard lock(publishedMutex_);
-      auto it = published_.find(topic);
-      if (it == published_.end())
-        it = published_
-                 .emplace(topic, &metrics_.counter("agape_events_published_total", "Events published, by topic.",
-                                                   {{"topic", topic}}))
-                 .first;
-      c = it->second;
-    }
-    c->inc();
+    metrics_.counter("agape_events_published_total", "Events published, by topic.", {{"topic", topic}}).inc();
   });
   // The transaction's events go in as one statement before its commit.
   if (auto* pooled = dynamic_cast<PooledTx*>(&tx))
@@ -231,16 +200,15 @@ void EventBus::wake(Subscriber& s) {
 }
 
 bool EventBus::holdLease(Subscriber& s, long long now) {
-  const long long lease = std::chrono::duration_cast<milliseconds>(kLease).count();
-  if (s.leased && s.leaseUntilMs - now > lease / 2) return true;
+  if (s.leased && s.leaseUntilMs - now > kLeaseMs / 2) return true;
   if (s.leased) {
     // Renewing also stores the cursor moved past unmatched events.
     const bool kept = db_.run([&](Tx& tx) {
       EventLog::relaxDurability(tx);
-      return log_.advance(tx, s.key, runner_.workerId(), s.cursor, now + lease, now);
+      return log_.advance(tx, s.key, runner_.workerId(), s.cursor, now + kLeaseMs, now);
     });
     if (kept) {
-      s.leaseUntilMs = now + lease;
+      s.leaseUntilMs = now + kLeaseMs;
       return true;
     }
     s.leased = false;
@@ -248,14 +216,14 @@ bool EventBus::holdLease(Subscriber& s, long long now) {
   // Another instance holds it: asked again after half a lease, not at every
   // wake-up (a takeover comes within a lease and a half of its holder's end).
   if (now < s.askLeaseAtMs) return false;
-  const auto stored = log_.acquire(s.key, runner_.workerId(), now, now + lease);
+  const auto stored = log_.acquire(s.key, runner_.workerId(), now, now + kLeaseMs);
   if (!stored) {
-    s.askLeaseAtMs = now + lease / 2;
+    s.askLeaseAtMs = now + kLeaseMs / 2;
     return false;
   }
   s.cursor = *stored;
   s.leased = true;
-  s.leaseUntilMs = now + lease;
+  s.leaseUntilMs = now + kLeaseMs;
   return true;
 }
 
@@ -304,14 +272,13 @@ void EventBus::deliverOutsideTx(Subscriber& s, const EventLog::Batch& batch) {
 }
 
 void EventBus::deliverInTx(Subscriber& s, const EventLog::Batch& batch) {
-  const long long lease = std::chrono::duration_cast<milliseconds>(kLease).count();
   const auto deliver = [&](const std::vector<Event>& events, LogPosition to) {
     db_.run([&](Tx& tx) {
       s.batchHandler(events, tx);
       const long long now = nowMs();
-      if (!log_.advance(tx, s.key, runner_.workerId(), to, now + lease, now)) throw LeaseLost();
+      if (!log_.advance(tx, s.key, runner_.workerId(), to, now + kLeaseMs, now)) throw LeaseLost();
     });
-    s.leaseUntilMs = nowMs() + lease;
+    s.leaseUntilMs = nowMs() + kLeaseMs;
     for (const Event& e : events) count(s, e.topic, "delivered");
   };
   std::vector<Event> all;
@@ -347,7 +314,6 @@ void EventBus::deliverInTx(Subscriber& s, const EventLog::Batch& batch) {
 }
 
 void EventBus::recordFailures(Subscriber& s, const std::vector<Failure>& failures, LogPosition to) {
-  const long long lease = std::chrono::duration_cast<milliseconds>(kLease).count();
   db_.run([&](Tx& tx) {
     // The cursor may be lost in a crash and these written again: the
     // retry's idempotency key (the event id) keeps one job per event.
@@ -362,9 +328,9 @@ void EventBus::recordFailures(Subscriber& s, const std::vector<Failure>& failure
       runner_.store().enqueueFailure(tx, s.queue, retryPayload(f.event->event, 1), options, error, f.permanent);
     }
     const long long now = nowMs();
-    if (!log_.advance(tx, s.key, runner_.workerId(), to, now + lease, now)) throw LeaseLost();
+    if (!log_.advance(tx, s.key, runner_.workerId(), to, now + kLeaseMs, now)) throw LeaseLost();
   });
-  s.leaseUntilMs = nowMs() + lease;
+  s.leaseUntilMs = nowMs() + kLeaseMs;
   for (const Failure& f : failures) {
     const Event& e = f.event->event;
     if (f.permanent) {
@@ -454,7 +420,7 @@ void EventBus::subscriberLoop(Subscriber& s) {
       outagePause = milliseconds(0);
     } catch (const std::exception& e) {
       if (databaseUnavailable(e)) {
-        outagePause = outagePause.count() == 0 ? kOutagePauseFirst : std::min(kOutagePauseMax, outagePause * 2);
+        outagePause = nextOutagePause(outagePause);
       } else {
         outagePause = pollInterval_;
         logger_.warn("delivering events failed; trying again", {{"subscriber", s.key}, {"error", e.what()}});
@@ -489,7 +455,7 @@ void EventBus::watchLoop() {
       pause = pollInterval_;
     } catch (const std::exception& e) {
       if (!databaseUnavailable(e)) logger_.warn("watching the event log failed", {{"error", e.what()}});
-      pause = std::min(kOutagePauseMax, std::max(pollInterval_, pause * 2));
+      pause = std::max(pollInterval_, nextOutagePause(pause));
     }
     std::unique_lock lock(watchMutex_);
     watchCv_.wait_for(lock, pause, [&] { return stopping_.load(); });

@@ -23,7 +23,6 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -48,6 +47,7 @@ class EventBus {
   static constexpr int kBatch = 256;
   // A subscriber's lease; renewed when half of it has passed.
   static constexpr std::chrono::seconds kLease{30};
+  static constexpr long long kLeaseMs = std::chrono::milliseconds(kLease).count();
   // A busy subscriber (its last batch held kGatherFrom events or more)
   // takes a batch at most every kGather: the events of many requests share
   // one read and one transaction. A trickle of events goes at once; under
@@ -120,9 +120,6 @@ class EventBus {
   EventLog log_;
   JsonLogger logger_{"events"};
   std::vector<std::unique_ptr<Subscriber>> subscribers_;
-
-  std::mutex publishedMutex_;
-  std::map<std::string, Counter*, std::less<>> published_;  // by topic
 
   std::atomic<bool> stopping_{false};
   bool started_ = false;

@@ -6,6 +6,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "db/db_errors.h"
 #include "jobs/retry_backoff.h"
 #include "metrics/registry.h"
 
@@ -17,19 +18,6 @@ using std::chrono::milliseconds;
 
 constexpr std::size_t kMaxErrorLength = 2000;
 constexpr int kRunDueBatch = 64;
-// Pauses while the database is unavailable: short at first (a blip), then
-// at most this, so work resumes within a second of its return.
-constexpr milliseconds kOutagePauseFirst{250};
-constexpr milliseconds kOutagePauseMax{1000};
-
-bool databaseUnavailable(const std::exception& e) {
-  auto* db = dynamic_cast<const DbError*>(&e);
-  return db && db->kind() == DbError::Kind::Unavailable;
-}
-
-milliseconds nextPause(milliseconds pause) {
-  return pause.count() == 0 ? kOutagePauseFirst : std::min(kOutagePauseMax, pause * 2);
-}
 
 long long toMs(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
@@ -261,7 +249,7 @@ void JobRunner::workerLoop(Queue& q) {
       claimed = store_.claim(q.name, q.concurrency, workerId_, q.lease);
     } catch (const std::exception& e) {
       if (databaseUnavailable(e))
-        pause = nextPause(q.outagePause);
+        pause = nextOutagePause(q.outagePause);
       else
         log_.warn("claiming jobs failed; trying again after the poll interval", {{"queue", q.name}, {"error", e.what()}});
     }
@@ -375,7 +363,7 @@ void JobRunner::recordSuccess(Queue& q, const ClaimedJob& job) {
 }
 
 void JobRunner::recordThroughOutage(const std::function<void()>& write) {
-  for (milliseconds pause = nextPause({});; pause = nextPause(pause)) {
+  for (milliseconds pause = nextOutagePause({});; pause = nextOutagePause(pause)) {
     try {
       write();
       return;
@@ -533,7 +521,7 @@ void JobRunner::schedulerLoop() {
       nextStats = Steady::now() + kStatsEvery;
       step("counting jobs for /metrics", [&] { refreshStats(); });
     }
-    outagePause = unavailable ? nextPause(outagePause) : milliseconds(0);
+    outagePause = unavailable ? nextOutagePause(outagePause) : milliseconds(0);
     lock.lock();
     schedulerCv_.wait_for(lock, std::max(config_.pollInterval, outagePause), [&] { return stopping_.load(); });
   }

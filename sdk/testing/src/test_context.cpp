@@ -1,6 +1,7 @@
 #include "agape/testing/test_context.h"
 
 #include <filesystem>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 
@@ -31,6 +32,13 @@ class NoDatabase final : public Database {
     throw DbError(DbError::Kind::Other, "this TestContext has no database: give it TestContextOptions::database");
   }
 };
+
+// Runs `round` until a round runs nothing; returns how many ran in all.
+int untilNoneRan(const std::function<int()>& round) {
+  int ran = 0;
+  for (int n = round(); n > 0; n = round()) ran += n;
+  return ran;
+}
 
 }  // namespace
 
@@ -126,10 +134,8 @@ TestRequest TestContext::request(Method method, std::string_view target) {
 
 int TestContext::runDueJobs() {
   state_->endProvision();
-  // A job may publish events and a subscriber enqueue jobs: until neither has any.
-  int ran = 0;
-  for (int round = 1; round > 0; ran += round) round = state_->bus.deliverDue() + state_->runner.runDue();
-  return ran;
+  // A job may publish events and a subscriber enqueue jobs.
+  return untilNoneRan([&] { return state_->bus.deliverDue() + state_->runner.runDue(); });
 }
 
 int TestContext::tickCron() {
@@ -152,9 +158,7 @@ std::string TestContext::publish(std::string_view topic, std::string_view payloa
 int TestContext::deliverEvents() {
   state_->endProvision();
   // From the log, then the retries due (jobs on the subscribers' queues).
-  int ran = 0;
-  for (int round = 1; round > 0; ran += round) round = state_->bus.deliverDue() + state_->runner.runDue("events.");
-  return ran;
+  return untilNoneRan([&] { return state_->bus.deliverDue() + state_->runner.runDue("events."); });
 }
 
 std::string TestContext::metricsText() const { return state_->metrics.render(); }
