@@ -347,15 +347,31 @@ void EventBus::recordFailures(Subscriber& s, const std::vector<Failure>& failure
 
 int EventBus::deliverDue() {
   int delivered = 0;
-  for (bool any = true; any;) {
-    any = false;
+  const auto giveUp = Steady::now() + std::chrono::seconds(5);
+  for (;;) {
+    bool any = false;
     for (auto& s : subscribers_) {
       const Outcome o = deliverBatch(*s);
       delivered += o.taken;
       any = any || o.taken > 0;
     }
+    if (any) continue;
+    // Events committed but not readable yet: a transaction older than
+    // theirs still runs elsewhere on the server (PostgreSQL). Wait for it,
+    // a while, as the threads would.
+    if (Steady::now() >= giveUp || !heldBack()) break;
+    std::this_thread::sleep_for(milliseconds(5));
   }
   return delivered;
+}
+
+bool EventBus::heldBack() {
+  const LogPosition head = log_.head();
+  for (auto& s : subscribers_) {
+    std::lock_guard delivering(s->deliveryMutex);
+    if (s->leased && s->cursor < head) return true;
+  }
+  return false;
 }
 
 void EventBus::start() {

@@ -79,8 +79,10 @@ class EventBus {
   // Finishes the batches in hand, then leaves each cursor free for any instance.
   void stop();
   // Synchronous, on the calling thread (tests, benchmarks): delivers every
-  // event readable now to every subscriber until none is left; returns how
-  // many deliveries were made (a failed one, now a retry job, included).
+  // event committed by now to every subscriber until none is left (waiting,
+  // up to 5 s, while an older transaction elsewhere on the database server
+  // keeps some unreadable); returns how many deliveries were made (a failed
+  // one, now a retry job, included).
   int deliverDue();
   // Sets each subscriber's lag gauges from the stored cursors; the watcher
   // thread does it every kLagEvery.
@@ -98,6 +100,9 @@ class EventBus {
   // One batch for `s` on the calling thread.
   Outcome deliverBatch(Subscriber& s);
   bool holdLease(Subscriber& s, long long nowMs);
+  // Whether a subscriber this instance delivers to stands before the log's
+  // head (events written that it could not read yet).
+  bool heldBack();
   void deliverOutsideTx(Subscriber& s, const EventLog::Batch& batch);
   void deliverInTx(Subscriber& s, const EventLog::Batch& batch);
   // Records a delivery that failed as a retry job (or a dead one) and
