@@ -30,7 +30,7 @@ export AGAPE_TEST_PG_URL
 echo "PostgreSQL at $AGAPE_TEST_PG_URL"
 
 step "independent JOSE implementation for the token cross-check (npm: jose)"
-(cd tests/jwt-check && npm install --no-audit --no-fund --silent)
+tests/jwt-check/install.sh "$build/jwt-check"
 
 step "unit and integration tests"
 export AGAPE_OPENAPI_OUT="$build/openapi.json"
