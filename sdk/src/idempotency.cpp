@@ -47,9 +47,9 @@ void storeIdempotentResponse(Tx& tx, std::string_view table, const std::string& 
                              const Response& response) {
   if (response.producer)
     throw std::logic_error("a streamed response cannot be stored for an idempotent replay");
-  tx.exec("UPDATE " + std::string(table) +
-              " SET response_status = :status, response_body = :body WHERE user_id = :owner AND idem_key = :key",
-          {{"status", response.status}, {"body", response.body}, {"owner", owner}, {"key", key}});
+  tx.execLater("UPDATE " + std::string(table) +
+                   " SET response_status = :status, response_body = :body WHERE user_id = :owner AND idem_key = :key",
+               {{"status", response.status}, {"body", response.body}, {"owner", owner}, {"key", key}});
 }
 
 void releaseIdempotencyKey(Tx& tx, std::string_view table, const std::string& owner, const std::string& key) {

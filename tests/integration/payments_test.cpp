@@ -10,8 +10,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <iostream>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,7 +34,9 @@ const Json kAddress = {{"fullName", "Ada Obi"}, {"phone", "08035550101"}, {"line
 
 class PaymentsServe : public ApiTest {
  protected:
-  void start(bool sandbox = false) {
+  // `sets`: more `--set key=value` overrides; `sizes`: the product's variants.
+  void start(bool sandbox = false, const std::vector<std::string>& sets = {},
+             const std::vector<std::string>& sizes = {"S"}) {
     fake_ = std::make_unique<FakePaystack>(kSecret);
     const std::string payments = sandbox ? "payments:\n  provider: sandbox\n"
                                          : "payments:\n  provider: paystack\n  secretKey: " + kSecret +
@@ -41,8 +45,9 @@ class PaymentsServe : public ApiTest {
                                                "  refundSettleAfter: 4s\n";
     serve({"test.tokens", pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"), pluginEntry("orders"),
            pluginEntry("payments")},
-          "catalog:\n  cacheTtl: 0s\n" + payments);
-    variant_ = stockedProduct({"S"}, 10, as_.admin)["variants"][0]["id"];
+          "catalog:\n  cacheTtl: 0s\n" + payments, sets);
+    product_ = stockedProduct(sizes, 10, as_.admin);
+    variant_ = product_["variants"][0]["id"];
   }
   // A pending order of Ada's: 2 × ₦15,000 + ₦2,500 delivery.
   Json order() { return order(as_.ada); }
@@ -99,7 +104,19 @@ class PaymentsServe : public ApiTest {
     return ok(send("POST", "/v1/admin/payments/reconcile", nullptr, {as_.finance}))["refunds"];
   }
 
+  // The database round trips the access log gives for the last `method path`; -1 when none.
+  long long roundTripsOf(const std::string& method, const std::string& path) {
+    std::istringstream log(server_->output());
+    long long found = -1;
+    for (std::string line; std::getline(log, line);)
+      if (line.find("\"component\":\"access\"") != std::string::npos &&
+          line.find("\"method\":\"" + method + "\",\"path\":\"" + path + "\"") != std::string::npos)
+        found = Json::parse(line).value("dbRoundTrips", 0LL);
+    return found;
+  }
+
   std::unique_ptr<FakePaystack> fake_;
+  Json product_;
   std::string variant_;
 };
 
@@ -159,6 +176,37 @@ TEST_P(PaymentsServe, AWebhookPaysTheOrderOnceHoweverOftenItComes) {
   // A paid order cannot be paid again.
   auto again = send("POST", "/v1/payments/initialize", Json{{"orderId", orderId}, {"email", "ada@example.ng"}}, {as_.ada});
   EXPECT_EQ(again.status, 409) << again.body;
+}
+
+// Statements whose result the transaction does not read travel with the
+// next one or the COMMIT: a checkout and the webhook that pays it take a
+// bounded number of round trips to PostgreSQL, whatever the number of lines
+// (SQLite has none; its statements are counted and shown).
+TEST_P(PaymentsServe, ACheckoutAndTheWebhookThatPaysItTakeAtMostEightRoundTripsEach) {
+  start(false, {"logging.accessLog=true"}, {"S", "M", "L", "XL", "XXL"});
+  for (const std::size_t lines : {1u, 5u}) {
+    for (std::size_t i = 0; i < lines; ++i)
+      ok(send("POST", "/v1/cart/items", Json{{"variantId", product_["variants"][i]["id"]}, {"quantity", 1}}, {as_.ada}));
+    const Json o = ok(send("POST", "/v1/orders", Json{{"shippingAddress", kAddress}}, {as_.ada}), 201);
+    ASSERT_EQ(o["items"].size(), lines);
+    const Json init = initialize(o["id"]);
+    ASSERT_EQ(deliver(fake_->pay(init["reference"])).status, 200);
+    ASSERT_TRUE(eventually([&] { return roundTripsOf("POST", "/v1/payments/webhook") >= 0; })) << server_->output();
+    const long long checkout = roundTripsOf("POST", "/v1/orders");
+    const long long webhook = roundTripsOf("POST", "/v1/payments/webhook");
+    std::cout << lines << " line(s): checkout " << checkout << ", webhook " << webhook
+              << (GetParam() == Backend::Postgres ? " round trips\n" : " statements\n");
+    EXPECT_GT(checkout, 0);
+    EXPECT_GT(webhook, 0);
+    if (GetParam() == Backend::Postgres) {
+      EXPECT_LE(checkout, 8);
+      EXPECT_LE(webhook, 8);
+    }
+    EXPECT_EQ(orderOf(o["id"])["status"], "paid");
+  }
+  for (std::size_t i = 0; i < 5; ++i)
+    EXPECT_EQ(ok(get("/v1/admin/inventory/" + product_["variants"][i]["id"].get<std::string>(), {as_.admin}))["onHand"],
+              i == 0 ? 8 : 9);
 }
 
 TEST_P(PaymentsServe, ASecondPaymentForAPaidOrderIsFlaggedForRefund) {

@@ -9,6 +9,7 @@
 #include "agape/problem.h"
 #include "db/connection.h"
 #include "db/pooled_tx.h"
+#include "db/round_trips.h"
 #include "db_test_support.h"
 
 namespace agape::kernel {
@@ -568,6 +569,89 @@ TEST_P(DbPoolTest, AFailedFirstStatementLeavesNothingCommitted) {
   // An empty transaction commits nothing and leaves the connection healthy.
   db->transact([](Tx&) {});
   EXPECT_EQ(countRows(*db, "once"), 1);
+}
+
+TEST_P(DbPoolTest, ALaterWriteRunsBeforeTheNextStatementAndCommitsWithTheTransaction) {
+  auto db = database().open(1);
+  db->transact([](Tx& tx) { tx.exec("CREATE TABLE later (id INTEGER PRIMARY KEY, v TEXT)"); });
+  db->transact([](Tx& tx) {
+    tx.execLater("INSERT INTO later (id, v) VALUES (:id, :v)", {{"id", 1}, {"v", "one"}});
+    tx.execLater("INSERT INTO later (id, v) VALUES (:id, :v)", {{"id", 2}, {"v", std::string(300, 'x')}});
+    // Read your own writes: they went before this statement, in order.
+    EXPECT_EQ(tx.one("SELECT count(*) AS n FROM later")->integer("n"), 2);
+    tx.execLater("UPDATE later SET v = :v WHERE id = :id", {{"v", "uno"}, {"id", 1}});
+  });  // the last one goes with the COMMIT
+  EXPECT_EQ(db->read([](Tx& tx) { return tx.one("SELECT v FROM later WHERE id = 1")->text("v"); }), "uno");
+  // A transaction of later writes only.
+  db->transact([](Tx& tx) { tx.execLater("DELETE FROM later WHERE id = :id", {{"id", 2}}); });
+  EXPECT_EQ(countRows(*db, "later"), 1);
+  // More than a pipeline holds: sent in several.
+  db->transact([](Tx& tx) {
+    for (int i = 10; i < 210; ++i) tx.execLater("INSERT INTO later (id, v) VALUES (:id, 'n')", {{"id", i}});
+  });
+  EXPECT_EQ(countRows(*db, "later"), 201);
+}
+
+TEST_P(DbPoolTest, AFailedLaterWriteFailsTheTransactionWhereItIsSentAndNothingIsCommitted) {
+  auto db = database().open(1);
+  db->transact([](Tx& tx) {
+    tx.exec("CREATE TABLE later (id INTEGER PRIMARY KEY)");
+    tx.exec("INSERT INTO later (id) VALUES (1)");
+  });
+  // A call that does not match its statement throws at once, at the caller.
+  EXPECT_THROW(db->transact([](Tx& tx) { tx.execLater("INSERT INTO later (id) VALUES (:id)", {{"di", 1}}); }),
+               std::logic_error);
+  for (const bool atCommit : {false, true}) {
+    try {
+      db->transact([&](Tx& tx) {
+        tx.exec("INSERT INTO later (id) VALUES (2)");
+        tx.execLater("INSERT INTO later (id) VALUES (:id)", {{"id", 1}});  // taken
+        tx.execLater("INSERT INTO later (id) VALUES (3)");
+        if (!atCommit) tx.one("SELECT 1 AS one");
+      });
+      ADD_FAILURE() << "the duplicate was not refused";
+    } catch (const DbError& e) {
+      EXPECT_EQ(e.kind(), DbError::Kind::UniqueViolation) << e.what();
+      EXPECT_NE(std::string(e.what()).find("INSERT INTO later (id) VALUES (:id)"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(countRows(*db, "later"), 1) << "at commit: " << atCommit;
+  }
+  // Rolled back unsent when the callback throws.
+  EXPECT_THROW(db->transact([](Tx& tx) {
+    tx.exec("INSERT INTO later (id) VALUES (4)");
+    tx.execLater("INSERT INTO later (id) VALUES (5)");
+    throw std::runtime_error("boom");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(countRows(*db, "later"), 1);
+  EXPECT_EQ(db->stats().inUse, 0);
+}
+
+TEST_P(DbPoolTest, LaterWritesTravelWithTheNextStatementOrTheCommitInOneRoundTrip) {
+  if (!isPg()) GTEST_SKIP() << "SQLite has no round trips";
+  auto db = database().open(1);
+  db->transact([](Tx& tx) { tx.exec("CREATE TABLE later (id INTEGER PRIMARY KEY, v TEXT)"); });
+  for (int run = 0; run < 2; ++run) {  // statements new to the connection, then prepared
+    const std::uint64_t before = tDbRoundTrips;
+    db->transact([&](Tx& tx) {
+      // BEGIN and this: one.
+      const long long next = tx.one("SELECT COALESCE(max(id), 0) + 1 AS n FROM later")->integer("n");
+      // The same new statement twice in one pipeline is prepared once.
+      tx.execLater("INSERT INTO later (id, v) VALUES (:id, 'a')", {{"id", next}});
+      tx.execLater("INSERT INTO later (id, v) VALUES (:id, 'a')", {{"id", next + 1}});
+      tx.execLater("UPDATE later SET v = :v WHERE id = :id", {{"v", "b"}, {"id", next}});
+      // These three and this: one.
+      EXPECT_EQ(tx.one("SELECT count(*) AS n FROM later WHERE v = 'b'")->integer("n"), run + 1);
+      tx.execLater("DELETE FROM later WHERE id = :id", {{"id", next + 1}});
+    });  // this one and COMMIT: one
+    EXPECT_EQ(tDbRoundTrips - before, 3u) << "run " << run;
+  }
+  EXPECT_EQ(countRows(*db, "later"), 2);
+  EXPECT_EQ(db->read([](Tx& tx) {
+              return tx.one("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO later%'")
+                  ->integer("n");
+            }),
+            1);
 }
 
 TEST_P(DbPoolTest, FailsToOpenAsUnavailableWithoutRevealingThePassword) {

@@ -27,7 +27,7 @@ void AuditLog::record(std::string_view actor, std::string_view action, std::stri
     throw std::invalid_argument("audit: actor, action and entity are required");
   const std::string_view details = detailsJson.empty() ? std::string_view("{}") : detailsJson;
   if (!nlohmann::json::accept(details)) throw std::invalid_argument("audit: details are not JSON");
-  tx.exec("INSERT INTO agape_audit (at, actor, action, entity, entity_id, details, request_id, ip)"
+  tx.execLater("INSERT INTO agape_audit (at, actor, action, entity, entity_id, details, request_id, ip)"
           " VALUES (:at, :actor, :action, :entity, :entity_id, :details, :request_id, :ip)",
           {{"at", toMs(clock_.now())}, {"actor", actor}, {"action", action}, {"entity", entity},
            {"entity_id", entityId}, {"details", details}, {"request_id", optional(currentRequestId())},

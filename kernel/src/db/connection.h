@@ -28,6 +28,9 @@ class Connection {
   // (std::logic_error, before anything runs, when they do not match).
   virtual long long exec(std::string_view sql, const Params& params) = 0;
   virtual std::vector<Row> query(std::string_view sql, const Params& params) = 0;
+  // Tx::execLater: queued to go with the next statement or the commit where
+  // that saves round trips; at once here.
+  virtual void execLater(std::string_view sql, const Params& params) { exec(sql, params); }
   // Several `;`-separated statements without parameters, split by the
   // database's own parser (migrations: triggers, dollar-quoted bodies).
   virtual void execScript(std::string_view sql) = 0;

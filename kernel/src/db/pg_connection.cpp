@@ -33,6 +33,7 @@
 
 #include "db/connection.h"
 #include "db/db_errors.h"
+#include "db/round_trips.h"
 #include "db/sql_placeholders.h"
 #include "log/log.h"
 
@@ -218,7 +219,7 @@ class PgConnection final : public Connection {
       milliseconds& timeout;
       ~EndOfTx() { timeout = milliseconds(0); }
     } end{txStatementTimeout_};
-    if (!pendingBegin_.empty()) {  // nothing ran: nothing to commit
+    if (!pendingBegin_.empty() && deferred_.empty()) {  // nothing ran: nothing to commit
       pendingBegin_.clear();
       return;
     }
@@ -230,16 +231,23 @@ class PgConnection final : public Connection {
     // silent ROLLBACK; a callback that swallowed a DbError must not believe
     // its work was saved.
     if (PQtransactionStatus(conn()) == PQTRANS_INERROR) {
+      deferred_.clear();
       command("ROLLBACK");
       throw DbError(DbError::Kind::Other,
                     "transaction rolled back: a statement in it failed earlier (the error was caught, but "
                     "PostgreSQL cannot continue the transaction)");
+    }
+    if (!deferred_.empty()) {  // the writes not sent yet go with the COMMIT
+      Step last{.sql = "COMMIT", .params = &kNoParams};
+      pipeline(last);
+      return;
     }
     command("COMMIT");
   }
 
   void rollback() override {
     pendingBegin_.clear();
+    deferred_.clear();
     beginFailed_ = false;
     if (!conn_ || PQstatus(conn()) != CONNECTION_OK || PQtransactionStatus(conn()) == PQTRANS_IDLE) {
       txStatementTimeout_ = milliseconds(0);
@@ -261,9 +269,22 @@ class PgConnection final : public Connection {
     return rows;
   }
 
+  void execLater(std::string_view sql, const Params& params) override {
+    requireOpen();
+    // A call that does not match its statement throws here, at the caller.
+    bindByName(entryFor(sql).positional, params, sql, bound_);
+    deferred_.push_back({std::string(sql), params});
+    if (deferred_.size() >= kMaxDeferred) {
+      // Sent now, after a statement that reads nothing (one round trip
+      // for many writes all the same).
+      Step last{.sql = "SELECT 1", .params = &kNoParams};
+      pipeline(last);
+    }
+  }
+
   void execScript(std::string_view sql) override {
     requireOpen();
-    if (!pendingBegin_.empty()) command(std::exchange(pendingBegin_, {}));
+    if (!pendingBegin_.empty() || !deferred_.empty()) run("SELECT 1", {}, nullptr, nullptr);
     command(std::string(sql));
     // A script may change tables: plans prepared before it are re-made by
     // the server, but a changed result shape is an error, so start afresh.
@@ -288,6 +309,10 @@ class PgConnection final : public Connection {
   // least recently used dropped past this many (statement texts with
   // generated IN lists vary).
   static constexpr std::size_t kMaxPrepared = 256;
+  // Deferred writes held at most (far fewer than kMaxPrepared, so a
+  // pipeline's statements never drop each other from the cache).
+  static constexpr std::size_t kMaxDeferred = 64;
+  static inline const Params kNoParams{};
 
   PGconn* conn() const { return conn_.get(); }
 
@@ -296,6 +321,7 @@ class PgConnection final : public Connection {
     conn_.reset();
     statements_.forgetPrepared();  // a new server session has none of them
     pendingBegin_.clear();
+    deferred_.clear();
     beginFailed_ = false;
     txStatementTimeout_ = milliseconds(0);
     ConnPtr fresh(PQconnectdb(conninfo_.c_str()), PQfinish);
@@ -363,6 +389,7 @@ class PgConnection final : public Connection {
     conn_.reset();
     statements_.forgetPrepared();
     pendingBegin_.clear();
+    deferred_.clear();
     beginFailed_ = false;
     txStatementTimeout_ = milliseconds(0);
     throw DbError(DbError::Kind::Unavailable, "PostgreSQL at " + redactedUrl_ + " did not answer within " +
@@ -381,6 +408,7 @@ class PgConnection final : public Connection {
   template <class Send>
   ResultPtr roundTrip(Send send, milliseconds within) {
     if (send(conn()) != 1) return ResultPtr(nullptr, PQclear);
+    ++tDbRoundTrips;
     ResultPtr kept(nullptr, PQclear);
     for (ResultPtr r = nextResult(within); r; r = nextResult(within)) {
       const bool keptFailed = kept && PQresultStatus(kept.get()) == PGRES_FATAL_ERROR;
@@ -436,39 +464,63 @@ class PgConnection final : public Connection {
     if (PQtransactionStatus(conn()) != PQTRANS_INERROR) bestEffort("DEALLOCATE ALL");
   }
 
-  void run(std::string_view sql, const Params& params, std::vector<Row>* rows, long long* affected) {
-    requireOpen();
-    std::string dropped;
-    StatementCache::Entry& statement = statements_.get(sql, dropped);
-    if (!dropped.empty()) deallocate(dropped);
-    const std::string& positional = statement.positional.sql;
+  // `params` bound to `statement`'s parameters as libpq takes them: texts,
+  // NULL as nullptr. A string value is pointed at, not copied (the caller's
+  // Params outlive the send); numbers are formatted into `texts`.
+  void bindValues(const StatementCache::Entry& statement, const Params& params, std::string_view sql,
+                  std::vector<std::string>& texts, std::vector<const char*>& values) {
     bindByName(statement.positional, params, sql, bound_);
     const std::size_t count = bound_.size();
-    if (texts_.size() < count) texts_.resize(count);
-    values_.assign(count, nullptr);  // nullptr is SQL NULL
+    if (texts.size() < count) texts.resize(count);
+    values.assign(count, nullptr);
     for (std::size_t i = 0; i < count; ++i) {
       const auto& s = bound_[i]->storage();
       if (std::holds_alternative<std::monostate>(s)) continue;
       if (auto* t = std::get_if<std::string>(&s)) {
-        values_[i] = t->c_str();  // the caller's value outlives the call
+        values[i] = t->c_str();
         continue;
       }
       if (auto* d = std::get_if<double>(&s))
-        texts_[i] = formatDouble(*d);
+        texts[i] = formatDouble(*d);
       else
-        texts_[i] = bound_[i]->asString();
-      values_[i] = texts_[i].c_str();
+        texts[i] = bound_[i]->asString();
+      values[i] = texts[i].c_str();
     }
-    const int n = static_cast<int>(count);
+  }
+
+  StatementCache::Entry& entryFor(std::string_view sql) {
+    std::string dropped;
+    StatementCache::Entry& statement = statements_.get(sql, dropped);
+    if (!dropped.empty()) deallocate(dropped);
+    return statement;
+  }
+
+  void run(std::string_view sql, const Params& params, std::vector<Row>* rows, long long* affected) {
+    requireOpen();
+    StatementCache::Entry& statement = entryFor(sql);
+    // A statement to prepare is prepared in the same pipeline.
+    const bool toPrepare =
+        prepare_ && statement.preparedName.empty() && preparable(statement.positional.sql);
+    if (!pendingBegin_.empty() || !deferred_.empty() || toPrepare) {
+      // Parameters checked before anything is sent, as below.
+      bindByName(statement.positional, params, sql, bound_);
+      if (beginFailed_)
+        throw DbError(DbError::Kind::Other, describeFailure("the transaction could not be started", "", sql));
+      Step last{.statement = &statement, .sql = sql, .params = &params};
+      ResultPtr res = pipeline(last);
+      readResult(res.get(), rows, affected);
+      return;
+    }
+    bindValues(statement, params, sql, texts_, values_);
+    const std::string& positional = statement.positional.sql;
+    const int n = static_cast<int>(values_.size());
     const char* const* values = values_.data();
     if (beginFailed_)
       throw DbError(DbError::Kind::Other, describeFailure("the transaction could not be started", "", sql));
     const bool named = prepare_ && preparable(positional);
     ResultPtr res(nullptr, PQclear);
     auto execute = [&] {
-      if (!pendingBegin_.empty()) {
-        res = beginAndRun(statement, named, n, values, sql, params);
-      } else if (named) {
+      if (named) {
         const std::string& name = preparedName(statement, n, sql, params);
         res = roundTrip(
             [&](PGconn* c) {
@@ -497,40 +549,81 @@ class PgConnection final : public Connection {
     }
     const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) failWith(res.get(), sql, params);
-    if (affected) {
-      const char* tuples = PQcmdTuples(res.get());
-      *affected = tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;
-    }
-    if (rows) readRows(res.get(), *rows);
+    readResult(res.get(), rows, affected);
   }
 
-  // BEGIN, the statement (prepared first if new) and a sync in one
-  // pipeline: one round trip. A connection the server dropped is noticed
-  // here; nothing has run in the transaction yet, so it is reopened and the
-  // pipeline sent once more.
-  ResultPtr beginAndRun(StatementCache::Entry& statement, bool named, int n, const char* const* values,
-                        std::string_view original, const Params& params) {
+  static void readResult(PGresult* res, std::vector<Row>* rows, long long* affected) {
+    if (affected) {
+      const char* tuples = PQcmdTuples(res);
+      *affected = tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;
+    }
+    if (rows) readRows(res, *rows);
+  }
+
+  // One command of a pipeline: a statement with its values, or a command
+  // without parameters (BEGIN, COMMIT).
+  struct Step {
+    StatementCache::Entry* statement = nullptr;
+    std::string_view sql;  // the caller's text, or the command
+    const Params* params = nullptr;
+    std::vector<std::string> texts;
+    std::vector<const char*> values;
+    std::string freshName;  // prepared in this pipeline under this name
+  };
+
+  // The pending BEGIN, the deferred writes and `last` (a statement, or
+  // COMMIT) sent as one pipeline with one sync: one round trip. Throws for
+  // the first that failed (each is reported with its own SQL); returns
+  // last's result. A connection the server dropped is noticed here; when
+  // BEGIN is in the pipeline nothing has run in the transaction yet, so it
+  // is reopened and the pipeline sent once more.
+  ResultPtr pipeline(Step& last) {
     const std::string beginSql = std::exchange(pendingBegin_, {});
-    const std::string& sql = statement.positional.sql;
+    const std::vector<Deferred> writes = std::exchange(deferred_, {});
+    std::vector<Step> steps;
+    steps.reserve(writes.size() + 2);
+    if (!beginSql.empty()) steps.push_back(Step{.sql = beginSql, .params = &kNoParams});
+    // Every statement looked up before anything is sent (a lookup may drop
+    // another one, which is deallocated by a round trip of its own).
+    for (const Deferred& w : writes) steps.push_back(Step{.statement = &entryFor(w.sql), .sql = w.sql, .params = &w.params});
+    steps.push_back(std::move(last));
+    const bool hasBegin = !beginSql.empty();
     for (int attemptNo = 1;; ++attemptNo) {
-      std::string freshName;
-      const std::string* name = nullptr;
-      if (named) {
-        if (!statement.preparedName.empty()) {
-          name = &statement.preparedName;
-        } else {
-          freshName = newStatementName();
-          name = &freshName;
-        }
-      }
       PGconn* c = conn();
-      bool sent = PQenterPipelineMode(c) == 1 &&
-                  PQsendQueryParams(c, beginSql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
-                  (freshName.empty() || PQsendPrepare(c, freshName.c_str(), sql.c_str(), n, nullptr) == 1) &&
-                  (named ? PQsendQueryPrepared(c, name->c_str(), n, values, nullptr, nullptr, 0)
-                         : PQsendQueryParams(c, sql.c_str(), n, nullptr, values, nullptr, nullptr, 0)) == 1 &&
-                  PQpipelineSync(c) == 1;
-      const int commands = 2 + (freshName.empty() ? 0 : 1);
+      std::vector<std::pair<const StatementCache::Entry*, const std::string*>> preparedHere;
+      int commands = 0;
+      bool sent = PQenterPipelineMode(c) == 1;
+      for (Step& s : steps) {
+        if (!sent) break;
+        ++commands;
+        if (!s.statement) {
+          const std::string command(s.sql);
+          sent = PQsendQueryParams(c, command.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+          continue;
+        }
+        bindValues(*s.statement, *s.params, s.sql, s.texts, s.values);
+        const std::string& positional = s.statement->positional.sql;
+        const int n = static_cast<int>(s.values.size());
+        const std::string* name = nullptr;
+        s.freshName.clear();
+        if (prepare_ && preparable(positional)) {
+          if (!s.statement->preparedName.empty()) name = &s.statement->preparedName;
+          for (const auto& [entry, earlier] : preparedHere)
+            if (entry == s.statement) name = earlier;
+          if (!name) {
+            s.freshName = newStatementName();
+            name = &s.freshName;
+            preparedHere.emplace_back(s.statement, name);
+            ++commands;
+            sent = PQsendPrepare(c, name->c_str(), positional.c_str(), n, nullptr) == 1;
+          }
+        }
+        sent = sent && (name ? PQsendQueryPrepared(c, name->c_str(), n, s.values.data(), nullptr, nullptr, 0)
+                             : PQsendQueryParams(c, positional.c_str(), n, nullptr, s.values.data(), nullptr,
+                                                 nullptr, 0)) == 1;
+      }
+      sent = sent && PQpipelineSync(c) == 1;
+      ++tDbRoundTrips;
       const milliseconds within = answerWithin();
       std::vector<ResultPtr> results;
       if (sent) {
@@ -549,28 +642,36 @@ class PgConnection final : public Connection {
         }
       }
       if (PQpipelineStatus(c) != PQ_PIPELINE_OFF) PQexitPipelineMode(c);
-      if (!sent && PQstatus(c) != CONNECTION_OK && attemptNo == 1) {
+      if (!sent && PQstatus(c) != CONNECTION_OK && hasBegin && attemptNo == 1) {
         // The pool reports outages; a single dropped connection is routine.
         dbLog().debug("database connection lost; reconnecting", {{"url", redactedUrl_}});
         reconnect();  // throws, leaving the connection closed, when the server is gone
         continue;
       }
-      if (!sent && results.empty()) {
-        beginFailed_ = true;
-        fail("", primaryMessage(PQerrorMessage(c)), original, params);
+      // The results in step order: the first failure is the one to report.
+      std::size_t k = 0;
+      for (Step& s : steps) {
+        const bool isBegin = hasBegin && &s == &steps.front();
+        for (int part = s.freshName.empty() ? 1 : 2; part > 0; --part, ++k) {
+          if (k >= results.size()) {
+            if (isBegin) beginFailed_ = true;
+            fail("", primaryMessage(PQerrorMessage(c)), s.sql, *s.params);
+          }
+          const PGresult* r = results[k].get();
+          const ExecStatusType status = PQresultStatus(r);
+          if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) continue;
+          if (isBegin) beginFailed_ = true;
+          if (s.statement && planShapeChanged(r)) {
+            s.statement->preparedName.clear();
+            throw DbError(DbError::Kind::Retryable,
+                          describeFailure("a prepared statement outlived a change to its tables", "0A000", s.sql));
+          }
+          failWith(r, s.sql, *s.params);
+        }
       }
-      if (!sent && results.size() < static_cast<std::size_t>(commands)) {
-        beginFailed_ = PQresultStatus(results.front().get()) != PGRES_COMMAND_OK;
-        failWith(results.back().get(), original, params);
-      }
-      if (PQresultStatus(results.front().get()) != PGRES_COMMAND_OK) {
-        beginFailed_ = true;
-        failWith(results.front().get(), original, params);
-      }
-      if (!freshName.empty()) {
-        if (PQresultStatus(results[1].get()) != PGRES_COMMAND_OK) failWith(results[1].get(), original, params);
-        statement.preparedName = std::move(freshName);
-      }
+      if (!sent) fail("", primaryMessage(PQerrorMessage(c)), steps.back().sql, *steps.back().params);
+      for (Step& s : steps)
+        if (!s.freshName.empty()) s.statement->preparedName = std::move(s.freshName);
       return std::move(results.back());
     }
   }
@@ -641,6 +742,13 @@ class PgConnection final : public Connection {
   std::vector<std::string> texts_;
   std::vector<const char*> values_;
   std::string pendingBegin_;  // BEGIN not yet sent: it goes with the first statement
+  // Tx::execLater's writes, in order, not yet sent: they go with the next
+  // statement or the COMMIT.
+  struct Deferred {
+    std::string sql;
+    Params params;
+  };
+  std::vector<Deferred> deferred_;
   bool beginFailed_ = false;
   unsigned long long statementSerial_ = 0;
 };

@@ -13,6 +13,8 @@ Dialect PooledTx::dialect() const { return connection().dialect(); }
 
 long long PooledTx::exec(std::string_view sql, const Params& params) { return connection().exec(sql, params); }
 
+void PooledTx::execLater(std::string_view sql, const Params& params) { connection().execLater(sql, params); }
+
 std::vector<Row> PooledTx::query(std::string_view sql, const Params& params) {
   return connection().query(sql, params);
 }

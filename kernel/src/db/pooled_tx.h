@@ -20,6 +20,7 @@ class PooledTx final : public Tx {
   Dialect dialect() const override;
   long long exec(std::string_view sql, const Params& params = {}) override;
   std::vector<Row> query(std::string_view sql, const Params& params = {}) override;
+  void execLater(std::string_view sql, const Params& params = {}) override;
   void afterCommit(std::function<void()> fn) override;
 
   // Kernel only (migrations): several statements without parameters.

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "db/round_trips.h"
 #include "db/connection.h"
 #include "db/db_errors.h"
 #include "db/sql_placeholders.h"
@@ -50,6 +51,7 @@ class SqliteConnection final : public Connection {
 
   long long exec(std::string_view sql, const Params& params) override {
     StmtPtr stmt = prepare(sql, params);
+    ++tDbRoundTrips;
     const auto before = sqlite3_total_changes(db_);
     int rc;
     while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
@@ -62,6 +64,7 @@ class SqliteConnection final : public Connection {
 
   std::vector<Row> query(std::string_view sql, const Params& params) override {
     StmtPtr stmt = prepare(sql, params);
+    ++tDbRoundTrips;
     const int n = sqlite3_column_count(stmt.get());
     auto names = std::make_shared<std::vector<std::string>>();
     names->reserve(n);

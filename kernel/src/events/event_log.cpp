@@ -66,7 +66,7 @@ void EventLog::append(Tx& tx, const std::vector<Appended>& events) {
     params.emplace_back("version" + n, e.schemaVersion);
     if (!pg) params.emplace_back("seq" + n, base + static_cast<long long>(i) + 1);
   }
-  tx.exec(sql, params);
+  tx.execLater(sql, params);
 }
 
 EventLog::Batch EventLog::read(const std::string& pattern, LogPosition from, int limit) {

@@ -1,5 +1,6 @@
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -17,6 +18,7 @@ struct Exchange {
   Response response;
   Router::Match match;  // resolved before the chain runs
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::uint64_t dbRoundTrips = 0;  // made while the chain ran (the access log's)
 
   // The route's fast path is being tried on the network thread (fastPass);
   // it declined (deferred), so the chain runs again on a worker. What the

@@ -26,7 +26,7 @@ Cart CartBook::empty() const {
 
 Cart CartBook::price(Tx& tx, const CartRow& row) const { return price(tx, row, store_.lines(tx, row.id)); }
 
-Cart CartBook::price(Tx& tx, const CartRow& row, const std::vector<LineRow>& rows) const {
+Cart CartBook::price(Tx& tx, const CartRow& row, const std::vector<LineRow>& rows, bool withAvailability) const {
   Cart cart = empty();
   cart.id = row.id;
   cart.userId = row.userId;
@@ -37,7 +37,8 @@ Cart CartBook::price(Tx& tx, const CartRow& row, const std::vector<LineRow>& row
   std::map<std::string, catalog::VariantSummary> found;
   for (auto& v : variants().lookup(tx, ids)) found.emplace(v.id, std::move(v));
   std::map<std::string, long long> available;
-  if (stock_) available = stock_->available(tx, ids);
+  const bool stocked = stock_ && withAvailability;
+  if (stocked) available = stock_->available(tx, ids);
 
   for (const auto& r : rows) {
     CartLine l;
@@ -59,7 +60,7 @@ Cart CartBook::price(Tx& tx, const CartRow& row, const std::vector<LineRow>& row
       l.currentPrice = v.price;
       l.purchasable = v.purchasable;
     }
-    if (stock_) {
+    if (stocked) {
       const auto a = available.find(r.variantId);
       l.available = a == available.end() ? 0 : a->second;
     }
@@ -80,9 +81,10 @@ std::optional<Cart> CartBook::forUser(Tx& tx, const std::string& userId) const {
 }
 
 std::optional<Cart> CartBook::checkout(Tx& tx, const std::string& userId) const {
-  auto row = store_.touchUsersCart(tx, userId, nowMs());
-  if (!row) return std::nullopt;
-  return price(tx, *row);
+  auto loaded = store_.touchUsersCart(tx, userId, nowMs());
+  if (!loaded) return std::nullopt;
+  // The stock's reservation that follows is the availability check.
+  return price(tx, loaded->cart, loaded->lines, false);
 }
 
 Totals CartBook::totals(Tx& tx, const Cart& cart, const std::optional<std::string>& couponCode,
@@ -113,6 +115,8 @@ Totals CartBook::totals(Tx& tx, const Cart& cart, const std::optional<std::strin
   t.total = a.total;
   return t;
 }
+
+void CartBook::clearCheckedOut(Tx& tx, const std::string& cartId) { store_.clearLater(tx, cartId); }
 
 bool CartBook::clear(Tx& tx, const std::string& cartId) {
   if (!store_.touch(tx, cartId, nowMs())) return false;

@@ -29,10 +29,12 @@ class CartBook final : public CartService {
   Totals totals(Tx& tx, const Cart& cart, const std::optional<std::string>& couponCode,
                 const std::string& shippingMethod) const override;
   bool clear(Tx& tx, const std::string& cartId) override;
+  void clearCheckedOut(Tx& tx, const std::string& cartId) override;
 
   // The cart as the shopper sees it now (its lines read here, or given).
   Cart price(Tx& tx, const CartRow& row) const;
-  Cart price(Tx& tx, const CartRow& row, const std::vector<LineRow>& lines) const;
+  // Without availability, lines' `available` is left empty.
+  Cart price(Tx& tx, const CartRow& row, const std::vector<LineRow>& lines, bool withAvailability = true) const;
   // An empty cart without an id, for a caller who has none yet.
   Cart empty() const;
 

@@ -16,20 +16,27 @@ LineRow lineOf(const Row& r) {
 
 constexpr const char* kLineColumns = "SELECT id, variant_id, quantity, unit_price, product_name, sku FROM cart_items ";
 
-}  // namespace
+// The cart `c` left-joined to its lines `i`, oldest line first.
+constexpr const char* kCartWithLines =
+    "SELECT c.id AS cart_id, c.user_id, c.updated_at AS cart_updated_at, i.id, i.variant_id, i.quantity, "
+    "i.unit_price, i.product_name, i.sku FROM ";
+constexpr const char* kOldestLineFirst = " ORDER BY i.created_at, i.id";
 
-std::optional<CartWithLines> CartStore::load(Tx& tx, const Owner& owner) const {
-  if (!owner.userId && !owner.tokenHash) return std::nullopt;
-  const std::string sql =
-      std::string("SELECT c.id AS cart_id, c.user_id, c.updated_at AS cart_updated_at, i.id, i.variant_id, i.quantity, "
-                  "i.unit_price, i.product_name, i.sku FROM cart_carts c LEFT JOIN cart_items i ON i.cart_id = c.id WHERE ") +
-      (owner.userId ? "c.user_id = :owner" : "c.token_hash = :owner") + " ORDER BY i.created_at, i.id";
-  const auto rows = tx.query(sql, {{"owner", owner.userId ? *owner.userId : *owner.tokenHash}});
+std::optional<CartWithLines> withLines(const std::vector<Row>& rows) {
   if (rows.empty()) return std::nullopt;
   CartWithLines out{{rows[0].text("cart_id"), rows[0].optText("user_id"), rows[0].integer("cart_updated_at")}, {}};
   for (const auto& r : rows)
     if (!r.isNull("id")) out.lines.push_back(lineOf(r));
   return out;
+}
+
+}  // namespace
+
+std::optional<CartWithLines> CartStore::load(Tx& tx, const Owner& owner) const {
+  if (!owner.userId && !owner.tokenHash) return std::nullopt;
+  const std::string sql = std::string(kCartWithLines) + "cart_carts c LEFT JOIN cart_items i ON i.cart_id = c.id WHERE " +
+                          (owner.userId ? "c.user_id = :owner" : "c.token_hash = :owner") + kOldestLineFirst;
+  return withLines(tx.query(sql, {{"owner", owner.userId ? *owner.userId : *owner.tokenHash}}));
 }
 
 std::optional<CartRow> CartStore::find(Tx& tx, const Owner& owner) const {
@@ -64,11 +71,16 @@ bool CartStore::touch(Tx& tx, const std::string& cartId, long long nowMs) const 
   return tx.exec("UPDATE cart_carts SET updated_at = :now WHERE id = :id", {{"now", nowMs}, {"id", cartId}}) > 0;
 }
 
-std::optional<CartRow> CartStore::touchUsersCart(Tx& tx, const std::string& userId, long long nowMs) const {
-  auto r = tx.one("UPDATE cart_carts SET updated_at = :now WHERE user_id = :user RETURNING id, user_id, updated_at",
-                  {{"now", nowMs}, {"user", userId}});
+std::optional<CartWithLines> CartStore::touchUsersCart(Tx& tx, const std::string& userId, long long nowMs) const {
+  const std::string touch = "UPDATE cart_carts SET updated_at = :now WHERE user_id = :user RETURNING id, user_id, updated_at";
+  if (tx.dialect() == Dialect::Postgres)
+    return withLines(tx.query("WITH c AS (" + touch + ") " + kCartWithLines + "c LEFT JOIN cart_items i ON i.cart_id = c.id" +
+                                  kOldestLineFirst,
+                              {{"now", nowMs}, {"user", userId}}));
+  auto r = tx.one(touch, {{"now", nowMs}, {"user", userId}});
   if (!r) return std::nullopt;
-  return cartOf(*r);
+  const CartRow cart = cartOf(*r);
+  return CartWithLines{cart, lines(tx, cart.id)};
 }
 
 std::vector<LineRow> CartStore::lines(Tx& tx, const std::string& cartId) const {
@@ -119,6 +131,10 @@ bool CartStore::removeLine(Tx& tx, const std::string& cartId, const std::string&
 
 long long CartStore::clear(Tx& tx, const std::string& cartId) const {
   return tx.exec("DELETE FROM cart_items WHERE cart_id = :cart", {{"cart", cartId}});
+}
+
+void CartStore::clearLater(Tx& tx, const std::string& cartId) const {
+  tx.execLater("DELETE FROM cart_items WHERE cart_id = :cart", {{"cart", cartId}});
 }
 
 void CartStore::adopt(Tx& tx, const std::string& cartId, const std::string& userId, long long nowMs) const {

@@ -50,9 +50,9 @@ class CartStore {
   // SQLite every write transaction is already alone.
   // False when there is no such cart.
   bool touch(Tx& tx, const std::string& cartId, long long nowMs) const;
-  // The user's cart, touched (and so row-locked until commit) in one
-  // statement: what a checkout starts with.
-  std::optional<CartRow> touchUsersCart(Tx& tx, const std::string& userId, long long nowMs) const;
+  // The user's cart with its lines, touched (and so row-locked until
+  // commit): what a checkout starts with. One statement on PostgreSQL.
+  std::optional<CartWithLines> touchUsersCart(Tx& tx, const std::string& userId, long long nowMs) const;
   // Oldest line first.
   std::vector<LineRow> lines(Tx& tx, const std::string& cartId) const;
   std::optional<LineRow> line(Tx& tx, const std::string& cartId, const std::string& lineId) const;
@@ -64,6 +64,8 @@ class CartStore {
                long long nowMs) const;
   bool removeLine(Tx& tx, const std::string& cartId, const std::string& lineId) const;
   long long clear(Tx& tx, const std::string& cartId) const;
+  // The same, sent with the transaction's next statement (Tx::execLater).
+  void clearLater(Tx& tx, const std::string& cartId) const;
   // The guest cart becomes the user's (the user has none).
   void adopt(Tx& tx, const std::string& cartId, const std::string& userId, long long nowMs) const;
   // Moves the guest cart's lines into the user's: a variant in both gets the

@@ -87,13 +87,16 @@ std::string keyOf(const Holder& holder) {
   return key;
 }
 
-std::vector<StockItem> holdItems(Tx& tx, const std::string& key) {
+// Rows of variant_id and quantity, in variant order.
+std::vector<StockItem> itemsOf(const std::vector<Row>& rows) {
   std::vector<StockItem> items;
-  for (const Row& r :
-       tx.query("SELECT variant_id, quantity FROM inventory_hold_items WHERE holder = :h", {{"h", key}}))
-    items.push_back({r.text("variant_id"), r.integer("quantity")});
+  for (const Row& r : rows) items.push_back({r.text("variant_id"), r.integer("quantity")});
   std::sort(items.begin(), items.end(), [](const StockItem& a, const StockItem& b) { return a.variantId < b.variantId; });
   return items;
+}
+
+std::vector<StockItem> holdItems(Tx& tx, const std::string& key) {
+  return itemsOf(tx.query("SELECT variant_id, quantity FROM inventory_hold_items WHERE holder = :h", {{"h", key}}));
 }
 
 void insertHoldItems(Tx& tx, const std::string& key, const std::vector<StockItem>& sorted) {
@@ -105,7 +108,7 @@ void insertHoldItems(Tx& tx, const std::string& key, const std::vector<StockItem
     params.emplace_back("v" + n, sorted[i].variantId);
     params.emplace_back("q" + n, sorted[i].quantity);
   }
-  tx.exec(sql, params);
+  tx.execLater(sql, params);
 }
 
 }  // namespace
@@ -260,15 +263,22 @@ bool ReservationBook::settle(Tx& tx, const std::string& key, MovementKind kind,
   // Exactly one settlement wins, whichever of commit, release and the expiry
   // sweep (on any instance) comes first: the others find the hold no longer
   // active and change nothing.
-  const long long won =
-      dueAtMs ? tx.exec("UPDATE inventory_holds SET status = :s, updated_at = :now "
-                        "WHERE holder = :h AND status = 'active' AND expires_at <= :due",
-                        {{"s", statusText(kind)}, {"now", now}, {"h", key}, {"due", *dueAtMs}})
-              : tx.exec("UPDATE inventory_holds SET status = :s, updated_at = :now WHERE holder = :h AND status = 'active'",
-                        {{"s", statusText(kind)}, {"now", now}, {"h", key}});
-  if (won == 0) return false;
-
-  const std::vector<StockItem> items = holdItems(tx, key);
+  Params params{{"s", statusText(kind)}, {"now", now}, {"h", key}};
+  std::string win = "UPDATE inventory_holds SET status = :s, updated_at = :now WHERE holder = :h AND status = 'active'";
+  if (dueAtMs) {
+    win += " AND expires_at <= :due";
+    params.emplace_back("due", *dueAtMs);
+  }
+  std::vector<StockItem> items;
+  if (tx.dialect() == Dialect::Postgres) {
+    // The win and the held items in one round trip (a hold has an item or more).
+    items = itemsOf(tx.query("WITH won AS (" + win + " RETURNING holder) SELECT i.variant_id, i.quantity "
+                             "FROM inventory_hold_items i JOIN won ON won.holder = i.holder", params));
+    if (items.empty()) return false;
+  } else {
+    if (tx.exec(win, params) == 0) return false;
+    items = holdItems(tx, key);
+  }
   const bool sold = kind == MovementKind::Commit;
   std::vector<Level> levels = moveLevels(tx, items, sold ? LevelMove::Sell : LevelMove::GiveBack, now);
   std::vector<LevelChange> changes;

@@ -56,7 +56,7 @@ void StockLedger::record(Tx& tx, const std::vector<LevelChange>& changes, const 
     params.emplace_back("r" + n, c.reservedDelta);
     params.emplace_back("ver" + n, c.after.version);
   }
-  tx.exec(sql, params);
+  tx.execLater(sql, params);
 
   for (const LevelChange& c : changes) {
     const Level& l = c.after;

@@ -1,5 +1,6 @@
 #include "order_book.h"
 
+#include <algorithm>
 #include <ctime>
 #include <chrono>
 #include <map>
@@ -57,7 +58,11 @@ std::string OrderBook::newNumber(long long nowMs) const {
 Order OrderBook::place(Tx& tx, const PlaceInput& in) {
   if (!carts_ || !stock_ || !coupons_) throw std::logic_error("orders: cart, stock and coupons were not set at validate");
   const long long now = nowMs();
+  // The caller's cart is locked first (a user has one cart, so one user's
+  // checkouts queue there): under that lock the count of pending orders
+  // cannot miss one another checkout is committing.
   const auto cart = carts_->checkout(tx, in.userId);
+  refuseOverPendingCap(tx, in.userId);
   if (!cart || cart->lines.empty())
     throw Problem(422, "cart_empty", "Your cart is empty: add items before placing an order.");
   std::vector<FieldError> unavailable;
@@ -77,22 +82,21 @@ Order OrderBook::place(Tx& tx, const PlaceInput& in) {
       stock_->reserve(tx, holderOf(id), items, std::chrono::duration_cast<std::chrono::seconds>(config_.reservationTtl));
   const long long expiresAt = epochMs(hold.expiresAt);
   const std::string number = newNumber(now);
-  try {
-    tx.exec("INSERT INTO orders_orders (id, number, user_id, status, currency, subtotal, discount, shipping, tax, total, "
-            "tax_inclusive, shipping_method, shipping_address, coupon_code, reservation_expires_at, tracking_number, "
-            "version, created_at, updated_at) VALUES (:id, :number, :user, 'pending', :currency, :subtotal, :discount, "
-            ":shipping, :tax, :total, :incl, :method, :address, :coupon, :expires, NULL, 1, :now, :now)",
-            {{"id", id}, {"number", number}, {"user", in.userId}, {"currency", totals.currency},
-             {"subtotal", totals.subtotal}, {"discount", totals.discount}, {"shipping", totals.shipping},
-             {"tax", totals.tax}, {"total", totals.total}, {"incl", totals.taxInclusive},
-             {"method", totals.shippingMethod}, {"address", addressSchema().encode(in.shippingAddress)},
-             {"coupon", totals.couponCode}, {"expires", expiresAt}, {"now", now}});
-  } catch (const DbError& e) {
-    // Six random characters a day: two orders can draw the same number. The
-    // whole transaction runs again (the kernel retries Retryable), with a new one.
-    if (e.kind() != DbError::Kind::UniqueViolation) throw;
-    throw DbError(DbError::Kind::Retryable, "order number " + number + " is taken");
-  }
+  // Six random characters a day: two orders can draw the same number. The
+  // whole transaction then runs again (the kernel retries Retryable), with
+  // a new one.
+  const long long inserted = tx.exec(
+      "INSERT INTO orders_orders (id, number, user_id, status, currency, subtotal, discount, shipping, tax, total, "
+      "tax_inclusive, shipping_method, shipping_address, coupon_code, reservation_expires_at, tracking_number, "
+      "version, created_at, updated_at) VALUES (:id, :number, :user, 'pending', :currency, :subtotal, :discount, "
+      ":shipping, :tax, :total, :incl, :method, :address, :coupon, :expires, NULL, 1, :now, :now) "
+      "ON CONFLICT (number) DO NOTHING",
+      {{"id", id}, {"number", number}, {"user", in.userId}, {"currency", totals.currency},
+       {"subtotal", totals.subtotal}, {"discount", totals.discount}, {"shipping", totals.shipping},
+       {"tax", totals.tax}, {"total", totals.total}, {"incl", totals.taxInclusive},
+       {"method", totals.shippingMethod}, {"address", addressSchema().encode(in.shippingAddress)},
+       {"coupon", totals.couponCode}, {"expires", expiresAt}, {"now", now}});
+  if (inserted == 0) throw DbError(DbError::Kind::Retryable, "order number " + number + " is taken");
   // Every line in one statement (placeholders generated, never values).
   std::string rows;
   Params lineParams{{"order", id}};
@@ -115,13 +119,13 @@ Order OrderBook::place(Tx& tx, const PlaceInput& in) {
     order.items.push_back(OrderLine{l.variantId, l.productId, l.sku, l.productName, l.size, l.color, l.quantity,
                                     l.currentPrice, l.lineTotal});
   }
-  tx.exec("INSERT INTO orders_items (order_id, line, variant_id, product_id, sku, product_name, size, color, quantity, "
+  tx.execLater("INSERT INTO orders_items (order_id, line, variant_id, product_id, sku, product_name, size, color, quantity, "
           "unit_price, line_total) VALUES " + rows,
           lineParams);
   // The coupon's use is taken now, atomically: of concurrent orders only as
   // many as its limit allows get one.
   if (totals.couponCode) coupons_->redeem(tx, *totals.couponCode, in.userId, id, totals.discount);
-  carts_->clear(tx, cart->id);
+  carts_->clearCheckedOut(tx, cart->id);
   // The order as written, without reading it back.
   order.id = id;
   order.number = number;
@@ -140,6 +144,26 @@ Order OrderBook::place(Tx& tx, const PlaceInput& in) {
   audit_.record(in.userId, "order.create", "order", id,
                 Json{{"number", number}, {"total", totals.total}, {"items", cart->lines.size()}}.dump(), tx);
   return order;
+}
+
+void OrderBook::refuseOverPendingCap(Tx& tx, const std::string& userId) const {
+  const int cap = config_.maxPendingOrders;
+  if (cap == 0) return;
+  const long long now = nowMs();
+  // Only live holds count: a pending order whose hold lapsed keeps no stock,
+  // even before the expiry sweep marks it expired.
+  const auto row = tx.one(
+      "SELECT COUNT(*) AS n, MIN(reservation_expires_at) AS first_expiry FROM orders_orders "
+      "WHERE user_id = :user AND status = 'pending' AND reservation_expires_at > :now",
+      {{"user", userId}, {"now", now}});
+  const long long pending = row ? row->integer("n") : 0;
+  if (pending < cap) return;
+  const long long retryAfter = std::max<long long>(1, (row->integer("first_expiry") - now + 999) / 1000);
+  throw Problem(429, "too_many_pending_orders",
+                "You have " + std::to_string(pending) + " unpaid orders holding stock, the most allowed at once: pay "
+                "or cancel one of them to place another (or wait " + std::to_string(retryAfter) +
+                " s for the oldest to expire).")
+      .withHeader("Retry-After", std::to_string(retryAfter));
 }
 
 std::vector<Order> OrderBook::render(Tx& tx, const std::vector<Row>& orders) const {
@@ -278,8 +302,16 @@ OrderStats OrderBook::stats(Tx& tx, const StatsQuery& q) const {
 Order OrderBook::change(Tx& tx, const std::string& id, const Change& c) {
   const auto row = tx.one(std::string(kOrderColumns) + "WHERE id = :id" + forUpdate(tx), {{"id", id}});
   if (!row) throw Problem::notFound("No order with this id.");
-  const Status from = statusOf(*row);
-  const long long version = row->integer("version");
+  if (!transition(tx, *row, c))
+    throw Problem(409, "reservation_expired",
+                  "The order's stock reservation has lapsed; it cannot be paid (refund the payment).");
+  return *get(tx, id);
+}
+
+bool OrderBook::transition(Tx& tx, const Row& order, const Change& c) {
+  const std::string id = order.text("id");
+  const Status from = statusOf(order);
+  const long long version = order.integer("version");
   if (c.expectedVersion && *c.expectedVersion != version)
     throw Problem(409, "version_conflict",
                   "The order changed since version " + std::to_string(*c.expectedVersion) + "; it is now at version " +
@@ -293,15 +325,13 @@ Order OrderBook::change(Tx& tx, const std::string& id, const Change& c) {
 
   // A cancelled order becomes refunded only when its payment's refund went
   // through (refundChanged), never by hand.
-  if (from == Status::Cancelled && row->optText("refund_status") != refundStateName(RefundState::Refunded))
+  if (from == Status::Cancelled && order.optText("refund_status") != refundStateName(RefundState::Refunded))
     throw Problem(409, "invalid_transition",
                   "A cancelled order becomes refunded when its payment's refund goes through, not by hand.",
                   {{"status", "cannot go from cancelled to refunded"}});
 
   const inventory::Holder holder = holderOf(id);
-  if (c.to == Status::Paid && !stock_->commit(tx, holder))
-    throw Problem(409, "reservation_expired",
-                  "The order's stock reservation has lapsed; it cannot be paid (refund the payment).");
+  if (c.to == Status::Paid && !stock_->commit(tx, holder)) return false;
   // A pending order's held stock goes back; a paid one's sold units return
   // to the shelf (a `return` movement naming the order; payments refunds the
   // money on order.cancelled). Its coupon use goes back too.
@@ -315,7 +345,7 @@ Order OrderBook::change(Tx& tx, const std::string& id, const Change& c) {
   }
 
   const long long now = nowMs();
-  tx.exec("UPDATE orders_orders SET status = :status, version = version + 1, updated_at = :now, "
+  tx.execLater("UPDATE orders_orders SET status = :status, version = version + 1, updated_at = :now, "
           "tracking_number = COALESCE(:tracking, tracking_number) WHERE id = :id",
           {{"status", statusName(c.to)}, {"now", now}, {"tracking", c.trackingNumber}, {"id", id}});
   Json details{{"from", statusName(from)}, {"to", statusName(c.to)}};
@@ -323,10 +353,10 @@ Order OrderBook::change(Tx& tx, const std::string& id, const Change& c) {
   if (c.reason) details["reason"] = *c.reason;
   if (c.reference) details["reference"] = *c.reference;
   publishStatusChange(tx, OrderStatusChange{.orderId = id,
-                                            .number = row->text("number"),
-                                            .userId = row->text("user_id"),
-                                            .total = row->integer("total"),
-                                            .currency = row->text("currency"),
+                                            .number = order.text("number"),
+                                            .userId = order.text("user_id"),
+                                            .total = order.integer("total"),
+                                            .currency = order.text("currency"),
                                             .actor = c.actor,
                                             .from = from,
                                             .to = c.to,
@@ -334,7 +364,7 @@ Order OrderBook::change(Tx& tx, const std::string& id, const Change& c) {
                                             .reason = c.reason,
                                             .reference = c.reference});
   audit_.record(c.actor, std::string("order.") + statusName(c.to), "order", id, details.dump(), tx);
-  return *get(tx, id);
+  return true;
 }
 
 void OrderBook::publishStatusChange(Tx& tx, const OrderStatusChange& change) const {
@@ -426,19 +456,17 @@ PaidResult OrderBook::markPaid(Tx& tx, const std::string& orderId, const std::st
                                const std::string& actor) {
   // Locked first: a second confirmation of the same order waits here and
   // then finds it paid.
-  const auto row =
-      tx.one("SELECT status FROM orders_orders WHERE id = :id" + forUpdate(tx), {{"id", orderId}});
+  const auto row = tx.one(std::string(kOrderColumns) + "WHERE id = :id" + forUpdate(tx), {{"id", orderId}});
   if (!row) return PaidResult::NotPayable;
   const Status status = statusOf(*row);
   if (status == Status::Cancelled || status == Status::Expired || status == Status::Refunded)
     return PaidResult::NotPayable;
   if (status != Status::Pending) return PaidResult::AlreadyPaid;
-  // The hold lapsed (the expiry sweep got there first): the stock may be
-  // sold to someone else, so this payment must be refunded.
-  const auto hold = stock_->find(tx, holderOf(orderId));
-  if (!hold || hold->status != inventory::ReservationStatus::Active) return PaidResult::NotPayable;
-  change(tx, orderId, Change{.to = Status::Paid, .actor = actor, .reference = reference});
-  return PaidResult::Paid;
+  // Not paid when the hold lapsed (the expiry sweep got there first): the
+  // stock may be sold to someone else, so this payment must be refunded.
+  return transition(tx, *row, Change{.to = Status::Paid, .actor = actor, .reference = reference})
+             ? PaidResult::Paid
+             : PaidResult::NotPayable;
 }
 
 void OrderBook::refundChanged(Tx& tx, const std::string& orderId, const RefundProgress& p, const std::string& actor) {

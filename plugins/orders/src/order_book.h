@@ -70,8 +70,9 @@ class OrderBook final : public OrderService {
     coupons_ = &coupons;
   }
 
-  // The order placed; Problems: 422 cart_empty, 422 not_purchasable, 409
-  // out_of_stock, 400/422 from the cart's totals.
+  // The order placed; Problems: 429 too_many_pending_orders, 422
+  // cart_empty, 422 not_purchasable, 409 out_of_stock, 400/422 from the
+  // cart's totals.
   Order place(Tx& tx, const PlaceInput& in);
   std::optional<Order> get(Tx& tx, const std::string& id) const;
   Page<Order> list(Tx& tx, const ListFilter& filter) const;
@@ -103,6 +104,12 @@ class OrderBook final : public OrderService {
   const OrdersConfig& config() const { return config_; }
 
  private:
+  // `change` applied to `order` (a row of kOrderColumns, locked): false,
+  // with nothing written, for a payment whose stock hold has lapsed.
+  bool transition(Tx& tx, const Row& order, const Change& change);
+  // Problem 429 too_many_pending_orders when the user's pending orders
+  // reach the cap.
+  void refuseOverPendingCap(Tx& tx, const std::string& userId) const;
   // Publishes "order.<to>" as the event type of that status.
   void publishStatusChange(Tx& tx, const OrderStatusChange& change) const;
   std::string newNumber(long long nowMs) const;

@@ -208,14 +208,7 @@ Response OrdersApi::placeOnce(const PlaceInput& in, const std::optional<std::str
       if (auto first = claimIdempotencyKey(tx, kIdempotencyTable, in.userId, std::string(*key), requestHash, book_.nowMs()))
         return *first;
     if (users_) refuseUnverifiedEmail(tx, in.userId);
-    // Before any stock is touched: the usual refusal costs one read.
-    refuseOverPendingCap(tx, in.userId, 0);
     Response r = Response::json(orderSchema().encode(book_.place(tx, in)), 201);
-    // place() locked the caller's cart (CartService::checkout), and a user
-    // has one cart, so one user's checkouts queue there. The count above may
-    // predate an order another checkout committed while this one waited;
-    // under the lock this one cannot (and SQLite runs writers one at a time).
-    refuseOverPendingCap(tx, in.userId, 1);
     if (key) storeIdempotentResponse(tx, kIdempotencyTable, in.userId, std::string(*key), r);
     return r;
   });
@@ -227,26 +220,6 @@ void OrdersApi::refuseUnverifiedEmail(Tx& tx, const std::string& userId) const {
     throw Problem(403, "email_not_verified",
                   "Verify your email address before placing an order: follow the link in the email sent when you "
                   "registered.");
-}
-
-void OrdersApi::refuseOverPendingCap(Tx& tx, const std::string& userId, int placed) const {
-  const int cap = book_.config().maxPendingOrders;
-  if (cap == 0) return;
-  const long long now = book_.nowMs();
-  // Only live holds count: a pending order whose hold lapsed keeps no stock,
-  // even before the expiry sweep marks it expired.
-  const auto row = tx.one(
-      "SELECT COUNT(*) AS n, MIN(reservation_expires_at) AS first_expiry FROM orders_orders "
-      "WHERE user_id = :user AND status = 'pending' AND reservation_expires_at > :now",
-      {{"user", userId}, {"now", now}});
-  const long long pending = row ? row->integer("n") - placed : 0;
-  if (pending < cap) return;
-  const long long retryAfter = std::max<long long>(1, (row->integer("first_expiry") - now + 999) / 1000);
-  throw Problem(429, "too_many_pending_orders",
-                "You have " + std::to_string(pending) + " unpaid orders holding stock, the most allowed at once: pay "
-                "or cancel one of them to place another (or wait " + std::to_string(retryAfter) +
-                " s for the oldest to expire).")
-      .withHeader("Retry-After", std::to_string(retryAfter));
 }
 
 Response OrdersApi::invoice(Call<>& call) {

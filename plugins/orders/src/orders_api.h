@@ -32,9 +32,6 @@ class OrdersApi {
   Response placeOnce(const PlaceInput& in, const std::optional<std::string_view>& key, const std::string& requestHash);
   // Problem 403 email_not_verified.
   void refuseUnverifiedEmail(Tx& tx, const std::string& userId) const;
-  // Problem 429 too_many_pending_orders when the user's pending orders,
-  // less the `placed` one(s) this transaction wrote, reach the cap.
-  void refuseOverPendingCap(Tx& tx, const std::string& userId, int placed) const;
   // The order `:id` when the caller owns it or is staff; 404 otherwise
   // (another customer's order is not admitted to exist).
   template <class C>

@@ -148,7 +148,7 @@ void PaymentBook::fail(Tx& tx, const std::string& paymentId, const std::string& 
 }
 
 void PaymentBook::setStatus(Tx& tx, const std::string& id, const std::string& status, const Charge* c) const {
-  tx.exec("UPDATE payments_payments SET status = :status, provider_transaction_id = COALESCE(:pid, provider_transaction_id), "
+  tx.execLater("UPDATE payments_payments SET status = :status, provider_transaction_id = COALESCE(:pid, provider_transaction_id), "
           "channel = COALESCE(:channel, channel), paid_at = COALESCE(:paid, paid_at), updated_at = :now WHERE id = :id",
           {{"status", status}, {"pid", c && !c->providerId.empty() ? Value(c->providerId) : Value()},
            {"channel", c && !c->channel.empty() ? Value(c->channel) : Value()},

@@ -125,6 +125,13 @@ class Tx {
   // Statement without a result set; returns the number of affected rows.
   virtual long long exec(std::string_view sql, const Params& params = {}) = 0;
   virtual std::vector<Row> query(std::string_view sql, const Params& params = {}) = 0;
+  // A write whose outcome the transaction does not read (no count wanted,
+  // no error to catch at this line): on PostgreSQL it travels with the
+  // transaction's next statement or its COMMIT, in one round trip with
+  // them, and runs before it; a failure is thrown there and fails the
+  // transaction as any failed statement does. SQLite runs it at once. The
+  // names are checked now, as exec does.
+  virtual void execLater(std::string_view sql, const Params& params = {}) = 0;
   // The first row, or nullopt.
   std::optional<Row> one(std::string_view sql, const Params& params = {});
   // Runs after a successful commit (not on rollback, not on a retried

@@ -1,3 +1,4 @@
+#include "db/round_trips.h"
 #include "http/http_metrics.h"
 #include "http/middleware/middlewares.h"
 #include "log/log.h"
@@ -13,7 +14,9 @@ class AccessLogMiddleware final : public Middleware {
 
   void handle(Exchange& ex, const Next& next) override {
     metrics_.begin();
+    const std::uint64_t roundTripsBefore = tDbRoundTrips;
     next();
+    ex.dbRoundTrips = tDbRoundTrips - roundTripsBefore;
     if (ex.deferred) {  // counted and logged once, by the pass that answers
       metrics_.end();
       return;
@@ -56,6 +59,9 @@ class AccessLogMiddleware final : public Middleware {
     line += ",\"status\":" + std::to_string(ex.response.status);
     line += ",\"durationMs\":" + std::to_string(std::chrono::duration<double, std::milli>(latency).count());
     line += ",\"bytes\":" + std::to_string(streamed ? ex.streamed.bytes : ex.response.body.size());
+    // The request's database round trips (SQLite: statements), made on the
+    // handling thread.
+    if (ex.dbRoundTrips) line += ",\"dbRoundTrips\":" + std::to_string(ex.dbRoundTrips);
     if (streamed)
       line += ex.streamed.complete ? ",\"streamed\":true" : ",\"streamed\":true,\"complete\":false";
     field(line, "ip", r.clientIp);

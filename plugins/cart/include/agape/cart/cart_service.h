@@ -140,6 +140,7 @@ class CartService {
   // The same, with the cart locked until `tx` ends: the read a checkout
   // makes, so two checkouts of one cart queue here and the second finds the
   // cart the first emptied (on SQLite every write transaction is alone).
+  // The lines' `available` is not read: reserving the stock is the check.
   virtual std::optional<Cart> checkout(Tx& tx, const std::string& userId) const = 0;
   // The cart's totals with an optional coupon and a shipping method ("" for
   // the store's default). Throws UnknownShippingMethod, and CouponRefused
@@ -149,6 +150,9 @@ class CartService {
   // Removes every line of the cart (the cart itself stays, so a guest keeps
   // its token). False when there is no such cart.
   virtual bool clear(Tx& tx, const std::string& cartId) = 0;
+  // Removes every line of the cart checkout() locked in `tx`: nothing to
+  // lock or read back, so it is sent with the transaction's next statement.
+  virtual void clearCheckedOut(Tx& tx, const std::string& cartId) = 0;
 };
 
 }  // namespace agape::cart
