@@ -23,7 +23,8 @@ using namespace std::chrono_literals;
 #ifdef AGAPE_WITH_PG
 
 const char* kMigration =
-    "CREATE TABLE test_jobs_done (job_id TEXT PRIMARY KEY, queue TEXT NOT NULL, pid BIGINT NOT NULL);\n"
+    "CREATE TABLE test_jobs_done (job_id TEXT PRIMARY KEY, queue TEXT NOT NULL, pid BIGINT NOT NULL, "
+    "reruns INTEGER NOT NULL DEFAULT 0);\n"
     "CREATE TABLE test_jobs_started (job_id TEXT NOT NULL, attempt INTEGER NOT NULL, PRIMARY KEY (job_id, attempt));\n";
 
 class JobsServe : public ::testing::Test {
@@ -69,6 +70,7 @@ TEST_F(JobsServe, AJobInterruptedByKill9CompletesOnceAfterItsLeaseExpires) {
   ASSERT_TRUE(eventually([&] { return count("SELECT count(*) FROM test_jobs_done WHERE queue = 'test.slow'") == 1; }, 30s))
       << second->output();
   EXPECT_EQ(count("SELECT count(*) FROM test_jobs_started"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM test_jobs_done WHERE reruns > 0"), 0);  // killed before its insert
   EXPECT_EQ(count("SELECT max(attempt) FROM test_jobs_started"), 2);
   EXPECT_EQ(count("SELECT count(*) FROM agape_jobs WHERE queue = 'test.slow' AND status = 'done' AND attempts = 2"), 1);
   EXPECT_EQ(second->terminate(), 0) << second->output();
@@ -120,6 +122,8 @@ TEST_F(JobsServe, TwoServersShareTenThousandJobsAndFireEachCronTickOnce) {
   EXPECT_GE(ticks, minuteNowValue - minuteWhenReady);
   EXPECT_LE(ticks, minuteNowValue - minuteBeforeStart);
   EXPECT_EQ(count("SELECT count(*) FROM test_jobs_done WHERE queue = 'test.tick'"), ticks);
+  // No server crashed: nothing ran twice.
+  EXPECT_EQ(count("SELECT count(*) FROM test_jobs_done WHERE reruns > 0"), 0);
 
   EXPECT_EQ(a->terminate(), 0) << a->output();
   EXPECT_EQ(b->terminate(), 0) << b->output();

@@ -23,7 +23,8 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 const char* kJobsMigration =
-    "CREATE TABLE test_jobs_done (job_id TEXT PRIMARY KEY, queue TEXT NOT NULL, pid BIGINT NOT NULL);\n"
+    "CREATE TABLE test_jobs_done (job_id TEXT PRIMARY KEY, queue TEXT NOT NULL, pid BIGINT NOT NULL, "
+    "reruns INTEGER NOT NULL DEFAULT 0);\n"
     "CREATE TABLE test_jobs_started (job_id TEXT NOT NULL, attempt INTEGER NOT NULL, PRIMARY KEY (job_id, attempt));\n";
 
 class SqliteStorage : public ::testing::Test {
