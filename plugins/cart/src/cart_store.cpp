@@ -16,27 +16,20 @@ LineRow lineOf(const Row& r) {
 
 constexpr const char* kLineColumns = "SELECT id, variant_id, quantity, unit_price, product_name, sku FROM cart_items ";
 
-// The cart `c` left-joined to its lines `i`, oldest line first.
-constexpr const char* kCartWithLines =
-    "SELECT c.id AS cart_id, c.user_id, c.updated_at AS cart_updated_at, i.id, i.variant_id, i.quantity, "
-    "i.unit_price, i.product_name, i.sku FROM ";
-constexpr const char* kOldestLineFirst = " ORDER BY i.created_at, i.id";
+}  // namespace
 
-std::optional<CartWithLines> withLines(const std::vector<Row>& rows) {
+std::optional<CartWithLines> CartStore::load(Tx& tx, const Owner& owner) const {
+  if (!owner.userId && !owner.tokenHash) return std::nullopt;
+  const std::string sql =
+      std::string("SELECT c.id AS cart_id, c.user_id, c.updated_at AS cart_updated_at, i.id, i.variant_id, i.quantity, "
+                  "i.unit_price, i.product_name, i.sku FROM cart_carts c LEFT JOIN cart_items i ON i.cart_id = c.id WHERE ") +
+      (owner.userId ? "c.user_id = :owner" : "c.token_hash = :owner") + " ORDER BY i.created_at, i.id";
+  const auto rows = tx.query(sql, {{"owner", owner.userId ? *owner.userId : *owner.tokenHash}});
   if (rows.empty()) return std::nullopt;
   CartWithLines out{{rows[0].text("cart_id"), rows[0].optText("user_id"), rows[0].integer("cart_updated_at")}, {}};
   for (const auto& r : rows)
     if (!r.isNull("id")) out.lines.push_back(lineOf(r));
   return out;
-}
-
-}  // namespace
-
-std::optional<CartWithLines> CartStore::load(Tx& tx, const Owner& owner) const {
-  if (!owner.userId && !owner.tokenHash) return std::nullopt;
-  const std::string sql = std::string(kCartWithLines) + "cart_carts c LEFT JOIN cart_items i ON i.cart_id = c.id WHERE " +
-                          (owner.userId ? "c.user_id = :owner" : "c.token_hash = :owner") + kOldestLineFirst;
-  return withLines(tx.query(sql, {{"owner", owner.userId ? *owner.userId : *owner.tokenHash}}));
 }
 
 std::optional<CartRow> CartStore::find(Tx& tx, const Owner& owner) const {
@@ -72,12 +65,11 @@ bool CartStore::touch(Tx& tx, const std::string& cartId, long long nowMs) const 
 }
 
 std::optional<CartWithLines> CartStore::touchUsersCart(Tx& tx, const std::string& userId, long long nowMs) const {
-  const std::string touch = "UPDATE cart_carts SET updated_at = :now WHERE user_id = :user RETURNING id, user_id, updated_at";
-  if (tx.dialect() == Dialect::Postgres)
-    return withLines(tx.query("WITH c AS (" + touch + ") " + kCartWithLines + "c LEFT JOIN cart_items i ON i.cart_id = c.id" +
-                                  kOldestLineFirst,
-                              {{"now", nowMs}, {"user", userId}}));
-  auto r = tx.one(touch, {{"now", nowMs}, {"user", userId}});
+  // Two statements, not one: the lines are read after the lock is held. In
+  // one statement (a CTE) PostgreSQL would read them with the snapshot taken
+  // before waiting for a concurrent checkout, and see the lines it emptied.
+  auto r = tx.one("UPDATE cart_carts SET updated_at = :now WHERE user_id = :user RETURNING id, user_id, updated_at",
+                  {{"now", nowMs}, {"user", userId}});
   if (!r) return std::nullopt;
   const CartRow cart = cartOf(*r);
   return CartWithLines{cart, lines(tx, cart.id)};

@@ -50,8 +50,8 @@ class CartStore {
   // SQLite every write transaction is already alone.
   // False when there is no such cart.
   bool touch(Tx& tx, const std::string& cartId, long long nowMs) const;
-  // The user's cart with its lines, touched (and so row-locked until
-  // commit): what a checkout starts with. One statement on PostgreSQL.
+  // The user's cart, touched (and so row-locked until commit), with its
+  // lines as they are under that lock: what a checkout starts with.
   std::optional<CartWithLines> touchUsersCart(Tx& tx, const std::string& userId, long long nowMs) const;
   // Oldest line first.
   std::vector<LineRow> lines(Tx& tx, const std::string& cartId) const;
