@@ -494,7 +494,15 @@ TEST_P(DbPoolTest, ReconnectsAConnectionTheServerDropped) {
 
   ASSERT_TRUE(kill(second));
   EXPECT_TRUE(db->ping());  // so does a ping
-  EXPECT_NE(backendPid(), second);
+  const long long third = backendPid();
+  EXPECT_NE(third, second);
+
+  // A transaction of later writes only: BEGIN and the writes are sent
+  // again on a new connection, the COMMIT after them, once.
+  db->transact([](Tx& tx) { tx.exec("CREATE TABLE dropped (id INTEGER PRIMARY KEY)"); });
+  ASSERT_TRUE(kill(third));
+  db->transact([](Tx& tx) { tx.execLater("INSERT INTO dropped (id) VALUES (1)"); });
+  EXPECT_EQ(countRows(*db, "dropped"), 1);
 }
 
 TEST_P(DbPoolTest, KeepsQueriesPreparedPerConnectionWithinABound) {

@@ -237,6 +237,12 @@ class PgConnection final : public Connection {
                     "transaction rolled back: a statement in it failed earlier (the error was caught, but "
                     "PostgreSQL cannot continue the transaction)");
     }
+    if (!deferred_.empty() && !pendingBegin_.empty()) {
+      // Only later writes: they go with BEGIN (a pipeline that may be sent
+      // again on a new connection), the COMMIT after (one that may not).
+      Step flush{.sql = "SELECT 1", .params = &kNoParams};
+      pipeline(flush);
+    }
     if (!deferred_.empty()) {  // the writes not sent yet go with the COMMIT
       Step last{.sql = "COMMIT", .params = &kNoParams};
       pipeline(last);
@@ -575,8 +581,8 @@ class PgConnection final : public Connection {
   // COMMIT) sent as one pipeline with one sync: one round trip. Throws for
   // the first that failed (each is reported with its own SQL); returns
   // last's result. A connection the server dropped is noticed here; when
-  // BEGIN is in the pipeline nothing has run in the transaction yet, so it
-  // is reopened and the pipeline sent once more.
+  // BEGIN is in the pipeline and COMMIT is not, nothing of the transaction
+  // can have been kept, so it is reopened and the pipeline sent once more.
   ResultPtr pipeline(Step& last) {
     const std::string beginSql = std::exchange(pendingBegin_, {});
     const std::vector<Deferred> writes = std::exchange(deferred_, {});
@@ -588,6 +594,10 @@ class PgConnection final : public Connection {
     for (const Deferred& w : writes) steps.push_back(Step{.statement = &entryFor(w.sql), .sql = w.sql, .params = &w.params});
     steps.push_back(std::move(last));
     const bool hasBegin = !beginSql.empty();
+    // Sent again on a new connection only when nothing can have been
+    // committed: the transaction starts here and does not end here (a
+    // COMMIT whose answer was lost may have been applied).
+    const bool resendable = hasBegin && !(steps.back().statement == nullptr && steps.back().sql == "COMMIT");
     for (int attemptNo = 1;; ++attemptNo) {
       PGconn* c = conn();
       std::vector<std::pair<const StatementCache::Entry*, const std::string*>> preparedHere;
@@ -642,7 +652,7 @@ class PgConnection final : public Connection {
         }
       }
       if (PQpipelineStatus(c) != PQ_PIPELINE_OFF) PQexitPipelineMode(c);
-      if (!sent && PQstatus(c) != CONNECTION_OK && hasBegin && attemptNo == 1) {
+      if (!sent && PQstatus(c) != CONNECTION_OK && resendable && attemptNo == 1) {
         // The pool reports outages; a single dropped connection is routine.
         dbLog().debug("database connection lost; reconnecting", {{"url", redactedUrl_}});
         reconnect();  // throws, leaving the connection closed, when the server is gone
