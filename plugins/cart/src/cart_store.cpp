@@ -16,6 +16,16 @@ LineRow lineOf(const Row& r) {
 
 constexpr const char* kLineColumns = "SELECT id, variant_id, quantity, unit_price, product_name, sku FROM cart_items ";
 
+// Rows of a cart (cart_id, user_id, cart_updated_at) left-joined to its
+// lines; nullopt when there are none.
+std::optional<CartWithLines> withLines(const std::vector<Row>& rows) {
+  if (rows.empty()) return std::nullopt;
+  CartWithLines out{{rows[0].text("cart_id"), rows[0].optText("user_id"), rows[0].integer("cart_updated_at")}, {}};
+  for (const auto& r : rows)
+    if (!r.isNull("id")) out.lines.push_back(lineOf(r));
+  return out;
+}
+
 }  // namespace
 
 std::optional<CartWithLines> CartStore::load(Tx& tx, const Owner& owner) const {
@@ -24,12 +34,7 @@ std::optional<CartWithLines> CartStore::load(Tx& tx, const Owner& owner) const {
       std::string("SELECT c.id AS cart_id, c.user_id, c.updated_at AS cart_updated_at, i.id, i.variant_id, i.quantity, "
                   "i.unit_price, i.product_name, i.sku FROM cart_carts c LEFT JOIN cart_items i ON i.cart_id = c.id WHERE ") +
       (owner.userId ? "c.user_id = :owner" : "c.token_hash = :owner") + " ORDER BY i.created_at, i.id";
-  const auto rows = tx.query(sql, {{"owner", owner.userId ? *owner.userId : *owner.tokenHash}});
-  if (rows.empty()) return std::nullopt;
-  CartWithLines out{{rows[0].text("cart_id"), rows[0].optText("user_id"), rows[0].integer("cart_updated_at")}, {}};
-  for (const auto& r : rows)
-    if (!r.isNull("id")) out.lines.push_back(lineOf(r));
-  return out;
+  return withLines(tx.query(sql, {{"owner", owner.userId ? *owner.userId : *owner.tokenHash}}));
 }
 
 std::optional<CartRow> CartStore::find(Tx& tx, const Owner& owner) const {
@@ -65,9 +70,23 @@ bool CartStore::touch(Tx& tx, const std::string& cartId, long long nowMs) const 
 }
 
 std::optional<CartWithLines> CartStore::touchUsersCart(Tx& tx, const std::string& userId, long long nowMs) const {
-  // Two statements, not one: the lines are read after the lock is held. In
-  // one statement (a CTE) PostgreSQL would read them with the snapshot taken
-  // before waiting for a concurrent checkout, and see the lines it emptied.
+  if (tx.dialect() == Dialect::Postgres) {
+    // One statement: the cart touched and its lines read. Its lines come
+    // from the statement's snapshot, taken before any wait for the cart's
+    // lock; so the update applies only to the version that snapshot saw
+    // (same xmin). If another transaction changed the cart meanwhile (a
+    // concurrent checkout emptied it) nothing is returned, and the two
+    // statements below lock first and read after.
+    if (auto cart = withLines(tx.query(
+            "WITH seen AS (SELECT xmin AS version FROM cart_carts WHERE user_id = :user), "
+            "c AS (UPDATE cart_carts SET updated_at = :now WHERE user_id = :user "
+            "AND xmin = (SELECT version FROM seen) RETURNING id, user_id, updated_at) "
+            "SELECT c.id AS cart_id, c.user_id, c.updated_at AS cart_updated_at, i.id, i.variant_id, i.quantity, "
+            "i.unit_price, i.product_name, i.sku FROM c LEFT JOIN cart_items i ON i.cart_id = c.id "
+            "ORDER BY i.created_at, i.id",
+            {{"now", nowMs}, {"user", userId}})))
+      return cart;
+  }
   auto r = tx.one("UPDATE cart_carts SET updated_at = :now WHERE user_id = :user RETURNING id, user_id, updated_at",
                   {{"now", nowMs}, {"user", userId}});
   if (!r) return std::nullopt;
