@@ -28,10 +28,10 @@ void AuditLog::record(std::string_view actor, std::string_view action, std::stri
   const std::string_view details = detailsJson.empty() ? std::string_view("{}") : detailsJson;
   if (!nlohmann::json::accept(details)) throw std::invalid_argument("audit: details are not JSON");
   tx.execLater("INSERT INTO agape_audit (at, actor, action, entity, entity_id, details, request_id, ip)"
-          " VALUES (:at, :actor, :action, :entity, :entity_id, :details, :request_id, :ip)",
-          {{"at", toMs(clock_.now())}, {"actor", actor}, {"action", action}, {"entity", entity},
-           {"entity_id", entityId}, {"details", details}, {"request_id", optional(currentRequestId())},
-           {"ip", optional(currentClientIp())}});
+               " VALUES (:at, :actor, :action, :entity, :entity_id, :details, :request_id, :ip)",
+               {{"at", toMs(clock_.now())}, {"actor", actor}, {"action", action}, {"entity", entity},
+                {"entity_id", entityId}, {"details", details}, {"request_id", optional(currentRequestId())},
+                {"ip", optional(currentClientIp())}});
 }
 
 AuditPage AuditLog::query(const AuditQuery& q) {

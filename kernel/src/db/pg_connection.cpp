@@ -237,12 +237,9 @@ class PgConnection final : public Connection {
                     "transaction rolled back: a statement in it failed earlier (the error was caught, but "
                     "PostgreSQL cannot continue the transaction)");
     }
-    if (!deferred_.empty() && !pendingBegin_.empty()) {
-      // Only later writes: they go with BEGIN (a pipeline that may be sent
-      // again on a new connection), the COMMIT after (one that may not).
-      Step flush{.sql = "SELECT 1", .params = &kNoParams};
-      pipeline(flush);
-    }
+    // Only later writes: they go with BEGIN (a pipeline that may be sent
+    // again on a new connection), the COMMIT after (one that may not).
+    if (!deferred_.empty() && !pendingBegin_.empty()) sendPending();
     if (!deferred_.empty()) {  // the writes not sent yet go with the COMMIT
       Step last{.sql = "COMMIT", .params = &kNoParams};
       pipeline(last);
@@ -280,17 +277,12 @@ class PgConnection final : public Connection {
     // A call that does not match its statement throws here, at the caller.
     bindByName(entryFor(sql).positional, params, sql, bound_);
     deferred_.push_back({std::string(sql), params});
-    if (deferred_.size() >= kMaxDeferred) {
-      // Sent now, after a statement that reads nothing (one round trip
-      // for many writes all the same).
-      Step last{.sql = "SELECT 1", .params = &kNoParams};
-      pipeline(last);
-    }
+    if (deferred_.size() >= kMaxDeferred) sendPending();
   }
 
   void execScript(std::string_view sql) override {
     requireOpen();
-    if (!pendingBegin_.empty() || !deferred_.empty()) run("SELECT 1", {}, nullptr, nullptr);
+    if (!pendingBegin_.empty() || !deferred_.empty()) sendPending();
     command(std::string(sql));
     // A script may change tables: plans prepared before it are re-made by
     // the server, but a changed result shape is an error, so start afresh.
@@ -566,6 +558,13 @@ class PgConnection final : public Connection {
     if (rows) readRows(res, *rows);
   }
 
+  // The pending BEGIN and later writes sent now, with a statement that
+  // reads nothing: one round trip.
+  void sendPending() {
+    Step last{.sql = "SELECT 1", .params = &kNoParams};
+    pipeline(last);
+  }
+
   // One command of a pipeline: a statement with its values, or a command
   // without parameters (BEGIN, COMMIT).
   struct Step {
@@ -669,7 +668,11 @@ class PgConnection final : public Connection {
           }
           const PGresult* r = results[k].get();
           const ExecStatusType status = PQresultStatus(r);
-          if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) continue;
+          if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+            // Prepared on the server, whatever comes after: kept under its name.
+            if (part == 2) s.statement->preparedName = s.freshName;
+            continue;
+          }
           if (isBegin) beginFailed_ = true;
           if (s.statement && planShapeChanged(r)) {
             s.statement->preparedName.clear();
@@ -680,8 +683,6 @@ class PgConnection final : public Connection {
         }
       }
       if (!sent) fail("", primaryMessage(PQerrorMessage(c)), steps.back().sql, *steps.back().params);
-      for (Step& s : steps)
-        if (!s.freshName.empty()) s.statement->preparedName = std::move(s.freshName);
       return std::move(results.back());
     }
   }

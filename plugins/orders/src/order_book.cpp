@@ -119,9 +119,9 @@ Order OrderBook::place(Tx& tx, const PlaceInput& in) {
     order.items.push_back(OrderLine{l.variantId, l.productId, l.sku, l.productName, l.size, l.color, l.quantity,
                                     l.currentPrice, l.lineTotal});
   }
-  tx.execLater("INSERT INTO orders_items (order_id, line, variant_id, product_id, sku, product_name, size, color, quantity, "
-          "unit_price, line_total) VALUES " + rows,
-          lineParams);
+  tx.execLater("INSERT INTO orders_items (order_id, line, variant_id, product_id, sku, product_name, size, color, "
+               "quantity, unit_price, line_total) VALUES " + rows,
+               lineParams);
   // The coupon's use is taken now, atomically: of concurrent orders only as
   // many as its limit allows get one.
   if (totals.couponCode) coupons_->redeem(tx, *totals.couponCode, in.userId, id, totals.discount);
@@ -346,8 +346,8 @@ bool OrderBook::transition(Tx& tx, const Row& order, const Change& c) {
 
   const long long now = nowMs();
   tx.execLater("UPDATE orders_orders SET status = :status, version = version + 1, updated_at = :now, "
-          "tracking_number = COALESCE(:tracking, tracking_number) WHERE id = :id",
-          {{"status", statusName(c.to)}, {"now", now}, {"tracking", c.trackingNumber}, {"id", id}});
+               "tracking_number = COALESCE(:tracking, tracking_number) WHERE id = :id",
+               {{"status", statusName(c.to)}, {"now", now}, {"tracking", c.trackingNumber}, {"id", id}});
   Json details{{"from", statusName(from)}, {"to", statusName(c.to)}};
   if (c.trackingNumber) details["trackingNumber"] = *c.trackingNumber;
   if (c.reason) details["reason"] = *c.reason;

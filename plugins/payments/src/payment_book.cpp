@@ -148,11 +148,12 @@ void PaymentBook::fail(Tx& tx, const std::string& paymentId, const std::string& 
 }
 
 void PaymentBook::setStatus(Tx& tx, const std::string& id, const std::string& status, const Charge* c) const {
-  tx.execLater("UPDATE payments_payments SET status = :status, provider_transaction_id = COALESCE(:pid, provider_transaction_id), "
-          "channel = COALESCE(:channel, channel), paid_at = COALESCE(:paid, paid_at), updated_at = :now WHERE id = :id",
-          {{"status", status}, {"pid", c && !c->providerId.empty() ? Value(c->providerId) : Value()},
-           {"channel", c && !c->channel.empty() ? Value(c->channel) : Value()},
-           {"paid", c && !c->paidAt.empty() ? Value(c->paidAt) : Value()}, {"now", nowMs()}, {"id", id}});
+  tx.execLater("UPDATE payments_payments SET status = :status, "
+               "provider_transaction_id = COALESCE(:pid, provider_transaction_id), channel = COALESCE(:channel, channel), "
+               "paid_at = COALESCE(:paid, paid_at), updated_at = :now WHERE id = :id",
+               {{"status", status}, {"pid", c && !c->providerId.empty() ? Value(c->providerId) : Value()},
+                {"channel", c && !c->channel.empty() ? Value(c->channel) : Value()},
+                {"paid", c && !c->paidAt.empty() ? Value(c->paidAt) : Value()}, {"now", nowMs()}, {"id", id}});
 }
 
 Applied PaymentBook::apply(Tx& tx, const Charge& charge) {
