@@ -42,3 +42,9 @@ target_link_libraries(agape_http_parser INTERFACE ${HTTP_PARSER_LIBRARY})
 add_library(agape_boost_dll INTERFACE)
 target_link_libraries(agape_boost_dll INTERFACE Boost::headers ${CMAKE_DL_LIBS})
 target_compile_definitions(agape_boost_dll INTERFACE BOOST_DLL_USE_STD_FS)
+
+# Xapian 1.4 (the catalogue's search engine: BM25, Snowball stemmers,
+# spelling correction, synonyms), by its pkg-config file.
+pkg_check_modules(XAPIAN REQUIRED IMPORTED_TARGET xapian-core)
+add_library(agape_xapian INTERFACE)
+target_link_libraries(agape_xapian INTERFACE PkgConfig::XAPIAN)

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <filesystem>
 #include <limits>
 
 namespace agape {
@@ -212,6 +213,32 @@ void ConfigDecoder::finish() const {
   for (const auto& k : map_.keys()) {
     if (seen_.find(k) == seen_.end()) map_.child(k)->fail("unknown key");
   }
+}
+
+namespace {
+
+// "config/agape.yaml:41:7" → "config"; a location that is not a file (a
+// --set value) → the working directory.
+std::filesystem::path baseDirOf(const std::string& location) {
+  auto last = location.rfind(':');
+  if (last == std::string::npos) return std::filesystem::current_path();
+  auto middle = location.rfind(':', last - 1);
+  if (middle == std::string::npos || location.rfind("--set", 0) == 0) return std::filesystem::current_path();
+  for (std::size_t i = middle + 1; i < location.size(); ++i)
+    if (i != last && !std::isdigit(static_cast<unsigned char>(location[i]))) return std::filesystem::current_path();
+  std::filesystem::path file = location.substr(0, middle);
+  return std::filesystem::absolute(file).parent_path();
+}
+
+}  // namespace
+
+std::string configPath(const ConfigView& section, std::string_view key, const std::string& path) {
+  std::filesystem::path p(path);
+  if (p.is_relative()) {
+    auto node = section.child(key);
+    p = baseDirOf(node->present() ? node->location() : section.location()) / p;
+  }
+  return p.lexically_normal().string();
 }
 
 }  // namespace agape

@@ -276,6 +276,13 @@ struct LoadRecord {
   std::atomic<int> orderAttempts{0}, order201{0}, order503{0}, orderOther{0};
   std::atomic<int> reads{0}, readFailures{0};
   std::atomic<int> serverErrors{0};  // 500s: never acceptable
+  std::vector<std::string> serverErrorReplies;
+
+  void serverError(const std::string& request, const HttpResult& r) {
+    ++serverErrors;
+    std::lock_guard lock(mutex);
+    serverErrorReplies.push_back(request + " -> " + std::to_string(r.status) + " " + r.body);
+  }
 };
 
 class OutageUnderLoad : public OutageServe, public ::testing::WithParamInterface<std::string> {};
@@ -294,10 +301,10 @@ TEST_P(OutageUnderLoad, NothingAClientWasToldIsLostAndEveryJobIsDone) {
   threads.emplace_back([&] {  // a storefront reader
     HttpClient c(base);
     while (!stop) {
-      const long s = tryRequest(c, "GET", productPath).status;
+      const HttpResult r = tryRequest(c, "GET", productPath);
       ++rec.reads;
-      if (s != 200) ++rec.readFailures;
-      if (s >= 500 && s != 503) ++rec.serverErrors;
+      if (r.status != 200) ++rec.readFailures;
+      if (r.status >= 500 && r.status != 503) rec.serverError("GET " + productPath, r);
       std::this_thread::sleep_for(20ms);
     }
   });
@@ -309,7 +316,7 @@ TEST_P(OutageUnderLoad, NothingAClientWasToldIsLostAndEveryJobIsDone) {
       for (int n = 0; !stop; ++n) {
         const HttpResult add = tryRequest(c, "POST", "/v1/cart/items",
                                           Json{{"variantId", variant}, {"quantity", 1 + n % 2}}.dump(), {who, kJson});
-        if (add.status >= 500 && add.status != 503) ++rec.serverErrors;
+        if (add.status >= 500 && add.status != 503) rec.serverError("POST /v1/cart/items", add);
         const std::string key = "Idempotency-Key: load-" + std::to_string(t) + "-" + std::to_string(n);
         const std::string body = Json{{"shippingAddress", kAddress}, {"shippingMethod", "standard"}}.dump();
         for (int attempt = 0; attempt < 200 && !stop; ++attempt) {
@@ -322,7 +329,7 @@ TEST_P(OutageUnderLoad, NothingAClientWasToldIsLostAndEveryJobIsDone) {
             break;
           }
           if (r.status != 503) {  // an empty cart after a lost add, say: a new order next time
-            if (r.status >= 500) ++rec.serverErrors;
+            if (r.status >= 500) rec.serverError("POST /v1/orders", r);
             ++rec.orderOther;
             break;
           }
@@ -336,7 +343,7 @@ TEST_P(OutageUnderLoad, NothingAClientWasToldIsLostAndEveryJobIsDone) {
     while (!stop) {
       const HttpResult r = tryRequest(c, "POST", "/v1/test/jobs?n=5");
       if (r.status == 202) rec.jobsAccepted += 5;
-      if (r.status >= 500 && r.status != 503) ++rec.serverErrors;
+      if (r.status >= 500 && r.status != 503) rec.serverError("POST /v1/test/jobs", r);
       std::this_thread::sleep_for(100ms);
     }
   });
@@ -387,7 +394,11 @@ TEST_P(OutageUnderLoad, NothingAClientWasToldIsLostAndEveryJobIsDone) {
   // running then, test.fast's concurrency.
   const long long reruns = pgScalar(pg.url(), "SELECT coalesce(sum(reruns), 0) FROM test_jobs_done");
   EXPECT_LE(reruns, 4);
-  EXPECT_EQ(rec.serverErrors.load(), 0);
+  EXPECT_EQ(rec.serverErrors.load(), 0) << [&] {
+    std::string replies;
+    for (const auto& r : rec.serverErrorReplies) replies += r + "\n";
+    return replies;
+  }() << server->output();
   EXPECT_GT(rec.reads.load(), readsBeforeRestart);
   std::cout << "outage (-m " << GetParam() << "): ready " << toReady << " ms after the start; orders 201 "
             << rec.order201 << ", 503 " << rec.order503 << ", other " << rec.orderOther << "; jobs "

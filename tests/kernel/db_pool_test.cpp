@@ -505,6 +505,49 @@ TEST_P(DbPoolTest, ReconnectsAConnectionTheServerDropped) {
   EXPECT_EQ(countRows(*db, "dropped"), 1);
 }
 
+// The connection cut inside a transaction, before each kind of step that
+// follows: a statement, later writes with a statement, later writes with
+// the COMMIT, the COMMIT alone. Each is "unavailable" (a 503 to a client),
+// never an error of another kind (a 500), and the pool goes on.
+TEST_P(DbPoolTest, AConnectionCutInsideATransactionIsUnavailableAtEveryStep) {
+  if (!isPg()) GTEST_SKIP() << "an SQLite connection cannot be dropped by a server";
+  auto db = database().open(1);
+  db->transact([](Tx& tx) { tx.exec("CREATE TABLE cut (id INTEGER PRIMARY KEY)"); });
+  auto kill = [&](long long pid) {
+    DbPool& admin = database().admin();
+    admin.transact([&](Tx& tx) { tx.query("SELECT pg_terminate_backend(CAST(:pid AS INTEGER))", {{"pid", pid}}); });
+    return eventually([&] {
+      return !admin.read([&](Tx& tx) {
+        return tx.one("SELECT 1 FROM pg_stat_activity WHERE pid = CAST(:pid AS INTEGER)", {{"pid", pid}}).has_value();
+      });
+    });
+  };
+  const std::vector<std::pair<std::string, std::function<void(Tx&)>>> nextSteps = {
+      {"a statement", [](Tx& tx) { tx.one("SELECT count(*) AS n FROM cut"); }},
+      {"later writes and a statement",
+       [](Tx& tx) {
+         tx.execLater("INSERT INTO cut (id) VALUES (1)");
+         tx.one("SELECT count(*) AS n FROM cut");
+       }},
+      {"later writes and the commit", [](Tx& tx) { tx.execLater("INSERT INTO cut (id) VALUES (2)"); }},
+      {"the commit", [](Tx&) {}},
+  };
+  for (const auto& [what, step] : nextSteps) {
+    SCOPED_TRACE(what);
+    try {
+      db->transact([&](Tx& tx) {
+        const long long pid = tx.one("SELECT pg_backend_pid() AS pid")->integer("pid");
+        ASSERT_TRUE(kill(pid));
+        step(tx);
+      });
+      ADD_FAILURE() << "the transaction went through a cut connection";
+    } catch (const DbError& e) {
+      EXPECT_EQ(e.kind(), DbError::Kind::Unavailable) << e.what();
+    }
+    EXPECT_EQ(countRows(*db, "cut"), 0);  // and the pool reconnects
+  }
+}
+
 TEST_P(DbPoolTest, KeepsQueriesPreparedPerConnectionWithinABound) {
   if (!isPg()) GTEST_SKIP() << "prepared statements are kept by PostgreSQL sessions";
   auto db = database().open(1);

@@ -348,6 +348,92 @@ TEST_P(EventsTest, OneInstanceAtATimeDeliversToASubscriberAndAnotherTakesOverWhe
   EXPECT_EQ(a.deliverDue(), 0) << "now the second holds it";
 }
 
+// Followers: every instance reads the log from where it stood when the
+// instance's cursors were opened, while a subscriber is delivered to by one
+// instance.
+TEST_P(EventsTest, EveryInstanceFollowsTheLogFromWhereItStarted) {
+  JobRunner& first = newRunner();
+  JobRunner& second = newRunner();
+  EventBus& a = newBus(first);
+  EventBus& b = newBus(second);
+  std::vector<std::string> followedA, followedB, subscribed;
+  a.follow("search", "parcel.*", "index", [&](const std::vector<Event>& batch) {
+    for (const Event& e : batch) followedA.push_back(e.payload);
+  });
+  b.follow("search", "parcel.*", "index", [&](const std::vector<Event>& batch) {
+    for (const Event& e : batch) followedB.push_back(e.payload);
+  });
+  a.subscribe("mail", "parcel.*", "notice", [&](const Event& e) { subscribed.push_back(e.payload); }, {});
+  b.subscribe("mail", "parcel.*", "notice", [&](const Event& e) { subscribed.push_back(e.payload); }, {});
+  EXPECT_THROW(a.follow("search", "parcel.*", "index", [](const std::vector<Event>&) {}), std::invalid_argument);
+  db_->run([&](Tx& tx) { a.publish(tx, "parcel.shipped", R"({"n":0})"); });  // before the instances start
+  freeze(first, a);
+  db_->run([&](Tx& tx) {
+    a.publish(tx, "parcel.shipped", R"({"n":1})");
+    a.publish(tx, "order.paid", R"({"n":-1})");
+  });
+  freeze(second, b);  // the second instance starts later
+  db_->run([&](Tx& tx) { b.publish(tx, "parcel.lost", R"({"n":2})"); });
+  a.openCursors();  // again (a server's start): the follower keeps its place
+  a.deliverDue();
+  b.deliverDue();
+  EXPECT_EQ(followedA, (std::vector<std::string>{R"({"n":1})", R"({"n":2})"}));
+  EXPECT_EQ(followedB, (std::vector<std::string>{R"({"n":2})"}));
+  EXPECT_EQ(subscribed, (std::vector<std::string>{R"({"n":1})", R"({"n":2})"})) << "one instance delivers";
+  EXPECT_EQ(count("SELECT count(*) AS n FROM agape_event_cursors"), 1) << "a follower stores no cursor";
+  EXPECT_EQ(a.deliverDue() + b.deliverDue(), 0);
+}
+
+TEST_P(EventsTest, AFollowerThatThrowsGetsTheBatchAgainUnlessItCanNeverReadIt) {
+  JobRunner& runner = newRunner();
+  EventBus& bus = newBus(runner);
+  std::vector<std::string> got;
+  int failures = 1;
+  bus.follow("search", "parcel.*", "index", [&](const std::vector<Event>& batch) {
+    if (batch.front().payload == R"({"poison":true})") throw PermanentJobFailure("cannot read it");
+    if (failures-- > 0) throw std::runtime_error("index busy");
+    for (const Event& e : batch) got.push_back(e.payload);
+  });
+  freeze(runner, bus);
+  db_->run([&](Tx& tx) { bus.publish(tx, "parcel.shipped", R"({"n":1})"); });
+  EXPECT_THROW(bus.deliverDue(), std::runtime_error);
+  EXPECT_EQ(bus.deliverDue(), 1);
+  db_->run([&](Tx& tx) { bus.publish(tx, "parcel.shipped", R"({"poison":true})"); });
+  EXPECT_EQ(bus.deliverDue(), 1);
+  db_->run([&](Tx& tx) { bus.publish(tx, "parcel.shipped", R"({"n":2})"); });
+  EXPECT_EQ(bus.deliverDue(), 1);
+  EXPECT_EQ(got, (std::vector<std::string>{R"({"n":1})", R"({"n":2})"}));
+  EXPECT_EQ(count("SELECT count(*) AS n FROM agape_jobs"), 0) << "no retry job for a follower";
+}
+
+TEST_P(EventsTest, FollowersRunOnAnInstanceThatRunsNoJobsAndSeeOtherInstancesEvents) {
+  JobRunner& first = newRunner();
+  JobRunner& second = newRunner();
+  EventBus& publisher = newBus(first);
+  EventBus& web = newBus(second);
+  std::mutex m;
+  std::vector<std::string> followed;
+  int subscribed = 0;
+  web.follow("search", "parcel.*", "index", [&](const std::vector<Event>& batch) {
+    std::lock_guard lock(m);
+    for (const Event& e : batch) followed.push_back(e.payload);
+  });
+  web.subscribe("mail", "parcel.*", "notice", [&](const Event&) { ++subscribed; }, {});
+  freeze(first, publisher);
+  freeze(second, web);
+  web.start(/*deliver=*/false);
+  db_->run([&](Tx& tx) { publisher.publish(tx, "parcel.shipped", R"({"n":1})"); });
+  db_->run([&](Tx& tx) { web.publish(tx, "parcel.lost", R"({"n":2})"); });
+  const bool seen = testing::eventually([&] {
+    std::lock_guard lock(m);
+    return followed.size() == 2;
+  }, 2s);
+  web.stop();
+  EXPECT_TRUE(seen) << "the other instance's event within a few polls";
+  EXPECT_EQ(followed, (std::vector<std::string>{R"({"n":1})", R"({"n":2})"}));
+  EXPECT_EQ(subscribed, 0) << "this instance delivers to no subscriber";
+}
+
 TEST_P(EventsTest, AnEventCommittedLateByAnOlderTransactionIsNotPassedOver) {
   if (GetParam() != Backend::Postgres) GTEST_SKIP() << "SQLite runs one write transaction at a time";
   JobRunner& runner = newRunner();

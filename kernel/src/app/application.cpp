@@ -121,22 +121,14 @@ void Application::provision(bool withDatabase) {
 void Application::start() {
   host_->start();
   pluginsStarted_ = true;
-  if (config_.jobs.enabled) {
-    try {
-      jobs_->start();
-      events_->start();
-    } catch (...) {
-      events_->stop();
-      jobs_->stop(config_.server.shutdownGrace);
-      host_->stop();
-      pluginsStarted_ = false;
-      throw;
-    }
-  }
-  workers_ = std::make_unique<WorkerPool>(config_.server.workerThreads, 10'000, "agape-work",
-                                          config_.server.workerQueueTimeout);
-  server_ = std::make_unique<HttpServer>(config_.server, *pipeline_, *workers_);
   try {
+    // Followers keep every instance's in-memory state current, whether or
+    // not it runs jobs and delivers to subscribers.
+    if (config_.jobs.enabled) jobs_->start();
+    events_->start(config_.jobs.enabled);
+    workers_ = std::make_unique<WorkerPool>(config_.server.workerThreads, 10'000, "agape-work",
+                                            config_.server.workerQueueTimeout);
+    server_ = std::make_unique<HttpServer>(config_.server, *pipeline_, *workers_);
     server_->start();
   } catch (...) {
     events_->stop();

@@ -1,6 +1,7 @@
 #include "events/event_bus.h"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 
 #include "db/db_errors.h"
@@ -85,7 +86,9 @@ struct EventBus::Subscriber {
   std::string pattern;
   std::string queue;  // its retries
   EventHandler handler;            // outside a transaction, or
-  EventBatchHandler batchHandler;  // in the delivery's
+  EventBatchHandler batchHandler;  // in the delivery's, or
+  EventFollower follower;          // on every instance, from memory
+  bool placed = false;             // a follower's cursor is set
   Gauge* lagEvents = nullptr;
   Gauge* lagSeconds = nullptr;
 
@@ -109,25 +112,28 @@ EventBus::EventBus(Database& db, JobRunner& runner, Metrics& metrics, millisecon
 EventBus::~EventBus() { stop(); }
 
 EventBus::Subscriber& EventBus::add(const std::string& plugin, std::string pattern, const std::string& name,
-                                    QueueOptions options) {
+                                    const QueueOptions* retries) {
   if (!validPattern(pattern))
     throw std::invalid_argument("subscription \"" + name + "\": \"" + pattern +
                                 "\" is not a topic (\"order.paid\") or prefix pattern (\"order.*\")");
   auto s = std::make_unique<Subscriber>();
   s->key = plugin + "." + name;
+  for (const auto& other : subscribers_)
+    if (other->key == s->key)
+      throw std::invalid_argument("subscription \"" + name + "\": the plugin has one of that name already");
   s->pattern = std::move(pattern);
   s->queue = "events." + s->key;
   Subscriber* sp = s.get();
-  // Refuses a second subscriber of the same name (the same queue).
-  runner_.addQueue(plugin, s->queue,
-                   [this, sp](const Job& job) {
-                     const Event e = eventOfRetry(job);
-                     if (sp->handler)
-                       sp->handler(e);
-                     else
-                       db_.run([&](Tx& tx) { sp->batchHandler({e}, tx); });
-                   },
-                   options);
+  if (retries)
+    runner_.addQueue(plugin, s->queue,
+                     [this, sp](const Job& job) {
+                       const Event e = eventOfRetry(job);
+                       if (sp->handler)
+                         sp->handler(e);
+                       else
+                         db_.run([&](Tx& tx) { sp->batchHandler({e}, tx); });
+                     },
+                     *retries);
   s->lagEvents = &metrics_.gauge("agape_event_lag_events",
                                  "Events a subscriber has not taken yet (counted up to 100000).", {{"subscriber", s->key}});
   s->lagSeconds = &metrics_.gauge("agape_event_lag_seconds",
@@ -149,18 +155,40 @@ void EventBus::count(Subscriber& s, const std::string& topic, const char* outcom
 void EventBus::subscribe(const std::string& plugin, std::string pattern, const std::string& name,
                          EventHandler handler, QueueOptions options) {
   if (!handler) throw std::invalid_argument("subscription \"" + name + "\": the handler is empty");
-  add(plugin, std::move(pattern), name, options).handler = std::move(handler);
+  add(plugin, std::move(pattern), name, &options).handler = std::move(handler);
 }
 
 void EventBus::subscribeBatch(const std::string& plugin, std::string pattern, const std::string& name,
                               EventBatchHandler handler, QueueOptions options) {
   if (!handler) throw std::invalid_argument("subscription \"" + name + "\": the handler is empty");
-  add(plugin, std::move(pattern), name, options).batchHandler = std::move(handler);
+  add(plugin, std::move(pattern), name, &options).batchHandler = std::move(handler);
+}
+
+void EventBus::follow(const std::string& plugin, std::string pattern, const std::string& name,
+                      EventFollower handler) {
+  if (!handler) throw std::invalid_argument("follower \"" + name + "\": the handler is empty");
+  add(plugin, std::move(pattern), name, nullptr).follower = std::move(handler);
 }
 
 void EventBus::openCursors() {
-  for (auto& s : subscribers_) log_.openCursor(s->key, s->pattern, nowMs());
+  std::optional<LogPosition> end;
+  for (auto& s : subscribers_) {
+    if (!s->follower) {
+      log_.openCursor(s->key, s->pattern, nowMs());
+      continue;
+    }
+    // Once: where the instance's in-memory state starts from.
+    std::lock_guard delivering(s->deliveryMutex);
+    if (s->placed) continue;
+    if (!end) end = log_.end();
+    s->cursor = *end;
+    s->placed = true;
+    std::lock_guard lock(s->wakeMutex);
+    s->seen = *end;
+  }
 }
+
+bool EventBus::running(const Subscriber& s) const { return started_ && (s.follower || delivering_); }
 
 std::string EventBus::publish(Tx& tx, std::string_view topic, std::string_view payloadJson, int schemaVersion) {
   if (!validTopic(topic))
@@ -230,11 +258,13 @@ bool EventBus::holdLease(Subscriber& s, long long now) {
 EventBus::Outcome EventBus::deliverBatch(Subscriber& s) {
   std::lock_guard delivering(s.deliveryMutex);
   Outcome out;
-  if (!holdLease(s, nowMs())) return out;
+  if (s.follower ? !s.placed : !holdLease(s, nowMs())) return out;
   const EventLog::Batch batch = log_.read(s.pattern, s.cursor, kBatch);
   if (!batch.events.empty()) {
     try {
-      if (s.handler)
+      if (s.follower)
+        deliverToFollower(s, batch);
+      else if (s.handler)
         deliverOutsideTx(s, batch);
       else
         deliverInTx(s, batch);
@@ -269,6 +299,24 @@ void EventBus::deliverOutsideTx(Subscriber& s, const EventLog::Batch& batch) {
     }
   }
   recordFailures(s, failures, batch.next);
+}
+
+// A handler that throws gets the batch again (the caller pauses); one that
+// says it never can read it (PermanentJobFailure) is passed over.
+void EventBus::deliverToFollower(Subscriber& s, const EventLog::Batch& batch) {
+  std::vector<Event> all;
+  all.reserve(batch.events.size());
+  for (const LoggedEvent& e : batch.events) all.push_back(e.event);
+  const char* outcome = "delivered";
+  try {
+    s.follower(all);
+  } catch (const PermanentJobFailure& f) {
+    outcome = "dead";
+    logger_.error("a follower passed over events it cannot read",
+                  {{"follower", s.key}, {"events", std::to_string(all.size())}, {"first", all.front().id},
+                   {"error", f.what()}});
+  }
+  for (const Event& e : all) count(s, e.topic, outcome);
 }
 
 void EventBus::deliverInTx(Subscriber& s, const EventLog::Batch& batch) {
@@ -369,19 +417,25 @@ bool EventBus::heldBack() {
   const LogPosition head = log_.head();
   for (auto& s : subscribers_) {
     std::lock_guard delivering(s->deliveryMutex);
-    if (s->leased && s->cursor < head) return true;
+    if ((s->leased || s->placed) && s->cursor < head) return true;
   }
   return false;
 }
 
-void EventBus::start() {
-  if (started_ || subscribers_.empty()) return;
+void EventBus::start(bool deliver) {
+  if (started_) return;
+  std::size_t subscribers = 0, followers = 0;
+  for (auto& s : subscribers_) ++(s->follower ? followers : subscribers);
+  if (followers == 0 && (subscribers == 0 || !deliver)) return;
   openCursors();
   stopping_ = false;
   started_ = true;
-  for (auto& s : subscribers_) threads_.emplace_back([this, sp = s.get()] { subscriberLoop(*sp); });
+  delivering_ = deliver;
+  for (auto& s : subscribers_)
+    if (running(*s)) threads_.emplace_back([this, sp = s.get()] { subscriberLoop(*sp); });
   threads_.emplace_back([this] { watchLoop(); });
-  logger_.info("event delivery started", {{"subscribers", std::to_string(subscribers_.size())}});
+  logger_.info("event delivery started", {{"subscribers", std::to_string(deliver ? subscribers : 0)},
+                                          {"followers", std::to_string(followers)}});
 }
 
 void EventBus::stop() {
@@ -457,6 +511,7 @@ void EventBus::watchLoop() {
       // commit woke the subscriber (an older transaction still ran).
       const LogPosition head = log_.head();
       for (auto& s : subscribers_) {
+        if (!running(*s)) continue;
         bool behind;
         {
           std::lock_guard lock(s->wakeMutex);
@@ -481,7 +536,18 @@ void EventBus::watchLoop() {
 void EventBus::measureLag() {
   const long long now = nowMs();
   for (auto& s : subscribers_) {
-    const EventLog::Lag lag = log_.lag(s->key, s->pattern, kLagCap);
+    EventLog::Lag lag;
+    if (s->follower) {
+      if (!s->placed) continue;
+      LogPosition at;
+      {
+        std::lock_guard delivering(s->deliveryMutex);
+        at = s->cursor;
+      }
+      lag = log_.lagAfter(at, s->pattern, kLagCap);
+    } else {
+      lag = log_.lag(s->key, s->pattern, kLagCap);
+    }
     s->lagEvents->set(static_cast<double>(lag.events));
     s->lagSeconds->set(lag.oldestMs ? static_cast<double>(std::max(0LL, now - *lag.oldestMs)) / 1000.0 : 0.0);
   }

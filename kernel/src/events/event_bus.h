@@ -19,6 +19,10 @@
 // lease, renewed while it delivers and taken over when it lapses. Events
 // published here wake the subscribers they match at commit; events of other
 // instances are found by looking at the log's head every jobs.pollInterval.
+//
+// A follower is read by every instance, from a position kept in memory that
+// starts where the log ended when the cursors were opened (before any
+// plugin starts): for state each instance keeps in memory.
 
 #include <atomic>
 #include <chrono>
@@ -67,15 +71,19 @@ class EventBus {
                  QueueOptions options);
   void subscribeBatch(const std::string& plugin, std::string pattern, const std::string& name,
                       EventBatchHandler handler, QueueOptions options);
-  // Creates the cursor of every subscriber that has none, at the end of the
-  // log. Before the first publish a subscriber must see (start() does it).
+  void follow(const std::string& plugin, std::string pattern, const std::string& name, EventFollower handler);
+  // Creates the cursor of every subscriber that has none, and places every
+  // follower, at the end of the log. Before the first publish a subscriber
+  // must see (start() does it if it was not done).
   void openCursors();
 
   // ---- any time. `schemaVersion` is the payload shape's, as declared by its event struct.
   std::string publish(Tx& tx, std::string_view topic, std::string_view payloadJson, int schemaVersion = 1);
 
-  // ---- running: one thread per subscriber and one that watches the log.
-  void start();
+  // ---- running: one thread per subscriber and follower, and one that
+  // watches the log. Subscribers only when `deliver` (this instance runs
+  // jobs); followers always.
+  void start(bool deliver = true);
   // Finishes the batches in hand, then leaves each cursor free for any instance.
   void stop();
   // Synchronous, on the calling thread (tests, benchmarks): delivers every
@@ -95,7 +103,8 @@ class EventBus {
     bool more = false;  // a full batch: read again at once
   };
 
-  Subscriber& add(const std::string& plugin, std::string pattern, const std::string& name, QueueOptions options);
+  Subscriber& add(const std::string& plugin, std::string pattern, const std::string& name,
+                  const QueueOptions* retries);
   void wake(Subscriber& s);
   // One batch for `s` on the calling thread.
   Outcome deliverBatch(Subscriber& s);
@@ -104,6 +113,9 @@ class EventBus {
   // head (events written that it could not read yet).
   bool heldBack();
   void deliverOutsideTx(Subscriber& s, const EventLog::Batch& batch);
+  void deliverToFollower(Subscriber& s, const EventLog::Batch& batch);
+  // The subscribers with a thread here.
+  bool running(const Subscriber& s) const;
   void deliverInTx(Subscriber& s, const EventLog::Batch& batch);
   // Records a delivery that failed as a retry job (or a dead one) and
   // moves the cursor to `to`, in one transaction.
@@ -128,6 +140,8 @@ class EventBus {
 
   std::atomic<bool> stopping_{false};
   bool started_ = false;
+  bool delivering_ = false;  // subscribers run here, not only followers
+  bool positioned_ = false;  // openCursors has run
   std::vector<std::thread> threads_;
   std::mutex watchMutex_;
   std::condition_variable watchCv_;
@@ -144,6 +158,9 @@ class PluginEvents final : public Events {
   }
   void subscribeBatch(std::string topic, std::string name, EventBatchHandler handler, QueueOptions options) override {
     bus_.subscribeBatch(pluginId_, std::move(topic), name, std::move(handler), options);
+  }
+  void follow(std::string pattern, std::string name, EventFollower handler) override {
+    bus_.follow(pluginId_, std::move(pattern), name, std::move(handler));
   }
 
  protected:

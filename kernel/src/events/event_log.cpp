@@ -99,6 +99,10 @@ LogPosition EventLog::head() {
   return db_.read([&](Tx& tx) { return positionOf(tx.one(kHead)); });
 }
 
+LogPosition EventLog::end() {
+  return db_.read([&](Tx& tx) { return settledEnd(tx); });
+}
+
 void EventLog::openCursor(const std::string& subscriber, const std::string& pattern, long long nowMs) {
   db_.run([&](Tx& tx) {
     const LogPosition end = settledEnd(tx);
@@ -140,21 +144,34 @@ void EventLog::release(const std::string& subscriber, const std::string& worker,
   });
 }
 
+namespace {
+
+EventLog::Lag lagOf(Tx& tx, const std::string& after, Params params, const std::string& pattern, long long cap) {
+  params.emplace_back("cap", cap);
+  const std::string sql = "SELECT count(*) AS n, min(occurred_at) AS oldest FROM (SELECT occurred_at FROM agape_events"
+                          " WHERE (tx, seq) > " + after + topicCondition(pattern, params) +
+                          " ORDER BY tx, seq LIMIT :cap) behind";
+  const auto r = tx.one(sql, params);
+  EventLog::Lag lag;
+  if (r) {
+    lag.events = r->integer("n");
+    lag.oldestMs = r->optInteger("oldest");
+  }
+  return lag;
+}
+
+}  // namespace
+
 EventLog::Lag EventLog::lag(const std::string& subscriber, const std::string& pattern, long long cap) {
   return db_.read([&](Tx& tx) {
-    Params params{{"s", subscriber}, {"cap", cap}};
-    const std::string sql =
-        "SELECT count(*) AS n, min(occurred_at) AS oldest FROM (SELECT occurred_at FROM agape_events"
-        " WHERE (tx, seq) > (SELECT tx, seq FROM agape_event_cursors WHERE subscriber = :s)" +
-        topicCondition(pattern, params) + " ORDER BY tx, seq LIMIT :cap) behind";
-    const auto r = tx.one(sql, params);
-    Lag lag;
-    if (r) {
-      lag.events = r->integer("n");
-      lag.oldestMs = r->optInteger("oldest");
-    }
-    return lag;
+    return lagOf(tx, "(SELECT tx, seq FROM agape_event_cursors WHERE subscriber = :s)", {{"s", subscriber}}, pattern,
+                 cap);
   });
+}
+
+EventLog::Lag EventLog::lagAfter(LogPosition from, const std::string& pattern, long long cap) {
+  return db_.read(
+      [&](Tx& tx) { return lagOf(tx, "(:ftx, :fseq)", {{"ftx", from.tx}, {"fseq", from.seq}}, pattern, cap); });
 }
 
 }  // namespace agape::kernel

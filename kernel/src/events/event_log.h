@@ -55,6 +55,10 @@ class EventLog {
   Batch read(const std::string& pattern, LogPosition from, int limit);
   // The newest position written, committed or not yet readable.
   LogPosition head();
+  // The newest position a reader may take now: a reader that starts here
+  // and a snapshot taken after this call see every event exactly once
+  // between them.
+  LogPosition end();
 
   // The subscriber's cursor, created at the end of the log (a new
   // subscriber gets the events published from then on); an existing one
@@ -79,6 +83,8 @@ class EventLog {
     std::optional<long long> oldestMs;
   };
   Lag lag(const std::string& subscriber, const std::string& pattern, long long cap);
+  // The same after a position held in memory (a follower's).
+  Lag lagAfter(LogPosition from, const std::string& pattern, long long cap);
 
   // Bookkeeping a crash may only repeat: its commit need not wait for the
   // disk (PostgreSQL; SQLite has no such switch).

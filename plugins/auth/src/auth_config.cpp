@@ -16,18 +16,6 @@ seconds durationIn(ConfigDecoder& d, std::string_view key, seconds fallback, sec
   return value;
 }
 
-// "config/agape.yaml:41:7" → "config"; a location that is not a file (a
-// --set value) → the working directory.
-std::filesystem::path baseDirOf(const std::string& location) {
-  auto last = location.rfind(':');
-  if (last == std::string::npos) return std::filesystem::current_path();
-  auto middle = location.rfind(':', last - 1);
-  if (middle == std::string::npos || location.rfind("--set", 0) == 0) return std::filesystem::current_path();
-  for (std::size_t i = middle + 1; i < location.size(); ++i)
-    if (i != last && !std::isdigit(static_cast<unsigned char>(location[i]))) return std::filesystem::current_path();
-  std::filesystem::path file = location.substr(0, middle);
-  return std::filesystem::absolute(file).parent_path();
-}
 
 }  // namespace
 
@@ -49,12 +37,7 @@ AuthConfig decodeAuthConfig(const ConfigView& section) {
 
   std::string keysDir = d.string("keysDir", "auth-keys");
   if (keysDir.empty()) section.child("keysDir")->fail("must not be empty");
-  std::filesystem::path keys(keysDir);
-  if (keys.is_relative()) {
-    auto node = section.child("keysDir");
-    keys = baseDirOf(node->present() ? node->location() : section.location()) / keys;
-  }
-  c.keysDir = keys.lexically_normal();
+  c.keysDir = configPath(section, "keysDir", keysDir);
   c.activeKey = d.string("activeKey", "");
   c.generateKeys = d.boolean("generateKeys", c.generateKeys);
 

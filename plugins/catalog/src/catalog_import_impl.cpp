@@ -1,5 +1,7 @@
 #include "catalog_import_impl.h"
 
+#include <agape/catalog/events.h>
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -85,7 +87,13 @@ void CatalogImportImpl::addProducts(Tx& tx, const std::vector<ImportedProduct>& 
 void CatalogImportImpl::finish(Tx& tx) const {
   reindexAll(tx);
   refreshAllPrices(tx);
-  bumpCacheVersion(tx);
+  tx.exec("UPDATE catalog_cache_version SET version = version + 1 WHERE id = 1");
+  publishReloaded(tx, "import");
+}
+
+void CatalogImportImpl::publishReloaded(Tx& tx, std::string reason) const {
+  events_.publish(tx, CatalogReloaded{.reason = std::move(reason)});
+  tx.afterCommit(reloaded_);
 }
 
 void CatalogImportImpl::refreshStatistics(Database& db) const {
@@ -108,6 +116,7 @@ bool CatalogImportImpl::setImagesIfNone(Tx& tx, const std::string& productId, co
 
 void CatalogImportImpl::bumpCacheVersion(Tx& tx) const {
   tx.exec("UPDATE catalog_cache_version SET version = version + 1 WHERE id = 1");
+  publishReloaded(tx, "images");
 }
 
 std::string CatalogImportImpl::slugOf(std::string_view name) const { return slugify(name); }

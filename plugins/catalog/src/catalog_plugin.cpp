@@ -1,11 +1,18 @@
 // The catalogue plugin: categories, products and variants, list/filter,
 // full-text search, cached reads with ETags, and bulk import (CatalogImport).
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
 #include <memory>
 
 #include <agape/config.h>
 #include <agape/context.h>
 #include <agape/db.h>
+#include <agape/catalog/events.h>
 #include <agape/events.h>
+#include <agape/json.h>
 #include <agape/logger.h>
 #include <agape/plugin.h>
 #include <agape/services.h>
@@ -13,6 +20,7 @@
 #include "cache_version_poller.h"
 #include "catalog_config.h"
 #include "catalog_routes.h"
+#include "search/xapian_search.h"
 #include <agape/media/media_library.h>
 
 #include "catalog_import_impl.h"
@@ -29,7 +37,8 @@ class CatalogPlugin final : public Plugin {
     api_ = std::make_unique<CatalogApi>(ctx, config_);
     api_->registerRoutes(ctx.routes());
     ctx.services().provide<VariantDirectory>(std::make_shared<CatalogVariantDirectory>());
-    ctx.services().provide<CatalogImport>(std::make_shared<CatalogImportImpl>());
+    ctx.services().provide<CatalogImport>(
+        std::make_shared<CatalogImportImpl>(ctx.events(), [api = api_.get()] { api->reloaded(); }));
     ctx.events().subscribeBatch<inventory::InventoryLevelChanged>(
         "availability", [api = api_.get()](const std::vector<Delivered<inventory::InventoryLevelChanged>>& batch, Tx& tx) {
           std::vector<inventory::InventoryLevelChanged> levels;
@@ -37,6 +46,7 @@ class CatalogPlugin final : public Plugin {
           for (const auto& d : batch) levels.push_back(d.event);
           api->applyLevels(levels, tx);
         });
+    if (config_.searchEngine == "xapian") followForSearch(ctx.events());
   }
 
   void validate(Context& ctx) override {
@@ -45,6 +55,7 @@ class CatalogPlugin final : public Plugin {
   }
 
   void start(Context& ctx) override {
+    if (config_.searchEngine == "xapian") startSearch(ctx);
     poller_ = std::make_unique<CacheVersionPoller>(ctx.db(), ctx.logger(), config_.cachePollInterval,
                                                    [api = api_.get()] { api->invalidate(); });
     poller_->start();
@@ -52,13 +63,82 @@ class CatalogPlugin final : public Plugin {
 
   void stop() noexcept override {
     if (poller_) poller_->stop();
+    api_->useSearchEngine(nullptr);
+    if (search_) {
+      search_.reset();
+      std::error_code ignored;
+      std::filesystem::remove_all(searchDirectory_, ignored);
+    }
   }
 
  private:
+  // The index of this instance, kept current by what every instance
+  // follows: products (by id), the category tree, stock levels, and bulk
+  // reloads. Events that came before the index was built (it is built
+  // after the followers' place in the log was taken) are applied again,
+  // which changes nothing.
+  void followForSearch(Events& events) {
+    events.follow("product.*", "search-products", [this](const std::vector<Event>& batch) {
+      if (!search_) return;
+      std::vector<std::string> ids;
+      for (const Event& e : batch) {
+        const Json payload = Json::parse(e.payload, nullptr, false);
+        if (payload.is_object() && payload.contains("id") && payload["id"].is_string())
+          ids.push_back(payload["id"].get<std::string>());
+      }
+      std::sort(ids.begin(), ids.end());
+      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+      search_->refreshProducts(ids);
+    });
+    events.follow("category.*", "search-categories", [this](const std::vector<Event>&) {
+      if (search_) search_->refreshCategories();
+    });
+    events.follow(std::string(inventory::InventoryLevelChanged::topic), "search-stock",
+                  [this](const std::vector<Event>& batch) {
+                    if (!search_) return;
+                    std::vector<inventory::InventoryLevelChanged> levels;
+                    levels.reserve(batch.size());
+                    for (const Event& e : batch) levels.push_back(decodeEvent<inventory::InventoryLevelChanged>(e));
+                    search_->applyLevels(levels);
+                  });
+    events.follow(std::string(CatalogReloaded::topic), "search-reload", [this](const std::vector<Event>&) {
+      if (search_) search_->rebuild();
+    });
+  }
+
+  // Built here, before this instance serves; if the engine cannot be
+  // opened, searches go to the database (logged).
+  void startSearch(Context& ctx) {
+    searchDirectory_ = config_.searchDirectory.empty()
+                           ? (std::filesystem::path(ctx.dataDir()) / "catalog-search").string()
+                           : config_.searchDirectory;
+    // One directory per process: instances may share a data directory.
+    searchDirectory_ += "/" + std::to_string(::getpid());
+    const auto started = std::chrono::steady_clock::now();
+    try {
+      SearchSettings settings{.directory = searchDirectory_};
+      if (!config_.synonymsFile.empty()) settings.synonyms = readSynonyms(config_.synonymsFile);
+      auto engine = std::make_unique<XapianSearch>(ctx.db(), std::move(settings), ctx.logger());
+      const std::size_t products = engine->rebuild();
+      search_ = std::move(engine);
+      api_->useSearchEngine(search_.get());
+      const auto ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+      ctx.logger().info("search index built",
+                        {{"products", std::to_string(products)}, {"ms", std::to_string(ms)},
+                         {"directory", searchDirectory_}});
+    } catch (const std::exception& e) {
+      ctx.logger().error("the search index could not be built; searches use the database",
+                         {{"error", e.what()}, {"directory", searchDirectory_}});
+    }
+  }
+
   CatalogConfig config_;
   std::unique_ptr<CatalogApi> api_;
   std::unique_ptr<CacheVersionPoller> poller_;
   std::shared_ptr<media::MediaLibrary> media_;
+  std::unique_ptr<XapianSearch> search_;
+  std::string searchDirectory_;
 };
 
 }  // namespace

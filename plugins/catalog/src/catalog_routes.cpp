@@ -52,8 +52,12 @@ struct ReassignQuery {
 CatalogApi::CatalogApi(Context& ctx, const CatalogConfig& config)
     : ctx_(ctx),
       cache_(config.cacheTtl),
-      products_(WriteDeps{ctx.db(), ctx.audit(), ctx.events(), ctx.clock(), [this] { cache_.invalidate(); }}),
-      categories_(WriteDeps{ctx.db(), ctx.audit(), ctx.events(), ctx.clock(), [this] { cache_.invalidate(); }}) {}
+      products_(WriteDeps{ctx.db(), ctx.audit(), ctx.events(), ctx.clock(),
+                          [this](const std::string& productId) { committed(productId); }}),
+      categories_(WriteDeps{ctx.db(), ctx.audit(), ctx.events(), ctx.clock(),
+                            [this](const std::string& productId) { committed(productId); }}),
+      searchFallbacks_(&ctx.metrics().counter("agape_catalog_search_fallbacks_total",
+                                              "Searches the engine failed and the database answered.")) {}
 
 Response CatalogApi::respond(const Request& req, const CachedResponse& r) {
   Response out = matches(req, r.etag) ? Response::withStatus(304) : Response::json(r.body, r.status);
@@ -79,7 +83,7 @@ void CatalogApi::cachedRoute(Routes& routes, std::string path, const Contract<No
              [this, keyOf = std::move(keyOf), render = std::move(render)](Call<None, Q>& call) {
                Request& req = call.request;
                const auto r = cache_.getOrRender(keyOf(req, call.query), [&] {
-                 std::string body = ctx_.db().read([&](Tx& tx) { return render(req, call.query, tx); });
+                 std::string body = render(req, call.query);
                  std::string etag = etagOf(body);
                  return CachedResponse{200, std::move(body), std::move(etag)};
                });
@@ -96,17 +100,23 @@ void CatalogApi::registerRoutes(Routes& routes) {
   cachedRoute(routes, "/v1/products", Contract().query(listQuerySchema()).returns(productPage),
       {.summary = "Lists active products with filters, sorted and paginated", .tag = kTag},
       [](Request&, const ListQuery& q) { return "list|" + normalisedKey(q); },
-      [](Request&, const ListQuery& q, Tx& tx) { return pageText(listProducts(tx, q)); });
+      [this](Request&, const ListQuery& q) {
+        return ctx_.db().read([&](Tx& tx) { return pageText(listProducts(tx, q)); });
+      });
 
-  cachedRoute(routes, "/v1/products/search", Contract().query(searchQuerySchema()).returns(productPage),
-      {.summary = "Ranked full-text search over name, category and description", .tag = kTag},
-      [](Request&, const ListQuery& q) { return "search|" + normalisedKey(q); },
-      [](Request&, const ListQuery& q, Tx& tx) { return pageText(searchProducts(tx, q)); });
+  cachedRoute(routes, "/v1/products/search", Contract().query(searchQuerySchema()).returns(searchPageSchema()),
+      {.summary = "Ranked full-text search over name, category and description, with the list's filters and "
+                  "sorts, facet counts and spelling suggestions",
+       .tag = kTag},
+      [](Request&, const SearchQuery& q) { return "search|" + normalisedKey(q); },
+      [this](Request&, const SearchQuery& q) { return searchResultText(search(q)); });
 
   cachedRoute(routes, "/v1/products/categories", Contract().returns(categoryTreeSchema()),
       {.summary = "The category tree", .tag = kTag},
       [](Request&, const None&) { return std::string("categories"); },
-      [tree = categoryTreeSchema()](Request&, const None&, Tx& tx) { return tree.encode(categoryTree(tx)); });
+      [this, tree = categoryTreeSchema()](Request&, const None&) {
+        return ctx_.db().read([&](Tx& tx) { return tree.encode(categoryTree(tx)); });
+      });
 
   // Staff and public views of a product are separate entries.
   cachedRoute(routes, "/v1/products/:idOrSlug", Contract().returns(product),
@@ -114,8 +124,9 @@ void CatalogApi::registerRoutes(Routes& routes) {
       [](Request& req, const None&) {
         return std::string(isStaff(req) ? "detail-staff|" : "detail|") + std::string(req.requireParam("idOrSlug"));
       },
-      [](Request& req, const None&, Tx& tx) {
-        const auto rows = productRows(tx, std::string(req.requireParam("idOrSlug")), isStaff(req));
+      [this](Request& req, const None&) {
+        const auto rows = ctx_.db().read(
+            [&](Tx& tx) { return productRows(tx, std::string(req.requireParam("idOrSlug")), isStaff(req)); });
         if (!rows) throw Problem::notFound("No product with this id or slug.");
         std::string array = productsText(*rows);
         return array.substr(1, array.size() - 2);  // the one element
@@ -176,6 +187,50 @@ void CatalogApi::registerRoutes(Routes& routes) {
       [this](Call<None, ReassignQuery>& call) {
         categories_.remove(std::string(call.param("id")), call.query.reassignTo, call.principal().id);
       });
+}
+
+void CatalogApi::committed(const std::string& productId) {
+  // The index first: a search the cleared cache sends to it sees the change.
+  if (XapianSearch* engine = engine_.load()) {
+    try {
+      if (productId.empty())
+        engine->refreshCategories();
+      else
+        engine->refreshProducts({productId});
+    } catch (const std::exception& e) {
+      // The followed event brings the change a moment later.
+      ctx_.logger().warn("the search index could not take a write at once", {{"error", e.what()}});
+    }
+  }
+  cache_.invalidate();
+}
+
+void CatalogApi::reloaded() {
+  if (XapianSearch* engine = engine_.load()) {
+    try {
+      engine->rebuild();
+    } catch (const std::exception& e) {
+      ctx_.logger().warn("the search index could not take a bulk change at once", {{"error", e.what()}});
+    }
+  }
+  cache_.invalidate();
+}
+
+SearchResult CatalogApi::search(const SearchQuery& q) {
+  if (const XapianSearch* engine = engine_.load()) {
+    try {
+      return engine->search(q);
+    } catch (const SearchEngineError& e) {
+      searchFallbacks_->inc();
+      ctx_.logger().warn("the search engine failed; answered from the database", {{"error", e.what()}});
+    }
+  }
+  // The database's full-text index: no facets, no spelling suggestions.
+  const ProductPage page = ctx_.db().read([&](Tx& tx) { return searchProducts(tx, q); });
+  SearchResult r;
+  r.dataJson = productsText(page.rows);
+  r.meta = {page.page, page.limit, page.total, (page.total + page.limit - 1) / page.limit, false};
+  return r;
 }
 
 void CatalogApi::applyLevels(const std::vector<inventory::InventoryLevelChanged>& levels, Tx& tx) {

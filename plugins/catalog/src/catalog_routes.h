@@ -1,6 +1,7 @@
 #pragma once
 // The catalogue's HTTP surface and the state it shares: the response cache,
 // the writers, and the availability read model fed by inventory events.
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,11 +11,13 @@
 #include <agape/events.h>
 #include <agape/http.h>
 #include <agape/inventory/events.h>
+#include <agape/metrics.h>
 
 #include "catalog_config.h"
 #include "category_store.h"
 #include "product_writer.h"
 #include "response_cache.h"
+#include "search/xapian_search.h"
 
 namespace agape::catalog {
 
@@ -28,6 +31,10 @@ class CatalogApi {
   void applyLevels(const std::vector<inventory::InventoryLevelChanged>& levels, Tx& tx);
   void invalidate() { cache_.invalidate(); }
   void useMedia(media::MediaLibrary* media) { products_.useMedia(media); }
+  // After a bulk change of this instance commits (CatalogImport).
+  void reloaded();
+  // Searches go to `engine` from now on (nullptr: the database's index).
+  void useSearchEngine(XapianSearch* engine) { engine_ = engine; }
 
  private:
   // A GET answered from the response cache: on the network thread when the
@@ -37,11 +44,17 @@ class CatalogApi {
   void cachedRoute(Routes& routes, std::string path, const Contract<None, Q, O>& contract, RouteOptions options,
                    KeyOf keyOf, Render render);
   static Response respond(const Request& req, const CachedResponse& r);
+  // After a write of this instance commits (see WriteDeps::committed).
+  void committed(const std::string& productId);
+  // The engine's answer, or the database's when there is no engine or it failed.
+  SearchResult search(const SearchQuery& q);
 
   Context& ctx_;
   ResponseCache cache_;
   ProductWriter products_;
   CategoryStore categories_;
+  std::atomic<XapianSearch*> engine_{nullptr};
+  Counter* searchFallbacks_;
 };
 
 }  // namespace agape::catalog

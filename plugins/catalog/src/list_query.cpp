@@ -1,5 +1,7 @@
 #include "list_query.h"
 
+#include <algorithm>
+
 #include "text_util.h"
 
 namespace agape::catalog {
@@ -15,12 +17,12 @@ void limitDepth(const ListQuery& q, std::vector<FieldError>& errors) {
                                   ": narrow the search or the filters to see further"});
 }
 
-}  // namespace
-
-Schema<ListQuery> listQuerySchema() {
-  Schema<ListQuery> s;
-  s.field("category", &ListQuery::category,
-          {.minLength = 1, .maxLength = 120, .description = "category id or slug; its subcategories included"})
+// The filters the list and the search share.
+template <class Q>
+Schema<Q>& withFilters(Schema<Q>& s) {
+  return s
+      .field("category", &ListQuery::category,
+             {.minLength = 1, .maxLength = 120, .description = "category id or slug; its subcategories included"})
       .field("minPrice", &ListQuery::minPrice,
              {.min = 0, .max = kMaxPrice, .description = "lowest effective variant price, minor units"})
       .field("maxPrice", &ListQuery::maxPrice,
@@ -29,18 +31,40 @@ Schema<ListQuery> listQuerySchema() {
       .field("color", &ListQuery::color,
              {.minLength = 1, .maxLength = 32, .description = "a variant of this colour (any case)"})
       .field("inStock", &ListQuery::inStock,
-             {.description = "true: a variant in stock; false: none (400 while inventory reports nothing)"})
-      .field("sort", &ListQuery::sort,
-             {.optional = true, .oneOf = {"newest", "price", "-price", "name"}, .description = "newest by default"});
+             {.description = "true: a variant in stock; false: none (400 while inventory reports nothing)"});
+}
+
+void checkPrices(const ListQuery& q, std::vector<FieldError>& errors) {
+  if (q.minPrice && q.maxPrice && *q.minPrice > *q.maxPrice) errors.push_back({"minPrice", "must not exceed maxPrice"});
+}
+
+std::vector<std::string> splitFacets(const std::string& list) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const auto comma = list.find(',', start);
+    const auto end = comma == std::string::npos ? list.size() : comma;
+    out.push_back(list.substr(start, end - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Schema<ListQuery> listQuerySchema() {
+  Schema<ListQuery> s;
+  withFilters(s).field("sort", &ListQuery::sort,
+                       {.optional = true, .oneOf = {"newest", "price", "-price", "name"}, .description = "newest by default"});
   return withPages(s).check([](const ListQuery& q, std::vector<FieldError>& errors) {
-    if (q.minPrice && q.maxPrice && *q.minPrice > *q.maxPrice)
-      errors.push_back({"minPrice", "must not exceed maxPrice"});
+    checkPrices(q, errors);
     limitDepth(q, errors);
   });
 }
 
-Schema<ListQuery> searchQuerySchema() {
-  Schema<ListQuery> s;
+Schema<SearchQuery> searchQuerySchema() {
+  Schema<SearchQuery> s;
   s.field("q", &ListQuery::q,
           {.minLength = 1, .maxLength = 200,
            .verify = [](const std::string& text) {
@@ -48,8 +72,34 @@ Schema<ListQuery> searchQuerySchema() {
                         ? "must have at most " + std::to_string(kMaxSearchWords) + " words"
                         : std::string();
            },
-           .description = "the search text; every word also matches as a prefix"});
-  return withPages(s).check(limitDepth);
+           .description = "the search text; the last word also matches as a prefix"});
+  withFilters(s)
+      .field("sort", &ListQuery::sort,
+             {.optional = true, .oneOf = {"relevance", "newest", "price", "-price"},
+              .description = "relevance by default"})
+      .field("facets", &SearchQuery::facets,
+             {.minLength = 1, .maxLength = 64,
+              .verify = [](const std::string& list) {
+                for (const auto& name : splitFacets(list))
+                  if (std::find(kFacetNames.begin(), kFacetNames.end(), name) == kFacetNames.end())
+                    return "names facets among category, size, color, price, inStock (comma-separated); \"" + name +
+                           "\" is none of them";
+                return std::string();
+              },
+              .description = "facets to count beside the results, comma-separated: category,size,color,price,inStock"});
+  return withPages(s).check([](const SearchQuery& q, std::vector<FieldError>& errors) {
+    checkPrices(q, errors);
+    limitDepth(q, errors);
+  });
+}
+
+std::vector<std::string> facetsAsked(const SearchQuery& q) {
+  std::vector<std::string> out;
+  if (!q.facets) return out;
+  const auto asked = splitFacets(*q.facets);
+  for (const auto& name : kFacetNames)  // each once, in the response's order
+    if (std::find(asked.begin(), asked.end(), name) != asked.end()) out.push_back(name);
+  return out;
 }
 
 std::string normalisedKey(const ListQuery& q) {
@@ -72,6 +122,12 @@ std::string normalisedKey(const ListQuery& q) {
   add("q", q.q);
   add("page", std::to_string(q.page));
   add("limit", std::to_string(q.limit));
+  return k;
+}
+
+std::string normalisedKey(const SearchQuery& q) {
+  std::string k = normalisedKey(static_cast<const ListQuery&>(q));
+  for (const auto& name : facetsAsked(q)) k += "facet=" + name + ";";
   return k;
 }
 

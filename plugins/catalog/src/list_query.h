@@ -4,6 +4,7 @@
 // each), and normalisedKey names the response cache entry it asks for.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <agape/schema.h>
 
@@ -20,6 +21,17 @@ struct ListQuery {
   int limit = 20;
 };
 
+// GET /v1/products/search: the list's filters and the text, ranked by
+// relevance unless another sort is asked for, and the facets to count.
+struct SearchQuery : ListQuery {
+  SearchQuery() { sort = "relevance"; }
+  std::optional<std::string> facets;  // comma-separated names of kFacetNames
+};
+// What a search can count, in the order a response lists them.
+inline const std::vector<std::string> kFacetNames = {"category", "size", "color", "price", "inStock"};
+// The facets a query asks for, known names only (the schema refuses others).
+std::vector<std::string> facetsAsked(const SearchQuery& q);
+
 // Bounds on what one request may ask of the database: rows skipped by
 // paging (page × limit) and words searched.
 inline constexpr long long kMaxPagedRows = 10'000;
@@ -27,10 +39,11 @@ inline constexpr std::size_t kMaxSearchWords = 10;
 
 // GET /v1/products and GET /v1/products/search.
 Schema<ListQuery> listQuerySchema();
-Schema<ListQuery> searchQuerySchema();
+Schema<SearchQuery> searchQuerySchema();
 
 // The same key for requests that mean the same thing, whatever the order or
 // spelling of their parameters.
 std::string normalisedKey(const ListQuery& q);
+std::string normalisedKey(const SearchQuery& q);
 
 }  // namespace agape::catalog

@@ -88,7 +88,7 @@ ProductView ProductWriter::create(const NewProduct& in, const std::string& actor
     refreshPrices(tx, id);
     deps_.audit.record(actor, "product.create", "product", id, Json{{"name", in.name}, {"slug", finalSlug}}.dump(), tx);
     deps_.events.publish(tx, ProductCreated{.id = id, .slug = finalSlug, .version = 1});
-    deps_.changed(tx);
+    deps_.changed(tx, id);
     return *productView(tx, id, true);
   });
 }
@@ -151,7 +151,7 @@ ProductView ProductWriter::update(const std::string& id, const ProductChanges& i
       deps_.events.publish(tx, ProductArchived{change});
     else
       deps_.events.publish(tx, ProductUpdated{change});
-    deps_.changed(tx);
+    deps_.changed(tx, id);
     return *productView(tx, id, true);
   });
 }
@@ -166,7 +166,7 @@ void ProductWriter::archive(const std::string& id, const std::string& actor) {
     reindexProduct(tx, id);
     deps_.audit.record(actor, "product.archive", "product", id, "{}", tx);
     deps_.events.publish(tx, ProductArchived{{.id = id, .version = current->integer("version") + 1, .changed = {}}});
-    deps_.changed(tx);
+    deps_.changed(tx, id);
   });
 }
 
@@ -189,7 +189,7 @@ ProductView ProductWriter::addVariant(const std::string& productId, const NewVar
     deps_.events.publish(tx, ProductUpdated{{.id = productId,
                                              .version = version + 1,
                                              .changed = JsonText{Json{{"variantAdded", details}}.dump()}}});
-    deps_.changed(tx);
+    deps_.changed(tx, productId);
     return *productView(tx, productId, true);
   });
 }
@@ -243,7 +243,7 @@ ProductView ProductWriter::updateVariant(const std::string& productId, const std
     deps_.events.publish(tx, ProductUpdated{{.id = productId,
                                              .version = version + 1,
                                              .changed = JsonText{Json{{"variant", details}}.dump()}}});
-    deps_.changed(tx);
+    deps_.changed(tx, productId);
     return *productView(tx, productId, true);
   });
 }

@@ -26,17 +26,20 @@ struct WriteDeps {
   Audit& audit;
   Events& events;
   const Clock& clock;
-  std::function<void()> invalidate;  // this instance's caches
+  // After a write's commit: this instance's caches and search index bring
+  // in the change (a product's id; empty for the category tree).
+  std::function<void(const std::string& productId)> committed;
   media::MediaLibrary* media = nullptr;  // when the media plugin is enabled (set at validate)
 
   long long nowMs() const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(clock.now().time_since_epoch()).count();
   }
-  // Bumps the shared cache version (other instances poll it) and clears the
-  // local caches after commit.
-  void changed(Tx& tx) const {
+  // Bumps the shared cache version (other instances poll it) and brings
+  // the change into this instance's caches after commit, before the writer
+  // answers: its client reads what it wrote.
+  void changed(Tx& tx, std::string productId = {}) const {
     tx.exec("UPDATE catalog_cache_version SET version = version + 1 WHERE id = 1");
-    tx.afterCommit(invalidate);
+    tx.afterCommit([this, productId = std::move(productId)] { committed(productId); });
   }
 };
 

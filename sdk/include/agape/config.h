@@ -82,5 +82,9 @@ class ConfigDecoder {
 // Helpers the decoder uses, exposed for kernel and tests.
 std::optional<std::chrono::milliseconds> parseDuration(std::string_view text);
 std::optional<std::size_t> parseBytes(std::string_view text);
+// A path from the config: a relative one is taken from the directory of the
+// file that sets `key` in `section` (the working directory for a --set
+// value, or when the key is absent).
+std::string configPath(const ConfigView& section, std::string_view key, const std::string& path);
 
 }  // namespace agape

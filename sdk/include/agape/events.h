@@ -67,6 +67,8 @@ using EventHandler = std::function<void(const Event&)>;
 // Several events, in log order, and the transaction the subscriber's cursor
 // moves on in.
 using EventBatchHandler = std::function<void(const std::vector<Event>&, Tx&)>;
+// Several events, in log order, for a follower (Events::follow).
+using EventFollower = std::function<void(const std::vector<Event>&)>;
 
 // A struct that describes one event: its topic, the version of its shape and
 // its Schema.
@@ -221,6 +223,15 @@ class Events {
   // and its events delivered again one by one, each then retried alone.
   virtual void subscribeBatch(std::string topic, std::string name, EventBatchHandler handler,
                               QueueOptions options = {}) = 0;
+  // Provision only: every instance of the server reads the events `pattern`
+  // matches, in log order and in batches, from where the log ended when it
+  // started — for state each instance keeps in memory and builds at start
+  // (a search index, a cache of another plugin's data). No transaction, no
+  // stored cursor, no lease, no retry job. A batch whose handler throws
+  // comes again after a pause, unless it throws PermanentJobFailure (then
+  // it is logged and passed over). Runs whether or not this instance runs
+  // jobs. `name` identifies the follower within this plugin.
+  virtual void follow(std::string pattern, std::string name, EventFollower handler) = 0;
   // Provision only: a pattern's topics, each case decoding its own type.
   // Throws std::invalid_argument for a case the pattern cannot match.
   void subscribe(std::string pattern, std::string name, EventSwitch cases, QueueOptions options = {}) {

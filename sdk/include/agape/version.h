@@ -5,7 +5,7 @@
 namespace agape {
 
 // Bumped on any change of a virtual interface or value type layout in the SDK.
-inline constexpr unsigned kAbiVersion = 10;
+inline constexpr unsigned kAbiVersion = 11;
 
 }  // namespace agape
 

@@ -31,6 +31,9 @@ class RecordingEvents final : public Events {
   void subscribeBatch(std::string topic, std::string name, EventBatchHandler handler, QueueOptions options) override {
     bus_.subscribeBatch(pluginId_, std::move(topic), name, std::move(handler), options);
   }
+  void follow(std::string pattern, std::string name, EventFollower handler) override {
+    bus_.follow(pluginId_, std::move(pattern), name, std::move(handler));
+  }
 
   std::vector<PublishedEvent> published(std::string_view topic) const {
     std::lock_guard lock(mutex_);

@@ -86,4 +86,16 @@ using ProductUpdated = EventOf<ProductChange, "product.updated">;
 // Taken off sale (an edit that set the status, or archive).
 using ProductArchived = EventOf<ProductChange, "product.archived">;
 
+// Many products changed at once, without an event each (a bulk import,
+// demo pictures attached): what keeps a copy of the catalogue reads it again.
+struct CatalogReloaded {
+  static constexpr std::string_view topic = "catalog.reloaded";
+  static constexpr int schemaVersion = 1;
+  static const Schema<CatalogReloaded>& schema() {
+    static const auto s = Schema<CatalogReloaded>().field("reason", &CatalogReloaded::reason);
+    return s;
+  }
+  std::string reason;  // "import", "images"
+};
+
 }  // namespace agape::catalog

@@ -1,0 +1,805 @@
+#include "search/xapian_search.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include <agape/problem.h>
+
+#include "product_reader.h"
+#include "product_view.h"
+#include "text_util.h"
+
+namespace agape::catalog {
+namespace {
+
+// Document values (sort keys).
+constexpr Xapian::valueno kPriceSlot = 0;   // the cheapest active variant's price
+constexpr Xapian::valueno kNewestSlot = 1;  // created_at
+// Within-document frequency per word, by field: name > category > colour > description.
+constexpr Xapian::termcount kNameWeight = 6, kCategoryWeight = 3, kColorWeight = 2, kDescriptionWeight = 1;
+// Matches counted exactly before the total becomes an estimate.
+constexpr Xapian::doccount kExactTotal = 1000;
+// Terms a last word typed in part may stand for (the most frequent).
+constexpr Xapian::termcount kPrefixExpansion = 40;
+constexpr std::size_t kLoadChunk = 2000;
+const char* const kCategoryTerm = "XC";
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// The hyphenated words of a text, joined and in lower case:
+// "Isi-Agu Aso-Oke Set" -> {"isiagu", "asooke"}.
+std::vector<std::string> joinedHyphenations(std::string_view text) {
+  std::vector<std::string> out;
+  std::string word;
+  bool hyphenated = false;
+  const auto flush = [&] {
+    if (hyphenated && !word.empty()) out.push_back(word);
+    word.clear();
+    hyphenated = false;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (c == '-' && !word.empty() && i + 1 < text.size() &&
+               std::isalnum(static_cast<unsigned char>(text[i + 1]))) {
+      hyphenated = true;
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
+
+struct VariantFacts {
+  std::string id;
+  std::optional<std::string> size, color;
+  std::string colorKey;  // lower case: the filter ignores case
+  long long price = 0;
+  std::optional<long long> available, levelVersion;
+};
+
+// One active product as the engine keeps it: what the filters and facets
+// read, and its JSON as the API shows it (rewritten when its stock moves).
+struct ProductDoc {
+  std::string id, categoryId, name, description, categoryName;
+  long long createdAt = 0, minPrice = 0;
+  std::vector<VariantFacts> variants;  // active ones
+  Row product;
+  std::vector<Row> variantRows;
+  std::string json;
+
+  bool anyInStock() const {
+    return std::any_of(variants.begin(), variants.end(),
+                       [](const auto& v) { return v.available.value_or(0) > 0; });
+  }
+};
+using DocPtr = std::shared_ptr<const ProductDoc>;
+
+std::string renderJson(const Row& product, const std::vector<Row>& variants) {
+  std::string array = productsText(ProductRows{{product}, variants});
+  return array.substr(1, array.size() - 2);
+}
+
+DocPtr makeDoc(Row product, std::vector<Row> variants) {
+  auto d = std::make_shared<ProductDoc>(
+      ProductDoc{.product = std::move(product), .variantRows = std::move(variants)});
+  const Row& p = d->product;
+  d->id = p.text("id");
+  d->categoryId = p.text("category_id");
+  d->name = p.text("name");
+  d->description = p.text("description");
+  d->categoryName = p.text("category_name");
+  d->createdAt = p.integer("created_at");
+  d->minPrice = p.optInteger("min_price").value_or(p.integer("price"));
+  for (const Row& v : d->variantRows) {
+    VariantFacts f{.id = v.text("id"), .size = v.optText("size"), .color = v.optText("color")};
+    f.colorKey = lower(f.color.value_or(""));
+    f.price = v.integer("price");
+    f.available = v.optInteger("available");
+    f.levelVersion = v.optInteger("level_version");
+    d->variants.push_back(std::move(f));
+  }
+  d->json = renderJson(d->product, d->variantRows);
+  return d;
+}
+
+// The same product with one variant's stock changed.
+DocPtr withLevel(const ProductDoc& was, std::size_t variant, long long available, long long version) {
+  std::vector<Row> rows = was.variantRows;
+  const Row& old = rows[variant];
+  std::vector<Value> values;
+  values.reserve(old.size());
+  for (std::size_t i = 0; i < old.size(); ++i) {
+    const std::string& column = old.columns()[i];
+    values.push_back(column == "available"       ? Value(available)
+                     : column == "level_version" ? Value(version)
+                                                 : old[i]);
+  }
+  rows[variant] = Row(std::make_shared<const std::vector<std::string>>(old.columns()), std::move(values));
+  return makeDoc(was.product, std::move(rows));
+}
+
+struct CategoryInfo {
+  std::string id, slug, name;
+  std::vector<std::string> path;  // itself and every category above it
+};
+
+// What readers see: immutable, replaced whole by the writer.
+struct Snapshot {
+  std::vector<DocPtr> byDoc;                                                        // by Xapian document id
+  std::unordered_map<std::string, std::shared_ptr<const CategoryInfo>> categories;  // by id and by slug
+  bool availabilityKnown = false;
+  unsigned long long revision = 0;  // Xapian commits so far
+};
+
+std::unordered_map<std::string, std::shared_ptr<const CategoryInfo>> categoryMap(
+    const std::vector<CategoryRow>& rows) {
+  std::unordered_map<std::string, const CategoryRow*> byId;
+  for (const auto& c : rows) byId[c.id] = &c;
+  std::unordered_map<std::string, std::shared_ptr<const CategoryInfo>> out;
+  for (const auto& c : rows) {
+    auto info = std::make_shared<CategoryInfo>(CategoryInfo{c.id, c.slug, c.name, {c.id}});
+    const CategoryRow* at = &c;
+    for (int depth = 0; at->parentId && depth < 32;
+         ++depth) {  // writes refuse cycles; the bound guards anyway
+      auto it = byId.find(*at->parentId);
+      if (it == byId.end()) break;
+      at = it->second;
+      info->path.push_back(at->id);
+    }
+    out[c.id] = info;
+    out[c.slug] = info;
+  }
+  return out;
+}
+
+// The variant conditions of a query; all must hold for one variant.
+struct VariantConditions {
+  std::optional<long long> minPrice, maxPrice;
+  std::optional<std::string> size, colorKey;
+  std::optional<bool> inStock;
+
+  explicit VariantConditions(const ListQuery& q)
+      : minPrice(q.minPrice), maxPrice(q.maxPrice), size(q.size), inStock(q.inStock) {
+    if (q.color) colorKey = lower(*q.color);
+  }
+  bool any() const { return minPrice || maxPrice || size || colorKey || inStock; }
+  bool accepts(const ProductDoc& d) const {
+    if (inStock && !*inStock && d.anyInStock()) return false;
+    if (!minPrice && !maxPrice && !size && !colorKey && !(inStock && *inStock)) return true;
+    for (const auto& v : d.variants) {
+      if (minPrice && v.price < *minPrice) continue;
+      if (maxPrice && v.price > *maxPrice) continue;
+      if (size && v.size != *size) continue;
+      if (colorKey && v.colorKey != *colorKey) continue;
+      if (inStock && *inStock && v.available.value_or(0) <= 0) continue;
+      return true;
+    }
+    return false;
+  }
+};
+
+// Inside the match: a document the snapshot does not hold (committed to
+// the index a moment before the snapshot that describes it) or whose
+// variants fail the conditions is no match.
+class VariantDecider final : public Xapian::MatchDecider {
+ public:
+  VariantDecider(const Snapshot& snap, const VariantConditions& conditions)
+      : snap_(snap), conditions_(conditions) {}
+  bool operator()(const Xapian::Document& doc) const override {
+    const Xapian::docid id = doc.get_docid();
+    if (id >= snap_.byDoc.size() || !snap_.byDoc[id]) return false;
+    return conditions_.accepts(*snap_.byDoc[id]);
+  }
+
+ private:
+  const Snapshot& snap_;
+  const VariantConditions& conditions_;
+};
+
+// Counts every match (after the decider) by the facets asked for.
+class FacetCounter final : public Xapian::MatchSpy {
+ public:
+  FacetCounter(const Snapshot& snap, const std::vector<std::string>& asked) : snap_(snap) {
+    for (const auto& name : asked) {
+      if (name == "category") category_ = true;
+      if (name == "size") size_ = true;
+      if (name == "color") color_ = true;
+      if (name == "price") price_ = true;
+      if (name == "inStock") inStock_ = true;
+    }
+  }
+  void operator()(const Xapian::Document& doc, double) override {
+    const Xapian::docid id = doc.get_docid();
+    if (id >= snap_.byDoc.size() || !snap_.byDoc[id]) return;
+    const ProductDoc& d = *snap_.byDoc[id];
+    if (category_) ++categories_[d.categoryId];
+    if (inStock_) ++(d.anyInStock() ? inStockCount_ : outOfStockCount_);
+    seen_.clear();
+    for (const auto& v : d.variants) {
+      if (size_ && v.size && seen_.insert("s" + *v.size).second) ++sizes_[*v.size];
+      if (color_ && v.color && seen_.insert("c" + v.colorKey).second) {
+        auto& [label, n] = colors_[v.colorKey];
+        if (label.empty()) label = *v.color;
+        ++n;
+      }
+    }
+    if (price_) {
+      const auto& bands = priceBands();
+      bandCounts_.resize(bands.size());
+      for (std::size_t b = 0; b < bands.size(); ++b)
+        if (std::any_of(d.variants.begin(), d.variants.end(), [&](const auto& v) {
+              return v.price >= bands[b].from && (!bands[b].to || v.price < *bands[b].to);
+            }))
+          ++bandCounts_[b];
+    }
+  }
+
+  SearchFacets result() const {
+    SearchFacets f;
+    const auto ordered = [](std::vector<FacetValue> values) {
+      std::sort(values.begin(), values.end(), [](const FacetValue& a, const FacetValue& b) {
+        return a.count != b.count ? a.count > b.count : a.value < b.value;
+      });
+      return values;
+    };
+    if (category_) {
+      std::vector<FacetValue> values;
+      for (const auto& [id, n] : categories_) {
+        auto it = snap_.categories.find(id);
+        if (it != snap_.categories.end()) values.push_back({it->second->slug, it->second->name, n});
+      }
+      f.category = ordered(std::move(values));
+    }
+    if (size_) {
+      std::vector<FacetValue> values;
+      for (const auto& [size, n] : sizes_) values.push_back({size, size, n});
+      f.size = ordered(std::move(values));
+    }
+    if (color_) {
+      std::vector<FacetValue> values;
+      for (const auto& [key, labelled] : colors_)
+        values.push_back({labelled.first, labelled.first, labelled.second});
+      f.color = ordered(std::move(values));
+    }
+    if (price_) {  // in band order, the empty ones too: a price scale reads better whole
+      std::vector<FacetValue> values;
+      const auto& bands = priceBands();
+      for (std::size_t b = 0; b < bands.size(); ++b)
+        values.push_back({priceBandValue(bands[b]), priceBandLabel(bands[b]),
+                          b < bandCounts_.size() ? bandCounts_[b] : 0});
+      f.price = std::move(values);
+    }
+    if (inStock_) {
+      std::vector<FacetValue> values;
+      if (snap_.availabilityKnown)
+        values = {{"true", "in stock", inStockCount_}, {"false", "out of stock", outOfStockCount_}};
+      f.inStock = std::move(values);
+    }
+    return f;
+  }
+
+ private:
+  const Snapshot& snap_;
+  bool category_ = false, size_ = false, color_ = false, price_ = false, inStock_ = false;
+  std::unordered_map<std::string, long long> categories_, sizes_;
+  std::unordered_map<std::string, std::pair<std::string, long long>> colors_;
+  std::vector<long long> bandCounts_;
+  long long inStockCount_ = 0, outOfStockCount_ = 0;
+  std::set<std::string> seen_;
+};
+
+// Readers are reused (a database handle, an Enquire and a QueryParser each).
+struct Reader {
+  Xapian::Database db;
+  Xapian::Enquire enquire;
+  Xapian::QueryParser parser;
+  Xapian::Stem stem{"en"};
+  unsigned long long revision = 0;
+
+  explicit Reader(const std::string& dir) : db(dir), enquire(db) {
+    parser.set_database(db);
+    parser.set_stemmer(Xapian::Stem("en"));
+    parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    parser.set_default_op(Xapian::Query::OP_AND);
+    parser.set_max_expansion(kPrefixExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                             Xapian::QueryParser::FLAG_PARTIAL);
+  }
+};
+
+constexpr unsigned kTextFlags =
+    Xapian::QueryParser::FLAG_AUTO_SYNONYMS | Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS;
+// Quoted phrases, AND/OR/NOT, +word and -word as a shopper may type them.
+constexpr unsigned kSyntaxFlags =
+    Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_LOVEHATE;
+
+}  // namespace
+
+std::vector<std::vector<std::string>> readSynonyms(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read the synonyms file " + path);
+  std::vector<std::vector<std::string>> groups;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (const auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+    std::vector<std::string> group;
+    std::size_t start = 0;
+    while (start <= line.size()) {
+      const auto comma = line.find(',', start);
+      std::string word = lower(trim(std::string_view(line).substr(
+          start, comma == std::string::npos ? std::string::npos : comma - start)));
+      if (!word.empty()) group.push_back(std::move(word));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    if (group.size() > 1) groups.push_back(std::move(group));
+  }
+  return groups;
+}
+
+struct XapianSearch::Impl {
+  Database& db;
+  SearchSettings settings;
+  Logger& log;
+
+  // The writer's side, under writeMutex.
+  std::mutex writeMutex;
+  std::unique_ptr<Xapian::WritableDatabase> index;
+  Xapian::TermGenerator terms;
+  std::unordered_map<std::string, Xapian::docid> docOf;           // product id
+  std::unordered_map<std::string, std::string> productOfVariant;  // variant id -> product id
+  Xapian::docid nextDoc = 1;
+  std::shared_ptr<Snapshot> building;  // the next snapshot while a change is made
+
+  mutable std::mutex snapshotMutex;
+  std::shared_ptr<const Snapshot> current = std::make_shared<Snapshot>();
+
+  mutable std::mutex readersMutex;
+  mutable std::vector<std::unique_ptr<Reader>> idle;
+
+  Impl(Database& database, SearchSettings s, Logger& logger)
+      : db(database), settings(std::move(s)), log(logger) {
+    namespace fs = std::filesystem;
+    fs::remove_all(settings.directory);
+    fs::create_directories(settings.directory);
+    index = std::make_unique<Xapian::WritableDatabase>(
+        settings.directory, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC);
+    const Xapian::Stem stem("en");
+    for (const auto& group : settings.synonyms)
+      for (const auto& word : group)
+        for (const auto& other : group) {
+          if (word == other || other.find(' ') != std::string::npos) continue;  // a synonym is one term
+          index->add_synonym(word, other);
+          if (word.find(' ') == std::string::npos) index->add_synonym("Z" + stem(word), "Z" + stem(other));
+        }
+    index->commit();
+    terms.set_stemmer(stem);
+    terms.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    terms.set_database(*index);
+    terms.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+  }
+
+  std::shared_ptr<const Snapshot> snapshot() const {
+    std::lock_guard lock(snapshotMutex);
+    return current;
+  }
+
+  // ---- the writer
+
+  // A copy of the current snapshot to change (under writeMutex).
+  Snapshot& edit() {
+    if (!building) building = std::make_shared<Snapshot>(*snapshot());
+    return *building;
+  }
+  void publish(bool indexChanged) {
+    if (!building) return;
+    if (indexChanged) {
+      index->commit();
+      ++building->revision;
+    }
+    std::lock_guard lock(snapshotMutex);
+    current = std::move(building);
+    building.reset();
+  }
+
+  std::vector<DocPtr> load(Tx& tx, const std::string& where, Params params) {
+    const auto products = tx.query(std::string("SELECT ") + kProductColumns +
+                                       ", p.min_price FROM catalog_products p "
+                                       "JOIN catalog_categories c ON c.id = p.category_id " +
+                                       where,
+                                   params);
+    std::vector<DocPtr> out;
+    if (products.empty()) return out;
+    Params ids;
+    std::string list;
+    for (std::size_t i = 0; i < products.size(); ++i) {
+      list += (i ? ", :p" : ":p") + std::to_string(i);
+      ids.emplace_back("p" + std::to_string(i), products[i].text("id"));
+    }
+    std::unordered_map<std::string, std::vector<Row>> variants;
+    for (Row& v : tx.query(std::string("SELECT ") + kVariantColumns +
+                               ", a.level_version FROM catalog_variants v "
+                               "LEFT JOIN catalog_availability a ON a.variant_id = v.id "
+                               "WHERE v.status = 'active' AND v.product_id IN (" +
+                               list +
+                               ") "
+                               "ORDER BY v.product_id, v.position, v.sku",
+                           ids))
+      variants[v.text("product_id")].push_back(std::move(v));
+    out.reserve(products.size());
+    for (const Row& p : products) out.push_back(makeDoc(p, std::move(variants[p.text("id")])));
+    return out;
+  }
+
+  void put(const DocPtr& d) {
+    Xapian::Document doc;
+    terms.set_document(doc);
+    terms.index_text(d->name, kNameWeight);
+    terms.increase_termpos();
+    terms.index_text(d->categoryName, kCategoryWeight);
+    terms.increase_termpos();
+    std::set<std::string> colors;
+    for (const auto& v : d->variants)
+      if (v.color && colors.insert(v.colorKey).second) {
+        terms.index_text(*v.color, kColorWeight);
+        terms.increase_termpos();
+      }
+    terms.index_text(d->description, kDescriptionWeight);
+    // "Aso-Oke" is also one word, "asooke", as shoppers type it.
+    for (const std::string* field : {&d->name, &d->categoryName})
+      for (const auto& word : joinedHyphenations(*field)) {
+        doc.add_term(word, kNameWeight);
+        index->add_spelling(word);
+      }
+    Snapshot& snap = edit();
+    if (auto it = snap.categories.find(d->categoryId); it != snap.categories.end())
+      for (const auto& id : it->second->path) doc.add_boolean_term(kCategoryTerm + id);
+    doc.add_value(kPriceSlot, Xapian::sortable_serialise(static_cast<double>(d->minPrice)));
+    doc.add_value(kNewestSlot, Xapian::sortable_serialise(static_cast<double>(d->createdAt)));
+    auto [at, fresh] = docOf.try_emplace(d->id, nextDoc);
+    if (fresh) ++nextDoc;
+    const Xapian::docid id = at->second;
+    index->replace_document(id, doc);
+    if (snap.byDoc.size() <= id) snap.byDoc.resize(id + 1);
+    if (snap.byDoc[id])
+      for (const auto& v : snap.byDoc[id]->variants) productOfVariant.erase(v.id);
+    snap.byDoc[id] = d;
+    for (const auto& v : d->variants) {
+      productOfVariant[v.id] = d->id;
+      if (v.available) snap.availabilityKnown = true;
+    }
+  }
+
+  void drop(const std::string& productId) {
+    auto it = docOf.find(productId);
+    if (it == docOf.end()) return;
+    index->delete_document(it->second);
+    Snapshot& snap = edit();
+    if (it->second < snap.byDoc.size() && snap.byDoc[it->second]) {
+      for (const auto& v : snap.byDoc[it->second]->variants) productOfVariant.erase(v.id);
+      snap.byDoc[it->second].reset();
+    }
+    docOf.erase(it);  // ids are never reused: a reader never mistakes one product for another
+  }
+
+  void loadCategories(Tx& tx) { edit().categories = categoryMap(catalog::loadCategories(tx)); }
+
+  // ---- a reader
+
+  std::unique_ptr<Reader> acquire(unsigned long long revision) const {
+    std::unique_ptr<Reader> r;
+    {
+      std::lock_guard lock(readersMutex);
+      if (!idle.empty()) {
+        r = std::move(idle.back());
+        idle.pop_back();
+      }
+    }
+    if (!r) {
+      r = std::make_unique<Reader>(settings.directory);
+      r->revision = revision;
+    }
+    if (r->revision != revision) {
+      r->db.reopen();
+      r->revision = revision;
+    }
+    return r;
+  }
+  void release(std::unique_ptr<Reader> r) const {
+    std::lock_guard lock(readersMutex);
+    idle.push_back(std::move(r));
+  }
+
+  static Xapian::Query parse(Reader& r, const std::string& text, unsigned flags) {
+    try {
+      return r.parser.parse_query(text, flags | kSyntaxFlags);
+    } catch (const Xapian::QueryParserError&) {
+      // Unbalanced quotes, a dangling operator: the words as plain text.
+      return r.parser.parse_query(text, flags);
+    }
+  }
+
+  static bool hasSynonyms(const Xapian::Database& db, const std::string& key) {
+    return db.synonyms_begin(key) != db.synonyms_end(key);
+  }
+
+  // The words with each unknown one replaced by the index's spelling
+  // suggestion; nullopt when none is unknown or none has a suggestion. A
+  // word is known when the index has it (as typed or stemmed), a synonym
+  // stands for it (alone, or as a phrase with its neighbour), or it begins
+  // a word of the index while it is being typed (the last one).
+  static std::optional<std::string> correction(const Reader& r, const std::vector<std::string>& words,
+                                               bool partial) {
+    const Xapian::Database& db = r.db;
+    std::vector<bool> known(words.size(), false);
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      const std::string& w = words[i];
+      const std::string stemmed = "Z" + r.stem(w);
+      known[i] = db.term_exists(w) || db.term_exists(stemmed) || hasSynonyms(db, w) ||
+                 hasSynonyms(db, stemmed) ||
+                 (partial && i + 1 == words.size() && db.allterms_begin(w) != db.allterms_end(w));
+    }
+    for (std::size_t i = 0; i + 1 < words.size(); ++i)
+      if (hasSynonyms(db, words[i] + " " + words[i + 1])) known[i] = known[i + 1] = true;
+    bool corrected = false;
+    std::string text;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      std::string w = words[i];
+      if (!known[i])
+        if (std::string suggestion = db.get_spelling_suggestion(w); !suggestion.empty()) {
+          w = std::move(suggestion);
+          corrected = true;
+        }
+      text += (i ? " " : "") + w;
+    }
+    if (!corrected) return std::nullopt;
+    return text;
+  }
+
+  SearchResult run(Reader& r, const Snapshot& snap, const SearchQuery& q,
+                   const std::vector<std::string>& facets) const {
+    SearchResult out;
+    out.meta.page = q.page;
+    out.meta.limit = q.limit;
+    std::optional<Xapian::Query> categoryFilter;
+    if (q.category) {
+      auto it = snap.categories.find(*q.category);
+      if (it == snap.categories.end()) return out;  // an unknown category: nothing in it
+      categoryFilter = Xapian::Query(kCategoryTerm + it->second->id);
+    }
+    const VariantConditions conditions(q);
+    const VariantDecider decider(snap, conditions);
+
+    if (q.sort == "price")
+      r.enquire.set_sort_by_value_then_relevance(kPriceSlot, false);
+    else if (q.sort == "-price")
+      r.enquire.set_sort_by_value_then_relevance(kPriceSlot, true);
+    else if (q.sort == "newest")
+      r.enquire.set_sort_by_value_then_relevance(kNewestSlot, true);
+    else
+      r.enquire.set_sort_by_relevance();
+
+    const Xapian::doccount first = static_cast<Xapian::doccount>((q.page - 1) * q.limit);
+    const Xapian::doccount size = static_cast<Xapian::doccount>(q.limit);
+    // Facets count every match; otherwise the engine stops counting
+    // exactly past kExactTotal and estimates the rest.
+    const Xapian::doccount checkAtLeast = facets.empty() ? std::max(kExactTotal, first + size)
+                                                         : std::max<Xapian::doccount>(r.db.get_doccount(), 1);
+
+    // The last word also as a prefix while it is typed, unless it is one
+    // letter (which would stand for most of the catalogue).
+    const auto words = searchTerms(q.q);
+    const bool partial = !words.empty() && words.back().size() >= kMinPrefixLength;
+    const auto match = [&](const std::string& text) {
+      // The words as typed (stemmed, with their synonyms), or with the last
+      // one as a prefix: either matches.
+      Xapian::Query query = parse(r, text, kTextFlags);
+      if (partial)
+        query = Xapian::Query(Xapian::Query::OP_OR, query,
+                              parse(r, text, kTextFlags | Xapian::QueryParser::FLAG_PARTIAL));
+      std::unique_ptr<FacetCounter> counter;
+      if (!facets.empty()) counter = std::make_unique<FacetCounter>(snap, facets);
+      if (query.empty()) return std::make_pair(Xapian::MSet(), std::move(counter));
+      if (categoryFilter) query = Xapian::Query(Xapian::Query::OP_FILTER, query, *categoryFilter);
+      r.enquire.set_query(query);
+      r.enquire.clear_matchspies();
+      if (counter) r.enquire.add_matchspy(counter.get());
+      Xapian::MSet mset = r.enquire.get_mset(first, size, checkAtLeast, nullptr, &decider);
+      r.enquire.clear_matchspies();
+      return std::make_pair(std::move(mset), std::move(counter));
+    };
+
+    auto [mset, counter] = match(q.q);
+    if (auto corrected = correction(r, words, partial)) {
+      out.didYouMean = *corrected;
+      // Nothing for the words as typed: the corrected ones answer.
+      if (mset.get_matches_upper_bound() == 0) std::tie(mset, counter) = match(*corrected);
+    }
+    std::string data = "[";
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      const Xapian::docid id = *it;
+      if (id >= snap.byDoc.size() || !snap.byDoc[id]) continue;
+      if (data.size() > 1) data += ',';
+      data += snap.byDoc[id]->json;
+    }
+    out.dataJson = std::move(data) + "]";
+    out.meta.total = static_cast<long long>(mset.get_matches_estimated());
+    out.meta.totalIsEstimate = mset.get_matches_lower_bound() != mset.get_matches_upper_bound();
+    out.meta.totalPages = (out.meta.total + q.limit - 1) / q.limit;
+    if (counter) out.facets = counter->result();
+    return out;
+  }
+};
+
+XapianSearch::XapianSearch(Database& db, SearchSettings settings, Logger& log)
+    : impl_(std::make_unique<Impl>(db, std::move(settings), log)) {}
+
+XapianSearch::~XapianSearch() = default;
+
+std::size_t XapianSearch::rebuild() {
+  Impl& m = *impl_;
+  std::lock_guard lock(m.writeMutex);
+  std::set<std::string> seen;
+  try {
+    m.db.read([&](Tx& tx) { m.loadCategories(tx); });
+    std::string after;
+    for (;;) {
+      const auto chunk = m.db.read([&](Tx& tx) {
+        return m.load(tx, "WHERE p.status = 'active' AND p.id > :after ORDER BY p.id LIMIT :n",
+                      {{"after", after}, {"n", static_cast<long long>(kLoadChunk)}});
+      });
+      for (const auto& d : chunk) {
+        m.put(d);
+        seen.insert(d->id);
+      }
+      if (chunk.size() < kLoadChunk) break;
+      after = chunk.back()->id;
+    }
+    std::vector<std::string> gone;
+    for (const auto& [id, doc] : m.docOf)
+      if (!seen.count(id)) gone.push_back(id);
+    for (const auto& id : gone) m.drop(id);
+    m.publish(true);
+  } catch (...) {
+    m.building.reset();
+    throw;
+  }
+  return seen.size();
+}
+
+void XapianSearch::refreshProducts(const std::vector<std::string>& productIds) {
+  if (productIds.empty()) return;
+  Impl& m = *impl_;
+  std::lock_guard lock(m.writeMutex);
+  try {
+    Params params;
+    std::string list;
+    for (std::size_t i = 0; i < productIds.size(); ++i) {
+      list += (i ? ", :id" : ":id") + std::to_string(i);
+      params.emplace_back("id" + std::to_string(i), productIds[i]);
+    }
+    const auto docs = m.db.read(
+        [&](Tx& tx) { return m.load(tx, "WHERE p.status = 'active' AND p.id IN (" + list + ")", params); });
+    std::set<std::string> active;
+    for (const auto& d : docs) {
+      m.put(d);
+      active.insert(d->id);
+    }
+    for (const auto& id : productIds)
+      if (!active.count(id)) m.drop(id);
+    m.publish(true);
+  } catch (...) {
+    m.building.reset();
+    throw;
+  }
+}
+
+void XapianSearch::refreshCategories() {
+  Impl& m = *impl_;
+  std::vector<std::string> moved;
+  {
+    std::lock_guard lock(m.writeMutex);
+    const auto was = m.snapshot();
+    try {
+      m.db.read([&](Tx& tx) { m.loadCategories(tx); });
+      const auto& now = m.edit().categories;
+      for (const auto& d : was->byDoc) {
+        if (!d) continue;
+        auto before = was->categories.find(d->categoryId);
+        auto after = now.find(d->categoryId);
+        if (after == now.end() || before == was->categories.end() ||
+            after->second->name != before->second->name || after->second->path != before->second->path)
+          moved.push_back(d->id);
+      }
+      m.publish(false);
+    } catch (...) {
+      m.building.reset();
+      throw;
+    }
+  }
+  for (std::size_t i = 0; i < moved.size(); i += kLoadChunk)
+    refreshProducts({moved.begin() + static_cast<long>(i),
+                     moved.begin() + static_cast<long>(std::min(moved.size(), i + kLoadChunk))});
+}
+
+void XapianSearch::applyLevels(const std::vector<inventory::InventoryLevelChanged>& levels) {
+  Impl& m = *impl_;
+  std::lock_guard lock(m.writeMutex);
+  bool changed = false;
+  for (const auto& level : levels) {
+    auto owner = m.productOfVariant.find(level.variantId);
+    if (owner == m.productOfVariant.end()) continue;  // not an active variant of an active product
+    auto doc = m.docOf.find(owner->second);
+    if (doc == m.docOf.end()) continue;
+    Snapshot& snap = m.edit();
+    const DocPtr& d = snap.byDoc[doc->second];
+    for (std::size_t i = 0; i < d->variants.size(); ++i) {
+      const VariantFacts& v = d->variants[i];
+      if (v.id != level.variantId) continue;
+      if (v.levelVersion && *v.levelVersion >= level.version) break;  // an older level, come late
+      snap.byDoc[doc->second] = withLevel(*d, i, level.available, level.version);
+      snap.availabilityKnown = true;
+      changed = true;
+      break;
+    }
+  }
+  if (changed)
+    m.publish(false);
+  else
+    m.building.reset();
+}
+
+SearchResult XapianSearch::search(const SearchQuery& q) const {
+  const Impl& m = *impl_;
+  const auto snap = m.snapshot();
+  if (q.inStock && !snap->availabilityKnown)
+    throw Problem::validation({{"inStock", "availability is not known: inventory is not reporting stock"}});
+  const auto facets = facetsAsked(q);
+  for (int attempt = 1;; ++attempt) {
+    std::unique_ptr<Reader> reader;
+    try {
+      reader = m.acquire(snap->revision);
+      SearchResult r = m.run(*reader, *snap, q, facets);
+      m.release(std::move(reader));
+      return r;
+    } catch (const Xapian::DatabaseModifiedError&) {
+      // Two commits passed under this reader: it opens the newest and tries again.
+      if (reader) {
+        reader->db.reopen();
+        m.release(std::move(reader));
+      }
+      if (attempt == 2) throw SearchEngineError("the search index kept changing under the query");
+    } catch (const Xapian::Error& e) {
+      throw SearchEngineError(e.get_description());
+    }
+  }
+}
+
+std::size_t XapianSearch::size() const {
+  const auto snap = impl_->snapshot();
+  return static_cast<std::size_t>(
+      std::count_if(snap->byDoc.begin(), snap->byDoc.end(), [](const DocPtr& d) { return d != nullptr; }));
+}
+
+}  // namespace agape::catalog
