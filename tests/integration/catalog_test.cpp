@@ -36,9 +36,12 @@ std::string catalogPlugin() {
 class CatalogServe : public BackendTest {
  protected:
   // `demo`: with the demo plugin, which loads the demo catalogue on start.
-  std::unique_ptr<ServerProcess> serve(bool demo = false, const std::string& name = "agape") {
+  // `catalogYaml`: lines under the `catalog:` section.
+  std::unique_ptr<ServerProcess> serve(bool demo = false, const std::string& name = "agape",
+                                       const std::string& catalogYaml = "") {
     const int port = freePort();
-    const std::string extra = "jobs:\n  pollInterval: 100ms\n";
+    const std::string extra =
+        "jobs:\n  pollInterval: 100ms\n" + (catalogYaml.empty() ? "" : "catalog:\n" + catalogYaml);
     const std::string url = databaseUrl();
     std::vector<std::string> plugins{"test.tokens", "test.inventory", catalogPlugin()};
     if (demo) plugins.push_back("demo");
@@ -48,8 +51,8 @@ class CatalogServe : public BackendTest {
     return s;
   }
 
-  void start(bool demo = false) {
-    server_ = serve(demo);
+  void start(bool demo = false, const std::string& catalogYaml = "") {
+    server_ = serve(demo, "agape", catalogYaml);
     ASSERT_TRUE(server_->waitReady()) << server_->output();
     client_ = std::make_unique<HttpClient>(server_->base());
   }
@@ -104,6 +107,8 @@ class CatalogServe : public BackendTest {
     kaftan_ = product("Blue Kaftan", women_, 900'000, {{{"sku", "KFT-1-M-BLU"}, {"size", "M"}, {"color", "Blue"}}},
                       "Goes well with sneakers.");
   }
+
+  void searchRanksNameAboveCategoryAboveDescription();
 
   TempDir dir_;
   std::unique_ptr<ServerProcess> server_;
@@ -207,9 +212,18 @@ TEST_P(CatalogServe, QueryParametersAreValidated) {
   EXPECT_NE(r.body.find("\"field\":\"inStock\""), std::string::npos) << r.body;
 }
 
+// Both engines: the embedded index (the default) and the database's.
 TEST_P(CatalogServe, SearchRanksNameAboveCategoryAboveDescription) {
-  start();
-  fixture();
+  for (const std::string engine : {"xapian", "database"}) {
+    SCOPED_TRACE(engine);
+    start(false, "  search:\n    engine: " + engine + "\n");
+    if (engine == "xapian") fixture();  // the database keeps it for the second server
+    searchRanksNameAboveCategoryAboveDescription();
+    EXPECT_EQ(server_->terminate(), 0);
+  }
+}
+
+void CatalogServe::searchRanksNameAboveCategoryAboveDescription() {
   auto r = ok(get("/v1/products/search?q=sneakers"));
   EXPECT_EQ(names(r), (std::vector<std::string>{"Lagos Sneakers", "Blue Kaftan"}));
   EXPECT_EQ(r["meta"]["total"], 2);
@@ -229,8 +243,107 @@ TEST_P(CatalogServe, SearchRanksNameAboveCategoryAboveDescription) {
   // Archived products leave the results (and, on SQLite, the index).
   ASSERT_EQ(send("DELETE", "/v1/products/" + kaftan_["id"].get<std::string>(), nullptr).status, 204);
   EXPECT_EQ(names(ok(get("/v1/products/search?q=sneakers"))), (std::vector<std::string>{"Lagos Sneakers"}));
-  ok(send("PATCH", "/v1/products/" + kaftan_["id"].get<std::string>(), Json{{"version", 2}, {"status", "active"}}));
+  const std::string kaftanPath = "/v1/products/" + kaftan_["id"].get<std::string>();
+  const Json archived = ok(get(kaftanPath, {kAdmin}));
+  ok(send("PATCH", kaftanPath, Json{{"version", archived["version"]}, {"status", "active"}}));
   EXPECT_EQ(ok(get("/v1/products/search?q=sneakers"))["meta"]["total"], 2) << "back in the index when active again";
+}
+
+TEST_P(CatalogServe, TheEngineTakesTheListsFiltersAndSortsAndCountsFacets) {
+  start();
+  fixture();
+  const auto search = [&](const std::string& query) { return ok(get("/v1/products/search?" + query)); };
+  using Names = std::vector<std::string>;
+  EXPECT_EQ(names(search("q=sneakers&category=shoes")), Names{"Lagos Sneakers"});
+  EXPECT_EQ(names(search("q=ankara&category=women")), Names{"Ankara Wrap Dress"}) << "subcategories included";
+  EXPECT_EQ(search("q=sneakers&category=nowhere")["meta"]["total"], 0);
+  EXPECT_EQ(names(search("q=sneakers&sort=price")), (Names{"Blue Kaftan", "Lagos Sneakers"}));
+  EXPECT_EQ(names(search("q=sneakers&sort=-price")), (Names{"Lagos Sneakers", "Blue Kaftan"}));
+  EXPECT_EQ(names(search("q=sneakers&sort=newest")), (Names{"Blue Kaftan", "Lagos Sneakers"}));
+  // Every variant condition holds for one variant: M is 15,000, XL 18,000.
+  EXPECT_EQ(names(search("q=dress&minPrice=1700000")), Names{"Ankara Wrap Dress"});
+  EXPECT_EQ(search("q=dress&maxPrice=1000000")["meta"]["total"], 0);
+  EXPECT_EQ(names(search("q=dress&size=M&color=RED")), Names{"Ankara Wrap Dress"});
+  EXPECT_EQ(search("q=dress&size=M&minPrice=1700000")["meta"]["total"], 0);
+  EXPECT_EQ(search("q=dress&size=XL&color=blue")["meta"]["total"], 0);
+
+  const Json faceted = search("q=sneakers&facets=inStock,price,color,size,category");
+  const Json& f = faceted["facets"];
+  EXPECT_EQ(f["category"], Json::parse(R"([{"value":"shoes","label":"Shoes","count":1},
+                                            {"value":"women","label":"Women","count":1}])"));
+  EXPECT_EQ(f["size"], Json::parse(R"([{"value":"42","label":"42","count":1},{"value":"M","label":"M","count":1}])"));
+  EXPECT_EQ(f["color"],
+            Json::parse(R"([{"value":"Blue","label":"Blue","count":1},{"value":"White","label":"White","count":1}])"));
+  EXPECT_EQ(f["price"], Json::parse(R"([{"value":"0-999999","label":"under ₦10,000","count":1},
+                                        {"value":"1000000-2499999","label":"₦10,000 – ₦25,000","count":0},
+                                        {"value":"2500000-4999999","label":"₦25,000 – ₦50,000","count":1},
+                                        {"value":"5000000-9999999","label":"₦50,000 – ₦100,000","count":0},
+                                        {"value":"10000000-","label":"₦100,000 and above","count":0}])"));
+  EXPECT_EQ(f["inStock"], Json::array()) << "inventory has not reported";
+  EXPECT_EQ(faceted["meta"]["totalIsEstimate"], false);
+  EXPECT_FALSE(search("q=sneakers").contains("facets")) << "counted only when asked for";
+  EXPECT_EQ(search("q=sneakers&facets=size")["facets"].size(), 1u);
+
+  // What a shopper may type is searched as text, never a 500.
+  for (const std::string& q : std::vector<std::string>{"%22unbalanced", "dress%20AND", "OR", "NOT%20NOT", "%2B%2B--", "(((", "dress%20-wrap",
+                              "%22wrap%20dress%22", std::string(200, '!')}) {
+    const auto r = get("/v1/products/search?q=" + q);
+    EXPECT_EQ(r.status, 200) << q << " " << r.body;
+  }
+  EXPECT_EQ(names(search("q=%22wrap%20dress%22")), Names{"Ankara Wrap Dress"}) << "a quoted phrase";
+  EXPECT_EQ(search("q=" + std::string(200, '!'))["meta"]["total"], 0);
+  EXPECT_EQ(get("/v1/products/search?q=%FF%FE").status, 400);
+  EXPECT_EQ(get("/v1/products/search?q=dress&facets=bogus").status, 400);
+  EXPECT_EQ(get("/v1/products/search?q=dress&sort=name").status, 400);
+}
+
+TEST_P(CatalogServe, TheEngineCorrectsMisspellingsAndKnowsSynonyms) {
+  const std::string synonyms = dir_.write("synonyms.txt", "# shoppers' words\nsneakers, trainers, kicks\n");
+  start(false, "  search:\n    synonyms: " + synonyms + "\n");
+  fixture();
+  using Names = std::vector<std::string>;
+  const Json misspelt = ok(get("/v1/products/search?q=ankra"));
+  EXPECT_EQ(misspelt["didYouMean"], "ankara");
+  EXPECT_EQ(names(misspelt), Names{"Ankara Wrap Dress"}) << "nothing matched as typed: the correction answers";
+  EXPECT_FALSE(ok(get("/v1/products/search?q=ankara")).contains("didYouMean"));
+  EXPECT_FALSE(ok(get("/v1/products/search?q=ank")).contains("didYouMean")) << "a word being typed";
+  EXPECT_EQ(ok(get("/v1/products/search?q=lagos%20sneakerz"))["didYouMean"], "lagos sneakers");
+  EXPECT_EQ(names(ok(get("/v1/products/search?q=trainers"))), (Names{"Lagos Sneakers", "Blue Kaftan"}));
+  EXPECT_EQ(names(ok(get("/v1/products/search?q=kicks&category=shoes"))), Names{"Lagos Sneakers"});
+  EXPECT_FALSE(ok(get("/v1/products/search?q=kicks")).contains("didYouMean")) << "a synonym is a known word";
+}
+
+// Each instance keeps its own index: a change made on one is found on the
+// other through the events both follow, within a second.
+TEST_P(CatalogServe, AnotherInstancesIndexTakesAChangeWithinASecond) {
+  if (GetParam() != Backend::Postgres) GTEST_SKIP() << "two servers share one database on PostgreSQL";
+  start();
+  fixture();
+  auto other = serve(false, "other");
+  ASSERT_TRUE(other->waitReady()) << other->output();
+  HttpClient b(other->base());
+  const auto total = [&](const std::string& q) {
+    const auto r = b.get("/v1/products/search?q=" + q);
+    return r.status == 200 ? Json::parse(r.body)["meta"]["total"].get<long long>() : -1;
+  };
+  ASSERT_EQ(total("zobo"), 0);  // and cached on the other instance
+  const auto timed = [&](const std::function<bool()>& seen) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const bool ok = eventually(seen, std::chrono::milliseconds(1000));
+    return ok ? std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() : -1.0;
+  };
+  const Json bag = product("Zobo Tote Bag", shoes_, 700'000, {{{"sku", "ZOB-1-RED"}, {"color", "Red"}}});
+  const double created = timed([&] { return total("zobo") == 1; });
+  EXPECT_GE(created, 0) << "a new product found on the other instance within 1 s";
+  ASSERT_EQ(send("DELETE", "/v1/products/" + bag["id"].get<std::string>(), nullptr).status, 204);
+  const double archived = timed([&] { return total("zobo") == 0; });
+  EXPECT_GE(archived, 0) << "an archived one gone within 1 s";
+  ok(send("PATCH", "/v1/categories/" + shoes_, Json{{"name", "Footwear"}}));
+  const double renamed = timed([&] { return total("footwear") == 1; });
+  EXPECT_GE(renamed, 0) << "a renamed category's products found by its new name within 1 s";
+  std::cout << "the other instance's index: created " << created << " ms, archived " << archived << " ms, category "
+            << renamed << " ms\n";
+  EXPECT_EQ(other->terminate(), 0);
 }
 
 TEST_P(CatalogServe, DetailByIdOrSlugAndArchive) {
@@ -462,6 +575,16 @@ TEST_P(CatalogServe, InventoryEventsFeedAvailabilityAndTheInStockFilter) {
   // In stock in M, but XL is unknown: the size must be the one in stock.
   EXPECT_EQ(ok(get("/v1/products?inStock=true&size=XL"))["meta"]["total"], 0);
   EXPECT_EQ(ok(get("/v1/products?inStock=true&size=M"))["meta"]["total"], 1);
+  // The search engine's copy follows the same events.
+  ASSERT_TRUE(eventually([&] { return get("/v1/products/search?q=sneakers&inStock=false").status == 200; }));
+  ASSERT_TRUE(eventually([&] {
+    return names(ok(get("/v1/products/search?q=ankara&inStock=true"))) == std::vector<std::string>{"Ankara Wrap Dress"};
+  }));
+  EXPECT_EQ(names(ok(get("/v1/products/search?q=sneakers&inStock=false&sort=price"))),
+            (std::vector<std::string>{"Blue Kaftan", "Lagos Sneakers"}));
+  EXPECT_EQ(ok(get("/v1/products/search?q=dress&inStock=true&size=XL"))["meta"]["total"], 0);
+  EXPECT_EQ(ok(get("/v1/products/search?q=sneakers&facets=inStock"))["facets"]["inStock"],
+            Json::parse(R"([{"value":"true","label":"in stock","count":0},{"value":"false","label":"out of stock","count":2}])"));
 }
 
 TEST_P(CatalogServe, AvailabilityIgnoresLevelsOlderThanTheOneApplied) {

@@ -74,7 +74,8 @@ class CatalogPlugin final : public Plugin {
  private:
   // The index of this instance, kept current by what every instance
   // follows: products (by id), the category tree, stock levels, and bulk
-  // reloads. Events that came before the index was built (it is built
+  // reloads; then this instance's cached responses go (a search cached
+  // between the cache's poll and the index's change would outlive both). Events that came before the index was built (it is built
   // after the followers' place in the log was taken) are applied again,
   // which changes nothing.
   void followForSearch(Events& events) {
@@ -89,9 +90,12 @@ class CatalogPlugin final : public Plugin {
       std::sort(ids.begin(), ids.end());
       ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
       search_->refreshProducts(ids);
+      api_->invalidate();
     });
     events.follow("category.*", "search-categories", [this](const std::vector<Event>&) {
-      if (search_) search_->refreshCategories();
+      if (!search_) return;
+      search_->refreshCategories();
+      api_->invalidate();
     });
     events.follow(std::string(inventory::InventoryLevelChanged::topic), "search-stock",
                   [this](const std::vector<Event>& batch) {
@@ -99,10 +103,12 @@ class CatalogPlugin final : public Plugin {
                     std::vector<inventory::InventoryLevelChanged> levels;
                     levels.reserve(batch.size());
                     for (const Event& e : batch) levels.push_back(decodeEvent<inventory::InventoryLevelChanged>(e));
-                    search_->applyLevels(levels);
+                    if (search_->applyLevels(levels)) api_->invalidate();
                   });
     events.follow(std::string(CatalogReloaded::topic), "search-reload", [this](const std::vector<Event>&) {
-      if (search_) search_->rebuild();
+      if (!search_) return;
+      search_->rebuild();
+      api_->invalidate();
     });
   }
 

@@ -240,7 +240,7 @@ std::string testConfig(const TempDir& dir, int port, const std::vector<std::stri
   return y.str();
 }
 
-bool eventually(const std::function<bool()>& condition, std::chrono::seconds timeout) {
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!condition()) {
     if (std::chrono::steady_clock::now() > deadline) return false;

@@ -63,7 +63,7 @@ class ServerProcess {
 
 // Polls `condition` (every 50 ms) until it holds or `timeout` passes: for
 // progress another process makes (jobs, event deliveries). False on timeout.
-bool eventually(const std::function<bool()>& condition, std::chrono::seconds timeout = std::chrono::seconds(10));
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 // A YAML config for a test server: the given plugins enabled from the build
 // tree, SQLite (or `databaseUrl`) in `dir`; `extra` appended verbatim.

@@ -743,7 +743,7 @@ void XapianSearch::refreshCategories() {
                      moved.begin() + static_cast<long>(std::min(moved.size(), i + kLoadChunk))});
 }
 
-void XapianSearch::applyLevels(const std::vector<inventory::InventoryLevelChanged>& levels) {
+bool XapianSearch::applyLevels(const std::vector<inventory::InventoryLevelChanged>& levels) {
   Impl& m = *impl_;
   std::lock_guard lock(m.writeMutex);
   bool changed = false;
@@ -768,6 +768,7 @@ void XapianSearch::applyLevels(const std::vector<inventory::InventoryLevelChange
     m.publish(false);
   else
     m.building.reset();
+  return changed;
 }
 
 SearchResult XapianSearch::search(const SearchQuery& q) const {

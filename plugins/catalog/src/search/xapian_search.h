@@ -57,8 +57,9 @@ class XapianSearch {
   // The category tree changed: products whose category name or place in
   // the tree moved are indexed again.
   void refreshCategories();
-  // Stock levels (the newest per variant wins, by version).
-  void applyLevels(const std::vector<inventory::InventoryLevelChanged>& levels);
+  // Stock levels (the newest per variant wins, by version). Returns whether
+  // a product changed.
+  bool applyLevels(const std::vector<inventory::InventoryLevelChanged>& levels);
 
   // One page of results. Throws Problem for a query it refuses (inStock
   // while stock is unknown), SearchEngineError when the index fails.
