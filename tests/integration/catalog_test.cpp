@@ -109,6 +109,8 @@ class CatalogServe : public BackendTest {
   }
 
   void searchRanksNameAboveCategoryAboveDescription();
+  void searchFiltersAndSorts();
+  void searchFacetsAndOddInput();
 
   TempDir dir_;
   std::unique_ptr<ServerProcess> server_;
@@ -249,9 +251,20 @@ void CatalogServe::searchRanksNameAboveCategoryAboveDescription() {
   EXPECT_EQ(ok(get("/v1/products/search?q=sneakers"))["meta"]["total"], 2) << "back in the index when active again";
 }
 
-TEST_P(CatalogServe, TheEngineTakesTheListsFiltersAndSortsAndCountsFacets) {
-  start();
-  fixture();
+// Both engines take the list's filters and sorts; the embedded one also
+// counts facets.
+TEST_P(CatalogServe, SearchTakesTheListsFiltersAndSortsAndTheEngineCountsFacets) {
+  for (const std::string engine : {"database", "xapian"}) {
+    SCOPED_TRACE(engine);
+    start(false, "  search:\n    engine: " + engine + "\n");
+    if (engine == "database") fixture();  // the database keeps it for the second server
+    searchFiltersAndSorts();
+    if (engine == "xapian") searchFacetsAndOddInput();
+    EXPECT_EQ(server_->terminate(), 0);
+  }
+}
+
+void CatalogServe::searchFiltersAndSorts() {
   const auto search = [&](const std::string& query) { return ok(get("/v1/products/search?" + query)); };
   using Names = std::vector<std::string>;
   EXPECT_EQ(names(search("q=sneakers&category=shoes")), Names{"Lagos Sneakers"});
@@ -266,7 +279,12 @@ TEST_P(CatalogServe, TheEngineTakesTheListsFiltersAndSortsAndCountsFacets) {
   EXPECT_EQ(names(search("q=dress&size=M&color=RED")), Names{"Ankara Wrap Dress"});
   EXPECT_EQ(search("q=dress&size=M&minPrice=1700000")["meta"]["total"], 0);
   EXPECT_EQ(search("q=dress&size=XL&color=blue")["meta"]["total"], 0);
+  EXPECT_EQ(get("/v1/products/search?q=sneakers&inStock=true").status, 400) << "while inventory has never reported";
+}
 
+void CatalogServe::searchFacetsAndOddInput() {
+  const auto search = [&](const std::string& query) { return ok(get("/v1/products/search?" + query)); };
+  using Names = std::vector<std::string>;
   const Json faceted = search("q=sneakers&facets=inStock,price,color,size,category");
   const Json& f = faceted["facets"];
   EXPECT_EQ(f["category"], Json::parse(R"([{"value":"shoes","label":"Shoes","count":1},

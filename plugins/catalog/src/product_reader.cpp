@@ -62,14 +62,17 @@ bool availabilityKnown(Tx& tx) {
   return tx.one("SELECT 1 AS x FROM catalog_availability WHERE available IS NOT NULL LIMIT 1").has_value();
 }
 
-ProductPage listProducts(Tx& tx, const ListQuery& q) {
+namespace {
+
+// The WHERE clause of the list's filters (the search's too), its values
+// added to `params`; nullopt for a category that does not exist.
+std::optional<std::string> filterWhere(Tx& tx, const ListQuery& q, Params& params) {
   if (q.inStock && !availabilityKnown(tx))
     throw Problem::validation({{"inStock", "availability is not known: inventory is not reporting stock"}});
   std::string where = " WHERE p.status = 'active'";
-  Params params;
   if (q.category) {
     const auto ids = categoryAndDescendants(loadCategories(tx), *q.category);
-    if (ids.empty()) return emptyPage(q);
+    if (ids.empty()) return std::nullopt;
     where += " AND p.category_id IN (" + inList(params, "cat", ids) + ")";
   }
   // Every variant condition applies to the same variant: "a red one in M".
@@ -98,13 +101,75 @@ ProductPage listProducts(Tx& tx, const ListQuery& q) {
   if (q.inStock && !*q.inStock)
     where += " AND NOT EXISTS (SELECT 1 FROM catalog_variants v3 JOIN catalog_availability a3 ON a3.variant_id = v3.id "
              "WHERE v3.product_id = p.id AND v3.status = 'active' AND a3.available > 0)";
+  return where;
+}
 
-  const long long total = tx.one("SELECT COUNT(*) AS n FROM catalog_products p" + where, params)->integer("n");
+bool filtered(const ListQuery& q) {
+  return q.category || q.minPrice || q.maxPrice || q.size || q.color || q.inStock;
+}
+
+// The SQLite FTS5 query: each term a quoted prefix ("sneak"*), so no FTS5
+// syntax passes through from the client; one letter matches whole.
+std::string ftsMatch(const std::vector<std::string>& terms) {
+  std::string match;
+  for (const auto& t : terms)
+    match += (match.empty() ? "\"" : " \"") + t + (t.size() >= kMinPrefixLength ? "\"*" : "\"");
+  return match;
+}
+
+// The PostgreSQL tsquery: the text as typed (websearch_to_tsquery) or every
+// word as a prefix ("sneak:*"), made once per statement.
+std::string tsPrefix(const std::vector<std::string>& terms) {
+  std::string prefix;
+  for (const auto& t : terms) prefix += (prefix.empty() ? "" : " & ") + t + (t.size() >= kMinPrefixLength ? ":*" : "");
+  return prefix;
+}
+constexpr const char* kTsQuery =
+    "WITH m AS MATERIALIZED (SELECT websearch_to_tsquery('english', :q) || to_tsquery('english', :prefix) AS q) ";
+
+// A search with the list's filters or another sort than relevance: the
+// matches joined to the filtered products.
+ProductPage searchFiltered(Tx& tx, const ListQuery& q, const std::vector<std::string>& terms) {
+  Params params;
+  const auto where = filterWhere(tx, q, params);
+  if (!where) return {{}, q.page, q.limit, 0};
+  std::string with, matches, relevance;
+  if (tx.dialect() == Dialect::Sqlite) {
+    matches = "(SELECT product_id, bm25(catalog_search, 0.0, 10.0, 5.0, 1.0) AS score FROM catalog_search "
+              "WHERE catalog_search MATCH :match)";
+    relevance = " ORDER BY s.score, p.id";
+    params.emplace_back("match", ftsMatch(terms));
+  } else {
+    with = kTsQuery;
+    matches = "(SELECT i.product_id, ts_rank(i.search, m.q) AS score FROM m, catalog_search_index i "
+              "WHERE i.search @@ m.q)";
+    relevance = " ORDER BY s.score DESC, p.id COLLATE \"C\"";
+    params.emplace_back("q", q.q);
+    params.emplace_back("prefix", tsPrefix(terms));
+  }
+  const std::string from = " FROM catalog_products p JOIN " + matches + " s ON s.product_id = p.id";
+  const long long total = tx.one(with + "SELECT COUNT(*) AS n" + from + *where, params)->integer("n");
+  params.emplace_back("limit", static_cast<long long>(q.limit));
+  params.emplace_back("offset", static_cast<long long>(q.page - 1) * q.limit);
+  const auto rows = tx.query(with + "SELECT " + kProductColumns + from +
+                                 " JOIN catalog_categories c ON c.id = p.category_id" + *where +
+                                 (q.sort == "relevance" ? relevance : orderBy(q.sort)) + " LIMIT :limit OFFSET :offset",
+                             params);
+  return {withVariants(tx, std::move(rows)), q.page, q.limit, total};
+}
+
+}  // namespace
+
+ProductPage listProducts(Tx& tx, const ListQuery& q) {
+  Params params;
+  const auto where = filterWhere(tx, q, params);
+  if (!where) return emptyPage(q);
+  const long long total = tx.one("SELECT COUNT(*) AS n FROM catalog_products p" + *where, params)->integer("n");
   Params pageParams = params;
   pageParams.emplace_back("limit", static_cast<long long>(q.limit));
   pageParams.emplace_back("offset", static_cast<long long>(q.page - 1) * q.limit);
   const auto rows = tx.query(std::string("SELECT ") + kProductColumns +
-                                 " FROM catalog_products p JOIN catalog_categories c ON c.id = p.category_id" + where +
+                                 " FROM catalog_products p JOIN catalog_categories c ON c.id = p.category_id" + *where +
                                  orderBy(q.sort) + " LIMIT :limit OFFSET :offset",
                              pageParams);
   return {withVariants(tx, std::move(rows)), q.page, q.limit, total};
@@ -113,15 +178,13 @@ ProductPage listProducts(Tx& tx, const ListQuery& q) {
 ProductPage searchProducts(Tx& tx, const ListQuery& q) {
   const auto terms = searchTerms(q.q);
   if (terms.empty()) return emptyPage(q);
+  if (filtered(q) || (q.sort != "relevance" && !q.sort.empty())) return searchFiltered(tx, q, terms);
   const long long limit = q.limit, offset = static_cast<long long>(q.page - 1) * q.limit;
   std::vector<Row> rows;
   long long total = 0;
   if (tx.dialect() == Dialect::Sqlite) {
-    // Each term as a quoted prefix: "sneak" finds "sneakers"; quoting keeps
-    // FTS5 syntax out of user input. Weights: name 10, category 5, description 1.
-    std::string match;
-    for (const auto& t : terms)
-      match += (match.empty() ? "\"" : " \"") + t + (t.size() >= kMinPrefixLength ? "\"*" : "\"");
+    // Weights: name 10, category 5, description 1.
+    const std::string match = ftsMatch(terms);
     // The index holds active products only: count (a window over the
     // matches) and rank inside it, then join the one page of products.
     // (bm25 cannot sit in the same SELECT as a window function.)
@@ -147,11 +210,8 @@ ProductPage searchProducts(Tx& tx, const ListQuery& q) {
     // made once (MATERIALIZED), not per row, whatever plan is cached. The
     // count is its own statement: a window over the matches would copy them
     // all into a tuple store. Ties are broken by id in byte order.
-    std::string prefix;
-    for (const auto& t : terms) prefix += (prefix.empty() ? "" : " & ") + t + (t.size() >= kMinPrefixLength ? ":*" : "");
-    const std::string matches =
-        "WITH m AS MATERIALIZED (SELECT websearch_to_tsquery('english', :q) || to_tsquery('english', :prefix) AS q) ";
-    const Params matchParams{{"q", q.q}, {"prefix", prefix}};
+    const std::string matches = kTsQuery;
+    const Params matchParams{{"q", q.q}, {"prefix", tsPrefix(terms)}};
     Params pageParams = matchParams;
     pageParams.emplace_back("limit", limit);
     pageParams.emplace_back("offset", offset);
