@@ -366,6 +366,7 @@ struct XapianSearch::Impl {
   // The writer's side, under writeMutex.
   std::mutex writeMutex;
   std::unique_ptr<Xapian::WritableDatabase> index;
+  const Xapian::Stem stem{"en"};
   Xapian::TermGenerator terms;
   std::unordered_map<std::string, Xapian::docid> docOf;           // product id
   std::unordered_map<std::string, std::string> productOfVariant;  // variant id -> product id
@@ -385,7 +386,6 @@ struct XapianSearch::Impl {
     fs::create_directories(settings.directory);
     index = std::make_unique<Xapian::WritableDatabase>(
         settings.directory, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC);
-    const Xapian::Stem stem("en");
     for (const auto& group : settings.synonyms)
       for (const auto& word : group)
         for (const auto& other : group) {
@@ -470,6 +470,7 @@ struct XapianSearch::Impl {
     for (const std::string* field : {&d->name, &d->categoryName})
       for (const auto& word : joinedHyphenations(*field)) {
         doc.add_term(word, kNameWeight);
+        doc.add_term("Z" + stem(word), kNameWeight);
         index->add_spelling(word);
       }
     Snapshot& snap = edit();
@@ -544,6 +545,12 @@ struct XapianSearch::Impl {
     return db.synonyms_begin(key) != db.synonyms_end(key);
   }
 
+  // The index has the word (as typed or stemmed), or a synonym stands for it.
+  static bool isKnown(const Reader& r, const std::string& w) {
+    const std::string stemmed = "Z" + r.stem(w);
+    return r.db.term_exists(w) || r.db.term_exists(stemmed) || hasSynonyms(r.db, w) || hasSynonyms(r.db, stemmed);
+  }
+
   // The words with each unknown one replaced by the index's spelling
   // suggestion; nullopt when none is unknown or none has a suggestion. A
   // word is known when the index has it (as typed or stemmed), a synonym
@@ -553,13 +560,9 @@ struct XapianSearch::Impl {
                                                bool partial) {
     const Xapian::Database& db = r.db;
     std::vector<bool> known(words.size(), false);
-    for (std::size_t i = 0; i < words.size(); ++i) {
-      const std::string& w = words[i];
-      const std::string stemmed = "Z" + r.stem(w);
-      known[i] = db.term_exists(w) || db.term_exists(stemmed) || hasSynonyms(db, w) ||
-                 hasSynonyms(db, stemmed) ||
-                 (partial && i + 1 == words.size() && db.allterms_begin(w) != db.allterms_end(w));
-    }
+    for (std::size_t i = 0; i < words.size(); ++i)
+      known[i] = isKnown(r, words[i]) ||
+                 (partial && i + 1 == words.size() && db.allterms_begin(words[i]) != db.allterms_end(words[i]));
     for (std::size_t i = 0; i + 1 < words.size(); ++i)
       if (hasSynonyms(db, words[i] + " " + words[i + 1])) known[i] = known[i + 1] = true;
     bool corrected = false;
@@ -591,14 +594,14 @@ struct XapianSearch::Impl {
     const VariantConditions conditions(q);
     const VariantDecider decider(snap, conditions);
 
-    if (q.sort == "price")
-      r.enquire.set_sort_by_value_then_relevance(kPriceSlot, false);
-    else if (q.sort == "-price")
-      r.enquire.set_sort_by_value_then_relevance(kPriceSlot, true);
-    else if (q.sort == "newest")
-      r.enquire.set_sort_by_value_then_relevance(kNewestSlot, true);
-    else
+    // Sorted by a value, nothing is ranked: no weights to compute.
+    if (q.sort == "price" || q.sort == "-price" || q.sort == "newest") {
+      r.enquire.set_weighting_scheme(Xapian::BoolWeight());
+      r.enquire.set_sort_by_value(q.sort == "newest" ? kNewestSlot : kPriceSlot, q.sort != "price");
+    } else {
+      r.enquire.set_weighting_scheme(Xapian::BM25Weight());
       r.enquire.set_sort_by_relevance();
+    }
 
     const Xapian::doccount first = static_cast<Xapian::doccount>((q.page - 1) * q.limit);
     const Xapian::doccount size = static_cast<Xapian::doccount>(q.limit);
@@ -607,10 +610,18 @@ struct XapianSearch::Impl {
     const Xapian::doccount checkAtLeast = facets.empty() ? std::max(kExactTotal, first + size)
                                                          : std::max<Xapian::doccount>(r.db.get_doccount(), 1);
 
-    // The last word also as a prefix while it is typed, unless it is one
-    // letter (which would stand for most of the catalogue).
+    // The last word also as a prefix while it is typed: unless it is one
+    // letter (which would stand for most of the catalogue) or a word the
+    // index knows (stemming finds its other forms; a prefix would only
+    // double the work).
     const auto words = searchTerms(q.q);
-    const bool partial = !words.empty() && words.back().size() >= kMinPrefixLength;
+    const bool partial =
+        !words.empty() && words.back().size() >= kMinPrefixLength && !isKnown(r, words.back());
+    // A word with synonyms matches them as itself; the word as typed is
+    // worth more, so the words alone are asked again (their weight adds up).
+    const bool synonyms = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
+      return hasSynonyms(r.db, w) || hasSynonyms(r.db, "Z" + r.stem(w));
+    });
     const auto match = [&](const std::string& text) {
       // The words as typed (stemmed, with their synonyms), or with the last
       // one as a prefix: either matches.
@@ -618,6 +629,7 @@ struct XapianSearch::Impl {
       if (partial)
         query = Xapian::Query(Xapian::Query::OP_OR, query,
                               parse(r, text, kTextFlags | Xapian::QueryParser::FLAG_PARTIAL));
+      if (synonyms) query = Xapian::Query(Xapian::Query::OP_OR, query, parse(r, text, 0));
       std::unique_ptr<FacetCounter> counter;
       if (!facets.empty()) counter = std::make_unique<FacetCounter>(snap, facets);
       if (query.empty()) return std::make_pair(Xapian::MSet(), std::move(counter));
