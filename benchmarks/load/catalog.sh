@@ -99,7 +99,8 @@ run_wrk() {  # run_wrk INDEX DURATION OUTFILE
 
 echo
 echo "catalogue: $products products ($((products * 3)) variants) on $db; \"dress\" matches $search_hits"
-grep -o '"msg":"search index built"[^}]*' "$work/xapian.log" | sed 's/^/xapian: /' || true
+curl -fsS "http://127.0.0.1:$xapian_port/metrics" | grep -E '^agape_catalog_search_(build_seconds|products) ' |
+  sed 's/^/xapian index at start: /' || true
 measure_targets
 echo "xapian server: RSS $(awk '/^VmRSS/ {print $2, $3}' "/proc/$xapian_pid/status"), index on disk $(du -sh "$work/data/catalog-search/$xapian_pid" | cut -f1)"
 echo "database-search server: RSS $(awk '/^VmRSS/ {print $2, $3}' "/proc/$database_pid/status")"

@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <set>
@@ -362,6 +364,29 @@ TEST_P(CatalogServe, AnotherInstancesIndexTakesAChangeWithinASecond) {
   std::cout << "the other instance's index: created " << created << " ms, archived " << archived << " ms, category "
             << renamed << " ms\n";
   EXPECT_EQ(other->terminate(), 0);
+}
+
+// The engine's files turned to garbage under it: a search is answered by
+// the database's (without facets), counted on /metrics; never a 500.
+TEST_P(CatalogServe, ASearchTheEngineFailsIsAnsweredByTheDatabase) {
+  start();
+  fixture();
+  ASSERT_EQ(ok(get("/v1/products/search?q=sneakers&facets=size"))["facets"]["size"].size(), 2u);
+  for (const auto& instance : std::filesystem::directory_iterator(dir_.path() + "/data/catalog-search"))
+    for (const auto& file : std::filesystem::directory_iterator(instance.path())) {
+      if (!file.is_regular_file()) continue;
+      std::fstream out(file.path(), std::ios::binary | std::ios::in | std::ios::out);  // the same inode
+      const std::string junk(std::filesystem::file_size(file.path()), '\x5a');
+      out.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+    }
+  const auto r = get("/v1/products/search?q=kaftan&facets=color");
+  ASSERT_EQ(r.status, 200) << r.body << server_->output();
+  const Json page = Json::parse(r.body);
+  EXPECT_EQ(names(page), std::vector<std::string>{"Blue Kaftan"});
+  EXPECT_FALSE(page.contains("facets")) << "the database counts none";
+  EXPECT_NE(get("/metrics").body.find("agape_catalog_search_fallbacks_total 1"), std::string::npos);
+  EXPECT_EQ(server_->terminate(), 0);
+  EXPECT_NE(server_->output().find("the search engine failed; answered from the database"), std::string::npos);
 }
 
 TEST_P(CatalogServe, DetailByIdOrSlugAndArchive) {

@@ -1,6 +1,9 @@
 // The catalogue plugin: categories, products and variants, list/filter,
 // full-text search, cached reads with ETags, and bulk import (CatalogImport).
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +17,7 @@
 #include <agape/events.h>
 #include <agape/json.h>
 #include <agape/logger.h>
+#include <agape/metrics.h>
 #include <agape/plugin.h>
 #include <agape/services.h>
 
@@ -119,6 +123,13 @@ class CatalogPlugin final : public Plugin {
                            ? (std::filesystem::path(ctx.dataDir()) / "catalog-search").string()
                            : config_.searchDirectory;
     // One directory per process: instances may share a data directory.
+    // Those of processes that are gone (a crash) are removed.
+    std::error_code ignored;
+    for (const auto& entry : std::filesystem::directory_iterator(searchDirectory_, ignored)) {
+      const std::string name = entry.path().filename().string();
+      if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos || name.size() > 9) continue;
+      if (::kill(std::stoi(name), 0) != 0 && errno == ESRCH) std::filesystem::remove_all(entry.path(), ignored);
+    }
     searchDirectory_ += "/" + std::to_string(::getpid());
     const auto started = std::chrono::steady_clock::now();
     try {
@@ -130,6 +141,12 @@ class CatalogPlugin final : public Plugin {
       api_->useSearchEngine(search_.get());
       const auto ms =
           std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+      ctx.metrics()
+          .gauge("agape_catalog_search_build_seconds", "Time the search index took to build at start.")
+          .set(static_cast<double>(ms) / 1000.0);
+      ctx.metrics()
+          .gauge("agape_catalog_search_products", "Products in the search index when it was built at start.")
+          .set(static_cast<double>(products));
       ctx.logger().info("search index built",
                         {{"products", std::to_string(products)}, {"ms", std::to_string(ms)},
                          {"directory", searchDirectory_}});

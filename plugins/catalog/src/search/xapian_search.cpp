@@ -328,8 +328,11 @@ struct Reader {
   }
 };
 
-constexpr unsigned kTextFlags =
-    Xapian::QueryParser::FLAG_AUTO_SYNONYMS | Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS;
+constexpr unsigned kTextFlags = Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS;
+// A word's synonyms are searched too when fewer products than this have the
+// word itself: they widen a thin result; for a common word they would only
+// dilute the ranking and double the work.
+constexpr Xapian::doccount kSynonymsBelow = 20;
 // Quoted phrases, AND/OR/NOT, +word and -word as a shopper may type them.
 constexpr unsigned kSyntaxFlags =
     Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_LOVEHATE;
@@ -548,7 +551,8 @@ struct XapianSearch::Impl {
   // The index has the word (as typed or stemmed), or a synonym stands for it.
   static bool isKnown(const Reader& r, const std::string& w) {
     const std::string stemmed = "Z" + r.stem(w);
-    return r.db.term_exists(w) || r.db.term_exists(stemmed) || hasSynonyms(r.db, w) || hasSynonyms(r.db, stemmed);
+    return r.db.term_exists(w) || r.db.term_exists(stemmed) || hasSynonyms(r.db, w) ||
+           hasSynonyms(r.db, stemmed);
   }
 
   // The words with each unknown one replaced by the index's spelling
@@ -561,8 +565,8 @@ struct XapianSearch::Impl {
     const Xapian::Database& db = r.db;
     std::vector<bool> known(words.size(), false);
     for (std::size_t i = 0; i < words.size(); ++i)
-      known[i] = isKnown(r, words[i]) ||
-                 (partial && i + 1 == words.size() && db.allterms_begin(words[i]) != db.allterms_end(words[i]));
+      known[i] = isKnown(r, words[i]) || (partial && i + 1 == words.size() &&
+                                          db.allterms_begin(words[i]) != db.allterms_end(words[i]));
     for (std::size_t i = 0; i + 1 < words.size(); ++i)
       if (hasSynonyms(db, words[i] + " " + words[i + 1])) known[i] = known[i + 1] = true;
     bool corrected = false;
@@ -617,18 +621,21 @@ struct XapianSearch::Impl {
     const auto words = searchTerms(q.q);
     const bool partial =
         !words.empty() && words.back().size() >= kMinPrefixLength && !isKnown(r, words.back());
-    // A word with synonyms matches them as itself; the word as typed is
-    // worth more, so the words alone are asked again (their weight adds up).
+    // A rare word with synonyms matches them as itself; the word as typed
+    // is worth more, so the words alone are asked again (weights add up).
     const bool synonyms = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
-      return hasSynonyms(r.db, w) || hasSynonyms(r.db, "Z" + r.stem(w));
+      const std::string stemmed = "Z" + r.stem(w);
+      return (hasSynonyms(r.db, w) || hasSynonyms(r.db, stemmed)) &&
+             std::max(r.db.get_termfreq(w), r.db.get_termfreq(stemmed)) < kSynonymsBelow;
     });
+    const unsigned flags = kTextFlags | (synonyms ? unsigned(Xapian::QueryParser::FLAG_AUTO_SYNONYMS) : 0u);
     const auto match = [&](const std::string& text) {
       // The words as typed (stemmed, with their synonyms), or with the last
       // one as a prefix: either matches.
-      Xapian::Query query = parse(r, text, kTextFlags);
+      Xapian::Query query = parse(r, text, flags);
       if (partial)
         query = Xapian::Query(Xapian::Query::OP_OR, query,
-                              parse(r, text, kTextFlags | Xapian::QueryParser::FLAG_PARTIAL));
+                              parse(r, text, flags | Xapian::QueryParser::FLAG_PARTIAL));
       if (synonyms) query = Xapian::Query(Xapian::Query::OP_OR, query, parse(r, text, 0));
       std::unique_ptr<FacetCounter> counter;
       if (!facets.empty()) counter = std::make_unique<FacetCounter>(snap, facets);
