@@ -2,6 +2,7 @@
 // the response cache's generation rule and query normalisation.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <regex>
 
 #include <agape/json.h>
@@ -12,6 +13,7 @@
 #include "list_query.h"
 #include "product_view.h"
 #include "response_cache.h"
+#include "search/xapian_search.h"
 #include "text_util.h"
 #include "write_schemas.h"
 
@@ -260,6 +262,38 @@ TEST(ProductView, TextIsWhatTheSchemaEncodes) {
   EXPECT_EQ(productsText(rows), encoded);
   const std::string one = productsText(sampleProductRows(1));
   EXPECT_TRUE(schema::check(*product.shape(), one.substr(1, one.size() - 2)).empty()) << one;
+}
+
+}  // namespace
+}  // namespace agape::catalog
+
+namespace agape::catalog {
+namespace {
+
+TEST(SearchQuery, TakesTheListsFiltersARelevanceSortAndFacets) {
+  const auto search = searchQuerySchema();
+  const SearchQuery q = search.decodeQuery({{"q", "dress"}, {"facets", "size,category,size"}, {"color", "Red"}});
+  EXPECT_EQ(q.sort, "relevance");
+  EXPECT_EQ(facetsAsked(q), (std::vector<std::string>{"category", "size"})) << "each once, in the response's order";
+  EXPECT_EQ(q.color, "Red");
+  EXPECT_EQ(refusedFields([&] { search.decodeQuery({{"q", "dress"}, {"facets", "size,brand"}}); }),
+            std::vector<std::string>{"facets"});
+  EXPECT_EQ(refusedFields([&] { search.decodeQuery({{"q", "dress"}, {"facets", ""}}); }),
+            std::vector<std::string>{"facets"});
+  const auto key = [&](const Params& p) { return normalisedKey(search.decodeQuery(p)); };
+  EXPECT_NE(key({{"q", "dress"}}), key({{"q", "dress"}, {"facets", "size"}}));
+  EXPECT_EQ(key({{"q", "dress"}, {"facets", "size,color"}}), key({{"facets", "color,size"}, {"q", "dress"}}));
+}
+
+TEST(Synonyms, OneGroupPerLineCommaSeparatedWithComments) {
+  const std::string path = testing::TempDir() + "agape-synonyms.txt";
+  {
+    std::ofstream out(path);
+    out << "# shoppers' words\n Sneakers , trainers,kicks \n\nlonely\nhead tie, gele # a phrase\n";
+  }
+  EXPECT_EQ(readSynonyms(path), (std::vector<std::vector<std::string>>{{"sneakers", "trainers", "kicks"},
+                                                                        {"head tie", "gele"}}));
+  EXPECT_THROW(readSynonyms(path + ".missing"), std::runtime_error);
 }
 
 }  // namespace

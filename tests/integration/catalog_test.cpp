@@ -370,16 +370,22 @@ TEST_P(CatalogServe, AnotherInstancesIndexTakesAChangeWithinASecond) {
 // the database's (without facets), counted on /metrics; never a 500.
 TEST_P(CatalogServe, ASearchTheEngineFailsIsAnsweredByTheDatabase) {
   start();
-  fixture();
-  ASSERT_EQ(ok(get("/v1/products/search?q=sneakers&facets=size"))["facets"]["size"].size(), 2u);
+  fixture();  // no search yet: the engine opens its readers on the garbage
   for (const auto& instance : std::filesystem::directory_iterator(dir_.path() + "/data/catalog-search"))
     for (const auto& file : std::filesystem::directory_iterator(instance.path())) {
-      if (!file.is_regular_file()) continue;
+      std::error_code gone;  // the engine's temporary files come and go
+      const auto size = std::filesystem::file_size(file.path(), gone);
+      if (gone || file.path().extension() != ".glass") continue;
       std::fstream out(file.path(), std::ios::binary | std::ios::in | std::ios::out);  // the same inode
-      const std::string junk(std::filesystem::file_size(file.path()), '\x5a');
+      const std::string junk(size, '\x5a');
       out.write(junk.data(), static_cast<std::streamsize>(junk.size()));
     }
-  const auto r = get("/v1/products/search?q=kaftan&facets=color");
+  HttpResult r;
+  try {
+    r = get("/v1/products/search?q=kaftan&facets=color");
+  } catch (const std::exception& e) {
+    FAIL() << e.what() << "\n" << server_->output();
+  }
   ASSERT_EQ(r.status, 200) << r.body << server_->output();
   const Json page = Json::parse(r.body);
   EXPECT_EQ(names(page), std::vector<std::string>{"Blue Kaftan"});

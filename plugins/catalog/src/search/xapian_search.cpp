@@ -25,6 +25,8 @@ constexpr Xapian::valueno kPriceSlot = 0;   // the cheapest active variant's pri
 constexpr Xapian::valueno kNewestSlot = 1;  // created_at
 // Within-document frequency per word, by field: name > category > colour > description.
 constexpr Xapian::termcount kNameWeight = 6, kCategoryWeight = 3, kColorWeight = 2, kDescriptionWeight = 1;
+// Possible matches past which words are not ranked (see run()).
+constexpr Xapian::doccount kBroadText = 5000;
 // Matches counted exactly before the total becomes an estimate.
 constexpr Xapian::doccount kExactTotal = 1000;
 // Terms a last word typed in part may stand for (the most frequent).
@@ -145,12 +147,25 @@ struct CategoryInfo {
   std::vector<std::string> path;  // itself and every category above it
 };
 
+// Documents are numbered down from here as products are added, so that
+// Xapian's docid order (its order among equals, and the order in which it
+// meets matches) is the most recently added first.
+constexpr Xapian::docid kFirstDoc = 4'000'000'000U;
+Xapian::docid docidOf(std::size_t slot) { return kFirstDoc - static_cast<Xapian::docid>(slot); }
+
 // What readers see: immutable, replaced whole by the writer.
 struct Snapshot {
-  std::vector<DocPtr> byDoc;                                                        // by Xapian document id
+  std::vector<DocPtr> byDoc;  // by slot: kFirstDoc - the Xapian document id
   std::unordered_map<std::string, std::shared_ptr<const CategoryInfo>> categories;  // by id and by slug
   bool availabilityKnown = false;
   unsigned long long revision = 0;  // Xapian commits so far
+
+  // The product of a document this snapshot holds, else nullptr.
+  const ProductDoc* at(Xapian::docid id) const {
+    if (id == 0 || id > kFirstDoc) return nullptr;
+    const std::size_t slot = kFirstDoc - id;
+    return slot < byDoc.size() ? byDoc[slot].get() : nullptr;
+  }
 };
 
 std::unordered_map<std::string, std::shared_ptr<const CategoryInfo>> categoryMap(
@@ -208,9 +223,8 @@ class VariantDecider final : public Xapian::MatchDecider {
   VariantDecider(const Snapshot& snap, const VariantConditions& conditions)
       : snap_(snap), conditions_(conditions) {}
   bool operator()(const Xapian::Document& doc) const override {
-    const Xapian::docid id = doc.get_docid();
-    if (id >= snap_.byDoc.size() || !snap_.byDoc[id]) return false;
-    return conditions_.accepts(*snap_.byDoc[id]);
+    const ProductDoc* d = snap_.at(doc.get_docid());
+    return d && conditions_.accepts(*d);
   }
 
  private:
@@ -231,9 +245,9 @@ class FacetCounter final : public Xapian::MatchSpy {
     }
   }
   void operator()(const Xapian::Document& doc, double) override {
-    const Xapian::docid id = doc.get_docid();
-    if (id >= snap_.byDoc.size() || !snap_.byDoc[id]) return;
-    const ProductDoc& d = *snap_.byDoc[id];
+    const ProductDoc* found = snap_.at(doc.get_docid());
+    if (!found) return;
+    const ProductDoc& d = *found;
     if (category_) ++categories_[d.categoryId];
     if (inStock_) ++(d.anyInStock() ? inStockCount_ : outOfStockCount_);
     seen_.clear();
@@ -328,7 +342,6 @@ struct Reader {
   }
 };
 
-constexpr unsigned kTextFlags = Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS;
 // A word's synonyms are searched too when fewer products than this have the
 // word itself: they widen a thin result; for a common word they would only
 // dilute the ranking and double the work.
@@ -371,9 +384,9 @@ struct XapianSearch::Impl {
   std::unique_ptr<Xapian::WritableDatabase> index;
   const Xapian::Stem stem{"en"};
   Xapian::TermGenerator terms;
-  std::unordered_map<std::string, Xapian::docid> docOf;           // product id
+  std::unordered_map<std::string, std::size_t> slotOf;            // product id -> its slot in byDoc
   std::unordered_map<std::string, std::string> productOfVariant;  // variant id -> product id
-  Xapian::docid nextDoc = 1;
+  std::size_t nextSlot = 0;
   std::shared_ptr<Snapshot> building;  // the next snapshot while a change is made
 
   mutable std::mutex snapshotMutex;
@@ -481,10 +494,10 @@ struct XapianSearch::Impl {
       for (const auto& id : it->second->path) doc.add_boolean_term(kCategoryTerm + id);
     doc.add_value(kPriceSlot, Xapian::sortable_serialise(static_cast<double>(d->minPrice)));
     doc.add_value(kNewestSlot, Xapian::sortable_serialise(static_cast<double>(d->createdAt)));
-    auto [at, fresh] = docOf.try_emplace(d->id, nextDoc);
-    if (fresh) ++nextDoc;
-    const Xapian::docid id = at->second;
-    index->replace_document(id, doc);
+    auto [at, fresh] = slotOf.try_emplace(d->id, nextSlot);
+    if (fresh) ++nextSlot;
+    const std::size_t id = at->second;
+    index->replace_document(docidOf(id), doc);
     if (snap.byDoc.size() <= id) snap.byDoc.resize(id + 1);
     if (snap.byDoc[id])
       for (const auto& v : snap.byDoc[id]->variants) productOfVariant.erase(v.id);
@@ -496,15 +509,15 @@ struct XapianSearch::Impl {
   }
 
   void drop(const std::string& productId) {
-    auto it = docOf.find(productId);
-    if (it == docOf.end()) return;
-    index->delete_document(it->second);
+    auto it = slotOf.find(productId);
+    if (it == slotOf.end()) return;
+    index->delete_document(docidOf(it->second));
     Snapshot& snap = edit();
     if (it->second < snap.byDoc.size() && snap.byDoc[it->second]) {
       for (const auto& v : snap.byDoc[it->second]->variants) productOfVariant.erase(v.id);
       snap.byDoc[it->second].reset();
     }
-    docOf.erase(it);  // ids are never reused: a reader never mistakes one product for another
+    slotOf.erase(it);  // slots are never reused: a reader never mistakes one product for another
   }
 
   void loadCategories(Tx& tx) { edit().categories = categoryMap(catalog::loadCategories(tx)); }
@@ -598,15 +611,6 @@ struct XapianSearch::Impl {
     const VariantConditions conditions(q);
     const VariantDecider decider(snap, conditions);
 
-    // Sorted by a value, nothing is ranked: no weights to compute.
-    if (q.sort == "price" || q.sort == "-price" || q.sort == "newest") {
-      r.enquire.set_weighting_scheme(Xapian::BoolWeight());
-      r.enquire.set_sort_by_value(q.sort == "newest" ? kNewestSlot : kPriceSlot, q.sort != "price");
-    } else {
-      r.enquire.set_weighting_scheme(Xapian::BM25Weight());
-      r.enquire.set_sort_by_relevance();
-    }
-
     const Xapian::doccount first = static_cast<Xapian::doccount>((q.page - 1) * q.limit);
     const Xapian::doccount size = static_cast<Xapian::doccount>(q.limit);
     // Facets count every match; otherwise the engine stops counting
@@ -621,14 +625,41 @@ struct XapianSearch::Impl {
     const auto words = searchTerms(q.q);
     const bool partial =
         !words.empty() && words.back().size() >= kMinPrefixLength && !isKnown(r, words.back());
-    // A rare word with synonyms matches them as itself; the word as typed
-    // is worth more, so the words alone are asked again (weights add up).
-    const bool synonyms = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
+    // A rare word with synonyms, or a phrase that has some ("head tie"),
+    // matches them as itself; the words as typed are worth more, so they
+    // are asked again alone (weights add up).
+    const bool rareWithSynonyms = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
       const std::string stemmed = "Z" + r.stem(w);
       return (hasSynonyms(r.db, w) || hasSynonyms(r.db, stemmed)) &&
              std::max(r.db.get_termfreq(w), r.db.get_termfreq(stemmed)) < kSynonymsBelow;
     });
-    const unsigned flags = kTextFlags | (synonyms ? unsigned(Xapian::QueryParser::FLAG_AUTO_SYNONYMS) : 0u);
+    bool phraseWithSynonyms = false;
+    for (std::size_t i = 0; i + 1 < words.size(); ++i)
+      phraseWithSynonyms = phraseWithSynonyms || hasSynonyms(r.db, words[i] + " " + words[i + 1]);
+    const bool synonyms = rareWithSynonyms || phraseWithSynonyms;
+    // (Multi-word synonyms imply single-word ones in Xapian.)
+    const unsigned flags =
+        (rareWithSynonyms ? unsigned(Xapian::QueryParser::FLAG_AUTO_SYNONYMS) : 0U) |
+        (phraseWithSynonyms ? unsigned(Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS) : 0U);
+
+    // Ranking visits every match (about 0.2 µs each): past kBroadText
+    // possible matches the words say little more than a category does, so
+    // the most recently added come first and the engine stops counting at
+    // kExactTotal; narrower words are ranked by relevance.
+    Xapian::doccount possible = words.empty() ? 0 : r.db.get_doccount();
+    for (const auto& w : words)
+      possible = std::min(possible, std::max(r.db.get_termfreq(w), r.db.get_termfreq("Z" + r.stem(w))));
+    const bool broad = !partial && !synonyms && possible > kBroadText;
+    if (q.sort == "price" || q.sort == "-price" || q.sort == "newest") {  // nothing to rank
+      r.enquire.set_weighting_scheme(Xapian::BoolWeight());
+      r.enquire.set_sort_by_value(q.sort == "newest" ? kNewestSlot : kPriceSlot, q.sort != "price");
+    } else {
+      if (broad)
+        r.enquire.set_weighting_scheme(Xapian::BoolWeight());
+      else
+        r.enquire.set_weighting_scheme(Xapian::BM25Weight());
+      r.enquire.set_sort_by_relevance();
+    }
     const auto match = [&](const std::string& text) {
       // The words as typed (stemmed, with their synonyms), or with the last
       // one as a prefix: either matches.
@@ -657,10 +688,10 @@ struct XapianSearch::Impl {
     }
     std::string data = "[";
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      const Xapian::docid id = *it;
-      if (id >= snap.byDoc.size() || !snap.byDoc[id]) continue;
+      const ProductDoc* d = snap.at(*it);
+      if (!d) continue;
       if (data.size() > 1) data += ',';
-      data += snap.byDoc[id]->json;
+      data += d->json;
     }
     out.dataJson = std::move(data) + "]";
     out.meta.total = static_cast<long long>(mset.get_matches_estimated());
@@ -671,123 +702,147 @@ struct XapianSearch::Impl {
   }
 };
 
+namespace {
+
+// Xapian's exceptions are not std::exceptions: one leaving the engine
+// becomes a SearchEngineError, which its callers (and the kernel's event
+// follower) catch.
+template <class F>
+auto engineCall(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const Xapian::Error& e) {
+    throw SearchEngineError(e.get_description());
+  }
+}
+
+}  // namespace
+
 XapianSearch::XapianSearch(Database& db, SearchSettings settings, Logger& log)
-    : impl_(std::make_unique<Impl>(db, std::move(settings), log)) {}
+    : impl_(engineCall([&] { return std::make_unique<Impl>(db, std::move(settings), log); })) {}
 
 XapianSearch::~XapianSearch() = default;
 
 std::size_t XapianSearch::rebuild() {
-  Impl& m = *impl_;
-  std::lock_guard lock(m.writeMutex);
-  std::set<std::string> seen;
-  try {
-    m.db.read([&](Tx& tx) { m.loadCategories(tx); });
-    std::string after;
-    for (;;) {
-      const auto chunk = m.db.read([&](Tx& tx) {
-        return m.load(tx, "WHERE p.status = 'active' AND p.id > :after ORDER BY p.id LIMIT :n",
-                      {{"after", after}, {"n", static_cast<long long>(kLoadChunk)}});
-      });
-      for (const auto& d : chunk) {
-        m.put(d);
-        seen.insert(d->id);
-      }
-      if (chunk.size() < kLoadChunk) break;
-      after = chunk.back()->id;
-    }
-    std::vector<std::string> gone;
-    for (const auto& [id, doc] : m.docOf)
-      if (!seen.count(id)) gone.push_back(id);
-    for (const auto& id : gone) m.drop(id);
-    m.publish(true);
-  } catch (...) {
-    m.building.reset();
-    throw;
-  }
-  return seen.size();
-}
-
-void XapianSearch::refreshProducts(const std::vector<std::string>& productIds) {
-  if (productIds.empty()) return;
-  Impl& m = *impl_;
-  std::lock_guard lock(m.writeMutex);
-  try {
-    Params params;
-    std::string list;
-    for (std::size_t i = 0; i < productIds.size(); ++i) {
-      list += (i ? ", :id" : ":id") + std::to_string(i);
-      params.emplace_back("id" + std::to_string(i), productIds[i]);
-    }
-    const auto docs = m.db.read(
-        [&](Tx& tx) { return m.load(tx, "WHERE p.status = 'active' AND p.id IN (" + list + ")", params); });
-    std::set<std::string> active;
-    for (const auto& d : docs) {
-      m.put(d);
-      active.insert(d->id);
-    }
-    for (const auto& id : productIds)
-      if (!active.count(id)) m.drop(id);
-    m.publish(true);
-  } catch (...) {
-    m.building.reset();
-    throw;
-  }
-}
-
-void XapianSearch::refreshCategories() {
-  Impl& m = *impl_;
-  std::vector<std::string> moved;
-  {
+  return engineCall([&] {
+    Impl& m = *impl_;
     std::lock_guard lock(m.writeMutex);
-    const auto was = m.snapshot();
+    std::set<std::string> seen;
     try {
       m.db.read([&](Tx& tx) { m.loadCategories(tx); });
-      const auto& now = m.edit().categories;
-      for (const auto& d : was->byDoc) {
-        if (!d) continue;
-        auto before = was->categories.find(d->categoryId);
-        auto after = now.find(d->categoryId);
-        if (after == now.end() || before == was->categories.end() ||
-            after->second->name != before->second->name || after->second->path != before->second->path)
-          moved.push_back(d->id);
+      std::string after;
+      for (;;) {
+        const auto chunk = m.db.read([&](Tx& tx) {
+          return m.load(tx, "WHERE p.status = 'active' AND p.id > :after ORDER BY p.id LIMIT :n",
+                        {{"after", after}, {"n", static_cast<long long>(kLoadChunk)}});
+        });
+        for (const auto& d : chunk) {
+          m.put(d);
+          seen.insert(d->id);
+        }
+        if (chunk.size() < kLoadChunk) break;
+        after = chunk.back()->id;
       }
-      m.publish(false);
+      std::vector<std::string> gone;
+      for (const auto& [id, slot] : m.slotOf)
+        if (!seen.count(id)) gone.push_back(id);
+      for (const auto& id : gone) m.drop(id);
+      m.publish(true);
     } catch (...) {
       m.building.reset();
       throw;
     }
-  }
-  for (std::size_t i = 0; i < moved.size(); i += kLoadChunk)
-    refreshProducts({moved.begin() + static_cast<long>(i),
-                     moved.begin() + static_cast<long>(std::min(moved.size(), i + kLoadChunk))});
+    return seen.size();
+  });
+}
+
+void XapianSearch::refreshProducts(const std::vector<std::string>& productIds) {
+  return engineCall([&] {
+    if (productIds.empty()) return;
+    Impl& m = *impl_;
+    std::lock_guard lock(m.writeMutex);
+    try {
+      Params params;
+      std::string list;
+      for (std::size_t i = 0; i < productIds.size(); ++i) {
+        list += (i ? ", :id" : ":id") + std::to_string(i);
+        params.emplace_back("id" + std::to_string(i), productIds[i]);
+      }
+      const auto docs = m.db.read(
+          [&](Tx& tx) { return m.load(tx, "WHERE p.status = 'active' AND p.id IN (" + list + ")", params); });
+      std::set<std::string> active;
+      for (const auto& d : docs) {
+        m.put(d);
+        active.insert(d->id);
+      }
+      for (const auto& id : productIds)
+        if (!active.count(id)) m.drop(id);
+      m.publish(true);
+    } catch (...) {
+      m.building.reset();
+      throw;
+    }
+  });
+}
+
+void XapianSearch::refreshCategories() {
+  return engineCall([&] {
+    Impl& m = *impl_;
+    std::vector<std::string> moved;
+    {
+      std::lock_guard lock(m.writeMutex);
+      const auto was = m.snapshot();
+      try {
+        m.db.read([&](Tx& tx) { m.loadCategories(tx); });
+        const auto& now = m.edit().categories;
+        for (const auto& d : was->byDoc) {
+          if (!d) continue;
+          auto before = was->categories.find(d->categoryId);
+          auto after = now.find(d->categoryId);
+          if (after == now.end() || before == was->categories.end() ||
+              after->second->name != before->second->name || after->second->path != before->second->path)
+            moved.push_back(d->id);
+        }
+        m.publish(false);
+      } catch (...) {
+        m.building.reset();
+        throw;
+      }
+    }
+    for (std::size_t i = 0; i < moved.size(); i += kLoadChunk)
+      refreshProducts({moved.begin() + static_cast<long>(i),
+                       moved.begin() + static_cast<long>(std::min(moved.size(), i + kLoadChunk))});
+  });
 }
 
 bool XapianSearch::applyLevels(const std::vector<inventory::InventoryLevelChanged>& levels) {
-  Impl& m = *impl_;
-  std::lock_guard lock(m.writeMutex);
-  bool changed = false;
-  for (const auto& level : levels) {
-    auto owner = m.productOfVariant.find(level.variantId);
-    if (owner == m.productOfVariant.end()) continue;  // not an active variant of an active product
-    auto doc = m.docOf.find(owner->second);
-    if (doc == m.docOf.end()) continue;
-    Snapshot& snap = m.edit();
-    const DocPtr& d = snap.byDoc[doc->second];
-    for (std::size_t i = 0; i < d->variants.size(); ++i) {
-      const VariantFacts& v = d->variants[i];
-      if (v.id != level.variantId) continue;
-      if (v.levelVersion && *v.levelVersion >= level.version) break;  // an older level, come late
-      snap.byDoc[doc->second] = withLevel(*d, i, level.available, level.version);
-      snap.availabilityKnown = true;
-      changed = true;
-      break;
+  return engineCall([&] {
+    Impl& m = *impl_;
+    std::lock_guard lock(m.writeMutex);
+    bool changed = false;
+    for (const auto& level : levels) {
+      auto owner = m.productOfVariant.find(level.variantId);
+      if (owner == m.productOfVariant.end()) continue;  // not an active variant of an active product
+      auto doc = m.slotOf.find(owner->second);
+      if (doc == m.slotOf.end()) continue;
+      Snapshot& snap = m.edit();
+      const DocPtr& d = snap.byDoc[doc->second];
+      for (std::size_t i = 0; i < d->variants.size(); ++i) {
+        const VariantFacts& v = d->variants[i];
+        if (v.id != level.variantId) continue;
+        if (v.levelVersion && *v.levelVersion >= level.version) break;  // an older level, come late
+        snap.byDoc[doc->second] = withLevel(*d, i, level.available, level.version);
+        snap.availabilityKnown = true;
+        changed = true;
+        break;
+      }
     }
-  }
-  if (changed)
-    m.publish(false);
-  else
-    m.building.reset();
-  return changed;
+    if (changed)
+      m.publish(false);
+    else
+      m.building.reset();
+    return changed;
+  });
 }
 
 SearchResult XapianSearch::search(const SearchQuery& q) const {
