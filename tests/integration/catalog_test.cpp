@@ -632,6 +632,17 @@ TEST_P(CatalogServe, InventoryEventsFeedAvailabilityAndTheInStockFilter) {
   EXPECT_EQ(names(ok(get("/v1/products/search?q=sneakers&inStock=false&sort=price"))),
             (std::vector<std::string>{"Blue Kaftan", "Lagos Sneakers"}));
   EXPECT_EQ(ok(get("/v1/products/search?q=dress&inStock=true&size=XL"))["meta"]["total"], 0);
+  // The page shows each variant's stock as the detail does: the stored JSON rewritten.
+  const Json dress = ok(get("/v1/products/search?q=ankara"))["data"][0];
+  EXPECT_EQ(dress, ok(get("/v1/products/ankara-wrap-dress")));
+  EXPECT_EQ(dress["variants"][0]["available"], 4);
+  EXPECT_TRUE(dress["variants"][1]["available"].is_null());
+  ASSERT_EQ(send("POST", "/v1/test/inventory", Json{{"variantId", redM}, {"available", 12345}, {"version", 1}}).status,
+            202);
+  EXPECT_TRUE(eventually([&] {
+    const Json found = ok(get("/v1/products/search?q=ankara"))["data"][0];
+    return found["variants"][0]["available"] == 12345 && found == ok(get("/v1/products/ankara-wrap-dress"));
+  }));
   EXPECT_EQ(ok(get("/v1/products/search?q=sneakers&facets=inStock"))["facets"]["inStock"],
             Json::parse(R"([{"value":"true","label":"in stock","count":0},{"value":"false","label":"out of stock","count":2}])"));
 }

@@ -84,12 +84,12 @@ struct VariantFacts {
 // One active product as the engine keeps it: what the filters and facets
 // read, and its JSON as the API shows it (rewritten when its stock moves).
 struct ProductDoc {
-  std::string id, categoryId, name, description, categoryName;
+  std::string id, categoryId;
   long long createdAt = 0, minPrice = 0;
-  std::vector<VariantFacts> variants;  // active ones
-  Row product;
-  std::vector<Row> variantRows;
+  std::vector<VariantFacts> variants;  // active ones, in the order the JSON lists them
   std::string json;
+  // Where each variant's "available" value sits in `json`: [first, last).
+  std::vector<std::pair<std::size_t, std::size_t>> availableAt;
 
   bool anyInStock() const {
     return std::any_of(variants.begin(), variants.end(),
@@ -98,23 +98,20 @@ struct ProductDoc {
 };
 using DocPtr = std::shared_ptr<const ProductDoc>;
 
-std::string renderJson(const Row& product, const std::vector<Row>& variants) {
-  std::string array = productsText(ProductRows{{product}, variants});
-  return array.substr(1, array.size() - 2);
-}
+// A product read from the database, with the text it is indexed by (kept
+// only while it is indexed).
+struct LoadedProduct {
+  DocPtr doc;
+  std::string name, description, categoryName;
+};
 
-DocPtr makeDoc(Row product, std::vector<Row> variants) {
-  auto d = std::make_shared<ProductDoc>(
-      ProductDoc{.product = std::move(product), .variantRows = std::move(variants)});
-  const Row& p = d->product;
+LoadedProduct makeDoc(const Row& p, const std::vector<Row>& variants) {
+  auto d = std::make_shared<ProductDoc>();
   d->id = p.text("id");
   d->categoryId = p.text("category_id");
-  d->name = p.text("name");
-  d->description = p.text("description");
-  d->categoryName = p.text("category_name");
   d->createdAt = p.integer("created_at");
   d->minPrice = p.optInteger("min_price").value_or(p.integer("price"));
-  for (const Row& v : d->variantRows) {
+  for (const Row& v : variants) {
     VariantFacts f{.id = v.text("id"), .size = v.optText("size"), .color = v.optText("color")};
     f.colorKey = lower(f.color.value_or(""));
     f.price = v.integer("price");
@@ -122,24 +119,37 @@ DocPtr makeDoc(Row product, std::vector<Row> variants) {
     f.levelVersion = v.optInteger("level_version");
     d->variants.push_back(std::move(f));
   }
-  d->json = renderJson(d->product, d->variantRows);
-  return d;
+  const std::string array = productsText(ProductRows{{p}, variants});
+  d->json = array.substr(1, array.size() - 2);
+  // Each variant object opens with its "available" (fields in name order);
+  // inside a JSON string the quotes would be escaped, so this finds only them.
+  constexpr std::string_view kOpen = R"({"available":)";
+  for (std::size_t at = d->json.find(kOpen); at != std::string::npos; at = d->json.find(kOpen, at + 1)) {
+    const std::size_t first = at + kOpen.size();
+    d->availableAt.emplace_back(first, d->json.find(',', first));
+  }
+  return {std::move(d), p.text("name"), p.text("description"), p.text("category_name")};
 }
 
 // The same product with one variant's stock changed.
 DocPtr withLevel(const ProductDoc& was, std::size_t variant, long long available, long long version) {
-  std::vector<Row> rows = was.variantRows;
-  const Row& old = rows[variant];
-  std::vector<Value> values;
-  values.reserve(old.size());
-  for (std::size_t i = 0; i < old.size(); ++i) {
-    const std::string& column = old.columns()[i];
-    values.push_back(column == "available"       ? Value(available)
-                     : column == "level_version" ? Value(version)
-                                                 : old[i]);
+  auto d = std::make_shared<ProductDoc>(was);
+  d->variants[variant].available = available;
+  d->variants[variant].levelVersion = version;
+  if (variant < d->availableAt.size()) {
+    const auto [first, last] = d->availableAt[variant];
+    const std::string value = std::to_string(available);
+    d->json.replace(first, last - first, value);
+    const auto shift = static_cast<std::ptrdiff_t>(value.size()) - static_cast<std::ptrdiff_t>(last - first);
+    d->availableAt[variant].second = first + value.size();
+    for (std::size_t i = variant + 1; i < d->availableAt.size(); ++i) {
+      d->availableAt[i].first =
+          static_cast<std::size_t>(static_cast<std::ptrdiff_t>(d->availableAt[i].first) + shift);
+      d->availableAt[i].second =
+          static_cast<std::size_t>(static_cast<std::ptrdiff_t>(d->availableAt[i].second) + shift);
+    }
   }
-  rows[variant] = Row(std::make_shared<const std::vector<std::string>>(old.columns()), std::move(values));
-  return makeDoc(was.product, std::move(rows));
+  return d;
 }
 
 struct CategoryInfo {
@@ -439,13 +449,13 @@ struct XapianSearch::Impl {
     building.reset();
   }
 
-  std::vector<DocPtr> load(Tx& tx, const std::string& where, Params params) {
+  std::vector<LoadedProduct> load(Tx& tx, const std::string& where, Params params) {
     const auto products = tx.query(std::string("SELECT ") + kProductColumns +
                                        ", p.min_price FROM catalog_products p "
                                        "JOIN catalog_categories c ON c.id = p.category_id " +
                                        where,
                                    params);
-    std::vector<DocPtr> out;
+    std::vector<LoadedProduct> out;
     if (products.empty()) return out;
     Params ids;
     std::string list;
@@ -464,16 +474,17 @@ struct XapianSearch::Impl {
                            ids))
       variants[v.text("product_id")].push_back(std::move(v));
     out.reserve(products.size());
-    for (const Row& p : products) out.push_back(makeDoc(p, std::move(variants[p.text("id")])));
+    for (const Row& p : products) out.push_back(makeDoc(p, variants[p.text("id")]));
     return out;
   }
 
-  void put(const DocPtr& d) {
+  void put(const LoadedProduct& loaded) {
+    const DocPtr& d = loaded.doc;
     Xapian::Document doc;
     terms.set_document(doc);
-    terms.index_text(d->name, kNameWeight);
+    terms.index_text(loaded.name, kNameWeight);
     terms.increase_termpos();
-    terms.index_text(d->categoryName, kCategoryWeight);
+    terms.index_text(loaded.categoryName, kCategoryWeight);
     terms.increase_termpos();
     std::set<std::string> colors;
     for (const auto& v : d->variants)
@@ -481,9 +492,9 @@ struct XapianSearch::Impl {
         terms.index_text(*v.color, kColorWeight);
         terms.increase_termpos();
       }
-    terms.index_text(d->description, kDescriptionWeight);
+    terms.index_text(loaded.description, kDescriptionWeight);
     // "Aso-Oke" is also one word, "asooke", as shoppers type it.
-    for (const std::string* field : {&d->name, &d->categoryName})
+    for (const std::string* field : {&loaded.name, &loaded.categoryName})
       for (const auto& word : joinedHyphenations(*field)) {
         doc.add_term(word, kNameWeight);
         doc.add_term("Z" + stem(word), kNameWeight);
@@ -736,12 +747,12 @@ std::size_t XapianSearch::rebuild() {
           return m.load(tx, "WHERE p.status = 'active' AND p.id > :after ORDER BY p.id LIMIT :n",
                         {{"after", after}, {"n", static_cast<long long>(kLoadChunk)}});
         });
-        for (const auto& d : chunk) {
-          m.put(d);
-          seen.insert(d->id);
+        for (const auto& p : chunk) {
+          m.put(p);
+          seen.insert(p.doc->id);
         }
         if (chunk.size() < kLoadChunk) break;
-        after = chunk.back()->id;
+        after = chunk.back().doc->id;
       }
       std::vector<std::string> gone;
       for (const auto& [id, slot] : m.slotOf)
@@ -771,9 +782,9 @@ void XapianSearch::refreshProducts(const std::vector<std::string>& productIds) {
       const auto docs = m.db.read(
           [&](Tx& tx) { return m.load(tx, "WHERE p.status = 'active' AND p.id IN (" + list + ")", params); });
       std::set<std::string> active;
-      for (const auto& d : docs) {
-        m.put(d);
-        active.insert(d->id);
+      for (const auto& p : docs) {
+        m.put(p);
+        active.insert(p.doc->id);
       }
       for (const auto& id : productIds)
         if (!active.count(id)) m.drop(id);
