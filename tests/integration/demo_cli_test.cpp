@@ -75,6 +75,15 @@ TEST_P(DemoSeed, BenchGeneratesADeterministicCatalogue) {
   ASSERT_EQ(first["data"].size(), 1u);
   EXPECT_EQ(first["data"][0]["variants"].size(), 3u);
   EXPECT_EQ(first["data"][0]["name"], "Abuja Black Kaftan 1625");
+  // Every product says "made in Nigeria": more matches than the search engine
+  // counts exactly, so the total is its estimate, and says so; counting
+  // facets visits every match, so the total is exact again.
+  const Json broad = getJson("/v1/products/search?q=nigeria&limit=1");
+  EXPECT_EQ(broad["meta"]["totalIsEstimate"], true) << broad["meta"];
+  EXPECT_GE(broad["meta"]["total"].get<long long>(), 1000);
+  const Json counted = getJson("/v1/products/search?q=nigeria&limit=1&facets=category");
+  EXPECT_EQ(counted["meta"]["totalIsEstimate"], false);
+  EXPECT_EQ(counted["meta"]["total"], 2000);
 }
 
 TEST_P(DemoSeed, UsageErrorsExitWithTwo) {
