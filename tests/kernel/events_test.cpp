@@ -377,8 +377,21 @@ TEST_P(EventsTest, EveryInstanceFollowsTheLogFromWhereItStarted) {
   a.openCursors();  // again (a server's start): the follower keeps its place
   a.deliverDue();
   b.deliverDue();
-  EXPECT_EQ(followedA, (std::vector<std::string>{R"({"n":1})", R"({"n":2})"}));
-  EXPECT_EQ(followedB, (std::vector<std::string>{R"({"n":2})"}));
+  // Each follower gets every event from its start on, in order; on
+  // PostgreSQL it may also get some from just before (its place is the
+  // end of what may be read, which a transaction still running elsewhere
+  // on the server holds back): applying must be idempotent.
+  const std::vector<std::string> all{R"({"n":0})", R"({"n":1})", R"({"n":2})"};
+  const auto suffixFrom = [&](const std::vector<std::string>& got, std::size_t from) {
+    return got.size() >= all.size() - from && got.size() <= all.size() &&
+           std::equal(got.begin(), got.end(), all.end() - static_cast<long>(got.size()));
+  };
+  EXPECT_TRUE(suffixFrom(followedA, 1)) << ::testing::PrintToString(followedA);
+  EXPECT_TRUE(suffixFrom(followedB, 2)) << ::testing::PrintToString(followedB);
+  if (GetParam() == Backend::Sqlite) {  // one writer at a time: the place is exact
+    EXPECT_EQ(followedA, (std::vector<std::string>{R"({"n":1})", R"({"n":2})"}));
+    EXPECT_EQ(followedB, (std::vector<std::string>{R"({"n":2})"}));
+  }
   EXPECT_EQ(subscribed, (std::vector<std::string>{R"({"n":1})", R"({"n":2})"})) << "one instance delivers";
   EXPECT_EQ(count("SELECT count(*) AS n FROM agape_event_cursors"), 1) << "a follower stores no cursor";
   EXPECT_EQ(a.deliverDue() + b.deliverDue(), 0);
