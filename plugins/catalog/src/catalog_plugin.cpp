@@ -135,7 +135,7 @@ class CatalogPlugin final : public Plugin {
     try {
       SearchSettings settings{.directory = searchDirectory_};
       if (!config_.synonymsFile.empty()) settings.synonyms = readSynonyms(config_.synonymsFile);
-      auto engine = std::make_unique<XapianSearch>(ctx.db(), std::move(settings), ctx.logger());
+      auto engine = std::make_unique<XapianSearch>(ctx.db(), std::move(settings));
       const std::size_t products = engine->rebuild();
       search_ = std::move(engine);
       api_->useSearchEngine(search_.get());

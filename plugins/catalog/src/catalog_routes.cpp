@@ -7,6 +7,7 @@
 #include <agape/clock.h>
 #include <agape/db.h>
 #include <agape/json.h>
+#include <agape/logger.h>
 #include <agape/problem.h>
 #include <agape/roles.h>
 

@@ -387,7 +387,6 @@ std::vector<std::vector<std::string>> readSynonyms(const std::string& path) {
 struct XapianSearch::Impl {
   Database& db;
   SearchSettings settings;
-  Logger& log;
 
   // The writer's side, under writeMutex.
   std::mutex writeMutex;
@@ -405,8 +404,7 @@ struct XapianSearch::Impl {
   mutable std::mutex readersMutex;
   mutable std::vector<std::unique_ptr<Reader>> idle;
 
-  Impl(Database& database, SearchSettings s, Logger& logger)
-      : db(database), settings(std::move(s)), log(logger) {
+  Impl(Database& database, SearchSettings s) : db(database), settings(std::move(s)) {
     namespace fs = std::filesystem;
     fs::remove_all(settings.directory);
     fs::create_directories(settings.directory);
@@ -729,8 +727,8 @@ auto engineCall(F&& f) -> decltype(f()) {
 
 }  // namespace
 
-XapianSearch::XapianSearch(Database& db, SearchSettings settings, Logger& log)
-    : impl_(engineCall([&] { return std::make_unique<Impl>(db, std::move(settings), log); })) {}
+XapianSearch::XapianSearch(Database& db, SearchSettings settings)
+    : impl_(engineCall([&] { return std::make_unique<Impl>(db, std::move(settings)); })) {}
 
 XapianSearch::~XapianSearch() = default;
 

@@ -18,7 +18,6 @@
 
 #include <agape/db.h>
 #include <agape/inventory/events.h>
-#include <agape/logger.h>
 
 #include "list_query.h"
 #include "search/search_result.h"
@@ -44,7 +43,7 @@ struct SearchEngineError : std::runtime_error {
 
 class XapianSearch {
  public:
-  XapianSearch(Database& db, SearchSettings settings, Logger& log);
+  XapianSearch(Database& db, SearchSettings settings);
   ~XapianSearch();
   XapianSearch(const XapianSearch&) = delete;
   XapianSearch& operator=(const XapianSearch&) = delete;
