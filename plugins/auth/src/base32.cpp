@@ -1,49 +1,36 @@
 #include "base32.h"
 
-#include <cstdint>
+#include <liboath/oath.h>
+
+#include <cstdlib>
+#include <memory>
 
 namespace agape::auth {
 namespace {
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-}
+
+using Owned = std::unique_ptr<char, decltype(&std::free)>;
+
+}  // namespace
 
 std::string base32Encode(std::string_view bytes, bool pad) {
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : bytes) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out += kAlphabet[(acc >> bits) & 31];
-    }
-  }
-  if (bits > 0) out += kAlphabet[(acc << (5 - bits)) & 31];
-  if (pad)
-    while (out.size() % 8 != 0) out += '=';
-  return out;
+  if (bytes.empty()) return "";
+  char* out = nullptr;
+  std::size_t length = 0;
+  if (oath_base32_encode(bytes.data(), bytes.size(), &out, &length) != OATH_OK) throw std::bad_alloc();
+  const Owned owned(out, &std::free);
+  std::string text(out, length);
+  if (!pad) text.erase(text.find_last_not_of('=') + 1);
+  return text;
 }
 
 std::optional<std::string> base32Decode(std::string_view text) {
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a';
-    else if (c >= '2' && c <= '7') v = c - '2' + 26;
-    else return std::nullopt;
-    acc = (acc << 5) | static_cast<std::uint32_t>(v);
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  return out;
+  // liboath skips spaces; a secret typed or pasted with them is refused here.
+  if (text.find(' ') != std::string_view::npos) return std::nullopt;
+  char* out = nullptr;
+  std::size_t length = 0;
+  if (oath_base32_decode(text.data(), text.size(), &out, &length) != OATH_OK) return std::nullopt;
+  const Owned owned(out, &std::free);
+  return std::string(out, length);
 }
 
 }  // namespace agape::auth

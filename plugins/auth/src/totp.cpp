@@ -1,33 +1,39 @@
 #include "totp.h"
 
+#include <liboath/oath.h>
+
 #include <stdexcept>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include "crypto_random.h"
-#include "openssl_handles.h"
 
 namespace agape::auth {
+namespace {
+
+// liboath initialises its crypto once per process.
+void requireOath() {
+  static const int ready = oath_init();
+  if (ready != OATH_OK) throw std::runtime_error(std::string("liboath could not start: ") + oath_strerror(ready));
+}
+
+void check(int rc, const char* what) {
+  if (rc != OATH_OK) throw std::runtime_error(std::string(what) + ": " + oath_strerror(rc));
+}
+
+// liboath's comparison of a candidate code, made in constant time: 0 on a match.
+int sameCode(void* expected, const char* candidate) {
+  return constantTimeEquals(*static_cast<const std::string*>(expected), candidate) ? 0 : 1;
+}
+
+}  // namespace
 
 std::string hotp(std::string_view key, std::uint64_t counter, int digits) {
-  if (digits < 6 || digits > 9) throw std::invalid_argument("HOTP digits must be 6..9");
-  unsigned char msg[8];
-  for (int i = 7; i >= 0; --i) {
-    msg[i] = static_cast<unsigned char>(counter & 0xFF);
-    counter >>= 8;
-  }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (!HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), msg, sizeof msg, md, &len))
-    throw std::runtime_error(opensslError("HMAC-SHA1 failed"));
-  int offset = md[len - 1] & 0x0F;
-  std::uint32_t bin = (std::uint32_t(md[offset] & 0x7F) << 24) | (std::uint32_t(md[offset + 1]) << 16) |
-                      (std::uint32_t(md[offset + 2]) << 8) | std::uint32_t(md[offset + 3]);
-  std::uint32_t mod = 1;
-  for (int i = 0; i < digits; ++i) mod *= 10;
-  std::string code = std::to_string(bin % mod);
-  return std::string(static_cast<std::size_t>(digits) - code.size(), '0') + code;
+  if (digits < 6 || digits > 8) throw std::invalid_argument("HOTP digits must be 6..8");
+  requireOath();
+  char code[16] = {};
+  check(oath_hotp_generate(key.data(), key.size(), counter, static_cast<unsigned>(digits), false,
+                           OATH_HOTP_DYNAMIC_TRUNCATION, code),
+        "HOTP failed");
+  return code;
 }
 
 long long totpStep(long long unixSeconds) {
@@ -36,7 +42,13 @@ long long totpStep(long long unixSeconds) {
 }
 
 std::string totp(std::string_view key, long long unixSeconds, int digits) {
-  return hotp(key, static_cast<std::uint64_t>(totpStep(unixSeconds)), digits);
+  if (digits < 6 || digits > 8) throw std::invalid_argument("TOTP digits must be 6..8");
+  requireOath();
+  char code[16] = {};
+  check(oath_totp_generate(key.data(), key.size(), static_cast<time_t>(unixSeconds), kTotpStepSeconds, 0,
+                           static_cast<unsigned>(digits), code),
+        "TOTP failed");
+  return code;
 }
 
 std::optional<long long> matchTotp(std::string_view key, std::string_view code, long long unixSeconds,
@@ -44,15 +56,16 @@ std::optional<long long> matchTotp(std::string_view key, std::string_view code, 
   if (code.size() != 6) return std::nullopt;
   for (char c : code)
     if (c < '0' || c > '9') return std::nullopt;
-  const long long now = totpStep(unixSeconds);
-  std::optional<long long> match;
-  // Check every candidate step (no early exit), so timing does not tell which one matched.
-  for (long long step = now - 1; step <= now + 1; ++step) {
-    if (step < 0) continue;
-    bool equal = constantTimeEquals(hotp(key, static_cast<std::uint64_t>(step), 6), code);
-    if (equal && !match && (!lastUsedStep || step > *lastUsedStep)) match = step;
-  }
-  return match;
+  requireOath();
+  const std::string expected(code);
+  int offset = 0;  // the matching step relative to now: -1, 0 or +1
+  const int rc = oath_totp_validate2_callback(key.data(), key.size(), static_cast<time_t>(unixSeconds),
+                                              kTotpStepSeconds, 0, 6, 1, &offset, sameCode,
+                                              const_cast<std::string*>(&expected));
+  if (rc < 0) return std::nullopt;  // no match (or a code liboath could not make)
+  const long long step = totpStep(unixSeconds) + offset;
+  if (step < 0 || (lastUsedStep && step <= *lastUsedStep)) return std::nullopt;  // a code is accepted once
+  return step;
 }
 
 }  // namespace agape::auth

@@ -12,7 +12,7 @@ namespace agape::auth {
 inline constexpr int kTotpStepSeconds = 30;
 inline constexpr std::size_t kTotpSecretBytes = 20;  // 160 bits, as RFC 4226 recommends
 
-// The zero-padded code for `counter`.
+// The zero-padded code for `counter` (6 to 8 digits). Computed by liboath.
 std::string hotp(std::string_view key, std::uint64_t counter, int digits = 6);
 long long totpStep(long long unixSeconds);
 std::string totp(std::string_view key, long long unixSeconds, int digits = 8);
