@@ -1,22 +1,14 @@
 #include "agape/clock.h"
 
-#include <cctype>
+#include <date/date.h>
+
+#include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <sstream>
+#include <string>
 
 namespace agape {
-namespace {
-
-int daysFromCivil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int>(doe) - 719468;
-}
-
-}  // namespace
 
 std::string rfc3339(long long epochMs) {
   const long long ms = ((epochMs % 1000) + 1000) % 1000;
@@ -34,45 +26,36 @@ std::string rfc3339(long long epochMs) {
 }
 
 std::optional<long long> parseTime(std::string_view t) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  auto digits = [&](std::size_t at, std::size_t n, int& out) {
-    if (at + n > t.size()) return false;
-    out = 0;
-    for (std::size_t i = at; i < at + n; ++i) {
-      if (!std::isdigit(static_cast<unsigned char>(t[i]))) return false;
-      out = out * 10 + (t[i] - '0');
-    }
-    return true;
+  using std::chrono::milliseconds;
+  if (t.size() < 10 || t.size() > 64) return std::nullopt;
+  std::string text(t);
+  std::istringstream in;
+  const auto read = [&](const char* format, auto& into) {
+    in.clear();
+    in.str(text);
+    in >> date::parse(format, into);
+    return !in.fail() && in.peek() == std::char_traits<char>::eof();
   };
-  if (!digits(0, 4, y) || t.size() < 10 || t[4] != '-' || !digits(5, 2, mo) || t[7] != '-' || !digits(8, 2, d)) return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31) return std::nullopt;
-  long long offsetMin = 0;
-  long long ms = 0;
-  if (t.size() > 10) {
-    if ((t[10] != 'T' && t[10] != 't') || !digits(11, 2, h) || t.size() < 19 || t[13] != ':' || !digits(14, 2, mi) ||
-        t[16] != ':' || !digits(17, 2, s) || h > 23 || mi > 59 || s > 60)
-      return std::nullopt;
-    std::size_t i = 19;
-    if (i < t.size() && t[i] == '.') {
-      std::size_t n = 0;
-      for (++i; i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])); ++i, ++n)
-        if (n < 3) ms = ms * 10 + (t[i] - '0');
-      if (n == 0) return std::nullopt;
-      for (; n < 3; ++n) ms *= 10;
-    }
-    if (i == t.size()) return std::nullopt;
-    if (t[i] == 'Z' || t[i] == 'z') {
-      if (i + 1 != t.size()) return std::nullopt;
-    } else if (t[i] == '+' || t[i] == '-') {
-      int oh = 0, om = 0;
-      if (t.size() != i + 6 || !digits(i + 1, 2, oh) || t[i + 3] != ':' || !digits(i + 4, 2, om)) return std::nullopt;
-      offsetMin = (t[i] == '+' ? 1 : -1) * (oh * 60 + om);
-    } else {
-      return std::nullopt;
-    }
+  if (text.size() == 10) {  // a date: its midnight UTC
+    date::sys_days day;
+    if (!read("%F", day)) return std::nullopt;
+    return std::chrono::duration_cast<milliseconds>(day.time_since_epoch()).count();
   }
-  const long long days = daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-  return ((days * 24 + h) * 60 + mi - offsetMin) * 60'000 + s * 1000LL + ms;
+  // RFC 3339 allows 't' and 'z'; the library reads "+hh:mm" only, and as
+  // many fraction digits as the precision: the rest of a longer fraction is
+  // dropped (truncated to the millisecond, as times are kept).
+  if (text[10] == 't') text[10] = 'T';
+  if (text.back() == 'Z' || text.back() == 'z') text.replace(text.size() - 1, 1, "+00:00");
+  if (const auto dot = text.find('.'); dot != std::string::npos) {
+    const auto digits = text.find_first_not_of("0123456789", dot + 1);
+    if (digits == std::string::npos || digits == dot + 1) return std::nullopt;
+    if (digits > dot + 4) text.erase(dot + 4, digits - dot - 4);
+  }
+  // The library takes a one-digit hour or minute; RFC 3339 has two of each.
+  if (text.size() < 25 || text[13] != ':' || text[16] != ':' || text[text.size() - 3] != ':') return std::nullopt;
+  date::sys_time<milliseconds> at;
+  if (!read("%FT%T%Ez", at)) return std::nullopt;
+  return at.time_since_epoch().count();
 }
 
 }  // namespace agape

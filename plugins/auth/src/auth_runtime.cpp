@@ -1,5 +1,6 @@
 #include "auth_runtime.h"
 
+#include <agape/clock.h>
 #include <agape/text.h>
 
 #include "base32.h"
@@ -56,7 +57,7 @@ OneTimeLinkNotice AuthRuntime::oneTimeLinkOf(const UserRecord& user, const std::
   OneTimeLinkNotice notice;
   static_cast<AccountHolder&>(notice) = accountHolderOf(user);
   notice.sealedLink = services_.secrets.seal(link, "mail.link:" + user.id);
-  notice.expiresAt = rfc3339(expiresAt);
+  notice.expiresAt = agape::rfc3339(expiresAt * 1000);
   return notice;
 }
 

@@ -139,13 +139,4 @@ std::vector<std::string> splitRoles(const std::string& text) {
   return out;
 }
 
-std::string rfc3339(long long unixSeconds) {
-  std::time_t t = static_cast<std::time_t>(unixSeconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 }  // namespace agape::auth

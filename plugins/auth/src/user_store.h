@@ -59,6 +59,5 @@ bool disableTotp(Tx& tx, const std::string& userId, const std::string& secret, l
 
 std::string joinRoles(const std::vector<std::string>& roles);
 std::vector<std::string> splitRoles(const std::string& text);
-std::string rfc3339(long long unixSeconds);
 
 }  // namespace agape::auth

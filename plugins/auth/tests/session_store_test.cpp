@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include <agape/clock.h>
 #include <agape/testing/database_test.h>
 
 #include "one_time_tokens.h"
@@ -178,7 +179,7 @@ TEST_P(SessionStoreTest, UsersRoundTripAndEmailIsUnique) {
   db_->run([&](Tx& tx) { setRoles(tx, "u1", {"customer", "admin"}, kT0 + 1); });
   auto again = db_->read([&](Tx& tx) { return findUserById(tx, "u1"); });
   EXPECT_EQ(again->roles, (std::vector<std::string>{"customer", "admin"}));
-  EXPECT_EQ(agape::auth::rfc3339(again->createdAt), "2027-01-15T08:00:00Z");
+  EXPECT_EQ(agape::rfc3339(again->createdAt * 1000), "2027-01-15T08:00:00Z");
 }
 
 // Staff by role for the notifications' alerts: exact role names (a role

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include <agape/clock.h>
+
 namespace agape::auth {
 
 Problem accountLocked(long long until, long long now) {
@@ -36,7 +38,7 @@ AttemptGuard AttemptGuard::claim(AuthRuntime& rt, const std::string& userId, lon
 
 void AttemptGuard::fail(const Problem& otherwise) const {
   if (!locks_) throw otherwise;
-  Json details = {{"failedAttempts", count_}, {"lockedUntil", rfc3339(*locks_)}};
+  Json details = {{"failedAttempts", count_}, {"lockedUntil", agape::rfc3339(*locks_ * 1000)}};
   rt_.db().run([&](Tx& tx) { rt_.audit().record("system", "user.locked", "user", userId_, details.dump(), tx); });
   throw accountLocked(*locks_, now_);
 }
