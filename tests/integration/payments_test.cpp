@@ -8,6 +8,9 @@
 // and the refunds run with the real auth plugin signing the callers in; the
 // other cases with test.tokens.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
 
 #include <atomic>
 #include <iostream>
@@ -207,6 +210,32 @@ TEST_P(PaymentsServe, ACheckoutAndTheWebhookThatPaysItTakeAtMostEightRoundTripsE
   for (std::size_t i = 0; i < 5; ++i)
     EXPECT_EQ(ok(get("/v1/admin/inventory/" + product_["variants"][i]["id"].get<std::string>(), {as_.admin}))["onHand"],
               i == 0 ? 8 : 9);
+}
+
+// The shop's /metrics after a checkout paid by webhook (HTTP, database,
+// jobs, events, catalogue, stock, orders, payments) is valid exposition
+// by Prometheus's own checker; and the checker does refuse a broken page.
+TEST_P(PaymentsServe, TheShopsMetricsPassPromtool) {
+  start();
+  const Json o = order();
+  ASSERT_EQ(deliver(fake_->pay(initialize(o["id"])["reference"])).status, 200);
+  ASSERT_TRUE(eventually([&] { return get("/v1/orders/" + o["id"].get<std::string>(), {as_.ada}).body.find(
+                                          "\"status\":\"paid\"") != std::string::npos; }));
+  const auto promtool = [&](const std::string& page) {
+    const std::string file = dir_.write("metrics.txt", page);
+    FILE* p = popen(("promtool check metrics < " + file + " 2>&1").c_str(), "r");
+    std::string out;
+    char buf[512];
+    while (p && std::fgets(buf, sizeof buf, p)) out += buf;
+    const int status = p ? pclose(p) : -1;
+    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+  };
+  const std::string page = get("/metrics").body;
+  ASSERT_NE(page.find("agape_http_requests_total"), std::string::npos);
+  const auto [code, output] = promtool(page);
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_EQ(output, "") << "lint problems";
+  EXPECT_NE(promtool(page + "agape_broken{route=\"/x\" 1\n").first, 0) << "promtool found nothing wrong with a broken line";
 }
 
 TEST_P(PaymentsServe, ASecondPaymentForAPaidOrderIsFlaggedForRefund) {
