@@ -381,15 +381,21 @@ class PgConnection final : public Connection {
     }
   }
 
-  // The server did not answer in time: the connection is closed, as if the
-  // server had dropped it.
-  [[noreturn]] void giveUp(milliseconds waited) {
+  // Forgets a connection that cannot be used any more; the next use
+  // connects afresh.
+  void closeBroken() {
     conn_.reset();
     statements_.forgetPrepared();
     pendingBegin_.clear();
     deferred_.clear();
     beginFailed_ = false;
     txStatementTimeout_ = milliseconds(0);
+  }
+
+  // The server did not answer in time: the connection is closed, as if the
+  // server had dropped it.
+  [[noreturn]] void giveUp(milliseconds waited) {
+    closeBroken();
     throw DbError(DbError::Kind::Unavailable, "PostgreSQL at " + redactedUrl_ + " did not answer within " +
                                                   std::to_string(waited.count()) +
                                                   " ms; the connection was closed");
@@ -731,8 +737,17 @@ class PgConnection final : public Connection {
                          const Params& params) {
     std::string text = describeFailure(scrubParams(message, params), sqlstate, sql);
     // A dropped connection may come with no SQLSTATE, or with the server's
-    // shutdown code; either way the connection is gone.
+    // shutdown code; either way the connection is gone. Every error the
+    // server sends has a SQLSTATE: one without is libpq's own, about the
+    // connection — even before libpq has marked it closed (a server shutting
+    // down sends "terminating connection" and hangs up; a pipeline can end
+    // on that message with the connection still "OK"). It is closed here so
+    // that the pool connects afresh.
     if (PQstatus(conn()) != CONNECTION_OK) throw DbError(DbError::Kind::Unavailable, std::move(text));
+    if (sqlstate.empty()) {
+      closeBroken();
+      throw DbError(DbError::Kind::Unavailable, std::move(text));
+    }
     if (isStorageSqlState(sqlstate)) throw StorageFailure(text);
     throw DbError(kindForSqlState(sqlstate), text);
   }
