@@ -361,8 +361,25 @@ TEST_P(CatalogServe, AnotherInstancesIndexTakesAChangeWithinASecond) {
   ok(send("PATCH", "/v1/categories/" + shoes_, Json{{"name", "Footwear"}}));
   const double renamed = timed([&] { return total("footwear") == 1; });
   EXPECT_GE(renamed, 0) << "a renamed category's products found by its new name within 1 s";
+  // A variant's edit and a stock level, made through this instance.
+  const std::string sneakersPath = "/v1/products/" + sneakers_["id"].get<std::string>();
+  const Json current = ok(get(sneakersPath, {kAdmin}));
+  ok(send("PATCH", sneakersPath + "/variants/" + sneakers_["variants"][0]["id"].get<std::string>(),
+          Json{{"version", current["version"]}, {"size", "43"}}));
+  const auto search = [&](const std::string& query) {
+    const auto r = b.get("/v1/products/search?" + query);
+    return r.status == 200 ? Json::parse(r.body)["meta"]["total"].get<long long>() : -1;
+  };
+  const double resized = timed([&] { return search("q=lagos&size=43") == 1 && search("q=lagos&size=42") == 0; });
+  EXPECT_GE(resized, 0) << "a variant's new size within 1 s";
+  ASSERT_EQ(send("POST", "/v1/test/inventory",
+                 Json{{"variantId", sneakers_["variants"][0]["id"]}, {"available", 3}, {"version", 1}})
+                .status,
+            202);
+  const double stocked = timed([&] { return search("q=lagos&inStock=true") == 1; });
+  EXPECT_GE(stocked, 0) << "a stock level within 1 s";
   std::cout << "the other instance's index: created " << created << " ms, archived " << archived << " ms, category "
-            << renamed << " ms\n";
+            << renamed << " ms, variant " << resized << " ms, stock " << stocked << " ms\n";
   EXPECT_EQ(other->terminate(), 0);
 }
 
