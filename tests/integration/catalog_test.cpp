@@ -110,6 +110,15 @@ class CatalogServe : public BackendTest {
                       "Goes well with sneakers.");
   }
 
+  // This server with the fixture, and a second one on the same database.
+  void startTwoInstances() {
+    start();
+    fixture();
+    other_ = serve(false, "other");
+    ASSERT_TRUE(other_->waitReady()) << other_->output();
+    otherClient_ = std::make_unique<HttpClient>(other_->base());
+  }
+
   void searchRanksNameAboveCategoryAboveDescription();
   void searchFiltersAndSorts();
   void searchFacetsAndOddInput();
@@ -117,6 +126,8 @@ class CatalogServe : public BackendTest {
   TempDir dir_;
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<HttpClient> client_;
+  std::unique_ptr<ServerProcess> other_;
+  std::unique_ptr<HttpClient> otherClient_;
   std::string women_, dresses_, shoes_;
   Json dress_, sneakers_, kaftan_;
 };
@@ -337,50 +348,44 @@ TEST_P(CatalogServe, TheEngineCorrectsMisspellingsAndKnowsSynonyms) {
 // other through the events both follow, within a second.
 TEST_P(CatalogServe, AnotherInstancesIndexTakesAChangeWithinASecond) {
   if (GetParam() != Backend::Postgres) GTEST_SKIP() << "two servers share one database on PostgreSQL";
-  start();
-  fixture();
-  auto other = serve(false, "other");
-  ASSERT_TRUE(other->waitReady()) << other->output();
-  HttpClient b(other->base());
-  const auto total = [&](const std::string& q) {
-    const auto r = b.get("/v1/products/search?q=" + q);
+  startTwoInstances();
+  ASSERT_FALSE(HasFatalFailure());
+  HttpClient& b = *otherClient_;
+  const auto total = [&](const std::string& query) {
+    const auto r = b.get("/v1/products/search?" + query);
     return r.status == 200 ? Json::parse(r.body)["meta"]["total"].get<long long>() : -1;
   };
-  ASSERT_EQ(total("zobo"), 0);  // and cached on the other instance
+  ASSERT_EQ(total("q=zobo"), 0);  // and cached on the other instance
   const auto timed = [&](const std::function<bool()>& seen) {
     const auto t0 = std::chrono::steady_clock::now();
     const bool ok = eventually(seen, std::chrono::milliseconds(1000));
     return ok ? std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() : -1.0;
   };
   const Json bag = product("Zobo Tote Bag", shoes_, 700'000, {{{"sku", "ZOB-1-RED"}, {"color", "Red"}}});
-  const double created = timed([&] { return total("zobo") == 1; });
+  const double created = timed([&] { return total("q=zobo") == 1; });
   EXPECT_GE(created, 0) << "a new product found on the other instance within 1 s";
   ASSERT_EQ(send("DELETE", "/v1/products/" + bag["id"].get<std::string>(), nullptr).status, 204);
-  const double archived = timed([&] { return total("zobo") == 0; });
+  const double archived = timed([&] { return total("q=zobo") == 0; });
   EXPECT_GE(archived, 0) << "an archived one gone within 1 s";
   ok(send("PATCH", "/v1/categories/" + shoes_, Json{{"name", "Footwear"}}));
-  const double renamed = timed([&] { return total("footwear") == 1; });
+  const double renamed = timed([&] { return total("q=footwear") == 1; });
   EXPECT_GE(renamed, 0) << "a renamed category's products found by its new name within 1 s";
   // A variant's edit and a stock level, made through this instance.
   const std::string sneakersPath = "/v1/products/" + sneakers_["id"].get<std::string>();
   const Json current = ok(get(sneakersPath, {kAdmin}));
   ok(send("PATCH", sneakersPath + "/variants/" + sneakers_["variants"][0]["id"].get<std::string>(),
           Json{{"version", current["version"]}, {"size", "43"}}));
-  const auto search = [&](const std::string& query) {
-    const auto r = b.get("/v1/products/search?" + query);
-    return r.status == 200 ? Json::parse(r.body)["meta"]["total"].get<long long>() : -1;
-  };
-  const double resized = timed([&] { return search("q=lagos&size=43") == 1 && search("q=lagos&size=42") == 0; });
+  const double resized = timed([&] { return total("q=lagos&size=43") == 1 && total("q=lagos&size=42") == 0; });
   EXPECT_GE(resized, 0) << "a variant's new size within 1 s";
   ASSERT_EQ(send("POST", "/v1/test/inventory",
                  Json{{"variantId", sneakers_["variants"][0]["id"]}, {"available", 3}, {"version", 1}})
                 .status,
             202);
-  const double stocked = timed([&] { return search("q=lagos&inStock=true") == 1; });
+  const double stocked = timed([&] { return total("q=lagos&inStock=true") == 1; });
   EXPECT_GE(stocked, 0) << "a stock level within 1 s";
   std::cout << "the other instance's index: created " << created << " ms, archived " << archived << " ms, category "
             << renamed << " ms, variant " << resized << " ms, stock " << stocked << " ms\n";
-  EXPECT_EQ(other->terminate(), 0);
+  EXPECT_EQ(other_->terminate(), 0);
 }
 
 // The engine's files turned to garbage under it: a search is answered by
@@ -741,17 +746,15 @@ TEST_P(CatalogServe, VariantsAreAddedChangedAndRetiredAfterCreation) {
 
 TEST_P(CatalogServe, WritesReachOtherInstancesWithinASecond) {
   if (GetParam() != Backend::Postgres) GTEST_SKIP() << "two servers share one database on PostgreSQL";
-  start();
-  fixture();
-  auto other = serve(false, "other");
-  ASSERT_TRUE(other->waitReady()) << other->output();
-  HttpClient b(other->base());
+  startTwoInstances();
+  ASSERT_FALSE(HasFatalFailure());
+  HttpClient& b = *otherClient_;
   ASSERT_EQ(b.get("/v1/products/lagos-sneakers").status, 200);  // now cached on the other instance
   ok(send("PATCH", "/v1/products/" + sneakers_["id"].get<std::string>(), Json{{"version", 1}, {"price", 123'456}}));
   std::this_thread::sleep_for(1100ms);
   auto r = b.get("/v1/products/lagos-sneakers");
   EXPECT_NE(r.body.find("123456"), std::string::npos) << r.body;
-  EXPECT_EQ(other->terminate(), 0);
+  EXPECT_EQ(other_->terminate(), 0);
 }
 
 TEST_P(CatalogServe, BadCatalogConfigIsRefusedWithItsLocation) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include <agape/config.h>
@@ -77,14 +78,19 @@ class CatalogPlugin final : public Plugin {
 
  private:
   // The index of this instance, kept current by what every instance
-  // follows: products (by id), the category tree, stock levels, and bulk
-  // reloads; then this instance's cached responses go (a search cached
-  // between the cache's poll and the index's change would outlive both). Events that came before the index was built (it is built
-  // after the followers' place in the log was taken) are applied again,
-  // which changes nothing.
+  // follows: products (by id), the category tree, stock levels and bulk
+  // reloads. Events from before the index was built (the followers' place
+  // in the log is taken first) are applied again, which changes nothing.
   void followForSearch(Events& events) {
-    events.follow("product.*", "search-products", [this](const std::vector<Event>& batch) {
-      if (!search_) return;
+    // Then this instance's cached responses go: a search cached between
+    // the cache's poll and the index's change would outlive both.
+    const auto follow = [&](std::string pattern, std::string name,
+                            std::function<bool(XapianSearch&, const std::vector<Event>&)> apply) {
+      events.follow(std::move(pattern), std::move(name), [this, apply](const std::vector<Event>& batch) {
+        if (search_ && apply(*search_, batch)) api_->invalidate();
+      });
+    };
+    follow("product.*", "search-products", [](XapianSearch& engine, const std::vector<Event>& batch) {
       std::vector<std::string> ids;
       for (const Event& e : batch) {
         const Json payload = Json::parse(e.payload, nullptr, false);
@@ -93,26 +99,23 @@ class CatalogPlugin final : public Plugin {
       }
       std::sort(ids.begin(), ids.end());
       ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-      search_->refreshProducts(ids);
-      api_->invalidate();
+      engine.refreshProducts(ids);
+      return true;
     });
-    events.follow("category.*", "search-categories", [this](const std::vector<Event>&) {
-      if (!search_) return;
-      search_->refreshCategories();
-      api_->invalidate();
+    follow("category.*", "search-categories", [](XapianSearch& engine, const std::vector<Event>&) {
+      engine.refreshCategories();
+      return true;
     });
-    events.follow(std::string(inventory::InventoryLevelChanged::topic), "search-stock",
-                  [this](const std::vector<Event>& batch) {
-                    if (!search_) return;
-                    std::vector<inventory::InventoryLevelChanged> levels;
-                    levels.reserve(batch.size());
-                    for (const Event& e : batch) levels.push_back(decodeEvent<inventory::InventoryLevelChanged>(e));
-                    if (search_->applyLevels(levels)) api_->invalidate();
-                  });
-    events.follow(std::string(CatalogReloaded::topic), "search-reload", [this](const std::vector<Event>&) {
-      if (!search_) return;
-      search_->rebuild();
-      api_->invalidate();
+    follow(std::string(inventory::InventoryLevelChanged::topic), "search-stock",
+           [](XapianSearch& engine, const std::vector<Event>& batch) {
+             std::vector<inventory::InventoryLevelChanged> levels;
+             levels.reserve(batch.size());
+             for (const Event& e : batch) levels.push_back(decodeEvent<inventory::InventoryLevelChanged>(e));
+             return engine.applyLevels(levels);
+           });
+    follow(std::string(CatalogReloaded::topic), "search-reload", [](XapianSearch& engine, const std::vector<Event>&) {
+      engine.rebuild();
+      return true;
     });
   }
 

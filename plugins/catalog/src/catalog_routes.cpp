@@ -191,27 +191,26 @@ void CatalogApi::registerRoutes(Routes& routes) {
 }
 
 void CatalogApi::committed(const std::string& productId) {
-  // The index first: a search the cleared cache sends to it sees the change.
-  if (XapianSearch* engine = engine_.load()) {
-    try {
-      if (productId.empty())
-        engine->refreshCategories();
-      else
-        engine->refreshProducts({productId});
-    } catch (const std::exception& e) {
-      // The followed event brings the change a moment later.
-      ctx_.logger().warn("the search index could not take a write at once", {{"error", e.what()}});
-    }
-  }
-  cache_.invalidate();
+  takeAtOnce([&](XapianSearch& engine) {
+    if (productId.empty())
+      engine.refreshCategories();
+    else
+      engine.refreshProducts({productId});
+  });
 }
 
 void CatalogApi::reloaded() {
+  takeAtOnce([](XapianSearch& engine) { engine.rebuild(); });
+}
+
+void CatalogApi::takeAtOnce(const std::function<void(XapianSearch&)>& change) {
+  // The index first: a search the cleared cache sends to it sees the change.
   if (XapianSearch* engine = engine_.load()) {
     try {
-      engine->rebuild();
+      change(*engine);
     } catch (const std::exception& e) {
-      ctx_.logger().warn("the search index could not take a bulk change at once", {{"error", e.what()}});
+      // The followed event brings the change a moment later.
+      ctx_.logger().warn("the search index could not take a change at once", {{"error", e.what()}});
     }
   }
   cache_.invalidate();

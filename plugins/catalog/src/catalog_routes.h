@@ -2,6 +2,7 @@
 // The catalogue's HTTP surface and the state it shares: the response cache,
 // the writers, and the availability read model fed by inventory events.
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,9 @@ class CatalogApi {
   static Response respond(const Request& req, const CachedResponse& r);
   // After a write of this instance commits (see WriteDeps::committed).
   void committed(const std::string& productId);
+  // `change` applied to the index now (a failure is logged: the followed
+  // event brings it), then the cached responses dropped.
+  void takeAtOnce(const std::function<void(XapianSearch&)>& change);
   // The engine's answer, or the database's when there is no engine or it failed.
   SearchResult search(const SearchQuery& q);
 

@@ -38,19 +38,6 @@ void checkPrices(const ListQuery& q, std::vector<FieldError>& errors) {
   if (q.minPrice && q.maxPrice && *q.minPrice > *q.maxPrice) errors.push_back({"minPrice", "must not exceed maxPrice"});
 }
 
-std::vector<std::string> splitFacets(const std::string& list) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    const auto comma = list.find(',', start);
-    const auto end = comma == std::string::npos ? list.size() : comma;
-    out.push_back(list.substr(start, end - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 }  // namespace
 
 Schema<ListQuery> listQuerySchema() {
@@ -80,7 +67,7 @@ Schema<SearchQuery> searchQuerySchema() {
       .field("facets", &SearchQuery::facets,
              {.minLength = 1, .maxLength = 64,
               .verify = [](const std::string& list) {
-                for (const auto& name : splitFacets(list))
+                for (const auto& name : splitOn(list, ','))
                   if (std::find(kFacetNames.begin(), kFacetNames.end(), name) == kFacetNames.end())
                     return "names facets among category, size, color, price, inStock (comma-separated); \"" + name +
                            "\" is none of them";
@@ -96,7 +83,7 @@ Schema<SearchQuery> searchQuerySchema() {
 std::vector<std::string> facetsAsked(const SearchQuery& q) {
   std::vector<std::string> out;
   if (!q.facets) return out;
-  const auto asked = splitFacets(*q.facets);
+  const auto asked = splitOn(*q.facets, ',');
   for (const auto& name : kFacetNames)  // each once, in the response's order
     if (std::find(asked.begin(), asked.end(), name) != asked.end()) out.push_back(name);
   return out;

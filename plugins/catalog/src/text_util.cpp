@@ -95,6 +95,16 @@ std::vector<std::string> searchTerms(std::string_view text) {
   return out;
 }
 
+std::vector<std::string> splitOn(std::string_view text, char separator) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0;;) {
+    const auto at = text.find(separator, start);
+    out.emplace_back(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+    if (at == std::string_view::npos) return out;
+    start = at + 1;
+  }
+}
+
 std::string etagOf(std::string_view body) {
   // Two independent multiply-rotate lanes over 8-byte words: a cheap,
   // stable content hash (not a security measure).

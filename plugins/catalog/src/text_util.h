@@ -21,6 +21,9 @@ bool isValidSlug(std::string_view slug);
 bool isValidSku(std::string_view sku);  // ^[A-Z0-9][A-Z0-9-]{2,63}$
 // Lower-case alphanumeric words of free text, for search queries.
 std::vector<std::string> searchTerms(std::string_view text);
+// The pieces of `text` between separators, empty ones included:
+// "a,,b" -> {"a", "", "b"}.
+std::vector<std::string> splitOn(std::string_view text, char separator);
 // How many words searchTerms finds, before its cap.
 std::size_t searchWordCount(std::string_view text);
 // Words shorter than this match whole only, not as prefixes ("a" would

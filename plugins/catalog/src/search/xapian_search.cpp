@@ -41,12 +41,6 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return std::string(s);
-}
-
 // The hyphenated words of a text, joined and in lower case:
 // "Isi-Agu Aso-Oke Set" -> {"isiagu", "asooke"}.
 std::vector<std::string> joinedHyphenations(std::string_view text) {
@@ -186,8 +180,8 @@ std::unordered_map<std::string, std::shared_ptr<const CategoryInfo>> categoryMap
   for (const auto& c : rows) {
     auto info = std::make_shared<CategoryInfo>(CategoryInfo{c.id, c.slug, c.name, {c.id}});
     const CategoryRow* at = &c;
-    for (int depth = 0; at->parentId && depth < 32;
-         ++depth) {  // writes refuse cycles; the bound guards anyway
+    // Writes refuse cycles; the bound guards anyway.
+    for (int depth = 0; at->parentId && depth < 32; ++depth) {
       auto it = byId.find(*at->parentId);
       if (it == byId.end()) break;
       at = it->second;
@@ -209,7 +203,6 @@ struct VariantConditions {
       : minPrice(q.minPrice), maxPrice(q.maxPrice), size(q.size), inStock(q.inStock) {
     if (q.color) colorKey = lower(*q.color);
   }
-  bool any() const { return minPrice || maxPrice || size || colorKey || inStock; }
   bool accepts(const ProductDoc& d) const {
     if (inStock && !*inStock && d.anyInStock()) return false;
     if (!minPrice && !maxPrice && !size && !colorKey && !(inStock && *inStock)) return true;
@@ -260,12 +253,14 @@ class FacetCounter final : public Xapian::MatchSpy {
     const ProductDoc& d = *found;
     if (category_) ++categories_[d.categoryId];
     if (inStock_) ++(d.anyInStock() ? inStockCount_ : outOfStockCount_);
-    seen_.clear();
-    for (const auto& v : d.variants) {
-      if (size_ && v.size && seen_.insert("s" + *v.size).second) ++sizes_[*v.size];
-      if (color_ && v.color && seen_.insert("c" + v.colorKey).second) {
-        auto& [label, n] = colors_[v.colorKey];
-        if (label.empty()) label = *v.color;
+    // Each value once per product: a variant counts unless one before it had it.
+    for (auto v = d.variants.begin(); v != d.variants.end(); ++v) {
+      const auto before = [&](auto same) { return std::any_of(d.variants.begin(), v, same); };
+      if (size_ && v->size && !before([&](const auto& w) { return w.size == v->size; })) ++sizes_[*v->size];
+      if (color_ && v->color &&
+          !before([&](const auto& w) { return w.color && w.colorKey == v->colorKey; })) {
+        auto& [label, n] = colors_[v->colorKey];
+        if (label.empty()) label = *v->color;
         ++n;
       }
     }
@@ -331,7 +326,6 @@ class FacetCounter final : public Xapian::MatchSpy {
   std::unordered_map<std::string, std::pair<std::string, long long>> colors_;
   std::vector<long long> bandCounts_;
   long long inStockCount_ = 0, outOfStockCount_ = 0;
-  std::set<std::string> seen_;
 };
 
 // Readers are reused (a database handle, an Enquire and a QueryParser each).
@@ -344,7 +338,7 @@ struct Reader {
 
   explicit Reader(const std::string& dir) : db(dir), enquire(db) {
     parser.set_database(db);
-    parser.set_stemmer(Xapian::Stem("en"));
+    parser.set_stemmer(stem);
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     parser.set_default_op(Xapian::Query::OP_AND);
     parser.set_max_expansion(kPrefixExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
@@ -366,18 +360,13 @@ std::vector<std::vector<std::string>> readSynonyms(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read the synonyms file " + path);
   std::vector<std::vector<std::string>> groups;
-  std::string line;
-  while (std::getline(in, line)) {
+  for (std::string line; std::getline(in, line);) {
     if (const auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
     std::vector<std::string> group;
-    std::size_t start = 0;
-    while (start <= line.size()) {
-      const auto comma = line.find(',', start);
-      std::string word = lower(trim(std::string_view(line).substr(
-          start, comma == std::string::npos ? std::string::npos : comma - start)));
-      if (!word.empty()) group.push_back(std::move(word));
-      if (comma == std::string::npos) break;
-      start = comma + 1;
+    for (const auto& entry : splitOn(line, ',')) {  // as a query reads it: lower-case words
+      std::string words;
+      for (const auto& w : searchTerms(entry)) words += (words.empty() ? "" : " ") + w;
+      if (!words.empty()) group.push_back(std::move(words));
     }
     if (group.size() > 1) groups.push_back(std::move(group));
   }
@@ -431,6 +420,19 @@ struct XapianSearch::Impl {
 
   // ---- the writer
 
+  // One change at a time; a change that fails leaves the snapshot readers
+  // see as it was (what it put in the index goes with the next commit).
+  template <class Change>
+  auto writing(Change change) {
+    std::lock_guard lock(writeMutex);
+    try {
+      return change();
+    } catch (...) {
+      building.reset();
+      throw;
+    }
+  }
+
   // A copy of the current snapshot to change (under writeMutex).
   Snapshot& edit() {
     if (!building) building = std::make_shared<Snapshot>(*snapshot());
@@ -455,12 +457,10 @@ struct XapianSearch::Impl {
                                    params);
     std::vector<LoadedProduct> out;
     if (products.empty()) return out;
+    std::vector<std::string> productIds;
+    for (const Row& p : products) productIds.push_back(p.text("id"));
     Params ids;
-    std::string list;
-    for (std::size_t i = 0; i < products.size(); ++i) {
-      list += (i ? ", :p" : ":p") + std::to_string(i);
-      ids.emplace_back("p" + std::to_string(i), products[i].text("id"));
-    }
+    const std::string list = inList(ids, "p", productIds);
     std::unordered_map<std::string, std::vector<Row>> variants;
     for (Row& v : tx.query(std::string("SELECT ") + kVariantColumns +
                                ", a.level_version FROM catalog_variants v "
@@ -570,31 +570,43 @@ struct XapianSearch::Impl {
     return db.synonyms_begin(key) != db.synonyms_end(key);
   }
 
-  // The index has the word (as typed or stemmed), or a synonym stands for it.
-  static bool isKnown(const Reader& r, const std::string& w) {
-    const std::string stemmed = "Z" + r.stem(w);
-    return r.db.term_exists(w) || r.db.term_exists(stemmed) || hasSynonyms(r.db, w) ||
-           hasSynonyms(r.db, stemmed);
+  // One word of the text as the index knows it.
+  struct Word {
+    std::string text;
+    Xapian::doccount products = 0;  // that have it, as typed or stemmed
+    bool synonyms = false;          // a synonym stands for it
+    bool known() const { return products > 0 || synonyms; }
+  };
+  static std::vector<Word> wordsOf(const Reader& r, const std::string& text) {
+    std::vector<Word> words;
+    for (auto& w : searchTerms(text)) {
+      const std::string stemmed = "Z" + r.stem(w);
+      Word word{.products = std::max(r.db.get_termfreq(w), r.db.get_termfreq(stemmed)),
+                .synonyms = hasSynonyms(r.db, w) || hasSynonyms(r.db, stemmed)};
+      word.text = std::move(w);
+      words.push_back(std::move(word));
+    }
+    return words;
   }
 
   // The words with each unknown one replaced by the index's spelling
   // suggestion; nullopt when none is unknown or none has a suggestion. A
-  // word is known when the index has it (as typed or stemmed), a synonym
-  // stands for it (alone, or as a phrase with its neighbour), or it begins
-  // a word of the index while it is being typed (the last one).
-  static std::optional<std::string> correction(const Reader& r, const std::vector<std::string>& words,
+  // word is known when the index has it, a synonym stands for it (alone, or
+  // as a phrase with its neighbour), or it begins a word of the index while
+  // it is being typed (the last one).
+  static std::optional<std::string> correction(const Reader& r, const std::vector<Word>& words,
                                                bool partial) {
     const Xapian::Database& db = r.db;
     std::vector<bool> known(words.size(), false);
     for (std::size_t i = 0; i < words.size(); ++i)
-      known[i] = isKnown(r, words[i]) || (partial && i + 1 == words.size() &&
-                                          db.allterms_begin(words[i]) != db.allterms_end(words[i]));
+      known[i] = words[i].known() || (partial && i + 1 == words.size() &&
+                                      db.allterms_begin(words[i].text) != db.allterms_end(words[i].text));
     for (std::size_t i = 0; i + 1 < words.size(); ++i)
-      if (hasSynonyms(db, words[i] + " " + words[i + 1])) known[i] = known[i + 1] = true;
+      if (hasSynonyms(db, words[i].text + " " + words[i + 1].text)) known[i] = known[i + 1] = true;
     bool corrected = false;
     std::string text;
     for (std::size_t i = 0; i < words.size(); ++i) {
-      std::string w = words[i];
+      std::string w = words[i].text;
       if (!known[i])
         if (std::string suggestion = db.get_spelling_suggestion(w); !suggestion.empty()) {
           w = std::move(suggestion);
@@ -631,20 +643,17 @@ struct XapianSearch::Impl {
     // letter (which would stand for most of the catalogue) or a word the
     // index knows (stemming finds its other forms; a prefix would only
     // double the work).
-    const auto words = searchTerms(q.q);
+    const std::vector<Word> words = wordsOf(r, q.q);
     const bool partial =
-        !words.empty() && words.back().size() >= kMinPrefixLength && !isKnown(r, words.back());
+        !words.empty() && words.back().text.size() >= kMinPrefixLength && !words.back().known();
     // A rare word with synonyms, or a phrase that has some ("head tie"),
     // matches them as itself; the words as typed are worth more, so they
     // are asked again alone (weights add up).
-    const bool rareWithSynonyms = std::any_of(words.begin(), words.end(), [&](const std::string& w) {
-      const std::string stemmed = "Z" + r.stem(w);
-      return (hasSynonyms(r.db, w) || hasSynonyms(r.db, stemmed)) &&
-             std::max(r.db.get_termfreq(w), r.db.get_termfreq(stemmed)) < kSynonymsBelow;
-    });
+    const bool rareWithSynonyms = std::any_of(
+        words.begin(), words.end(), [](const Word& w) { return w.synonyms && w.products < kSynonymsBelow; });
     bool phraseWithSynonyms = false;
     for (std::size_t i = 0; i + 1 < words.size(); ++i)
-      phraseWithSynonyms = phraseWithSynonyms || hasSynonyms(r.db, words[i] + " " + words[i + 1]);
+      phraseWithSynonyms = phraseWithSynonyms || hasSynonyms(r.db, words[i].text + " " + words[i + 1].text);
     const bool synonyms = rareWithSynonyms || phraseWithSynonyms;
     // (Multi-word synonyms imply single-word ones in Xapian.)
     const unsigned flags =
@@ -656,8 +665,7 @@ struct XapianSearch::Impl {
     // the most recently added come first and the engine stops counting at
     // kExactTotal; narrower words are ranked by relevance.
     Xapian::doccount possible = words.empty() ? 0 : r.db.get_doccount();
-    for (const auto& w : words)
-      possible = std::min(possible, std::max(r.db.get_termfreq(w), r.db.get_termfreq("Z" + r.stem(w))));
+    for (const Word& w : words) possible = std::min(possible, w.products);
     const bool broad = !partial && !synonyms && possible > kBroadText;
     if (q.sort == "price" || q.sort == "-price" || q.sort == "newest") {  // nothing to rank
       r.enquire.set_weighting_scheme(Xapian::BoolWeight());
@@ -733,12 +741,11 @@ XapianSearch::XapianSearch(Database& db, SearchSettings settings)
 XapianSearch::~XapianSearch() = default;
 
 std::size_t XapianSearch::rebuild() {
+  Impl& m = *impl_;
   return engineCall([&] {
-    Impl& m = *impl_;
-    std::lock_guard lock(m.writeMutex);
-    std::set<std::string> seen;
-    try {
+    return m.writing([&] {
       m.db.read([&](Tx& tx) { m.loadCategories(tx); });
+      std::set<std::string> seen;
       std::string after;
       for (;;) {
         const auto chunk = m.db.read([&](Tx& tx) {
@@ -757,26 +764,18 @@ std::size_t XapianSearch::rebuild() {
         if (!seen.count(id)) gone.push_back(id);
       for (const auto& id : gone) m.drop(id);
       m.publish(true);
-    } catch (...) {
-      m.building.reset();
-      throw;
-    }
-    return seen.size();
+      return seen.size();
+    });
   });
 }
 
 void XapianSearch::refreshProducts(const std::vector<std::string>& productIds) {
-  return engineCall([&] {
-    if (productIds.empty()) return;
-    Impl& m = *impl_;
-    std::lock_guard lock(m.writeMutex);
-    try {
+  if (productIds.empty()) return;
+  Impl& m = *impl_;
+  engineCall([&] {
+    m.writing([&] {
       Params params;
-      std::string list;
-      for (std::size_t i = 0; i < productIds.size(); ++i) {
-        list += (i ? ", :id" : ":id") + std::to_string(i);
-        params.emplace_back("id" + std::to_string(i), productIds[i]);
-      }
+      const std::string list = inList(params, "id", productIds);
       const auto docs = m.db.read(
           [&](Tx& tx) { return m.load(tx, "WHERE p.status = 'active' AND p.id IN (" + list + ")", params); });
       std::set<std::string> active;
@@ -787,70 +786,62 @@ void XapianSearch::refreshProducts(const std::vector<std::string>& productIds) {
       for (const auto& id : productIds)
         if (!active.count(id)) m.drop(id);
       m.publish(true);
-    } catch (...) {
-      m.building.reset();
-      throw;
-    }
+    });
   });
 }
 
 void XapianSearch::refreshCategories() {
-  return engineCall([&] {
-    Impl& m = *impl_;
-    std::vector<std::string> moved;
-    {
-      std::lock_guard lock(m.writeMutex);
+  Impl& m = *impl_;
+  const std::vector<std::string> moved = engineCall([&] {
+    return m.writing([&] {
       const auto was = m.snapshot();
-      try {
-        m.db.read([&](Tx& tx) { m.loadCategories(tx); });
-        const auto& now = m.edit().categories;
-        for (const auto& d : was->byDoc) {
-          if (!d) continue;
-          auto before = was->categories.find(d->categoryId);
-          auto after = now.find(d->categoryId);
-          if (after == now.end() || before == was->categories.end() ||
-              after->second->name != before->second->name || after->second->path != before->second->path)
-            moved.push_back(d->id);
-        }
-        m.publish(false);
-      } catch (...) {
-        m.building.reset();
-        throw;
+      m.db.read([&](Tx& tx) { m.loadCategories(tx); });
+      const auto& now = m.edit().categories;
+      std::vector<std::string> ids;
+      for (const auto& d : was->byDoc) {
+        if (!d) continue;
+        auto before = was->categories.find(d->categoryId);
+        auto after = now.find(d->categoryId);
+        if (after == now.end() || before == was->categories.end() ||
+            after->second->name != before->second->name || after->second->path != before->second->path)
+          ids.push_back(d->id);
       }
-    }
-    for (std::size_t i = 0; i < moved.size(); i += kLoadChunk)
-      refreshProducts({moved.begin() + static_cast<long>(i),
-                       moved.begin() + static_cast<long>(std::min(moved.size(), i + kLoadChunk))});
+      m.publish(false);
+      return ids;
+    });
   });
+  for (std::size_t i = 0; i < moved.size(); i += kLoadChunk)
+    refreshProducts({moved.begin() + static_cast<long>(i),
+                     moved.begin() + static_cast<long>(std::min(moved.size(), i + kLoadChunk))});
 }
 
 bool XapianSearch::applyLevels(const std::vector<inventory::InventoryLevelChanged>& levels) {
+  Impl& m = *impl_;
   return engineCall([&] {
-    Impl& m = *impl_;
-    std::lock_guard lock(m.writeMutex);
-    bool changed = false;
-    for (const auto& level : levels) {
-      auto owner = m.productOfVariant.find(level.variantId);
-      if (owner == m.productOfVariant.end()) continue;  // not an active variant of an active product
-      auto doc = m.slotOf.find(owner->second);
-      if (doc == m.slotOf.end()) continue;
-      Snapshot& snap = m.edit();
-      const DocPtr& d = snap.byDoc[doc->second];
-      for (std::size_t i = 0; i < d->variants.size(); ++i) {
-        const VariantFacts& v = d->variants[i];
-        if (v.id != level.variantId) continue;
-        if (v.levelVersion && *v.levelVersion >= level.version) break;  // an older level, come late
-        snap.byDoc[doc->second] = withLevel(*d, i, level.available, level.version);
-        snap.availabilityKnown = true;
-        changed = true;
-        break;
+    return m.writing([&] {
+      bool changed = false;
+      for (const auto& level : levels) {
+        auto owner = m.productOfVariant.find(level.variantId);
+        if (owner == m.productOfVariant.end()) continue;  // not an active variant of an active product
+        const std::size_t slot = m.slotOf.at(owner->second);
+        Snapshot& snap = m.edit();
+        const DocPtr& d = snap.byDoc[slot];
+        for (std::size_t i = 0; i < d->variants.size(); ++i) {
+          const VariantFacts& v = d->variants[i];
+          if (v.id != level.variantId) continue;
+          if (v.levelVersion && *v.levelVersion >= level.version) break;  // an older level, come late
+          snap.byDoc[slot] = withLevel(*d, i, level.available, level.version);
+          snap.availabilityKnown = true;
+          changed = true;
+          break;
+        }
       }
-    }
-    if (changed)
-      m.publish(false);
-    else
-      m.building.reset();
-    return changed;
+      if (changed)
+        m.publish(false);
+      else
+        m.building.reset();
+      return changed;
+    });
   });
 }
 
@@ -878,12 +869,6 @@ SearchResult XapianSearch::search(const SearchQuery& q) const {
       throw SearchEngineError(e.get_description());
     }
   }
-}
-
-std::size_t XapianSearch::size() const {
-  const auto snap = impl_->snapshot();
-  return static_cast<std::size_t>(
-      std::count_if(snap->byDoc.begin(), snap->byDoc.end(), [](const DocPtr& d) { return d != nullptr; }));
 }
 
 }  // namespace agape::catalog

@@ -64,8 +64,6 @@ class XapianSearch {
   // while stock is unknown), SearchEngineError when the index fails.
   SearchResult search(const SearchQuery& q) const;
 
-  std::size_t size() const;
-
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
