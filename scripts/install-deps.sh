@@ -9,7 +9,7 @@ packages=(
   libboost-dev libboost-filesystem-dev libboost-system-dev libyaml-cpp-dev libssl-dev
   libcurl4-openssl-dev libpoco-dev libbenchmark-dev libgtest-dev libgmock-dev googletest
   nlohmann-json3-dev libspdlog-dev libfmt-dev libqrencode-dev libpng-dev liboath-dev
-  libcrypt-dev libhpdf-dev libvips-dev libxapian-dev prometheus-cpp-dev prometheus zlib1g-dev tzdata libhowardhinnant-date-dev libutfcpp-dev python3 postgresql wrk nginx-light openssl sqlite3 curl ca-certificates
+  libcrypt-dev libhpdf-dev fonts-dejavu-core poppler-utils libvips-dev libxapian-dev prometheus-cpp-dev prometheus zlib1g-dev tzdata libhowardhinnant-date-dev libutfcpp-dev python3 postgresql wrk nginx-light openssl sqlite3 curl ca-certificates
   clang-14 libclang-rt-14-dev
 )
 

@@ -22,12 +22,16 @@ const EVP_MD* digestOf(const std::string& algorithm) {
   throw std::invalid_argument("cloudinary signatures are sha1 or sha256, not '" + algorithm + "'");
 }
 
-std::string hexDigest(const std::string& data, const std::string& algorithm) {
+std::string rawDigest(const std::string& data, const std::string& algorithm) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   if (EVP_Digest(data.data(), data.size(), digest, &length, digestOf(algorithm), nullptr) != 1)
     throw std::runtime_error("openssl could not compute a " + algorithm + " digest");
-  return hexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
+  return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
+std::string hexDigest(const std::string& data, const std::string& algorithm) {
+  return hexEncode(rawDigest(data, algorithm));
 }
 
 std::string replaceAll(std::string text, std::string_view what, std::string_view with) {
@@ -72,9 +76,9 @@ std::string mediaTypeOf(const std::string& format) {
   return "application/octet-stream";
 }
 
-std::string fileNameOf(const ImageToStore& image) {
-  const auto slash = image.publicId.rfind('/');
-  return image.publicId.substr(slash == std::string::npos ? 0 : slash + 1) + "." + image.format;
+std::string lastSegment(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return path.substr(slash == std::string::npos ? 0 : slash + 1);
 }
 
 }  // namespace
@@ -108,6 +112,10 @@ std::string eagerTransformations(const std::vector<int>& sizes) {
   return eager;
 }
 
+std::string cloudinaryUrlSignature(const std::string& toSign, const std::string& apiSecret) {
+  return "s--" + base64UrlEncode(rawDigest(toSign + apiSecret, "sha1")).substr(0, 8) + "--";
+}
+
 std::string cloudinaryDeliveryUrl(const std::string& deliveryBaseUrl, const std::string& cloudName,
                                   const std::string& transformation, long long version,
                                   const std::string& publicId, const std::string& format) {
@@ -122,8 +130,8 @@ CloudinaryClient::CloudinaryClient(CloudinarySettings settings, const Clock& clo
   digestOf(settings_.signatureAlgorithm);
 }
 
-std::string CloudinaryClient::endpoint(const std::string& action) const {
-  return settings_.apiBaseUrl + "/v1_1/" + settings_.cloudName + "/image/" + action;
+std::string CloudinaryClient::endpoint(const std::string& action, const std::string& resourceType) const {
+  return settings_.apiBaseUrl + "/v1_1/" + settings_.cloudName + "/" + resourceType + "/" + action;
 }
 
 std::string CloudinaryClient::sign(const CloudinaryParams& params) const {
@@ -134,8 +142,8 @@ long long CloudinaryClient::nowSeconds() const {
   return std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
 }
 
-Json CloudinaryClient::post(const std::string& action, CloudinaryParams params,
-                            const ImageToStore* file) const {
+Json CloudinaryClient::post(const std::string& action, CloudinaryParams params, const UploadFile* file,
+                            const std::string& resourceType) const {
   // `params` are what Cloudinary signs: api_key, signature and file are not.
   const std::string signature = sign(params);
   Poco::Net::HTMLForm form(Poco::Net::HTMLForm::ENCODING_MULTIPART);
@@ -144,8 +152,7 @@ Json CloudinaryClient::post(const std::string& action, CloudinaryParams params,
   form.set("api_key", settings_.apiKey);
   form.set("signature", signature);
   if (file != nullptr)
-    form.addPart("file", new Poco::Net::StringPartSource(std::string(file->bytes), mediaTypeOf(file->format),
-                                                         fileNameOf(*file)));
+    form.addPart("file", new Poco::Net::StringPartSource(std::string(file->bytes), file->mediaType, file->name));
   const std::string boundary = Poco::Net::MultipartWriter::createBoundary();
   std::ostringstream body;
   form.write(body, boundary);
@@ -154,7 +161,7 @@ Json CloudinaryClient::post(const std::string& action, CloudinaryParams params,
   try {
     // "Expect:" sends the body at once instead of waiting for a 100 Continue.
     http = httpRequest(
-        "POST", endpoint(action),
+        "POST", endpoint(action, resourceType),
         {"Content-Type: multipart/form-data; boundary=" + boundary, "Accept: application/json", "Expect:"},
         body.str(), settings_.timeout);
   } catch (const std::runtime_error& e) {
@@ -175,26 +182,30 @@ Json CloudinaryClient::post(const std::string& action, CloudinaryParams params,
                                      "): " + (reply.is_object() ? message : "the answer is not JSON"));
 }
 
+long long CloudinaryClient::checkStored(const Json& body, const std::string& publicId) const {
+  // Cloudinary signs its answer: public_id and version, with the secret.
+  const std::string stored = textOf(body, "public_id");
+  const long long version = integerOf(body, "version");
+  const std::string expected = sign({{"public_id", stored}, {"version", textOf(body, "version")}});
+  if (stored.empty() || version <= 0 || !constantTimeEquals(textOf(body, "signature"), expected))
+    throw MediaProviderError(false, "cloudinary's answer for " + publicId + " does not carry a valid signature");
+  if (stored != publicId) throw MediaProviderError(false, "cloudinary stored " + stored + " instead of " + publicId);
+  return version;
+}
+
 StoredImage CloudinaryClient::store(const ImageToStore& image) {
+  const UploadFile file{image.bytes, mediaTypeOf(image.format), lastSegment(image.publicId) + "." + image.format};
   const Json body = post("upload",
                          {{"public_id", image.publicId},
                           {"overwrite", "false"},
                           {"eager", eagerTransformations(settings_.thumbnailSizes)},
                           {"timestamp", std::to_string(nowSeconds())}},
-                         &image);
+                         &file);
   if (body.contains("existing") && body["existing"] == true)
     throw MediaProviderError(
         false, "cloudinary already holds " + image.publicId + " (an image is never overwritten)");
-
-  // Cloudinary signs its answer: public_id and version, with the secret.
-  const std::string publicId = textOf(body, "public_id");
-  const long long version = integerOf(body, "version");
-  const std::string expected = sign({{"public_id", publicId}, {"version", textOf(body, "version")}});
-  if (publicId.empty() || version <= 0 || !constantTimeEquals(textOf(body, "signature"), expected))
-    throw MediaProviderError(
-        false, "cloudinary's answer for " + image.publicId + " does not carry a valid signature");
-  if (publicId != image.publicId)
-    throw MediaProviderError(false, "cloudinary stored " + publicId + " instead of " + image.publicId);
+  const long long version = checkStored(body, image.publicId);
+  const std::string& publicId = image.publicId;
 
   const std::string format = body.contains("format") ? textOf(body, "format") : image.format;
   auto urlOf = [&](const Json& entry, const std::string& transformation) {
@@ -232,6 +243,37 @@ void CloudinaryClient::remove(const std::string& publicId, const std::string& fo
   const std::string result = textOf(body, "result");
   if (result != "ok" && result != "not found")
     throw MediaProviderError(true, "cloudinary destroy of " + publicId + " answered '" + result + "'");
+}
+
+void CloudinaryClient::keepPrivate(const std::string& key, std::string_view bytes) {
+  // A raw file's public id keeps its extension. Authenticated: delivered
+  // only through URLs signed with the api_secret.
+  const UploadFile file{bytes, "application/octet-stream", lastSegment(key)};
+  const Json body = post("upload",
+                         {{"public_id", key},
+                          {"type", "authenticated"},
+                          {"overwrite", "true"},
+                          {"invalidate", "true"},
+                          {"timestamp", std::to_string(nowSeconds())}},
+                         &file, "raw");
+  checkStored(body, key);
+}
+
+std::string CloudinaryClient::privateUrl(const std::string& key) const {
+  return settings_.deliveryBaseUrl + "/" + settings_.cloudName + "/raw/authenticated/" +
+         cloudinaryUrlSignature(key, settings_.apiSecret) + "/" + key;
+}
+
+std::optional<std::string> CloudinaryClient::readPrivate(const std::string& key) {
+  HttpReply http;
+  try {
+    http = httpRequest("GET", privateUrl(key), {}, "", settings_.timeout);
+  } catch (const std::runtime_error& e) {
+    throw MediaProviderError(true, std::string("cloudinary ") + e.what());
+  }
+  if (http.status == 200) return std::move(http.body);
+  if (http.status == 404) return std::nullopt;
+  throw MediaProviderError(true, "cloudinary delivery of " + key + " answered HTTP " + std::to_string(http.status));
 }
 
 Json CloudinaryClient::directUpload(const std::string& folder, const std::string& uploader,

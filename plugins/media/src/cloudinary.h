@@ -40,6 +40,11 @@ std::string fitTransformation(int size);
 // One fit transformation per size, joined with '|' (the `eager` parameter).
 std::string eagerTransformations(const std::vector<int>& sizes);
 
+// A delivery URL's signature, "s--<8 characters>--": the first 8 of the
+// base64url SHA-1 of what follows it in the URL (transformation and public
+// id; no version) with the secret appended.
+std::string cloudinaryUrlSignature(const std::string& toSign, const std::string& apiSecret);
+
 // <deliveryBaseUrl>/<cloud>/image/upload/[<transformation>/][v<version>/]<publicId>.<format>;
 // no transformation when empty, no version when 0.
 std::string cloudinaryDeliveryUrl(const std::string& deliveryBaseUrl, const std::string& cloudName,
@@ -56,13 +61,26 @@ class CloudinaryClient final : public MediaProvider {
   StoredImage store(const ImageToStore& image) override;
   void remove(const std::string& publicId, const std::string& format) override;
   Json directUpload(const std::string& folder, const std::string& uploader, long long nowSeconds) override;
+  // Raw files of type authenticated under the key as public id, read back
+  // from <deliveryBaseUrl>/<cloud>/raw/authenticated/s--SIG--/<key>.
+  void keepPrivate(const std::string& key, std::string_view bytes) override;
+  std::optional<std::string> readPrivate(const std::string& key) override;
+  std::string privateUrl(const std::string& key) const;
 
  private:
+  struct UploadFile {
+    std::string_view bytes;
+    std::string mediaType;
+    std::string name;
+  };
   // Signs `params`, posts them (and the file when given) as multipart to
-  // /image/<action>, and returns a 200's JSON object; throws
+  // /<resourceType>/<action>, and returns a 200's JSON object; throws
   // MediaProviderError for anything else.
-  Json post(const std::string& action, CloudinaryParams params, const ImageToStore* file) const;
-  std::string endpoint(const std::string& action) const;
+  Json post(const std::string& action, CloudinaryParams params, const UploadFile* file,
+            const std::string& resourceType = "image") const;
+  // An upload's answer is signed and names `publicId`; its version.
+  long long checkStored(const Json& body, const std::string& publicId) const;
+  std::string endpoint(const std::string& action, const std::string& resourceType = "image") const;
   std::string sign(const CloudinaryParams& params) const;
   long long nowSeconds() const;
 

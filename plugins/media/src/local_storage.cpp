@@ -1,17 +1,13 @@
 #include "local_storage.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include <agape/crypto.h>
+#include <agape/files.h>
 
 #include "image_probe.h"
 
@@ -43,11 +39,6 @@ std::optional<std::string> contentTypeOf(const std::string& fileName) {
   return std::nullopt;
 }
 
-[[noreturn]] void ioFailure(const std::string& what) {
-  // A full disk or a missing directory: the upload can be tried again later.
-  throw MediaProviderError(true, what + ": " + std::strerror(errno));
-}
-
 }  // namespace
 
 LocalStorage::LocalStorage(std::filesystem::path directory, std::string publicBaseUrl, std::vector<int> thumbnailSizes,
@@ -64,34 +55,12 @@ std::string LocalStorage::nameOf(const std::string& publicId) {
 }
 
 void LocalStorage::writeNew(const std::string& fileName, std::string_view bytes) const {
-  const std::filesystem::path tmp = directory_ / kTemporary / (hexEncode(randomBytes(12)) + ".part");
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) ioFailure("cannot create " + tmp.filename().string());
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int saved = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      errno = saved;
-      ioFailure("cannot write " + fileName);
-    }
-    done += static_cast<std::size_t>(n);
+  try {
+    writeFileDurably(directory_ / fileName, bytes, ExistingFile::Keep, directory_ / kTemporary);
+  } catch (const std::system_error& e) {
+    // A full disk or a missing directory: the upload can be tried again later.
+    throw MediaProviderError(true, e.what());
   }
-  // On disk before it has a name: a crash never leaves a short file behind one.
-  const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  const std::filesystem::path target = directory_ / fileName;
-  // link(2) refuses an existing name: nothing is ever overwritten.
-  if (!synced || ::link(tmp.c_str(), target.c_str()) != 0) {
-    const int saved = errno;
-    ::unlink(tmp.c_str());
-    errno = saved;
-    ioFailure("cannot store " + fileName);
-  }
-  ::unlink(tmp.c_str());
 }
 
 StoredImage LocalStorage::store(const ImageToStore& image) {
@@ -134,6 +103,24 @@ void LocalStorage::remove(const std::string& publicId, const std::string& format
   std::filesystem::remove(directory_ / (name + "." + format), ec);
   if (ec) throw MediaProviderError(true, "cannot remove " + name + ": " + ec.message());
   for (int size : thumbnailSizes_) std::filesystem::remove(directory_ / (name + "-" + std::to_string(size) + "." + format), ec);
+}
+
+void LocalStorage::keepPrivate(const std::string& key, std::string_view bytes) {
+  const std::filesystem::path path = directory_ / "private" / key;
+  try {
+    std::filesystem::create_directories(path.parent_path());
+    writeFileDurably(path, bytes, ExistingFile::Replace, directory_ / kTemporary);
+  } catch (const std::exception& e) {
+    throw MediaProviderError(true, e.what());
+  }
+}
+
+std::optional<std::string> LocalStorage::readPrivate(const std::string& key) {
+  try {
+    return readWholeFile(directory_ / "private" / key);
+  } catch (const std::exception& e) {
+    throw MediaProviderError(true, e.what());
+  }
 }
 
 std::optional<LocalStorage::File> LocalStorage::read(const std::string& fileName) const {

@@ -4,7 +4,7 @@
 // `<name>-<size>.<ext>`, name = 32 hex characters) — never by the client,
 // so no path can be smuggled in — written to a temporary file first and
 // linked into place, which fails rather than overwrite. Served read-only by
-// GET /v1/media/files/:file. Direct uploads are signed URLs back to this
+// GET /v1/media/files/:file. Private documents go to private/<key>. Direct uploads are signed URLs back to this
 // server (HMAC-SHA256 with media.signingKey), verified by the plugin.
 #include <filesystem>
 #include <optional>
@@ -24,6 +24,9 @@ class LocalStorage final : public MediaProvider {
   StoredImage store(const ImageToStore& image) override;
   void remove(const std::string& publicId, const std::string& format) override;
   Json directUpload(const std::string& folder, const std::string& uploader, long long nowSeconds) override;
+  // Under <directory>/private, which GET /v1/media/files/:file never reads.
+  void keepPrivate(const std::string& key, std::string_view bytes) override;
+  std::optional<std::string> readPrivate(const std::string& key) override;
 
   // A file name GET /v1/media/files/:file may serve, and its bytes; nullopt
   // for a name this store never writes or a file that is not there.

@@ -2,6 +2,9 @@
 
 #include <malloc.h>
 
+#include <algorithm>
+#include <stdexcept>
+
 #include <chrono>
 
 #include <agape/crypto.h>
@@ -300,6 +303,35 @@ MediaItem MediaApi::demoPicture(const DemoPicture& p) {
   auto item = ctx_.db().read([&](Tx& tx) { return book_.item(tx, publicId); });
   if (!item) throw std::runtime_error("media: the demo picture " + p.key + " was not stored");
   return *item;
+}
+
+namespace {
+
+// Segments of [a-z0-9._-], none empty or all dots, joined by '/': never a
+// path out of the documents' place, whatever the provider.
+const std::string& checkedKey(const std::string& key) {
+  bool ok = !key.empty() && key.size() <= 200;
+  std::size_t start = 0;
+  while (ok) {
+    const std::size_t end = std::min(key.find('/', start), key.size());
+    const std::string_view segment = std::string_view(key).substr(start, end - start);
+    ok = !segment.empty() && segment.find_first_not_of('.') != std::string_view::npos &&
+         segment.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._-") == std::string_view::npos;
+    if (end == key.size()) break;
+    start = end + 1;
+  }
+  if (!ok) throw std::invalid_argument("a document key is segments of [a-z0-9._-] joined by '/', not '" + key + "'");
+  return key;
+}
+
+}  // namespace
+
+void MediaApi::keepDocument(const std::string& key, std::string_view bytes) {
+  provider_.keepPrivate(checkedKey(key), bytes);
+}
+
+std::optional<std::string> MediaApi::document(const std::string& key) {
+  return provider_.readPrivate(checkedKey(key));
 }
 
 }  // namespace agape::media

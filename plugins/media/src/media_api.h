@@ -37,6 +37,8 @@ class MediaApi final : public MediaLibrary {
   std::optional<MediaItem> find(Tx& tx, std::string_view idOrPublicId) const override;
   void setUsage(Tx& tx, const std::string& owner, const std::vector<std::string>& mediaIds) override;
   MediaItem demoPicture(const DemoPicture& picture) override;
+  void keepDocument(const std::string& key, std::string_view bytes) override;
+  std::optional<std::string> document(const std::string& key) override;
 
  private:
   void remove(const std::string& idOrPublicId, bool force, const std::string& actor);

@@ -5,6 +5,7 @@
 // (type from the magic, dimensions from the header, a full decode) before a
 // provider sees them, and chose the public id; a provider never overwrites.
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -62,6 +63,11 @@ class MediaProvider {
   // folder} and whatever else the provider checks. `uploader` is the
   // principal asking; `nowSeconds` Unix time.
   virtual Json directUpload(const std::string& folder, const std::string& uploader, long long nowSeconds) = 0;
+  // A private document (MediaLibrary::keepDocument; `key` checked by the
+  // plugin), replacing one with the same key; nullopt when there is none.
+  // Throws MediaProviderError.
+  virtual void keepPrivate(const std::string& key, std::string_view bytes) = 0;
+  virtual std::optional<std::string> readPrivate(const std::string& key) = 0;
 };
 
 }  // namespace agape::media

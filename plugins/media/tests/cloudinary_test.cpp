@@ -76,6 +76,13 @@ TEST(CloudinarySignature, UnknownAlgorithmIsRefused) {
   EXPECT_THROW(cloudinarySignature(kOfficialParams, "abcd", "md5"), std::invalid_argument);
 }
 
+// The SDKs' signed-URL tests (cloud test123, api_secret "b"): the version
+// is not signed, a transformation is.
+TEST(CloudinaryUrlSignature, SdkExamples) {
+  EXPECT_EQ(cloudinaryUrlSignature("image.jpg", "b"), "s----SjmNDA--");
+  EXPECT_EQ(cloudinaryUrlSignature("c_crop,h_20,w_10/image.jpg", "b"), "s--Ai4Znfl3--");
+}
+
 TEST(CloudinaryTransformations, OneFitBoxPerThumbnailSize) {
   EXPECT_EQ(fitTransformation(400), "c_fit,h_400,w_400");
   EXPECT_EQ(eagerTransformations({400, 800}), "c_fit,h_400,w_400|c_fit,h_800,w_800");
@@ -193,6 +200,39 @@ TEST_F(CloudinaryClientTest, StoresTheImageAndItsThumbnails) {
   EXPECT_EQ(stored.extra["bytes"], image_.size());
   EXPECT_FALSE(stored.extra["assetId"].get<std::string>().empty());
   EXPECT_FALSE(stored.extra["etag"].get<std::string>().empty());
+}
+
+TEST_F(CloudinaryClientTest, KeepsAPrivateDocumentAndReadsItBackOnlyThroughASignedUrl) {
+  CloudinarySettings delivered = settings();
+  delivered.deliveryBaseUrl = fake_.url();  // the fake is also the CDN
+  CloudinaryClient client(delivered, clock_);
+  const std::string pdf("%PDF-1.4 an invoice\n\x00\xFF binary", 29);  // bytes, a NUL among them
+  client.keepPrivate("invoices/0193ab.pdf", pdf);
+  const auto assets = fake_.assets();
+  ASSERT_EQ(assets.size(), 1u);
+  EXPECT_EQ(assets[0].publicId, "invoices/0193ab.pdf");  // a raw file keeps its extension
+  EXPECT_EQ(assets[0].resourceType, "raw");
+  EXPECT_EQ(assets[0].type, "authenticated");
+  EXPECT_EQ(client.readPrivate("invoices/0193ab.pdf"), pdf);
+  EXPECT_EQ(client.readPrivate("invoices/none.pdf"), std::nullopt);
+
+  // Kept again: replaced, not refused.
+  client.keepPrivate("invoices/0193ab.pdf", "second");
+  EXPECT_EQ(client.readPrivate("invoices/0193ab.pdf"), "second");
+
+  // Not without the signature, nor with another secret's.
+  const std::string base = fake_.url() + "/demo/raw/authenticated/";
+  EXPECT_EQ(httpRequest("GET", base + "invoices/0193ab.pdf", {}, "", 5s).status, 401);
+  EXPECT_EQ(httpRequest("GET", base + cloudinaryUrlSignature("invoices/0193ab.pdf", "other") + "/invoices/0193ab.pdf",
+                        {}, "", 5s)
+                .status,
+            401);
+  EXPECT_EQ(client.privateUrl("invoices/0193ab.pdf"),
+            base + cloudinaryUrlSignature("invoices/0193ab.pdf", "s3cr3t-api-secret") + "/invoices/0193ab.pdf");
+
+  // The provider away: an error, never "no document".
+  fake_.failNext(1);
+  EXPECT_THROW(client.readPrivate("invoices/0193ab.pdf"), MediaProviderError);
 }
 
 TEST_F(CloudinaryClientTest, SignsWithSha256WhenTheAccountDoes) {

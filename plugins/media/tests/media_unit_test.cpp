@@ -161,6 +161,20 @@ TEST_F(MediaUnit, TheMultipartReaderTakesOneFileAndRefusesTheRest) {
   EXPECT_EQ(problemOf(type, "--XyZ\r\nno headers at all--XyZ--\r\n"), "400 body");
 }
 
+TEST_F(MediaUnit, TheLocalStoreKeepsPrivateDocumentsWhereNoFileRouteReads) {
+  const auto dir = std::filesystem::temp_directory_path() / ("agape-media-private-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  LocalStorage store(dir, "http://shop.test", {100}, std::string(32, 'k'), 600);
+  EXPECT_EQ(store.readPrivate("invoices/o-1.pdf"), std::nullopt);
+  store.keepPrivate("invoices/o-1.pdf", "first");
+  store.keepPrivate("invoices/o-1.pdf", "second");  // replaced
+  EXPECT_EQ(store.readPrivate("invoices/o-1.pdf"), "second");
+  EXPECT_TRUE(std::filesystem::exists(dir / "private" / "invoices" / "o-1.pdf"));
+  EXPECT_TRUE(std::filesystem::is_empty(dir / ".tmp"));  // no temporary file left
+  for (const char* path : {"private/invoices/o-1.pdf", "o-1.pdf", "invoices/o-1.pdf"}) EXPECT_FALSE(store.read(path)) << path;
+  std::filesystem::remove_all(dir);
+}
+
 TEST_F(MediaUnit, TheLocalStoreNamesFilesItselfAndNeverOverwrites) {
   const auto dir = std::filesystem::temp_directory_path() / ("agape-media-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);

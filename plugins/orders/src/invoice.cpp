@@ -3,26 +3,30 @@
 #include <agape/clock.h>
 #include <agape/money.h>
 
-#include "pdf_writer.h"
+#include "pdf_document.h"
 
 namespace agape::orders {
 
-std::string money(long long minor, const std::string& currency) { return currency + " " + formatMinorUnits(minor); }
+std::string money(long long minor, const std::string& currency) {
+  const std::string sign = minor < 0 ? "-" : "";
+  const std::string amount = formatMinorUnits(minor < 0 ? -minor : minor);
+  if (currency == "NGN") return sign + "\u20A6" + amount;
+  return sign + currency + " " + amount;
+}
 
-std::string renderInvoice(const Order& order, const std::string& storeName) {
-  PdfWriter pdf;
+std::string renderInvoice(const Order& order, const std::string& storeName, const std::string& fontFile) {
+  PdfDocument pdf(fontFile);
   const OrderTotals& t = order.totals;
   const std::string& currency = t.currency;
-  const double left = 50, right = PdfWriter::kWidth - 50;
+  const double left = 50, right = PdfDocument::kWidth - 50;
   double y = 790;
   pdf.text(left, y, 20, "INVOICE", true);
-  pdf.textRight(right, y, 12, storeName, true);
+  pdf.textRight(right, y, 12, pdf.fit(storeName, 12, 300), true);
   y -= 30;
   pdf.text(left, y, 10, "Invoice " + order.number);
   pdf.textRight(right, y, 10, "Date " + rfc3339(order.createdAt.ms).substr(0, 10));
   y -= 14;
   pdf.text(left, y, 10, "Order " + order.id);
-  pdf.textRight(right, y, 10, std::string("Status ") + statusName(order.status));
 
   y -= 34;
   pdf.text(left, y, 10, "Billed and delivered to", true);
@@ -31,20 +35,21 @@ std::string renderInvoice(const Order& order, const std::string& storeName) {
                                   &a.phone}) {
     if (!line || line->empty()) continue;
     y -= 13;
-    pdf.text(left, y, 10, *line);
+    pdf.text(left, y, 10, pdf.fit(*line, 10, right - left));
   }
 
+  const double item = left + 100, quantity = left + 330, unitPrice = left + 410;
   const auto header = [&](double at) {
     pdf.text(left, at, 9, "SKU", true);
-    pdf.text(left + 110, at, 9, "Item", true);
-    pdf.textRight(left + 355, at, 9, "Qty", true);
-    pdf.textRight(left + 425, at, 9, "Unit price", true);
+    pdf.text(item, at, 9, "Item", true);
+    pdf.textRight(quantity, at, 9, "Qty", true);
+    pdf.textRight(unitPrice, at, 9, "Unit price", true);
     pdf.textRight(right, at, 9, "Amount", true);
     pdf.line(left, at - 4, right, at - 4);
   };
   y -= 34;
   header(y);
-  for (const OrderLine& item : order.items) {
+  for (const OrderLine& line : order.items) {
     y -= 16;
     if (y < 140) {  // the totals need room below the last line
       pdf.newPage();
@@ -52,21 +57,20 @@ std::string renderInvoice(const Order& order, const std::string& storeName) {
       header(y);
       y -= 16;
     }
-    std::string name = item.productName;
-    for (const auto& detail : {item.size, item.color})
+    std::string name = line.productName;
+    for (const auto& detail : {line.size, line.color})
       if (detail) name += ", " + *detail;
-    if (name.size() > 48) name = name.substr(0, 45) + "...";
-    pdf.text(left, y, 9, item.sku);
-    pdf.text(left + 110, y, 9, name);
-    pdf.textRight(left + 355, y, 9, std::to_string(item.quantity));
-    pdf.textRight(left + 425, y, 9, money(item.unitPrice, currency));
-    pdf.textRight(right, y, 9, money(item.lineTotal, currency));
+    pdf.text(left, y, 9, pdf.fit(line.sku, 9, item - left - 8));
+    pdf.text(item, y, 9, pdf.fit(name, 9, quantity - item - 30));
+    pdf.textRight(quantity, y, 9, std::to_string(line.quantity));
+    pdf.textRight(unitPrice, y, 9, money(line.unitPrice, currency));
+    pdf.textRight(right, y, 9, money(line.lineTotal, currency));
   }
   y -= 10;
   pdf.line(left + 250, y, right, y);
   const auto row = [&](const std::string& label, long long amount, bool bold = false) {
     y -= 15;
-    pdf.text(left + 260, y, 10, label, bold);
+    pdf.text(left + 260, y, 10, pdf.fit(label, 10, 150), bold);
     pdf.textRight(right, y, 10, money(amount, currency), bold);
   };
   row("Subtotal", t.subtotal);
@@ -78,8 +82,8 @@ std::string renderInvoice(const Order& order, const std::string& storeName) {
     y -= 14;
     pdf.textRight(right, y, 8, "Total includes VAT of " + money(t.tax, currency));
   }
-  pdf.text(left, 50, 8, "Thank you for shopping with " + storeName + ".");
-  return pdf.render();
+  pdf.text(left, 50, 8, pdf.fit("Thank you for shopping with " + storeName + ".", 8, right - left));
+  return pdf.save();
 }
 
 }  // namespace agape::orders

@@ -9,7 +9,6 @@
 #include <agape/problem.h>
 #include <agape/roles.h>
 
-#include "invoice.h"
 
 namespace agape::orders {
 
@@ -231,7 +230,7 @@ Response OrdersApi::invoice(Call<>& call) {
   if (order.status == Status::Pending || order.status == Status::Cancelled || order.status == Status::Expired)
     throw Problem(409, "invalid_state", std::string("An order that is ") + statusName(order.status) +
                                             " has no invoice; it comes with the payment.");
-  Response r = Response::text(renderInvoice(order, book_.config().storeName), "application/pdf");
+  Response r = Response::text(invoices_.of(order), "application/pdf");
   r.headers.set("Content-Disposition", "inline; filename=\"invoice-" + order.number + ".pdf\"");
   return r;
 }

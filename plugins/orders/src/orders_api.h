@@ -7,6 +7,7 @@
 #include <agape/contract.h>
 #include <agape/http.h>
 
+#include "invoices.h"
 #include "order_book.h"
 
 namespace agape::orders {
@@ -20,7 +21,7 @@ struct StatusChange;
 
 class OrdersApi {
  public:
-  OrdersApi(Context& ctx, OrderBook& book) : ctx_(ctx), book_(book) {}
+  OrdersApi(Context& ctx, OrderBook& book, Invoices& invoices) : ctx_(ctx), book_(book), invoices_(invoices) {}
   void registerRoutes(Routes& routes);
   // From validate, when orders.requireVerifiedEmail is on: only customers
   // whose address `users` has verified may place orders.
@@ -44,6 +45,7 @@ class OrdersApi {
 
   Context& ctx_;
   OrderBook& book_;
+  Invoices& invoices_;
   const auth::UserDirectory* users_ = nullptr;
 };
 

@@ -11,6 +11,13 @@ OrdersConfig decodeOrdersConfig(const ConfigView& section) {
   c.reservationTtl = d.duration("reservationTtl", c.reservationTtl);
   c.idempotencyKeyTtl = d.duration("idempotencyKeyTtl", c.idempotencyKeyTtl);
   c.storeName = d.string("storeName", c.storeName);
+  if (auto invoices = d.section("invoices")) {
+    ConfigDecoder i(*invoices);
+    c.invoiceFont = configPath(*invoices, "font", i.string("font", c.invoiceFont));
+    if (const std::string dir = i.string("directory", ""); !dir.empty())
+      c.invoiceDirectory = configPath(*invoices, "directory", dir);
+    i.finish();
+  }
   c.maxPendingOrders = static_cast<int>(d.integer("maxPendingOrders", c.maxPendingOrders, 0, 100));
   // Left out, it depends on the environment, which only provision knows.
   const bool verified = d.boolean("requireVerifiedEmail", false);

@@ -17,6 +17,13 @@ struct OrdersConfig {
   std::chrono::milliseconds idempotencyKeyTtl = std::chrono::hours(24);
   // The seller's name on invoices.
   std::string storeName = "Agape Store";
+  // The TrueType font invoices are written in (embedded): it must have the
+  // naira sign and the letters of the customers' names (Debian's
+  // fonts-dejavu-core by default).
+  std::string invoiceFont = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  // Where invoices are kept when the media plugin is not enabled ("":
+  // <dataDir>/invoices).
+  std::string invoiceDirectory;
   // Pending orders one customer may hold stock with at once: one more is 429
   // `too_many_pending_orders`, so that no account can hold every unit by
   // placing orders it never pays (0: no cap).

@@ -2,7 +2,10 @@
 // the same transaction, the status life of an order (API.md) with its stock
 // effects, events and audit, expiry when the reservation lapses, coupons
 // (the cart's CouponEvaluator), the OrderService payments and the back office
-// call, and bulk import of order history (OrderHistoryImport).
+// call, bulk import of order history (OrderHistoryImport), and invoices
+// rendered when an order is paid and kept (in the media library when it is
+// enabled).
+#include <filesystem>
 #include <memory>
 
 #include <agape/auth/user_directory.h>
@@ -14,12 +17,14 @@
 #include <agape/jobs.h>
 #include <agape/json.h>
 #include <agape/logger.h>
+#include <agape/media/media_library.h>
 #include <agape/plugin.h>
 #include <agape/services.h>
 
 #include "coupon_book.h"
 #include "coupons_api.h"
 #include "order_book.h"
+#include "invoices.h"
 #include "order_history_import_impl.h"
 #include "orders_api.h"
 #include "orders_config.h"
@@ -41,7 +46,11 @@ class OrdersPlugin final : public Plugin {
         std::make_shared<OrderHistoryImportImpl>(ctx.events(), config_.numberPrefix));
     coupons_ = std::make_shared<CouponBook>(ctx.clock(), ctx.audit());
     ctx.services().provide<cart::CouponEvaluator>(coupons_);
-    api_ = std::make_unique<OrdersApi>(ctx, *book_);
+    if (!std::filesystem::is_regular_file(config_.invoiceFont))
+      ctx.config().child("invoices")->child("font")->fail(
+          "no font file at " + config_.invoiceFont + " (install fonts-dejavu-core, or name a TrueType font)");
+    invoices_ = std::make_unique<Invoices>(ctx.db(), *book_, ctx.logger(), config_.invoiceFont);
+    api_ = std::make_unique<OrdersApi>(ctx, *book_, *invoices_);
     api_->registerRoutes(ctx.routes());
     couponsApi_ = std::make_unique<CouponsApi>(ctx, *coupons_);
     couponsApi_->registerRoutes(ctx.routes());
@@ -52,6 +61,10 @@ class OrdersPlugin final : public Plugin {
         "expire-orders", [this](const inventory::ReservationExpired& expired, const Event&, Tx& tx) {
           book_->expireHeld(tx, expired.holder());
         });
+    // Rendered and kept once paid, outside any transaction (a failure is
+    // retried by the event's retry job).
+    ctx.events().subscribe<OrderPaid>("invoices",
+                                      [this](const OrderPaid& paid, const Event&) { invoices_->issue(paid.orderId); });
     ctx.jobs().handle(kPurgeQueue, [this, &db](const Job&) {
       db.run([&](Tx& tx) { book_->purgeIdempotencyKeys(tx); });
     });
@@ -60,6 +73,13 @@ class OrdersPlugin final : public Plugin {
 
   void validate(Context& ctx) override {
     book_->use(ctx.services().get<cart::CartService>(), ctx.services().get<inventory::StockService>(), *coupons_);
+    // Only requests and deliveries use it, and they end before the services are dropped.
+    if (const auto media = ctx.services().find<media::MediaLibrary>())
+      invoices_->keepIn(mediaInvoiceStore(*media));
+    else
+      invoices_->keepIn(directoryInvoiceStore(config_.invoiceDirectory.empty()
+                                                  ? (std::filesystem::path(ctx.dataDir()) / "invoices").string()
+                                                  : config_.invoiceDirectory));
     if (verifiedEmailRequired_) {
       // Only requests use it, and they end before the services are dropped.
       const auto users = ctx.services().find<auth::UserDirectory>();
@@ -77,6 +97,7 @@ class OrdersPlugin final : public Plugin {
   OrdersConfig config_;
   bool verifiedEmailRequired_ = false;
   std::shared_ptr<OrderBook> book_;
+  std::unique_ptr<Invoices> invoices_;
   std::unique_ptr<OrdersApi> api_;
   std::shared_ptr<CouponBook> coupons_;
   std::unique_ptr<CouponsApi> couponsApi_;
@@ -85,4 +106,4 @@ class OrdersPlugin final : public Plugin {
 }  // namespace
 }  // namespace agape::orders
 
-AGAPE_PLUGIN(agape::orders::OrdersPlugin, "orders", "1.0.0", "cart", "inventory", "?auth")
+AGAPE_PLUGIN(agape::orders::OrdersPlugin, "orders", "1.0.0", "cart", "inventory", "?auth", "?media")

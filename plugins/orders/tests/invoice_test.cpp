@@ -1,90 +1,142 @@
-// The PDF writer produces a well-formed file (header, objects at the offsets
-// the cross-reference table gives, trailer), escapes text, and maps UTF-8 to
-// WinAnsi; amounts are formatted with thousands separators.
+// The invoice as a person and a machine read it: poppler's pdftotext gets
+// back the naira amounts and names with Yoruba, Igbo and Hausa letters as
+// written, pdfinfo counts the pages, and pdftoppm draws the first page as a
+// PNG in test-output/ (beside the test binary, or $AGAPE_TEST_OUTPUT) for a
+// person to look at.
 #include <gtest/gtest.h>
 
-#include <regex>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
+#include <agape/testing/temp_dir.h>
+
 #include "invoice.h"
-#include "pdf_writer.h"
+#include "orders_config.h"
+#include "pdf_document.h"
 
 namespace agape::orders {
 namespace {
 
-// Every xref entry points at "N 0 obj"; startxref points at "xref".
-void expectConsistent(const std::string& pdf, int objects) {
-  ASSERT_EQ(pdf.rfind("%PDF-1.4\n", 0), 0u);
-  ASSERT_EQ(pdf.substr(pdf.size() - 6), "%%EOF\n");
-  const auto sx = pdf.rfind("startxref\n");
-  ASSERT_NE(sx, std::string::npos);
-  const std::size_t xref = std::stoul(pdf.substr(sx + 10));
-  ASSERT_EQ(pdf.compare(xref, 5, "xref\n"), 0);
-  std::smatch m;
-  const std::string table = pdf.substr(xref);
-  ASSERT_TRUE(std::regex_search(table, m, std::regex("xref\\n0 (\\d+)\\n")));
-  ASSERT_EQ(std::stoi(m[1]), objects + 1);
-  std::size_t at = xref + m.length(0) + 20;  // after the free entry
-  for (int i = 1; i <= objects; ++i, at += 20) {
-    const std::size_t offset = std::stoul(pdf.substr(at, 10));
-    EXPECT_EQ(pdf.compare(offset, std::to_string(i).size() + 6, std::to_string(i) + " 0 obj"), 0) << "object " << i;
+const std::string kFont = OrdersConfig().invoiceFont;
+
+std::string run(const std::string& command) {
+  std::string out;
+  if (FILE* p = ::popen(command.c_str(), "r")) {
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, p)) > 0;) out.append(buffer, n);
+    ::pclose(p);
   }
-  EXPECT_NE(pdf.find("/Size " + std::to_string(objects + 1) + " /Root 1 0 R"), std::string::npos);
+  return out;
 }
 
-TEST(PdfWriter, AWellFormedFileWithEscapedText) {
-  PdfWriter pdf;
-  pdf.text(50, 800, 12, "Invoice (copy) \\ Ada Obi\xE2\x80\x99s caf\xC3\xA9 \xE2\x82\xA6", true);
-  pdf.line(50, 790, 545, 790);
-  pdf.newPage();
-  pdf.textRight(545, 700, 10, "NGN 15,000.00");
-  const std::string out = pdf.render();
-  expectConsistent(out, 4 + 2 * 2);
-  EXPECT_NE(out.find("/Count 2"), std::string::npos);
-  // ( ) \ escaped; é as Latin-1 octal; ’ and ₦ (outside Latin-1) as '?'.
-  EXPECT_NE(out.find("(Invoice \\(copy\\) \\\\ Ada Obi?s caf\\351 ?) Tj"), std::string::npos) << out;
-  EXPECT_NE(out.find("/F2 12.00 Tf"), std::string::npos);
-  EXPECT_NE(out.find("/BaseFont /Helvetica-Bold"), std::string::npos);
-  // Right-aligned: starts at 545 minus the text's Helvetica width.
-  const double w = PdfWriter::textWidth("NGN 15,000.00", 10, false);
-  char at[32];
-  std::snprintf(at, sizeof at, "%.2f 700.00 Td", 545 - w);
-  EXPECT_NE(out.find(at), std::string::npos);
-  expectConsistent(PdfWriter().render(), 4 + 2);  // an empty document is one blank page
+struct Extracted {
+  std::string text;
+  int pages = 0;
+};
+
+// The PDF's text (layout kept, so a row stays on one line) and page count.
+Extracted extract(const std::string& pdf, const std::filesystem::path& dir) {
+  const auto file = dir / "invoice.pdf";
+  std::ofstream(file, std::ios::binary) << pdf;
+  Extracted out;
+  out.text = run("pdftotext -layout -enc UTF-8 '" + file.string() + "' - 2>/dev/null");
+  const std::string info = run("pdfinfo '" + file.string() + "' 2>/dev/null");
+  if (const auto at = info.find("Pages:"); at != std::string::npos) out.pages = std::atoi(info.c_str() + at + 6);
+  return out;
 }
 
-TEST(PdfWriter, Latin1Conversion) {
-  EXPECT_EQ(PdfWriter::toLatin1("Ankara"), "Ankara");
-  EXPECT_EQ(PdfWriter::toLatin1("\xC3\xA9t\xC3\xA9"), "\xE9t\xE9");
-  EXPECT_EQ(PdfWriter::toLatin1("\xE2\x82\xA6" "5"), "?5");
-  EXPECT_EQ(PdfWriter::toLatin1("\xC3"), "?");           // cut short
-  EXPECT_EQ(PdfWriter::toLatin1("\xF0\x9F\x91\x97!"), "?!");  // an emoji
+std::filesystem::path testOutput() {
+  const char* env = std::getenv("AGAPE_TEST_OUTPUT");
+  const std::filesystem::path dir = env && *env ? std::filesystem::path(env)
+                                                : std::filesystem::read_symlink("/proc/self/exe").parent_path() / "test-output";
+  std::filesystem::create_directories(dir);
+  return dir;
 }
 
-TEST(Invoice, MoneyAndContent) {
-  EXPECT_EQ(money(0, "NGN"), "NGN 0.00");
-  EXPECT_EQ(money(5, "NGN"), "NGN 0.05");
-  EXPECT_EQ(money(1'500'000, "NGN"), "NGN 15,000.00");
-  EXPECT_EQ(money(123'456'789, "NGN"), "NGN 1,234,567.89");
-  EXPECT_EQ(money(-250'000, "NGN"), "NGN -2,500.00");
-  Order order{.id = "o-1", .number = "AG-261124-7K3QX9", .status = Status::Paid};
+Order sampleOrder(int lines) {
+  Order order{.id = "0193a8f0-0000-7000-8000-000000000001", .number = "AG-261124-7K3QX9", .status = Status::Paid};
   order.createdAt = Timestamp{1'764'000'000'000};  // 2025-11-24T16:00:00Z
   order.shippingMethod = "standard";
   order.couponCode = "SALE10";
-  order.shippingAddress = {.fullName = "Ada Obi", .phone = "08035550101", .line1 = "12 Admiralty Way",
-                           .city = "Lekki", .state = "Lagos"};
+  order.shippingAddress = {.fullName = "Adéọlá Ọ̀ṣun-Ìbílọ̀", .phone = "08035550101", .line1 = "12 Ƙofar Ɗan Agundi",
+                           .city = "Kano", .state = "Kano"};
   order.totals = {.subtotal = 3'000'000, .discount = 250'000, .shipping = 250'000, .tax = 209'302,
                   .total = 3'000'000, .currency = "NGN", .taxInclusive = true};
-  for (int i = 0; i < 70; ++i)  // enough lines for three pages
-    order.items.push_back({.sku = "ANK-" + std::to_string(i), .productName = "Ankara Wrap Dress", .size = "M",
+  for (int i = 0; i < lines; ++i)
+    order.items.push_back({.sku = "ANK-" + std::to_string(i), .productName = "Àdìrẹ Ẹlẹ́wà Wrap Dress", .size = "M",
                            .quantity = 1, .unitPrice = 1'500'000, .lineTotal = 1'500'000});
-  const std::string pdf = renderInvoice(order, "Adire House");
-  expectConsistent(pdf, 4 + 2 * 3);
-  EXPECT_NE(pdf.find("/Count 3"), std::string::npos);
-  for (const char* expected : {"(Invoice AG-261124-7K3QX9)", "(Adire House)", "(Ankara Wrap Dress, M)", "(ANK-69)",
-                               "(Discount \\(SALE10\\))", "(NGN -2,500.00)", "(Total includes VAT of NGN 2,093.02)",
-                               "(12 Admiralty Way)", "(Date 2025-11-24)", "(Status paid)"})
-    EXPECT_NE(pdf.find(expected), std::string::npos) << expected;
+  return order;
+}
+
+TEST(Invoice, MoneyIsWrittenInNaira) {
+  EXPECT_EQ(money(0, "NGN"), "\u20A6" "0.00");
+  EXPECT_EQ(money(5, "NGN"), "\u20A6" "0.05");
+  EXPECT_EQ(money(1'250'000, "NGN"), "\u20A6" "12,500.00");
+  EXPECT_EQ(money(123'456'789, "NGN"), "\u20A6" "1,234,567.89");
+  EXPECT_EQ(money(-250'000, "NGN"), "-\u20A6" "2,500.00");
+  EXPECT_EQ(money(1'250'000, "GHS"), "GHS 12,500.00");
+}
+
+TEST(Invoice, ItsTextComesBackAsWrittenWithTheNairaSignAndDiacritics) {
+  ASSERT_TRUE(std::filesystem::is_regular_file(kFont)) << kFont << " (fonts-dejavu-core)";
+  testing::TempDir dir;
+  const std::string pdf = renderInvoice(sampleOrder(2), "Ọjà Adire House", kFont);
+  ASSERT_EQ(pdf.rfind("%PDF-1.", 0), 0u);
+  const Extracted got = extract(pdf, dir.path());
+  EXPECT_EQ(got.pages, 1);
+  for (const char* expected :
+       {"INVOICE", "Ọjà Adire House", "Invoice AG-261124-7K3QX9", "Date 2025-11-24",
+        "Order 0193a8f0-0000-7000-8000-000000000001", "Adéọlá", "12 Ƙofar Ɗan Agundi", "Kano", "ANK-1",
+        "Àdìrẹ Ẹlẹ́wà Wrap Dress, M", "₦15,000.00", "Subtotal", "₦30,000.00", "Discount (SALE10)", "-₦2,500.00",
+        "Delivery (standard)", "₦2,500.00", "Total includes VAT of ₦2,093.02", "Thank you for shopping with Ọjà Adire House."})
+    EXPECT_NE(got.text.find(expected), std::string::npos) << expected << "\n--- extracted:\n" << got.text;
+
+  // The first page as a picture, for a person to look at.
+  const auto png = testOutput() / "invoice-page-1";
+  std::ofstream(dir.path() / "out.pdf", std::ios::binary) << pdf;
+  run("pdftoppm -png -r 100 -f 1 -l 1 -singlefile '" + (dir.path() / "out.pdf").string() + "' '" + png.string() + "'");
+  std::ifstream picture(png.string() + ".png", std::ios::binary);
+  std::string magic(8, '\0');
+  picture.read(magic.data(), 8);
+  EXPECT_EQ(magic, "\x89PNG\r\n\x1A\n") << png << ".png";
+  std::printf("first page drawn: %s.png\n", png.c_str());
+}
+
+TEST(Invoice, ManyLinesGoOnMorePagesWithTheHeaderRepeated) {
+  testing::TempDir dir;
+  const Extracted got = extract(renderInvoice(sampleOrder(70), "Adire House", kFont), dir.path());
+  EXPECT_EQ(got.pages, 3);
+  EXPECT_NE(got.text.find("ANK-69"), std::string::npos);
+  std::size_t headers = 0;
+  for (auto at = got.text.find("Unit price"); at != std::string::npos; at = got.text.find("Unit price", at + 1))
+    ++headers;
+  EXPECT_EQ(headers, 3u);
+  EXPECT_NE(got.text.find("Total includes VAT of ₦2,093.02"), std::string::npos);
+}
+
+TEST(Invoice, AFontThatCannotBeReadIsAnErrorNotABrokenFile) {
+  testing::TempDir dir;
+  EXPECT_THROW(renderInvoice(sampleOrder(1), "Adire House", (dir.path() / "none.ttf").string()), std::runtime_error);
+  dir.write("not-a-font.ttf", "this is no TrueType font");
+  EXPECT_THROW(renderInvoice(sampleOrder(1), "Adire House", (dir.path() / "not-a-font.ttf").string()),
+               std::runtime_error);
+}
+
+TEST(PdfDocument, LongTextIsCutAtACharacterAndBrokenUtf8PrintsAsAReplacement) {
+  PdfDocument pdf(kFont);
+  const std::string longName = "Ẹ̀wù Àdìrẹ " + std::string(40, 'x') + " ọ̀ṣọ́";
+  const std::string cut = pdf.fit(longName, 9, 120);
+  EXPECT_LE(pdf.width(cut, 9), 120);
+  EXPECT_EQ(cut.substr(cut.size() - 3), "\u2026");
+  EXPECT_EQ(cut.rfind("Ẹ̀wù Àdìrẹ x", 0), 0u);
+  EXPECT_EQ(pdf.fit("Short", 9, 120), "Short");
+  pdf.text(50, 700, 12, "cut \xC3 here");
+  testing::TempDir dir;
+  const Extracted got = extract(pdf.save(), dir.path());
+  EXPECT_NE(got.text.find("cut \uFFFD here"), std::string::npos) << got.text;
 }
 
 }  // namespace

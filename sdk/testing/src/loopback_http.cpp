@@ -51,9 +51,10 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
         if (--gate_->active == 0) gate_->idle.notify_all();
       }
     }
-    const std::string out = reply.body.dump();
+    const bool file = !reply.contentType.empty();
+    const std::string out = file ? reply.bytes : reply.body.dump();
     res.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
-    res.setContentType("application/json");
+    res.setContentType(file ? reply.contentType : "application/json");
     res.setContentLength(static_cast<std::streamsize>(out.size()));
     res.send() << out;
   }

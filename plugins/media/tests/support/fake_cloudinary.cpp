@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include <Poco/Base64Encoder.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/DigestEngine.h>
 #include <Poco/Exception.h>
@@ -188,10 +189,16 @@ testing::LoopbackReply FakeCloudinary::handle(const testing::LoopbackRequest& re
     --rateLimitNext_;
     return error(420, "Rate Limit Exceeded");
   }
-  const std::string prefix = "/v1_1/" + cloudName_ + "/image/";
-  const std::string action = request.uri.rfind(prefix, 0) == 0 ? request.uri.substr(prefix.size()) : "";
-  if (request.method != "POST" || (action != "upload" && action != "destroy"))
-    return error(404, "Resource not found - " + request.uri);
+  if (request.method == "GET") return deliver(request.uri);
+  // /v1_1/<cloud>/<resource type>/<action>
+  const std::string prefix = "/v1_1/" + cloudName_ + "/";
+  const std::vector<std::string> path =
+      request.uri.rfind(prefix, 0) == 0 ? split(request.uri.substr(prefix.size()), '/') : std::vector<std::string>{};
+  const bool known = path.size() == 2 && (path[0] == "image" || path[0] == "raw") &&
+                     (path[1] == "upload" || path[1] == "destroy");
+  if (request.method != "POST" || !known) return error(404, "Resource not found - " + request.uri);
+  const std::string& resourceType = path[0];
+  const std::string& action = path[1];
   if (!isForm) return error(400, "Invalid request body");
 
   if (!fields.count("api_key")) return error(401, "Must supply api_key");
@@ -224,14 +231,48 @@ testing::LoopbackReply FakeCloudinary::handle(const testing::LoopbackRequest& re
                           Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(timestamp),
                                                           "%Y-%m-%d %H:%M:%S +0000") +
                           " which is out of the reported range");
-  return action == "upload" ? upload(fields, now) : destroy(fields);
+  return action == "upload" ? upload(fields, resourceType, now) : destroy(fields);
 }
 
-testing::LoopbackReply FakeCloudinary::upload(const Fields& fields, long long now) {
+testing::LoopbackReply FakeCloudinary::deliver(const std::string& uri) {
+  // /<cloud>/raw/<type>/[s--SIG--/]<public id>
+  const std::string prefix = "/" + cloudName_ + "/raw/";
+  if (uri.rfind(prefix, 0) != 0) return error(404, "Resource not found - " + uri);
+  std::string rest = uri.substr(prefix.size());
+  const auto slash = rest.find('/');
+  if (slash == std::string::npos) return error(404, "Resource not found - " + uri);
+  const std::string type = rest.substr(0, slash);
+  rest = rest.substr(slash + 1);
+  std::string signature;
+  if (rest.rfind("s--", 0) == 0) {
+    const auto end = rest.find("--/", 3);
+    if (end == std::string::npos) return error(404, "Resource not found - " + uri);
+    signature = rest.substr(3, end - 3);
+    rest = rest.substr(end + 3);
+  }
+  const std::string& publicId = rest;
+  if (type == "authenticated") {
+    Poco::SHA1Engine sha1;
+    sha1.update(publicId + apiSecret_);
+    const auto digest = sha1.digest();
+    std::ostringstream encoded;
+    Poco::Base64Encoder base64(encoded, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+    base64.write(reinterpret_cast<const char*>(digest.data()), static_cast<std::streamsize>(digest.size()));
+    base64.close();
+    if (signature != encoded.str().substr(0, 8)) return {401, {{"error", {{"message", "Unauthorized"}}}}};
+  }
+  const auto it = assets_.find(publicId);
+  if (it == assets_.end() || it->second.asset.resourceType != "raw" || it->second.asset.type != type)
+    return error(404, "Resource not found - " + uri);
+  return {.status = 200, .contentType = "application/octet-stream", .bytes = it->second.content};
+}
+
+testing::LoopbackReply FakeCloudinary::upload(const Fields& fields, const std::string& resourceType, long long now) {
   if (!fields.count("file")) return error(400, "Missing required parameter - file");
   const std::string& bytes = fields.at("file");
-  const std::string format = formatOf(bytes);
-  if (format.empty() || refuseNext_ > 0) {
+  const bool raw = resourceType == "raw";
+  const std::string format = raw ? "" : formatOf(bytes);
+  if ((!raw && format.empty()) || refuseNext_ > 0) {
     if (refuseNext_ > 0) --refuseNext_;
     return error(400, "Invalid image file");
   }
@@ -248,7 +289,9 @@ testing::LoopbackReply FakeCloudinary::upload(const Fields& fields, long long no
     return {200, answer};
   }
   Stored stored;
-  stored.asset = {publicId, format, bytes.size(), now, split(field(fields, "eager"), '|')};
+  stored.asset = {publicId, format, bytes.size(), now, split(field(fields, "eager"), '|'), resourceType,
+                  field(fields, "type").empty() ? "upload" : field(fields, "type")};
+  if (raw) stored.content = bytes;
   if (existing != assets_.end() && existing->second.asset.version >= now)
     stored.asset.version = existing->second.asset.version + 1;
   stored.assetId = md5Hex("asset " + publicId);
@@ -270,9 +313,9 @@ testing::LoopbackReply FakeCloudinary::destroy(const Fields& fields) {
 
 Json FakeCloudinary::answerFor(const Stored& stored) const {
   const Asset& a = stored.asset;
-  const std::string path = "res.cloudinary.com/" + cloudName_ + "/image/upload/";
-  const std::string tail =
-      std::string("v").append(std::to_string(a.version)) + "/" + a.publicId + "." + a.format;
+  const std::string path = "res.cloudinary.com/" + cloudName_ + "/" + a.resourceType + "/" + a.type + "/";
+  const std::string tail = std::string("v").append(std::to_string(a.version)) + "/" + a.publicId +
+                           (a.format.empty() ? "" : "." + a.format);
   const auto slash = a.publicId.rfind('/');
   Json answer = {{"asset_id", stored.assetId},
                  {"public_id", a.publicId},
@@ -283,12 +326,12 @@ Json FakeCloudinary::answerFor(const Stored& stored) const {
                  {"width", stored.width},
                  {"height", stored.height},
                  {"format", a.format},
-                 {"resource_type", "image"},
+                 {"resource_type", a.resourceType},
                  {"created_at", Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(a.version),
                                                                 "%Y-%m-%dT%H:%M:%SZ")},
                  {"tags", Json::array()},
                  {"bytes", a.bytes},
-                 {"type", "upload"},
+                 {"type", a.type},
                  {"etag", stored.etag},
                  {"placeholder", false},
                  {"url", "http://" + path + tail},

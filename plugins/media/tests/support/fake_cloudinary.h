@@ -12,7 +12,11 @@
 // '|'-separated transformation, the answer signed (public_id and version).
 // It decodes nothing: width and height are what reportImageSize() set (0 by
 // default), an eager entry's are those of its w_/h_ box, and its bytes the
-// original's. The fake's clock is the system clock.
+// original's. Raw files (POST /raw/upload, any bytes) keep their `type`
+// (upload | authenticated) and are delivered at GET
+// /<cloud>/raw/<type>/[s--SIG--/]<public id>: an authenticated one only
+// with the URL's signature right (401 otherwise), 404 when there is none.
+// The fake's clock is the system clock.
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -38,6 +42,8 @@ class FakeCloudinary {
     std::size_t bytes = 0;
     long long version = 0;
     std::vector<std::string> eager;  // the transformations made at upload
+    std::string resourceType = "image";  // image | raw
+    std::string type = "upload";         // upload | authenticated
   };
 
   // signatureAlgorithm: "sha1" | "sha256" (the account's setting).
@@ -72,8 +78,11 @@ class FakeCloudinary {
     std::string etag;
     int width = 0;
     int height = 0;
+    std::string content;  // raw files only
   };
-  testing::LoopbackReply upload(const std::map<std::string, std::string>& fields, long long now);
+  testing::LoopbackReply upload(const std::map<std::string, std::string>& fields, const std::string& resourceType,
+                                long long now);
+  testing::LoopbackReply deliver(const std::string& path);
   testing::LoopbackReply destroy(const std::map<std::string, std::string>& fields);
   nlohmann::json answerFor(const Stored& stored) const;
   std::string digestHex(const std::string& data) const;

@@ -29,6 +29,10 @@ struct LoopbackRequest {
 struct LoopbackReply {
   int status = 200;
   nlohmann::json body;
+  // When set, the answer is `bytes` with this Content-Type instead of `body`
+  // (a file the fake delivers).
+  std::string contentType;
+  std::string bytes;
 };
 
 class AGAPE_API LoopbackHttpServer {

@@ -55,6 +55,17 @@ class MediaLibrary {
   // Makes (once) and stores a demo picture; outside any transaction (it
   // writes files and its own record). Throws std::runtime_error.
   virtual MediaItem demoPicture(const DemoPicture& picture) = 0;
+
+  // Private documents (an order's invoice): kept by the provider where no
+  // public URL reaches them (local: <media directory>/private; Cloudinary:
+  // raw files of type authenticated, read back through signed URLs) and
+  // read back by key. `key` is path segments of [a-z0-9._-] joined by '/',
+  // e.g. "invoices/<order id>.pdf" (std::invalid_argument otherwise);
+  // keeping a key again replaces the document. Outside any transaction;
+  // std::runtime_error when the provider fails.
+  virtual void keepDocument(const std::string& key, std::string_view bytes) = 0;
+  // nullopt when no document has the key.
+  virtual std::optional<std::string> document(const std::string& key) = 0;
 };
 
 }  // namespace agape::media
