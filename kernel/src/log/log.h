@@ -1,6 +1,8 @@
 #pragma once
 // JSON-lines logging for the kernel and plugins. One line per event on
 // stderr: {"ts":"...","level":"info","component":"kernel","msg":"...",...}.
+// Lines go through one spdlog logger: the caller's members after the time
+// spdlog stamps, into a buffer a background thread writes in batches.
 
 #include <memory>
 #include <mutex>
@@ -17,9 +19,11 @@ void setLogLevel(LogLevel level);
 LogLevel logLevel();
 LogLevel parseLogLevel(std::string_view name);  // throws std::invalid_argument
 
-// Queues one already formatted line (a newline is appended); a background
-// thread writes batches to stderr within 20 ms.
-void writeLogLine(std::string_view line);
+// Queues one line: `members` are the JSON object's members after "ts"
+// (`"level":"info","component":"access",...`, no braces), the time is the
+// call's. A background thread writes the queued lines within 20 ms, one
+// write(2) per batch.
+void writeLogLine(std::string_view members);
 // Writes every queued line now (before exiting, after a fatal error).
 void flushLogs();
 

@@ -51,7 +51,7 @@ class AccessLogMiddleware final : public Middleware {
     const Request& r = ex.request;
     std::string line;
     line.reserve(320);
-    line += "{\"level\":\"info\",\"component\":\"access\"";
+    line += "\"level\":\"info\",\"component\":\"access\"";
     field(line, "requestId", r.requestId);
     field(line, "method", methodName(r.method));
     field(line, "path", r.path);
@@ -67,7 +67,6 @@ class AccessLogMiddleware final : public Middleware {
     field(line, "ip", r.clientIp);
     if (r.principal) field(line, "principal", r.principal->id);
     if (auto ua = r.headers.get("User-Agent")) field(line, "userAgent", ua->substr(0, 256));
-    line += '}';
     writeLogLine(line);
   }
 
