@@ -16,6 +16,7 @@ OrdersConfig decodeOrdersConfig(const ConfigView& section) {
     c.invoiceFont = configPath(*invoices, "font", i.string("font", c.invoiceFont));
     if (const std::string dir = i.string("directory", ""); !dir.empty())
       c.invoiceDirectory = configPath(*invoices, "directory", dir);
+    c.renderInvoicesWhenPaid = i.boolean("renderWhenPaid", c.renderInvoicesWhenPaid);
     i.finish();
   }
   c.maxPendingOrders = static_cast<int>(d.integer("maxPendingOrders", c.maxPendingOrders, 0, 100));

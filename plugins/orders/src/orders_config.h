@@ -24,6 +24,9 @@ struct OrdersConfig {
   // Where invoices are kept when the media plugin is not enabled ("":
   // <dataDir>/invoices).
   std::string invoiceDirectory;
+  // Render each invoice when its order is paid (ready when first asked
+  // for); false: at its first request. One instance renders ~50 a second.
+  bool renderInvoicesWhenPaid = true;
   // Pending orders one customer may hold stock with at once: one more is 429
   // `too_many_pending_orders`, so that no account can hold every unit by
   // placing orders it never pays (0: no cap).

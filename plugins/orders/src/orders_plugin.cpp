@@ -63,8 +63,9 @@ class OrdersPlugin final : public Plugin {
         });
     // Rendered and kept once paid, outside any transaction (a failure is
     // retried by the event's retry job).
-    ctx.events().subscribe<OrderPaid>("invoices",
-                                      [this](const OrderPaid& paid, const Event&) { invoices_->issue(paid.orderId); });
+    if (config_.renderInvoicesWhenPaid)
+      ctx.events().subscribe<OrderPaid>(
+          "invoices", [this](const OrderPaid& paid, const Event&) { invoices_->issue(paid.orderId); });
     ctx.jobs().handle(kPurgeQueue, [this, &db](const Job&) {
       db.run([&](Tx& tx) { book_->purgeIdempotencyKeys(tx); });
     });

@@ -44,6 +44,19 @@ TEST(OrdersConfig, PendingCapAndVerifiedEmail) {
             std::string::npos);
 }
 
+TEST(OrdersConfig, Invoices) {
+  const OrdersConfig d = decode("other: 1\n");
+  EXPECT_EQ(d.invoiceFont, "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+  EXPECT_EQ(d.invoiceDirectory, "");
+  EXPECT_TRUE(d.renderInvoicesWhenPaid);
+  const OrdersConfig c =
+      decode("orders:\n  invoices:\n    font: /srv/fonts/NotoSans.ttf\n    directory: /srv/invoices\n    renderWhenPaid: false\n");
+  EXPECT_EQ(c.invoiceFont, "/srv/fonts/NotoSans.ttf");
+  EXPECT_EQ(c.invoiceDirectory, "/srv/invoices");
+  EXPECT_FALSE(c.renderInvoicesWhenPaid);
+  EXPECT_NE(errorOf("orders:\n  invoices:\n    fonts: x\n").find("orders.invoices.fonts"), std::string::npos);
+}
+
 TEST(OrdersConfig, RefusesBadValuesNamingTheKey) {
   EXPECT_NE(errorOf("orders:\n  numberPrefix: ag\n").find("orders.numberPrefix: must be 1 to 6 capital letters"),
             std::string::npos);
