@@ -269,7 +269,9 @@ std::optional<std::string> CloudinaryClient::readPrivate(const std::string& key)
   try {
     http = httpRequest("GET", privateUrl(key), {}, "", settings_.timeout);
   } catch (const std::runtime_error& e) {
-    throw MediaProviderError(true, std::string("cloudinary ") + e.what());
+    // The message names the URL's path: its signature opens the document.
+    throw MediaProviderError(true, "cloudinary " + replaceAll(e.what(), cloudinaryUrlSignature(key, settings_.apiSecret),
+                                                               "s--[signature]--"));
   }
   if (http.status == 200) return std::move(http.body);
   if (http.status == 404) return std::nullopt;

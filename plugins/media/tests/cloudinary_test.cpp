@@ -233,6 +233,18 @@ TEST_F(CloudinaryClientTest, KeepsAPrivateDocumentAndReadsItBackOnlyThroughASign
   // The provider away: an error, never "no document".
   fake_.failNext(1);
   EXPECT_THROW(client.readPrivate("invoices/0193ab.pdf"), MediaProviderError);
+  // Unreachable: the message does not carry the URL's signature.
+  CloudinarySettings gone = delivered;
+  gone.deliveryBaseUrl = "http://127.0.0.1:1";
+  try {
+    CloudinaryClient(gone, clock_).readPrivate("invoices/0193ab.pdf");
+    ADD_FAILURE() << "read from a closed port";
+  } catch (const MediaProviderError& e) {
+    EXPECT_TRUE(e.unavailable());
+    EXPECT_EQ(std::string(e.what()).find(cloudinaryUrlSignature("invoices/0193ab.pdf", "s3cr3t-api-secret")),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST_F(CloudinaryClientTest, SignsWithSha256WhenTheAccountDoes) {

@@ -23,8 +23,8 @@
 
 #include "coupon_book.h"
 #include "coupons_api.h"
-#include "order_book.h"
 #include "invoices.h"
+#include "order_book.h"
 #include "order_history_import_impl.h"
 #include "orders_api.h"
 #include "orders_config.h"
