@@ -38,7 +38,9 @@ void writeFileDurably(const std::string& path, std::string_view bytes, ExistingF
                       const std::string& scratchDirectory) {
   const std::filesystem::path target(path);
   const std::filesystem::path scratch = scratchDirectory.empty() ? target.parent_path() : std::filesystem::path(scratchDirectory);
-  const std::string tmp = (scratch / ("." + target.filename().string() + "." + hexEncode(randomBytes(8)) + ".part"));
+  std::string name = target.filename().string();
+  name.insert(0, 1, '.').append(".").append(hexEncode(randomBytes(8))).append(".part");
+  const std::string tmp = scratch / name;
   Descriptor fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (fd.get() < 0) fail("cannot create a temporary file for " + target.filename().string(), errno);
   const auto dropTemporary = [&](const std::string& step) {

@@ -401,7 +401,7 @@ TEST_P(OrdersServe, AnInvoiceIsKeptWhenTheOrderIsPaidAndServedFromWhereItIsKept)
   EXPECT_NE(pdf.header("content-disposition").find("invoice-" + o["number"].get<std::string>() + ".pdf"), std::string::npos);
   EXPECT_EQ(pdf.body, rendered);  // served from where it is kept, not drawn again
   const std::string text = pdfText(pdf.body, dir_.path());
-  for (const std::string expected : {"Invoice " + o["number"].get<std::string>(), std::string("Ọjà Adire House"),
+  for (const std::string& expected : {"Invoice " + o["number"].get<std::string>(), std::string("Ọjà Adire House"),
                                      std::string("Ada Obi"), std::string("₦32,500.00")})  // 2 × 15,000 + 2,500 delivery
     EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
 
