@@ -38,7 +38,7 @@ std::string renderInvoice(const Order& order, const std::string& storeName, cons
     pdf.text(left, y, 10, pdf.fit(*line, 10, right - left));
   }
 
-  const double item = left + 100, quantity = left + 330, unitPrice = left + 410;
+  const double item = left + 125, quantity = left + 335, unitPrice = left + 412;
   const auto header = [&](double at) {
     pdf.text(left, at, 9, "SKU", true);
     pdf.text(item, at, 9, "Item", true);
