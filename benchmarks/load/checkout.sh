@@ -146,7 +146,7 @@ YAML
 } >"$work/agape.yaml"
 agape() { "$agape_bin" "$@" --config "$work/agape.yaml"; }
 # Invoices are rendered at their first request here, not at payment: at
-# ~50 a second on one core (BM_RenderInvoice) the webhook row's thousands
+# ~70 a second on one core (BM_RenderInvoice) the webhook row's thousands
 # would take a core behind every later row and keep its drain from ending.
 # (A build from before invoices were kept has no such key.)
 cp "$work/agape.yaml" "$work/agape-invoices.yaml"

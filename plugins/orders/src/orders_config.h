@@ -25,7 +25,7 @@ struct OrdersConfig {
   // <dataDir>/invoices).
   std::string invoiceDirectory;
   // Render each invoice when its order is paid (ready when first asked
-  // for); false: at its first request. One instance renders ~50 a second.
+  // for); false: at its first request. One instance renders ~70 a second.
   bool renderInvoicesWhenPaid = true;
   // Pending orders one customer may hold stock with at once: one more is 429
   // `too_many_pending_orders`, so that no account can hold every unit by
