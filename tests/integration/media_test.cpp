@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -337,6 +338,50 @@ TEST_P(MediaServe, AnUploadACrashCutShortIsCleanedUpAfterTheRestart) {
   EXPECT_EQ(sql("SELECT COUNT(*) FROM media_media"), "1");
   EXPECT_FALSE(std::filesystem::exists(part));
   EXPECT_EQ(get(pathOf(kept["url"])).status, 200) << "what was finished stays";
+}
+
+// The orders plugin keeps invoices as the media library's private
+// documents: on Cloudinary, raw files of type authenticated, read back only
+// through URLs signed with the api_secret (the fake is also the CDN here).
+TEST_P(MediaServe, OnCloudinaryAnInvoiceIsAnAuthenticatedRawFileReadThroughASignedUrl) {
+  FakeCloudinary cloudinary("agape-test", "614335564976464", "cld-secret-0a9b");
+  serve({"test.tokens", pluginEntry("media"), pluginEntry("catalog"), pluginEntry("inventory"), pluginEntry("cart"),
+         pluginEntry("orders")},
+        "catalog:\n  cacheTtl: 0s\njobs:\n  pollInterval: 100ms\nmedia:\n  provider: cloudinary\n  cloudinary:\n"
+        "    cloudName: agape-test\n    apiKey: '614335564976464'\n    apiSecret: cld-secret-0a9b\n"
+        "    apiBaseUrl: " + cloudinary.url() + "\n    deliveryBaseUrl: " + cloudinary.url() + "\n    timeout: 2s\n");
+  const Json product = stockedProduct({"M"}, 5);
+  ok(send("POST", "/v1/cart/items", Json{{"variantId", product["variants"][0]["id"]}, {"quantity", 1}}, {kAda}));
+  const Json order = ok(send("POST", "/v1/orders",
+                             Json{{"shippingAddress", {{"fullName", "Adéọlá Ọ̀ṣun"}, {"phone", "08035550101"},
+                                                       {"line1", "12 Ƙofar Ɗan Agundi"}, {"city", "Kano"},
+                                                       {"state", "Kano"}}}},
+                             {kAda}),
+                        201);
+  const std::string id = order["id"];
+  ok(send("PATCH", "/v1/orders/" + id + "/status", Json{{"status", "paid"}}, {kAdmin}));
+
+  const std::string key = "invoices/" + id + ".pdf";
+  const auto kept = [&]() -> std::optional<FakeCloudinary::Asset> {
+    for (const auto& a : cloudinary.assets())
+      if (a.publicId == key) return a;
+    return std::nullopt;
+  };
+  ASSERT_TRUE(eventually([&] { return kept().has_value(); })) << server_->output();
+  EXPECT_EQ(kept()->resourceType, "raw");
+  EXPECT_EQ(kept()->type, "authenticated");
+  const int requestsBefore = cloudinary.requests();
+  const auto pdf = get("/v1/orders/" + id + "/invoice", {kAda});
+  ASSERT_EQ(pdf.status, 200) << pdf.body;
+  EXPECT_EQ(pdf.body.size(), kept()->bytes);
+  EXPECT_EQ(cloudinary.requests(), requestsBefore + 1) << "read once, through the signed URL, not uploaded again";
+  // Cloudinary down: the invoice is rendered from the order, the same bytes.
+  cloudinary.failNext(2);
+  const auto again = get("/v1/orders/" + id + "/invoice", {kAda});
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, pdf.body);
+  EXPECT_TRUE(eventually([&] { return server_->output().find("invoice store unreadable") != std::string::npos; }))
+      << server_->output();
 }
 
 TEST_P(MediaServe, WithCloudinaryTheSameRoutesStoreOnCloudinary) {
