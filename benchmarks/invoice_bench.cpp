@@ -11,7 +11,7 @@ namespace {
 
 using namespace agape::orders;
 
-Order invoiceOrder(int lines) {
+Order invoiceOrder(int lines, const std::string& name = "Àdìrẹ Wrap Dress") {
   Order order{.id = "0193a8f0-0000-7000-8000-000000000001", .number = "AG-261124-7K3QX9", .status = Status::Paid};
   order.createdAt = agape::Timestamp{1'764'000'000'000};
   order.shippingMethod = "standard";
@@ -20,7 +20,7 @@ Order invoiceOrder(int lines) {
   order.totals = {.subtotal = 1'500'000LL * lines, .shipping = 250'000, .tax = 0, .total = 1'500'000LL * lines + 250'000,
                   .currency = "NGN", .taxInclusive = true};
   for (int i = 0; i < lines; ++i)
-    order.items.push_back({.sku = "ANK-" + std::to_string(i), .productName = "Àdìrẹ Wrap Dress", .size = "M",
+    order.items.push_back({.sku = "ANK-" + std::to_string(i), .productName = name, .size = "M",
                            .quantity = 1, .unitPrice = 1'500'000, .lineTotal = 1'500'000});
   return order;
 }
@@ -33,5 +33,16 @@ void BM_RenderInvoice(benchmark::State& state) {
   state.counters["bytes"] = static_cast<double>(bytes);
 }
 BENCHMARK(BM_RenderInvoice)->Arg(2)->Arg(30)->Unit(benchmark::kMillisecond);
+
+// 30 lines whose names are as long as the catalogue allows (200
+// characters): each is cut to its column with "…".
+void BM_RenderInvoiceLongNames(benchmark::State& state) {
+  std::string name;
+  while (name.size() < 190) name += "Ẹ̀wù Àdìrẹ ";
+  const Order order = invoiceOrder(30, name);
+  const std::string font = OrdersConfig().invoiceFont;
+  for (auto _ : state) benchmark::DoNotOptimize(renderInvoice(order, "Adire House", font));
+}
+BENCHMARK(BM_RenderInvoiceLongNames)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <stdexcept>
+#include <vector>
 
 namespace agape::orders {
 
@@ -95,16 +96,25 @@ double PdfDocument::width(std::string_view utf8, double size) {
 }
 
 std::string PdfDocument::fit(std::string_view utf8, double size, double maxWidth) {
-  std::string text = valid(utf8);
+  const std::string text = valid(utf8);
   if (width(text, size) <= maxWidth) return text;
   const std::string ellipsis = "\u2026";
-  while (!text.empty()) {
-    auto end = text.end();
-    utf8::prior(end, text.begin());
-    text.erase(end, text.end());
-    if (width(text + ellipsis, size) <= maxWidth) break;
+  // The longest run of whole characters that fits with the ellipsis, by
+  // bisection over the characters' ends (a width is a walk of the text).
+  std::vector<std::size_t> ends;
+  for (auto it = text.begin(); it != text.end();) {
+    utf8::next(it, text.end());
+    ends.push_back(static_cast<std::size_t>(it - text.begin()));
   }
-  return text + ellipsis;
+  std::size_t fits = 0, tooLong = ends.size();  // characters
+  while (tooLong - fits > 1) {
+    const std::size_t mid = (fits + tooLong) / 2;
+    if (width(text.substr(0, ends[mid - 1]) + ellipsis, size) <= maxWidth)
+      fits = mid;
+    else
+      tooLong = mid;
+  }
+  return text.substr(0, fits == 0 ? 0 : ends[fits - 1]) + ellipsis;
 }
 
 std::string PdfDocument::save() {
