@@ -96,8 +96,11 @@ struct SuiteServer {
 class AuthApi : public ::testing::TestWithParam<Backend> {
  protected:
   static void TearDownTestSuite() {
-    for (auto& [backend, s] : servers_)
-      if (s->auth && s->auth->server) EXPECT_EQ(s->auth->server->terminate(), 0) << s->auth->server->output();
+    for (auto& [backend, s] : servers_) {
+      if (s->auth && s->auth->server) {
+        EXPECT_EQ(s->auth->server->terminate(), 0) << s->auth->server->output();
+      }
+    }
     servers_.clear();
   }
   void SetUp() override {

@@ -12,7 +12,7 @@ TEST(CleanTextTest, AcceptsUtf8WithoutNul) {
 }
 
 TEST(CleanTextTest, RefusesBrokenSequencesAndNul) {
-  for (const std::string bad : {std::string("\xff"), std::string("\xc3\x28"), std::string("\xc0\xaf"),
+  for (const std::string& bad : {std::string("\xff"), std::string("\xc3\x28"), std::string("\xc0\xaf"),
                                 std::string("\xed\xa0\x80"), std::string("\xe2\x82"), std::string("\xf4\x90\x80\x80"),
                                 std::string("a\0b", 3)})
     EXPECT_FALSE(agape::isCleanText(bad)) << bad.size();

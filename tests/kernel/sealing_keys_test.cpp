@@ -40,7 +40,7 @@ TEST(SealingKeysTest, AnyAlteredByteOrMalformedTextDoesNotOpen) {
     bad[i] = bad[i] == 'A' ? 'B' : 'A';
     EXPECT_EQ(keys->open(bad, "link"), std::nullopt) << i;
   }
-  for (const std::string bad : {std::string(), std::string("sb1."), std::string("sb1.x.y"), std::string("plain text"),
+  for (const std::string& bad : {std::string(), std::string("sb1."), std::string("sb1.x.y"), std::string("plain text"),
                                 sealed.substr(0, sealed.size() - 4), "sb2" + sealed.substr(3)})
     EXPECT_EQ(keys->open(bad, "link"), std::nullopt) << bad;
 }
