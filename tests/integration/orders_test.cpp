@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/api_test.h"
+#include "support/small_disk.h"
 
 namespace agape::test {
 namespace {
@@ -416,6 +417,39 @@ TEST_P(OrdersServe, AnInvoiceIsKeptWhenTheOrderIsPaidAndServedFromWhereItIsKept)
   EXPECT_EQ(get(path, {as_.fulfilment}).status, 403);
   EXPECT_EQ(get(path, {as_.bola}).status, 404);
   EXPECT_EQ(get(path).status, 401);
+}
+
+TEST_P(OrdersServe, OnAFullDiskTheInvoiceIsStillServedAndKeptOnceThereIsRoom) {
+  const std::string invoices = dir_.path() + "/invoices";
+  SmallDisk disk(invoices);
+  if (!disk.mounted()) GTEST_SKIP() << "needs root and tmpfs to make a small disk";
+  start("orders:\n  invoices:\n    directory: " + invoices + "\n");
+  disk.fill();
+  addToCart(as_.ada, 0, 1);
+  const Json o = placeOrder();
+  const std::string id = o["id"];
+  setStatus(o["id"], Json{{"status", "paid"}});
+  const auto kept = std::filesystem::path(invoices) / (id + ".pdf");
+  std::this_thread::sleep_for(1s);  // the subscriber tried, and failed, to keep it
+  EXPECT_FALSE(std::filesystem::exists(kept));
+
+  // The customer still gets it, rendered from the order; the failure is logged.
+  const auto pdf = get("/v1/orders/" + id + "/invoice", {as_.ada});
+  ASSERT_EQ(pdf.status, 200) << pdf.body;
+  EXPECT_NE(pdfText(pdf.body, dir_.path()).find("₦17,500.00"), std::string::npos);  // 15,000 + 2,500 delivery
+  EXPECT_TRUE(eventually([&] { return server_->output().find("invoice not kept") != std::string::npos; }))
+      << server_->output();
+  // Nothing half-written is left: the filler alone.
+  std::vector<std::string> files;
+  for (const auto& f : std::filesystem::directory_iterator(invoices)) files.push_back(f.path().filename());
+  EXPECT_EQ(files, std::vector<std::string>{"filler"});
+
+  // Room again: kept (by the subscriber's retry or the next request), the same bytes.
+  disk.free();
+  ASSERT_TRUE(eventually([&] {
+    return std::filesystem::exists(kept) || get("/v1/orders/" + id + "/invoice", {as_.ada}).status != 200;
+  }, 20s));
+  EXPECT_EQ(keptFile(kept), pdf.body);
 }
 
 TEST_P(OrdersServe, WithRenderWhenPaidOffAnInvoiceIsRenderedAtItsFirstRequest) {

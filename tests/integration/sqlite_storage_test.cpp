@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/api_test.h"
+#include "support/small_disk.h"
 
 namespace agape::test {
 namespace {
@@ -95,30 +96,6 @@ TEST_F(SqliteStorage, ARemovedDataDirectoryRefusesWritesAndProductionNeverRecrea
   EXPECT_EQ(category(c, "fresh").status, 201);
   EXPECT_EQ(server->terminate(), 0) << server->output();
 }
-
-// A small tmpfs as the data directory, then filled up by another file.
-class SmallDisk {
- public:
-  explicit SmallDisk(const std::string& path) : path_(path) {
-    fs::create_directories(path);
-    mounted_ = getuid() == 0 && mount("tmpfs", path.c_str(), "tmpfs", 0, "size=16m") == 0;
-  }
-  ~SmallDisk() {
-    if (mounted_) umount2(path_.c_str(), MNT_DETACH);
-  }
-  bool mounted() const { return mounted_; }
-  // Writes a filler file until the disk is full.
-  void fill() {
-    std::ofstream out(path_ + "/filler", std::ios::binary);
-    const std::string chunk(4096, 'f');
-    while (out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()))) out.flush();
-  }
-  void free() { fs::remove(path_ + "/filler"); }
-
- private:
-  std::string path_;
-  bool mounted_ = false;
-};
 
 TEST_F(SqliteStorage, AFullDiskAnswers503AndReadinessFollowsTheWrites) {
   SmallDisk disk(dir_.path() + "/data");
