@@ -76,6 +76,8 @@ TEST_P(OrderPaymentRoles, EveryRouteAnswersEachRoleAsDocumented) {
        {{"anonymous", 401}, {"owner", A}, {"other customer", 404}, {"admin", A}, {"merchant", 404}, {"fulfilment", A}, {"finance", A}}},
       {"GET", "/v1/orders/" + paid + "/invoice", nullptr,
        {{"anonymous", 401}, {"owner", A}, {"other customer", 404}, {"admin", A}, {"merchant", 404}, {"fulfilment", 403}, {"finance", A}}},
+      {"GET", "/v1/orders/" + paid + "/credit-note", nullptr,  // 409 for those allowed: not refunded
+       {{"anonymous", 401}, {"owner", A}, {"other customer", 404}, {"admin", A}, {"merchant", 404}, {"fulfilment", 403}, {"finance", A}}},
       {"POST", "/v1/orders/" + cancelled + "/cancel", Json::object(),
        {{"anonymous", 401}, {"owner", A}, {"other customer", 404}, {"admin", A}, {"merchant", 404}, {"fulfilment", 403}, {"finance", 403}}},
       {"PATCH", "/v1/orders/" + cancelled + "/status", Json{{"status", "shipped"}},

@@ -419,6 +419,38 @@ TEST_P(OrdersServe, AnInvoiceIsKeptWhenTheOrderIsPaidAndServedFromWhereItIsKept)
   EXPECT_EQ(get(path).status, 401);
 }
 
+TEST_P(OrdersServe, ARefundedOrderHasACreditNoteKeptBesideItsInvoice) {
+  start("orders:\n  storeName: Ọjà Adire House\n");
+  addToCart(as_.ada, 0, 2);
+  const Json o = placeOrder();
+  const std::string id = o["id"], number = o["number"];
+  const std::string path = "/v1/orders/" + id + "/credit-note";
+  EXPECT_EQ(code(get(path, {as_.ada})), "invalid_state");  // pending
+  setStatus(o["id"], Json{{"status", "paid"}});
+  EXPECT_EQ(code(get(path, {as_.ada})), "invalid_state");  // paid, not refunded
+  setStatus(o["id"], Json{{"status", "refunded"}, {"reason", "returned"}});
+
+  const auto note = get(path, {as_.ada});
+  ASSERT_EQ(note.status, 200) << note.body;
+  EXPECT_EQ(note.header("content-type"), "application/pdf");
+  EXPECT_NE(note.header("content-disposition").find("credit-note-" + number + ".pdf"), std::string::npos);
+  const std::string text = pdfText(note.body, dir_.path());
+  for (const std::string& expected : {std::string("CREDIT NOTE"), "Credit note " + number + "-CN for invoice " + number,
+                                      std::string("₦32,500.00"), std::string("Credited")})
+    EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
+  const auto kept = std::filesystem::path(dir_.path()) / "data" / "invoices" / (id + "-credit-note.pdf");
+  EXPECT_EQ(keptFile(kept), note.body);
+  // The invoice of the payment is still there, and still the invoice.
+  const auto invoice = get("/v1/orders/" + id + "/invoice", {as_.ada});
+  ASSERT_EQ(invoice.status, 200);
+  EXPECT_NE(pdfText(invoice.body, dir_.path()).find("Invoice " + number), std::string::npos);
+  EXPECT_EQ(get(path, {as_.finance}).status, 200);
+  EXPECT_EQ(get(path, {as_.admin}).status, 200);
+  EXPECT_EQ(get(path, {as_.fulfilment}).status, 403);
+  EXPECT_EQ(get(path, {as_.bola}).status, 404);
+  EXPECT_EQ(get(path).status, 401);
+}
+
 TEST_P(OrdersServe, OnAFullDiskTheInvoiceIsStillServedAndKeptOnceThereIsRoom) {
   const std::string invoices = dir_.path() + "/invoices";
   SmallDisk disk(invoices);

@@ -14,17 +14,24 @@ std::string money(long long minor, const std::string& currency) {
   return sign + currency + " " + amount;
 }
 
-std::string renderInvoice(const Order& order, const std::string& storeName, const std::string& fontFile) {
+namespace {
+
+enum class Document { Invoice, CreditNote };
+
+std::string render(const Order& order, const std::string& storeName, const std::string& fontFile, Document kind) {
+  const bool credit = kind == Document::CreditNote;
   PdfDocument pdf(fontFile);
   const OrderTotals& t = order.totals;
   const std::string& currency = t.currency;
   const double left = 50, right = PdfDocument::kWidth - 50;
   double y = 790;
-  pdf.text(left, y, 20, "INVOICE", true);
+  pdf.text(left, y, 20, credit ? "CREDIT NOTE" : "INVOICE", true);
   pdf.textRight(right, y, 12, pdf.fit(storeName, 12, 300), true);
   y -= 30;
-  pdf.text(left, y, 10, "Invoice " + order.number);
-  pdf.textRight(right, y, 10, "Date " + rfc3339(order.createdAt.ms).substr(0, 10));
+  pdf.text(left, y, 10, credit ? "Credit note " + order.number + "-CN for invoice " + order.number
+                               : "Invoice " + order.number);
+  // A credit note is dated by the refund, the order's last change.
+  pdf.textRight(right, y, 10, "Date " + rfc3339((credit ? order.updatedAt : order.createdAt).ms).substr(0, 10));
   y -= 14;
   pdf.text(left, y, 10, "Order " + order.id);
 
@@ -82,8 +89,25 @@ std::string renderInvoice(const Order& order, const std::string& storeName, cons
     y -= 14;
     pdf.textRight(right, y, 8, "Total includes VAT of " + money(t.tax, currency));
   }
-  pdf.text(left, 50, 8, pdf.fit("Thank you for shopping with " + storeName + ".", 8, right - left));
+  if (credit) {
+    y -= 6;
+    row("Credited", order.refund ? order.refund->amount : t.total, true);
+  }
+  pdf.text(left, 50, 8,
+           pdf.fit(credit ? "Refunded to the payment that paid invoice " + order.number + "."
+                          : "Thank you for shopping with " + storeName + ".",
+                   8, right - left));
   return pdf.save();
+}
+
+}  // namespace
+
+std::string renderInvoice(const Order& order, const std::string& storeName, const std::string& fontFile) {
+  return render(order, storeName, fontFile, Document::Invoice);
+}
+
+std::string renderCreditNote(const Order& order, const std::string& storeName, const std::string& fontFile) {
+  return render(order, storeName, fontFile, Document::CreditNote);
 }
 
 }  // namespace agape::orders

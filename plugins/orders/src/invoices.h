@@ -3,7 +3,8 @@
 // the order is paid (a subscriber to order.paid, outside any transaction,
 // retried by the event machinery if rendering or storing fails), kept in a
 // store, and served from it; an invoice the store has lost is rendered
-// again when asked for, and kept again.
+// again when asked for, and kept again. A refunded order's credit note is
+// kept the same way from its first request.
 //
 // The store is the media library's private documents when the media plugin
 // is enabled (shared by every instance, local disk or Cloudinary), else
@@ -20,18 +21,23 @@
 
 namespace agape::orders {
 
+// The documents an order has.
+enum class OrderDocument { Invoice, CreditNote };
+
 class InvoiceStore {
  public:
   virtual ~InvoiceStore() = default;
   // The stored PDF; nullopt when there is none. Throws when the store fails.
-  virtual std::optional<std::string> read(const std::string& orderId) = 0;
+  virtual std::optional<std::string> read(const std::string& orderId, OrderDocument document) = 0;
   // Keeps `pdf` for the order, replacing an earlier one. Throws on failure.
-  virtual void write(const std::string& orderId, const std::string& pdf) = 0;
+  virtual void write(const std::string& orderId, OrderDocument document, const std::string& pdf) = 0;
 };
 
-// <directory>/<orderId>.pdf, each written whole or not at all.
+// <directory>/<orderId>.pdf and <orderId>-credit-note.pdf, each written
+// whole or not at all.
 std::unique_ptr<InvoiceStore> directoryInvoiceStore(const std::string& directory);
-// The media library's private document invoices/<orderId>.pdf.
+// The media library's private documents invoices/<orderId>.pdf and
+// credit-notes/<orderId>.pdf.
 std::unique_ptr<InvoiceStore> mediaInvoiceStore(media::MediaLibrary& media);
 
 class Invoices {
@@ -47,9 +53,14 @@ class Invoices {
   // kept first if the store has lost it. A store that fails is logged, not
   // the customer's problem: the invoice is rendered from the order, which
   // is what the kept one was rendered from.
-  std::string of(const Order& order);
+  std::string of(const Order& order) { return kept(order, OrderDocument::Invoice); }
+  // The same for the credit note of a refunded order.
+  std::string creditNoteOf(const Order& order) { return kept(order, OrderDocument::CreditNote); }
 
  private:
+  std::string kept(const Order& order, OrderDocument document);
+  std::string render(const Order& order, OrderDocument document) const;
+
   Database& db_;
   const OrderBook& book_;
   Logger& log_;

@@ -143,6 +143,14 @@ void OrdersApi::registerRoutes(Routes& routes) {
                              "customer's order; 403 for other staff.",
               .tag = kTag, .successContentType = "application/pdf"},
              [this](Call<>& call) { return invoice(call); });
+  routes.get("/v1/orders/:id/credit-note", Contract(),
+             {.access = Access::Owner, .roles = kStaff,
+              .summary = "A refunded order's credit note as a PDF (its owner, or admin, finance)",
+              .description = "The invoice's lines and totals, credited in full, dated by the refund. 409 "
+                             "`invalid_state` until the order is refunded; 404 for another customer's order; 403 for "
+                             "other staff.",
+              .tag = kTag, .successContentType = "application/pdf"},
+             [this](Call<>& call) { return creditNote(call); });
   routes.post("/v1/orders/:id/cancel", Contract().body(kCancelOrder).returns(orderSchema()),
               {.access = Access::Owner, .roles = kStaff,
                .summary = "Cancels an order: its owner while pending or paid, an admin while not shipped",
@@ -221,18 +229,35 @@ void OrdersApi::refuseUnverifiedEmail(Tx& tx, const std::string& userId) const {
                   "registered.");
 }
 
-Response OrdersApi::invoice(Call<>& call) {
+Order OrdersApi::documentOwner(Call<>& call) const {
   const Order order = ctx_.db().read([&](Tx& tx) { return visible(tx, call); });
   // Fulfilment sees the order to ship it, not its invoice.
   const Principal& who = call.principal();
   if (!call.isOwner() && !who.hasRole(roles::admin) && !who.hasRole(roles::finance))
-    throw Problem::forbidden("Invoices are for the customer, admin and finance.");
+    throw Problem::forbidden("Invoices and credit notes are for the customer, admin and finance.");
+  return order;
+}
+
+Response OrdersApi::pdf(std::string body, const std::string& fileName) {
+  Response r = Response::text(std::move(body), "application/pdf");
+  r.headers.set("Content-Disposition", "inline; filename=\"" + fileName + "\"");
+  return r;
+}
+
+Response OrdersApi::invoice(Call<>& call) {
+  const Order order = documentOwner(call);
   if (order.status == Status::Pending || order.status == Status::Cancelled || order.status == Status::Expired)
     throw Problem(409, "invalid_state", std::string("An order that is ") + statusName(order.status) +
                                             " has no invoice; it comes with the payment.");
-  Response r = Response::text(invoices_.of(order), "application/pdf");
-  r.headers.set("Content-Disposition", "inline; filename=\"invoice-" + order.number + ".pdf\"");
-  return r;
+  return pdf(invoices_.of(order), "invoice-" + order.number + ".pdf");
+}
+
+Response OrdersApi::creditNote(Call<>& call) {
+  const Order order = documentOwner(call);
+  if (order.status != Status::Refunded)
+    throw Problem(409, "invalid_state", std::string("An order that is ") + statusName(order.status) +
+                                            " has no credit note; it comes with the refund.");
+  return pdf(invoices_.creditNoteOf(order), "credit-note-" + order.number + ".pdf");
 }
 
 Page<Order> OrdersApi::list(Call<None, ListQuery>& call) {

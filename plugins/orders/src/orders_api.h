@@ -37,7 +37,12 @@ class OrdersApi {
   // (another customer's order is not admitted to exist).
   template <class C>
   Order visible(Tx& tx, C& call) const;
+  // The order `:id` for its invoice or credit note: its owner, admin or
+  // finance (403 for other staff).
+  Order documentOwner(Call<>& call) const;
+  static Response pdf(std::string body, const std::string& fileName);
   Response invoice(Call<>& call);
+  Response creditNote(Call<>& call);
   Page<Order> list(Call<None, ListQuery>& call);
   OrderStats stats(Call<None, StatsRange>& call);
   Order cancel(Call<CancelOrder>& call);

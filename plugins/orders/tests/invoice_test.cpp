@@ -105,6 +105,21 @@ TEST(Invoice, ItsTextComesBackAsWrittenWithTheNairaSignAndDiacritics) {
   std::printf("first page drawn: %s.png\n", png.c_str());
 }
 
+TEST(Invoice, ACreditNoteCreditsTheInvoiceAndIsDatedByTheRefund) {
+  testing::TempDir dir;
+  Order order = sampleOrder(2);
+  order.status = Status::Refunded;
+  order.updatedAt = Timestamp{1'764'345'600'000};  // 2025-11-28T16:00:00Z
+  order.refund = OrderRefund{.status = RefundState::Refunded, .amount = 3'000'000};
+  const Extracted got = extract(renderCreditNote(order, "Ọjà Adire House", kFont), dir.path());
+  EXPECT_EQ(got.pages, 1);
+  for (const char* expected :
+       {"CREDIT NOTE", "Credit note AG-261124-7K3QX9-CN for invoice AG-261124-7K3QX9", "Date 2025-11-28", "Adéọlá",
+        "Àdìrẹ Ẹlẹ́wà Wrap Dress, M", "₦30,000.00", "Credited", "Refunded to the payment that paid invoice AG-261124-7K3QX9."})
+    EXPECT_NE(got.text.find(expected), std::string::npos) << expected << "\n--- extracted:\n" << got.text;
+  EXPECT_EQ(got.text.find("INVOICE"), std::string::npos);
+}
+
 TEST(Invoice, ManyLinesGoOnMorePagesWithTheHeaderRepeated) {
   testing::TempDir dir;
   const Extracted got = extract(renderInvoice(sampleOrder(70), "Adire House", kFont), dir.path());
