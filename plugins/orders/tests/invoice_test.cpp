@@ -2,7 +2,7 @@
 // back the naira amounts and names with Yoruba, Igbo and Hausa letters as
 // written, pdfinfo counts the pages, and pdftoppm draws the first page as a
 // PNG in test-output/ (beside the test binary, or $AGAPE_TEST_OUTPUT) for a
-// person to look at.
+// person to look at; the credit note's too.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -56,6 +56,18 @@ std::filesystem::path testOutput() {
   return dir;
 }
 
+// The first page as a picture in test-output/<name>.png, for a person to look at.
+void drawFirstPage(const std::string& pdf, const std::string& name, const std::filesystem::path& dir) {
+  const auto png = testOutput() / name;
+  std::ofstream(dir / "out.pdf", std::ios::binary) << pdf;
+  run("pdftoppm -png -r 100 -f 1 -l 1 -singlefile '" + (dir / "out.pdf").string() + "' '" + png.string() + "'");
+  std::ifstream picture(png.string() + ".png", std::ios::binary);
+  std::string magic(8, '\0');
+  picture.read(magic.data(), 8);
+  EXPECT_EQ(magic, "\x89PNG\r\n\x1A\n") << png << ".png";
+  std::printf("first page drawn: %s.png\n", png.c_str());
+}
+
 Order sampleOrder(int lines) {
   Order order{.id = "0193a8f0-0000-7000-8000-000000000001", .number = "AG-261124-7K3QX9", .status = Status::Paid};
   order.createdAt = Timestamp{1'764'000'000'000};  // 2025-11-24T16:00:00Z
@@ -94,15 +106,7 @@ TEST(Invoice, ItsTextComesBackAsWrittenWithTheNairaSignAndDiacritics) {
         "Delivery (standard)", "₦2,500.00", "Total includes VAT of ₦2,093.02", "Thank you for shopping with Ọjà Adire House."})
     EXPECT_NE(got.text.find(expected), std::string::npos) << expected << "\n--- extracted:\n" << got.text;
 
-  // The first page as a picture, for a person to look at.
-  const auto png = testOutput() / "invoice-page-1";
-  std::ofstream(dir.path() / "out.pdf", std::ios::binary) << pdf;
-  run("pdftoppm -png -r 100 -f 1 -l 1 -singlefile '" + (dir.path() / "out.pdf").string() + "' '" + png.string() + "'");
-  std::ifstream picture(png.string() + ".png", std::ios::binary);
-  std::string magic(8, '\0');
-  picture.read(magic.data(), 8);
-  EXPECT_EQ(magic, "\x89PNG\r\n\x1A\n") << png << ".png";
-  std::printf("first page drawn: %s.png\n", png.c_str());
+  drawFirstPage(pdf, "invoice-page-1", dir.path());
 }
 
 TEST(Invoice, ACreditNoteCreditsTheInvoiceAndIsDatedByTheRefund) {
@@ -111,13 +115,15 @@ TEST(Invoice, ACreditNoteCreditsTheInvoiceAndIsDatedByTheRefund) {
   order.status = Status::Refunded;
   order.updatedAt = Timestamp{1'764'345'600'000};  // 2025-11-28T16:00:00Z
   order.refund = OrderRefund{.status = RefundState::Refunded, .amount = 3'000'000};
-  const Extracted got = extract(renderCreditNote(order, "Ọjà Adire House", kFont), dir.path());
+  const std::string pdf = renderCreditNote(order, "Ọjà Adire House", kFont);
+  const Extracted got = extract(pdf, dir.path());
   EXPECT_EQ(got.pages, 1);
   for (const char* expected :
        {"CREDIT NOTE", "Credit note AG-261124-7K3QX9-CN for invoice AG-261124-7K3QX9", "Date 2025-11-28", "Adéọlá",
         "Àdìrẹ Ẹlẹ́wà Wrap Dress, M", "₦30,000.00", "Credited", "Refunded to the payment that paid invoice AG-261124-7K3QX9."})
     EXPECT_NE(got.text.find(expected), std::string::npos) << expected << "\n--- extracted:\n" << got.text;
   EXPECT_EQ(got.text.find("INVOICE"), std::string::npos);
+  drawFirstPage(pdf, "credit-note-page-1", dir.path());
 }
 
 TEST(Invoice, ManyLinesGoOnMorePagesWithTheHeaderRepeated) {
