@@ -9,10 +9,11 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
-#include <array>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+
+#include <agape/testing/command.h>
 
 namespace agape::test {
 
@@ -37,7 +38,7 @@ class OwnPostgres {
     try {
       script("stop");
     } catch (const std::exception&) {
-      // popen failed: the directory stays behind in /tmp, which must not abort the test binary.
+      // The script could not run: the directory stays behind in /tmp, which must not abort the test binary.
     }
   }
   OwnPostgres(const OwnPostgres&) = delete;
@@ -58,12 +59,9 @@ class OwnPostgres {
   std::string script(const std::string& command, const std::string& arg = "") const {
     const std::string line = "PG_EXTRA_OPTIONS='" + extraOptions_ + "' " AGAPE_SOURCE_DIR "/scripts/pg-test-server.sh " +
                              command + " '" + dir_ + "'" + (arg.empty() ? "" : " " + arg) + " 2>&1";
-    FILE* pipe = popen(line.c_str(), "r");
-    if (!pipe) throw std::runtime_error("popen failed");
-    std::string out;
-    std::array<char, 512> buf{};
-    while (fgets(buf.data(), static_cast<int>(buf.size()), pipe)) out += buf.data();
-    pclose(pipe);
+    const auto ran = agape::testing::runCommand(line);
+    if (ran.exitCode == -1 && ran.output.empty()) throw std::runtime_error("cannot run pg-test-server.sh");
+    std::string out = ran.output;
     while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
     return out;
   }

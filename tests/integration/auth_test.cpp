@@ -15,6 +15,8 @@
 #include <thread>
 #include <nlohmann/json.hpp>
 
+#include <agape/testing/command.h>
+
 #include "base32.h"
 #include "support/backend_test.h"
 #include "support/http_client.h"
@@ -517,12 +519,8 @@ TEST_P(AuthApi, TokensVerifyWithJoseAgainstTheJwks) {
   auto run = [&](const std::string& issuer, const std::string& audience, const std::string& token) {
     std::string cmd = "node '" + dir + "/verify.mjs' '" + server_->server->base() + "/.well-known/jwks.json' '" +
                       issuer + "' '" + audience + "' '" + token + "' 2>&1";
-    std::array<char, 4096> buf{};
-    std::string out;
-    FILE* p = popen(cmd.c_str(), "r");
-    while (p && fgets(buf.data(), buf.size(), p)) out += buf.data();
-    int rc = p ? pclose(p) : -1;
-    return std::make_pair(rc, out);
+    const auto node = agape::testing::runCommand(cmd);
+    return std::make_pair(node.exitCode, node.output);
   };
   auto [rc, out] = run("https://api.agape.test", "agape-storefront", pair["accessToken"]);
   ASSERT_EQ(rc, 0) << out;

@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include <agape/testing/command.h>
+
 #include "support/api_test.h"
 
 namespace agape::test {
@@ -319,13 +321,9 @@ Json csvRecords(const std::string& file) {
       "python3 -c 'import csv, json, sys\n"
       "with open(sys.argv[1], newline=\"\", encoding=\"utf-8\") as f:\n"
       "    print(json.dumps(list(csv.reader(f, strict=True))))' " + file;
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  if (!p) return nullptr;
-  char buf[4096];
-  for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  EXPECT_EQ(pclose(p), 0) << out;
-  return Json::parse(out, nullptr, false);
+  const auto python = agape::testing::runCommand(command);
+  EXPECT_EQ(python.exitCode, 0) << python.output;
+  return Json::parse(python.output, nullptr, false);
 }
 
 TEST_P(DashboardServe, TheSalesExportIsCsvThatSpreadsheetsReadSafely) {

@@ -370,7 +370,7 @@ TEST_P(OrdersServe, APaymentConfirmedManyTimesAtOnceIsAppliedOnce) {
 std::string pdfText(const std::string& pdf, const std::filesystem::path& dir) {
   const auto file = dir / "extract.pdf";
   std::ofstream(file, std::ios::binary) << pdf;
-  return commandOutput("pdftotext -enc UTF-8 '" + file.string() + "' - 2>/dev/null");
+  return agape::testing::runCommand("pdftotext -enc UTF-8 '" + file.string() + "' - 2>/dev/null").output;
 }
 
 // The file's bytes once it exists (the invoice is kept by a subscriber to

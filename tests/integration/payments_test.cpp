@@ -22,6 +22,7 @@
 #include <vector>
 
 #include <agape/crypto.h>
+#include <agape/testing/command.h>
 
 #include "support/api_test.h"
 #include "support/fake_paystack.h"
@@ -223,12 +224,8 @@ TEST_P(PaymentsServe, TheShopsMetricsPassPromtool) {
                                           "\"status\":\"paid\"") != std::string::npos; }));
   const auto promtool = [&](const std::string& page) {
     const std::string file = dir_.write("metrics.txt", page);
-    FILE* p = popen(("promtool check metrics < " + file + " 2>&1").c_str(), "r");
-    std::string out;
-    char buf[512];
-    while (p && std::fgets(buf, sizeof buf, p)) out += buf;
-    const int status = p ? pclose(p) : -1;
-    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
+    const auto checked = agape::testing::runCommand("promtool check metrics < " + file + " 2>&1");
+    return std::make_pair(checked.exitCode, checked.output);
   };
   const std::string page = get("/metrics").body;
   ASSERT_NE(page.find("agape_http_requests_total"), std::string::npos);

@@ -10,6 +10,14 @@
 namespace agape::orders {
 
 struct PdfDocument::State {
+  State() = default;
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+  // Freed on every path out, a constructor that throws included.
+  ~State() {
+    if (doc != nullptr) HPDF_Free(doc);
+  }
+
   HPDF_Doc doc = nullptr;
   HPDF_Font font = nullptr;
   HPDF_Page page = nullptr;
@@ -48,16 +56,13 @@ PdfDocument::PdfDocument(const std::string& fontFile) : s_(std::make_unique<Stat
   HPDF_UseUTFEncodings(s_->doc);
   HPDF_SetCurrentEncoder(s_->doc, "UTF-8");
   const char* name = HPDF_LoadTTFontFromFile(s_->doc, fontFile.c_str(), HPDF_TRUE);
-  if (name == nullptr) {
-    HPDF_Free(s_->doc);
-    throw std::runtime_error("libharu could not load the font " + fontFile);
-  }
+  if (name == nullptr) throw std::runtime_error("libharu could not load the font " + fontFile);
   s_->font = HPDF_GetFont(s_->doc, name, "UTF-8");
   s_->check("loading the font");
   newPage();
 }
 
-PdfDocument::~PdfDocument() { HPDF_Free(s_->doc); }
+PdfDocument::~PdfDocument() = default;
 
 void PdfDocument::newPage() {
   s_->page = HPDF_AddPage(s_->doc);

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <string>
 
+#include <agape/testing/command.h>
 #include <agape/testing/temp_dir.h>
 
 #include "invoice.h"
@@ -22,15 +23,7 @@ namespace {
 
 const std::string kFont = OrdersConfig().invoiceFont;
 
-std::string run(const std::string& command) {
-  std::string out;
-  if (FILE* p = ::popen(command.c_str(), "r")) {
-    char buffer[4096];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, p)) > 0;) out.append(buffer, n);
-    ::pclose(p);
-  }
-  return out;
-}
+std::string run(const std::string& command) { return testing::runCommand(command).output; }
 
 struct Extracted {
   std::string text;

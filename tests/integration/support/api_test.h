@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <agape/testing/command.h>
 #include <sqlite3.h>
 
 #include "support/backend_test.h"
@@ -31,17 +32,6 @@ inline const std::string kJson = "Content-Type: application/json";
 // A plugins.enabled entry whose migrations come from the source tree.
 inline std::string pluginEntry(const std::string& id) {
   return "{id: " + id + ", migrations: " + AGAPE_SOURCE_DIR + "/migrations/" + id + "}";
-}
-
-// What a shell command prints on stdout ("" when it cannot be run).
-inline std::string commandOutput(const std::string& command) {
-  std::string out;
-  if (FILE* p = ::popen(command.c_str(), "r")) {
-    char buf[65536];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-    ::pclose(p);
-  }
-  return out;
 }
 
 // The `code` of a problem+json body ("" when there is none).
@@ -198,7 +188,7 @@ class ApiTest : public BackendTest {
           "SELECT string_agg(query_to_xml(format('SELECT * FROM %I', table_name), true, false, '')::text, E'\\n') "
           "FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'");
 #endif
-    return commandOutput("sqlite3 -readonly '" + dir_.path() + "/data/agape.db' .dump");
+    return agape::testing::runCommand("sqlite3 -readonly '" + dir_.path() + "/data/agape.db' .dump").output;
   }
   static std::string code(const HttpResult& r) { return problemCode(r); }
   static std::set<std::string> fields(const HttpResult& r) { return problemFields(r); }
